@@ -1,0 +1,97 @@
+/** The one error type of the proxy, its closed set of codes and their default HTTP statuses. */
+
+/** Every kind of failure a client can be told about. */
+export type ProxyErrorCode =
+  | 'invalid_request'
+  | 'unsupported_feature'
+  | 'authentication'
+  | 'permission'
+  | 'not_found'
+  | 'request_too_large'
+  | 'upstream_authentication'
+  | 'upstream_rate_limited'
+  | 'upstream_overloaded'
+  | 'upstream_error'
+  | 'upstream_unavailable'
+  | 'upstream_timeout'
+  | 'upstream_protocol'
+  | 'internal';
+
+/** Default HTTP status per code; a `ProxyError` may override it (e.g. to keep an upstream 4xx). */
+export const DEFAULT_STATUS: Readonly<Record<ProxyErrorCode, number>> = {
+  invalid_request: 400,
+  unsupported_feature: 400,
+  authentication: 401,
+  permission: 403,
+  not_found: 404,
+  request_too_large: 413,
+  upstream_authentication: 401,
+  upstream_rate_limited: 429,
+  upstream_overloaded: 529,
+  upstream_error: 502,
+  upstream_unavailable: 502,
+  upstream_timeout: 504,
+  upstream_protocol: 502,
+  internal: 500,
+};
+
+/** What an upstream said about a failure, kept so the client can see it (never secrets). */
+export interface UpstreamErrorInfo {
+  /** HTTP status the upstream answered with (0 when it never answered). */
+  status?: number;
+  /** The upstream's own error type (`rate_limit_error`, `insufficient_quota`, ...). */
+  type?: string;
+  /** The upstream's own error code, when it has one. */
+  code?: string;
+  /** The request parameter the upstream blamed, when it named one. */
+  param?: string;
+}
+
+/** Options of a `ProxyError` beyond its code and message. */
+export interface ProxyErrorOptions {
+  status?: number;
+  cause?: unknown;
+  upstream?: UpstreamErrorInfo;
+  /** Seconds (or an HTTP date) the client should wait, forwarded as `retry-after`. */
+  retryAfter?: string;
+  /** The client request field at fault, for `invalid_request`. */
+  param?: string;
+}
+
+/**
+ * The single error class of the proxy. Pure modules throw it; the server's one boundary turns it
+ * into the client's dialect. Its message must never hold a token, key or request body.
+ */
+export class ProxyError extends Error {
+  readonly code: ProxyErrorCode;
+  readonly status: number;
+  readonly upstream: UpstreamErrorInfo | undefined;
+  readonly retryAfter: string | undefined;
+  readonly param: string | undefined;
+
+  constructor(code: ProxyErrorCode, message: string, options: ProxyErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'ProxyError';
+    this.code = code;
+    this.status = options.status ?? DEFAULT_STATUS[code];
+    this.upstream = options.upstream;
+    this.retryAfter = options.retryAfter;
+    this.param = options.param;
+  }
+}
+
+/** Type guard for `ProxyError`. */
+export function isProxyError(value: unknown): value is ProxyError {
+  return value instanceof ProxyError;
+}
+
+/** Wraps anything thrown into a `ProxyError` without exposing its message when it is not ours. */
+export function toProxyError(value: unknown): ProxyError {
+  if (isProxyError(value)) return value;
+  return new ProxyError('internal', 'Internal proxy error', { cause: value });
+}
+
+/** Builds the `invalid_request` error for a client field, naming it. */
+export function invalidField(param: string, problem: string): ProxyError {
+  return new ProxyError('invalid_request', `Invalid request: "${param}" ${problem}`, { param });
+}

@@ -1,0 +1,90 @@
+/** The contract every wire format folder implements: eight converters plus native reassembly. */
+import type { ProxyError } from '../errors.js';
+import type { IrEvent } from '../ir/events.js';
+import type { WireFormatId } from '../ir/meta.js';
+import type { IrRequest } from '../ir/request.js';
+import type { IrError, IrResponse } from '../ir/response.js';
+import type { Converted, WarningSink } from '../ir/warnings.js';
+import type { SseMessage } from '../sse/message.js';
+import type { StreamStep } from '../streams/step.js';
+
+export type { WireFormatId } from '../ir/meta.js';
+
+/** A JSON body in some wire format. */
+export type WireBody = Record<string, unknown>;
+
+/**
+ * What an encoder needs that the IR does not hold. Everything that would otherwise come from
+ * the clock or a random source comes from here, so encoders are deterministic under test.
+ */
+export interface EncodeContext {
+  /** Model name to show the client (the one it asked for); overrides the response's model. */
+  model?: string;
+  /** Unix seconds to use for `created` fields when the response has no `createdAt`. */
+  createdAt: number;
+  /** Makes a fresh id with the given prefix (`msg_`, `resp_`, `call_`, ...). */
+  createId(prefix: string): string;
+  /** Receives what the target format cannot express. */
+  onWarning?: WarningSink;
+}
+
+/** Hooks a stream decoder or accumulator reports drift through. */
+export interface DecodeStreamOptions {
+  onWarning?: WarningSink;
+  /** Called for every upstream event whose type the decoder does not know. */
+  onUnknownEvent?: (type: string) => void;
+}
+
+/** What a native stream accumulator rebuilt. */
+export interface StreamAccumulation {
+  /** The final non-streaming body in the same format, as complete as the stream allowed. */
+  body: WireBody;
+  /** Whether the stream reached its terminal event (completed, incomplete or finished). */
+  complete: boolean;
+  /** The failure the stream reported (error event, `response.failed`) or its early end. */
+  error?: IrError;
+}
+
+/** Rebuilds a format's own non-streaming body from its stream, losslessly. */
+export interface WireStreamAccumulator {
+  push(message: SseMessage): void;
+  result(): StreamAccumulation;
+}
+
+/** An error as a client of this format expects to receive it. */
+export interface EncodedError {
+  status: number;
+  body: WireBody;
+  headers: Record<string, string>;
+}
+
+/** One wire format. Decode = wire to IR, encode = IR to wire. All functions are pure. */
+export interface WireFormat {
+  id: WireFormatId;
+  /** Client request to IR. Throws `ProxyError('invalid_request')` naming the bad field. */
+  decodeRequest(body: unknown): Converted<IrRequest>;
+  /** IR to an upstream request body. */
+  encodeRequest(request: IrRequest): Converted<WireBody>;
+  /** Upstream non-streaming body to IR (lenient). */
+  decodeResponse(body: unknown): Converted<IrResponse>;
+  /** IR to the non-streaming body a client of this format expects. */
+  encodeResponse(response: IrResponse, context: EncodeContext): Converted<WireBody>;
+  /** Upstream SSE messages to IR events (lenient: unknown events are skipped and reported). */
+  createStreamDecoder(options?: DecodeStreamOptions): StreamStep<SseMessage, IrEvent>;
+  /** IR events to SSE messages a client's official SDK accepts; always ends properly. */
+  createStreamEncoder(context: EncodeContext): StreamStep<IrEvent, SseMessage>;
+  /** Upstream SSE messages to the same format's final body (the drift-proof reassembly). */
+  createStreamAccumulator(options?: DecodeStreamOptions): WireStreamAccumulator;
+  /**
+   * Optional same-format stream clean-up for streams that are forwarded rather than translated
+   * (drop backend-only events, renumber, complete the terminal event).
+   */
+  createStreamNormalizer?(
+    context: EncodeContext,
+    options?: DecodeStreamOptions,
+  ): StreamStep<SseMessage, SseMessage>;
+  /** Upstream error status and body to a `ProxyError` that keeps the upstream's meaning. */
+  decodeError(status: number, body: unknown, headers: Headers): ProxyError;
+  /** A `ProxyError` (or stream error) as this format's HTTP error response. */
+  encodeError(error: ProxyError | IrError): EncodedError;
+}

@@ -1,0 +1,37 @@
+/** SSE encoding: messages to the exact text written on the wire. */
+import type { StreamStep } from '../streams/step.js';
+import type { SseMessage } from './message.js';
+
+/**
+ * Serialises one message: `event:`, `id:`, `retry:` lines, one `data:` line per line of data,
+ * then the blank line. A comment message becomes `: comment`.
+ */
+export function encodeSseMessage(message: SseMessage): string {
+  if (message.comment !== undefined) return `: ${message.comment}\n\n`;
+  let text = '';
+  if (message.event !== undefined) text += `event: ${message.event}\n`;
+  if (message.id !== undefined) text += `id: ${message.id}\n`;
+  if (message.retry !== undefined) text += `retry: ${message.retry}\n`;
+  const data = message.data;
+  if (data.indexOf('\n') === -1 && data.indexOf('\r') === -1) {
+    text += `data: ${data}\n\n`;
+    return text;
+  }
+  for (const line of data.split(/\r\n|\r|\n/)) text += `data: ${line}\n`;
+  return `${text}\n`;
+}
+
+/** A step that serialises messages to text (the byte encoding happens once, at the socket). */
+export function createSseSerializer(): StreamStep<SseMessage, string> {
+  return {
+    push: (message) => [encodeSseMessage(message)],
+    end: () => [],
+  };
+}
+
+/** Serialises a list of messages into one SSE text. */
+export function encodeSse(messages: Iterable<SseMessage>): string {
+  let text = '';
+  for (const message of messages) text += encodeSseMessage(message);
+  return text;
+}

@@ -1,0 +1,18 @@
+/** The SSE message: one dispatched event (or comment) of an event stream. */
+
+/**
+ * One SSE message. A comment line (`: keepalive`) is a message with `comment` set and empty
+ * `data`; format decoders skip those. `retry` is attached to the event dispatched with it.
+ */
+export interface SseMessage {
+  event?: string;
+  data: string;
+  id?: string;
+  retry?: number;
+  comment?: string;
+}
+
+/** True for comment messages (keep-alives), which carry no event. */
+export function isSseComment(message: SseMessage): boolean {
+  return message.comment !== undefined;
+}

@@ -1,0 +1,116 @@
+/**
+ * The stream fence: runs an upstream byte stream through a decoding half and an encoding half,
+ * turning any failure of the source or the decoding half into one last item for the encoding
+ * half, so the client always gets its dialect's terminal event and a clean close.
+ */
+import type { StreamStep } from './step.js';
+
+/** Options of `createFencedStream`. */
+export interface FencedStreamOptions<Mid> {
+  /** The upstream body. */
+  source: ReadableStream<Uint8Array>;
+  /** Parse and decode: upstream bytes to neutral items. */
+  decode: StreamStep<Uint8Array, Mid>;
+  /** Encode: neutral items to client text or bytes. Must never throw on a well-formed item. */
+  encode: StreamStep<Mid, string | Uint8Array>;
+  /** The item that reports a failure (a network error, a parser overflow, a decoder bug). */
+  toErrorItem(error: unknown): Mid;
+  /** Called once when the client goes away before the end. */
+  onCancel?(reason: unknown): void;
+  /** Called once when the stream has been fully written (not on cancel). */
+  onDone?(): void;
+}
+
+const textEncoder = new TextEncoder();
+
+function concat(chunks: Array<string | Uint8Array>): Uint8Array | undefined {
+  if (chunks.length === 0) return undefined;
+  if (chunks.length === 1) {
+    const only = chunks[0]!;
+    return typeof only === 'string' ? textEncoder.encode(only) : only;
+  }
+  if (chunks.every((chunk) => typeof chunk === 'string')) {
+    return textEncoder.encode(chunks.join(''));
+  }
+  const parts = chunks.map((chunk) =>
+    typeof chunk === 'string' ? textEncoder.encode(chunk) : chunk,
+  );
+  const size = parts.reduce((sum, part) => sum + part.byteLength, 0);
+  const joined = new Uint8Array(size);
+  let offset = 0;
+  for (const part of parts) {
+    joined.set(part, offset);
+    offset += part.byteLength;
+  }
+  return joined;
+}
+
+/**
+ * Creates the client-facing byte stream. It pulls from `source` only as fast as the client
+ * reads (backpressure), and cancelling it cancels `source` (which aborts the upstream request).
+ */
+export function createFencedStream<Mid>(
+  options: FencedStreamOptions<Mid>,
+): ReadableStream<Uint8Array> {
+  const reader = options.source.getReader();
+  let finished = false;
+
+  function encodeAll(items: Mid[], out: Array<string | Uint8Array>): void {
+    for (const item of items) for (const chunk of options.encode.push(item)) out.push(chunk);
+  }
+
+  function finishWithError(error: unknown, out: Array<string | Uint8Array>): void {
+    let flushed: Mid[] = [];
+    try {
+      flushed = options.decode.end();
+    } catch {
+      // The decoder's own state is broken: what it held is lost, the error below still reports it.
+    }
+    encodeAll(flushed, out);
+    encodeAll([options.toErrorItem(error)], out);
+    for (const chunk of options.encode.end()) out.push(chunk);
+  }
+
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const out: Array<string | Uint8Array> = [];
+        while (out.length === 0 && !finished) {
+          let result: Awaited<ReturnType<typeof reader.read>>;
+          try {
+            result = await reader.read();
+          } catch (error) {
+            finished = true;
+            finishWithError(error, out);
+            break;
+          }
+          try {
+            if (result.done) {
+              finished = true;
+              encodeAll(options.decode.end(), out);
+              for (const chunk of options.encode.end()) out.push(chunk);
+            } else {
+              encodeAll(options.decode.push(result.value), out);
+            }
+          } catch (error) {
+            finished = true;
+            reader.cancel(error).catch(() => {});
+            finishWithError(error, out);
+          }
+        }
+        const bytes = concat(out);
+        if (bytes) controller.enqueue(bytes);
+        if (finished) {
+          controller.close();
+          options.onDone?.();
+        }
+      },
+      cancel(reason) {
+        finished = true;
+        options.onCancel?.(reason);
+        return reader.cancel(reason).catch(() => {});
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
