@@ -95,3 +95,29 @@ export function toProxyError(value: unknown): ProxyError {
 export function invalidField(param: string, problem: string): ProxyError {
   return new ProxyError('invalid_request', `Invalid request: "${param}" ${problem}`, { param });
 }
+
+/** What a failed upstream answer means for the client: our code and the status to show. */
+export function classifyUpstreamStatus(
+  status: number,
+  upstreamType?: string,
+): { code: ProxyErrorCode; status: number } {
+  if (status === 529 || upstreamType === 'overloaded_error') {
+    return { code: 'upstream_overloaded', status: 529 };
+  }
+  if (status === 401) return { code: 'upstream_authentication', status };
+  if (status === 403) return { code: 'permission', status };
+  if (status === 404) return { code: 'not_found', status };
+  if (status === 413) return { code: 'request_too_large', status };
+  if (status === 429) return { code: 'upstream_rate_limited', status };
+  if (status === 408 || status === 504) return { code: 'upstream_timeout', status: 504 };
+  if (status === 503) return { code: 'upstream_overloaded', status: 503 };
+  if (status >= 400 && status < 500) return { code: 'invalid_request', status };
+  return { code: 'upstream_error', status: 502 };
+}
+
+/** The message shown when an upstream failed without saying why. */
+export function defaultUpstreamMessage(status: number): string {
+  return status >= 500
+    ? `Upstream server error (HTTP ${status})`
+    : `Upstream request failed (HTTP ${status})`;
+}

@@ -5,7 +5,9 @@ import { VERSION } from '../version.js';
 /** Runs the CLI with `argv` (without node and script) and resolves to the exit code. */
 export async function main(argv: string[]): Promise<number | undefined> {
   const program = new Command('ccproxy')
-    .description('Local proxy between OpenAI/Anthropic clients and your Codex, Claude and Copilot accounts')
+    .description(
+      'Local proxy between OpenAI/Anthropic clients and your Codex, Claude and Copilot accounts',
+    )
     .version(VERSION, '-V, --version')
     .exitOverride();
   try {

@@ -24,7 +24,7 @@ export async function streamChatWithSdk(
     model: 'test-model',
     messages: [{ role: 'user', content: 'hi' }],
     ...body,
-  } as OpenAI.Chat.Completions.ChatCompletionStreamParams);
+  } as OpenAI.Chat.Completions.ChatCompletionCreateParamsStreaming);
   return stream.finalChatCompletion();
 }
 
