@@ -26,6 +26,12 @@ export interface EncodeContext {
   createId(prefix: string): string;
   /** Receives what the target format cannot express. */
   onWarning?: WarningSink;
+  /**
+   * The client's decoded request, when there is one: lets an encoder echo what its format echoes
+   * (Responses envelopes repeat `tools` and `instructions`) and honour stream options
+   * (`stream_options.include_usage` in `meta['openai-chat']`).
+   */
+  request?: IrRequest;
 }
 
 /** Hooks a stream decoder or accumulator reports drift through. */

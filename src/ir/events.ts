@@ -11,6 +11,9 @@ import type { IrUsage } from './usage.js';
  * - Block indices are dense (0, 1, 2, ...) in order of their start event. Blocks may interleave.
  * - `usage` may appear anywhere between start and the end; each one is a cumulative snapshot:
  *   defined fields replace earlier values.
+ * - A decoder whose input ends without the format's terminal event (the upstream closed early)
+ *   ends its output with an `error` event (`upstream_protocol`, see `TRUNCATED_STREAM_ERROR`),
+ *   so that encoders tell the client; blocks may still be open before an `error`.
  * - When an upstream's final event holds content its deltas did not (a `.done` text longer than
  *   the deltas), the decoder emits the missing part as a delta, so deltas alone rebuild the output.
  */
