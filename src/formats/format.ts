@@ -4,6 +4,7 @@ import type { IrEvent } from '../ir/events.js';
 import type { WireFormatId } from '../ir/meta.js';
 import type { IrRequest } from '../ir/request.js';
 import type { IrError, IrResponse } from '../ir/response.js';
+import type { IrUsage } from '../ir/usage.js';
 import type { Converted, WarningSink } from '../ir/warnings.js';
 import type { SseMessage } from '../sse/message.js';
 import type { StreamStep } from '../streams/step.js';
@@ -39,6 +40,15 @@ export interface DecodeStreamOptions {
   onWarning?: WarningSink;
   /** Called for every upstream event whose type the decoder does not know. */
   onUnknownEvent?: (type: string) => void;
+}
+
+/** The IR error event, the one IR item a passthrough stream accepts besides SSE messages. */
+export type IrErrorEvent = Extract<IrEvent, { type: 'error' }>;
+
+/** Hooks of a passthrough step. */
+export interface PassthroughOptions extends DecodeStreamOptions {
+  /** Called with each usage snapshot seen in the stream (cumulative; later values win). */
+  onUsage?: (usage: IrUsage) => void;
 }
 
 /** What a native stream accumulator rebuilt. */
@@ -82,13 +92,16 @@ export interface WireFormat {
   /** Upstream SSE messages to the same format's final body (the drift-proof reassembly). */
   createStreamAccumulator(options?: DecodeStreamOptions): WireStreamAccumulator;
   /**
-   * Optional same-format stream clean-up for streams that are forwarded rather than translated
-   * (drop backend-only events, renumber, complete the terminal event).
+   * Same-format forwarding of a stream (client and upstream speak this format): passes events
+   * through, with only the fixes this format needs (drop backend-only events, renumber, complete
+   * the terminal event, show `context.model`). An `error` item (a failure of the upstream
+   * connection) becomes this format's terminal error frame. Usage seen on the way is reported
+   * through `options.onUsage`.
    */
-  createStreamNormalizer?(
+  createStreamPassthrough(
     context: EncodeContext,
-    options?: DecodeStreamOptions,
-  ): StreamStep<SseMessage, SseMessage>;
+    options?: PassthroughOptions,
+  ): StreamStep<SseMessage | IrErrorEvent, SseMessage>;
   /** Upstream error status and body to a `ProxyError` that keeps the upstream's meaning. */
   decodeError(status: number, body: unknown, headers: Headers): ProxyError;
   /** A `ProxyError` (or stream error) as this format's HTTP error response. */

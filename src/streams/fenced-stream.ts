@@ -15,6 +15,10 @@ export interface FencedStreamOptions<Mid> {
   encode: StreamStep<Mid, string | Uint8Array>;
   /** The item that reports a failure (a network error, a parser overflow, a decoder bug). */
   toErrorItem(error: unknown): Mid;
+  /** End the stream with an `IdleTimeoutError` when the source stays silent this long (ms). */
+  idleTimeoutMs?: number;
+  /** Called with the first bytes handed to the client (time to first byte). */
+  onFirstBytes?(): void;
   /** Called once when the client goes away before the end. */
   onCancel?(reason: unknown): void;
   /** Called once when the stream has been fully written (not on cancel). */
@@ -22,6 +26,29 @@ export interface FencedStreamOptions<Mid> {
 }
 
 const textEncoder = new TextEncoder();
+
+/** The source stayed silent for longer than the idle timeout. */
+export class IdleTimeoutError extends Error {
+  readonly idleMs: number;
+  constructor(idleMs: number) {
+    super(`Upstream stream was idle for ${Math.round(idleMs / 1000)}s`);
+    this.name = 'IdleTimeoutError';
+    this.idleMs = idleMs;
+  }
+}
+
+/** Reads once from `reader`, failing with `IdleTimeoutError` when nothing arrives in time. */
+export function readWithTimeout<T>(
+  reader: ReadableStreamDefaultReader<T>,
+  timeoutMs: number | undefined,
+): Promise<Awaited<ReturnType<ReadableStreamDefaultReader<T>['read']>>> {
+  if (timeoutMs === undefined) return reader.read();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new IdleTimeoutError(timeoutMs)), timeoutMs);
+  });
+  return Promise.race([reader.read(), timeout]).finally(() => clearTimeout(timer));
+}
 
 function concat(chunks: Array<string | Uint8Array>): Uint8Array | undefined {
   if (chunks.length === 0) return undefined;
@@ -54,6 +81,7 @@ export function createFencedStream<Mid>(
 ): ReadableStream<Uint8Array> {
   const reader = options.source.getReader();
   let finished = false;
+  let sentFirstBytes = false;
 
   function encodeAll(items: Mid[], out: Array<string | Uint8Array>): void {
     for (const item of items) for (const chunk of options.encode.push(item)) out.push(chunk);
@@ -78,9 +106,10 @@ export function createFencedStream<Mid>(
         while (out.length === 0 && !finished) {
           let result: Awaited<ReturnType<typeof reader.read>>;
           try {
-            result = await reader.read();
+            result = await readWithTimeout(reader, options.idleTimeoutMs);
           } catch (error) {
             finished = true;
+            if (error instanceof IdleTimeoutError) reader.cancel(error).catch(() => {});
             finishWithError(error, out);
             break;
           }
@@ -99,7 +128,13 @@ export function createFencedStream<Mid>(
           }
         }
         const bytes = concat(out);
-        if (bytes) controller.enqueue(bytes);
+        if (bytes) {
+          if (!sentFirstBytes) {
+            sentFirstBytes = true;
+            options.onFirstBytes?.();
+          }
+          controller.enqueue(bytes);
+        }
         if (finished) {
           controller.close();
           options.onDone?.();

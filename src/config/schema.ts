@@ -1,0 +1,144 @@
+/**
+ * The configuration schema and its defaults. The layout is the one users of ccproxy-api (the
+ * Python system ccproxy replaces) already have in their TOML files: `[server]`, `[logging]`,
+ * `[security]`, `[plugins.<name>]`, plus `[http]`, `[capture]` and `[providers.<name>]`.
+ */
+import { z } from 'zod';
+
+/** A string field that also takes a number (environment values like `SERVER__HOST=0` parse as numbers). */
+const text = z.preprocess((value) => (typeof value === 'number' ? String(value) : value), z.string());
+
+const seconds = z.number().positive();
+
+/** Log levels; ccproxy-api's upper-case names and `WARNING`/`CRITICAL`/`TRACE` are accepted. */
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Maps any accepted spelling of a level to ours, or `undefined`. */
+export function normalizeLogLevel(value: string): LogLevel | undefined {
+  const lower = value.trim().toLowerCase();
+  if (lower === 'warning') return 'warn';
+  if (lower === 'critical' || lower === 'fatal') return 'error';
+  if (lower === 'trace') return 'debug';
+  return (LOG_LEVELS as readonly string[]).includes(lower) ? (lower as LogLevel) : undefined;
+}
+
+const logLevel = z.preprocess(
+  (value) => (typeof value === 'string' ? (normalizeLogLevel(value) ?? value) : value),
+  z.enum(LOG_LEVELS),
+);
+
+/** One ordered model renaming rule (ccproxy-api's `model_mappings` entries). */
+export const modelMappingRuleSchema = z.object({
+  match: text,
+  target: text,
+  kind: z.enum(['exact', 'prefix', 'suffix', 'regex']).default('exact'),
+  flags: z.array(z.enum(['IGNORECASE'])).default([]),
+  notes: text.optional(),
+});
+export type ModelMappingRule = z.infer<typeof modelMappingRuleSchema>;
+
+/** A model card served at `/<provider>/v1/models` (ccproxy-api's `models_endpoint`). */
+export const modelCardSchema = z.looseObject({
+  id: text,
+  object: text.optional(),
+  created: z.number().optional(),
+  owned_by: text.optional(),
+});
+export type ModelCard = z.infer<typeof modelCardSchema>;
+
+const providerPluginFields = {
+  enabled: z.boolean().default(true),
+  /** Upstream API base URL. */
+  base_url: text.optional(),
+  model_mappings: z.array(modelMappingRuleSchema).default([]),
+  models_endpoint: z.array(modelCardSchema).optional(),
+};
+
+/** `[plugins.codex]`: the ChatGPT Codex backend. */
+export const codexPluginSchema = z.looseObject({
+  ...providerPluginFields,
+  /** OAuth token endpoint used to refresh the Codex CLI's tokens. */
+  token_url: text.optional(),
+  /** Directory holding the Codex CLI's `auth.json` (default `$CODEX_HOME` or `~/.codex`). */
+  codex_home: text.optional(),
+  /** `instructions` sent when the client gave none (the backend requires a non-empty string). */
+  default_instructions: text.optional(),
+  /** Refresh the access token this many seconds before it expires. */
+  refresh_skew_seconds: seconds.default(300),
+  /** With no readable expiry, treat tokens older than this as expired (Codex CLI: 8 days). */
+  max_token_age_seconds: seconds.default(8 * 24 * 3600),
+});
+
+/** `[plugins.access_log]`. */
+export const accessLogPluginSchema = z.looseObject({
+  enabled: z.boolean().default(true),
+  /** Also append each access-log record to this file, as JSON lines. */
+  file: text.optional(),
+});
+
+/** `[plugins.metrics]`. */
+export const metricsPluginSchema = z.looseObject({
+  enabled: z.boolean().default(true),
+});
+
+/** A plugin whose settings ccproxy does not read yet (kept, so old config files load). */
+const genericPluginSchema = z.looseObject({ enabled: z.boolean().default(true) });
+
+export const configSchema = z.object({
+  server: z
+    .looseObject({
+      host: text.default('127.0.0.1'),
+      port: z.number().int().min(0).max(65535).default(8000),
+      /** ccproxy-api kept the log level here too; `[logging] level` wins when both are set. */
+      log_level: logLevel.optional(),
+      log_file: text.optional(),
+      /** Seconds in-flight requests get to finish on SIGINT/SIGTERM. */
+      shutdown_timeout: seconds.default(30),
+      /** Largest request body accepted, in bytes. */
+      max_body_bytes: z.number().int().positive().default(32 * 1024 * 1024),
+    })
+    .prefault({}),
+  logging: z
+    .looseObject({
+      level: logLevel.optional(),
+      /** `auto`: readable lines on a terminal, JSON lines otherwise. */
+      format: z.enum(['auto', 'json', 'pretty']).default('auto'),
+      file: text.optional(),
+    })
+    .prefault({}),
+  security: z
+    .looseObject({
+      /** Access key clients must present (`authorization: Bearer` or `x-api-key`). */
+      auth_token: text.optional(),
+      /** Serve a non-loopback address without an access key (behind a network policy). */
+      allow_unauthenticated: z.boolean().default(false),
+    })
+    .prefault({}),
+  http: z
+    .looseObject({
+      /** Seconds to wait for the upstream connection. */
+      connect_timeout: seconds.default(10),
+      /** Seconds to wait for the upstream's first byte. */
+      first_byte_timeout: seconds.default(300),
+      /** Seconds a stream may stay silent before it is ended. */
+      idle_timeout: seconds.default(300),
+    })
+    .prefault({}),
+  enable_plugins: z.boolean().default(true),
+  enabled_plugins: z.array(text).optional(),
+  disabled_plugins: z.array(text).optional(),
+  plugins: z
+    .looseObject({
+      codex: codexPluginSchema.prefault({}),
+      access_log: accessLogPluginSchema.prefault({}),
+      metrics: metricsPluginSchema.prefault({}),
+      claude_api: genericPluginSchema.prefault({}),
+      claude_sdk: genericPluginSchema.prefault({ enabled: false }),
+      copilot: genericPluginSchema.prefault({}),
+    })
+    .prefault({}),
+});
+
+/** The resolved configuration. */
+export type Config = z.infer<typeof configSchema>;

@@ -1,0 +1,61 @@
+/** The logger: pino, JSON lines (or readable lines on a terminal), with redaction built in. */
+import type { Writable } from 'node:stream';
+import pino, { type Logger as PinoLogger } from 'pino';
+import pinoPretty from 'pino-pretty';
+import type { LogLevel } from '../config/schema.js';
+import { redactValue, scrubSecrets } from './redact.js';
+
+/** The logger type used across the project (pino's, with child loggers per request). */
+export type Logger = PinoLogger;
+
+/** Options of `createLogger`. */
+export interface LoggerOptions {
+  level: LogLevel;
+  /** `json` lines, `pretty` readable lines, or `auto` (pretty when the destination is a TTY). */
+  format: 'auto' | 'json' | 'pretty';
+  /** Where lines go (default: stderr). */
+  destination?: Writable & { isTTY?: boolean };
+}
+
+/**
+ * Creates the root logger. Every object logged passes through `redactValue` (secret fields and
+ * secret-looking strings are replaced) and every message through `scrubSecrets`, at every level.
+ */
+export function createLogger(options: LoggerOptions): Logger {
+  const destination = options.destination ?? process.stderr;
+  const pretty =
+    options.format === 'pretty' || (options.format === 'auto' && destination.isTTY === true);
+  const stream = pretty
+    ? pinoPretty({
+        destination,
+        sync: true,
+        colorize: destination.isTTY === true,
+        translateTime: 'SYS:HH:MM:ss.l',
+        ignore: 'pid,hostname',
+      })
+    : destination;
+  return pino(
+    {
+      level: options.level,
+      base: undefined,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      messageKey: 'msg',
+      formatters: {
+        level: (label) => ({ level: label }),
+        log: (object) => redactValue(object) as Record<string, unknown>,
+      },
+      hooks: {
+        logMethod(args, method) {
+          const scrubbed = args.map((arg) => (typeof arg === 'string' ? scrubSecrets(arg) : arg));
+          method.apply(this, scrubbed as Parameters<typeof method>);
+        },
+      },
+    },
+    stream,
+  );
+}
+
+/** A logger that writes nothing (tests, library use). */
+export function createSilentLogger(): Logger {
+  return pino({ level: 'silent' });
+}

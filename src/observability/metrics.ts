@@ -1,0 +1,83 @@
+/** Prometheus metrics of one proxy instance (its own registry, so several apps can coexist). */
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** The metric set; names follow `proxy_<thing>_<unit>`. */
+export interface ProxyMetrics {
+  registry: Registry;
+  requests: Counter<'route' | 'provider' | 'client_format' | 'status'>;
+  duration: Histogram<'route' | 'provider' | 'stream'>;
+  timeToFirstByte: Histogram<'route' | 'provider' | 'stream'>;
+  tokens: Counter<'provider' | 'direction'>;
+  upstreamErrors: Counter<'provider' | 'code'>;
+  tokenRefreshes: Counter<'provider' | 'outcome'>;
+  unknownEvents: Counter<'format' | 'type'>;
+  conversionWarnings: Counter<'client_format' | 'upstream_format'>;
+  inFlightStreams: Gauge<'provider'>;
+}
+
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+
+/** Creates the metric set on a fresh registry. */
+export function createMetrics(): ProxyMetrics {
+  const registry = new Registry();
+  const registers = [registry];
+  return {
+    registry,
+    requests: new Counter({
+      name: 'proxy_requests_total',
+      help: 'Requests served, by route, provider, client format and status',
+      labelNames: ['route', 'provider', 'client_format', 'status'],
+      registers,
+    }),
+    duration: new Histogram({
+      name: 'proxy_request_duration_seconds',
+      help: 'Time from request to the end of the response body',
+      labelNames: ['route', 'provider', 'stream'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    }),
+    timeToFirstByte: new Histogram({
+      name: 'proxy_time_to_first_byte_seconds',
+      help: 'Time from request to the first byte of the response body',
+      labelNames: ['route', 'provider', 'stream'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    }),
+    tokens: new Counter({
+      name: 'proxy_tokens_total',
+      help: 'Tokens reported by upstreams, by direction (input, output, cached, reasoning)',
+      labelNames: ['provider', 'direction'],
+      registers,
+    }),
+    upstreamErrors: new Counter({
+      name: 'proxy_upstream_errors_total',
+      help: 'Upstream failures by error code',
+      labelNames: ['provider', 'code'],
+      registers,
+    }),
+    tokenRefreshes: new Counter({
+      name: 'proxy_token_refreshes_total',
+      help: 'OAuth token refreshes by outcome',
+      labelNames: ['provider', 'outcome'],
+      registers,
+    }),
+    unknownEvents: new Counter({
+      name: 'proxy_unknown_upstream_events_total',
+      help: 'Upstream stream events of a type the decoder does not know',
+      labelNames: ['format', 'type'],
+      registers,
+    }),
+    conversionWarnings: new Counter({
+      name: 'proxy_conversion_warnings_total',
+      help: 'Content or parameters a target format could not express',
+      labelNames: ['client_format', 'upstream_format'],
+      registers,
+    }),
+    inFlightStreams: new Gauge({
+      name: 'proxy_in_flight_streams',
+      help: 'Streaming responses currently being written',
+      labelNames: ['provider'],
+      registers,
+    }),
+  };
+}

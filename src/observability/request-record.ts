@@ -1,0 +1,73 @@
+/** The one record per request that feeds the access log and the metrics. */
+import type { WireFormatId } from '../formats/format.js';
+import type { IrUsage } from '../ir/usage.js';
+
+/** What is known about one request; filled in as it goes, complete when its body ends. */
+export interface RequestRecord {
+  requestId: string;
+  method: string;
+  path: string;
+  /** The route pattern (`/codex/v1/chat/completions`), not the raw path. */
+  route?: string;
+  clientFormat?: WireFormatId;
+  provider?: string;
+  upstreamFormat?: WireFormatId;
+  /** The model the client asked for. */
+  model?: string;
+  /** The model sent upstream, when a rule renamed it. */
+  upstreamModel?: string;
+  stream?: boolean;
+  /** `passthrough`, `normalize`, `translate` or `reassemble`. */
+  mode?: string;
+  status?: number;
+  errorCode?: string;
+  upstreamStatus?: number;
+  finishReason?: string;
+  usage: IrUsage;
+  warnings: number;
+  unknownEvents: number;
+  /** Start time (ms, from the server's monotonic clock). */
+  startedAt: number;
+  ttfbMs?: number;
+  durationMs?: number;
+  /** The client went away before the body ended. */
+  cancelled?: boolean;
+}
+
+/** Tracks when a record's response body has ended. */
+export interface RecordLifecycle {
+  record: RequestRecord;
+  /** Called by whoever produces a streamed body: the returned function marks its end. */
+  deferFinish(): () => void;
+  /** Resolves when the body has ended (at once when nothing deferred). */
+  whenFinished(): Promise<void>;
+}
+
+/** Creates a record and its lifecycle. */
+export function createRequestRecord(init: {
+  requestId: string;
+  method: string;
+  path: string;
+  startedAt: number;
+}): RecordLifecycle {
+  const record: RequestRecord = { ...init, usage: {}, warnings: 0, unknownEvents: 0 };
+  let pending: Promise<void> | undefined;
+  return {
+    record,
+    deferFinish() {
+      let resolve!: () => void;
+      pending = new Promise<void>((done) => {
+        resolve = done;
+      });
+      let called = false;
+      return () => {
+        if (called) return;
+        called = true;
+        resolve();
+      };
+    },
+    whenFinished() {
+      return pending ?? Promise.resolve();
+    },
+  };
+}

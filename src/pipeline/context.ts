@@ -1,0 +1,66 @@
+/** What the pipeline needs from the outside world, injected so it can be tested and reused. */
+import type { WireFormat, WireFormatId } from '../formats/format.js';
+import type { ConversionWarning } from '../ir/warnings.js';
+import type { RequestRecord } from '../observability/request-record.js';
+import type { Logger } from '../observability/logger.js';
+import type { Provider } from '../providers/provider.js';
+
+/** Dependencies of the request pipeline. */
+export interface PipelineDeps {
+  formats: Readonly<Record<WireFormatId, WireFormat>>;
+  logger: Logger;
+  /** Monotonic milliseconds (for durations). */
+  now(): number;
+  /** Unix seconds (for `created` fields). */
+  unixSeconds(): number;
+  createId(prefix: string): string;
+  /** Milliseconds an upstream stream may stay silent. */
+  idleTimeoutMs: number;
+  /** Reports an upstream event type a decoder did not know (the server logs once and counts). */
+  reportUnknownEvent(format: WireFormatId, type: string): void;
+  /** Observes the raw upstream bytes of a request (capture), when enabled. */
+  captureUpstream?(record: RequestRecord): UpstreamCapture | undefined;
+}
+
+/** A sink for one request's raw upstream bytes and the response the client got. */
+export interface UpstreamCapture {
+  chunk(bytes: Uint8Array): void;
+  end(summary: { clientBody?: unknown }): void;
+}
+
+/** One request going through the pipeline. */
+export interface PipelineInput {
+  clientFormat: WireFormatId;
+  provider: Provider;
+  body: unknown;
+  headers: Headers;
+  /** Aborts when the client disconnects. */
+  signal: AbortSignal;
+  record: RequestRecord;
+  /** Marks the end of a streamed body (from the request record's lifecycle). */
+  deferFinish(): () => void;
+  logger: Logger;
+  routeSessionId?: string;
+}
+
+/** Collects warnings of one request and logs them once, together. */
+export function createWarningLog(input: PipelineInput): {
+  add(warning: ConversionWarning): void;
+  flush(): void;
+} {
+  const warnings: ConversionWarning[] = [];
+  return {
+    add(warning) {
+      warnings.push(warning);
+      input.record.warnings += 1;
+    },
+    flush() {
+      if (warnings.length === 0) return;
+      input.logger.warn(
+        { warnings: warnings.slice(0, 20).map((w) => (w.path ? `${w.path}: ${w.message}` : w.message)) },
+        'conversion warnings',
+      );
+      warnings.length = 0;
+    },
+  };
+}

@@ -1,0 +1,118 @@
+/**
+ * The whole flow of one proxied request: client wire → IR → upstream wire → upstream → IR →
+ * client wire, choosing passthrough or translation in one place (see `planResponse`).
+ */
+import { ProxyError } from '../errors.js';
+import type { EncodeContext, WireBody } from '../formats/format.js';
+import type { IrRequest } from '../ir/request.js';
+import { resolveModel } from '../providers/resolve-model.js';
+import { isRecord } from '../util/json.js';
+import { answerBuffered } from './buffered-response.js';
+import { type PipelineDeps, type PipelineInput, createWarningLog } from './context.js';
+import { answerStream } from './stream-response.js';
+import { readErrorBody } from './upstream-fetch.js';
+
+/** How a response is produced. */
+export type ResponseMode =
+  /** Same format both sides: events forwarded, fixed only where the format needs it. */
+  | 'passthrough'
+  /** Different formats: decoded to IR and encoded again, event by event. */
+  | 'translate'
+  /** A non-streaming client over a stream: the stream is rebuilt into one body. */
+  | 'reassemble'
+  /** A non-streaming client over a non-streaming upstream body. */
+  | 'convert';
+
+/** Decides how the response is produced — the one place that makes this choice. */
+export function planResponse(options: {
+  sameFormat: boolean;
+  clientStream: boolean;
+  upstreamStreams: boolean;
+}): ResponseMode {
+  if (options.clientStream) return options.sameFormat && options.upstreamStreams ? 'passthrough' : 'translate';
+  return options.upstreamStreams ? 'reassemble' : 'convert';
+}
+
+function buildUpstreamBody(
+  input: PipelineInput,
+  deps: PipelineDeps,
+  request: IrRequest,
+  upstreamModel: string,
+  upstreamStream: boolean,
+  addWarning: (warning: import('../ir/warnings.js').ConversionWarning) => void,
+): WireBody {
+  const upstream = deps.formats[input.provider.format];
+  if (input.clientFormat === input.provider.format && isRecord(input.body)) {
+    // Same format: forward the client's own body (every field it sent, known or not).
+    return { ...input.body, model: upstreamModel, stream: upstreamStream };
+  }
+  const encoded = upstream.encodeRequest({ ...request, model: upstreamModel, stream: upstreamStream });
+  for (const warning of encoded.warnings) addWarning(warning);
+  return encoded.value;
+}
+
+/** Handles one request; throws `ProxyError` for anything the client must see as an error. */
+export async function handleRequest(input: PipelineInput, deps: PipelineDeps): Promise<Response> {
+  const { provider, record } = input;
+  const client = deps.formats[input.clientFormat];
+  const upstream = deps.formats[provider.format];
+  record.clientFormat = input.clientFormat;
+  record.provider = provider.id;
+  record.upstreamFormat = provider.format;
+  if (!isRecord(input.body)) {
+    throw new ProxyError('invalid_request', 'Request body must be a JSON object');
+  }
+  const warnings = createWarningLog(input);
+  const decoded = client.decodeRequest(input.body);
+  for (const warning of decoded.warnings) warnings.add(warning);
+  const request = decoded.value;
+  const clientModel = request.model;
+  const upstreamModel = resolveModel(provider.modelMappings, clientModel);
+  record.model = clientModel;
+  if (upstreamModel !== clientModel) record.upstreamModel = upstreamModel;
+  record.stream = request.stream;
+
+  const upstreamStream = request.stream || provider.streamingOnly;
+  const context = {
+    clientFormat: input.clientFormat,
+    clientHeaders: input.headers,
+    clientStream: request.stream,
+    ...(input.routeSessionId !== undefined ? { routeSessionId: input.routeSessionId } : {}),
+  };
+  const wire = buildUpstreamBody(input, deps, request, upstreamModel, upstreamStream, warnings.add);
+  const prepared = provider.prepareBody(wire, context);
+  for (const warning of prepared.warnings) warnings.add(warning);
+
+  const response = await provider.send({
+    body: prepared.value,
+    stream: upstreamStream,
+    context,
+    signal: input.signal,
+  });
+  record.upstreamStatus = response.status;
+  if (!response.ok) {
+    const body = await readErrorBody(response);
+    warnings.flush();
+    throw upstream.decodeError(response.status, body, response.headers);
+  }
+
+  const contentType = response.headers.get('content-type') ?? '';
+  const upstreamStreams = contentType.includes('text/event-stream');
+  const mode = planResponse({
+    sameFormat: input.clientFormat === provider.format,
+    clientStream: request.stream,
+    upstreamStreams,
+  });
+  record.mode = mode;
+  const encodeContext: EncodeContext = {
+    model: clientModel,
+    createdAt: deps.unixSeconds(),
+    createId: deps.createId,
+    onWarning: warnings.add,
+    request,
+  };
+  if (mode === 'passthrough' || mode === 'translate') {
+    return answerStream({ input, deps, response, mode, encodeContext, warnings, upstreamStreams });
+  }
+  return answerBuffered({ input, deps, response, mode, encodeContext, warnings });
+}

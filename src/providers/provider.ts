@@ -1,0 +1,70 @@
+/** The provider contract: an account to reach, how to authenticate to it, and its quirks. */
+import type { ModelCard, ModelMappingRule } from '../config/schema.js';
+import type { WireBody, WireFormatId } from '../formats/format.js';
+import type { ConversionWarning, Converted } from '../ir/warnings.js';
+
+/** What a provider's body shaping may know about the request. */
+export interface PrepareContext {
+  /** The format the client spoke. */
+  clientFormat: WireFormatId;
+  /** The client's request headers (betas, session ids); never forwarded wholesale. */
+  clientHeaders: Headers;
+  /** Whether the client asked for a stream. */
+  clientStream: boolean;
+  /** A session id from the route (`/codex/{session_id}/v1/messages`), when there is one. */
+  routeSessionId?: string;
+}
+
+/** An upstream request, ready to send except for credentials. */
+export interface UpstreamCall {
+  /** The body in the provider's format, already shaped by `prepareBody`. */
+  body: WireBody;
+  /** Whether the upstream is asked to stream. */
+  stream: boolean;
+  context: PrepareContext;
+  signal: AbortSignal;
+}
+
+/** Credential state for `/health` and `auth status`, without secrets. */
+export interface CredentialStatus {
+  state: 'present' | 'missing' | 'expired' | 'invalid';
+  /** Where the credentials come from (a file path or an environment variable name). */
+  source?: string;
+  /** Whether an expired token can be refreshed without the user. */
+  refreshable?: boolean;
+  /** Expiry as an ISO date, when known. */
+  expiresAt?: string;
+  account?: string;
+  plan?: string;
+  detail?: string;
+}
+
+/** One upstream account. */
+export interface Provider {
+  /** Route prefix and plugin name: `codex`, `claude`, `copilot`, or a configured name. */
+  id: string;
+  /** The format the upstream speaks. */
+  format: WireFormatId;
+  /** True when the upstream only answers with streams (non-streaming clients get reassembly). */
+  streamingOnly: boolean;
+  /** Ordered model renaming rules. */
+  modelMappings: readonly ModelMappingRule[];
+  /**
+   * Whether a same-format stream is forwarded through the format's normaliser (true) or byte
+   * for byte (false).
+   */
+  normalizeSameFormatStreams: boolean;
+  /** Shapes an upstream-format body to what this upstream accepts (pure); reports what it drops. */
+  prepareBody(body: WireBody, context: PrepareContext): Converted<WireBody>;
+  /** Sends the request with credentials (refreshing and retrying once on 401). */
+  send(call: UpstreamCall): Promise<Response>;
+  /** Model cards for `/v1/models`. */
+  listModels(): Promise<ModelCard[]>;
+  /** Credential state, without secrets. */
+  credentialStatus(): Promise<CredentialStatus>;
+}
+
+/** Converts warnings of a body shaping into a `Converted`. */
+export function shaped(body: WireBody, warnings: ConversionWarning[]): Converted<WireBody> {
+  return { value: body, warnings };
+}
