@@ -47,7 +47,11 @@ export function createCredentialCache<C>(options: CredentialCacheOptions<C>): Cr
         // are single-use, so prefer what the store holds now over our cached copy.
         const stored = await options.load();
         const base = stored ?? from;
-        if (stored !== undefined && !options.sameToken(stored, from) && !options.needsRefresh(stored)) {
+        if (
+          stored !== undefined &&
+          !options.sameToken(stored, from) &&
+          !options.needsRefresh(stored)
+        ) {
           current = stored;
           return stored;
         }

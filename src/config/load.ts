@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseToml } from 'smol-toml';
 import type { JsonObject } from '../util/json.js';
 import { findConfigFile } from './paths.js';
-import { type ConfigLayer, ConfigError, type ResolvedConfig, resolveConfig } from './resolve.js';
+import { ConfigError, type ConfigLayer, type ResolvedConfig, resolveConfig } from './resolve.js';
 
 /** Inputs of `loadConfig`. */
 export interface LoadConfigOptions {
@@ -27,7 +27,9 @@ export function readConfigFile(path: string): JsonObject {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new ConfigError(
-      code === 'ENOENT' ? `Config file "${path}" does not exist` : `Cannot read config file "${path}": ${code ?? 'error'}`,
+      code === 'ENOENT'
+        ? `Config file "${path}" does not exist`
+        : `Cannot read config file "${path}": ${code ?? 'error'}`,
     );
   }
   try {

@@ -163,7 +163,11 @@ function findUnknownKeys(schema: z.ZodType, value: unknown, path: string, out: s
 }
 
 function describeSource(path: string, sources: Record<string, ConfigSource>): string {
-  for (let cut = path; cut !== ''; cut = cut.includes('.') ? cut.slice(0, cut.lastIndexOf('.')) : '') {
+  for (
+    let cut = path;
+    cut !== '';
+    cut = cut.includes('.') ? cut.slice(0, cut.lastIndexOf('.')) : ''
+  ) {
     const source = sources[cut];
     if (source !== undefined) {
       if (source.startsWith('file:')) return ` (from ${source.slice(5)})`;

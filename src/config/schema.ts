@@ -6,7 +6,10 @@
 import { z } from 'zod';
 
 /** A string field that also takes a number (environment values like `SERVER__HOST=0` parse as numbers). */
-const text = z.preprocess((value) => (typeof value === 'number' ? String(value) : value), z.string());
+const text = z.preprocess(
+  (value) => (typeof value === 'number' ? String(value) : value),
+  z.string(),
+);
 
 const seconds = z.number().positive();
 
@@ -96,7 +99,11 @@ export const configSchema = z.object({
       /** Seconds in-flight requests get to finish on SIGINT/SIGTERM. */
       shutdown_timeout: seconds.default(30),
       /** Largest request body accepted, in bytes. */
-      max_body_bytes: z.number().int().positive().default(32 * 1024 * 1024),
+      max_body_bytes: z
+        .number()
+        .int()
+        .positive()
+        .default(32 * 1024 * 1024),
     })
     .prefault({}),
   logging: z

@@ -15,7 +15,8 @@ const SECRET_HEADERS = new Set([
 ]);
 
 /** Field names that hold secrets: any `*token*`, keys, secrets, passwords, cookies, codes. */
-const SECRET_KEY = /token|secret|password|passwd|api[-_]?key|apikey|authorization|cookie|credential|^code$|code_verifier|^key$|signature$/i;
+const SECRET_KEY =
+  /token|secret|password|passwd|api[-_]?key|apikey|authorization|cookie|credential|^code$|code_verifier|^key$|signature$/i;
 
 /** Patterns of secrets that may hide inside free text (error messages, URLs). */
 const SECRET_PATTERNS: RegExp[] = [
@@ -43,7 +44,7 @@ export function isSecretKey(name: string): boolean {
 export function scrubSecrets(text: string): string {
   let result = text;
   for (const pattern of SECRET_PATTERNS) {
-    result = result.replace(pattern, (match, prefix: unknown) =>
+    result = result.replace(pattern, (_match, prefix: unknown) =>
       typeof prefix === 'string' && prefix.endsWith('=') ? `${prefix}${REDACTED}` : REDACTED,
     );
   }
@@ -55,8 +56,7 @@ export function redactHeaders(
   headers: Headers | Record<string, string | string[] | undefined>,
 ): Record<string, string> {
   const out: Record<string, string> = {};
-  const entries =
-    headers instanceof Headers ? [...headers.entries()] : Object.entries(headers);
+  const entries = headers instanceof Headers ? [...headers.entries()] : Object.entries(headers);
   for (const [name, value] of entries) {
     if (value === undefined) continue;
     const text = Array.isArray(value) ? value.join(', ') : value;
@@ -75,7 +75,8 @@ export function redactValue(value: unknown, depth = 0): unknown {
     const out: Record<string, unknown> = {};
     for (const [key, child] of Object.entries(value)) {
       // Only string values are secret: `input_tokens: 12` is a count, `tokens: {...}` is recursed.
-      out[key] = isSecretKey(key) && typeof child === 'string' ? REDACTED : redactValue(child, depth + 1);
+      out[key] =
+        isSecretKey(key) && typeof child === 'string' ? REDACTED : redactValue(child, depth + 1);
     }
     return out;
   }

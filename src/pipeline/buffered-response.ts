@@ -5,7 +5,7 @@ import type { IrResponse } from '../ir/response.js';
 import { createSseParser } from '../sse/parse.js';
 import { readWithTimeout } from '../streams/fenced-stream.js';
 import { isRecord } from '../util/json.js';
-import type { PipelineDeps, PipelineInput, createWarningLog } from './context.js';
+import type { createWarningLog, PipelineDeps, PipelineInput } from './context.js';
 import { irErrorToProxy, streamFailureToIr } from './to-ir-error.js';
 
 interface BufferedAnswerInput {
@@ -87,7 +87,10 @@ export async function answerBuffered(options: BufferedAnswerInput): Promise<Resp
   } else {
     const parsed: unknown = await options.response.json().catch(() => undefined);
     if (!isRecord(parsed)) {
-      throw new ProxyError('upstream_protocol', 'Upstream answered with a body that is not a JSON object');
+      throw new ProxyError(
+        'upstream_protocol',
+        'Upstream answered with a body that is not a JSON object',
+      );
     }
     upstreamBody = parsed;
   }

@@ -1,8 +1,8 @@
 /** What the pipeline needs from the outside world, injected so it can be tested and reused. */
 import type { WireFormat, WireFormatId } from '../formats/format.js';
 import type { ConversionWarning } from '../ir/warnings.js';
-import type { RequestRecord } from '../observability/request-record.js';
 import type { Logger } from '../observability/logger.js';
+import type { RequestRecord } from '../observability/request-record.js';
 import type { Provider } from '../providers/provider.js';
 
 /** Dependencies of the request pipeline. */
@@ -57,7 +57,11 @@ export function createWarningLog(input: PipelineInput): {
     flush() {
       if (warnings.length === 0) return;
       input.logger.warn(
-        { warnings: warnings.slice(0, 20).map((w) => (w.path ? `${w.path}: ${w.message}` : w.message)) },
+        {
+          warnings: warnings
+            .slice(0, 20)
+            .map((w) => (w.path ? `${w.path}: ${w.message}` : w.message)),
+        },
         'conversion warnings',
       );
       warnings.length = 0;

@@ -8,7 +8,7 @@ import type { IrRequest } from '../ir/request.js';
 import { resolveModel } from '../providers/resolve-model.js';
 import { isRecord } from '../util/json.js';
 import { answerBuffered } from './buffered-response.js';
-import { type PipelineDeps, type PipelineInput, createWarningLog } from './context.js';
+import { createWarningLog, type PipelineDeps, type PipelineInput } from './context.js';
 import { answerStream } from './stream-response.js';
 import { readErrorBody } from './upstream-fetch.js';
 
@@ -29,7 +29,8 @@ export function planResponse(options: {
   clientStream: boolean;
   upstreamStreams: boolean;
 }): ResponseMode {
-  if (options.clientStream) return options.sameFormat && options.upstreamStreams ? 'passthrough' : 'translate';
+  if (options.clientStream)
+    return options.sameFormat && options.upstreamStreams ? 'passthrough' : 'translate';
   return options.upstreamStreams ? 'reassemble' : 'convert';
 }
 
@@ -46,7 +47,11 @@ function buildUpstreamBody(
     // Same format: forward the client's own body (every field it sent, known or not).
     return { ...input.body, model: upstreamModel, stream: upstreamStream };
   }
-  const encoded = upstream.encodeRequest({ ...request, model: upstreamModel, stream: upstreamStream });
+  const encoded = upstream.encodeRequest({
+    ...request,
+    model: upstreamModel,
+    stream: upstreamStream,
+  });
   for (const warning of encoded.warnings) addWarning(warning);
   return encoded.value;
 }

@@ -3,14 +3,13 @@ import type { EncodeContext, IrErrorEvent } from '../formats/format.js';
 import type { IrEvent } from '../ir/events.js';
 import { responseToEvents } from '../ir/response-to-events.js';
 import { mergeUsage } from '../ir/usage.js';
-import { encodeSse } from '../sse/encode.js';
-import { createSseSerializer } from '../sse/encode.js';
+import { createSseSerializer, encodeSse } from '../sse/encode.js';
 import { sseResponseHeaders } from '../sse/headers.js';
 import type { SseMessage } from '../sse/message.js';
 import { createSseParser } from '../sse/parse.js';
 import { createFencedStream } from '../streams/fenced-stream.js';
 import { composeSteps, runStep, type StreamStep, tapStep } from '../streams/step.js';
-import type { PipelineDeps, PipelineInput, createWarningLog } from './context.js';
+import type { createWarningLog, PipelineDeps, PipelineInput } from './context.js';
 import { streamFailureToIr } from './to-ir-error.js';
 
 interface StreamAnswerInput {
@@ -24,7 +23,9 @@ interface StreamAnswerInput {
 }
 
 /** A step that passes bytes on while showing them to the capture. */
-function captureStep(capture: { chunk(bytes: Uint8Array): void } | undefined): StreamStep<Uint8Array, Uint8Array> {
+function captureStep(
+  capture: { chunk(bytes: Uint8Array): void } | undefined,
+): StreamStep<Uint8Array, Uint8Array> {
   return {
     push(bytes) {
       capture?.chunk(bytes);

@@ -38,7 +38,15 @@ export function streamFailureToIr(error: unknown): IrError {
     return { code: 'upstream_timeout', message: error.message, status: 504 };
   }
   if (error instanceof Error && /exceeds \d+ characters/.test(error.message)) {
-    return { code: 'upstream_protocol', message: 'Upstream sent an oversized stream event', status: 502 };
+    return {
+      code: 'upstream_protocol',
+      message: 'Upstream sent an oversized stream event',
+      status: 502,
+    };
   }
-  return { code: 'upstream_unavailable', message: 'Upstream connection failed mid-stream', status: 502 };
+  return {
+    code: 'upstream_unavailable',
+    message: 'Upstream connection failed mid-stream',
+    status: 502,
+  };
 }

@@ -48,11 +48,18 @@ export async function fetchUpstream(
       );
     }
     if (options.signal.aborted) {
-      throw new ProxyError('upstream_unavailable', 'Client closed the request', { status: 499, cause: error });
+      throw new ProxyError('upstream_unavailable', 'Client closed the request', {
+        status: 499,
+        cause: error,
+      });
     }
-    throw new ProxyError('upstream_unavailable', `Cannot reach upstream ${host}: ${describeNetworkError(error)}`, {
-      cause: error,
-    });
+    throw new ProxyError(
+      'upstream_unavailable',
+      `Cannot reach upstream ${host}: ${describeNetworkError(error)}`,
+      {
+        cause: error,
+      },
+    );
   } finally {
     clearTimeout(timer);
   }

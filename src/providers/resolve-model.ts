@@ -34,7 +34,9 @@ export function checkModelRules(rules: readonly ModelMappingRule[], where: strin
     try {
       new RegExp(rule.match);
     } catch (error) {
-      throw new Error(`${where}.model_mappings[${index}].match is not a valid regex: ${(error as Error).message}`);
+      throw new Error(
+        `${where}.model_mappings[${index}].match is not a valid regex: ${(error as Error).message}`,
+      );
     }
   });
 }
