@@ -163,6 +163,8 @@ function findUnknownKeys(schema: z.ZodType, value: unknown, path: string, out: s
 }
 
 function describeSource(path: string, sources: Record<string, ConfigSource>): string {
+  const below = Object.keys(sources).find((key) => key.startsWith(`${path}.`));
+  if (below !== undefined) return describeSource(below, sources);
   for (
     let cut = path;
     cut !== '';

@@ -51,7 +51,7 @@ export const modelCardSchema = z.looseObject({
 export type ModelCard = z.infer<typeof modelCardSchema>;
 
 const providerPluginFields = {
-  enabled: z.boolean().default(true),
+  enabled: z.boolean().optional(),
   /** Upstream API base URL. */
   base_url: text.optional(),
   model_mappings: z.array(modelMappingRuleSchema).default([]),
@@ -61,6 +61,13 @@ const providerPluginFields = {
 /** `[plugins.codex]`: the ChatGPT Codex backend. */
 export const codexPluginSchema = z.looseObject({
   ...providerPluginFields,
+  /**
+   * Claude Code asks for `claude-*` models; the Codex backend has none, so by default they go
+   * to the default Codex model. Setting `model_mappings` replaces this rule.
+   */
+  model_mappings: z
+    .array(modelMappingRuleSchema)
+    .default([{ match: 'claude-', target: 'gpt-5.3-codex', kind: 'prefix', flags: [] }]),
   /** OAuth token endpoint used to refresh the Codex CLI's tokens. */
   token_url: text.optional(),
   /** Directory holding the Codex CLI's `auth.json` (default `$CODEX_HOME` or `~/.codex`). */
@@ -75,18 +82,18 @@ export const codexPluginSchema = z.looseObject({
 
 /** `[plugins.access_log]`. */
 export const accessLogPluginSchema = z.looseObject({
-  enabled: z.boolean().default(true),
+  enabled: z.boolean().optional(),
   /** Also append each access-log record to this file, as JSON lines. */
   file: text.optional(),
 });
 
 /** `[plugins.metrics]`. */
 export const metricsPluginSchema = z.looseObject({
-  enabled: z.boolean().default(true),
+  enabled: z.boolean().optional(),
 });
 
 /** A plugin whose settings ccproxy does not read yet (kept, so old config files load). */
-const genericPluginSchema = z.looseObject({ enabled: z.boolean().default(true) });
+const genericPluginSchema = z.looseObject({ enabled: z.boolean().optional() });
 
 export const configSchema = z.object({
   server: z
@@ -141,7 +148,7 @@ export const configSchema = z.object({
       access_log: accessLogPluginSchema.prefault({}),
       metrics: metricsPluginSchema.prefault({}),
       claude_api: genericPluginSchema.prefault({}),
-      claude_sdk: genericPluginSchema.prefault({ enabled: false }),
+      claude_sdk: genericPluginSchema.prefault({}),
       copilot: genericPluginSchema.prefault({}),
     })
     .prefault({}),

@@ -15,6 +15,8 @@ export interface LoggerOptions {
   format: 'auto' | 'json' | 'pretty';
   /** Where lines go (default: stderr). */
   destination?: Writable & { isTTY?: boolean };
+  /** Also append JSON lines to this file. */
+  file?: string;
 }
 
 /**
@@ -25,7 +27,7 @@ export function createLogger(options: LoggerOptions): Logger {
   const destination = options.destination ?? process.stderr;
   const pretty =
     options.format === 'pretty' || (options.format === 'auto' && destination.isTTY === true);
-  const stream = pretty
+  const main = pretty
     ? pinoPretty({
         destination,
         sync: true,
@@ -34,6 +36,15 @@ export function createLogger(options: LoggerOptions): Logger {
         ignore: 'pid,hostname',
       })
     : destination;
+  const stream = options.file
+    ? pino.multistream([
+        { stream: main, level: options.level },
+        {
+          stream: pino.destination({ dest: options.file, append: true, mkdir: true, sync: false }),
+          level: options.level,
+        },
+      ])
+    : main;
   return pino(
     {
       level: options.level,

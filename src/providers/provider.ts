@@ -49,11 +49,8 @@ export interface Provider {
   streamingOnly: boolean;
   /** Ordered model renaming rules. */
   modelMappings: readonly ModelMappingRule[];
-  /**
-   * Whether a same-format stream is forwarded through the format's normaliser (true) or byte
-   * for byte (false).
-   */
-  normalizeSameFormatStreams: boolean;
+  /** Routes beyond `/v1/chat/completions`, `/v1/responses` and `/v1/messages` (path after the prefix). */
+  extraRoutes?: ReadonlyArray<{ suffix: string; format: WireFormatId }>;
   /** Shapes an upstream-format body to what this upstream accepts (pure); reports what it drops. */
   prepareBody(body: WireBody, context: PrepareContext): Converted<WireBody>;
   /** Sends the request with credentials (refreshing and retrying once on 401). */

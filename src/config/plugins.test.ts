@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { selectPlugins } from './plugins.js';
+import { resolveConfig } from './resolve.js';
+
+describe('selectPlugins', () => {
+  it('turns the available plugins on by default', () => {
+    expect(selectPlugins(resolveConfig({}).config).enabled).toEqual([
+      'codex',
+      'access_log',
+      'metrics',
+    ]);
+  });
+
+  it('accepts the command line of the original report as written', () => {
+    const selection = selectPlugins(resolveConfig({}).config, {
+      enable: ['codex', 'access_log'],
+      disable: ['claude_sdk', 'claude_api', 'copilot'],
+    });
+    expect(selection.enabled).toEqual(['codex', 'access_log', 'metrics']);
+    expect(selection.warnings).toEqual([]);
+  });
+
+  it('warns and goes on for unknown and unavailable plugins', () => {
+    const selection = selectPlugins(resolveConfig({}).config, {
+      enable: ['codex', 'dashboard', 'claude_sdk'],
+    });
+    expect(selection.enabled).toContain('codex');
+    expect(selection.warnings).toEqual([
+      expect.stringContaining('Unknown plugin "dashboard"'),
+      expect.stringContaining('Plugin "claude_sdk" is not available'),
+    ]);
+  });
+
+  it('treats enabled_plugins in a config file as an allow-list, as ccproxy-api did', () => {
+    const { config } = resolveConfig({
+      file: { path: 'c.toml', data: { enabled_plugins: ['oauth_codex', 'codex'] } },
+    });
+    expect(selectPlugins(config).enabled).toEqual(['codex']);
+  });
+
+  it('lets disabled_plugins, [plugins.X] enabled = false and flags turn plugins off', () => {
+    const { config } = resolveConfig({
+      file: {
+        path: 'c.toml',
+        data: { disabled_plugins: ['metrics'], plugins: { access_log: { enabled: false } } },
+      },
+    });
+    expect(selectPlugins(config).enabled).toEqual(['codex']);
+    expect(selectPlugins(config, { enable: ['metrics'], disable: ['codex'] }).enabled).toEqual([
+      'metrics',
+    ]);
+  });
+});

@@ -1,0 +1,101 @@
+/** The Codex provider: a ChatGPT plan through the Codex backend (Responses format, streams only). */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { Config } from '../../config/schema.js';
+import type { Logger } from '../../observability/logger.js';
+import type { ProxyMetrics } from '../../observability/metrics.js';
+import { VERSION } from '../../version.js';
+import type { Provider } from '../provider.js';
+import { checkModelRules } from '../resolve-model.js';
+import { sendWithAuth } from '../send-with-auth.js';
+import { CODEX_TOKEN_URL, type CodexCredentials, createCodexAuth } from './auth.js';
+import { DEFAULT_CODEX_MODELS } from './models.js';
+import { DEFAULT_CODEX_INSTRUCTIONS, prepareCodexBody } from './request.js';
+
+/** Default upstream base URL. */
+export const CODEX_BASE_URL = 'https://chatgpt.com/backend-api/codex';
+
+/** Dependencies of the Codex provider. */
+export interface CodexProviderDeps {
+  settings: Config['plugins']['codex'];
+  fetch: typeof fetch;
+  logger: Logger;
+  metrics?: ProxyMetrics;
+  /** Wall-clock milliseconds. */
+  now(): number;
+  firstByteTimeoutMs: number;
+  /** Home directory (for the default `~/.codex`). */
+  home?: string;
+}
+
+/** Creates the Codex provider. */
+export function createCodexProvider(deps: CodexProviderDeps): Provider {
+  const { settings } = deps;
+  checkModelRules(settings.model_mappings, 'plugins.codex');
+  const baseUrl = (settings.base_url ?? CODEX_BASE_URL).replace(/\/+$/, '');
+  const codexHome = settings.codex_home ?? join(deps.home ?? homedir(), '.codex');
+  const authFile = join(codexHome, 'auth.json');
+  const auth = createCodexAuth({
+    authFile,
+    tokenUrl: settings.token_url ?? CODEX_TOKEN_URL,
+    fetch: deps.fetch,
+    now: deps.now,
+    skewMs: settings.refresh_skew_seconds * 1000,
+    maxAgeMs: settings.max_token_age_seconds * 1000,
+    onRefresh: (outcome) => {
+      deps.metrics?.tokenRefreshes.inc({ provider: 'codex', outcome });
+      if (outcome === 'success')
+        deps.logger.info({ provider: 'codex' }, 'refreshed Codex access token');
+      else deps.logger.warn({ provider: 'codex' }, 'Codex token refresh failed');
+    },
+    onInsecureFile: (path) =>
+      deps.logger.warn(
+        { path },
+        'credentials file is readable by other users; run chmod 600 on it',
+      ),
+  });
+
+  function headers(credentials: CodexCredentials, sessionId: string): Record<string, string> {
+    return {
+      authorization: `Bearer ${credentials.accessToken}`,
+      ...(credentials.accountId ? { 'chatgpt-account-id': credentials.accountId } : {}),
+      'openai-beta': 'responses=experimental',
+      originator: 'codex_cli_rs',
+      session_id: sessionId,
+      accept: 'text/event-stream',
+      'content-type': 'application/json',
+      'user-agent': `codex_cli_rs (ccproxy ${VERSION})`,
+    };
+  }
+
+  return {
+    id: 'codex',
+    format: 'openai-responses',
+    streamingOnly: true,
+    modelMappings: settings.model_mappings,
+    // ccproxy-api served the Responses API at `/codex/responses` too; keep that base URL working.
+    extraRoutes: [{ suffix: '/responses', format: 'openai-responses' }],
+    prepareBody: (body, context) =>
+      prepareCodexBody(body, context, {
+        defaultInstructions: settings.default_instructions ?? DEFAULT_CODEX_INSTRUCTIONS,
+      }),
+    send(call) {
+      const sessionId = String(call.body.prompt_cache_key ?? '');
+      const payload = JSON.stringify(call.body);
+      return sendWithAuth({
+        credentials: auth.credentials,
+        url: `${baseUrl}/responses`,
+        buildInit: (credentials) => ({
+          method: 'POST',
+          headers: headers(credentials, sessionId),
+          body: payload,
+        }),
+        fetch: deps.fetch,
+        signal: call.signal,
+        firstByteTimeoutMs: deps.firstByteTimeoutMs,
+      });
+    },
+    listModels: async () => settings.models_endpoint ?? DEFAULT_CODEX_MODELS,
+    credentialStatus: () => auth.status(),
+  };
+}

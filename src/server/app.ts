@@ -1,0 +1,215 @@
+/** The HTTP application: routes, the access check, the request record, and the one error boundary. */
+import { Hono } from 'hono';
+import type { Config } from '../config/schema.js';
+import { isProxyError, ProxyError, toProxyError } from '../errors.js';
+import type { WireFormat, WireFormatId } from '../formats/format.js';
+import type { Logger } from '../observability/logger.js';
+import type { ProxyMetrics } from '../observability/metrics.js';
+import { scrubSecrets } from '../observability/redact.js';
+import { createRequestRecord, type RecordLifecycle } from '../observability/request-record.js';
+import type { PipelineDeps, UpstreamCapture } from '../pipeline/context.js';
+import { estimateRequestTokens } from '../pipeline/count-tokens.js';
+import { handleRequest } from '../pipeline/handle-request.js';
+import type { Provider } from '../providers/provider.js';
+import { createId } from '../util/ids.js';
+import { VERSION } from '../version.js';
+import { logAccess } from './access-log.js';
+import { clientFormatForPath } from './client-format.js';
+import { keysMatch, presentedKey } from './local-auth.js';
+import { anthropicModelList, openaiModelList, wantsAnthropicModels } from './models-route.js';
+import { readJsonBody } from './read-body.js';
+
+/** Everything the application needs, injected (tests build it with fakes and loopback URLs). */
+export interface AppDeps {
+  config: Readonly<Config>;
+  logger: Logger;
+  metrics?: ProxyMetrics;
+  formats: Readonly<Record<WireFormatId, WireFormat>>;
+  providers: ReadonlyMap<string, Provider>;
+  /** Enabled plugin names, for `/health`. */
+  plugins: readonly string[];
+  /** Monotonic milliseconds. */
+  now?(): number;
+  /** Appends access-log records to a file, when configured. */
+  accessLogFile?: (line: string) => void;
+  accessLog?: boolean;
+  captureUpstream?(record: RecordLifecycle['record']): UpstreamCapture | undefined;
+}
+
+type Variables = { lifecycle: RecordLifecycle; logger: Logger };
+
+const ROUTES: Array<{ suffix: string; format: WireFormatId }> = [
+  { suffix: '/v1/chat/completions', format: 'openai-chat' },
+  { suffix: '/v1/responses', format: 'openai-responses' },
+  { suffix: '/v1/messages', format: 'anthropic-messages' },
+];
+
+/** Creates the application. */
+export function createApp(deps: AppDeps): Hono<{ Variables: Variables }> {
+  const app = new Hono<{ Variables: Variables }>();
+  const now = deps.now ?? (() => performance.now());
+  const seenUnknown = new Set<string>();
+  const pipelineDeps: PipelineDeps = {
+    formats: deps.formats,
+    logger: deps.logger,
+    now,
+    unixSeconds: () => Math.floor(Date.now() / 1000),
+    createId: (prefix) => createId(prefix),
+    idleTimeoutMs: deps.config.http.idle_timeout * 1000,
+    reportUnknownEvent(format, type) {
+      deps.metrics?.unknownEvents.inc({ format, type });
+      const key = `${format}:${type}`;
+      if (seenUnknown.has(key)) return;
+      seenUnknown.add(key);
+      deps.logger.warn({ format, event_type: type }, 'unknown upstream event type');
+    },
+    ...(deps.captureUpstream ? { captureUpstream: deps.captureUpstream } : {}),
+  };
+  const authToken = deps.config.security.auth_token;
+
+  app.use('*', async (c, next) => {
+    const requestId = c.req.header('x-request-id')?.slice(0, 128) || createId('req_', 20);
+    const lifecycle = createRequestRecord({
+      requestId,
+      method: c.req.method,
+      path: c.req.path,
+      startedAt: now(),
+    });
+    const logger = deps.logger.child({ request_id: requestId });
+    c.set('lifecycle', lifecycle);
+    c.set('logger', logger);
+    logger.debug({ method: c.req.method, path: c.req.path }, 'request');
+    await next();
+    c.res.headers.set('x-request-id', requestId);
+    const record = lifecycle.record;
+    record.status = c.res.status;
+    lifecycle.whenFinished().then(() => {
+      record.durationMs ??= now() - record.startedAt;
+      if (c.req.path === '/health' || c.req.path === '/metrics') return;
+      logAccess(record, {
+        logger,
+        metrics: deps.metrics,
+        enabled: deps.accessLog ?? true,
+        file: deps.accessLogFile,
+      });
+    });
+  });
+
+  app.use('*', async (c, next) => {
+    if (authToken === undefined || c.req.path === '/health') return next();
+    if (!keysMatch(authToken, presentedKey(c.req.raw.headers))) {
+      throw new ProxyError(
+        'authentication',
+        'Missing or invalid proxy access key: send it as "authorization: Bearer <key>" or "x-api-key"',
+      );
+    }
+    return next();
+  });
+
+  app.get('/health', async (c) => {
+    const providers: Record<string, unknown> = {};
+    for (const [id, provider] of deps.providers) providers[id] = await provider.credentialStatus();
+    return c.json({ status: 'ok', version: VERSION, plugins: deps.plugins, providers });
+  });
+
+  if (deps.metrics) {
+    const registry = deps.metrics.registry;
+    app.get('/metrics', async (c) =>
+      c.body(await registry.metrics(), 200, { 'content-type': registry.contentType }),
+    );
+  }
+
+  for (const [id, provider] of deps.providers) {
+    const prefixes = [`/${id}`, `/${id}/:session_id{[^/]+}`];
+    for (const { suffix, format } of [...ROUTES, ...(provider.extraRoutes ?? [])]) {
+      for (const prefix of prefixes) {
+        app.post(`${prefix}${suffix}`, async (c) => {
+          const lifecycle = c.get('lifecycle');
+          lifecycle.record.route = `/${id}${suffix}`;
+          const body = await readJsonBody(c.req.raw, deps.config.server.max_body_bytes);
+          const sessionId = c.req.param('session_id' as never) as string | undefined;
+          return handleRequest(
+            {
+              clientFormat: format,
+              provider,
+              body,
+              headers: c.req.raw.headers,
+              signal: c.req.raw.signal,
+              record: lifecycle.record,
+              deferFinish: () => lifecycle.deferFinish(),
+              logger: c.get('logger'),
+              ...(sessionId ? { routeSessionId: sessionId } : {}),
+            },
+            pipelineDeps,
+          );
+        });
+      }
+    }
+    for (const prefix of prefixes) {
+      app.post(`${prefix}/v1/messages/count_tokens`, async (c) => {
+        c.get('lifecycle').record.route = `/${id}/v1/messages/count_tokens`;
+        const body = await readJsonBody(c.req.raw, deps.config.server.max_body_bytes);
+        if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+          throw new ProxyError('invalid_request', 'Request body must be a JSON object');
+        }
+        // count_tokens bodies carry no max_tokens; the Messages decoder requires one.
+        const decoded = deps.formats['anthropic-messages'].decodeRequest({
+          max_tokens: 1,
+          ...body,
+        });
+        return c.json({ input_tokens: estimateRequestTokens(decoded.value) });
+      });
+    }
+    app.get(`/${id}/v1/models`, async (c) => {
+      c.get('lifecycle').record.route = `/${id}/v1/models`;
+      const cards = await provider.listModels();
+      return c.json(
+        wantsAnthropicModels(c.req.raw.headers)
+          ? anthropicModelList(cards)
+          : openaiModelList(cards),
+      );
+    });
+  }
+
+  app.notFound((c) => {
+    throw new ProxyError('not_found', `No route for ${c.req.method} ${c.req.path}`);
+  });
+
+  app.onError((error, c) => {
+    const proxyError = isProxyError(error) ? error : toProxyError(error);
+    const logger = c.get('logger') ?? deps.logger;
+    const lifecycle = c.get('lifecycle');
+    if (lifecycle) lifecycle.record.errorCode = proxyError.code;
+    if (proxyError.code === 'internal') {
+      logger.error({ err: error }, 'internal error');
+    } else if (proxyError.status >= 500) {
+      logger.warn(
+        { code: proxyError.code, status: proxyError.status },
+        scrubSecrets(proxyError.message),
+      );
+    } else {
+      logger.info(
+        { code: proxyError.code, status: proxyError.status },
+        scrubSecrets(proxyError.message),
+      );
+    }
+    if (proxyError.code.startsWith('upstream_')) {
+      deps.metrics?.upstreamErrors.inc({
+        provider: lifecycle?.record.provider ?? 'none',
+        code: proxyError.code,
+      });
+    }
+    const format = deps.formats[clientFormatForPath(c.req.path)];
+    const encoded = format.encodeError(
+      new ProxyError(proxyError.code, scrubSecrets(proxyError.message), {
+        status: proxyError.status,
+        ...(proxyError.upstream ? { upstream: proxyError.upstream } : {}),
+        ...(proxyError.retryAfter !== undefined ? { retryAfter: proxyError.retryAfter } : {}),
+        ...(proxyError.param !== undefined ? { param: proxyError.param } : {}),
+      }),
+    );
+    return c.json(encoded.body, encoded.status as 400, encoded.headers);
+  });
+
+  return app;
+}
