@@ -60,6 +60,16 @@ const ENV_ALIASES: Record<string, string> = {
   CCPROXY_CODEX_BASE_URL: 'plugins.codex.base_url',
   CCPROXY_CODEX_TOKEN_URL: 'plugins.codex.token_url',
   CODEX_HOME: 'plugins.codex.codex_home',
+  CCPROXY_CODEX_AUTHORIZE_URL: 'plugins.codex.authorize_url',
+  CCPROXY_CLAUDE_CREDENTIALS_FILE: 'plugins.claude_api.credentials_file',
+  CCPROXY_CLAUDE_TOKEN_URL: 'plugins.claude_api.token_url',
+  CCPROXY_CLAUDE_AUTHORIZE_URL: 'plugins.claude_api.authorize_url',
+  CCPROXY_CLAUDE_BASE_URL: 'plugins.claude_api.base_url',
+  ANTHROPIC_API_KEY: 'plugins.claude_api.api_key',
+  GH_TOKEN: 'plugins.copilot.github_token',
+  CCPROXY_COPILOT_GITHUB_URL: 'plugins.copilot.github_url',
+  CCPROXY_COPILOT_GITHUB_API_URL: 'plugins.copilot.github_api_url',
+  CCPROXY_COPILOT_BASE_URL: 'plugins.copilot.base_url',
 };
 
 /** Parses an environment value: JSON for numbers, booleans, arrays and objects; else the string. */

@@ -70,6 +70,10 @@ export const codexPluginSchema = z.looseObject({
     .default([{ match: 'claude-', target: 'gpt-5.3-codex', kind: 'prefix', flags: [] }]),
   /** OAuth token endpoint used to refresh the Codex CLI's tokens. */
   token_url: text.optional(),
+  /** OAuth authorize endpoint for `ccproxy auth login codex`. */
+  authorize_url: text.optional(),
+  /** Port of the one-shot login callback listener (the Codex CLI's redirect URI uses 1455). */
+  callback_port: z.number().int().min(0).max(65535).default(1455),
   /** Directory holding the Codex CLI's `auth.json` (default `$CODEX_HOME` or `~/.codex`). */
   codex_home: text.optional(),
   /** `instructions` sent when the client gave none (the backend requires a non-empty string). */
@@ -78,6 +82,36 @@ export const codexPluginSchema = z.looseObject({
   refresh_skew_seconds: seconds.default(300),
   /** With no readable expiry, treat tokens older than this as expired (Codex CLI: 8 days). */
   max_token_age_seconds: seconds.default(8 * 24 * 3600),
+});
+
+/** `[plugins.claude_api]`: a Claude plan (OAuth) or an Anthropic API key. */
+export const claudePluginSchema = z.looseObject({
+  ...providerPluginFields,
+  /** Claude Code's credentials file (default `~/.claude/.credentials.json`). */
+  credentials_file: text.optional(),
+  /** OAuth token endpoint (refresh and login code exchange). */
+  token_url: text.optional(),
+  /** OAuth authorize page for `ccproxy auth login claude`. */
+  authorize_url: text.optional(),
+  /** Redirect URI registered for Claude Code's client (shows the code to paste). */
+  redirect_uri: text.optional(),
+  /** An Anthropic API key; used instead of OAuth when set (`ANTHROPIC_API_KEY`). */
+  api_key: text.optional(),
+  refresh_skew_seconds: seconds.default(300),
+});
+
+/** `[plugins.copilot]`: GitHub Copilot. */
+export const copilotPluginSchema = z.looseObject({
+  ...providerPluginFields,
+  /** A GitHub token with Copilot access (`GH_TOKEN`); else the one `ccproxy auth login copilot` stored. */
+  github_token: text.optional(),
+  /** GitHub web base for the device flow (default `https://github.com`). */
+  github_url: text.optional(),
+  /** GitHub API base for the Copilot token exchange (default `https://api.github.com`). */
+  github_api_url: text.optional(),
+  /** OAuth client id of the device flow. */
+  client_id: text.optional(),
+  refresh_skew_seconds: seconds.default(120),
 });
 
 /** `[plugins.access_log]`. */
@@ -147,9 +181,9 @@ export const configSchema = z.object({
       codex: codexPluginSchema.prefault({}),
       access_log: accessLogPluginSchema.prefault({}),
       metrics: metricsPluginSchema.prefault({}),
-      claude_api: genericPluginSchema.prefault({}),
+      claude_api: claudePluginSchema.prefault({}),
       claude_sdk: genericPluginSchema.prefault({}),
-      copilot: genericPluginSchema.prefault({}),
+      copilot: copilotPluginSchema.prefault({}),
     })
     .prefault({}),
 });
