@@ -1,11 +1,15 @@
 /** Reads the `error` object of a Chat stream chunk as a neutral error. */
-import type { ProxyErrorCode } from '../../errors.js';
+import { DEFAULT_STATUS, type ProxyErrorCode } from '../../errors.js';
 import type { IrError } from '../../ir/response.js';
 import { isRecord } from '../../util/json.js';
 import { readOpenAIErrorObject } from '../shared/openai-error.js';
 
+/** Codes a ccproxy upstream writes into its own stream errors (see `encodeOpenAIErrorObject`). */
+const PROXY_CODES = new Set<string>(Object.keys(DEFAULT_STATUS));
+
 /** Our code for an OpenAI error type or code seen inside a stream (there is no HTTP status). */
 function codeForType(type: string | undefined, code: string | undefined): ProxyErrorCode {
+  if (code !== undefined && PROXY_CODES.has(code)) return code as ProxyErrorCode;
   const kind = `${type ?? ''} ${code ?? ''}`;
   if (/rate_limit|insufficient_quota/.test(kind)) return 'upstream_rate_limited';
   if (/overloaded|server_is_overloaded|slow_down/.test(kind)) return 'upstream_overloaded';
