@@ -6,8 +6,11 @@ import type { IrAnnotation } from '../../ir/content.js';
 import { getNumber, getRecord, getString, isRecord } from '../../util/json.js';
 import { CHAT_FORMAT, chatMeta, extraFields, metaField } from './meta.js';
 
-/** A wire annotation as a neutral one; kinds other than `url_citation` stay opaque. */
-export function decodeAnnotation(value: unknown): IrAnnotation {
+/**
+ * A wire annotation as a neutral one; kinds other than `url_citation` stay opaque. `offset` is
+ * where the text part it belongs to starts in the message content (its indices are shifted back).
+ */
+export function decodeAnnotation(value: unknown, offset = 0): IrAnnotation {
   const citation = isRecord(value) ? getRecord(value, 'url_citation') : undefined;
   if (!isRecord(value) || value.type !== 'url_citation' || citation === undefined) {
     return { type: 'opaque', format: CHAT_FORMAT, value };
@@ -19,8 +22,8 @@ export function decodeAnnotation(value: unknown): IrAnnotation {
     type: 'url-citation',
     url: getString(citation, 'url') ?? '',
     ...(title !== undefined ? { title } : {}),
-    ...(start !== undefined ? { startIndex: start } : {}),
-    ...(end !== undefined ? { endIndex: end } : {}),
+    ...(start !== undefined ? { startIndex: start - offset } : {}),
+    ...(end !== undefined ? { endIndex: end - offset } : {}),
     ...metaField(
       chatMeta({
         extra: extraFields(value, ['type', 'url_citation']),

@@ -34,7 +34,7 @@ function decodeSystem(message: ChatMessage, index: number, state: DecodeState): 
   const base = {
     role: message.role,
     message: index,
-    extra: extraFields(message, ['role', 'content']),
+    messageExtra: extraFields(message, ['role', 'content']),
   };
   if (typeof message.content === 'string') {
     return [{ type: 'text', text: message.content, ...metaField(chatMeta(base)) }];

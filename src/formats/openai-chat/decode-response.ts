@@ -91,7 +91,7 @@ function decodeMessage(message: JsonObject, meta: JsonObject): IrAssistantPart[]
   const annotations = getArray(message, 'annotations');
   if (annotations === undefined) meta.absent = ['annotations'];
   else if (annotations.length > 0) {
-    const decoded: IrAnnotation[] = annotations.map(decodeAnnotation);
+    const decoded: IrAnnotation[] = annotations.map((annotation) => decodeAnnotation(annotation));
     if (text !== undefined) text.annotations = decoded;
     else read.splice(read.indexOf('annotations'), 1);
   }
@@ -158,8 +158,9 @@ export function decodeChatResponse(body: unknown): Converted<IrResponse> {
   }
   meta.choiceExtra = extraFields(choice, ['index', 'message', 'finish_reason']) ?? {};
   const usage = getRecord(response, 'usage');
+  // Without a usage object (absent, or `null` kept verbatim in `extra`) none is written back.
   if (usage !== undefined) meta.usage = usage;
-  else if (!('usage' in response)) meta.usageAbsent = true;
+  else meta.usageAbsent = true;
   meta.extra = extraFields(response, [
     'id',
     'object',

@@ -18,6 +18,7 @@ import {
   tryParseJson,
 } from '../../util/json.js';
 import type { DecodeStreamOptions } from '../format.js';
+import { decodeAnnotation } from './annotations.js';
 import { decodeFinishReason } from './finish-reason.js';
 import { chatMeta, metaField } from './meta.js';
 import { decodeStreamError } from './stream-error.js';
@@ -58,7 +59,10 @@ export function createChatStreamDecoder(
   let ended = false;
   let nextIndex = 0;
   let current: { kind: TextKind; index: number } | undefined;
-  let lastText: number | undefined;
+  /** Where each text block starts in the message's whole content, for citation indices. */
+  const textOffsets = new Map<number, number>();
+  let contentLength = 0;
+  let annotationCount = 0;
   const tools = new Map<number, ToolState>();
   let lastToolKey: number | undefined;
   let finish: { reason: IrFinishReason; raw: string } | undefined;
@@ -94,9 +98,10 @@ export function createChatStreamDecoder(
       closeCurrent(out);
       current = { kind, index: nextIndex++ };
       out.push({ type: `${kind}-start`, index: current.index });
-      if (kind === 'text') lastText = current.index;
+      if (kind === 'text') textOffsets.set(current.index, contentLength);
       if (kind === 'refusal') sawRefusal = true;
     }
+    if (kind === 'text') contentLength += delta.length;
     out.push({ type: `${kind}-delta`, index: current.index, delta });
   }
 
@@ -181,30 +186,20 @@ export function createChatStreamDecoder(
   }
 
   function onAnnotations(out: IrEvent[], annotations: unknown[]): void {
-    // Search models send the message's annotations in one late delta; they belong to its text.
-    let index = lastText;
-    if (index === undefined) {
-      appendText(out, 'text', '');
-      index = lastText as number;
-    }
-    for (const value of annotations) {
-      const citation = isRecord(value) ? getRecord(value, 'url_citation') : undefined;
-      if (citation === undefined) continue;
-      const title = getString(citation, 'title');
-      const startIndex = getNumber(citation, 'start_index');
-      const endIndex = getNumber(citation, 'end_index');
+    // Each `annotations` delta holds the message's whole list so far (the SDK replaces it), with
+    // indices into the whole content: the new ones go to the open text block (a new empty one
+    // when none is open), their indices made relative to where that block starts.
+    if (current?.kind !== 'text') appendText(out, 'text', '');
+    const block = current as { index: number };
+    const offset = textOffsets.get(block.index) ?? 0;
+    for (const value of annotations.slice(annotationCount)) {
       out.push({
         type: 'text-annotation',
-        index,
-        annotation: {
-          type: 'url-citation',
-          url: getString(citation, 'url') ?? '',
-          ...(title !== undefined ? { title } : {}),
-          ...(startIndex !== undefined ? { startIndex } : {}),
-          ...(endIndex !== undefined ? { endIndex } : {}),
-        },
+        index: block.index,
+        annotation: decodeAnnotation(value, offset),
       });
     }
+    annotationCount = Math.max(annotationCount, annotations.length);
   }
 
   function onChoice(out: IrEvent[], choice: JsonObject): void {

@@ -41,7 +41,11 @@ function encodeSystem(request: IrRequest): {
       continue;
     }
     const role = meta.role === 'developer' ? 'developer' : 'system';
-    placed.push({ at: meta.message, message: { ...record(meta.extra), role }, parts: [part] });
+    placed.push({
+      at: meta.message,
+      message: { ...record(meta.messageExtra), role },
+      parts: [part],
+    });
   }
   for (const group of placed) {
     const first = readChatMeta(group.parts[0]?.meta);
@@ -155,7 +159,7 @@ function collectOpaque(
   else {
     warnings.push({
       code: 'dropped',
-      message: `A ${part.format} block cannot be sent in a Chat assistant message`,
+      message: `A "${part.format}" block cannot be sent in a Chat assistant message`,
       path,
     });
   }
@@ -220,7 +224,7 @@ function encodeToolResult(
     if (part.type !== 'text' && !asArray) {
       warnings.push({
         code: 'dropped',
-        message: `Chat tool messages carry text only: a ${part.type} part was left out`,
+        message: `Chat tool messages carry text only: a "${part.type}" part was left out`,
         path: `${path}.content[${index}]`,
       });
       return;
@@ -256,7 +260,7 @@ function encodeTool(
     }
     warnings.push({
       code: 'dropped',
-      message: `A ${part.format} block cannot be sent in a Chat tool message`,
+      message: `A "${part.format}" block cannot be sent in a Chat tool message`,
       path: partPath,
     });
   });

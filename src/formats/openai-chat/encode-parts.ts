@@ -103,7 +103,7 @@ export function encodeUserPart(
       if (part.format === CHAT_FORMAT && isRecord(part.value)) return part.value as ChatContentPart;
       warnings.push({
         code: 'dropped',
-        message: `A ${part.format} content part cannot be sent in Chat`,
+        message: `A "${part.format}" content part cannot be sent in Chat`,
         path,
       });
       return undefined;

@@ -47,7 +47,7 @@ function encodeTool(tool: IrTool, warnings: ConversionWarning[]): JsonObject | u
       if (tool.format === CHAT_FORMAT && isRecord(tool.value)) return tool.value;
       warnings.push({
         code: 'dropped',
-        message: `A ${tool.format} hosted tool cannot be offered to a Chat upstream`,
+        message: `A "${tool.format}" hosted tool cannot be offered to a Chat upstream`,
         path: 'tools',
       });
       return undefined;

@@ -89,7 +89,7 @@ function collectPart(part: IrAssistantPart, fields: MessageFields, warnings: Con
       else {
         warnings.push({
           code: 'dropped',
-          message: `A ${part.format} block cannot be expressed in a Chat completion`,
+          message: `A "${part.format}" block cannot be expressed in a Chat completion`,
         });
       }
       return;

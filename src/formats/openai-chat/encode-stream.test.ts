@@ -176,7 +176,7 @@ describe('Chat stream encoder', () => {
     ]);
     expect(context.warnings.map((w) => w.message)).toEqual([
       'Chat cannot carry reasoning signatures or encrypted reasoning; only the text is sent',
-      'A anthropic-messages block cannot be expressed in a Chat stream',
+      'A "anthropic-messages" block cannot be expressed in a Chat stream',
     ]);
   });
 

@@ -38,8 +38,8 @@ function wantsUsage(context: EncodeContext): boolean {
 /**
  * Creates an encoder. Each tool-call block gets a dense wire `index` (0, 1, ... in block order)
  * and a first delta with `id`, `type` and the name with empty arguments; reasoning goes out as
- * the non-standard `reasoning_content` (blocks separated by a blank line), refusals as `refusal`,
- * citations in one `annotations` delta before the end. Opaque blocks and reasoning signatures
+ * the non-standard `reasoning_content` (adjacent blocks separated by a blank line), refusals as `refusal`,
+ * citations in an `annotations` delta when their text block ends (the whole list so far). Opaque blocks and reasoning signatures
  * are dropped with a warning. The turn ends with `tool_calls` when it holds tool calls and
  * stopped normally. An `error` event becomes an `{"error": {...}}` chunk, which the SDK throws as
  * an `APIError`, then `[DONE]`. `end()` finishes a stream that stopped without an end event.
@@ -53,11 +53,16 @@ export function createChatStreamEncoder(context: EncodeContext): StreamStep<IrEv
   const tools = new Map<number, ToolBlock>();
   let nextTool = 0;
   let hasToolCalls = false;
-  let reasoningWritten = false;
+  /** The kind of the last piece written, so adjacent reasoning blocks get a blank line between. */
+  let lastWritten: 'text' | 'refusal' | 'reasoning' | 'tool' | undefined;
   let separateReasoning = false;
   let contentLength = 0;
-  const textBlocks = new Map<number, { offset: number; length: number }>();
-  const annotations: Array<{ block: number; annotation: IrAnnotation }> = [];
+  const textBlocks = new Map<
+    number,
+    { offset: number; length: number; annotations: IrAnnotation[] }
+  >();
+  /** Every citation sent so far: each `annotations` delta repeats the whole list (the SDK replaces it). */
+  const sentAnnotations: unknown[] = [];
 
   function chunk(delta: string, finishReason = 'null'): SseMessage {
     return {
@@ -106,6 +111,7 @@ export function createChatStreamEncoder(context: EncodeContext): StreamStep<IrEv
     const block: ToolBlock = { wireIndex: nextTool++, kind, legacy };
     tools.set(index, block);
     hasToolCalls = true;
+    lastWritten = 'tool';
     const id = JSON.stringify(callId !== '' ? callId : context.createId('call_'));
     if (legacy) {
       out.push(chunk(`{"function_call":{"name":${JSON.stringify(name)},"arguments":""}}`));
@@ -133,17 +139,26 @@ export function createChatStreamEncoder(context: EncodeContext): StreamStep<IrEv
     return chunk(`{"tool_calls":[{"index":${block.wireIndex},${body}}]}`);
   }
 
+  /** Sends a closed text block's citations, with indices into the whole content. */
+  function flushAnnotations(out: SseMessage[], index: number): void {
+    const block = textBlocks.get(index);
+    if (block === undefined || block.annotations.length === 0) return;
+    let added = false;
+    for (const annotation of block.annotations) {
+      const value = encodeAnnotation(annotation, block.offset, block.length);
+      if (value === undefined) warn('A citation of another format was left out');
+      else {
+        sentAnnotations.push(value);
+        added = true;
+      }
+    }
+    block.annotations = [];
+    if (added) out.push(chunk(`{"annotations":${JSON.stringify(sentAnnotations)}}`));
+  }
+
   function finish(out: SseMessage[], reason: IrFinishReason, meta?: IrMeta): void {
     finished = true;
-    if (annotations.length > 0) {
-      const encoded = annotations.flatMap(({ block, annotation }) => {
-        const span = textBlocks.get(block) ?? { offset: 0, length: 0 };
-        const value = encodeAnnotation(annotation, span.offset, span.length);
-        if (value === undefined) warn('A citation of another format was left out');
-        return value === undefined ? [] : [value];
-      });
-      if (encoded.length > 0) out.push(chunk(`{"annotations":${JSON.stringify(encoded)}}`));
-    }
+    for (const index of textBlocks.keys()) flushAnnotations(out, index);
     const raw = readChatMeta(meta).finishReason;
     const wire =
       typeof raw === 'string' && decodeFinishReason(raw) === reason
@@ -169,7 +184,7 @@ export function createChatStreamEncoder(context: EncodeContext): StreamStep<IrEv
         return;
       case 'text-start':
         start(out);
-        textBlocks.set(event.index, { offset: contentLength, length: 0 });
+        textBlocks.set(event.index, { offset: contentLength, length: 0, annotations: [] });
         return;
       case 'text-delta': {
         start(out);
@@ -177,25 +192,31 @@ export function createChatStreamEncoder(context: EncodeContext): StreamStep<IrEv
         const block = textBlocks.get(event.index);
         if (block !== undefined) block.length += event.delta.length;
         contentLength += event.delta.length;
+        lastWritten = 'text';
         out.push(chunk(`{"content":${JSON.stringify(event.delta)}}`));
         return;
       }
       case 'text-annotation':
-        annotations.push({ block: event.index, annotation: event.annotation });
+        textBlocks.get(event.index)?.annotations.push(event.annotation);
+        return;
+      case 'text-end':
+        flushAnnotations(out, event.index);
         return;
       case 'refusal-delta':
         start(out);
-        if (event.delta !== '') out.push(chunk(`{"refusal":${JSON.stringify(event.delta)}}`));
+        if (event.delta === '') return;
+        lastWritten = 'refusal';
+        out.push(chunk(`{"refusal":${JSON.stringify(event.delta)}}`));
         return;
       case 'reasoning-start':
-        separateReasoning = reasoningWritten;
+        separateReasoning = lastWritten === 'reasoning';
         return;
       case 'reasoning-delta': {
         start(out);
         if (event.delta === '') return;
         const text = separateReasoning ? `\n\n${event.delta}` : event.delta;
         separateReasoning = false;
-        reasoningWritten = true;
+        lastWritten = 'reasoning';
         out.push(chunk(`{"reasoning_content":${JSON.stringify(text)}}`));
         return;
       }
@@ -222,7 +243,7 @@ export function createChatStreamEncoder(context: EncodeContext): StreamStep<IrEv
         if (event.delta !== '') out.push(toolDelta(toolBlock(out, event.index), event.delta));
         return;
       case 'opaque':
-        warn(`A ${event.format} block cannot be expressed in a Chat stream`);
+        warn(`A "${event.format}" block cannot be expressed in a Chat stream`);
         return;
       case 'usage':
         usage = mergeUsage(usage, event.usage);
@@ -234,7 +255,6 @@ export function createChatStreamEncoder(context: EncodeContext): StreamStep<IrEv
       case 'error':
         fail(out, event.error);
         return;
-      case 'text-end':
       case 'refusal-start':
       case 'refusal-end':
       case 'tool-call-end':
