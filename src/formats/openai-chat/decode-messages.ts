@@ -5,15 +5,18 @@
 import type {
   IrAssistantPart,
   IrOpaquePart,
+  IrReasoningPart,
   IrTextPart,
   IrToolResultPart,
   IrUserPart,
 } from '../../ir/content.js';
+import { isPackedOpaque } from '../../ir/opaque.js';
 import type { IrMessage } from '../../ir/request.js';
 import type { ConversionWarning } from '../../ir/warnings.js';
 import { getRecord, getString, isRecord, type JsonObject } from '../../util/json.js';
 import { decodeContentPart, decodeTextPart } from './decode-parts.js';
 import { CHAT_FORMAT, chatMeta, extraFields, metaField } from './meta.js';
+import { REASONING_OPAQUE_FIELD, unpackReasoning } from './reasoning-opaque.js';
 import type { ChatMessage } from './types.js';
 
 /** The neutral system prompt and turns of a request. */
@@ -27,6 +30,8 @@ interface DecodeState {
   toolKinds: Map<string, 'function' | 'custom'>;
   legacyCalls: Map<string, string>;
   legacyCount: number;
+  /** Position of the message being decoded, for warning paths. */
+  index: number;
   warnings: ConversionWarning[];
 }
 
@@ -103,16 +108,39 @@ function decodeToolCall(call: JsonObject, state: DecodeState): IrAssistantPart {
   return { type: 'opaque', format: CHAT_FORMAT, value: { toolCall: call } };
 }
 
+/**
+ * The reasoning of an assistant turn: the text of `reasoning_content` (or `reasoning`), or, when
+ * the client sent back the `reasoning_opaque` ccproxy gave it, the parts packed there with their
+ * signatures and encrypted values. A packed value is consumed, never forwarded.
+ */
+function decodeReasoning(
+  message: ChatMessage,
+  read: string[],
+  state: DecodeState,
+): IrReasoningPart[] {
+  const field = ['reasoning_content', 'reasoning'].find((key) => typeof message[key] === 'string');
+  if (field !== undefined) read.push(field);
+  const meta = metaField(chatMeta({ field }));
+  const packed = message[REASONING_OPAQUE_FIELD];
+  if (typeof packed === 'string' && isPackedOpaque(packed)) {
+    read.push(REASONING_OPAQUE_FIELD);
+    const parts = unpackReasoning(packed);
+    if (parts !== undefined) return parts.map((part) => ({ ...part, ...meta }));
+    state.warnings.push({
+      code: 'dropped',
+      message: `An unreadable "${REASONING_OPAQUE_FIELD}" value was left out`,
+      path: `messages[${state.index}].${REASONING_OPAQUE_FIELD}`,
+    });
+  }
+  const text = field === undefined ? undefined : message[field];
+  return typeof text === 'string' ? [{ type: 'reasoning', text, ...meta }] : [];
+}
+
 /** Assistant turn: reasoning first, then content, the `refusal` field and the tool calls. */
 function decodeAssistant(message: ChatMessage, state: DecodeState): IrMessage {
   const content: IrAssistantPart[] = [];
   const read = ['role', 'content', 'refusal', 'tool_calls', 'function_call'];
-  for (const field of ['reasoning_content', 'reasoning'] as const) {
-    const text = message[field];
-    if (typeof text !== 'string' || content.length > 0) continue;
-    read.push(field);
-    content.push({ type: 'reasoning', text, meta: { [CHAT_FORMAT]: { field } } });
-  }
+  content.push(...decodeReasoning(message, read, state));
   if (typeof message.content === 'string') {
     content.push({ type: 'text', text: message.content });
   } else if (Array.isArray(message.content)) {
@@ -222,11 +250,13 @@ export function decodeMessages(
     toolKinds: new Map(),
     legacyCalls: new Map(),
     legacyCount: 0,
+    index: 0,
     warnings,
   };
   const system: IrTextPart[] = [];
   const turns: IrMessage[] = [];
   messages.forEach((message, index) => {
+    state.index = index;
     switch (message.role) {
       case 'system':
       case 'developer':

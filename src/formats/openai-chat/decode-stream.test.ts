@@ -398,6 +398,39 @@ describe('Chat stream decoder, event by event', () => {
     });
   });
 
+  it('reads each annotations delta as the whole list so far, relative to its text block', () => {
+    const citation = (url: string, start: number, end: number) => ({
+      type: 'url_citation',
+      url_citation: { url, title: url, start_index: start, end_index: end },
+    });
+    const events = decode([
+      chunk({ content: 'Alpha.' }),
+      chunk({ annotations: [citation('a', 0, 6)] }),
+      chunk({
+        tool_calls: [
+          { index: 0, id: 'c', type: 'function', function: { name: 'f', arguments: '{}' } },
+        ],
+      }),
+      chunk({ content: 'Beta.' }),
+      chunk({ annotations: [citation('a', 0, 6), citation('b', 6, 11)] }),
+      chunk({}, 'stop'),
+    ]);
+    expect(checkEvents(events)).toEqual([]);
+    expect(accumulateEvents(events).content).toEqual([
+      {
+        type: 'text',
+        text: 'Alpha.',
+        annotations: [{ type: 'url-citation', url: 'a', title: 'a', startIndex: 0, endIndex: 6 }],
+      },
+      { type: 'tool-call', callId: 'c', name: 'f', arguments: '{}', kind: 'function' },
+      {
+        type: 'text',
+        text: 'Beta.',
+        annotations: [{ type: 'url-citation', url: 'b', title: 'b', startIndex: 0, endIndex: 5 }],
+      },
+    ]);
+  });
+
   it('turns stop into refusal when the turn streamed a refusal', () => {
     const response = accumulateEvents(decode([chunk({ refusal: 'No.' }), chunk({}, 'stop')]));
     expect(response.finishReason).toBe('refusal');

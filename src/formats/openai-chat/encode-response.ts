@@ -11,6 +11,12 @@ import type { EncodeContext, WireBody } from '../format.js';
 import { encodeAnnotation } from './annotations.js';
 import { decodeFinishReason, encodeFinishReason } from './finish-reason.js';
 import { CHAT_FORMAT, readChatMeta } from './meta.js';
+import {
+  packReasoning,
+  REASONING_OPAQUE_FIELD,
+  type ReasoningEntry,
+  reasoningEntry,
+} from './reasoning-opaque.js';
 import { encodeUsage } from './usage.js';
 
 function record(value: unknown): JsonObject {
@@ -28,6 +34,8 @@ interface MessageFields {
   /** Non-empty reasoning texts, joined with blank lines (one per reasoning block). */
   reasoning: string[];
   reasoningField: string;
+  /** Every reasoning part, for the values only `reasoning_opaque` can carry. */
+  reasoningEntries: ReasoningEntry[];
   toolCalls: unknown[];
   functionCall?: JsonObject;
 }
@@ -60,13 +68,7 @@ function collectPart(part: IrAssistantPart, fields: MessageFields, warnings: Con
       fields.hasReasoning = true;
       if (part.text !== '') fields.reasoning.push(part.text);
       if (readChatMeta(part.meta).field === 'reasoning') fields.reasoningField = 'reasoning';
-      if (part.signature || part.encryptedContent || part.redactedData) {
-        warnings.push({
-          code: 'dropped',
-          message:
-            'Chat cannot carry reasoning signatures or encrypted reasoning; only the text is kept',
-        });
-      }
+      fields.reasoningEntries.push(reasoningEntry(part));
       return;
     }
     case 'tool-call': {
@@ -113,6 +115,7 @@ function encodeMessage(
     hasReasoning: false,
     reasoning: [],
     reasoningField: 'reasoning_content',
+    reasoningEntries: [],
     toolCalls: [],
   };
   for (const part of response.content) collectPart(part, fields, warnings);
@@ -136,6 +139,8 @@ function encodeMessage(
   if (fields.functionCall !== undefined) message.function_call = fields.functionCall;
   // Non-standard, but DeepSeek-style clients display it and send it back on the next turn.
   if (fields.hasReasoning) message[fields.reasoningField] = fields.reasoning.join('\n\n');
+  const packed = packReasoning(fields.reasoningEntries);
+  if (packed !== undefined) message[REASONING_OPAQUE_FIELD] = packed;
   return { message, hasToolCalls };
 }
 
@@ -151,7 +156,8 @@ function finishReasonOf(response: IrResponse, meta: JsonObject, hasToolCalls: bo
 /**
  * Encodes a neutral response: exactly one choice; text parts joined into `content` (`null` when
  * the message has only tool calls or a refusal), citations as `annotations` with their indices
- * shifted into the joined text, reasoning as the non-standard `reasoning_content`, tool calls
+ * shifted into the joined text, reasoning as the non-standard `reasoning_content` (signatures and
+ * encrypted reasoning packed in the non-standard `reasoning_opaque`), tool calls
  * with their kinds. The id is the response's own (a fresh `chatcmpl-` id when it has none);
  * `context.model` names the model. A failed response still gives a valid body with what was
  * gathered; its error is reported as a warning.

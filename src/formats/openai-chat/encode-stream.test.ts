@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { chatTestContext } from '../../../test/helpers/openai-chat-fixtures.js';
 import type { IrEvent } from '../../ir/events.js';
+import { packOpaque } from '../../ir/opaque.js';
 import { encodeSse } from '../../sse/encode.js';
 import { runStep } from '../../streams/step.js';
 import { createChatStreamEncoder } from './encode-stream.js';
@@ -142,7 +143,7 @@ describe('Chat stream encoder', () => {
     ]);
   });
 
-  it('writes reasoning as reasoning_content, a blank line between blocks, and warns about signatures', () => {
+  it('writes reasoning as reasoning_content, a blank line between blocks, signatures packed', () => {
     const context = chatTestContext();
     expect(
       deltas(
@@ -172,10 +173,15 @@ describe('Chat stream encoder', () => {
       { reasoning_content: 'First.', finish: null },
       { reasoning_content: '\n\nSecond.', finish: null },
       { refusal: 'No.', finish: null },
+      {
+        reasoning_opaque: packOpaque({
+          reasoning: [{ text: 'First.', signature: 'sig' }, { text: 'Second.' }],
+        }),
+        finish: null,
+      },
       { finish: 'stop' },
     ]);
     expect(context.warnings.map((w) => w.message)).toEqual([
-      'Chat cannot carry reasoning signatures or encrypted reasoning; only the text is sent',
       'A "anthropic-messages" block cannot be expressed in a Chat stream',
     ]);
   });

@@ -18,6 +18,12 @@ import { encodeOpenAIErrorObject } from '../shared/openai-error.js';
 import { encodeAnnotation } from './annotations.js';
 import { decodeFinishReason, encodeFinishReason } from './finish-reason.js';
 import { readChatMeta } from './meta.js';
+import {
+  packReasoning,
+  REASONING_OPAQUE_FIELD,
+  type ReasoningEntry,
+  reasoningEntry,
+} from './reasoning-opaque.js';
 import { encodeUsage } from './usage.js';
 
 const DONE: SseMessage = { data: '[DONE]' };
@@ -37,12 +43,14 @@ function wantsUsage(context: EncodeContext): boolean {
 
 /**
  * Creates an encoder. Each tool-call block gets a dense wire `index` (0, 1, ... in block order)
- * and a first delta with `id`, `type` and the name with empty arguments; reasoning goes out as
- * the non-standard `reasoning_content` (adjacent blocks separated by a blank line), refusals as `refusal`,
- * citations in an `annotations` delta when their text block ends (the whole list so far). Opaque blocks and reasoning signatures
- * are dropped with a warning. The turn ends with `tool_calls` when it holds tool calls and
- * stopped normally. An `error` event becomes an `{"error": {...}}` chunk, which the SDK throws as
- * an `APIError`, then `[DONE]`. `end()` finishes a stream that stopped without an end event.
+ * and a first delta with `id`, `type` and the name with empty arguments. Reasoning goes out as
+ * the non-standard `reasoning_content` (adjacent blocks separated by a blank line), refusals as
+ * `refusal`, citations in an `annotations` delta when their text block ends (the whole list so
+ * far, since the SDK replaces it). Reasoning signatures and encrypted reasoning go out packed in
+ * one non-standard `reasoning_opaque` delta before the end; opaque blocks are dropped with a
+ * warning. The turn ends with `tool_calls` when it holds tool calls and stopped normally. An
+ * `error` event becomes an `{"error": {...}}` chunk, which the SDK throws as an `APIError`, then
+ * `[DONE]`. `end()` finishes a stream that stopped without an end event.
  */
 export function createChatStreamEncoder(context: EncodeContext): StreamStep<IrEvent, SseMessage> {
   const includeUsage = wantsUsage(context);
@@ -53,6 +61,9 @@ export function createChatStreamEncoder(context: EncodeContext): StreamStep<IrEv
   const tools = new Map<number, ToolBlock>();
   let nextTool = 0;
   let hasToolCalls = false;
+  /** Reasoning text per open block, and every ended block, for `reasoning_opaque`. */
+  const reasoningText = new Map<number, string>();
+  const reasoningEntries: ReasoningEntry[] = [];
   /** The kind of the last piece written, so adjacent reasoning blocks get a blank line between. */
   let lastWritten: 'text' | 'refusal' | 'reasoning' | 'tool' | undefined;
   let separateReasoning = false;
@@ -61,7 +72,7 @@ export function createChatStreamEncoder(context: EncodeContext): StreamStep<IrEv
     number,
     { offset: number; length: number; annotations: IrAnnotation[] }
   >();
-  /** Every citation sent so far: each `annotations` delta repeats the whole list (the SDK replaces it). */
+  /** Every citation sent so far: each `annotations` delta repeats the whole list. */
   const sentAnnotations: unknown[] = [];
 
   function chunk(delta: string, finishReason = 'null'): SseMessage {
@@ -159,6 +170,10 @@ export function createChatStreamEncoder(context: EncodeContext): StreamStep<IrEv
   function finish(out: SseMessage[], reason: IrFinishReason, meta?: IrMeta): void {
     finished = true;
     for (const index of textBlocks.keys()) flushAnnotations(out, index);
+    const packed = packReasoning(reasoningEntries);
+    if (packed !== undefined) {
+      out.push(chunk(`{"${REASONING_OPAQUE_FIELD}":${JSON.stringify(packed)}}`));
+    }
     const raw = readChatMeta(meta).finishReason;
     const wire =
       typeof raw === 'string' && decodeFinishReason(raw) === reason
@@ -214,6 +229,7 @@ export function createChatStreamEncoder(context: EncodeContext): StreamStep<IrEv
       case 'reasoning-delta': {
         start(out);
         if (event.delta === '') return;
+        reasoningText.set(event.index, (reasoningText.get(event.index) ?? '') + event.delta);
         const text = separateReasoning ? `\n\n${event.delta}` : event.delta;
         separateReasoning = false;
         lastWritten = 'reasoning';
@@ -221,11 +237,10 @@ export function createChatStreamEncoder(context: EncodeContext): StreamStep<IrEv
         return;
       }
       case 'reasoning-end':
-        if (event.signature || event.encryptedContent || event.redactedData) {
-          warn(
-            'Chat cannot carry reasoning signatures or encrypted reasoning; only the text is sent',
-          );
-        }
+        reasoningEntries.push(
+          reasoningEntry({ ...event, text: reasoningText.get(event.index) ?? '' }),
+        );
+        reasoningText.delete(event.index);
         return;
       case 'tool-call-start':
         start(out);

@@ -4,8 +4,11 @@ import {
   chatTestContext,
   loadChatExpected,
 } from '../../../test/helpers/openai-chat-fixtures.js';
+import { packOpaque } from '../../ir/opaque.js';
 import type { IrResponse } from '../../ir/response.js';
+import { decodeChatRequest } from './decode-request.js';
 import { decodeChatResponse } from './decode-response.js';
+import { encodeChatRequest } from './encode-request.js';
 import { encodeChatResponse } from './encode-response.js';
 
 function roundTrip(body: Record<string, unknown>) {
@@ -302,6 +305,12 @@ describe('encodeResponse from another format', () => {
               },
             ],
             reasoning_content: 'Check the docs.\n\nThen answer.',
+            reasoning_opaque: packOpaque({
+              reasoning: [
+                { text: 'Check the docs.', signature: 'EqQBCkYIBxgCKkDs' },
+                { text: 'Then answer.' },
+              ],
+            }),
           },
           logprobs: null,
           finish_reason: 'tool_calls',
@@ -316,9 +325,56 @@ describe('encodeResponse from another format', () => {
       },
     });
     expect(warnings.map((warning) => warning.message)).toEqual([
-      'Chat cannot carry reasoning signatures or encrypted reasoning; only the text is kept',
       'A citation of another format was left out',
       'A "anthropic-messages" block cannot be expressed in a Chat completion',
+    ]);
+  });
+
+  it('gets reasoning signatures back when the client returns the message on its next turn', () => {
+    const { value } = encodeChatResponse(anthropic, chatTestContext());
+    const message = (value.choices as Array<{ message: Record<string, unknown> }>)[0]?.message;
+    const next = decodeChatRequest({
+      model: 'claude-sonnet-4-5',
+      messages: [
+        { role: 'user', content: 'Limits?' },
+        message,
+        { role: 'tool', tool_call_id: 'toolu_01A', content: '18C' },
+      ],
+    });
+    expect(next.warnings).toEqual([]);
+    expect(next.value.messages[1]?.content.slice(0, 2)).toEqual([
+      {
+        type: 'reasoning',
+        text: 'Check the docs.',
+        signature: 'EqQBCkYIBxgCKkDs',
+        meta: { 'openai-chat': { field: 'reasoning_content' } },
+      },
+      {
+        type: 'reasoning',
+        text: 'Then answer.',
+        meta: { 'openai-chat': { field: 'reasoning_content' } },
+      },
+    ]);
+    // Never forwarded to a Chat upstream: it holds another provider's values.
+    const upstream = encodeChatRequest(next.value).value;
+    expect(JSON.stringify(upstream)).not.toContain('reasoning_opaque');
+    expect((upstream.messages as Array<Record<string, unknown>>)[1]?.reasoning_content).toBe(
+      'Check the docs.\n\nThen answer.',
+    );
+  });
+
+  it('drops an unreadable packed value with a warning', () => {
+    const { value, warnings } = decodeChatRequest({
+      model: 'm',
+      messages: [{ role: 'assistant', content: 'x', reasoning_opaque: 'ccpx1.%%%' }],
+    });
+    expect(value.messages[0]?.content).toEqual([{ type: 'text', text: 'x' }]);
+    expect(warnings).toEqual([
+      {
+        code: 'dropped',
+        message: 'An unreadable "reasoning_opaque" value was left out',
+        path: 'messages[0].reasoning_opaque',
+      },
     ]);
   });
 

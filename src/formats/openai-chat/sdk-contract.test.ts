@@ -12,6 +12,7 @@ import type { IrEvent } from '../../ir/events.js';
 import { encodeSse } from '../../sse/encode.js';
 import { parseSse } from '../../sse/parse.js';
 import { runStep } from '../../streams/step.js';
+import { decodeChatRequest } from './decode-request.js';
 import { createChatStreamDecoder } from './decode-stream.js';
 import { createChatStreamEncoder } from './encode-stream.js';
 
@@ -131,7 +132,7 @@ describe('openai SDK chat.completions.stream() accepts the Chat stream encoder',
       { type: 'reasoning-start', index: 0 },
       { type: 'reasoning-delta', index: 0, delta: 'Think ' },
       { type: 'reasoning-delta', index: 0, delta: 'hard.' },
-      { type: 'reasoning-end', index: 0 },
+      { type: 'reasoning-end', index: 0, signature: 'EqQBCkYIBxgCKkDs' },
       { type: 'text-start', index: 1 },
       { type: 'text-delta', index: 1, delta: '42' },
       { type: 'text-end', index: 1 },
@@ -143,6 +144,16 @@ describe('openai SDK chat.completions.stream() accepts the Chat stream encoder',
     expect(completion.usage?.completion_tokens_details?.reasoning_tokens).toBe(7);
     // The SDK copies unknown delta fields with Object.assign: it keeps the last piece only.
     expect(completion.choices[0]?.message).toHaveProperty('reasoning_content', 'hard.');
+    // The packed reasoning survives the SDK; sent back, it restores the text and the signature.
+    const next = decodeChatRequest({
+      model: 'm',
+      messages: [{ role: 'user', content: 'q' }, completion.choices[0]?.message],
+    });
+    expect(next.value.messages[1]?.content[0]).toMatchObject({
+      type: 'reasoning',
+      text: 'Think hard.',
+      signature: 'EqQBCkYIBxgCKkDs',
+    });
   });
 
   it('a refusal', async () => {
