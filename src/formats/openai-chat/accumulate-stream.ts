@@ -20,7 +20,7 @@ import type {
   WireBody,
   WireStreamAccumulator,
 } from '../format.js';
-import { decodeStreamError } from './stream-error.js';
+import { decodeStreamError, isStreamError } from './stream-error.js';
 
 interface ToolCallState {
   id?: string;
@@ -158,8 +158,8 @@ export function createChatStreamAccumulator(
   let sawDone = false;
   let error: IrError | undefined;
 
-  function onChunk(chunk: JsonObject): void {
-    if (chunk.error !== undefined && chunk.error !== null && chunk.error !== false) {
+  function onChunk(chunk: JsonObject, event: string | undefined): void {
+    if (isStreamError(chunk, event)) {
       error = decodeStreamError(chunk);
       return;
     }
@@ -205,7 +205,7 @@ export function createChatStreamAccumulator(
         return;
       }
       const chunk = tryParseJson(data);
-      if (isRecord(chunk)) onChunk(chunk);
+      if (isRecord(chunk)) onChunk(chunk, message.event);
       else {
         options.onWarning?.({
           code: 'unexpected',

@@ -297,6 +297,41 @@ describe('Chat stream decoder, event by event', () => {
     expect(decoder.end()).toEqual([]);
   });
 
+  it("reads vLLM's error body and an event named error as errors, and ignores a falsy error", () => {
+    const vllm = decode([
+      chunk({ content: 'a' }),
+      data({
+        object: 'error',
+        message: 'Context length exceeded',
+        type: 'BadRequestError',
+        param: null,
+        code: 400,
+      }),
+    ]);
+    expect(vllm.at(-1)).toEqual({
+      type: 'error',
+      error: {
+        code: 'upstream_error',
+        message: 'Context length exceeded',
+        upstreamType: 'BadRequestError',
+        upstreamCode: '400',
+      },
+    });
+    const named = decode([{ event: 'error', data: '{"message":"Overloaded"}' }]);
+    expect(named.at(-1)).toEqual({
+      type: 'error',
+      error: { code: 'upstream_error', message: 'Overloaded' },
+    });
+    const falsy = decode([
+      data({
+        ...envelope,
+        error: null,
+        choices: [{ index: 0, delta: { content: 'ok' }, finish_reason: 'stop' }],
+      }),
+    ]);
+    expect(falsy.at(-1)).toEqual({ type: 'message-end', finishReason: 'stop' });
+  });
+
   it('accepts a bare string error', () => {
     const events = decode([chunk({ content: 'a' }), data({ error: 'upstream exploded' })]);
     expect(events.at(-1)).toEqual({

@@ -21,7 +21,7 @@ import type { DecodeStreamOptions } from '../format.js';
 import { decodeAnnotation } from './annotations.js';
 import { decodeFinishReason } from './finish-reason.js';
 import { chatMeta, metaField } from './meta.js';
-import { decodeStreamError } from './stream-error.js';
+import { decodeStreamError, isStreamError } from './stream-error.js';
 import { decodeUsage } from './usage.js';
 
 type TextKind = 'text' | 'refusal' | 'reasoning';
@@ -221,9 +221,9 @@ export function createChatStreamDecoder(
     if (raw !== undefined) finish = { reason: decodeFinishReason(raw), raw };
   }
 
-  function onChunk(chunk: JsonObject): IrEvent[] {
+  function onChunk(chunk: JsonObject, event: string | undefined): IrEvent[] {
     const out: IrEvent[] = [];
-    if (chunk.error !== undefined && chunk.error !== null && chunk.error !== false) {
+    if (isStreamError(chunk, event)) {
       start(out, chunk);
       ended = true;
       out.push({ type: 'error', error: decodeStreamError(chunk) });
@@ -297,7 +297,7 @@ export function createChatStreamDecoder(
         });
         return [];
       }
-      return onChunk(chunk);
+      return onChunk(chunk, message.event);
     },
     end() {
       return ended ? [] : finishStream(false);

@@ -11,6 +11,8 @@ import { encodeChatResponse } from './encode-response.js';
 import { createChatStreamEncoder } from './encode-stream.js';
 import { CHAT_FORMAT } from './meta.js';
 
+export type { ChatRequestMeta } from './types.js';
+
 /** OpenAI Chat Completions (`POST /v1/chat/completions`), on the client or the upstream side. */
 export const openaiChat: WireFormat = {
   id: CHAT_FORMAT,

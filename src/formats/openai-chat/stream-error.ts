@@ -1,7 +1,7 @@
 /** Reads the `error` object of a Chat stream chunk as a neutral error. */
 import { DEFAULT_STATUS, type ProxyErrorCode } from '../../errors.js';
 import type { IrError } from '../../ir/response.js';
-import { isRecord } from '../../util/json.js';
+import { isRecord, type JsonObject } from '../../util/json.js';
 import { readOpenAIErrorObject } from '../shared/openai-error.js';
 
 /** Codes a ccproxy upstream writes into its own stream errors (see `encodeOpenAIErrorObject`). */
@@ -16,6 +16,14 @@ function codeForType(type: string | undefined, code: string | undefined): ProxyE
   if (/timeout/.test(kind)) return 'upstream_timeout';
   if (/context_length_exceeded|invalid_request/.test(kind)) return 'invalid_request';
   return 'upstream_error';
+}
+
+/**
+ * Whether a stream payload reports a failure: a truthy top-level `error` (what the openai SDK
+ * throws on), vLLM's `{"object": "error", "message": ...}` body, or an SSE event named `error`.
+ */
+export function isStreamError(chunk: JsonObject, event: string | undefined): boolean {
+  return Boolean(chunk.error) || chunk.object === 'error' || event === 'error';
 }
 
 /**
