@@ -161,25 +161,29 @@ describe('Chat stream decoder, event by event', () => {
   });
 
   it('tells calls apart by id when a server omits the index', () => {
+    const call = (id: string | undefined, args: string, name?: string) =>
+      chunk({
+        tool_calls: [
+          {
+            ...(id ? { id, type: 'function' } : {}),
+            function: { ...(name ? { name } : {}), arguments: args },
+          },
+        ],
+      });
     const response = accumulateEvents(
       decode([
-        chunk({
-          tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'a', arguments: '{' } }],
-        }),
-        chunk({ tool_calls: [{ function: { arguments: '}' } }] }),
-        chunk({
-          tool_calls: [
-            { id: 'call_2', type: 'function', function: { name: 'b', arguments: '{}' } },
-          ],
-        }),
+        call('call_1', '{"a":', 'a'),
+        call('call_2', '{"b":2}', 'b'),
+        call('call_1', '1'),
+        call(undefined, '}'),
         chunk({}, 'tool_calls'),
       ]),
     );
     expect(
       response.content.map((part) => part.type === 'tool-call' && [part.callId, part.arguments]),
     ).toEqual([
-      ['call_1', '{}'],
-      ['call_2', '{}'],
+      ['call_1', '{"a":1}'],
+      ['call_2', '{"b":2}'],
     ]);
   });
 

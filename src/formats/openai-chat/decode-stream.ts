@@ -108,8 +108,9 @@ export function createChatStreamDecoder(
   function openTool(out: IrEvent[], tool: ToolState): void {
     closeCurrent(out);
     tool.irIndex = nextIndex++;
+    if (tool.key === LEGACY_KEY) tool.callId ??= 'call_legacy';
     if (tool.callId === undefined) {
-      tool.callId = `call_${tool.key < 0 ? 'legacy' : tool.key}`;
+      tool.callId = `call_${tool.key}`;
       options.onWarning?.({
         code: 'unexpected',
         message: `A streamed tool call had no id; it was given "${tool.callId}"`,
@@ -132,10 +133,11 @@ export function createChatStreamDecoder(
   function toolKey(call: JsonObject): number {
     const index = getNumber(call, 'index');
     if (index !== undefined) return index;
-    // Some compatible servers omit `index`: a new id means a new call, else the last one goes on.
+    // Some compatible servers omit `index`: a known id names its call, a new id starts one, and
+    // a piece without an id continues the last call.
     const id = nonEmpty(call.id);
-    const known = id !== undefined && [...tools.values()].some((tool) => tool.callId === id);
-    if (lastToolKey !== undefined && (id === undefined || known)) return lastToolKey;
+    if (id === undefined && lastToolKey !== undefined) return lastToolKey;
+    for (const tool of tools.values()) if (id !== undefined && tool.callId === id) return tool.key;
     return Math.max(-1, ...tools.keys()) + 1;
   }
 

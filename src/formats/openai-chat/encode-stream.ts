@@ -164,7 +164,10 @@ export function createChatStreamEncoder(context: EncodeContext): StreamStep<IrEv
       }
     }
     block.annotations = [];
-    if (added) out.push(chunk(`{"annotations":${JSON.stringify(sentAnnotations)}}`));
+    if (!added) return;
+    // Readers attach citations to the text being written, so they count as text.
+    lastWritten = 'text';
+    out.push(chunk(`{"annotations":${JSON.stringify(sentAnnotations)}}`));
   }
 
   function finish(out: SseMessage[], reason: IrFinishReason, meta?: IrMeta): void {
