@@ -184,6 +184,35 @@ describe('Chat native accumulator, edge cases', () => {
     ]);
   });
 
+  it('rebuilds index-less tool calls (Moonshot) and reads usage inside the choice', () => {
+    const piece = (call: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+      data({ ...envelope, choices: [{ index: 0, delta: { tool_calls: [call] }, ...extra }] });
+    const result = accumulate([
+      piece({ id: 'a', type: 'function', function: { name: 'f', arguments: '{"x":' } }),
+      piece({ function: { arguments: '1}' } }),
+      piece({ id: 'b', type: 'function', function: { name: 'g', arguments: '{}' } }),
+      piece(
+        { index: null, function: { arguments: '' } },
+        {
+          finish_reason: 'tool_calls',
+          usage: { prompt_tokens: 9, completion_tokens: 4, total_tokens: 13 },
+        },
+      ),
+    ]);
+    expect(result.body.usage).toEqual({ prompt_tokens: 9, completion_tokens: 4, total_tokens: 13 });
+    expect(result.body.choices).toMatchObject([
+      {
+        message: {
+          tool_calls: [
+            { id: 'a', type: 'function', function: { name: 'f', arguments: '{"x":1}' } },
+            { id: 'b', type: 'function', function: { name: 'g', arguments: '{}' } },
+          ],
+        },
+        finish_reason: 'tool_calls',
+      },
+    ]);
+  });
+
   it('ignores everything after an error chunk and after [DONE]', () => {
     const after = data({ ...envelope, choices: [{ index: 0, delta: { content: 'late' } }] });
     const failed = accumulate([

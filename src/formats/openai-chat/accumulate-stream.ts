@@ -21,6 +21,7 @@ import type {
   WireStreamAccumulator,
 } from '../format.js';
 import { decodeStreamError, isStreamError } from './stream-error.js';
+import { toolCallKey } from './tool-call-key.js';
 
 interface ToolCallState {
   id?: string;
@@ -35,6 +36,7 @@ interface ChoiceState {
   refusal: string | undefined;
   reasoning: Map<string, string>;
   toolCalls: Map<number, ToolCallState>;
+  lastToolCall?: number;
   functionCall?: { name: string; arguments: string };
   annotations?: unknown[];
   logprobs?: { content: unknown[]; refusal: unknown[] };
@@ -63,10 +65,16 @@ function appendDelta(choice: ChoiceState, delta: JsonObject): void {
     if (typeof piece === 'string')
       choice.reasoning.set(field, (choice.reasoning.get(field) ?? '') + piece);
   }
-  const calls = getArray(delta, 'tool_calls') ?? [];
-  calls.forEach((call, position) => {
-    if (!isRecord(call)) return;
-    const index = getNumber(call, 'index') ?? position;
+  for (const call of getArray(delta, 'tool_calls') ?? []) {
+    if (!isRecord(call)) continue;
+    const index =
+      getNumber(call, 'index') ??
+      toolCallKey(
+        call,
+        [...choice.toolCalls].map(([key, state]) => [key, state.id] as const),
+        choice.lastToolCall,
+      );
+    choice.lastToolCall = index;
     let state = choice.toolCalls.get(index);
     if (state === undefined) {
       state = { arguments: '' };
@@ -79,7 +87,7 @@ function appendDelta(choice: ChoiceState, delta: JsonObject): void {
     const body = custom ?? fn ?? {};
     state.name ??= getString(body, 'name') || undefined;
     state.arguments += getString(body, custom !== undefined ? 'input' : 'arguments') ?? '';
-  });
+  }
   const legacy = getRecord(delta, 'function_call');
   if (legacy !== undefined) {
     choice.functionCall ??= { name: '', arguments: '' };
@@ -184,6 +192,9 @@ export function createChatStreamAccumulator(
         choice = newChoice();
         choices.set(index, choice);
       }
+      // Moonshot's Kimi API puts usage inside the choice (northes/go-moonshot#17, 2024-06).
+      const choiceUsage = getRecord(entry, 'usage');
+      if (choiceUsage !== undefined && chunkUsage === undefined) usage = choiceUsage;
       const delta = getRecord(entry, 'delta') ?? getRecord(entry, 'message');
       if (delta !== undefined) appendDelta(choice, delta);
       appendLogprobs(choice, entry.logprobs);

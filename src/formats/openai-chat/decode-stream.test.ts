@@ -369,6 +369,27 @@ describe('Chat stream decoder, event by event', () => {
     ]);
   });
 
+  it('reads usage that a server puts inside the choice', () => {
+    const events = decode([
+      data({
+        ...envelope,
+        choices: [
+          {
+            index: 0,
+            delta: { content: 'ok' },
+            finish_reason: 'stop',
+            usage: { prompt_tokens: 19, completion_tokens: 13, total_tokens: 32 },
+          },
+        ],
+      }),
+    ]);
+    expect(accumulateEvents(events).usage).toEqual({
+      inputTokens: 19,
+      outputTokens: 13,
+      totalTokens: 32,
+    });
+  });
+
   it('ends with message-start and the truncation error when the input is empty', () => {
     expect(decode([])).toEqual([
       { type: 'message-start' },

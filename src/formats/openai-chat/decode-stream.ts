@@ -22,6 +22,7 @@ import { decodeAnnotation } from './annotations.js';
 import { decodeFinishReason } from './finish-reason.js';
 import { chatMeta, metaField } from './meta.js';
 import { decodeStreamError, isStreamError } from './stream-error.js';
+import { toolCallKey } from './tool-call-key.js';
 import { decodeUsage } from './usage.js';
 
 type TextKind = 'text' | 'refusal' | 'reasoning';
@@ -133,12 +134,8 @@ export function createChatStreamDecoder(
   function toolKey(call: JsonObject): number {
     const index = getNumber(call, 'index');
     if (index !== undefined) return index;
-    // Some compatible servers omit `index`: a known id names its call, a new id starts one, and
-    // a piece without an id continues the last call.
-    const id = nonEmpty(call.id);
-    if (id === undefined && lastToolKey !== undefined) return lastToolKey;
-    for (const tool of tools.values()) if (id !== undefined && tool.callId === id) return tool.key;
-    return Math.max(-1, ...tools.keys()) + 1;
+    const calls = [...tools.values()].map((tool) => [tool.key, tool.callId] as const);
+    return toolCallKey(call, calls, lastToolKey);
   }
 
   function onToolDelta(out: IrEvent[], call: JsonObject, key: number): void {
@@ -233,7 +230,7 @@ export function createChatStreamDecoder(
     }
     const choices = getArray(chunk, 'choices');
     const first = choices?.[0];
-    // Moonshot's Kimi API documents its stream usage inside the choice, not beside it.
+    // Moonshot's Kimi API puts usage inside the choice (northes/go-moonshot#17, 2024-06).
     const usage =
       getRecord(chunk, 'usage') ?? (isRecord(first) ? getRecord(first, 'usage') : undefined);
     const object = getString(chunk, 'object');

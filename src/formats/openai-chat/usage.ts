@@ -10,8 +10,10 @@ import type { ChatUsage } from './types.js';
 /**
  * A wire `usage` object as neutral usage. `prompt_tokens` already includes cached tokens and
  * `completion_tokens` reasoning tokens, as in the IR. DeepSeek reports its cache hits as
- * `prompt_cache_hit_tokens` (observed 2025-01) and OpenRouter cache writes as
- * `prompt_tokens_details.cache_write_tokens` (observed 2025-06); both are read.
+ * `prompt_cache_hit_tokens` and OpenRouter its cache writes as
+ * `prompt_tokens_details.cache_write_tokens`; both are read.
+ * @see https://api-docs.deepseek.com/api/create-chat-completion
+ * @see https://openrouter.ai/docs/use-cases/usage-accounting
  */
 export function decodeUsage(value: unknown): IrUsage {
   if (!isRecord(value)) return {};
