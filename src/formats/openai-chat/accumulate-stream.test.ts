@@ -1,3 +1,4 @@
+/** Native reassembly of Chat streams: every transcript under random byte splits, and edge cases. */
 import { describe, expect, it } from 'vitest';
 import {
   CHAT_SCENARIOS,

@@ -1,3 +1,4 @@
+/** Chat request decoding: same-format fidelity, the mapping into the IR, and validation errors. */
 import { describe, expect, it } from 'vitest';
 import { loadFixtureJson } from '../../../test/helpers/fixtures.js';
 import { ProxyError } from '../../errors.js';

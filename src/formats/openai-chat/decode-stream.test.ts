@@ -1,3 +1,4 @@
+/** Chat stream decoding: transcript invariants (grammar, agreement with decodeResponse, re-encoding) and event-level cases. */
 import { describe, expect, it } from 'vitest';
 import {
   CHAT_SCENARIOS,

@@ -1,3 +1,4 @@
+/** Chat request encoding from another format: what is written and every warning raised. */
 import { describe, expect, it } from 'vitest';
 import type { IrRequest } from '../../ir/request.js';
 import { encodeChatRequest } from './encode-request.js';

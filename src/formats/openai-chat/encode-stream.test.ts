@@ -1,3 +1,4 @@
+/** Chat stream encoding: exact chunks, usage, tool-call numbering, reasoning, citations, errors and early ends. */
 import { describe, expect, it } from 'vitest';
 import { chatTestContext } from '../../../test/helpers/openai-chat-fixtures.js';
 import type { IrEvent } from '../../ir/events.js';

@@ -1,3 +1,4 @@
+/** Chat error decoding and encoding. */
 import { describe, expect, it } from 'vitest';
 import { ProxyError } from '../../errors.js';
 import { TRUNCATED_STREAM_ERROR } from '../../ir/accumulate.js';

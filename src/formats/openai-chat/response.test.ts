@@ -1,3 +1,4 @@
+/** Chat response bodies: same-format fidelity, mapping into the IR, and encoding from another format. */
 import { describe, expect, it } from 'vitest';
 import {
   CHAT_SCENARIOS,

@@ -1,3 +1,4 @@
+/** Contract: the openai SDK's chat.completions.stream() accepts what the Chat stream encoder writes, over real HTTP. */
 import { APIError } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeUpstream, startFakeUpstream } from '../../../test/helpers/fake-upstream.js';
