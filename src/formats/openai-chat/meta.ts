@@ -1,0 +1,41 @@
+/** Reading and writing this format's own entry of an `IrMeta` bag (`meta['openai-chat']`). */
+import type { IrMeta } from '../../ir/meta.js';
+import type { JsonObject } from '../../util/json.js';
+
+/** This format's id, the key of its meta entries. */
+export const CHAT_FORMAT = 'openai-chat' as const;
+
+/** This format's extras in `meta`, or an empty object. */
+export function readChatMeta(meta: IrMeta | undefined): JsonObject {
+  return meta?.[CHAT_FORMAT] ?? {};
+}
+
+/**
+ * A meta bag holding `extras` under this format's key; `undefined` when every value is
+ * undefined, so parts without extras carry no `meta` at all.
+ */
+export function chatMeta(extras: JsonObject): IrMeta | undefined {
+  let kept: JsonObject | undefined;
+  for (const [key, value] of Object.entries(extras)) {
+    if (value === undefined) continue;
+    kept ??= {};
+    kept[key] = value;
+  }
+  return kept === undefined ? undefined : { [CHAT_FORMAT]: kept };
+}
+
+/** Spread helper: `{ meta }` when there is meta, `{}` otherwise. */
+export function metaField(meta: IrMeta | undefined): { meta?: IrMeta } {
+  return meta === undefined ? {} : { meta };
+}
+
+/** The fields of `object` not listed in `known`, or `undefined` when there are none. */
+export function extraFields(object: JsonObject, known: readonly string[]): JsonObject | undefined {
+  let extra: JsonObject | undefined;
+  for (const key of Object.keys(object)) {
+    if (known.includes(key)) continue;
+    extra ??= {};
+    extra[key] = object[key];
+  }
+  return extra;
+}

@@ -1,0 +1,264 @@
+/**
+ * Hand-written wire types of the OpenAI Chat Completions API, kept to what ccproxy reads or writes.
+ * @see https://platform.openai.com/docs/api-reference/chat
+ */
+
+/** A JSON object with fields this format does not model. */
+export type ChatExtra = Record<string, unknown>;
+
+/** `{type:"text", text}`: the only part type every role accepts. */
+export interface ChatTextPart {
+  type: 'text';
+  text: string;
+  [key: string]: unknown;
+}
+
+/** `{type:"image_url", image_url:{url, detail}}`; `url` is an https or `data:` URL. */
+export interface ChatImagePart {
+  type: 'image_url';
+  image_url: { url: string; detail?: string; [key: string]: unknown };
+  [key: string]: unknown;
+}
+
+/** `{type:"file", file:{file_data?, file_id?, filename?}}`; `file_data` is usually a `data:` URL. */
+export interface ChatFilePart {
+  type: 'file';
+  file: { file_data?: string; file_id?: string; filename?: string; [key: string]: unknown };
+  [key: string]: unknown;
+}
+
+/** `{type:"refusal", refusal}`: only in assistant content arrays. */
+export interface ChatRefusalPart {
+  type: 'refusal';
+  refusal: string;
+  [key: string]: unknown;
+}
+
+/** Any content part, including types this format does not model (`input_audio`, ...). */
+export type ChatContentPart =
+  | ChatTextPart
+  | ChatImagePart
+  | ChatFilePart
+  | ChatRefusalPart
+  | { type: string; [key: string]: unknown };
+
+/** A function tool call in an assistant message or a response. */
+export interface ChatFunctionToolCall {
+  id: string;
+  type: 'function';
+  function: { name: string; arguments: string; [key: string]: unknown };
+  [key: string]: unknown;
+}
+
+/** A custom (free-form) tool call in an assistant message or a response. */
+export interface ChatCustomToolCall {
+  id: string;
+  type: 'custom';
+  custom: { name: string; input: string; [key: string]: unknown };
+  [key: string]: unknown;
+}
+
+/** A tool call of any type. */
+export type ChatToolCall = ChatFunctionToolCall | ChatCustomToolCall;
+
+/** One message of `messages`, any role (loosely typed: extra fields are kept). */
+export interface ChatMessage {
+  role: 'system' | 'developer' | 'user' | 'assistant' | 'tool' | 'function';
+  content?: string | ChatContentPart[] | null;
+  name?: string;
+  /** Assistant only. */
+  tool_calls?: Array<ChatToolCall | { type: string; [key: string]: unknown }>;
+  /** Assistant only. */
+  refusal?: string | null;
+  /** Assistant only, legacy function calling. */
+  function_call?: { name: string; arguments: string; [key: string]: unknown } | null;
+  /** Assistant only, non-standard (DeepSeek and compatible servers). */
+  reasoning_content?: string | null;
+  /** Assistant only, non-standard (OpenRouter, vLLM and compatible servers). */
+  reasoning?: string | null;
+  /** Tool only. */
+  tool_call_id?: string;
+  [key: string]: unknown;
+}
+
+/** A function tool definition. */
+export interface ChatFunctionTool {
+  type: 'function';
+  function: {
+    name: string;
+    description?: string;
+    parameters?: Record<string, unknown>;
+    strict?: boolean | null;
+    [key: string]: unknown;
+  };
+  [key: string]: unknown;
+}
+
+/** A custom (free-form input) tool definition. */
+export interface ChatCustomTool {
+  type: 'custom';
+  custom: { name: string; description?: string; format?: unknown; [key: string]: unknown };
+  [key: string]: unknown;
+}
+
+/** `tool_choice` in all its documented shapes. */
+export type ChatToolChoice =
+  | 'auto'
+  | 'none'
+  | 'required'
+  | { type: 'function'; function: { name: string } }
+  | { type: 'custom'; custom: { name: string } }
+  | { type: 'allowed_tools'; allowed_tools: { mode: string; tools: unknown[] } };
+
+/** `response_format`. */
+export type ChatResponseFormat =
+  | { type: 'text' }
+  | { type: 'json_object' }
+  | {
+      type: 'json_schema';
+      json_schema: {
+        name: string;
+        schema?: Record<string, unknown>;
+        strict?: boolean | null;
+        description?: string;
+        [key: string]: unknown;
+      };
+    };
+
+/** The request body of `POST /v1/chat/completions` (fields ccproxy reads; others pass in meta). */
+export interface ChatRequest {
+  model: string;
+  messages: ChatMessage[];
+  tools?: Array<ChatFunctionTool | ChatCustomTool | { type: string; [key: string]: unknown }>;
+  tool_choice?: ChatToolChoice;
+  parallel_tool_calls?: boolean;
+  max_completion_tokens?: number;
+  max_tokens?: number;
+  temperature?: number;
+  top_p?: number;
+  stop?: string | string[];
+  response_format?: ChatResponseFormat;
+  reasoning_effort?: string;
+  user?: string;
+  stream?: boolean;
+  stream_options?: { include_usage?: boolean; [key: string]: unknown };
+  n?: number;
+  /** Legacy function definitions. */
+  functions?: Array<{ name: string; description?: string; parameters?: Record<string, unknown> }>;
+  /** Legacy function choice. */
+  function_call?: 'auto' | 'none' | { name: string };
+  [key: string]: unknown;
+}
+
+/** A `url_citation` annotation on an assistant message. */
+export interface ChatUrlCitation {
+  type: 'url_citation';
+  url_citation: { url: string; title: string; start_index: number; end_index: number };
+}
+
+/** Token usage of a completion. */
+export interface ChatUsage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  prompt_tokens_details?: { cached_tokens?: number; [key: string]: unknown };
+  completion_tokens_details?: { reasoning_tokens?: number; [key: string]: unknown };
+  [key: string]: unknown;
+}
+
+/** The finish reasons the API documents. */
+export type ChatFinishReason =
+  | 'stop'
+  | 'length'
+  | 'tool_calls'
+  | 'content_filter'
+  | 'function_call';
+
+/** The assistant message of a non-streaming completion. */
+export interface ChatResponseMessage {
+  role: 'assistant';
+  content: string | null;
+  refusal?: string | null;
+  annotations?: unknown[];
+  tool_calls?: Array<ChatToolCall | ChatExtra>;
+  /** Non-standard: the reasoning text of DeepSeek-style servers. */
+  reasoning_content?: string;
+  [key: string]: unknown;
+}
+
+/** A non-streaming `chat.completion`. */
+export interface ChatCompletion {
+  id: string;
+  object: 'chat.completion';
+  created: number;
+  model: string;
+  choices: Array<{
+    index: number;
+    message: ChatResponseMessage;
+    logprobs?: unknown;
+    finish_reason: string | null;
+    [key: string]: unknown;
+  }>;
+  usage?: ChatUsage;
+  service_tier?: string | null;
+  system_fingerprint?: string | null;
+  [key: string]: unknown;
+}
+
+/** A tool call piece inside a chunk's delta. */
+export interface ChatToolCallDelta {
+  index: number;
+  id?: string;
+  type?: 'function' | 'custom';
+  function?: { name?: string; arguments?: string };
+  custom?: { name?: string; input?: string };
+}
+
+/** The delta of a streamed choice. */
+export interface ChatDelta {
+  role?: 'assistant';
+  content?: string | null;
+  refusal?: string | null;
+  reasoning_content?: string;
+  tool_calls?: ChatToolCallDelta[];
+  annotations?: unknown[];
+}
+
+/** One `chat.completion.chunk` of a stream. */
+export interface ChatCompletionChunk {
+  id: string;
+  object: 'chat.completion.chunk';
+  created: number;
+  model: string;
+  choices: Array<{
+    index: number;
+    delta: ChatDelta;
+    logprobs: null;
+    finish_reason: ChatFinishReason | null;
+  }>;
+  usage?: ChatUsage | null;
+  service_tier?: string | null;
+  system_fingerprint?: string | null;
+}
+
+/** Meta of an `IrRequest` decoded from this format (`meta['openai-chat']`). */
+export interface ChatRequestMeta {
+  /** Top-level fields ccproxy does not map (`seed`, `logprobs`, `metadata`, nulls, ...), verbatim. */
+  extra?: ChatExtra;
+  /** `stream_options` as sent; `include_usage` decides whether the stream encoder sends usage. */
+  streamOptions?: ChatExtra;
+  /** Which field carried the output limit (default `max_completion_tokens`). */
+  maxTokensField?: 'max_tokens' | 'max_completion_tokens';
+  /** `stop` was a single string. */
+  stopIsString?: boolean;
+  /** `stream: false` was written explicitly (absent otherwise). */
+  streamFalse?: boolean;
+  /** Role for system parts without their own meta: `developer` for models that want it. */
+  systemRole?: 'system' | 'developer';
+  /** A `tool_choice` the IR cannot express exactly (`allowed_tools`), re-sent verbatim. */
+  toolChoice?: unknown;
+  /** The tool choice named a custom tool. */
+  toolChoiceCustom?: boolean;
+  /** The request used legacy `functions` / `function_call` instead of `tools` / `tool_choice`. */
+  legacyFunctions?: boolean;
+}
