@@ -10,6 +10,7 @@ import { encodeChatRequest } from './encode-request.js';
 import { encodeChatResponse } from './encode-response.js';
 import { createChatStreamEncoder } from './encode-stream.js';
 import { CHAT_FORMAT } from './meta.js';
+import { createChatStreamPassthrough } from './passthrough-stream.js';
 
 export type { ChatRequestMeta } from './types.js';
 
@@ -23,6 +24,7 @@ export const openaiChat: WireFormat = {
   createStreamDecoder: createChatStreamDecoder,
   createStreamEncoder: createChatStreamEncoder,
   createStreamAccumulator: createChatStreamAccumulator,
+  createStreamPassthrough: createChatStreamPassthrough,
   decodeError: decodeChatError,
   encodeError: encodeChatError,
 };
