@@ -17,8 +17,8 @@ export const REASONING_SEPARATOR = '\n\n';
 /** Options of `decodeOutputItem`. */
 export interface DecodeOutputOptions {
   /**
-   * Restore a packed Anthropic `signature` / `redactedData` from `encrypted_content` (request
-   * history sent back by a client that got them from ccproxy), instead of `encryptedContent`.
+   * Restore a packed Anthropic `signature` / `redactedData` from `encrypted_content` (history
+   * sent back by a client that got them from ccproxy), instead of `encryptedContent`.
    */
   unpackOpaque?: boolean;
 }

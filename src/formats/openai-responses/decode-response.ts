@@ -23,7 +23,8 @@ export function decodeResponsesResponse(body: unknown): Converted<IrResponse> {
     throw new ProxyError('upstream_protocol', 'Cannot decode Responses body: not a JSON object');
   }
   const output = Array.isArray(body.output) ? body.output : [];
-  const content = decodeOutputItems(output);
+  // Unpacking restores what ccproxy itself packed (another ccproxy upstream, tests).
+  const content = decodeOutputItems(output, { unpackOpaque: true });
   const status = getString(body, 'status');
   const incompleteReason = getString(getRecord(body, 'incomplete_details') ?? {}, 'reason');
   const finishReason = decodeFinishReason({

@@ -12,7 +12,7 @@ import { getNumber, getString, isRecord, type JsonObject, omitKeys } from '../..
 import type { DecodeStreamOptions } from '../format.js';
 import { decodeAnnotation } from './annotations.js';
 import { decodeOutputItem, REASONING_SEPARATOR } from './decode-output.js';
-import { readResponsesMeta, responsesMeta } from './meta.js';
+import { responsesMeta } from './meta.js';
 import { FORMAT_ID } from './types.js';
 
 interface PartBlock {
@@ -376,17 +376,18 @@ export class StreamItemDecoder {
       const delta = catchUp(state.emitted, texts.join(REASONING_SEPARATOR));
       if (delta !== '') this.emitReasoning(state, delta);
     }
-    const decoded = decodeOutputItem(item)[0];
-    const own = decoded?.type === 'reasoning' ? readResponsesMeta(decoded.meta) : undefined;
-    const id = getString(item, 'id');
-    const encrypted = getString(item, 'encrypted_content');
+    // Decoded as a whole item for its meta, and to unpack values ccproxy packed itself.
+    const decoded = decodeOutputItem(item, { unpackOpaque: true })[0];
+    const part = decoded?.type === 'reasoning' ? decoded : undefined;
     state.open = false;
     this.emit({
       type: 'reasoning-end',
       index: state.block ?? 0,
-      ...(encrypted !== undefined ? { encryptedContent: encrypted } : {}),
-      ...(id !== undefined ? { id } : {}),
-      ...(own ? { meta: responsesMeta(own) } : {}),
+      ...(part?.encryptedContent !== undefined ? { encryptedContent: part.encryptedContent } : {}),
+      ...(part?.signature !== undefined ? { signature: part.signature } : {}),
+      ...(part?.redactedData !== undefined ? { redactedData: part.redactedData } : {}),
+      ...(part?.id !== undefined ? { id: part.id } : {}),
+      ...(part?.meta ? { meta: part.meta } : {}),
     });
   }
 
@@ -421,7 +422,7 @@ export class StreamItemDecoder {
 
   /** An item seen only whole (in a terminal `output`, or retyped at `.done`) as IR blocks. */
   private emitWhole(item: JsonObject): void {
-    for (const part of decodeOutputItem(item)) this.emitPart(part);
+    for (const part of decodeOutputItem(item, { unpackOpaque: true })) this.emitPart(part);
   }
 
   private emitPart(part: IrAssistantPart): void {

@@ -22,6 +22,7 @@ import {
   isBackendEvent,
   isKnownEvent,
   readStreamEvent,
+  TERMINAL_EVENT_TYPES,
 } from './stream-event.js';
 import { decodeUsage } from './usage.js';
 
@@ -34,6 +35,8 @@ export function createResponsesStreamDecoder(
   const reportUnknown = createUnknownReporter(options);
   let started = false;
   let ended = false;
+  /** An `error` event's error, reported with the next event (`response.failed`, with usage). */
+  let pendingError: IrError | undefined;
 
   function start(response: JsonObject | undefined): void {
     if (started) return;
@@ -57,7 +60,7 @@ export function createResponsesStreamDecoder(
 
   function terminal(type: string, response: JsonObject): void {
     start(response);
-    items.finishAll(response.output);
+    if (!pendingError) items.finishAll(response.output);
     if (isRecord(response.usage)) out.push({ type: 'usage', usage: decodeUsage(response.usage) });
     const status =
       getString(response, 'status') ??
@@ -66,8 +69,8 @@ export function createResponsesStreamDecoder(
         : type === 'response.incomplete'
           ? 'incomplete'
           : 'completed');
-    if (status === 'failed') {
-      fail(decodeStreamError(response.error, 'Upstream response failed'));
+    if (status === 'failed' || pendingError) {
+      fail(pendingError ?? decodeStreamError(response.error, 'Upstream response failed'));
       return;
     }
     const incompleteReason = getString(getRecord(response, 'incomplete_details') ?? {}, 'reason');
@@ -84,6 +87,12 @@ export function createResponsesStreamDecoder(
   }
 
   function dispatch(event: JsonObject & { type: string }): void {
+    // An error waits for the terminal event that normally follows it (it may carry usage);
+    // anything else ends the stream with the error at once.
+    if (pendingError && !TERMINAL_EVENT_TYPES.has(event.type)) {
+      fail(pendingError);
+      return;
+    }
     switch (event.type) {
       case 'response.created':
       case 'response.in_progress':
@@ -96,7 +105,7 @@ export function createResponsesStreamDecoder(
         terminal(event.type, getRecord(event, 'response') ?? {});
         return;
       case 'error':
-        fail(decodeStreamError(readStreamErrorObject(event), 'Upstream stream failed'));
+        pendingError ??= decodeStreamError(readStreamErrorObject(event), 'Upstream stream failed');
         return;
       default:
         break;
@@ -187,7 +196,7 @@ export function createResponsesStreamDecoder(
       return events;
     },
     end() {
-      if (!ended) fail(TRUNCATED_STREAM_ERROR);
+      if (!ended) fail(pendingError ?? TRUNCATED_STREAM_ERROR);
       const events = out;
       out = [];
       return events;

@@ -160,6 +160,23 @@ export function encryptedContentOf(
   });
 }
 
+/**
+ * The warning for a reasoning part that holds both Responses encrypted content and an
+ * Anthropic signature: Responses has one opaque field, the encrypted content wins.
+ */
+export function reasoningLoss(
+  part: Pick<IrReasoningPart, 'encryptedContent' | 'signature' | 'redactedData'>,
+  path: string,
+): ConversionWarning | undefined {
+  if (part.encryptedContent === undefined) return undefined;
+  if (part.signature === undefined && part.redactedData === undefined) return undefined;
+  return {
+    code: 'dropped',
+    message: 'Reasoning signature dropped: Responses keeps only the encrypted content',
+    path,
+  };
+}
+
 /** A `reasoning` item. */
 export function encodeReasoningItem(
   part: IrReasoningPart,
@@ -255,9 +272,12 @@ export function encodeOutputItems(
     }
     message = undefined;
     switch (part.type) {
-      case 'reasoning':
+      case 'reasoning': {
+        const loss = reasoningLoss(part, at);
+        if (loss) context.warnings.push(loss);
         items.push(encodeReasoningItem(part, context));
         break;
+      }
       case 'tool-call':
         items.push(encodeCallItem(part, context));
         break;

@@ -16,6 +16,7 @@ import {
   encodeOpaqueItem,
   encryptedContentOf,
   nativeItemExtras,
+  reasoningLoss,
 } from './encode-output.js';
 import { readResponsesMeta } from './meta.js';
 import type { ResponsesAnnotation } from './types.js';
@@ -250,7 +251,10 @@ export class StreamItemEncoder {
             part: { type: 'summary_text', text: block.text },
           });
         }
-        const encrypted = event?.type === 'reasoning-end' ? encryptedContentOf(event) : undefined;
+        const ended = event?.type === 'reasoning-end' ? event : undefined;
+        const encrypted = ended ? encryptedContentOf(ended) : undefined;
+        const loss = ended ? reasoningLoss(ended, `content[${ended.index}]`) : undefined;
+        if (loss) this.onWarning?.(loss);
         const item: JsonObject = {
           ...block.item,
           summary: block.text === '' ? [] : [{ type: 'summary_text', text: block.text }],

@@ -177,7 +177,9 @@ export function createResponsesStreamEncoder(
     drain(true);
     items.closeMessage('incomplete');
     terminated = true;
-    const object = encodeOpenAIErrorObject(error);
+    // The upstream's own error type, when there is one, says more than ours.
+    const base = encodeOpenAIErrorObject(error);
+    const object: JsonObject = { ...base, type: error.upstreamType ?? base.type };
     // Both documented (flat) and observed (nested) shapes: openai-node throws an `APIError`
     // carrying `error.message` only for the nested one.
     write('error', {

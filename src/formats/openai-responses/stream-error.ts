@@ -3,6 +3,7 @@
  * `response.failed`) as IR errors, classified the way the Codex CLI classifies them.
  * @see https://github.com/openai/codex/blob/main/codex-rs/codex-api/src/sse/responses.rs
  */
+import { DEFAULT_STATUS, type ProxyErrorCode } from '../../errors.js';
 import type { IrError } from '../../ir/response.js';
 import { getRecord, getString, isRecord, type JsonObject } from '../../util/json.js';
 
@@ -54,5 +55,7 @@ export function decodeStreamError(value: unknown, fallbackMessage: string): IrEr
   if (kind === 'context_length_exceeded') {
     return { code: 'invalid_request', message, status: 400, ...upstream };
   }
+  // Another ccproxy upstream reports in our own codes: keep their meaning.
+  if (Object.hasOwn(DEFAULT_STATUS, kind)) return { code: kind as ProxyErrorCode, message };
   return { code: 'upstream_error', message, ...upstream };
 }
