@@ -112,7 +112,7 @@ class InputDecoder {
         this.output(item, index, path, type === 'function_call_output' ? 'function' : 'custom');
         return;
       case 'reasoning': {
-        const part = decodeReasoningItem(item, { unpackOpaque: true });
+        const part = decodeReasoningItem(item, { unpackOpaque: true, history: true });
         if (!part) {
           this.addOpaque(item, index, 'assistant');
           return;

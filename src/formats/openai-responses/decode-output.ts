@@ -21,6 +21,12 @@ export interface DecodeOutputOptions {
    * sent back by a client that got them from ccproxy), instead of `encryptedContent`.
    */
   unpackOpaque?: boolean;
+  /**
+   * The item is request history: the id of a packed item was made by ccproxy and names nothing
+   * upstream, so it moves to meta (a reasoning part with an id and no encrypted content would
+   * be sent to a Responses upstream, which rejects unknown ids).
+   */
+  history?: boolean;
 }
 
 function opaque(item: unknown): IrAssistantPart {
@@ -84,11 +90,13 @@ export function decodeReasoningItem(
   options: DecodeOutputOptions = {},
 ): IrReasoningPart | undefined {
   const summary = readSegments(item.summary ?? []);
-  const content = readSegments(item.content);
+  // `content: null` means no reasoning text (kept as it came).
+  const content = readSegments(item.content ?? undefined);
   if (!summary || !content) return undefined;
   const id = getString(item, 'id');
   const encrypted = getString(item, 'encrypted_content');
   const extras = omitKeys(item, ['type', 'summary', 'content']);
+  if (item.content === null) extras.content = null;
   if (id !== undefined) delete extras.id;
   if (encrypted !== undefined) delete extras.encrypted_content;
   const unpacked =
@@ -96,19 +104,19 @@ export function decodeReasoningItem(
   const signature = unpacked ? getString(unpacked, 'signature') : undefined;
   const redactedData = unpacked ? getString(unpacked, 'redactedData') : undefined;
   const fromOtherProvider = signature !== undefined || redactedData !== undefined;
-  // A packed value's id was made by ccproxy: it names nothing upstream, so it stays in meta.
-  if (fromOtherProvider && id !== undefined) extras.id = id;
+  const hideId = fromOtherProvider && options.history === true;
+  if (hideId && id !== undefined) extras.id = id;
   return {
     type: 'reasoning',
     text: [...summary.texts, ...content.texts].join(REASONING_SEPARATOR),
     ...(signature !== undefined ? { signature } : {}),
     ...(redactedData !== undefined ? { redactedData } : {}),
     ...(!fromOtherProvider && encrypted !== undefined ? { encryptedContent: encrypted } : {}),
-    ...(!fromOtherProvider && id !== undefined ? { id } : {}),
+    ...(!hideId && id !== undefined ? { id } : {}),
     meta: responsesMeta({
       item: extras,
       summary: summary.shapes,
-      ...(item.content !== undefined ? { content: content.shapes } : {}),
+      ...(Array.isArray(item.content) ? { content: content.shapes } : {}),
     }),
   };
 }

@@ -43,6 +43,7 @@ export function encodeResponsesResponse(
   const rawError = envelope?.error;
   const usageExtras = isRecord(own?.usage) ? (own.usage as UsageExtras) : undefined;
   const usageIsEmpty = Object.keys(response.usage).length === 0;
+  const id = envelope ? response.id : responseIdFor(response.id, context);
   const output = encodeOutputItems(
     response.content,
     { createId: context.createId, warnings },
@@ -53,7 +54,7 @@ export function encodeResponsesResponse(
       ...buildEnvelope(context),
       ...(status === 'completed' ? { completed_at: context.createdAt } : {}),
     }),
-    id: envelope ? response.id : responseIdFor(response.id, context),
+    id,
     created_at: response.createdAt ?? context.createdAt,
     model: context.model ?? response.model,
     status,

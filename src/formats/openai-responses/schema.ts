@@ -24,9 +24,7 @@ export const requestSchema = z.looseObject({
   temperature: optionalNumber,
   top_p: optionalNumber,
   reasoning: z.looseObject({ effort: optionalString, summary: optionalString }).nullish(),
-  text: z
-    .looseObject({ format: z.looseObject({ type: z.string() }).nullish(), verbosity: z.unknown() })
-    .nullish(),
+  text: z.looseObject({ format: z.looseObject({ type: z.string() }).nullish() }).nullish(),
   user: optionalString,
   safety_identifier: optionalString,
   stream: z.boolean().nullish(),
