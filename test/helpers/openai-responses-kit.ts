@@ -1,7 +1,4 @@
-/**
- * Shared pieces of the Responses format tests: the transcript list, byte-split replay through
- * the SSE parser, a deterministic encode context, and helpers to run the stream steps.
- */
+/** Shares small helpers among the Responses format tests. */
 import { readdirSync } from 'node:fs';
 import type { EncodeContext } from '../../src/formats/format.js';
 import type { IrEvent } from '../../src/ir/events.js';

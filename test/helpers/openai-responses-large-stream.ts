@@ -1,9 +1,4 @@
-/**
- * A large, realistic Codex-backend stream for benchmarks: deterministic, 431 events and about
- * 315 KB, with `codex.rate_limits`, keepalives, obfuscation, two reasoning items with
- * encrypted content, commentary and final messages, a function call and an `apply_patch`
- * custom tool call, ending in a `response.completed` without `output` (the Codex drift).
- */
+/** Generates the large, deterministic Codex-backend stream used for the reassembly benchmark. */
 import { ResponsesStreamWriter } from './openai-responses-stream-writer.js';
 import { createRandom } from './split.js';
 

@@ -1,9 +1,4 @@
-/**
- * Writes realistic Responses SSE transcripts from the final output items they must rebuild:
- * the documented event sequence per item (added, parts, deltas, done), with the drift the
- * Codex backend and compatible providers show on demand (obfuscation, missing sequence
- * numbers, rotating item ids, CRLF line ends). Used to generate fixtures and benchmarks.
- */
+/** Writes realistic Responses SSE transcripts from the final output items they must rebuild. */
 import { createRandom } from './split.js';
 
 type Json = Record<string, unknown>;

@@ -1,9 +1,5 @@
 /**
- * Native reassembly: a Responses (or Codex backend) stream back into the final Responses body,
- * the drift-proof way. The envelope comes from `response.created` and the terminal event; the
- * `output` is always rebuilt from item and delta events, because the Codex backend sends
- * `response.completed` with `output` missing, `null` or `[]` (observed 2026-04 and 2026-05,
- * WIRE-FORMATS §3.3). A stream that stops early still gives everything it carried.
+ * Rebuilds the final Responses body from a Responses (or Codex backend) stream, drift-proof.
  * @see https://platform.openai.com/docs/api-reference/responses-streaming
  */
 import { TRUNCATED_STREAM_ERROR } from '../../ir/accumulate.js';
@@ -111,7 +107,15 @@ export interface ResponsesEventAccumulator {
   result(): StreamAccumulation;
 }
 
-/** Creates the native accumulator (`WireFormat.createStreamAccumulator`). */
+/**
+ * Creates the native accumulator (`WireFormat.createStreamAccumulator`). The envelope comes from
+ * `response.created` (then `in_progress`/`queued`) and every field of the terminal event but
+ * `output`; the output is always rebuilt from item and delta events, because the Codex backend
+ * sends `response.completed` with `output` missing, `null` or `[]` (observed 2026-04 and
+ * 2026-05, WIRE-FORMATS §3.3). A terminal `output` only fills items that were never streamed,
+ * and only when it agrees with the stream. A stream that stops early still gives everything it
+ * carried: unfinished items and the response are `incomplete`, with the truncation error.
+ */
 export function createResponsesStreamAccumulator(
   options?: DecodeStreamOptions,
 ): WireStreamAccumulator {

@@ -1,7 +1,5 @@
 /**
- * Annotations of `output_text` parts, both directions: `url_citation` maps to the IR's
- * `url-citation`; every other kind (`file_citation`, `container_file_citation`, `file_path`)
- * rides as an opaque annotation of this format.
+ * Converts `output_text` annotations between Responses and the IR, both directions.
  * @see https://platform.openai.com/docs/api-reference/responses/object#responses/object-output
  */
 import type { IrAnnotation } from '../../ir/content.js';

@@ -1,6 +1,5 @@
 /**
- * Upstream Responses (and Codex backend) HTTP error answers to a `ProxyError` that keeps the
- * upstream's status, type, code, param and `retry-after`.
+ * Turns an upstream Responses (or Codex backend) HTTP error answer into a `ProxyError` that keeps its meaning.
  * @see https://platform.openai.com/docs/guides/error-codes
  */
 import { ProxyError } from '../../errors.js';

@@ -1,9 +1,5 @@
 /**
- * A request's `input` (a string or a list of items) as IR system parts and messages.
- * Assistant-side items (messages, reasoning, calls) that follow each other form one IR
- * assistant turn, tool outputs that follow each other one tool turn; system and developer
- * messages go to `system`, remembering their position so the same format can put them back.
- * Items the IR does not model stay whole as opaque parts.
+ * Decodes a request's `input` (a string or a list of items) into IR system parts and messages.
  * @see https://platform.openai.com/docs/api-reference/responses/create#responses-create-input
  */
 import { invalidField } from '../../errors.js';
@@ -260,7 +256,13 @@ class InputDecoder {
   }
 }
 
-/** Decodes `input` (and validates it, throwing `invalid_request` naming the bad field). */
+/**
+ * Decodes `input`, validating it (`invalid_request` names the bad field). Assistant-side items
+ * (messages, reasoning, calls) that follow each other form one IR assistant turn, tool outputs
+ * that follow each other one tool turn; system and developer messages go to `system` with their
+ * position in meta, so the same format puts them back; items the IR does not model stay whole
+ * as opaque parts.
+ */
 export function decodeInput(input: unknown): DecodedInput {
   if (input === undefined || input === null) return { system: [], messages: [] };
   if (typeof input === 'string') {

@@ -1,7 +1,5 @@
 /**
- * Responses output items (and the assistant-side items of a request's `input`) as IR assistant
- * parts. A `message` gives one part per content part, a `reasoning` item one reasoning part,
- * `function_call` / `custom_tool_call` one tool call; anything else is kept whole as opaque.
+ * Decodes Responses output items (and assistant-side input items) into IR assistant parts.
  * @see https://platform.openai.com/docs/api-reference/responses/object#responses/object-output
  */
 import type { IrAssistantPart, IrReasoningPart } from '../../ir/content.js';
@@ -140,7 +138,11 @@ function decodeCall(item: JsonObject, kind: 'function' | 'custom'): IrAssistantP
   };
 }
 
-/** One output item as IR parts (never fails: an unexpected shape is kept opaque). */
+/**
+ * One output item as IR parts: a `message` gives one part per content part, a `reasoning` item
+ * one reasoning part, `function_call` / `custom_tool_call` one tool call; anything else (or an
+ * unexpected shape) is kept whole as an opaque part. Never fails.
+ */
 export function decodeOutputItem(
   item: unknown,
   options: DecodeOutputOptions = {},

@@ -1,7 +1,5 @@
 /**
- * A client's Responses request as an IR request. Validates what it reads (throwing
- * `invalid_request` naming the field), keeps every other field in `meta['openai-responses']`
- * so the same format can write the request back exactly.
+ * Decodes and validates a client's Responses request into an IR request.
  * @see https://platform.openai.com/docs/api-reference/responses/create
  */
 import { invalidField } from '../../errors.js';
@@ -59,7 +57,11 @@ function decodeReasoning(value: JsonObject | undefined): {
   };
 }
 
-/** Decodes and validates a Responses request body. */
+/**
+ * Decodes and validates a Responses request body (throwing `invalid_request` naming the bad
+ * field). Every field the IR does not model is kept in `meta['openai-responses']`, with the
+ * body's key order, so `encodeResponsesRequest` writes the same request back.
+ */
 export function decodeResponsesRequest(body: unknown): Converted<IrRequest> {
   if (!isRecord(body)) throw invalidField('body', 'must be a JSON object');
   parseOrThrow(requestSchema, body, '');

@@ -1,7 +1,5 @@
 /**
- * An upstream Responses body (non-streaming, or rebuilt from a stream) as an IR response.
- * Lenient: unknown items and fields are kept (in meta, or as opaque parts), `output` may be
- * missing or `null` (Codex drift), only a body that is not an object is refused.
+ * Decodes an upstream Responses body (non-streaming, or rebuilt from a stream) into an IR response.
  * @see https://platform.openai.com/docs/api-reference/responses/object
  */
 import { ProxyError } from '../../errors.js';
@@ -17,7 +15,11 @@ import { decodeUsage, readUsageExtras } from './usage.js';
 /** Envelope fields the IR models; the others ride in meta `envelope`. */
 export const MAPPED_RESPONSE_KEYS = ['id', 'model', 'created_at', 'output', 'usage'];
 
-/** Decodes a Responses body. Throws `upstream_protocol` only when it is not a JSON object. */
+/**
+ * Decodes a Responses body, leniently: unknown items and fields are kept (in meta, or as opaque
+ * parts) and `output` may be missing or `null` (Codex drift). Throws `upstream_protocol` only
+ * when the body is not a JSON object.
+ */
 export function decodeResponsesResponse(body: unknown): Converted<IrResponse> {
   if (!isRecord(body)) {
     throw new ProxyError('upstream_protocol', 'Cannot decode Responses body: not a JSON object');

@@ -1,107 +1,95 @@
 /**
- * The item half of the Responses stream decoder: output items and their content parts as IR
- * blocks. Items are addressed by `output_index` (item ids may rotate between events, as GitHub
- * Copilot's do); block indices are dense, in order of appearance. Final `.done` events that hold
- * more text than the deltas gave are turned into catch-up deltas.
+ * Decodes the output items of a Responses stream into IR blocks.
  * @see https://platform.openai.com/docs/api-reference/responses-streaming
  */
-import type { IrAssistantPart } from '../../ir/content.js';
 import type { IrEvent } from '../../ir/events.js';
-import { assertNever } from '../../util/assert-never.js';
 import { getNumber, getString, isRecord, type JsonObject, omitKeys } from '../../util/json.js';
 import type { DecodeStreamOptions } from '../format.js';
-import { decodeAnnotation } from './annotations.js';
-import { decodeOutputItem, REASONING_SEPARATOR } from './decode-output.js';
+import { decodeOutputItem } from './decode-output.js';
+import { BlockWriter, catchUp, type ItemBlock } from './decode-stream-blocks.js';
+import {
+  deltaOf,
+  MessagePartDecoder,
+  type PartBlock,
+  partTypeOf,
+} from './decode-stream-message.js';
+import { ReasoningDecoder } from './decode-stream-reasoning.js';
 import { responsesMeta } from './meta.js';
 import { FORMAT_ID } from './types.js';
 
-interface PartBlock {
-  block: number;
-  kind: 'text' | 'refusal';
-  emitted: string;
-  annotations: number;
-  open: boolean;
-}
-
-interface ItemState {
+interface ItemState extends ItemBlock {
   type: string;
   item: JsonObject;
   done: boolean;
   /** Message: blocks by content_index. */
   parts: Array<PartBlock | undefined>;
-  /** Reasoning and calls: the item's one block. */
-  block?: number;
-  open: boolean;
-  /** Reasoning and calls: text emitted for the whole block. */
-  emitted: string;
-  /** Reasoning: text emitted per segment (`s0`, `c1`), in order of appearance. */
-  segments?: Map<string, string>;
 }
 
-/** Fields of a message item kept in meta; `status` is left out, it is not final yet. */
-function messageExtras(item: JsonObject): JsonObject {
-  return omitKeys(item, ['type', 'content', 'status']);
-}
-
-/** Text to add so that what was emitted becomes `final` (nothing when it is not a prefix). */
-function catchUp(emitted: string, final: unknown): string {
-  if (typeof final !== 'string' || final.length <= emitted.length) return '';
-  return final.startsWith(emitted) ? final.slice(emitted.length) : '';
-}
-
-/** Turns item events into IR block events, handed to `emit`. */
+/**
+ * Turns item events into IR block events. Reasoning and call blocks open with their item;
+ * message parts open with their content part; items of other types become one opaque block
+ * at their `.done`. Final texts longer than the deltas become catch-up deltas.
+ */
 export class StreamItemDecoder {
   private readonly items: Array<ItemState | undefined> = [];
-  private nextBlock = 0;
-  /** Whether a function or custom tool call was emitted (the finish reason depends on it). */
-  hasToolCalls = false;
+  private readonly blocks: BlockWriter;
+  private readonly messages: MessagePartDecoder;
+  private readonly reasoning: ReasoningDecoder;
 
-  constructor(
-    private readonly emit: (event: IrEvent) => void,
-    private readonly options: DecodeStreamOptions | undefined,
-  ) {}
+  constructor(emit: (event: IrEvent) => void, options: DecodeStreamOptions | undefined) {
+    this.blocks = new BlockWriter(emit);
+    this.messages = new MessagePartDecoder(this.blocks, options);
+    this.reasoning = new ReasoningDecoder(this.blocks);
+  }
+
+  /** Whether a function or custom tool call was emitted. */
+  get hasToolCalls(): boolean {
+    return this.blocks.hasToolCalls;
+  }
 
   private stateFor(event: JsonObject, type: string): ItemState {
     const index = getNumber(event, 'output_index');
-    if (index !== undefined && index >= 0) {
-      return this.items[index] ?? this.create(index, { type, ...itemIdOf(event) });
-    }
     const itemId = getString(event, 'item_id');
+    const placeholder = { type, ...(itemId !== undefined ? { id: itemId } : {}) };
+    if (index !== undefined && index >= 0)
+      return this.items[index] ?? this.create(index, placeholder);
     for (let i = this.items.length - 1; i >= 0; i--) {
       const state = this.items[i];
       if (state && itemId !== undefined && state.item.id === itemId) return state;
     }
-    return this.items[this.items.length - 1] ?? this.create(0, { type, ...itemIdOf(event) });
+    return this.items[this.items.length - 1] ?? this.create(0, placeholder);
   }
 
-  private create(index: number, item: JsonObject): ItemState {
+  private create(index: number, item: JsonObject, done = false): ItemState {
     const type = typeof item.type === 'string' ? item.type : 'unknown';
-    const state: ItemState = { type, item, done: false, parts: [], open: false, emitted: '' };
+    const state: ItemState = {
+      type,
+      item,
+      done,
+      parts: [],
+      open: false,
+      emitted: '',
+      segments: new Map(),
+    };
     this.items[index] = state;
-    if (type === 'reasoning') this.openReasoning(state);
-    if (type === 'function_call' || type === 'custom_tool_call') this.openCall(state);
+    if (done) return state;
+    if (type === 'reasoning') {
+      this.reasoning.open(state, item);
+    } else if (type === 'function_call' || type === 'custom_tool_call') {
+      this.openCall(state);
+    }
     return state;
   }
 
-  private openReasoning(state: ItemState): void {
-    const block = this.nextBlock++;
-    const id = getString(state.item, 'id');
-    state.block = block;
-    state.open = true;
-    state.segments = new Map();
-    this.emit({ type: 'reasoning-start', index: block, ...(id !== undefined ? { id } : {}) });
-  }
-
   private openCall(state: ItemState): void {
-    const block = this.nextBlock++;
     const custom = state.type === 'custom_tool_call';
     const field = custom ? 'input' : 'arguments';
-    state.block = block;
+    state.block = this.blocks.open();
     state.open = true;
-    this.hasToolCalls = true;
-    this.emit({
+    this.blocks.hasToolCalls = true;
+    this.blocks.emit({
       type: 'tool-call-start',
-      index: block,
+      index: state.block,
       callId: getString(state.item, 'call_id') ?? getString(state.item, 'id') ?? '',
       name: getString(state.item, 'name') ?? '',
       kind: custom ? 'custom' : 'function',
@@ -115,167 +103,43 @@ export class StreamItemDecoder {
   private callDelta(state: ItemState, delta: string): void {
     if (delta === '' || !state.open || state.block === undefined) return;
     state.emitted += delta;
-    this.emit({ type: 'tool-call-delta', index: state.block, delta });
-  }
-
-  private reasoningDelta(state: ItemState, segment: string, delta: string): void {
-    if (!state.open || state.block === undefined || !state.segments) return;
-    const before = state.segments.get(segment);
-    if (before === undefined) {
-      // A new summary or reasoning_text part: a blank line separates it from the previous one.
-      if (state.segments.size > 0) this.emitReasoning(state, REASONING_SEPARATOR);
-      state.segments.set(segment, '');
-    }
-    if (delta === '') return;
-    state.segments.set(segment, (before ?? '') + delta);
-    this.emitReasoning(state, delta);
-  }
-
-  private emitReasoning(state: ItemState, delta: string): void {
-    state.emitted += delta;
-    this.emit({ type: 'reasoning-delta', index: state.block ?? 0, delta });
-  }
-
-  added(event: JsonObject): void {
-    const item = event.item;
-    if (!isRecord(item)) return;
-    const index = getNumber(event, 'output_index') ?? this.items.length;
-    const existing = this.items[index];
-    if (existing && !existing.done) {
-      existing.item = item;
-      return;
-    }
-    this.create(index, item);
-  }
-
-  partAdded(event: JsonObject): void {
-    const part = event.part;
-    if (!isRecord(part)) return;
-    if (part.type === 'reasoning_text') {
-      const state = this.stateFor(event, 'reasoning');
-      this.reasoningDelta(
-        state,
-        `c${getNumber(event, 'content_index') ?? 0}`,
-        getString(part, 'text') ?? '',
-      );
-      return;
-    }
-    const state = this.stateFor(event, 'message');
-    const contentIndex = getNumber(event, 'content_index') ?? state.parts.length;
-    this.openPart(state, contentIndex, part);
-  }
-
-  private openPart(
-    state: ItemState,
-    contentIndex: number,
-    part: JsonObject,
-  ): PartBlock | undefined {
-    const existing = state.parts[contentIndex];
-    if (existing) return existing;
-    const kind =
-      part.type === 'refusal' ? 'refusal' : part.type === 'output_text' ? 'text' : undefined;
-    if (kind === undefined) {
-      this.options?.onWarning?.({
-        code: 'dropped',
-        message: `Skipped a message content part of type "${String(part.type)}"`,
-      });
-      return undefined;
-    }
-    const block: PartBlock = {
-      block: this.nextBlock++,
-      kind,
-      emitted: '',
-      annotations: 0,
-      open: true,
-    };
-    state.parts[contentIndex] = block;
-    const meta = responsesMeta({ item: messageExtras(state.item) });
-    this.emit({ type: kind === 'text' ? 'text-start' : 'refusal-start', index: block.block, meta });
-    this.partText(block, catchUp('', kind === 'text' ? part.text : part.refusal));
-    if (kind === 'text') this.partAnnotations(block, part.annotations);
-    return block;
+    this.blocks.emit({ type: 'tool-call-delta', index: state.block, delta });
   }
 
   private partFor(event: JsonObject, kind: 'text' | 'refusal'): PartBlock | undefined {
     const state = this.stateFor(event, 'message');
     const contentIndex = getNumber(event, 'content_index') ?? Math.max(state.parts.length - 1, 0);
-    const part = state.parts[contentIndex];
-    if (part) return part;
-    return this.openPart(state, contentIndex, {
-      type: kind === 'text' ? 'output_text' : 'refusal',
-    });
+    return (
+      state.parts[contentIndex] ??
+      this.messages.open(state.parts, state.item, contentIndex, partTypeOf(kind))
+    );
   }
 
-  private partText(block: PartBlock, delta: string): void {
-    if (delta === '' || !block.open) return;
-    block.emitted += delta;
-    this.emit({
-      type: block.kind === 'text' ? 'text-delta' : 'refusal-delta',
-      index: block.block,
-      delta,
-    });
+  /** `response.output_item.added`. */
+  added(event: JsonObject): void {
+    const item = event.item;
+    if (!isRecord(item)) return;
+    const index = getNumber(event, 'output_index') ?? this.items.length;
+    const existing = this.items[index];
+    if (existing && !existing.done) existing.item = item;
+    else this.create(index, item);
   }
 
-  private partAnnotations(block: PartBlock, annotations: unknown): void {
-    if (!Array.isArray(annotations) || !block.open) return;
-    for (let i = block.annotations; i < annotations.length; i++) {
-      this.emit({
-        type: 'text-annotation',
-        index: block.block,
-        annotation: decodeAnnotation(annotations[i]),
-      });
+  /** `response.content_part.added` (message parts, and reasoning_text of reasoning items). */
+  partAdded(event: JsonObject): void {
+    const part = event.part;
+    if (!isRecord(part)) return;
+    if (part.type === 'reasoning_text') {
+      const segment = `c${getNumber(event, 'content_index') ?? 0}`;
+      this.reasoning.done(this.stateFor(event, 'reasoning'), segment, part.text);
+      return;
     }
-    block.annotations = Math.max(block.annotations, annotations.length);
+    const state = this.stateFor(event, 'message');
+    const contentIndex = getNumber(event, 'content_index') ?? state.parts.length;
+    this.messages.open(state.parts, state.item, contentIndex, part);
   }
 
-  private closePart(state: ItemState, block: PartBlock, part: JsonObject | undefined): void {
-    if (!block.open) return;
-    if (part) {
-      this.partText(
-        block,
-        catchUp(block.emitted, block.kind === 'text' ? part.text : part.refusal),
-      );
-      if (block.kind === 'text') this.partAnnotations(block, part.annotations);
-    }
-    block.open = false;
-    const partExtras = part
-      ? omitKeys(
-          part,
-          block.kind === 'text' ? ['type', 'text', 'annotations'] : ['type', 'refusal'],
-        )
-      : undefined;
-    this.emit({
-      type: block.kind === 'text' ? 'text-end' : 'refusal-end',
-      index: block.block,
-      meta: responsesMeta({
-        item: messageExtras(state.item),
-        ...(partExtras ? { part: partExtras } : {}),
-      }),
-    });
-  }
-
-  textDelta(event: JsonObject, kind: 'text' | 'refusal'): void {
-    const block = this.partFor(event, kind);
-    if (block) this.partText(block, getString(event, 'delta') ?? '');
-  }
-
-  textDone(event: JsonObject, kind: 'text' | 'refusal'): void {
-    const block = this.partFor(event, kind);
-    if (block)
-      this.partText(block, catchUp(block.emitted, event[kind === 'text' ? 'text' : 'refusal']));
-  }
-
-  annotation(event: JsonObject): void {
-    const block = this.partFor(event, 'text');
-    if (!block?.open) return;
-    block.annotations++;
-    this.emit({
-      type: 'text-annotation',
-      index: block.block,
-      annotation: decodeAnnotation(event.annotation),
-    });
-  }
-
+  /** `response.content_part.done`. */
   partDone(event: JsonObject): void {
     const part = event.part;
     if (!isRecord(part)) return;
@@ -285,33 +149,58 @@ export class StreamItemDecoder {
     }
     const state = this.stateFor(event, 'message');
     const contentIndex = getNumber(event, 'content_index') ?? Math.max(state.parts.length - 1, 0);
-    const block = state.parts[contentIndex] ?? this.openPart(state, contentIndex, part);
-    if (block) this.closePart(state, block, part);
+    const block =
+      state.parts[contentIndex] ?? this.messages.open(state.parts, state.item, contentIndex, part);
+    if (block) this.messages.close(state.item, block, part);
   }
 
-  segmentDelta(event: JsonObject, segment: 's' | 'c'): void {
-    const state = this.stateFor(event, 'reasoning');
-    const position = getNumber(event, segment === 's' ? 'summary_index' : 'content_index') ?? 0;
-    this.reasoningDelta(state, `${segment}${position}`, getString(event, 'delta') ?? '');
+  /** `response.output_text.delta` / `response.refusal.delta`. */
+  textDelta(event: JsonObject, kind: 'text' | 'refusal'): void {
+    const block = this.partFor(event, kind);
+    if (block) this.messages.text(block, deltaOf(event));
   }
 
-  segmentDone(event: JsonObject, segment: string, text: unknown): void {
-    const state = this.stateFor(event, 'reasoning');
-    const emitted = state.segments?.get(segment) ?? '';
-    this.reasoningDelta(state, segment, catchUp(emitted, text));
+  /** `response.output_text.done` / `response.refusal.done`. */
+  textDone(event: JsonObject, kind: 'text' | 'refusal'): void {
+    const block = this.partFor(event, kind);
+    if (block) this.messages.text(block, catchUp(block.emitted, event[kind]));
   }
 
+  /** `response.output_text.annotation.added`. */
+  annotation(event: JsonObject): void {
+    const block = this.partFor(event, 'text');
+    if (block) this.messages.annotation(block, event.annotation);
+  }
+
+  /** `response.reasoning_summary_part.added`. */
   summaryPartAdded(event: JsonObject): void {
-    const part = isRecord(event.part) ? event.part : {};
     const state = this.stateFor(event, 'reasoning');
     const segment = `s${getNumber(event, 'summary_index') ?? 0}`;
-    this.reasoningDelta(state, segment, catchUp(state.segments?.get(segment) ?? '', part.text));
+    const part = isRecord(event.part) ? event.part : {};
+    this.reasoning.done(state, segment, part.text);
   }
 
+  /** `response.reasoning_summary_text.delta` (`s`) / `response.reasoning_text.delta` (`c`). */
+  segmentDelta(event: JsonObject, segment: 's' | 'c'): void {
+    const position = getNumber(event, segment === 's' ? 'summary_index' : 'content_index') ?? 0;
+    this.reasoning.delta(
+      this.stateFor(event, 'reasoning'),
+      `${segment}${position}`,
+      deltaOf(event),
+    );
+  }
+
+  /** The `.done` events of reasoning parts: catch up with their final text. */
+  segmentDone(event: JsonObject, segment: string, text: unknown): void {
+    this.reasoning.done(this.stateFor(event, 'reasoning'), segment, text);
+  }
+
+  /** `function_call_arguments.delta` / `custom_tool_call_input.delta`. */
   callDeltaEvent(event: JsonObject, type: 'function_call' | 'custom_tool_call'): void {
-    this.callDelta(this.stateFor(event, type), getString(event, 'delta') ?? '');
+    this.callDelta(this.stateFor(event, type), deltaOf(event));
   }
 
+  /** `function_call_arguments.done` / `custom_tool_call_input.done`. */
   callDoneEvent(event: JsonObject, type: 'function_call' | 'custom_tool_call'): void {
     const state = this.stateFor(event, type);
     this.callDelta(
@@ -320,168 +209,69 @@ export class StreamItemDecoder {
     );
   }
 
-  /** `output_item.done`: the authoritative item closes (or wholly produces) its blocks. */
+  /** `response.output_item.done`: the authoritative item closes (or wholly makes) its blocks. */
   done(event: JsonObject): void {
     const item = event.item;
     if (!isRecord(item)) return;
     const index = getNumber(event, 'output_index') ?? this.items.length;
     const state = this.items[index] ?? this.create(index, item);
-    if (state.done) return;
-    this.finish(state, item);
+    if (!state.done) this.finish(state, item);
   }
 
   private finish(state: ItemState, item: JsonObject): void {
     state.done = true;
     state.item = item;
-    if (item.type !== state.type && !(state.type === 'unknown')) {
+    if (item.type !== state.type && state.type !== 'unknown') {
       // The final item is of another type than announced: trust the final one, whole.
       this.closeOpen(state);
-      this.emitWhole(item);
+      this.whole(item);
       return;
     }
     switch (state.type) {
       case 'message':
-        this.finishMessage(state, item);
+        this.messages.finish(state.parts, item);
         return;
       case 'reasoning':
-        this.finishReasoning(state, item);
+        this.reasoning.finish(state, item);
         return;
       case 'function_call':
-      case 'custom_tool_call':
-        this.finishCall(state, item);
+      case 'custom_tool_call': {
+        const field = state.type === 'custom_tool_call' ? 'input' : 'arguments';
+        this.callDelta(state, catchUp(state.emitted, item[field]));
+        state.open = false;
+        this.blocks.emit({
+          type: 'tool-call-end',
+          index: state.block ?? 0,
+          meta: responsesMeta({ item: omitKeys(item, ['type', 'call_id', 'name', field]) }),
+        });
         return;
+      }
       default:
-        this.emit({ type: 'opaque', index: this.nextBlock++, format: FORMAT_ID, value: item });
+        this.blocks.emit({
+          type: 'opaque',
+          index: this.blocks.open(),
+          format: FORMAT_ID,
+          value: item,
+        });
     }
-  }
-
-  private finishMessage(state: ItemState, item: JsonObject): void {
-    const content = Array.isArray(item.content) ? item.content : [];
-    content.forEach((part, contentIndex) => {
-      if (!isRecord(part)) return;
-      const block =
-        state.parts[contentIndex] ?? this.openPart(state, contentIndex, { type: part.type });
-      if (block) this.closePart(state, block, part);
-    });
-    for (const block of state.parts) if (block?.open) this.closePart(state, block, undefined);
-  }
-
-  private finishReasoning(state: ItemState, item: JsonObject): void {
-    const summary = Array.isArray(item.summary) ? item.summary : [];
-    const content = Array.isArray(item.content) ? item.content : [];
-    const texts = [...summary, ...content].map((part) =>
-      isRecord(part) ? (getString(part, 'text') ?? '') : '',
-    );
-    if (state.open) {
-      const delta = catchUp(state.emitted, texts.join(REASONING_SEPARATOR));
-      if (delta !== '') this.emitReasoning(state, delta);
-    }
-    // Decoded as a whole item for its meta, and to unpack values ccproxy packed itself.
-    const decoded = decodeOutputItem(item, { unpackOpaque: true })[0];
-    const part = decoded?.type === 'reasoning' ? decoded : undefined;
-    state.open = false;
-    this.emit({
-      type: 'reasoning-end',
-      index: state.block ?? 0,
-      ...(part?.encryptedContent !== undefined ? { encryptedContent: part.encryptedContent } : {}),
-      ...(part?.signature !== undefined ? { signature: part.signature } : {}),
-      ...(part?.redactedData !== undefined ? { redactedData: part.redactedData } : {}),
-      ...(part?.id !== undefined ? { id: part.id } : {}),
-      ...(part?.meta ? { meta: part.meta } : {}),
-    });
-  }
-
-  private finishCall(state: ItemState, item: JsonObject): void {
-    const field = state.type === 'custom_tool_call' ? 'input' : 'arguments';
-    this.callDelta(state, catchUp(state.emitted, item[field]));
-    state.open = false;
-    this.emit({
-      type: 'tool-call-end',
-      index: state.block ?? 0,
-      meta: responsesMeta({ item: omitKeys(item, ['type', 'call_id', 'name', field]) }),
-    });
-  }
-
-  /** An item the stream never finished: its blocks close with what they hold. */
-  private abandon(state: ItemState): void {
-    state.done = true;
-    if (state.type === 'message' || state.block !== undefined) {
-      this.closeOpen(state);
-      return;
-    }
-    this.emit({ type: 'opaque', index: this.nextBlock++, format: FORMAT_ID, value: state.item });
   }
 
   private closeOpen(state: ItemState): void {
-    for (const block of state.parts) if (block?.open) this.closePart(state, block, undefined);
+    this.messages.closeAll(state.parts, state.item);
     if (!state.open || state.block === undefined) return;
     state.open = false;
-    if (state.type === 'reasoning') this.emit({ type: 'reasoning-end', index: state.block });
-    else this.emit({ type: 'tool-call-end', index: state.block });
+    const type = state.type === 'reasoning' ? 'reasoning-end' : 'tool-call-end';
+    this.blocks.emit({ type, index: state.block });
   }
 
-  /** An item seen only whole (in a terminal `output`, or retyped at `.done`) as IR blocks. */
-  private emitWhole(item: JsonObject): void {
-    for (const part of decodeOutputItem(item, { unpackOpaque: true })) this.emitPart(part);
-  }
-
-  private emitPart(part: IrAssistantPart): void {
-    const index = this.nextBlock++;
-    switch (part.type) {
-      case 'text':
-        this.emit({ type: 'text-start', index, ...(part.meta ? { meta: part.meta } : {}) });
-        if (part.text !== '') this.emit({ type: 'text-delta', index, delta: part.text });
-        for (const annotation of part.annotations ?? [])
-          this.emit({ type: 'text-annotation', index, annotation });
-        this.emit({ type: 'text-end', index });
-        return;
-      case 'refusal':
-        this.emit({ type: 'refusal-start', index, ...(part.meta ? { meta: part.meta } : {}) });
-        if (part.text !== '') this.emit({ type: 'refusal-delta', index, delta: part.text });
-        this.emit({ type: 'refusal-end', index });
-        return;
-      case 'reasoning':
-        this.emit({
-          type: 'reasoning-start',
-          index,
-          ...(part.id !== undefined ? { id: part.id } : {}),
-        });
-        if (part.text !== '') this.emit({ type: 'reasoning-delta', index, delta: part.text });
-        this.emit({
-          type: 'reasoning-end',
-          index,
-          ...(part.encryptedContent !== undefined
-            ? { encryptedContent: part.encryptedContent }
-            : {}),
-          ...(part.id !== undefined ? { id: part.id } : {}),
-          ...(part.meta ? { meta: part.meta } : {}),
-        });
-        return;
-      case 'tool-call':
-        this.hasToolCalls = true;
-        this.emit({
-          type: 'tool-call-start',
-          index,
-          callId: part.callId,
-          name: part.name,
-          kind: part.kind,
-          ...(part.meta ? { meta: part.meta } : {}),
-        });
-        if (part.arguments !== '')
-          this.emit({ type: 'tool-call-delta', index, delta: part.arguments });
-        this.emit({ type: 'tool-call-end', index });
-        return;
-      case 'opaque':
-        this.emit({ type: 'opaque', index, format: part.format, value: part.value });
-        return;
-      default:
-        assertNever(part, 'assistant part');
-    }
+  private whole(item: JsonObject): void {
+    for (const part of decodeOutputItem(item, { unpackOpaque: true })) this.blocks.whole(part);
   }
 
   /**
    * At the terminal event: items never streamed come from a consistent terminal `output`
-   * (filling gaps only), unfinished ones take their final item from it, the rest are closed.
+   * (filling gaps only), unfinished ones take their final item from it, or close with what
+   * they hold.
    */
   finishAll(output: unknown): void {
     const final = Array.isArray(output) ? output : [];
@@ -495,15 +285,8 @@ export class StreamItemDecoder {
       const item = consistent ? final[index] : undefined;
       if (!state) {
         if (isRecord(item)) {
-          this.items[index] = {
-            type: String(item.type),
-            item,
-            done: true,
-            parts: [],
-            open: false,
-            emitted: '',
-          };
-          this.emitWhole(item);
+          this.create(index, item, true);
+          this.whole(item);
         }
       } else if (!state.done) {
         if (isRecord(item)) this.finish(state, item);
@@ -511,9 +294,17 @@ export class StreamItemDecoder {
       }
     }
   }
-}
 
-function itemIdOf(event: JsonObject): JsonObject {
-  const itemId = getString(event, 'item_id');
-  return itemId !== undefined ? { id: itemId } : {};
+  /** An item the stream never finished: its blocks close with what they hold. */
+  private abandon(state: ItemState): void {
+    state.done = true;
+    if (state.type === 'message' || state.block !== undefined) this.closeOpen(state);
+    else
+      this.blocks.emit({
+        type: 'opaque',
+        index: this.blocks.open(),
+        format: FORMAT_ID,
+        value: state.item,
+      });
+  }
 }

@@ -1,10 +1,5 @@
 /**
- * The Responses stream decoder: upstream Responses (or Codex backend) SSE to IR events.
- * `message-start` comes from `response.created`, blocks from items (see
- * `decode-stream-items.ts`), usage and the finish reason from the terminal event; an `error`
- * event or `response.failed` becomes an IR `error`, and a stream that stops without a terminal
- * event ends with `TRUNCATED_STREAM_ERROR`. Backend-only events are skipped silently, unknown
- * ones are skipped and reported once.
+ * Decodes an upstream Responses (or Codex backend) SSE stream into IR events.
  * @see https://platform.openai.com/docs/api-reference/responses-streaming
  */
 import { TRUNCATED_STREAM_ERROR } from '../../ir/accumulate.js';
@@ -26,7 +21,13 @@ import {
 } from './stream-event.js';
 import { decodeUsage } from './usage.js';
 
-/** Creates the decoder (`WireFormat.createStreamDecoder`). */
+/**
+ * Creates the decoder (`WireFormat.createStreamDecoder`). `message-start` comes from
+ * `response.created`, blocks from items (see `StreamItemDecoder`), usage and the finish reason
+ * from the terminal event; an `error` event or `response.failed` becomes an IR `error`, and a
+ * stream that stops without a terminal event ends with `TRUNCATED_STREAM_ERROR`. Backend-only
+ * events (`codex.*`, `keepalive`) are skipped silently, unknown ones skipped and reported once.
+ */
 export function createResponsesStreamDecoder(
   options?: DecodeStreamOptions,
 ): StreamStep<SseMessage, IrEvent> {

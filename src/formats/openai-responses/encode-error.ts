@@ -1,6 +1,5 @@
 /**
- * A `ProxyError` (or a stream's IR error) as the HTTP error answer a Responses client expects:
- * the OpenAI error body `{"error": {message, type, param, code}}`, its status and `retry-after`.
+ * Encodes a `ProxyError` or IR error as the HTTP error answer a Responses client expects.
  * @see https://platform.openai.com/docs/guides/error-codes
  */
 import type { ProxyError } from '../../errors.js';

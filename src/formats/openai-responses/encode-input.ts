@@ -1,8 +1,5 @@
 /**
- * IR system parts and messages as a request's `instructions` and `input` items. Parts that
- * came from this format are written back with their item fields and at their positions; parts
- * from other formats get the shapes the Codex CLI sends (`message` items with typed parts,
- * `function_call` / `function_call_output`, `reasoning` with `encrypted_content`).
+ * Encodes IR system parts and messages as a request's `instructions` and `input` items.
  * @see https://platform.openai.com/docs/api-reference/responses/create#responses-create-input
  */
 import type {
@@ -230,7 +227,12 @@ function encodeSystem(system: readonly IrTextPart[]): {
   };
 }
 
-/** Encodes the conversation of `request`, reporting what Responses cannot carry. */
+/**
+ * Encodes the conversation of `request`, reporting what Responses cannot carry. Parts that came
+ * from this format are written back with their item fields and at their positions; parts from
+ * other formats get the shapes the Codex CLI sends (`message` items with typed parts,
+ * `function_call` / `function_call_output`, `reasoning` with `encrypted_content`).
+ */
 export function encodeInput(request: IrRequest, warnings: ConversionWarning[]): EncodedInput {
   const { instructions, placed } = encodeSystem(request.system);
   const encoder = new InputEncoder(warnings);

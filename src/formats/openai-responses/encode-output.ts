@@ -1,8 +1,5 @@
 /**
- * IR assistant parts as Responses output items: consecutive text and refusal parts of one
- * message share a `message` item, reasoning becomes a `reasoning` item, tool calls become
- * `function_call` / `custom_tool_call` items, this format's opaque parts come back verbatim.
- * Parts that came from this format carry their item fields in meta and get no defaults added.
+ * Encodes IR assistant parts as Responses output items.
  * @see https://platform.openai.com/docs/api-reference/responses/object#responses/object-output
  */
 import type {
@@ -241,8 +238,11 @@ export function encodeOpaqueItem(
 }
 
 /**
- * The output list for IR parts. `incomplete` marks the last item that was still being written
- * when a response stopped early (what the Responses API does).
+ * The output list for IR parts: consecutive text and refusal parts of one message share a
+ * `message` item, reasoning becomes a `reasoning` item, tool calls `function_call` /
+ * `custom_tool_call` items, this format's opaque parts come back verbatim (others are dropped
+ * with a warning). Parts from this format keep their item fields and get no defaults added.
+ * `incomplete` marks the last message, still being written when a response stopped early.
  */
 export function encodeOutputItems(
   parts: readonly IrAssistantPart[],

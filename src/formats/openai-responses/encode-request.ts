@@ -1,8 +1,5 @@
 /**
- * An IR request as a Responses request body for an upstream. A request that came from a
- * Responses client is written back as it came (same keys, same order, unknown fields kept);
- * one from another format gets the fields the Responses API needs, and whatever Responses
- * cannot carry (`stop`, token budgets, other formats' hosted tools) is reported.
+ * Encodes an IR request as a Responses request body for an upstream.
  * @see https://platform.openai.com/docs/api-reference/responses/create
  */
 import type { IrReasoningConfig, IrRequest } from '../../ir/request.js';
@@ -61,7 +58,12 @@ function orderLike(body: JsonObject, keys: readonly unknown[]): JsonObject {
   return ordered;
 }
 
-/** Encodes an IR request as a Responses request body. */
+/**
+ * Encodes an IR request as a Responses request body. A request that came from a Responses client
+ * is written back as it came (same keys, same order, unknown fields kept); one from another
+ * format gets what the Responses API needs, and what Responses cannot carry (`stop`, token
+ * budgets, other formats' hosted tools, reasoning it cannot resolve) is reported as warnings.
+ */
 export function encodeResponsesRequest(request: IrRequest): Converted<WireBody> {
   const warnings: ConversionWarning[] = [];
   const own = readResponsesMeta(request.meta);

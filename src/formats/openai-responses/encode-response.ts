@@ -1,7 +1,5 @@
 /**
- * An IR response as the non-streaming Responses body a client expects. A response decoded from
- * this format comes back as it was (envelope, item ids and extras from meta); one from another
- * format gets a complete envelope echoing the client's request, and fresh ids from the context.
+ * Encodes an IR response as the non-streaming Responses body a client expects.
  * @see https://platform.openai.com/docs/api-reference/responses/object
  */
 import type { IrError, IrResponse } from '../../ir/response.js';
@@ -10,7 +8,7 @@ import { getString, isRecord, type JsonObject } from '../../util/json.js';
 import type { EncodeContext, WireBody } from '../format.js';
 import { encodeOutputItems } from './encode-output.js';
 import { buildEnvelope } from './envelope.js';
-import { decodeStatus, encodeFinishReason } from './finish-reason.js';
+import { decodeStatus, encodeFinishReason, endingLosses } from './finish-reason.js';
 import { readMetaRecord, readResponsesMeta } from './meta.js';
 import { encodeUsage, type UsageExtras } from './usage.js';
 
@@ -27,12 +25,16 @@ export function responseIdFor(id: string | undefined, context: EncodeContext): s
   return id?.startsWith('resp_') ? id : context.createId('resp_');
 }
 
-/** Encodes an IR response as a Responses body. */
+/**
+ * Encodes an IR response as a Responses body. A response decoded from this format comes back as
+ * it was (envelope, item ids and extras from meta); one from another format gets a complete
+ * envelope echoing the client's request, and fresh ids from the context.
+ */
 export function encodeResponsesResponse(
   response: IrResponse,
   context: EncodeContext,
 ): Converted<WireBody> {
-  const warnings: ConversionWarning[] = [];
+  const warnings: ConversionWarning[] = endingLosses(response.finishReason, response.stopSequence);
   const envelope = readMetaRecord(response.meta, 'envelope');
   const own = readResponsesMeta(response.meta);
   const ending = encodeFinishReason(response.finishReason, response.status);

@@ -1,13 +1,11 @@
 /**
- * The item half of the Responses stream encoder: writes one IR block at a time as the full
- * documented event sequence of its output item, keeping the output list the terminal event
- * repeats. Consecutive text and refusal blocks share one `message` item; `output_index` only
- * grows and every `item_id` is its item's `id` (openai-node checks both).
+ * Writes IR blocks as the documented event sequences of Responses output items.
  * @see https://platform.openai.com/docs/api-reference/responses-streaming
  */
 import type { IrEvent } from '../../ir/events.js';
 import type { IrMeta } from '../../ir/meta.js';
 import type { ConversionWarning } from '../../ir/warnings.js';
+import { assertNever } from '../../util/assert-never.js';
 import { getString, isRecord, type JsonObject } from '../../util/json.js';
 import { encodeAnnotation } from './annotations.js';
 import {
@@ -22,6 +20,31 @@ import { readResponsesMeta } from './meta.js';
 import type { ResponsesAnnotation } from './types.js';
 
 type Status = 'completed' | 'incomplete';
+
+/** IR events that open a block (an opaque block opens and ends at once). */
+export type StartEvent = Extract<
+  IrEvent,
+  { type: 'text-start' | 'refusal-start' | 'reasoning-start' | 'tool-call-start' | 'opaque' }
+>;
+
+/** IR events inside a block. */
+export type DeltaEvent = Extract<
+  IrEvent,
+  {
+    type:
+      | 'text-delta'
+      | 'text-annotation'
+      | 'refusal-delta'
+      | 'reasoning-delta'
+      | 'tool-call-delta';
+  }
+>;
+
+/** IR events that end a block. */
+export type EndEvent = Extract<
+  IrEvent,
+  { type: 'text-end' | 'refusal-end' | 'reasoning-end' | 'tool-call-end' }
+>;
 
 interface MessageState {
   item: JsonObject & { content: JsonObject[] };
@@ -47,7 +70,11 @@ function mergeMeta(start: IrMeta | undefined, end: IrMeta | undefined): IrMeta |
   return { 'openai-responses': { ...a, ...b } };
 }
 
-/** Writes IR blocks as Responses item events through `write(type, fields)`. */
+/**
+ * Writes IR blocks as Responses item events through `write(type, fields)`, one block at a time,
+ * keeping the output list the terminal event repeats. Consecutive text and refusal blocks share
+ * one `message` item; `output_index` only grows and every `item_id` is its item's `id`.
+ */
 export class StreamItemEncoder {
   /** The output list so far (finished items and the open one). */
   readonly output: JsonObject[] = [];
@@ -87,7 +114,7 @@ export class StreamItemEncoder {
   }
 
   /** Starts writing the block an IR start (or opaque) event opens. */
-  start(event: IrEvent): void {
+  start(event: StartEvent): void {
     switch (event.type) {
       case 'text-start':
       case 'refusal-start':
@@ -139,7 +166,7 @@ export class StreamItemEncoder {
         return;
       }
       default:
-        return;
+        assertNever(event, 'IR start event');
     }
   }
 
@@ -178,7 +205,7 @@ export class StreamItemEncoder {
   }
 
   /** Writes a delta (or annotation) of the open block. */
-  delta(event: IrEvent): void {
+  delta(event: DeltaEvent): void {
     const block = this.block;
     if (!block) return;
     if (event.type === 'text-annotation' && block.kind === 'text') {
@@ -189,7 +216,7 @@ export class StreamItemEncoder {
       if (annotation) block.annotations.push(annotation);
       return;
     }
-    if (!('delta' in event) || event.delta === '') return;
+    if (event.type === 'text-annotation' || event.delta === '') return;
     const delta = event.delta;
     switch (block.kind) {
       case 'text':
@@ -228,18 +255,20 @@ export class StreamItemEncoder {
         );
         return;
       }
+      default:
+        assertNever(block, 'block');
     }
   }
 
   /** Ends the open block (with the end event's extras, or forced with `status`). */
-  end(event: IrEvent | undefined, status: Status): void {
+  end(event: EndEvent | undefined, status: Status): void {
     const block = this.block;
     if (!block) return;
     this.block = undefined;
     switch (block.kind) {
       case 'text':
       case 'refusal':
-        this.endPart(block, event && 'meta' in event ? event.meta : undefined);
+        this.endPart(block, event?.meta);
         if (status === 'incomplete') this.closeMessage('incomplete');
         return;
       case 'reasoning': {
@@ -280,6 +309,8 @@ export class StreamItemEncoder {
         this.doneItem(block.outputIndex, item);
         return;
       }
+      default:
+        assertNever(block, 'block');
     }
   }
 

@@ -1,11 +1,5 @@
 /**
- * The Responses stream encoder: IR events to the SSE a Responses client (and openai-node's
- * `responses.stream()`) accepts. `response.created` and `response.in_progress` first, numbered
- * from 0; blocks written one item at a time (a block that starts while another is open waits
- * in a buffer, since Responses items do not interleave); a terminal `response.completed` or
- * `response.incomplete` whose `output` is the full output and whose `usage` is set. An IR error
- * becomes an `error` event and `response.failed`. The stream always ends properly, even when
- * the IR stops without `message-end`.
+ * Encodes IR events as the Responses SSE stream a client (and openai-node's `responses.stream()`) accepts.
  * @see https://platform.openai.com/docs/api-reference/responses-streaming
  * @see https://github.com/openai/openai-node/blob/master/src/lib/responses/ResponseStream.ts
  */
@@ -19,12 +13,17 @@ import type { JsonObject } from '../../util/json.js';
 import type { EncodeContext } from '../format.js';
 import { encodeOpenAIErrorObject } from '../shared/openai-error.js';
 import { encodeResponseError, responseIdFor } from './encode-response.js';
-import { StreamItemEncoder } from './encode-stream-items.js';
+import {
+  type DeltaEvent,
+  type EndEvent,
+  type StartEvent,
+  StreamItemEncoder,
+} from './encode-stream-items.js';
 import { buildEnvelope } from './envelope.js';
-import { encodeFinishReason } from './finish-reason.js';
+import { encodeFinishReason, endingLosses } from './finish-reason.js';
 import { encodeUsage } from './usage.js';
 
-type BlockEvent = Extract<IrEvent, { index: number }>;
+type BlockEvent = StartEvent | DeltaEvent | EndEvent;
 
 function isStart(event: BlockEvent): boolean {
   return event.type.endsWith('-start') || event.type === 'opaque';
@@ -43,7 +42,14 @@ function implicitStart(event: BlockEvent): BlockEvent {
   return { type: `${kind}-start` as 'text-start', index: event.index };
 }
 
-/** Creates the encoder (`WireFormat.createStreamEncoder`). */
+/**
+ * Creates the encoder (`WireFormat.createStreamEncoder`): `response.created` and
+ * `response.in_progress` first, numbered from 0; blocks written one item at a time (a block that
+ * starts while another is open waits in a buffer: Responses items do not interleave); then
+ * `response.completed` or `response.incomplete` with the full output and usage. An IR error
+ * becomes an `error` event and `response.failed`; when the IR stops without its end, `end()`
+ * closes what is open and writes `response.incomplete`.
+ */
 export function createResponsesStreamEncoder(
   context: EncodeContext,
 ): StreamStep<IrEvent, SseMessage> {
@@ -91,10 +97,34 @@ export function createResponsesStreamEncoder(
   }
 
   function process(event: BlockEvent): void {
-    if (event.type === 'opaque' || event.type.endsWith('-start')) items.start(event);
-    else if (event.type.endsWith('-end')) items.end(event, 'completed');
-    else items.delta(event);
-    if (isEnd(event)) finished.add(event.index);
+    switch (event.type) {
+      case 'text-start':
+      case 'refusal-start':
+      case 'reasoning-start':
+      case 'tool-call-start':
+        items.start(event);
+        return;
+      case 'opaque':
+        items.start(event);
+        finished.add(event.index);
+        return;
+      case 'text-delta':
+      case 'text-annotation':
+      case 'refusal-delta':
+      case 'reasoning-delta':
+      case 'tool-call-delta':
+        items.delta(event);
+        return;
+      case 'text-end':
+      case 'refusal-end':
+      case 'reasoning-end':
+      case 'tool-call-end':
+        items.end(event, 'completed');
+        finished.add(event.index);
+        return;
+      default:
+        assertNever(event, 'IR block event');
+    }
   }
 
   /** Writes buffered blocks, in order, until one of them is still open. */
@@ -207,6 +237,9 @@ export function createResponsesStreamEncoder(
         sawUsage = true;
         return;
       case 'message-end':
+        for (const warning of endingLosses(event.finishReason, event.stopSequence)) {
+          context.onWarning?.(warning);
+        }
         finish(event.finishReason, event.status ?? 'completed');
         return;
       case 'error':

@@ -1,7 +1,5 @@
 /**
- * The response envelope ccproxy writes to Responses clients (non-streaming bodies and the
- * `response` of lifecycle events): every field a strict client requires, echoing the client's
- * request (model, instructions, tools, tool_choice, ...) the way the Responses API does.
+ * Builds the response envelope ccproxy writes to Responses clients, echoing their request.
  * @see https://platform.openai.com/docs/api-reference/responses/object
  */
 

@@ -1,10 +1,9 @@
 /**
- * Finish reasons between the Responses `status` / `incomplete_details` pair and the IR.
- * The Responses API has no finish reason: a completed response that holds function or custom
- * tool calls ended in tool calls; an incomplete one says why in `incomplete_details.reason`.
+ * Maps finish reasons between the Responses `status` / `incomplete_details` pair and the IR.
  * @see https://platform.openai.com/docs/api-reference/responses/object#responses/object-incomplete_details
  */
 import type { IrFinishReason, IrStatus } from '../../ir/response.js';
+import type { ConversionWarning } from '../../ir/warnings.js';
 
 /** What a response's `status` and `incomplete_details.reason` say about why it ended. */
 export interface ResponsesEnding {
@@ -16,7 +15,10 @@ export interface ResponsesEnding {
   hasToolCalls: boolean;
 }
 
-/** The IR finish reason of a finished response. */
+/**
+ * The IR finish reason of a finished response. Responses has none: a completed response that
+ * holds function or custom tool calls ended in tool calls, an incomplete one says why.
+ */
 export function decodeFinishReason(ending: ResponsesEnding): IrFinishReason {
   switch (ending.status) {
     case 'failed':
@@ -37,6 +39,32 @@ export function decodeStatus(status: string | undefined): IrStatus {
   if (status === 'failed') return 'failed';
   if (status === 'completed' || status === undefined) return 'completed';
   return 'incomplete';
+}
+
+/**
+ * What a Responses body cannot say about an IR ending: the stop sequence that ended it, and a
+ * `refusal` finish reason (Responses shows refusals as content; the response is completed).
+ */
+export function endingLosses(
+  finishReason: IrFinishReason,
+  stopSequence: string | undefined,
+): ConversionWarning[] {
+  const warnings: ConversionWarning[] = [];
+  if (stopSequence !== undefined) {
+    warnings.push({
+      code: 'dropped',
+      message: 'Responses cannot report the stop sequence that ended the output',
+      path: 'stopSequence',
+    });
+  }
+  if (finishReason === 'refusal') {
+    warnings.push({
+      code: 'lossy',
+      message: 'A refusal finish reason is reported as a completed response',
+      path: 'finishReason',
+    });
+  }
+  return warnings;
 }
 
 /** The wire `status` and `incomplete_details` for an IR ending. */

@@ -1,6 +1,5 @@
 /**
- * The OpenAI Responses wire format (also spoken by the ChatGPT Codex backend): its eight
- * converters, its native stream reassembly and its same-format stream normalizer.
+ * Exports the OpenAI Responses wire format (also spoken by the ChatGPT Codex backend).
  * @see https://platform.openai.com/docs/api-reference/responses
  */
 import type { WireFormat } from '../format.js';

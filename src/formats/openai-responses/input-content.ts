@@ -1,11 +1,10 @@
 /**
- * Content parts of request messages and tool outputs (`input_text`, `input_image`,
- * `input_file`), both directions. Data URLs become base64 sources and back; the fields the IR
- * does not model (`detail: "original"`, nulls, unknown keys) ride in the part's meta.
+ * Converts request content parts (`input_text`, `input_image`, `input_file`) between Responses and the IR.
  * @see https://platform.openai.com/docs/api-reference/responses/create#responses-create-input
  */
 import { invalidField } from '../../errors.js';
 import type { IrFilePart, IrImagePart, IrSource, IrTextPart } from '../../ir/content.js';
+import { assertNever } from '../../util/assert-never.js';
 import { getString, isRecord, type JsonObject, omitKeys } from '../../util/json.js';
 import { readResponsesMeta, responsesMeta } from './meta.js';
 import { filePartSchema, imagePartSchema, parseOrThrow, textPartSchema } from './schema.js';
@@ -167,5 +166,7 @@ export function encodeInputPart(part: DecodedInputPart): JsonObject {
         ...(filename !== undefined ? { filename } : {}),
       };
     }
+    default:
+      return assertNever(part, 'input part');
   }
 }

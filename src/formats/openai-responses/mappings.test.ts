@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { decodeFinishReason, decodeStatus, encodeFinishReason } from './finish-reason.js';
+import {
+  decodeFinishReason,
+  decodeStatus,
+  encodeFinishReason,
+  endingLosses,
+} from './finish-reason.js';
 import { decodeUsage, encodeUsage, readUsageExtras } from './usage.js';
 
 describe('Responses usage', () => {
@@ -96,5 +101,15 @@ describe('Responses finish reasons', () => {
       status: 'incomplete',
       incomplete_details: null,
     });
+  });
+
+  it('reports what a Responses body cannot say about an ending', () => {
+    expect(endingLosses('stop', undefined)).toEqual([]);
+    expect(endingLosses('stop', '\n\nHuman:').map((warning) => warning.path)).toEqual([
+      'stopSequence',
+    ]);
+    expect(endingLosses('refusal', undefined)).toEqual([
+      expect.objectContaining({ code: 'lossy', path: 'finishReason' }),
+    ]);
   });
 });

@@ -1,7 +1,4 @@
-/**
- * This format's extras inside `IrMeta`: the item, part and envelope fields the IR does not model,
- * kept under `meta['openai-responses']` so a same-format round trip writes them back verbatim.
- */
+/** Reads and writes this format's extras in `IrMeta` (`meta['openai-responses']`). */
 import type { IrMeta } from '../../ir/meta.js';
 import { isRecord, type JsonObject } from '../../util/json.js';
 import { FORMAT_ID } from './types.js';

@@ -1,12 +1,5 @@
 /**
- * The same-format stream normalizer: cleans an upstream Responses stream (typically the Codex
- * backend's) for a Responses client without translating it. It drops what is not a public
- * Responses event (`codex.*`, `keepalive`, unknown types, which openai-node's
- * `responses.stream()` rejects), renumbers `sequence_number` from 0, shows `context.model`,
- * puts the rebuilt output into a terminal event whose `output` is missing, `null` or `[]`
- * (Codex drift, WIRE-FORMATS §3.3), and ends a stream that stopped early with
- * `response.incomplete` (or `response.failed` after an error) so `finalResponse()` works.
- * Every other event is forwarded untouched.
+ * Cleans an upstream Responses stream (typically the Codex backend's) for a Responses client without translating it.
  * @see https://github.com/openai/openai-node/blob/master/src/lib/responses/ResponseStream.ts
  */
 import type { SseMessage } from '../../sse/message.js';
@@ -27,7 +20,14 @@ import {
 
 const LIFECYCLE = new Set(['response.created', 'response.in_progress', 'response.queued']);
 
-/** Creates the normalizer (`WireFormat.createStreamNormalizer`). */
+/**
+ * Creates the normalizer (`WireFormat.createStreamNormalizer`). It drops what is not a public
+ * Responses event (`codex.*`, `keepalive`, unknown types: openai-node's `responses.stream()`
+ * throws on them), renumbers `sequence_number` from 0, shows `context.model`, puts the rebuilt
+ * output into a terminal event whose `output` is missing, `null` or `[]` (Codex drift), and
+ * ends a stream that stopped early with `response.incomplete` (or `response.failed` after an
+ * error) so `finalResponse()` works. Every other event is forwarded untouched.
+ */
 export function createResponsesStreamNormalizer(
   context: EncodeContext,
   options?: DecodeStreamOptions,

@@ -1,8 +1,4 @@
-/**
- * The mutable output list the native accumulator rebuilds from item events: items keyed by
- * `output_index` (never by `item_id`, which some providers rotate), filled by content, text,
- * reasoning and argument events, replaced by `output_item.done`. Each delta costs O(its size).
- */
+/** Keeps the output list the native accumulator rebuilds from item and delta events. */
 import { getNumber, getString, isRecord, type JsonObject } from '../../util/json.js';
 
 interface Slot {
@@ -14,7 +10,11 @@ function textOf(value: unknown): string {
   return typeof value === 'string' ? value : '';
 }
 
-/** Rebuilds `response.output` from stream events. */
+/**
+ * Rebuilds `response.output` from stream events: items keyed by `output_index` (never by
+ * `item_id`, which some providers rotate), filled by content, text, reasoning and argument
+ * events, replaced by `output_item.done`. Each delta costs O(its size).
+ */
 export class OutputBuilder {
   private readonly slots: Array<Slot | undefined> = [];
 
@@ -79,6 +79,7 @@ export class OutputBuilder {
     return created;
   }
 
+  /** `response.output_item.added`: the item takes its slot. */
   added(event: JsonObject): void {
     const item = event.item;
     if (!isRecord(item)) return;
@@ -86,6 +87,7 @@ export class OutputBuilder {
     this.slots[index] = { item, done: false };
   }
 
+  /** `response.output_item.done`: the final item replaces what was built. */
   done(event: JsonObject): void {
     const item = event.item;
     if (!isRecord(item)) return;
@@ -93,6 +95,7 @@ export class OutputBuilder {
     this.slots[index] = { item, done: true };
   }
 
+  /** `content_part.added` (or `.done` when `replace`): sets a message or reasoning_text part. */
   partAdded(event: JsonObject, replace: boolean): void {
     const part = event.part;
     if (!isRecord(part)) return;
@@ -102,6 +105,7 @@ export class OutputBuilder {
     parts[Math.max(index, 0)] = part;
   }
 
+  /** `reasoning_summary_part.added` / `.done`: sets a summary part. */
   summaryPart(event: JsonObject): void {
     const part = event.part;
     if (!isRecord(part)) return;
@@ -110,6 +114,7 @@ export class OutputBuilder {
     parts[getNumber(event, 'summary_index') ?? parts.length] = part;
   }
 
+  /** Text, refusal and reasoning_text deltas (appended) and `.done` events (set). */
   text(event: JsonObject, field: 'text' | 'refusal', type: string, final: boolean): void {
     const part = this.part(event, 'content', 'content_index', { type, [field]: '' });
     if (final) {
@@ -120,12 +125,14 @@ export class OutputBuilder {
     }
   }
 
+  /** `output_text.annotation.added`: sets the annotation at its index. */
   annotation(event: JsonObject): void {
     const part = this.part(event, 'content', 'content_index', { type: 'output_text', text: '' });
     const annotations = this.list(part, 'annotations');
     annotations[getNumber(event, 'annotation_index') ?? annotations.length] = event.annotation;
   }
 
+  /** `reasoning_summary_text.delta` (appended) and `.done` (set). */
   summaryText(event: JsonObject, final: boolean): void {
     const part = this.part(event, 'summary', 'summary_index', { type: 'summary_text', text: '' });
     if (final) {

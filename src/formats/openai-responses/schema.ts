@@ -1,7 +1,5 @@
 /**
- * Lenient zod schemas for inbound Responses requests: they check only the fields ccproxy reads
- * and keep every other key (`z.looseObject`). Items and parts are checked one by one, by type,
- * so an error names the exact field (`input[2].content[0].image_url`).
+ * Defines the lenient zod schemas that validate inbound Responses requests.
  * @see https://platform.openai.com/docs/api-reference/responses/create
  */
 import { z } from 'zod';

@@ -1,6 +1,5 @@
 /**
- * Errors reported inside a Responses stream (the `error` event in both shapes, the `error` of
- * `response.failed`) as IR errors, classified the way the Codex CLI classifies them.
+ * Decodes the errors reported inside a Responses stream into IR errors.
  * @see https://github.com/openai/codex/blob/main/codex-rs/codex-api/src/sse/responses.rs
  */
 import { DEFAULT_STATUS, type ProxyErrorCode } from '../../errors.js';

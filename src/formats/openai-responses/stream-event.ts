@@ -1,7 +1,5 @@
 /**
- * Reading one Responses SSE message as an event: JSON parsing that never throws, the event
- * type (from the JSON, or the `event:` line when the JSON has none), and the vocabulary of
- * event types (public, backend-only, unknown) shared by the decoder, accumulator and normalizer.
+ * Reads Responses SSE messages as events and names the event types the format knows.
  * @see https://github.com/openai/openai-node/blob/master/src/resources/responses/responses.ts
  */
 import type { SseMessage } from '../../sse/message.js';

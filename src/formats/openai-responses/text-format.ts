@@ -1,5 +1,5 @@
 /**
- * `text.format` (structured output) and the IR response format, both directions.
+ * Converts `text.format` (structured output) between Responses and the IR response format.
  * @see https://platform.openai.com/docs/api-reference/responses/create#responses-create-text
  */
 import type { IrResponseFormat } from '../../ir/request.js';

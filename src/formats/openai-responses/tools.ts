@@ -1,10 +1,6 @@
 /**
- * Tools and `tool_choice`, both directions. `function` and `custom` tools map to the IR's;
- * hosted tools (`web_search`, `file_search`, `local_shell`, `mcp`, ...) ride as builtin tools of
- * this format. Choices the IR cannot state (`allowed_tools`, a hosted tool type) are kept in meta
- * and approximated with a warning.
+ * Converts tools and `tool_choice` between Responses and the IR.
  * @see https://platform.openai.com/docs/api-reference/responses/create#responses-create-tools
- * @see https://platform.openai.com/docs/api-reference/responses/create#responses-create-tool_choice
  */
 import type { IrTool, IrToolChoice } from '../../ir/request.js';
 import type { ConversionWarning } from '../../ir/warnings.js';
@@ -20,7 +16,10 @@ function extrasOf(tool: JsonObject, read: readonly string[]): JsonObject {
   return extras;
 }
 
-/** Decodes `tools` (validating the function and custom tools ccproxy reads). */
+/**
+ * Decodes `tools` (validating the function and custom tools ccproxy reads); hosted tools
+ * (`web_search`, `file_search`, `local_shell`, `mcp`, ...) ride as builtin tools of this format.
+ */
 export function decodeTools(tools: readonly JsonObject[]): IrTool[] {
   return tools.map((tool, index): IrTool => {
     const path = `tools[${index}]`;

@@ -1,6 +1,5 @@
 /**
- * Hand-written wire types of the OpenAI Responses API, limited to the fields ccproxy reads or
- * writes. Every object may carry more fields than listed; converters keep them in `meta`.
+ * Declares the Responses wire types ccproxy reads or writes.
  * @see https://platform.openai.com/docs/api-reference/responses
  * @see https://github.com/openai/openai-node/blob/master/src/resources/responses/responses.ts
  */

@@ -1,7 +1,5 @@
 /**
- * Token usage between the Responses `usage` object and `IrUsage`, both directions.
- * Responses `input_tokens` already includes cached and cache-write tokens and `output_tokens`
- * includes reasoning tokens, which is the IR convention: counts map one to one.
+ * Maps token usage between the Responses `usage` object and `IrUsage`.
  * @see https://platform.openai.com/docs/api-reference/responses/object#responses/object-usage
  */
 import { type IrUsage, totalTokens } from '../../ir/usage.js';
@@ -25,7 +23,11 @@ export interface UsageExtras {
   output?: JsonObject;
 }
 
-/** Reads a Responses `usage` object (lenient: absent fields stay absent). */
+/**
+ * Reads a Responses `usage` object (lenient: absent fields stay absent). Responses
+ * `input_tokens` includes cached and cache-write tokens and `output_tokens` includes reasoning
+ * tokens, as in the IR: counts map one to one.
+ */
 export function decodeUsage(value: unknown): IrUsage {
   if (!isRecord(value)) return {};
   const usage: IrUsage = {};
