@@ -16,7 +16,7 @@ import type { ConversionWarning } from '../../ir/warnings.js';
 import { assertNever } from '../../util/assert-never.js';
 import { getNumber, isRecord, type JsonObject } from '../../util/json.js';
 import { encodeAnnotations } from './annotations.js';
-import { encodeCallItem, nativeItemExtras, splitReasoningText } from './encode-output.js';
+import { nativeItemExtras, splitReasoningText } from './encode-output.js';
 import { encodeInputPart } from './input-content.js';
 import { readResponsesMeta } from './meta.js';
 import { FORMAT_ID } from './types.js';
@@ -97,13 +97,15 @@ class InputEncoder {
           this.reasoning(part, at);
           return;
         case 'tool-call': {
-          const item = encodeCallItem(part, { createId: () => '', warnings: this.warnings });
-          // A call from another format has no item id to send: the API assigns one.
-          if (!nativeItemExtras(part.meta)) {
-            delete item.id;
-            delete item.status;
-          }
-          this.items.push(item);
+          // A call from another format has no item id: the API does not need one in history.
+          const custom = part.kind === 'custom';
+          this.items.push({
+            type: custom ? 'custom_tool_call' : 'function_call',
+            ...nativeItemExtras(part.meta),
+            call_id: part.callId,
+            name: part.name,
+            ...(custom ? { input: part.arguments } : { arguments: part.arguments }),
+          });
           return;
         }
         case 'opaque':
