@@ -1,0 +1,286 @@
+/**
+ * Decodes a request's `input` (a string or a list of items) into IR system parts and messages.
+ * @see https://platform.openai.com/docs/api-reference/responses/create#responses-create-input
+ */
+import { invalidField } from '../../errors.js';
+import type {
+  IrAssistantPart,
+  IrOpaquePart,
+  IrTextPart,
+  IrToolResultPart,
+  IrUserPart,
+} from '../../ir/content.js';
+import type { IrMessage } from '../../ir/request.js';
+import { isRecord, type JsonObject, omitKeys } from '../../util/json.js';
+import { decodeReasoningItem } from './decode-output.js';
+import { type DecodedInputPart, decodeInputPart } from './input-content.js';
+import { type ResponsesMeta, readResponsesMeta, responsesMeta } from './meta.js';
+import {
+  customToolCallSchema,
+  functionCallSchema,
+  messageItemSchema,
+  parseOrThrow,
+  refusalPartSchema,
+  toolOutputSchema,
+} from './schema.js';
+import { FORMAT_ID } from './types.js';
+
+/** The IR side of a request's input. */
+export interface DecodedInput {
+  system: IrTextPart[];
+  messages: IrMessage[];
+}
+
+type Side = 'user' | 'assistant' | 'tool';
+
+/** Which turn an item the IR does not model belongs to, judged by its type name. */
+function sideOf(type: string): Side {
+  if (type.endsWith('_output') || type === 'mcp_approval_response') return 'tool';
+  if (
+    type.endsWith('_call') ||
+    type === 'reasoning' ||
+    type === 'compaction' ||
+    type === 'program' ||
+    type.startsWith('mcp_')
+  ) {
+    return 'assistant';
+  }
+  return 'user';
+}
+
+function opaque(value: unknown): IrOpaquePart {
+  return { type: 'opaque', format: FORMAT_ID, value };
+}
+
+function withIndex(part: DecodedInputPart, index: number, item: JsonObject): DecodedInputPart {
+  const own = readResponsesMeta(part.meta) ?? {};
+  return { ...part, meta: responsesMeta({ ...own, item, index }) };
+}
+
+class InputDecoder {
+  readonly system: IrTextPart[] = [];
+  readonly messages: IrMessage[] = [];
+
+  private assistantTurn(): IrAssistantPart[] {
+    const last = this.messages[this.messages.length - 1];
+    if (last?.role === 'assistant') return last.content;
+    const content: IrAssistantPart[] = [];
+    this.messages.push({ role: 'assistant', content });
+    return content;
+  }
+
+  private toolTurn(): Array<IrToolResultPart | IrOpaquePart> {
+    const last = this.messages[this.messages.length - 1];
+    if (last?.role === 'tool') return last.content;
+    const content: Array<IrToolResultPart | IrOpaquePart> = [];
+    this.messages.push({ role: 'tool', content });
+    return content;
+  }
+
+  private addOpaque(item: JsonObject, index: number, side: Side): void {
+    if (side === 'assistant') this.assistantTurn().push(opaque(item));
+    else if (side === 'tool') this.toolTurn().push(opaque(item));
+    else {
+      this.messages.push({
+        role: 'user',
+        content: [opaque(item)],
+        meta: responsesMeta({ index, opaqueItem: true }),
+      });
+    }
+  }
+
+  item(item: unknown, index: number): void {
+    const path = `input[${index}]`;
+    if (!isRecord(item)) throw invalidField(path, 'must be an object');
+    const type = item.type;
+    if (type === undefined || type === 'message') {
+      this.message(item, index, path);
+      return;
+    }
+    if (typeof type !== 'string') throw invalidField(`${path}.type`, 'must be a string');
+    switch (type) {
+      case 'function_call':
+      case 'custom_tool_call':
+        this.call(item, index, path, type === 'function_call' ? 'function' : 'custom');
+        return;
+      case 'function_call_output':
+      case 'custom_tool_call_output':
+        this.output(item, index, path, type === 'function_call_output' ? 'function' : 'custom');
+        return;
+      case 'reasoning': {
+        const part = decodeReasoningItem(item, { unpackOpaque: true, history: true });
+        if (!part) {
+          this.addOpaque(item, index, 'assistant');
+          return;
+        }
+        const own = readResponsesMeta(part.meta) ?? {};
+        this.assistantTurn().push({ ...part, meta: responsesMeta({ ...own, index }) });
+        return;
+      }
+      default:
+        this.addOpaque(item, index, sideOf(type));
+        return;
+    }
+  }
+
+  private message(item: JsonObject, index: number, path: string): void {
+    const message = parseOrThrow(messageItemSchema, item, path);
+    const extras = omitKeys(item, ['content']);
+    const content = item.content as string | JsonObject[];
+    const base: ResponsesMeta = { item: extras, index };
+    if (message.role === 'system' || message.role === 'developer') {
+      if (typeof content === 'string') {
+        this.system.push({
+          type: 'text',
+          text: content,
+          meta: responsesMeta({ ...base, contentString: true }),
+        });
+        return;
+      }
+      const texts = content.filter((part) => part.type === 'input_text');
+      if (texts.length === 0 || texts.length !== content.length) {
+        // Images or unknown parts in a system message: the IR system prompt is text only.
+        this.addOpaque(item, index, 'user');
+        return;
+      }
+      content.forEach((part, position) => {
+        const decoded = decodeInputPart(part, `${path}.content[${position}]`) as IrTextPart;
+        this.system.push(withIndex(decoded, index, extras) as IrTextPart);
+      });
+      return;
+    }
+    if (message.role === 'assistant') {
+      this.assistantMessage(item, content, base, path);
+      return;
+    }
+    const parts: IrUserPart[] =
+      typeof content === 'string'
+        ? [{ type: 'text', text: content }]
+        : content.map(
+            (part, position) =>
+              decodeInputPart(part, `${path}.content[${position}]`) ?? opaque(part),
+          );
+    this.messages.push({
+      role: 'user',
+      content: parts,
+      meta: responsesMeta({
+        ...base,
+        ...(typeof content === 'string' ? { contentString: true } : {}),
+      }),
+    });
+  }
+
+  private assistantMessage(
+    item: JsonObject,
+    content: string | JsonObject[],
+    base: ResponsesMeta,
+    path: string,
+  ): void {
+    if (typeof content === 'string') {
+      this.assistantTurn().push({
+        type: 'text',
+        text: content,
+        meta: responsesMeta({ ...base, contentString: true }),
+      });
+      return;
+    }
+    const parts: IrAssistantPart[] = [];
+    for (const [position, part] of content.entries()) {
+      const at = `${path}.content[${position}]`;
+      if (part.type === 'refusal') {
+        parseOrThrow(refusalPartSchema, part, at);
+        parts.push({
+          type: 'refusal',
+          text: part.refusal as string,
+          meta: responsesMeta({ ...base, part: omitKeys(part, ['refusal']) }),
+        });
+        continue;
+      }
+      const decoded =
+        part.type === 'output_text' || part.type === 'input_text'
+          ? decodeInputPart(part, at)
+          : undefined;
+      if (decoded?.type !== 'text') {
+        this.addOpaque(item, base.index ?? 0, 'assistant');
+        return;
+      }
+      parts.push({ ...decoded, meta: responsesMeta({ ...base, part: omitKeys(part, ['text']) }) });
+    }
+    if (parts.length === 0) {
+      this.addOpaque(item, base.index ?? 0, 'assistant');
+      return;
+    }
+    this.assistantTurn().push(...parts);
+  }
+
+  private call(item: JsonObject, index: number, path: string, kind: 'function' | 'custom'): void {
+    const field = kind === 'function' ? 'arguments' : 'input';
+    parseOrThrow(kind === 'function' ? functionCallSchema : customToolCallSchema, item, path);
+    this.assistantTurn().push({
+      type: 'tool-call',
+      callId: item.call_id as string,
+      name: item.name as string,
+      arguments: item[field] as string,
+      kind,
+      meta: responsesMeta({ item: omitKeys(item, ['type', 'call_id', 'name', field]), index }),
+    });
+  }
+
+  private output(item: JsonObject, index: number, path: string, kind: 'function' | 'custom'): void {
+    parseOrThrow(toolOutputSchema, item, path);
+    const output = item.output as string | JsonObject[];
+    const content: IrToolResultPart['content'] = [];
+    if (typeof output === 'string') {
+      content.push({ type: 'text', text: output });
+    } else {
+      for (const [position, part] of output.entries()) {
+        const decoded = decodeInputPart(part, `${path}.output[${position}]`);
+        if (!decoded) {
+          this.addOpaque(item, index, 'tool');
+          return;
+        }
+        content.push(decoded);
+      }
+    }
+    this.toolTurn().push({
+      type: 'tool-result',
+      callId: item.call_id as string,
+      content,
+      kind,
+      meta: responsesMeta({
+        item: omitKeys(item, ['type', 'call_id', 'output']),
+        index,
+        ...(typeof output === 'string' ? { outputString: true } : {}),
+      }),
+    });
+  }
+}
+
+/**
+ * Decodes `input`, validating it (`invalid_request` names the bad field). Assistant-side items
+ * (messages, reasoning, calls) that follow each other form one IR assistant turn, tool outputs
+ * that follow each other one tool turn; system and developer messages go to `system` with their
+ * position in meta, so the same format puts them back; items the IR does not model stay whole
+ * as opaque parts.
+ */
+export function decodeInput(input: unknown): DecodedInput {
+  if (input === undefined || input === null) return { system: [], messages: [] };
+  if (typeof input === 'string') {
+    return {
+      system: [],
+      messages: [
+        {
+          role: 'user',
+          content: [{ type: 'text', text: input }],
+          meta: responsesMeta({ inputString: true }),
+        },
+      ],
+    };
+  }
+  if (!Array.isArray(input)) throw invalidField('input', 'must be a string or an array');
+  const decoder = new InputDecoder();
+  input.forEach((item, index) => {
+    decoder.item(item, index);
+  });
+  return { system: decoder.system, messages: decoder.messages };
+}

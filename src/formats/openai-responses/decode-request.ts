@@ -1,0 +1,126 @@
+/**
+ * Decodes and validates a client's Responses request into an IR request.
+ * @see https://platform.openai.com/docs/api-reference/responses/create
+ */
+import { invalidField } from '../../errors.js';
+import type { IrTextPart } from '../../ir/content.js';
+import type { IrReasoningConfig, IrRequest } from '../../ir/request.js';
+import type { ConversionWarning, Converted } from '../../ir/warnings.js';
+import {
+  getNumber,
+  getRecord,
+  getString,
+  isRecord,
+  type JsonObject,
+  omitKeys,
+} from '../../util/json.js';
+import { decodeInput } from './decode-input.js';
+import { responsesMeta } from './meta.js';
+import { parseOrThrow, requestSchema } from './schema.js';
+import { decodeTextFormat } from './text-format.js';
+import { decodeToolChoice, decodeTools } from './tools.js';
+
+/** Top-level fields the IR models; every other one is kept in meta `extras`. */
+export const MAPPED_REQUEST_KEYS = [
+  'model',
+  'input',
+  'instructions',
+  'tools',
+  'tool_choice',
+  'parallel_tool_calls',
+  'max_output_tokens',
+  'temperature',
+  'top_p',
+  'reasoning',
+  'text',
+  'user',
+  'safety_identifier',
+  'stream',
+] as const;
+
+function decodeReasoning(value: JsonObject | undefined): {
+  reasoning?: IrReasoningConfig;
+  extras?: JsonObject;
+} {
+  if (!value) return {};
+  const effort = getString(value, 'effort');
+  const summary = getString(value, 'summary');
+  const extras = omitKeys(value, []);
+  if (effort !== undefined) delete extras.effort;
+  if (summary !== undefined) delete extras.summary;
+  return {
+    reasoning: {
+      ...(effort !== undefined ? { effort } : {}),
+      ...(summary !== undefined ? { summary } : {}),
+    },
+    extras,
+  };
+}
+
+/**
+ * Decodes and validates a Responses request body (throwing `invalid_request` naming the bad
+ * field). Every field the IR does not model is kept in `meta['openai-responses']`, with the
+ * body's key order, so `encodeResponsesRequest` writes the same request back.
+ */
+export function decodeResponsesRequest(body: unknown): Converted<IrRequest> {
+  if (!isRecord(body)) throw invalidField('body', 'must be a JSON object');
+  parseOrThrow(requestSchema, body, '');
+  const warnings: ConversionWarning[] = [];
+  const { system, messages } = decodeInput(body.input);
+  const instructions = getString(body, 'instructions');
+  const systemParts: IrTextPart[] =
+    instructions !== undefined
+      ? [
+          { type: 'text', text: instructions, meta: responsesMeta({ instructions: true }) },
+          ...system,
+        ]
+      : system;
+
+  const extras = omitKeys(body, MAPPED_REQUEST_KEYS);
+  // A mapped field sent as null is not an IR value: it comes back from the extras.
+  for (const key of MAPPED_REQUEST_KEYS) if (body[key] === null) extras[key] = null;
+
+  const toolChoice = decodeToolChoice(body.tool_choice);
+  if (toolChoice.warning) warnings.push(toolChoice.warning);
+  const reasoning = decodeReasoning(getRecord(body, 'reasoning'));
+  const text = getRecord(body, 'text');
+  const textFormat = decodeTextFormat(text?.format);
+
+  const safetyIdentifier = getString(body, 'safety_identifier');
+  const userField = safetyIdentifier !== undefined ? 'safety_identifier' : 'user';
+  const user = safetyIdentifier ?? getString(body, 'user');
+  // When both are sent, `user` is not the IR's: it stays as it came.
+  if (safetyIdentifier !== undefined && body.user !== undefined) extras.user = body.user;
+
+  const maxOutputTokens = getNumber(body, 'max_output_tokens');
+  const temperature = getNumber(body, 'temperature');
+  const topP = getNumber(body, 'top_p');
+  const request: IrRequest = {
+    model: body.model as string,
+    system: systemParts,
+    messages,
+    tools: Array.isArray(body.tools) ? decodeTools(body.tools as JsonObject[]) : [],
+    ...(toolChoice.choice ? { toolChoice: toolChoice.choice } : {}),
+    ...(typeof body.parallel_tool_calls === 'boolean'
+      ? { parallelToolCalls: body.parallel_tool_calls }
+      : {}),
+    ...(maxOutputTokens !== undefined ? { maxOutputTokens } : {}),
+    ...(temperature !== undefined ? { temperature } : {}),
+    ...(topP !== undefined ? { topP } : {}),
+    ...(reasoning.reasoning ? { reasoning: reasoning.reasoning } : {}),
+    ...(textFormat.format ? { responseFormat: textFormat.format } : {}),
+    ...(user !== undefined ? { user } : {}),
+    stream: body.stream === true,
+    meta: responsesMeta({
+      keys: Object.keys(body),
+      extras,
+      userField,
+      ...(toolChoice.raw ? { toolChoice: toolChoice.raw } : {}),
+      ...(reasoning.extras ? { reasoning: reasoning.extras } : {}),
+      ...(text ? { text: omitKeys(text, isRecord(text.format) ? ['format'] : []) } : {}),
+      ...(textFormat.extras ? { textFormat: textFormat.extras } : {}),
+      ...(textFormat.raw ? { textFormatRaw: textFormat.raw } : {}),
+    }),
+  };
+  return { value: request, warnings };
+}

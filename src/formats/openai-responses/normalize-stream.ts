@@ -1,0 +1,138 @@
+/**
+ * Cleans an upstream Responses stream (typically the Codex backend's) for a Responses client without translating it.
+ * @see https://github.com/openai/openai-node/blob/master/src/lib/responses/ResponseStream.ts
+ */
+import type { SseMessage } from '../../sse/message.js';
+import type { StreamStep } from '../../streams/step.js';
+import { isRecord, type JsonObject } from '../../util/json.js';
+import type { DecodeStreamOptions, EncodeContext } from '../format.js';
+import { createResponsesEventAccumulator } from './accumulate-stream.js';
+import { responseIdFor } from './encode-response.js';
+import { buildEnvelope } from './envelope.js';
+import {
+  createUnknownReporter,
+  isBackendEvent,
+  isKnownEvent,
+  PUBLIC_EVENT_TYPES,
+  readStreamEvent,
+  TERMINAL_EVENT_TYPES,
+} from './stream-event.js';
+
+const LIFECYCLE = new Set(['response.created', 'response.in_progress', 'response.queued']);
+
+/**
+ * Creates the normalizer (`WireFormat.createStreamNormalizer`). It drops what is not a public
+ * Responses event (`codex.*`, `keepalive`, unknown types: openai-node's `responses.stream()`
+ * throws on them), renumbers `sequence_number` from 0, shows `context.model`, puts the rebuilt
+ * output into a terminal event whose `output` is missing, `null` or `[]` (Codex drift), and
+ * ends a stream that stopped early with `response.incomplete` (or `response.failed` after an
+ * error) so `finalResponse()` works. Every other event is forwarded untouched.
+ */
+export function createResponsesStreamNormalizer(
+  context: EncodeContext,
+  options?: DecodeStreamOptions,
+): StreamStep<SseMessage, SseMessage> {
+  const accumulator = createResponsesEventAccumulator(options);
+  const reportUnknown = createUnknownReporter(options);
+  let sequence = 0;
+  let started = false;
+  let terminated = false;
+  let sawError = false;
+  let lastEnvelope: JsonObject | undefined;
+
+  function showModel(response: JsonObject): void {
+    if (context.model !== undefined) response.model = context.model;
+  }
+
+  function emit(
+    event: JsonObject & { type: string },
+    original?: SseMessage,
+    changed = false,
+  ): SseMessage {
+    const number = sequence++;
+    if (original && !changed && event.sequence_number === number) {
+      return original.event === undefined ? { ...original, event: event.type } : original;
+    }
+    event.sequence_number = number;
+    return { event: event.type, data: JSON.stringify(event) };
+  }
+
+  /** A `response.created` for a stream whose first public event is something else. */
+  function synthesizeStart(from: JsonObject | undefined): SseMessage {
+    const response: JsonObject = from
+      ? { ...from, status: 'in_progress', output: [] }
+      : {
+          ...buildEnvelope(context),
+          id: responseIdFor(undefined, context),
+          created_at: context.createdAt,
+          model: context.model ?? context.request?.model ?? '',
+          status: 'in_progress',
+          error: null,
+          incomplete_details: null,
+          output: [],
+          usage: null,
+        };
+    showModel(response);
+    lastEnvelope = response;
+    started = true;
+    return emit({ type: 'response.created', response });
+  }
+
+  function push(message: SseMessage): SseMessage[] {
+    if (terminated) return [];
+    const event = readStreamEvent(message, options);
+    if (!event) return [];
+    const type = event.type;
+    if (isBackendEvent(type)) return [];
+    if (!PUBLIC_EVENT_TYPES.has(type)) {
+      if (!isKnownEvent(type)) reportUnknown(type);
+      return [];
+    }
+    const out: SseMessage[] = [];
+    const response = isRecord(event.response) ? event.response : undefined;
+    if (!started && type !== 'response.created') {
+      out.push(synthesizeStart(LIFECYCLE.has(type) ? response : undefined));
+    }
+    started = true;
+    accumulator.pushEvent(event);
+    let changed = false;
+    if (response && (LIFECYCLE.has(type) || TERMINAL_EVENT_TYPES.has(type))) {
+      if (context.model !== undefined && response.model !== context.model) {
+        showModel(response);
+        changed = true;
+      }
+      if (LIFECYCLE.has(type)) lastEnvelope = response;
+    }
+    if (TERMINAL_EVENT_TYPES.has(type)) {
+      terminated = true;
+      const output = response?.output;
+      if (response && (!Array.isArray(output) || output.length === 0)) {
+        const rebuilt = accumulator.result().body.output;
+        if (Array.isArray(rebuilt) && (rebuilt.length > 0 || !Array.isArray(output))) {
+          response.output = rebuilt;
+          changed = true;
+        }
+      }
+    }
+    if (type === 'error') sawError = true;
+    out.push(emit(event, message, changed));
+    return out;
+  }
+
+  function end(): SseMessage[] {
+    if (terminated) return [];
+    terminated = true;
+    const out: SseMessage[] = [];
+    if (!started) out.push(synthesizeStart(undefined));
+    const body = { ...lastEnvelope, ...accumulator.result().body };
+    showModel(body);
+    if (sawError) {
+      out.push(emit({ type: 'response.failed', response: { ...body, status: 'failed' } }));
+    } else {
+      out.push(emit({ type: 'response.incomplete', response: { ...body, status: 'incomplete' } }));
+    }
+    return out;
+  }
+
+  return { push, end };
+}
