@@ -236,19 +236,11 @@ describe('Responses native accumulator on edge cases', () => {
     expect(result.error).toMatchObject({ code: 'upstream_error', message: 'Boom' });
   });
 
-  it('reassembles the 431-event, 315 KB Codex stream in well under 5 ms', () => {
+  it('reassembles the 431-event, 315 KB Codex stream (timed by `npm run bench`, not here)', () => {
     const stream = createLargeCodexStream();
     expect(stream.events).toBe(431);
     expect(Buffer.byteLength(stream.sse)).toBeGreaterThan(300_000);
     const messages = parseSse(stream.sse);
     expect(accumulate(messages).body).toEqual(stream.expected);
-    // The fastest of several runs: other test files share the CPU, the code's cost does not vary.
-    const timings: number[] = [];
-    for (let run = 0; run < 15; run++) {
-      const started = performance.now();
-      accumulate(messages);
-      timings.push(performance.now() - started);
-    }
-    expect(Math.min(...timings)).toBeLessThan(5);
   });
 });

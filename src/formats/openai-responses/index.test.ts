@@ -21,7 +21,7 @@ describe('openaiResponses', () => {
     expect(streamed.content.length).toBe(body.content.length);
     const encoded = openaiResponses.encodeResponse(body, testContext()).value;
     expect(encoded).toEqual(expected);
-    expect(openaiResponses.createStreamNormalizer).toBeTypeOf('function');
+    expect(openaiResponses.createStreamPassthrough).toBeTypeOf('function');
     const request = openaiResponses.decodeRequest({ model: 'gpt-5', input: 'hi' }).value;
     expect(openaiResponses.encodeRequest(request).value).toEqual({ model: 'gpt-5', input: 'hi' });
     expect(openaiResponses.encodeError({ code: 'internal', message: 'x' }).status).toBe(500);

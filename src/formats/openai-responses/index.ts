@@ -12,7 +12,7 @@ import { encodeResponsesError } from './encode-error.js';
 import { encodeResponsesRequest } from './encode-request.js';
 import { encodeResponsesResponse } from './encode-response.js';
 import { createResponsesStreamEncoder } from './encode-stream.js';
-import { createResponsesStreamNormalizer } from './normalize-stream.js';
+import { createResponsesStreamPassthrough } from './passthrough-stream.js';
 import { FORMAT_ID } from './types.js';
 
 /** The `openai-responses` wire format. */
@@ -25,7 +25,7 @@ export const openaiResponses: WireFormat = {
   createStreamDecoder: createResponsesStreamDecoder,
   createStreamEncoder: createResponsesStreamEncoder,
   createStreamAccumulator: createResponsesStreamAccumulator,
-  createStreamNormalizer: createResponsesStreamNormalizer,
+  createStreamPassthrough: createResponsesStreamPassthrough,
   decodeError: decodeResponsesError,
   encodeError: encodeResponsesError,
 };

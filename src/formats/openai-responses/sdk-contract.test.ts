@@ -11,7 +11,7 @@ import { streamResponsesWithSdk } from '../../../test/helpers/sdk-clients.js';
 import type { IrEvent } from '../../ir/events.js';
 import { encodeSse } from '../../sse/encode.js';
 import { createResponsesStreamEncoder } from './encode-stream.js';
-import { createResponsesStreamNormalizer } from './normalize-stream.js';
+import { createResponsesStreamPassthrough } from './passthrough-stream.js';
 
 let upstream: FakeUpstream;
 
@@ -168,7 +168,7 @@ describe('openai-node responses.stream() accepts normalized Codex streams', () =
   for (const name of ['codex-output-missing', 'codex-output-empty', 'codex-output-null']) {
     it(`${name}: finalResponse() holds every item`, async () => {
       const { bytes, expected } = loadTranscript(name);
-      const normalizer = createResponsesStreamNormalizer(testContext({ model: 'gpt-5-codex' }));
+      const normalizer = createResponsesStreamPassthrough(testContext({ model: 'gpt-5-codex' }));
       const sse = encodeSse(run(normalizer, parseSplit(bytes, 7)));
       const final = await sdkFinal(sse, 6);
       const output = expected.output as Array<Record<string, unknown>>;
@@ -183,7 +183,7 @@ describe('openai-node responses.stream() accepts normalized Codex streams', () =
   }
 
   it('a truncated Codex stream ends as an incomplete response', async () => {
-    const normalizer = createResponsesStreamNormalizer(testContext());
+    const normalizer = createResponsesStreamPassthrough(testContext());
     const sse = encodeSse(run(normalizer, parseSplit(loadTranscript('truncated').bytes, 8)));
     const final = await sdkFinal(sse, 9);
     expect(final.status).toBe('incomplete');
@@ -192,7 +192,7 @@ describe('openai-node responses.stream() accepts normalized Codex streams', () =
   });
 
   it('a failed stream makes the SDK throw with the upstream message', async () => {
-    const normalizer = createResponsesStreamNormalizer(testContext());
+    const normalizer = createResponsesStreamPassthrough(testContext());
     const sse = encodeSse(run(normalizer, parseSplit(loadTranscript('error-failed').bytes, 10)));
     const failure = await sdkFinal(sse, 11).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(APIError);

@@ -7,12 +7,12 @@ import {
 } from '../../../test/helpers/openai-responses-kit.js';
 import type { SseMessage } from '../../sse/message.js';
 import { parseSse } from '../../sse/parse.js';
-import { createResponsesStreamNormalizer } from './normalize-stream.js';
+import { createResponsesStreamPassthrough } from './passthrough-stream.js';
 
 type Json = Record<string, unknown>;
 
 function normalize(messages: SseMessage[], context = testContext(), options = {}) {
-  const out = run(createResponsesStreamNormalizer(context, options), messages);
+  const out = run(createResponsesStreamPassthrough(context, options), messages);
   return { out, events: out.map((message) => JSON.parse(message.data) as Json) };
 }
 
@@ -151,5 +151,52 @@ describe('Responses stream normalizer', () => {
     );
     expect(unknown).toEqual(['response.future.delta']);
     expect(events.map((event) => event.type)).toEqual(['response.created', 'response.completed']);
+  });
+});
+
+describe('Responses passthrough: failures and usage', () => {
+  it('ends a stream whose connection broke with an error event and response.failed holding the output so far', () => {
+    const messages = parseSse(loadTranscript('text').bytes);
+    const cut = messages.findIndex((m) => m.event === 'response.output_text.delta') + 3;
+    const step = createResponsesStreamPassthrough(testContext());
+    const out: SseMessage[] = [];
+    for (const message of messages.slice(0, cut)) out.push(...step.push(message));
+    out.push(
+      ...step.push({
+        type: 'error',
+        error: { code: 'upstream_unavailable', message: 'Upstream connection failed mid-stream' },
+      }),
+    );
+    out.push(...step.end());
+    const events = out.map((m) => JSON.parse(m.data) as Json);
+    expect(events.map((e) => e.sequence_number)).toEqual(events.map((_, i) => i));
+    const [error, failed] = events.slice(-2);
+    expect(error).toMatchObject({
+      type: 'error',
+      message: 'Upstream connection failed mid-stream',
+    });
+    expect(failed).toMatchObject({
+      type: 'response.failed',
+      response: { status: 'failed', error: { code: 'upstream_unavailable' } },
+    });
+    const output = (failed!.response as Json).output as Json[];
+    expect(output).toHaveLength(1);
+    expect(JSON.stringify(output[0])).toContain('"text":"');
+  });
+
+  it('reports the terminal usage', () => {
+    const usage: unknown[] = [];
+    normalize(parseSse(loadTranscript('text').bytes), testContext(), {
+      onUsage: (u: unknown) => usage.push(u),
+    });
+    expect(usage).toEqual([
+      {
+        inputTokens: 21,
+        outputTokens: 44,
+        cachedInputTokens: 0,
+        reasoningTokens: 0,
+        totalTokens: 65,
+      },
+    ]);
   });
 });

@@ -2,12 +2,15 @@
  * Cleans an upstream Responses stream (typically the Codex backend's) for a Responses client without translating it.
  * @see https://github.com/openai/openai-node/blob/master/src/lib/responses/ResponseStream.ts
  */
+
+import type { IrError } from '../../ir/response.js';
 import type { SseMessage } from '../../sse/message.js';
 import type { StreamStep } from '../../streams/step.js';
 import { isRecord, type JsonObject } from '../../util/json.js';
-import type { DecodeStreamOptions, EncodeContext } from '../format.js';
+import type { EncodeContext, IrErrorEvent, PassthroughOptions } from '../format.js';
+import { encodeOpenAIErrorObject } from '../shared/openai-error.js';
 import { createResponsesEventAccumulator } from './accumulate-stream.js';
-import { responseIdFor } from './encode-response.js';
+import { encodeResponseError, responseIdFor } from './encode-response.js';
 import { buildEnvelope } from './envelope.js';
 import {
   createUnknownReporter,
@@ -17,21 +20,24 @@ import {
   readStreamEvent,
   TERMINAL_EVENT_TYPES,
 } from './stream-event.js';
+import { decodeUsage } from './usage.js';
 
 const LIFECYCLE = new Set(['response.created', 'response.in_progress', 'response.queued']);
 
 /**
- * Creates the normalizer (`WireFormat.createStreamNormalizer`). It drops what is not a public
+ * Creates the same-format passthrough step (`WireFormat.createStreamPassthrough`). It drops what is not a public
  * Responses event (`codex.*`, `keepalive`, unknown types: openai-node's `responses.stream()`
  * throws on them), renumbers `sequence_number` from 0, shows `context.model`, puts the rebuilt
  * output into a terminal event whose `output` is missing, `null` or `[]` (Codex drift), and
  * ends a stream that stopped early with `response.incomplete` (or `response.failed` after an
- * error) so `finalResponse()` works. Every other event is forwarded untouched.
+ * error) so `finalResponse()` works. Every other event is forwarded untouched. An `error` item
+ * (the upstream connection failed) becomes an `error` event and `response.failed` holding the
+ * output so far. Usage in the terminal event is reported through `options.onUsage`.
  */
-export function createResponsesStreamNormalizer(
+export function createResponsesStreamPassthrough(
   context: EncodeContext,
-  options?: DecodeStreamOptions,
-): StreamStep<SseMessage, SseMessage> {
+  options?: PassthroughOptions,
+): StreamStep<SseMessage | IrErrorEvent, SseMessage> {
   const accumulator = createResponsesEventAccumulator(options);
   const reportUnknown = createUnknownReporter(options);
   let sequence = 0;
@@ -78,7 +84,37 @@ export function createResponsesStreamNormalizer(
     return emit({ type: 'response.created', response });
   }
 
-  function push(message: SseMessage): SseMessage[] {
+  function fail(error: IrError): SseMessage[] {
+    if (terminated) return [];
+    terminated = true;
+    const out: SseMessage[] = [];
+    if (!started) out.push(synthesizeStart(undefined));
+    const base = encodeOpenAIErrorObject(error);
+    const object: JsonObject = { ...base, type: error.upstreamType ?? base.type };
+    // Both shapes: openai-node throws an `APIError` with our message only for the nested one.
+    out.push(
+      emit({
+        type: 'error',
+        code: object.code,
+        message: object.message,
+        param: object.param,
+        error: object,
+      }),
+    );
+    const body = { ...lastEnvelope, ...accumulator.result().body };
+    showModel(body);
+    out.push(
+      emit({
+        type: 'response.failed',
+        response: { ...body, status: 'failed', error: encodeResponseError(error) },
+      }),
+    );
+    return out;
+  }
+
+  function push(item: SseMessage | IrErrorEvent): SseMessage[] {
+    if ('type' in item && item.type === 'error') return fail(item.error);
+    const message = item as SseMessage;
     if (terminated) return [];
     const event = readStreamEvent(message, options);
     if (!event) return [];
@@ -105,6 +141,7 @@ export function createResponsesStreamNormalizer(
     }
     if (TERMINAL_EVENT_TYPES.has(type)) {
       terminated = true;
+      if (response && isRecord(response.usage)) options?.onUsage?.(decodeUsage(response.usage));
       const output = response?.output;
       if (response && (!Array.isArray(output) || output.length === 0)) {
         const rebuilt = accumulator.result().body.output;
