@@ -62,6 +62,64 @@ function reply(response: ServerResponse, status: number, html: string, done?: ()
   response.end(html, done);
 }
 
+/** What to answer a redirect and what it means for the login. */
+export type CallbackAnswer = { status: number; heading: string; text: string } & (
+  | { code: string }
+  | { error: LoginError }
+);
+
+/** Decides what a redirect to the callback path means (pure). */
+export function readCallback(params: URLSearchParams, expectedState: string): CallbackAnswer {
+  // The state is checked first: a request without our state may come from another site
+  // (login CSRF), so nothing it carries, error or code, is trusted.
+  if (params.get('state') !== expectedState) {
+    return {
+      status: 400,
+      heading: 'Sign-in failed',
+      text: 'The sign-in answer does not match this login attempt (state mismatch). Start the login again.',
+      error: new LoginError(
+        'state_mismatch',
+        'Sign-in failed: the callback state does not match this login attempt (possible CSRF); run the login again',
+      ),
+    };
+  }
+  const error = params.get('error');
+  if (error) {
+    const description = params.get('error_description');
+    const detail = description ? `${error}: ${description}` : error;
+    const denied = error === 'access_denied';
+    return {
+      status: 400,
+      heading: 'Sign-in failed',
+      text: detail,
+      error: denied
+        ? new LoginError('denied', `Sign-in was denied (${detail})`)
+        : new LoginError(
+            'rejected',
+            `Sign-in failed: the authorization server answered "${detail}"`,
+          ),
+    };
+  }
+  const code = params.get('code');
+  if (!code) {
+    return {
+      status: 400,
+      heading: 'Sign-in failed',
+      text: 'The redirect carried no authorization code.',
+      error: new LoginError(
+        'invalid_response',
+        'Sign-in failed: the redirect carried no authorization code',
+      ),
+    };
+  }
+  return {
+    status: 200,
+    heading: 'Authorization received',
+    text: 'You can close this tab and return to the terminal, which shows the result.',
+    code,
+  };
+}
+
 /**
  * Starts listening on 127.0.0.1 and resolves once the port is bound. Requests to other paths
  * (a browser's `/favicon.ico`) get a 404 and do not end the wait.
@@ -87,70 +145,9 @@ export async function startCallbackServer(options: CallbackServerOptions): Promi
       );
       return;
     }
-    const params = url.searchParams;
-    // The state is checked first: a request without our state may come from another site
-    // (login CSRF), so nothing it carries, error or code, is trusted.
-    if (params.get('state') !== options.state) {
-      reply(
-        response,
-        400,
-        page(
-          title,
-          'Sign-in failed',
-          'The sign-in answer does not match this login attempt (state mismatch). Start the login again.',
-        ),
-        () =>
-          finish(
-            new LoginError(
-              'state_mismatch',
-              'Sign-in failed: the callback state does not match this login attempt (possible CSRF); run the login again',
-            ),
-          ),
-      );
-      return;
-    }
-    const error = params.get('error');
-    if (error) {
-      const description = params.get('error_description');
-      const detail = description ? `${error}: ${description}` : error;
-      const reason = error === 'access_denied' ? 'denied' : 'rejected';
-      reply(response, 400, page(title, 'Sign-in failed', detail), () =>
-        finish(
-          new LoginError(
-            reason,
-            reason === 'denied'
-              ? `Sign-in was denied (${detail})`
-              : `Sign-in failed: the authorization server answered "${detail}"`,
-          ),
-        ),
-      );
-      return;
-    }
-    const value = params.get('code');
-    if (!value) {
-      reply(
-        response,
-        400,
-        page(title, 'Sign-in failed', 'The redirect carried no authorization code.'),
-        () =>
-          finish(
-            new LoginError(
-              'invalid_response',
-              'Sign-in failed: the redirect carried no authorization code',
-            ),
-          ),
-      );
-      return;
-    }
-    reply(
-      response,
-      200,
-      page(
-        title,
-        'Authorization received',
-        'You can close this tab and return to the terminal, which shows the result.',
-      ),
-      () => finish(undefined, value),
+    const answer = readCallback(url.searchParams, options.state);
+    reply(response, answer.status, page(title, answer.heading, answer.text), () =>
+      'code' in answer ? finish(undefined, answer.code) : finish(answer.error),
     );
   });
 

@@ -6,7 +6,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { getNumber, getString } from '../util/json.js';
 import { LoginError } from './login-error.js';
-import { describeOAuthError, postOAuthRequest } from './token-request.js';
+import { describeOAuthError, type OAuthReply, postOAuthRequest } from './token-request.js';
 
 /** The RFC 8628 grant type sent while polling. */
 export const DEVICE_CODE_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:device_code';
@@ -92,6 +92,62 @@ function nonNegative(value: number | undefined): number | undefined {
   return value !== undefined && value >= 0 ? value : undefined;
 }
 
+/** What one poll of the token endpoint means. */
+export type DevicePollOutcome =
+  | { kind: 'token'; token: DeviceFlowToken }
+  | { kind: 'pending' }
+  | { kind: 'slow_down'; intervalSeconds?: number };
+
+/**
+ * Reads one poll answer: a token, keep waiting, or slow down. Throws a `LoginError` for the
+ * answers that end the flow (`expired_token`, `access_denied`, any other error).
+ */
+export function interpretPollReply(reply: OAuthReply, label: string): DevicePollOutcome {
+  const accessToken = getString(reply.body, 'access_token');
+  if (reply.ok && accessToken) {
+    const tokenType = getString(reply.body, 'token_type');
+    const scope = getString(reply.body, 'scope');
+    return {
+      kind: 'token',
+      token: {
+        accessToken,
+        ...(tokenType !== undefined ? { tokenType } : {}),
+        ...(scope !== undefined ? { scope } : {}),
+      },
+    };
+  }
+  // GitHub answers these with HTTP 200 and an `error` field; RFC 8628 servers use 400.
+  const error = getString(reply.body, 'error');
+  switch (error) {
+    case 'authorization_pending':
+      return { kind: 'pending' };
+    case 'slow_down': {
+      const intervalSeconds = positive(getNumber(reply.body, 'interval'));
+      return intervalSeconds !== undefined
+        ? { kind: 'slow_down', intervalSeconds }
+        : { kind: 'slow_down' };
+    }
+    case 'expired_token':
+      throw expiredError();
+    case 'access_denied':
+      throw new LoginError('denied', `Sign-in was denied: the ${label} authorization was refused`);
+    default: {
+      const detail = describeOAuthError(reply.body) ?? `HTTP ${reply.status}`;
+      throw new LoginError(
+        error ? 'rejected' : 'invalid_response',
+        `${label} refused the device sign-in (${detail})`,
+      );
+    }
+  }
+}
+
+function expiredError(): LoginError {
+  return new LoginError(
+    'expired',
+    'The device code expired before the sign-in was approved; run the login again',
+  );
+}
+
 /**
  * Runs the whole device flow and resolves with the access token. Rejects with a `LoginError`:
  * `denied` when the user refused, `expired` when the code expired first, `rejected` for any
@@ -114,7 +170,7 @@ export async function runDeviceFlow(options: DeviceFlowOptions): Promise<DeviceF
     } catch (error) {
       throw new LoginError('cancelled', 'Sign-in was cancelled', { cause: error });
     }
-    if (now() >= deadline) throw expired();
+    if (now() >= deadline) throw expiredError();
     const reply = await postOAuthRequest({
       url: options.tokenUrl,
       body: {
@@ -127,50 +183,14 @@ export async function runDeviceFlow(options: DeviceFlowOptions): Promise<DeviceF
       label: `the ${label} token endpoint`,
       ...(options.signal ? { signal: options.signal } : {}),
     });
-    const accessToken = getString(reply.body, 'access_token');
-    if (reply.ok && accessToken) {
-      const tokenType = getString(reply.body, 'token_type');
-      const scope = getString(reply.body, 'scope');
-      return {
-        accessToken,
-        ...(tokenType !== undefined ? { tokenType } : {}),
-        ...(scope !== undefined ? { scope } : {}),
-      };
+    const outcome = interpretPollReply(reply, label);
+    if (outcome.kind === 'token') return outcome.token;
+    if (outcome.kind === 'slow_down') {
+      // RFC 8628 §3.5: add 5 s for this and every later poll; GitHub names the new interval.
+      intervalMs =
+        outcome.intervalSeconds !== undefined
+          ? Math.max(outcome.intervalSeconds * 1000, intervalMs)
+          : intervalMs + increment;
     }
-    // GitHub answers these with HTTP 200 and an `error` field; RFC 8628 servers use 400.
-    const error = getString(reply.body, 'error');
-    switch (error) {
-      case 'authorization_pending':
-        continue;
-      case 'slow_down': {
-        const serverInterval = positive(getNumber(reply.body, 'interval'));
-        intervalMs =
-          serverInterval !== undefined
-            ? Math.max(serverInterval * 1000, intervalMs)
-            : intervalMs + increment;
-        continue;
-      }
-      case 'expired_token':
-        throw expired();
-      case 'access_denied':
-        throw new LoginError(
-          'denied',
-          `Sign-in was denied: the ${label} authorization was refused`,
-        );
-      default: {
-        const detail = describeOAuthError(reply.body) ?? `HTTP ${reply.status}`;
-        throw new LoginError(
-          error ? 'rejected' : 'invalid_response',
-          `${label} refused the device sign-in (${detail})`,
-        );
-      }
-    }
-  }
-
-  function expired(): LoginError {
-    return new LoginError(
-      'expired',
-      `The device code expired before the sign-in was approved; run the login again`,
-    );
   }
 }
