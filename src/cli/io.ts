@@ -36,7 +36,10 @@ export function promptLine(question: string): Promise<string> {
       resolve(answer);
     });
     lines.once('close', () => {
-      if (!answered) resolve('');
+      if (answered) return;
+      // Input ended (Ctrl-D, closed pipe): finish the prompt's line before anything else prints.
+      process.stderr.write('\n');
+      resolve('');
     });
   });
 }
