@@ -1,0 +1,120 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { type CallbackServer, formatDuration, startCallbackServer } from './callback-server.js';
+import { LoginError } from './login-error.js';
+
+let server: CallbackServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+async function start(timeoutMs = 5000, signal?: AbortSignal) {
+  server = await startCallbackServer({
+    port: 0,
+    path: '/auth/callback',
+    state: 'expected-state',
+    timeoutMs,
+    ...(signal ? { signal } : {}),
+  });
+  return server;
+}
+
+function callback(port: number, query: string) {
+  return fetch(`http://127.0.0.1:${port}/auth/callback?${query}`);
+}
+
+async function isClosed(port: number): Promise<boolean> {
+  return fetch(`http://127.0.0.1:${port}/auth/callback`).then(
+    () => false,
+    () => true,
+  );
+}
+
+describe('callback server', () => {
+  it('resolves with the code when the state matches, answers a success page and closes', async () => {
+    const { port, code } = await start();
+    const favicon = await fetch(`http://127.0.0.1:${port}/favicon.ico`);
+    expect(favicon.status).toBe(404);
+    const response = await callback(port, 'code=the-code&state=expected-state');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/html');
+    expect(await response.text()).toContain('Authorization received');
+    await expect(code).resolves.toBe('the-code');
+    expect(await isClosed(port)).toBe(true);
+  });
+
+  it('rejects a wrong state with a 400 page', async () => {
+    const { port, code } = await start();
+    const response = await callback(port, 'code=the-code&state=other');
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain('state mismatch');
+    await expect(code).rejects.toMatchObject({ name: 'LoginError', reason: 'state_mismatch' });
+    expect(await isClosed(port)).toBe(true);
+  });
+
+  it('rejects a missing state, even with an error parameter', async () => {
+    const { port, code } = await start();
+    const response = await callback(port, 'error=access_denied');
+    expect(response.status).toBe(400);
+    await expect(code).rejects.toMatchObject({ reason: 'state_mismatch' });
+  });
+
+  it('rejects access_denied with its description', async () => {
+    const { port, code } = await start();
+    const response = await callback(
+      port,
+      'error=access_denied&error_description=User+cancelled&state=expected-state',
+    );
+    expect(response.status).toBe(400);
+    const error = await code.catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(LoginError);
+    expect((error as LoginError).reason).toBe('denied');
+    expect((error as LoginError).message).toBe(
+      'Sign-in was denied (access_denied: User cancelled)',
+    );
+  });
+
+  it('rejects any other error parameter', async () => {
+    const { port, code } = await start();
+    await callback(port, 'error=invalid_scope&state=expected-state');
+    await expect(code).rejects.toMatchObject({
+      reason: 'rejected',
+      message: 'Sign-in failed: the authorization server answered "invalid_scope"',
+    });
+  });
+
+  it('rejects a callback without a code', async () => {
+    const { port, code } = await start();
+    expect((await callback(port, 'state=expected-state')).status).toBe(400);
+    await expect(code).rejects.toMatchObject({ reason: 'invalid_response' });
+  });
+
+  it('times out and closes', async () => {
+    const { port, code } = await start(50);
+    await expect(code).rejects.toMatchObject({
+      reason: 'timeout',
+      message: 'Sign-in timed out: no answer from the browser within 50 ms',
+    });
+    expect(await isClosed(port)).toBe(true);
+  });
+
+  it('stops when its signal aborts', async () => {
+    const controller = new AbortController();
+    const { code } = await start(5000, controller.signal);
+    controller.abort();
+    await expect(code).rejects.toMatchObject({ reason: 'cancelled' });
+  });
+
+  it('reports a port in use clearly', async () => {
+    const first = await start();
+    await expect(
+      startCallbackServer({ port: first.port, path: '/auth/callback', state: 's' }),
+    ).rejects.toMatchObject({ reason: 'port_in_use' });
+  });
+
+  it('formats durations for messages', () => {
+    expect(formatDuration(300_000)).toBe('5 minutes');
+    expect(formatDuration(60_000)).toBe('1 minute');
+    expect(formatDuration(1500)).toBe('2 seconds');
+  });
+});

@@ -1,0 +1,83 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type FakeUpstream, startFakeUpstream } from '../../../test/helpers/fake-upstream.js';
+import {
+  copilotCredentialStatus,
+  copilotStorePath,
+  resolveCopilotGithubToken,
+  writeCopilotStore,
+} from './credentials.js';
+
+let github: FakeUpstream | undefined;
+afterEach(async () => {
+  await github?.close();
+  github = undefined;
+});
+
+function store(): string {
+  return copilotStorePath(mkdtempSync(join(tmpdir(), 'ccproxy-copilot-')));
+}
+
+describe('Copilot credentials', () => {
+  it('prefers the github_token setting over the stored token', async () => {
+    const storeFile = store();
+    expect(await resolveCopilotGithubToken({ storeFile })).toBeUndefined();
+    await writeCopilotStore(storeFile, { githubToken: 'gho_stored' });
+    expect(await resolveCopilotGithubToken({ storeFile })).toEqual({
+      token: 'gho_stored',
+      source: storeFile,
+      kind: 'store',
+    });
+    expect(
+      await resolveCopilotGithubToken({
+        storeFile,
+        githubToken: 'gho_env',
+        githubTokenSource: 'GH_TOKEN',
+      }),
+    ).toEqual({ token: 'gho_env', source: 'GH_TOKEN', kind: 'setting' });
+  });
+
+  it('names the GitHub login when GitHub answers, and marks a rejected token invalid', async () => {
+    github = await startFakeUpstream((request) =>
+      request.headers.authorization === 'token gho_good'
+        ? { body: { login: 'octocat' } }
+        : { status: 401, body: { message: 'Bad credentials' } },
+    );
+    const storeFile = store();
+    const base = { storeFile, githubApiUrl: github.url, fetch };
+    expect(await copilotCredentialStatus({ ...base, githubToken: 'gho_good' })).toEqual({
+      state: 'present',
+      source: 'plugins.copilot.github_token',
+      account: 'octocat',
+    });
+    await writeCopilotStore(storeFile, { githubToken: 'gho_revoked' });
+    expect(await copilotCredentialStatus(base)).toEqual({
+      state: 'invalid',
+      source: storeFile,
+      detail: 'GitHub rejected the token',
+    });
+    expect(github.requests.map((r) => r.path)).toEqual(['/user', '/user']);
+  });
+
+  it('does not fail when GitHub is unreachable or the store is corrupt', async () => {
+    const storeFile = store();
+    await writeCopilotStore(storeFile, { githubToken: 'gho_x' });
+    const status = await copilotCredentialStatus({
+      storeFile,
+      githubApiUrl: 'http://127.0.0.1:9',
+      fetch,
+      timeoutMs: 1000,
+    });
+    expect(status).toEqual({
+      state: 'present',
+      source: storeFile,
+      detail: 'GitHub unreachable; token not checked',
+    });
+    writeFileSync(storeFile, 'nope');
+    expect(
+      await copilotCredentialStatus({ storeFile, githubApiUrl: 'http://127.0.0.1:9', fetch }),
+    ).toEqual({ state: 'invalid', source: storeFile, detail: 'unreadable credentials file' });
+  });
+});
