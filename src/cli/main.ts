@@ -1,30 +1,68 @@
 /** The ccproxy command line: parses arguments and dispatches to a command. */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { VERSION } from '../version.js';
 import { registerAuthCommand } from './commands/auth.js';
+import { runServe, type ServeOptions } from './commands/serve.js';
 import { type CliIo, CommandFailure, processIo, UsageError } from './io.js';
 
-/** Runs the CLI with `argv` (without node and script) and resolves to the exit code. */
-export async function main(argv: string[], io: CliIo = processIo()): Promise<number | undefined> {
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** Builds the command tree; actions store their exit code in `result`. */
+function buildProgram(io: CliIo, result: { code: number }): Command {
   const program = new Command('ccproxy')
     .description(
-      'Local proxy between OpenAI/Anthropic clients and your Codex, Claude and Copilot accounts',
+      'Local proxy that lets OpenAI Chat, OpenAI Responses and Anthropic Messages clients reach your Codex, Claude and Copilot accounts',
     )
-    .version(VERSION, '-V, --version')
+    .version(VERSION, '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .showHelpAfterError('(run "ccproxy --help" for usage)')
     .exitOverride()
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
     });
+
+  program
+    .command('serve')
+    .description('run the proxy (default http://127.0.0.1:8000)')
+    .option('--host <host>', 'address to listen on (default 127.0.0.1; others need an access key)')
+    .option('--port <port>', 'port to listen on (default 8000)')
+    .option('--log-level <level>', 'debug, info, warn or error (DEBUG, INFO, WARNING, ERROR accepted)')
+    .option('--log-file <path>', 'also write JSON log lines to this file')
+    .option(
+      '--config <file>',
+      'TOML config file (default: .ccproxy.toml, ccproxy.toml, git root, $XDG_CONFIG_HOME/ccproxy/config.toml)',
+    )
+    .option('--enable-plugin <name>', 'turn a plugin on (repeatable)', collect)
+    .option('--disable-plugin <name>', 'turn a plugin off (repeatable)', collect)
+    .option('--auth-token <key>', 'access key clients must send (authorization: Bearer or x-api-key)')
+    .option('--allow-unauthenticated', 'serve a non-loopback address without an access key')
+    .addOption(new Option('--reload', 'accepted for ccproxy-api compatibility; ignored').hideHelp())
+    .action(async (options: ServeOptions) => {
+      result.code = await runServe(options, io);
+    });
+
   registerAuthCommand(program, io);
+  return program;
+}
+
+/** Runs the CLI with `argv` (without node and script) and resolves to the exit code. */
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  const result = { code: 0 };
+  const program = buildProgram(io, result);
+  if (argv.length === 0) {
+    program.outputHelp();
+    return 0;
+  }
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return 0;
+    return result.code;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0;
-      if (error.code === 'commander.help') return 0;
-      return 2;
+      const shown = ['commander.helpDisplayed', 'commander.version', 'commander.help'];
+      return shown.includes(error.code) ? 0 : 2;
     }
     if (error instanceof UsageError || error instanceof CommandFailure) {
       io.stderr.write(`ccproxy: ${error.message}\n`);
