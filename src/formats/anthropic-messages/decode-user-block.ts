@@ -26,6 +26,8 @@ interface DecodedSource {
   sourceExtra: JsonObject | undefined;
   /** The document had a plain-text source (its text is carried as base64 `text/plain`). */
   textSource?: boolean;
+  /** The source is an Anthropic Files API id (only the Anthropic API can resolve it). */
+  nativeFile?: boolean;
 }
 
 function decodeSource(source: JsonObject, allowText: boolean): DecodedSource | undefined {
@@ -47,6 +49,7 @@ function decodeSource(source: JsonObject, allowText: boolean): DecodedSource | u
     return {
       source: { kind: 'file-id', fileId },
       sourceExtra: extrasOf(source, ['type', 'file_id']),
+      nativeFile: true,
     };
   }
   if (allowText && type === 'text' && data !== undefined) {
@@ -79,6 +82,7 @@ function decodeImageBlock(block: JsonObject, path: string): IrImagePart | undefi
       makeMeta({
         extra: extrasOf(block, ['type', 'source']),
         sourceExtra: decoded.sourceExtra,
+        nativeFile: decoded.nativeFile,
       }),
     ),
   };
@@ -100,6 +104,7 @@ function decodeDocumentBlock(block: JsonObject, path: string): IrFilePart | unde
         ),
         sourceExtra: decoded.sourceExtra,
         textSource: decoded.textSource,
+        nativeFile: decoded.nativeFile,
       }),
     ),
   };

@@ -69,7 +69,8 @@ function sourceExtra(part: { meta?: IrMeta }): JsonObject {
 }
 
 function encodeImage(part: IrImagePart, options: EncodeUserOptions): JsonObject | undefined {
-  const source = encodeSource(part.source, ownMeta(part.meta) !== undefined, options, 'image');
+  const native = ownMeta(part.meta)?.nativeFile === true;
+  const source = encodeSource(part.source, native, options, 'image');
   if (source === undefined) return undefined;
   if (part.detail !== undefined && part.detail !== 'auto') {
     options.warn({
@@ -86,7 +87,7 @@ const PLAIN_TEXT = 'text/plain';
 
 function encodeFile(part: IrFilePart, options: EncodeUserOptions): JsonObject | undefined {
   const meta = ownMeta(part.meta);
-  let source = encodeSource(part.source, meta !== undefined, options, 'file');
+  let source = encodeSource(part.source, meta?.nativeFile === true, options, 'file');
   if (source === undefined) return undefined;
   if (source.type === 'base64') {
     const mediaType = String(source.media_type);
@@ -96,7 +97,7 @@ function encodeFile(part: IrFilePart, options: EncodeUserOptions): JsonObject | 
         media_type: PLAIN_TEXT,
         data: Buffer.from(String(source.data), 'base64').toString('utf8'),
       };
-    } else if (mediaType !== 'application/pdf' && meta === undefined) {
+    } else if (mediaType !== 'application/pdf') {
       options.warn({
         code: 'dropped',
         message: `A "${mediaType}" file cannot be sent as an Anthropic document (PDF or plain text only)`,
