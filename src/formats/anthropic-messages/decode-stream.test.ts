@@ -306,4 +306,27 @@ describe('Anthropic stream decoder events', () => {
       id: 'rs_1',
     });
   });
+
+  it('decodes blocks a relay put inside message_start, like the SDK keeps them', () => {
+    const messages: SseMessage[] = [
+      event('message_start', {
+        message: {
+          id: 'm',
+          content: [{ type: 'text', text: 'Already here. ' }],
+          usage: { input_tokens: 3, output_tokens: 0 },
+        },
+      }),
+      event('content_block_start', { index: 1, content_block: { type: 'text', text: '' } }),
+      event('content_block_delta', { index: 1, delta: { type: 'text_delta', text: 'Then more.' } }),
+      event('content_block_stop', { index: 1 }),
+      event('message_delta', { delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 4 } }),
+      event('message_stop'),
+    ];
+    const events = decode(messages);
+    expect(checkEvents(events)).toEqual([]);
+    expect(accumulateEvents(events).content).toEqual([
+      { type: 'text', text: 'Already here. ' },
+      { type: 'text', text: 'Then more.' },
+    ]);
+  });
 });

@@ -75,7 +75,8 @@ function encodeReasoningPart(
     if (part.text === '' && signature === '') return undefined;
     return { type: 'thinking', thinking: part.text, signature, ...extra };
   }
-  // The API rejects thinking blocks whose signature it did not issue (observed 2025-09), and a
+  // The API verifies thinking signatures and rejects blocks it did not sign (documented in
+  // "Preserving thinking blocks", see above), and a
   // packed signature holds another provider's reasoning: neither may reach an Anthropic upstream.
   if (part.signature === undefined || part.signature === '' || isPackedOpaque(part.signature)) {
     options.warn({

@@ -66,8 +66,9 @@ function encodeInto(
       return;
     case 'assistant':
       message.content.forEach((part, partIndex) => {
-        // The API rejects empty text blocks.
-        if ((part.type === 'text' || part.type === 'refusal') && part.text === '') return;
+        // The API answers 400 "text content blocks must be non-empty" (and "must contain
+        // non-whitespace text"), seen in anthropics/claude-code#59812 and #23369 (2026).
+        if ((part.type === 'text' || part.type === 'refusal') && part.text.trim() === '') return;
         const block = encodeAssistantPart(part, {
           ...options,
           target: 'request',

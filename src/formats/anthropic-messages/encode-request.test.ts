@@ -279,7 +279,7 @@ describe('Anthropic request encoding from another format', () => {
               { type: 'file', source: { kind: 'url', url: 'data:text/plain;base64,aGVsbG8=' } },
               { type: 'file', source: { kind: 'base64', mediaType: 'text/csv', data: 'YSxi' } },
               { type: 'opaque', format: 'openai-chat', value: { type: 'input_audio' } },
-              { type: 'text', text: '' },
+              { type: 'text', text: ' \n ' },
             ],
           },
         ],

@@ -31,7 +31,7 @@ function encodeSystem(
     return only.text;
   }
   const blocks = request.system
-    .filter((part) => part.text !== '')
+    .filter((part) => part.text.trim() !== '')
     .map((part, index) =>
       encodeTextPart(part, { target: 'request', warn, path: `system[${index}]`, toolId: String }),
     );

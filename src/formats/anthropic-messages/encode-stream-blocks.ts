@@ -3,21 +3,16 @@
  * Anthropic blocks cannot interleave, so an IR block that starts while another is open is
  * buffered and written, in order of start, once the open one ends.
  */
-import type { IrEvent } from '../../ir/events.js';
 import type { IrMeta } from '../../ir/meta.js';
 import type { SseMessage } from '../../sse/message.js';
 import { assertNever } from '../../util/assert-never.js';
 import { isRecord, type JsonObject } from '../../util/json.js';
 import type { EncodeContext } from '../format.js';
+import { type BlockEvent, type BlockKind, isStart, kindOf, syntheticEnd } from './block-event.js';
 import { encodeAnnotation } from './citations.js';
 import { signatureForClient } from './encode-assistant-part.js';
 import { ownExtra } from './meta.js';
 import { FORMAT_ID } from './types.js';
-
-/** The IR events that belong to one content block. */
-export type BlockEvent = Extract<IrEvent, { index: number }>;
-
-type BlockKind = 'text' | 'refusal' | 'reasoning' | 'tool-call' | 'opaque';
 
 interface BlockRecord {
   kind: BlockKind;
@@ -47,55 +42,6 @@ export interface BlockWriter {
 
 function sse(type: string, payload: JsonObject): SseMessage {
   return { event: type, data: JSON.stringify({ type, ...payload }) };
-}
-
-function kindOf(event: BlockEvent): BlockKind {
-  switch (event.type) {
-    case 'text-start':
-    case 'text-delta':
-    case 'text-annotation':
-    case 'text-end':
-      return 'text';
-    case 'refusal-start':
-    case 'refusal-delta':
-    case 'refusal-end':
-      return 'refusal';
-    case 'reasoning-start':
-    case 'reasoning-delta':
-    case 'reasoning-end':
-      return 'reasoning';
-    case 'tool-call-start':
-    case 'tool-call-delta':
-    case 'tool-call-end':
-      return 'tool-call';
-    case 'opaque':
-      return 'opaque';
-    default:
-      return assertNever(event, 'block event');
-  }
-}
-
-function isStart(event: BlockEvent): boolean {
-  return event.type.endsWith('-start') || event.type === 'opaque';
-}
-
-/** The end event that closes a block the IR left open. */
-function syntheticEnd(record: BlockRecord): BlockEvent {
-  const index = record.irIndex;
-  switch (record.kind) {
-    case 'text':
-      return { type: 'text-end', index };
-    case 'refusal':
-      return { type: 'refusal-end', index };
-    case 'reasoning':
-      return { type: 'reasoning-end', index };
-    case 'tool-call':
-      return { type: 'tool-call-end', index };
-    case 'opaque':
-      return { type: 'opaque', index, format: FORMAT_ID, value: undefined };
-    default:
-      return assertNever(record.kind, 'block kind');
-  }
 }
 
 /** Creates a block writer for one stream. */
@@ -290,7 +236,7 @@ export function createBlockWriter(context: EncodeContext): BlockWriter {
   function finish(out: SseMessage[]): void {
     drain(out);
     while (current !== undefined) {
-      apply(current, syntheticEnd(current), out);
+      apply(current, syntheticEnd(current.kind, current.irIndex), out);
       drain(out);
     }
   }

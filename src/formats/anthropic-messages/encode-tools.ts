@@ -75,7 +75,8 @@ export function encodeTools(
 }
 
 /**
- * Encodes `tool_choice`. The API rejects a `tool_choice` without tools, so it is left out then
+ * Encodes `tool_choice`. The API rejects a `tool_choice` without tools (gateways work around it,
+ * e.g. dphnAI/sonar#1143, 2025), so it is left out then
  * (with a warning unless it was `auto`/`none`, which mean the same as no choice).
  */
 export function encodeToolChoice(

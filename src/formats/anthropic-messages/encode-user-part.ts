@@ -121,8 +121,9 @@ export function encodeUserPart(
 ): JsonObject | undefined {
   switch (part.type) {
     case 'text':
-      // The API rejects empty text blocks ("text content blocks must be non-empty").
-      if (part.text === '') return undefined;
+      // The API answers 400 "text content blocks must be non-empty" / "must contain
+      // non-whitespace text" (anthropics/claude-code#59812, #23369, 2026).
+      if (part.text.trim() === '') return undefined;
       return encodeTextPart(part, { ...options, target: 'request' });
     case 'image':
       return encodeImage(part, options);

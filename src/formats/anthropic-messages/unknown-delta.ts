@@ -1,6 +1,7 @@
 /**
  * Folds a delta of an unknown type into a block of an unknown type, so new streamed block kinds
- * (such as `compaction` with its `compaction_delta {content}`, seen 2026) keep their content.
+ * (such as `compaction` with its `compaction_delta {content}`, in vercel-ai's Anthropic chunk schema
+ * as of 2026-08, WIRE-FORMATS §4.1) keep their content.
  */
 import type { JsonObject } from '../../util/json.js';
 
