@@ -1,3 +1,4 @@
+/** Tests of the native Anthropic stream accumulator over the transcripts and edge cases. */
 import { describe, expect, it } from 'vitest';
 import {
   ANTHROPIC_SCENARIOS,

@@ -1,3 +1,4 @@
+/** Tests of the count_tokens estimate. */
 import { describe, expect, it } from 'vitest';
 import { loadFixtureJson } from '../../../test/helpers/fixtures.js';
 import { estimateInputTokens } from './count-tokens.js';

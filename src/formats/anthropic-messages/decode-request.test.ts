@@ -1,3 +1,4 @@
+/** Tests of Anthropic request decoding: same-format fidelity, structure and validation errors. */
 import { describe, expect, it } from 'vitest';
 import { loadFixtureJson } from '../../../test/helpers/fixtures.js';
 import { isProxyError, type ProxyError } from '../../errors.js';

@@ -5,6 +5,7 @@
  * @see https://docs.claude.com/en/docs/build-with-claude/streaming#content-block-delta-types
  */
 import type { IrEvent } from '../../ir/events.js';
+import { assertNever } from '../../util/assert-never.js';
 import {
   getArray,
   getNumber,
@@ -195,6 +196,8 @@ export function createBlockDecoder(options: DecodeStreamOptions): BlockDecoder {
         out.push({ type: 'opaque', index: nextIndex++, format: FORMAT_ID, value });
         return;
       }
+      default:
+        assertNever(state, 'open block');
     }
   }
 

@@ -1,3 +1,4 @@
+/** Tests of the Anthropic stream decoder: grammar, equality with the non-streaming decode, drift. */
 import { describe, expect, it } from 'vitest';
 import {
   ANTHROPIC_SCENARIOS,

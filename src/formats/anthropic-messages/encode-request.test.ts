@@ -1,3 +1,4 @@
+/** Tests of Anthropic request encoding from the neutral requests other formats decode. */
 import { describe, expect, it } from 'vitest';
 import { packOpaque } from '../../ir/opaque.js';
 import type { IrRequest } from '../../ir/request.js';

@@ -1,3 +1,4 @@
+/** Tests of the Anthropic stream encoder: block sequencing, terminal frames, round trips. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { normaliseThroughAnthropic } from '../../../test/helpers/anthropic-messages-normalise.js';

@@ -34,11 +34,12 @@ function usageExtras(meta: IrMeta | undefined): JsonObject | undefined {
 const DELTA_FIELDS = new Set(['stop_details', 'container']);
 
 /**
- * Creates an encoder. It writes `message_start` (with the usage known so far) before the first
- * block, content blocks strictly one after another with dense indices (blocks that overlap in
- * the IR are buffered and written when the open one ends), then `message_delta` with the stop
- * reason and the full usage, then `message_stop`. An IR `error` closes the open block and ends
- * the stream with `event: error`. `end()` finishes a stream that stopped without its last event.
+ * Creates an encoder. It writes `message_start` at the first usage or block event after the IR
+ * `message-start` (so an Anthropic upstream's input usage is in it), content blocks strictly one
+ * after another with dense indices (blocks that overlap in the IR are buffered and written when
+ * the open one ends), then `message_delta` with the stop reason and the full usage, then
+ * `message_stop`. An IR `error` closes the open block and ends the stream with `event: error`.
+ * `end()` finishes a stream that stopped without its last event.
  */
 export function createStreamEncoder(context: EncodeContext): StreamStep<IrEvent, SseMessage> {
   let phase: 'idle' | 'pending' | 'streaming' | 'done' = 'idle';
@@ -123,6 +124,9 @@ export function createStreamEncoder(context: EncodeContext): StreamStep<IrEvent,
         return out;
       case 'usage':
         usage = mergeUsage(usage, event.usage);
+        // The first usage (Anthropic upstreams send it with message_start) goes into
+        // message_start; waiting longer would only delay the client's first byte.
+        if (phase === 'pending') writeStart(out);
         return out;
       case 'message-end':
         endMeta = event.meta;

@@ -1,3 +1,4 @@
+/** Tests of Anthropic error decoding and encoding. */
 import { describe, expect, it } from 'vitest';
 import { ProxyError, type ProxyErrorCode } from '../../errors.js';
 import { TRUNCATED_STREAM_ERROR } from '../../ir/accumulate.js';

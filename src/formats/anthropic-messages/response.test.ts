@@ -1,3 +1,4 @@
+/** Tests of Anthropic non-streaming responses: same-format fidelity, cross-format encoding, round trip. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { normaliseThroughAnthropic } from '../../../test/helpers/anthropic-messages-normalise.js';

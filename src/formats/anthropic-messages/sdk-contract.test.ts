@@ -1,3 +1,4 @@
+/** Contract tests: the official Anthropic SDK reads what the stream encoder writes, over loopback HTTP. */
 import { APIError } from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {

@@ -1,3 +1,4 @@
+/** Tests of Anthropic usage and stop-reason mapping. */
 import { describe, expect, it } from 'vitest';
 import { decodeStopReason, encodeStopReason } from './finish-reason.js';
 import { decodeUsage, encodeUsage } from './usage.js';
