@@ -1,0 +1,118 @@
+/**
+ * Decodes a client's `POST /v1/messages` body into a neutral request. Validation is lenient:
+ * only the fields read are checked, every block and tool type is accepted, and everything the
+ * IR does not model rides in `meta['anthropic-messages']` so the same format gets it back.
+ *
+ * @see https://docs.claude.com/en/api/messages
+ */
+
+import { invalidField } from '../../errors.js';
+import type { IrTextPart } from '../../ir/content.js';
+import type { IrReasoningConfig, IrRequest } from '../../ir/request.js';
+import type { ConversionWarning, Converted } from '../../ir/warnings.js';
+import { isRecord, type JsonObject } from '../../util/json.js';
+import { decodeTextBlock } from './decode-assistant-block.js';
+import { decodeMessages } from './decode-messages.js';
+import { decodeToolChoice, decodeTools } from './decode-tools.js';
+import { extrasOf, makeMeta, metaField } from './meta.js';
+import { parseRequestBody } from './schema.js';
+
+/** Top-level request fields the decoder maps; all others are kept in `meta.extra`. */
+const REQUEST_KEYS = [
+  'model',
+  'max_tokens',
+  'messages',
+  'system',
+  'tools',
+  'tool_choice',
+  'temperature',
+  'top_p',
+  'top_k',
+  'stop_sequences',
+  'thinking',
+  'metadata',
+  'stream',
+];
+
+function decodeSystem(system: string | JsonObject[] | null | undefined): IrTextPart[] {
+  if (system === undefined || system === null) return [];
+  if (typeof system === 'string') return [{ type: 'text', text: system }];
+  return system.map((block, index) => {
+    if (block.type !== 'text' || typeof block.text !== 'string') {
+      throw invalidField(`system[${index}]`, 'must be a text block');
+    }
+    return decodeTextBlock(block);
+  });
+}
+
+/**
+ * `enabled` with a budget and `disabled` map to the neutral config; `adaptive`, types added
+ * later and extra keys (`display`) keep the whole object in meta (`thinking`).
+ */
+function decodeThinking(thinking: JsonObject): {
+  reasoning?: IrReasoningConfig;
+  raw?: JsonObject;
+} {
+  const budget = typeof thinking.budget_tokens === 'number' ? thinking.budget_tokens : undefined;
+  const exact =
+    (thinking.type === 'enabled' &&
+      budget !== undefined &&
+      extrasOf(thinking, ['type', 'budget_tokens']) === undefined) ||
+    (thinking.type === 'disabled' && extrasOf(thinking, ['type']) === undefined);
+  let reasoning: IrReasoningConfig | undefined;
+  if (thinking.type === 'enabled') {
+    reasoning = { enabled: true, ...(budget !== undefined ? { budgetTokens: budget } : {}) };
+  } else if (thinking.type === 'disabled') reasoning = { enabled: false };
+  else if (thinking.type === 'adaptive') reasoning = { enabled: true };
+  return { ...(reasoning ? { reasoning } : {}), ...(exact ? {} : { raw: thinking }) };
+}
+
+/** Decodes a request body; throws `invalid_request` naming the first bad field. */
+export function decodeRequest(body: unknown): Converted<IrRequest> {
+  const parsed = parseRequestBody(body);
+  if (parsed instanceof Error) throw parsed;
+  const warnings: ConversionWarning[] = [];
+  const warn = (warning: ConversionWarning): void => {
+    warnings.push(warning);
+  };
+  const choice = isRecord(parsed.tool_choice) ? decodeToolChoice(parsed.tool_choice) : {};
+  const thinking = isRecord(parsed.thinking) ? decodeThinking(parsed.thinking) : {};
+  let user: string | undefined;
+  let metadata: JsonObject | undefined;
+  if (isRecord(parsed.metadata)) {
+    if (typeof parsed.metadata.user_id === 'string') {
+      user = parsed.metadata.user_id;
+      metadata = extrasOf(parsed.metadata, ['user_id']);
+    } else metadata = parsed.metadata;
+    if (metadata === undefined && user === undefined) metadata = {};
+  }
+  const meta = makeMeta({
+    extra: extrasOf(parsed, REQUEST_KEYS),
+    systemString: typeof parsed.system === 'string' ? true : undefined,
+    topK: parsed.top_k ?? undefined,
+    thinking: thinking.raw,
+    metadata,
+    toolChoice: choice.raw,
+    toolChoiceExtra: choice.extra,
+    streamAbsent: parsed.stream === undefined || parsed.stream === null ? true : undefined,
+  });
+  const request: IrRequest = {
+    model: parsed.model,
+    system: decodeSystem(parsed.system),
+    messages: decodeMessages(parsed.messages, warn),
+    tools: decodeTools(parsed.tools ?? []),
+    ...(choice.toolChoice ? { toolChoice: choice.toolChoice } : {}),
+    ...(choice.parallelToolCalls !== undefined
+      ? { parallelToolCalls: choice.parallelToolCalls }
+      : {}),
+    maxOutputTokens: parsed.max_tokens,
+    ...(typeof parsed.temperature === 'number' ? { temperature: parsed.temperature } : {}),
+    ...(typeof parsed.top_p === 'number' ? { topP: parsed.top_p } : {}),
+    ...(parsed.stop_sequences ? { stop: parsed.stop_sequences } : {}),
+    ...(thinking.reasoning ? { reasoning: thinking.reasoning } : {}),
+    ...(user !== undefined ? { user } : {}),
+    stream: parsed.stream === true,
+    ...metaField(meta),
+  };
+  return { value: request, warnings };
+}

@@ -1,0 +1,151 @@
+/**
+ * Decodes an Anthropic Messages SSE stream into neutral events.
+ *
+ * @see https://docs.claude.com/en/docs/build-with-claude/streaming
+ */
+import { TRUNCATED_STREAM_ERROR } from '../../ir/accumulate.js';
+import type { IrEvent } from '../../ir/events.js';
+import type { SseMessage } from '../../sse/message.js';
+import type { StreamStep } from '../../streams/step.js';
+import { getArray, getNumber, getRecord, getString, type JsonObject } from '../../util/json.js';
+import type { DecodeStreamOptions } from '../format.js';
+import { decodeStreamError } from './decode-error.js';
+import { createBlockDecoder } from './decode-stream-blocks.js';
+import { applyMessageDelta, decodeEnvelope, MESSAGE_KEYS } from './envelope.js';
+import { extrasOf, makeMeta, metaField } from './meta.js';
+import { readStreamEvent } from './read-event.js';
+import { decodeUsage } from './usage.js';
+
+/**
+ * Creates a decoder. It emits dense IR block indices in order of appearance; server-tool,
+ * result and unknown blocks become one `opaque` event at their `content_block_stop` (with the
+ * `input` assembled from `input_json_delta` pieces); `message_delta` usage is cumulative and
+ * each one is emitted as a whole snapshot. Unknown event and delta types are reported through
+ * `options.onUnknownEvent` (`content_block_delta:<delta type>` for deltas) and skipped.
+ */
+export function createStreamDecoder(
+  options: DecodeStreamOptions = {},
+): StreamStep<SseMessage, IrEvent> {
+  const blocks = createBlockDecoder(options);
+  /** The Message envelope so far (content excluded), folded like the SDK does. */
+  let envelope: JsonObject = {};
+  let started = false;
+  let finished = false;
+
+  function warn(message: string): void {
+    options.onWarning?.({ code: 'unexpected', message });
+  }
+
+  function ensureStarted(out: IrEvent[]): void {
+    if (started) return;
+    started = true;
+    out.push({ type: 'message-start' });
+  }
+
+  function usageEvent(out: IrEvent[]): void {
+    const usage = getRecord(envelope, 'usage');
+    if (usage === undefined) return;
+    const decoded = decodeUsage(usage).usage;
+    if (Object.keys(decoded).length > 0) out.push({ type: 'usage', usage: decoded });
+  }
+
+  function onMessageStart(event: JsonObject, out: IrEvent[]): void {
+    if (started) {
+      warn('Ignored a second Anthropic "message_start"');
+      return;
+    }
+    started = true;
+    const message = getRecord(event, 'message') ?? {};
+    envelope = { ...message };
+    delete envelope.content;
+    const usage = getRecord(message, 'usage');
+    if (usage !== undefined) envelope.usage = { ...usage };
+    const id = getString(message, 'id');
+    const model = getString(message, 'model');
+    out.push({
+      type: 'message-start',
+      ...(id !== undefined ? { id } : {}),
+      ...(model !== undefined ? { model } : {}),
+      ...metaField(
+        makeMeta({
+          extra: extrasOf(message, MESSAGE_KEYS),
+          usage: usage === undefined ? undefined : decodeUsage(usage).extras,
+        }),
+      ),
+    });
+    usageEvent(out);
+    // Blocks already in the envelope (some relays send them) come first, as whole blocks.
+    (getArray(message, 'content') ?? []).forEach((block, index) => {
+      blocks.onBlockStart({ index, content_block: block }, out);
+      blocks.closeBlock(index, out);
+    });
+  }
+
+  function onMessageStop(out: IrEvent[]): void {
+    ensureStarted(out);
+    blocks.closeAll(out);
+    const decoded = decodeEnvelope(envelope);
+    finished = true;
+    out.push({
+      type: 'message-end',
+      finishReason: decoded.finishReason,
+      ...(decoded.stopSequence !== undefined ? { stopSequence: decoded.stopSequence } : {}),
+      ...metaField(decoded.meta),
+    });
+  }
+
+  return {
+    push(message) {
+      if (finished) return [];
+      const read = readStreamEvent(message, options);
+      if (read === undefined) return [];
+      const out: IrEvent[] = [];
+      const { type, event } = read;
+      switch (type) {
+        case 'message_start':
+          onMessageStart(event, out);
+          break;
+        case 'content_block_start':
+          ensureStarted(out);
+          blocks.onBlockStart(event, out);
+          break;
+        case 'content_block_delta':
+          blocks.onBlockDelta(event, out);
+          break;
+        case 'content_block_stop': {
+          const wireIndex = getNumber(event, 'index');
+          if (wireIndex !== undefined) blocks.closeBlock(wireIndex, out);
+          break;
+        }
+        case 'message_delta':
+          ensureStarted(out);
+          applyMessageDelta(envelope, event);
+          if (getRecord(event, 'usage') !== undefined) usageEvent(out);
+          break;
+        case 'message_stop':
+          onMessageStop(out);
+          break;
+        case 'ping':
+          break;
+        case 'error':
+          ensureStarted(out);
+          blocks.closeAll(out);
+          finished = true;
+          out.push({ type: 'error', error: decodeStreamError(event) });
+          break;
+        default:
+          options.onUnknownEvent?.(type);
+      }
+      return out;
+    },
+    end() {
+      if (finished) return [];
+      const out: IrEvent[] = [];
+      ensureStarted(out);
+      blocks.closeAll(out);
+      finished = true;
+      out.push({ type: 'error', error: TRUNCATED_STREAM_ERROR });
+      return out;
+    },
+  };
+}

@@ -1,0 +1,143 @@
+/**
+ * Encodes neutral messages as Anthropic request turns: tool results go into user turns (first,
+ * as the API requires), adjacent turns of the same role are merged, and the markers left by
+ * `decodeMessages` restore a client's exact turn structure.
+ *
+ * @see https://docs.claude.com/en/docs/agents-and-tools/tool-use/implement-tool-use#handling-tool-use-and-tool-result-content-blocks
+ */
+import type { IrMessage } from '../../ir/request.js';
+import type { ConversionWarning } from '../../ir/warnings.js';
+import { assertNever } from '../../util/assert-never.js';
+import type { JsonObject } from '../../util/json.js';
+import { encodeAssistantPart } from './encode-assistant-part.js';
+import { encodeToolResult, encodeUserPart } from './encode-user-part.js';
+import { ownExtra, ownMeta } from './meta.js';
+
+/** What message encoding needs from the request encoder. */
+export interface EncodeMessagesOptions {
+  warn: (warning: ConversionWarning) => void;
+  toolId(callId: string): string;
+}
+
+interface Turn {
+  role: 'user' | 'assistant';
+  toolBlocks: JsonObject[];
+  blocks: JsonObject[];
+  layout: Array<'tool' | 'user'> | undefined;
+  /** The text to send as a plain string content, when the turn was one and stayed alone. */
+  stringText: string | undefined;
+  extra: JsonObject;
+  path: string;
+}
+
+function asStringText(message: IrMessage): string | undefined {
+  if (ownMeta(message.meta)?.contentString !== true || message.content.length !== 1) {
+    return undefined;
+  }
+  const part = message.content[0];
+  return part?.type === 'text' && part.meta === undefined && part.annotations === undefined
+    ? part.text
+    : undefined;
+}
+
+function encodeInto(
+  turn: Turn,
+  message: IrMessage,
+  index: number,
+  options: EncodeMessagesOptions,
+): void {
+  const base = `messages[${index}].content`;
+  switch (message.role) {
+    case 'tool':
+      message.content.forEach((part, partIndex) => {
+        const path = `${base}[${partIndex}]`;
+        const block =
+          part.type === 'tool-result'
+            ? encodeToolResult(part, { ...options, path })
+            : encodeUserPart(part, { ...options, path });
+        if (block !== undefined) turn.toolBlocks.push(block);
+      });
+      return;
+    case 'user':
+      message.content.forEach((part, partIndex) => {
+        const block = encodeUserPart(part, { ...options, path: `${base}[${partIndex}]` });
+        if (block !== undefined) turn.blocks.push(block);
+      });
+      return;
+    case 'assistant':
+      message.content.forEach((part, partIndex) => {
+        // The API answers 400 "text content blocks must be non-empty" (and "must contain
+        // non-whitespace text"), seen in anthropics/claude-code#59812 and #23369 (2026).
+        if ((part.type === 'text' || part.type === 'refusal') && part.text.trim() === '') return;
+        const block = encodeAssistantPart(part, {
+          ...options,
+          target: 'request',
+          path: `${base}[${partIndex}]`,
+        });
+        if (block !== undefined) turn.blocks.push(block);
+      });
+      return;
+    default:
+      assertNever(message, 'message');
+  }
+}
+
+function turnContent(turn: Turn): JsonObject[] {
+  if (turn.layout === undefined) return [...turn.toolBlocks, ...turn.blocks];
+  const content: JsonObject[] = [];
+  let tool = 0;
+  let user = 0;
+  for (const slot of turn.layout) {
+    const block = slot === 'tool' ? turn.toolBlocks[tool++] : turn.blocks[user++];
+    if (block !== undefined) content.push(block);
+  }
+  content.push(...turn.toolBlocks.slice(tool), ...turn.blocks.slice(user));
+  return content;
+}
+
+/** Encodes the conversation; turns left empty by dropped parts are dropped with a warning. */
+export function encodeMessages(
+  messages: readonly IrMessage[],
+  options: EncodeMessagesOptions,
+): JsonObject[] {
+  const turns: Turn[] = [];
+  messages.forEach((message, index) => {
+    const own = ownMeta(message.meta);
+    const role = message.role === 'assistant' ? 'assistant' : 'user';
+    let turn = turns.at(-1);
+    if (turn === undefined || turn.role !== role || own?.separateTurn === true) {
+      turn = {
+        role,
+        toolBlocks: [],
+        blocks: [],
+        layout: Array.isArray(own?.layout) ? (own.layout as Array<'tool' | 'user'>) : undefined,
+        stringText: asStringText(message),
+        extra: ownExtra(message.meta),
+        path: `messages[${index}]`,
+      };
+      turns.push(turn);
+    } else {
+      turn.stringText = undefined;
+      turn.extra = { ...turn.extra, ...ownExtra(message.meta) };
+    }
+    encodeInto(turn, message, index, options);
+  });
+  const wire: JsonObject[] = [];
+  for (const turn of turns) {
+    if (turn.stringText !== undefined) {
+      wire.push({ role: turn.role, content: turn.stringText, ...turn.extra });
+      continue;
+    }
+    const content = turnContent(turn);
+    if (content.length === 0) {
+      options.warn({
+        code: 'dropped',
+        message: `A ${turn.role} turn with no content Anthropic accepts was left out`,
+        path: turn.path,
+      });
+      continue;
+    }
+    wire.push({ role: turn.role, content, ...turn.extra });
+  }
+  return wire;
+}
