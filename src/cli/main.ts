@@ -29,7 +29,10 @@ function buildProgram(io: CliIo, result: { code: number }): Command {
     .description('run the proxy (default http://127.0.0.1:8000)')
     .option('--host <host>', 'address to listen on (default 127.0.0.1; others need an access key)')
     .option('--port <port>', 'port to listen on (default 8000)')
-    .option('--log-level <level>', 'debug, info, warn or error (DEBUG, INFO, WARNING, ERROR accepted)')
+    .option(
+      '--log-level <level>',
+      'debug, info, warn or error (DEBUG, INFO, WARNING, ERROR accepted)',
+    )
     .option('--log-file <path>', 'also write JSON log lines to this file')
     .option(
       '--config <file>',
@@ -37,7 +40,10 @@ function buildProgram(io: CliIo, result: { code: number }): Command {
     )
     .option('--enable-plugin <name>', 'turn a plugin on (repeatable)', collect)
     .option('--disable-plugin <name>', 'turn a plugin off (repeatable)', collect)
-    .option('--auth-token <key>', 'access key clients must send (authorization: Bearer or x-api-key)')
+    .option(
+      '--auth-token <key>',
+      'access key clients must send (authorization: Bearer or x-api-key)',
+    )
     .option('--allow-unauthenticated', 'serve a non-loopback address without an access key')
     .addOption(new Option('--reload', 'accepted for ccproxy-api compatibility; ignored').hideHelp())
     .action(async (options: ServeOptions) => {

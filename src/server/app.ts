@@ -2,13 +2,13 @@
 import { Hono } from 'hono';
 import type { Config } from '../config/schema.js';
 import { isProxyError, ProxyError, toProxyError } from '../errors.js';
+import { estimateInputTokens } from '../formats/anthropic-messages/index.js';
 import type { WireFormat, WireFormatId } from '../formats/format.js';
 import type { Logger } from '../observability/logger.js';
 import type { ProxyMetrics } from '../observability/metrics.js';
 import { scrubSecrets } from '../observability/redact.js';
 import { createRequestRecord, type RecordLifecycle } from '../observability/request-record.js';
 import type { PipelineDeps, UpstreamCapture } from '../pipeline/context.js';
-import { estimateRequestTokens } from '../pipeline/count-tokens.js';
 import { handleRequest } from '../pipeline/handle-request.js';
 import type { Provider } from '../providers/provider.js';
 import { createId } from '../util/ids.js';
@@ -152,12 +152,10 @@ export function createApp(deps: AppDeps): Hono<{ Variables: Variables }> {
         if (typeof body !== 'object' || body === null || Array.isArray(body)) {
           throw new ProxyError('invalid_request', 'Request body must be a JSON object');
         }
-        // count_tokens bodies carry no max_tokens; the Messages decoder requires one.
-        const decoded = deps.formats['anthropic-messages'].decodeRequest({
-          max_tokens: 1,
-          ...body,
-        });
-        return c.json({ input_tokens: estimateRequestTokens(decoded.value) });
+        // count_tokens bodies carry no max_tokens; the Messages decoder requires one. Decoding
+        // validates the body (400 naming the field) before it is estimated.
+        deps.formats['anthropic-messages'].decodeRequest({ max_tokens: 1, ...body });
+        return c.json({ input_tokens: estimateInputTokens(body) });
       });
     }
     app.get(`/${id}/v1/models`, async (c) => {

@@ -14,6 +14,7 @@ import { encodeError } from './encode-error.js';
 import { encodeRequest } from './encode-request.js';
 import { encodeResponse } from './encode-response.js';
 import { createStreamEncoder } from './encode-stream.js';
+import { createAnthropicStreamPassthrough } from './passthrough-stream.js';
 import { FORMAT_ID } from './types.js';
 
 export { estimateInputTokens } from './count-tokens.js';
@@ -28,6 +29,7 @@ export const anthropicMessages: WireFormat = {
   createStreamDecoder,
   createStreamEncoder,
   createStreamAccumulator,
+  createStreamPassthrough: createAnthropicStreamPassthrough,
   decodeError,
   encodeError,
 };

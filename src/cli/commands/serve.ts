@@ -1,0 +1,156 @@
+/** `ccproxy serve`: resolves the configuration, starts the proxy, and stops it cleanly on a signal. */
+import { homedir } from 'node:os';
+import { loadConfig } from '../../config/load.js';
+import { ConfigError, type ConfigLayer, type ConfigSource } from '../../config/resolve.js';
+import { normalizeLogLevel } from '../../config/schema.js';
+import { createLogger } from '../../observability/logger.js';
+import { composeApp } from '../../server/compose.js';
+import { isLoopbackHost, type RunningServer, startServer } from '../../server/serve.js';
+import { VERSION } from '../../version.js';
+import { type CliIo, UsageError } from '../io.js';
+
+/** Options of `serve`, as parsed from the command line. */
+export interface ServeOptions {
+  host?: string;
+  port?: string;
+  logLevel?: string;
+  logFile?: string;
+  config?: string;
+  enablePlugin?: string[];
+  disablePlugin?: string[];
+  authToken?: string;
+  allowUnauthenticated?: boolean;
+  reload?: boolean;
+}
+
+function flagLayer(options: ServeOptions): ConfigLayer {
+  const values: Record<string, Record<string, unknown>> = {};
+  const sources: Record<string, ConfigSource> = {};
+  const set = (section: string, key: string, value: unknown, flag: string) => {
+    values[section] ??= {};
+    values[section][key] = value;
+    sources[`${section}.${key}`] = `flag:${flag}`;
+  };
+  if (options.host !== undefined) set('server', 'host', options.host, '--host');
+  if (options.port !== undefined) {
+    const port = Number(options.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      throw new UsageError(
+        `Invalid value for --port: "${options.port}" is not a port number (0-65535)`,
+      );
+    }
+    set('server', 'port', port, '--port');
+  }
+  if (options.logLevel !== undefined) {
+    const level = normalizeLogLevel(options.logLevel);
+    if (!level) {
+      throw new UsageError(
+        `Invalid value for --log-level: "${options.logLevel}" (use debug, info, warn or error)`,
+      );
+    }
+    set('logging', 'level', level, '--log-level');
+  }
+  if (options.logFile !== undefined) set('logging', 'file', options.logFile, '--log-file');
+  if (options.authToken !== undefined)
+    set('security', 'auth_token', options.authToken, '--auth-token');
+  if (options.allowUnauthenticated)
+    set('security', 'allow_unauthenticated', true, '--allow-unauthenticated');
+  return { values, sources };
+}
+
+/** Runs the proxy until SIGINT/SIGTERM; resolves to the exit code. */
+export async function runServe(options: ServeOptions, io: CliIo): Promise<number> {
+  let loaded: ReturnType<typeof loadConfig>;
+  try {
+    loaded = loadConfig({
+      ...(options.config !== undefined ? { configFile: options.config } : {}),
+      cwd: io.cwd,
+      env: io.env,
+      flags: flagLayer(options),
+    });
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(error.message);
+    throw error;
+  }
+  const { config } = loaded;
+  const logger = createLogger({
+    level: config.logging.level ?? config.server.log_level ?? 'info',
+    format: config.logging.format,
+    destination: io.stderr,
+    ...((config.logging.file ?? config.server.log_file)
+      ? { file: config.logging.file ?? config.server.log_file }
+      : {}),
+  });
+  if (loaded.file) logger.info({ path: loaded.file }, 'loaded config file');
+  for (const warning of loaded.warnings) logger.warn(warning);
+  if (options.reload) logger.warn('--reload is not supported by ccproxy and is ignored');
+
+  const host = config.server.host;
+  if (!isLoopbackHost(host)) {
+    if (config.security.auth_token === undefined && !config.security.allow_unauthenticated) {
+      throw new UsageError(
+        `Refusing to listen on ${host} without an access key: set one with --auth-token, SECURITY__AUTH_TOKEN or [security] auth_token ` +
+          '(make one with `ccproxy config generate-token`), or pass --allow-unauthenticated if a network policy protects this address',
+      );
+    }
+    if (config.security.auth_token === undefined) {
+      logger.warn(
+        { host },
+        'serving a non-loopback address WITHOUT an access key (--allow-unauthenticated)',
+      );
+    }
+  }
+
+  const composed = composeApp({
+    config,
+    logger,
+    pluginFlags: { enable: options.enablePlugin ?? [], disable: options.disablePlugin ?? [] },
+    home: io.env.HOME || homedir(),
+  });
+  for (const warning of composed.warnings) logger.warn(warning);
+
+  let running: RunningServer;
+  try {
+    running = await startServer({
+      fetch: composed.app.fetch,
+      host,
+      port: config.server.port,
+      logger,
+    });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    logger.error({ code }, `cannot listen on ${host}:${config.server.port}`);
+    io.stderr.write(
+      `ccproxy: cannot listen on ${host}:${config.server.port} (${code ?? 'error'})\n`,
+    );
+    return 1;
+  }
+  logger.info(
+    { version: VERSION, plugins: composed.plugins, providers: [...composed.providers.keys()] },
+    'ccproxy started',
+  );
+  io.stdout.write(`listening on ${running.url}\n`);
+
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      logger.info({ signal, in_flight: running.inFlight() }, 'shutting down');
+      running
+        .close(config.server.shutdown_timeout * 1000)
+        .then(() => composed.close())
+        .then(() => {
+          process.off('SIGINT', onInt);
+          process.off('SIGTERM', onTerm);
+          logger.info('stopped');
+          logger.flush?.();
+          resolve(0);
+        });
+    };
+    const onInt = () => stop('SIGINT');
+    const onTerm = () => stop('SIGTERM');
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+  });
+}

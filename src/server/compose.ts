@@ -1,0 +1,91 @@
+/** The composition root: from a resolved configuration to a ready application. */
+import { createWriteStream, type WriteStream } from 'node:fs';
+import type { PluginFlags } from '../config/plugins.js';
+import { selectPlugins } from '../config/plugins.js';
+import type { Config } from '../config/schema.js';
+import { formats } from '../formats/index.js';
+import type { Logger } from '../observability/logger.js';
+import { createMetrics, type ProxyMetrics } from '../observability/metrics.js';
+import { createCodexProvider } from '../providers/codex/index.js';
+import type { Provider } from '../providers/provider.js';
+import { createApp } from './app.js';
+
+/** Inputs of `composeApp`. */
+export interface ComposeOptions {
+  config: Readonly<Config>;
+  logger: Logger;
+  pluginFlags?: PluginFlags;
+  /** The fetch used for upstream calls (tests may pass one bound to a custom dispatcher). */
+  fetch?: typeof fetch;
+  /** Home directory, for default credential paths. */
+  home?: string;
+}
+
+/** The composed application and what was decided on the way. */
+export interface ComposedApp {
+  app: ReturnType<typeof createApp>;
+  plugins: string[];
+  providers: Map<string, Provider>;
+  metrics: ProxyMetrics | undefined;
+  warnings: string[];
+  /** Flushes and closes files the application writes. */
+  close(): Promise<void>;
+}
+
+/** Builds providers and features from the configuration and creates the application. */
+export function composeApp(options: ComposeOptions): ComposedApp {
+  const { config, logger } = options;
+  const selection = selectPlugins(config, options.pluginFlags);
+  const enabled = new Set<string>(selection.enabled);
+  const metrics = enabled.has('metrics') ? createMetrics() : undefined;
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+  const providers = new Map<string, Provider>();
+  const firstByteTimeoutMs = config.http.first_byte_timeout * 1000;
+
+  if (enabled.has('codex')) {
+    providers.set(
+      'codex',
+      createCodexProvider({
+        settings: config.plugins.codex,
+        fetch: fetchImpl,
+        logger: logger.child({ provider: 'codex' }),
+        ...(metrics ? { metrics } : {}),
+        now: () => Date.now(),
+        firstByteTimeoutMs,
+        ...(options.home ? { home: options.home } : {}),
+      }),
+    );
+  }
+
+  const accessLogPath = config.plugins.access_log.file;
+  let accessLogStream: WriteStream | undefined;
+  if (accessLogPath && enabled.has('access_log')) {
+    accessLogStream = createWriteStream(accessLogPath, { flags: 'a', mode: 0o600 });
+    accessLogStream.on('error', (error) =>
+      logger.error({ err: error, path: accessLogPath }, 'cannot write the access log file'),
+    );
+  }
+  const app = createApp({
+    config,
+    logger,
+    ...(metrics ? { metrics } : {}),
+    formats,
+    providers,
+    plugins: [...enabled],
+    accessLog: enabled.has('access_log'),
+    ...(accessLogStream
+      ? { accessLogFile: (line: string) => accessLogStream.write(`${line}\n`) }
+      : {}),
+  });
+  return {
+    app,
+    plugins: [...enabled],
+    providers,
+    metrics,
+    warnings: selection.warnings,
+    close: () =>
+      new Promise<void>((resolve) =>
+        accessLogStream ? accessLogStream.end(() => resolve()) : resolve(),
+      ),
+  };
+}

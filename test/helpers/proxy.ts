@@ -1,0 +1,74 @@
+/** Starts the real ccproxy server on loopback for tests, with captured log lines. */
+import { Writable } from 'node:stream';
+import type { PluginFlags } from '../../src/config/plugins.js';
+import { layerFrom, resolveConfig } from '../../src/config/resolve.js';
+import { createLogger } from '../../src/observability/logger.js';
+import { type ComposedApp, composeApp } from '../../src/server/compose.js';
+import { type RunningServer, startServer } from '../../src/server/serve.js';
+import type { JsonObject } from '../../src/util/json.js';
+
+/** A running proxy. */
+export interface TestProxy {
+  url: string;
+  server: RunningServer;
+  composed: ComposedApp;
+  /** Every log line written so far, parsed. */
+  logs(): Array<Record<string, unknown>>;
+  /** The raw log output. */
+  logText(): string;
+  close(): Promise<void>;
+}
+
+/** Options of `startProxy`. */
+export interface StartProxyOptions {
+  /** Settings in the TOML layout (as a config file would give them). */
+  config?: JsonObject;
+  env?: Record<string, string>;
+  pluginFlags?: PluginFlags;
+  logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  home?: string;
+}
+
+/** Starts the proxy on 127.0.0.1 with a random port. */
+export async function startProxy(options: StartProxyOptions = {}): Promise<TestProxy> {
+  const { config } = resolveConfig({
+    ...(options.config ? { file: { path: 'test.toml', data: options.config } } : {}),
+    env: options.env ?? {},
+    flags: layerFrom({ server: { host: '127.0.0.1', port: 0 } }, 'flag:test'),
+  });
+  let text = '';
+  const destination = new Writable({
+    write(chunk, _encoding, callback) {
+      text += chunk.toString();
+      callback();
+    },
+  });
+  const logger = createLogger({ level: options.logLevel ?? 'debug', format: 'json', destination });
+  const composed = composeApp({
+    config,
+    logger,
+    ...(options.pluginFlags ? { pluginFlags: options.pluginFlags } : {}),
+    ...(options.home ? { home: options.home } : {}),
+  });
+  const server = await startServer({
+    fetch: composed.app.fetch,
+    host: '127.0.0.1',
+    port: 0,
+    logger,
+  });
+  return {
+    url: server.url,
+    server,
+    composed,
+    logText: () => text,
+    logs: () =>
+      text
+        .split('\n')
+        .filter((line) => line.trim() !== '')
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
+    async close() {
+      await server.close(1000);
+      await composed.close();
+    },
+  };
+}
