@@ -1,6 +1,11 @@
 /** Answers a non-streaming client: one JSON body, rebuilt from a stream when the upstream streams. */
 import { ProxyError } from '../errors.js';
-import type { EncodeContext, StreamAccumulation, WireBody } from '../formats/format.js';
+import type {
+  EncodeContext,
+  StreamAccumulation,
+  WireBody,
+  WireFormatId,
+} from '../formats/format.js';
 import type { IrResponse } from '../ir/response.js';
 import { createSseParser } from '../sse/parse.js';
 import { readWithTimeout } from '../streams/fenced-stream.js';
@@ -11,6 +16,7 @@ import { irErrorToProxy, streamFailureToIr } from './to-ir-error.js';
 interface BufferedAnswerInput {
   input: PipelineInput;
   deps: PipelineDeps;
+  upstreamFormat: WireFormatId;
   response: Response;
   mode: 'reassemble' | 'convert';
   encodeContext: EncodeContext;
@@ -27,12 +33,12 @@ function jsonResponse(body: unknown): Response {
 /** Reads an upstream stream to its end into the upstream format's native accumulator. */
 async function reassemble(options: BufferedAnswerInput): Promise<StreamAccumulation> {
   const { input, deps, response, warnings } = options;
-  const upstream = deps.formats[input.provider.format];
+  const upstream = deps.formats[options.upstreamFormat];
   const accumulator = upstream.createStreamAccumulator({
     onWarning: warnings.add,
     onUnknownEvent: (type) => {
       input.record.unknownEvents += 1;
-      deps.reportUnknownEvent(input.provider.format, type);
+      deps.reportUnknownEvent(options.upstreamFormat, type);
     },
   });
   const parser = createSseParser();
@@ -75,8 +81,8 @@ export async function answerBuffered(options: BufferedAnswerInput): Promise<Resp
   const { input, deps, encodeContext, warnings } = options;
   const { record } = input;
   const client = deps.formats[input.clientFormat];
-  const upstream = deps.formats[input.provider.format];
-  const sameFormat = input.clientFormat === input.provider.format;
+  const upstream = deps.formats[options.upstreamFormat];
+  const sameFormat = input.clientFormat === options.upstreamFormat;
 
   let upstreamBody: WireBody;
   let streamError: StreamAccumulation['error'];

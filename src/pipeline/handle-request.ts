@@ -3,7 +3,7 @@
  * client wire, choosing passthrough or translation in one place (see `planResponse`).
  */
 import { ProxyError } from '../errors.js';
-import type { EncodeContext, WireBody } from '../formats/format.js';
+import type { EncodeContext, WireBody, WireFormatId } from '../formats/format.js';
 import type { IrRequest } from '../ir/request.js';
 import { resolveModel } from '../providers/resolve-model.js';
 import { isRecord } from '../util/json.js';
@@ -37,13 +37,14 @@ export function planResponse(options: {
 function buildUpstreamBody(
   input: PipelineInput,
   deps: PipelineDeps,
+  upstreamFormat: WireFormatId,
   request: IrRequest,
   upstreamModel: string,
   upstreamStream: boolean,
   addWarning: (warning: import('../ir/warnings.js').ConversionWarning) => void,
 ): WireBody {
-  const upstream = deps.formats[input.provider.format];
-  if (input.clientFormat === input.provider.format && isRecord(input.body)) {
+  const upstream = deps.formats[upstreamFormat];
+  if (input.clientFormat === upstreamFormat && isRecord(input.body)) {
     // Same format: forward the client's own body (every field it sent, known or not).
     return { ...input.body, model: upstreamModel, stream: upstreamStream };
   }
@@ -60,10 +61,8 @@ function buildUpstreamBody(
 export async function handleRequest(input: PipelineInput, deps: PipelineDeps): Promise<Response> {
   const { provider, record } = input;
   const client = deps.formats[input.clientFormat];
-  const upstream = deps.formats[provider.format];
   record.clientFormat = input.clientFormat;
   record.provider = provider.id;
-  record.upstreamFormat = provider.format;
   if (!isRecord(input.body)) {
     throw new ProxyError('invalid_request', 'Request body must be a JSON object');
   }
@@ -76,15 +75,29 @@ export async function handleRequest(input: PipelineInput, deps: PipelineDeps): P
   record.model = clientModel;
   if (upstreamModel !== clientModel) record.upstreamModel = upstreamModel;
   record.stream = request.stream;
+  // A provider with several upstream APIs picks the client's own when it can (no translation).
+  const upstreamFormat =
+    provider.selectFormat?.(input.clientFormat, upstreamModel) ?? provider.format;
+  const upstream = deps.formats[upstreamFormat];
+  record.upstreamFormat = upstreamFormat;
 
   const upstreamStream = request.stream || provider.streamingOnly;
   const context = {
     clientFormat: input.clientFormat,
+    upstreamFormat,
     clientHeaders: input.headers,
     clientStream: request.stream,
     ...(input.routeSessionId !== undefined ? { routeSessionId: input.routeSessionId } : {}),
   };
-  const wire = buildUpstreamBody(input, deps, request, upstreamModel, upstreamStream, warnings.add);
+  const wire = buildUpstreamBody(
+    input,
+    deps,
+    upstreamFormat,
+    request,
+    upstreamModel,
+    upstreamStream,
+    warnings.add,
+  );
   const prepared = provider.prepareBody(wire, context);
   for (const warning of prepared.warnings) warnings.add(warning);
 
@@ -104,7 +117,7 @@ export async function handleRequest(input: PipelineInput, deps: PipelineDeps): P
   const contentType = response.headers.get('content-type') ?? '';
   const upstreamStreams = contentType.includes('text/event-stream');
   const mode = planResponse({
-    sameFormat: input.clientFormat === provider.format,
+    sameFormat: input.clientFormat === upstreamFormat,
     clientStream: request.stream,
     upstreamStreams,
   });
@@ -117,7 +130,16 @@ export async function handleRequest(input: PipelineInput, deps: PipelineDeps): P
     request,
   };
   if (mode === 'passthrough' || mode === 'translate') {
-    return answerStream({ input, deps, response, mode, encodeContext, warnings, upstreamStreams });
+    return answerStream({
+      input,
+      deps,
+      upstreamFormat,
+      response,
+      mode,
+      encodeContext,
+      warnings,
+      upstreamStreams,
+    });
   }
-  return answerBuffered({ input, deps, response, mode, encodeContext, warnings });
+  return answerBuffered({ input, deps, upstreamFormat, response, mode, encodeContext, warnings });
 }

@@ -1,5 +1,5 @@
 /** Answers a streaming client: forwards or translates the upstream stream event by event. */
-import type { EncodeContext, IrErrorEvent } from '../formats/format.js';
+import type { EncodeContext, IrErrorEvent, WireFormatId } from '../formats/format.js';
 import type { IrEvent } from '../ir/events.js';
 import { responseToEvents } from '../ir/response-to-events.js';
 import { mergeUsage } from '../ir/usage.js';
@@ -15,6 +15,7 @@ import { streamFailureToIr } from './to-ir-error.js';
 interface StreamAnswerInput {
   input: PipelineInput;
   deps: PipelineDeps;
+  upstreamFormat: WireFormatId;
   response: Response;
   mode: 'passthrough' | 'translate';
   encodeContext: EncodeContext;
@@ -40,10 +41,10 @@ export async function answerStream(options: StreamAnswerInput): Promise<Response
   const { input, deps, response, encodeContext, warnings } = options;
   const { record } = input;
   const client = deps.formats[input.clientFormat];
-  const upstream = deps.formats[input.provider.format];
+  const upstream = deps.formats[options.upstreamFormat];
   const onUnknownEvent = (type: string) => {
     record.unknownEvents += 1;
-    deps.reportUnknownEvent(input.provider.format, type);
+    deps.reportUnknownEvent(options.upstreamFormat, type);
   };
   const observe = (event: IrEvent) => {
     if (event.type === 'usage') record.usage = mergeUsage(record.usage, event.usage);

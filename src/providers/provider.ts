@@ -7,6 +7,8 @@ import type { ConversionWarning, Converted } from '../ir/warnings.js';
 export interface PrepareContext {
   /** The format the client spoke. */
   clientFormat: WireFormatId;
+  /** The format the upstream is asked in (see `Provider.selectFormat`). */
+  upstreamFormat: WireFormatId;
   /** The client's request headers (betas, session ids); never forwarded wholesale. */
   clientHeaders: Headers;
   /** Whether the client asked for a stream. */
@@ -43,8 +45,13 @@ export interface CredentialStatus {
 export interface Provider {
   /** Route prefix and plugin name: `codex`, `claude`, `copilot`, or a configured name. */
   id: string;
-  /** The format the upstream speaks. */
+  /** The format the upstream speaks (its default one, when it speaks several). */
   format: WireFormatId;
+  /**
+   * For an upstream that speaks several formats (Copilot): the one to use for this client and
+   * model, so that nothing is translated twice. Absent: always `format`.
+   */
+  selectFormat?(clientFormat: WireFormatId, model: string): WireFormatId;
   /** True when the upstream only answers with streams (non-streaming clients get reassembly). */
   streamingOnly: boolean;
   /** Ordered model renaming rules. */

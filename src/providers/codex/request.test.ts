@@ -3,7 +3,12 @@ import type { PrepareContext } from '../provider.js';
 import { conversationKey, DEFAULT_CODEX_INSTRUCTIONS, prepareCodexBody } from './request.js';
 
 function context(headers: Record<string, string> = {}): PrepareContext {
-  return { clientFormat: 'openai-chat', clientHeaders: new Headers(headers), clientStream: false };
+  return {
+    clientFormat: 'openai-chat',
+    upstreamFormat: 'openai-responses',
+    clientHeaders: new Headers(headers),
+    clientStream: false,
+  };
 }
 
 const options = { defaultInstructions: DEFAULT_CODEX_INSTRUCTIONS };
