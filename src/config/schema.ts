@@ -171,6 +171,8 @@ export const configSchema = z.object({
       first_byte_timeout: seconds.default(300),
       /** Seconds a stream may stay silent before it is ended. */
       idle_timeout: seconds.default(300),
+      /** Retries before the first byte, on connection errors and 502/503/529 only. */
+      max_retries: z.number().int().min(0).max(10).default(2),
     })
     .prefault({}),
   enable_plugins: z.boolean().default(true),

@@ -8,16 +8,16 @@ import type {
 } from '../formats/format.js';
 import type { IrResponse } from '../ir/response.js';
 import { createSseParser } from '../sse/parse.js';
-import { readWithTimeout } from '../streams/fenced-stream.js';
 import { isRecord } from '../util/json.js';
 import type { createWarningLog, PipelineDeps, PipelineInput } from './context.js';
 import { irErrorToProxy, streamFailureToIr } from './to-ir-error.js';
+import { readBodyText, type UpstreamResponse } from './upstream-fetch.js';
 
 interface BufferedAnswerInput {
   input: PipelineInput;
   deps: PipelineDeps;
   upstreamFormat: WireFormatId;
-  response: Response;
+  response: UpstreamResponse;
   mode: 'reassemble' | 'convert';
   encodeContext: EncodeContext;
   warnings: ReturnType<typeof createWarningLog>;
@@ -43,21 +43,19 @@ async function reassemble(options: BufferedAnswerInput): Promise<StreamAccumulat
   });
   const parser = createSseParser();
   const capture = deps.captureUpstream?.(input.record);
-  const reader = response.body?.getReader();
+  const body = response.body;
   let failure: unknown;
-  if (reader) {
-    try {
-      for (;;) {
-        const { done, value } = await readWithTimeout(reader, deps.idleTimeoutMs);
-        if (done) break;
-        capture?.chunk(value);
-        for (const message of parser.push(value)) accumulator.push(message);
-      }
-      for (const message of parser.end()) accumulator.push(message);
-    } catch (error) {
-      failure = error;
-      reader.cancel(error).catch(() => {});
+  try {
+    for (;;) {
+      const next = await body.read();
+      if (next.done) break;
+      capture?.chunk(next.value);
+      for (const message of parser.push(next.value)) accumulator.push(message);
     }
+    for (const message of parser.end()) accumulator.push(message);
+  } catch (error) {
+    failure = error;
+    body.cancel(error).catch(() => {});
   }
   const result = accumulator.result();
   capture?.end({});
@@ -91,7 +89,9 @@ export async function answerBuffered(options: BufferedAnswerInput): Promise<Resp
     upstreamBody = result.body;
     streamError = result.error;
   } else {
-    const parsed: unknown = await options.response.json().catch(() => undefined);
+    const parsed: unknown = await readBodyText(options.response.body)
+      .then((text) => JSON.parse(text) as unknown)
+      .catch(() => undefined);
     if (!isRecord(parsed)) {
       throw new ProxyError(
         'upstream_protocol',

@@ -14,8 +14,6 @@ export interface PipelineDeps {
   /** Unix seconds (for `created` fields). */
   unixSeconds(): number;
   createId(prefix: string): string;
-  /** Milliseconds an upstream stream may stay silent. */
-  idleTimeoutMs: number;
   /** Reports an upstream event type a decoder did not know (the server logs once and counts). */
   reportUnknownEvent(format: WireFormatId, type: string): void;
   /** Observes the raw upstream bytes of a request (capture), when enabled. */

@@ -11,12 +11,13 @@ import { createFencedStream } from '../streams/fenced-stream.js';
 import { composeSteps, runStep, type StreamStep, tapStep } from '../streams/step.js';
 import type { createWarningLog, PipelineDeps, PipelineInput } from './context.js';
 import { streamFailureToIr } from './to-ir-error.js';
+import { readBodyText, type UpstreamResponse } from './upstream-fetch.js';
 
 interface StreamAnswerInput {
   input: PipelineInput;
   deps: PipelineDeps;
   upstreamFormat: WireFormatId;
-  response: Response;
+  response: UpstreamResponse;
   mode: 'passthrough' | 'translate';
   encodeContext: EncodeContext;
   warnings: ReturnType<typeof createWarningLog>;
@@ -54,7 +55,9 @@ export async function answerStream(options: StreamAnswerInput): Promise<Response
 
   if (!options.upstreamStreams) {
     // The upstream answered with one JSON body: stream it as events (fake streaming).
-    const body: unknown = await response.json().catch(() => undefined);
+    const body: unknown = await readBodyText(response.body)
+      .then((text) => JSON.parse(text) as unknown)
+      .catch(() => undefined);
     const decoded = upstream.decodeResponse(body);
     for (const warning of decoded.warnings) warnings.add(warning);
     const events = responseToEvents(decoded.value);
@@ -66,12 +69,6 @@ export async function answerStream(options: StreamAnswerInput): Promise<Response
   }
 
   const source = response.body;
-  if (!source) {
-    return new Response(encodeSse(runStep(client.createStreamEncoder(encodeContext), [])), {
-      status: 200,
-      headers: sseResponseHeaders(),
-    });
-  }
   const capture = deps.captureUpstream?.(record);
   const finish = input.deferFinish();
   const complete = (cancelled: boolean) => {
@@ -83,7 +80,6 @@ export async function answerStream(options: StreamAnswerInput): Promise<Response
   };
   const callbacks = {
     source,
-    idleTimeoutMs: deps.idleTimeoutMs,
     onFirstBytes: () => {
       record.ttfbMs = deps.now() - record.startedAt;
     },

@@ -1,7 +1,7 @@
 /** Turns anything that can fail mid-stream into an IR error (data, so it can travel in a stream). */
 import { isProxyError, ProxyError } from '../errors.js';
 import type { IrError } from '../ir/response.js';
-import { IdleTimeoutError } from '../streams/fenced-stream.js';
+import { UpstreamIdleError } from './upstream-fetch.js';
 
 /** A `ProxyError` as IR data. */
 export function proxyErrorToIr(error: ProxyError): IrError {
@@ -34,7 +34,7 @@ export function irErrorToProxy(error: IrError): ProxyError {
  */
 export function streamFailureToIr(error: unknown): IrError {
   if (isProxyError(error)) return proxyErrorToIr(error);
-  if (error instanceof IdleTimeoutError) {
+  if (error instanceof UpstreamIdleError) {
     return { code: 'upstream_timeout', message: error.message, status: 504 };
   }
   if (error instanceof Error && /exceeds \d+ characters/.test(error.message)) {

@@ -2,6 +2,7 @@
 import type { ModelCard, ModelMappingRule } from '../config/schema.js';
 import type { WireBody, WireFormatId } from '../formats/format.js';
 import type { ConversionWarning, Converted } from '../ir/warnings.js';
+import type { UpstreamResponse } from '../pipeline/upstream-fetch.js';
 
 /** What a provider's body shaping may know about the request. */
 export interface PrepareContext {
@@ -61,7 +62,7 @@ export interface Provider {
   /** Shapes an upstream-format body to what this upstream accepts (pure); reports what it drops. */
   prepareBody(body: WireBody, context: PrepareContext): Converted<WireBody>;
   /** Sends the request with credentials (refreshing and retrying once on 401). */
-  send(call: UpstreamCall): Promise<Response>;
+  send(call: UpstreamCall): Promise<UpstreamResponse>;
   /** Model cards for `/v1/models`. */
   listModels(): Promise<ModelCard[]>;
   /** Credential state, without secrets. */

@@ -55,7 +55,6 @@ export function createApp(deps: AppDeps): Hono<{ Variables: Variables }> {
     now,
     unixSeconds: () => Math.floor(Date.now() / 1000),
     createId: (prefix) => createId(prefix),
-    idleTimeoutMs: deps.config.http.idle_timeout * 1000,
     reportUnknownEvent(format, type) {
       deps.metrics?.unknownEvents.inc({ format, type });
       const key = `${format}:${type}`;

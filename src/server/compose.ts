@@ -6,8 +6,10 @@ import type { Config } from '../config/schema.js';
 import { formats } from '../formats/index.js';
 import type { Logger } from '../observability/logger.js';
 import { createMetrics, type ProxyMetrics } from '../observability/metrics.js';
+import { createUpstreamAgent } from '../pipeline/upstream-fetch.js';
 import { createCodexProvider } from '../providers/codex/index.js';
 import type { Provider } from '../providers/provider.js';
+import type { UpstreamHttp } from '../providers/upstream-http.js';
 import { createApp } from './app.js';
 
 /** Inputs of `composeApp`. */
@@ -40,7 +42,14 @@ export function composeApp(options: ComposeOptions): ComposedApp {
   const metrics = enabled.has('metrics') ? createMetrics() : undefined;
   const fetchImpl = options.fetch ?? globalThis.fetch;
   const providers = new Map<string, Provider>();
-  const firstByteTimeoutMs = config.http.first_byte_timeout * 1000;
+  const settings = {
+    connectTimeoutMs: config.http.connect_timeout * 1000,
+    firstByteTimeoutMs: config.http.first_byte_timeout * 1000,
+    idleTimeoutMs: config.http.idle_timeout * 1000,
+    maxRetries: config.http.max_retries,
+  };
+  const agent = createUpstreamAgent(settings);
+  const http: UpstreamHttp = { ...settings, dispatcher: agent };
 
   if (enabled.has('codex')) {
     providers.set(
@@ -51,7 +60,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
         logger: logger.child({ provider: 'codex' }),
         ...(metrics ? { metrics } : {}),
         now: () => Date.now(),
-        firstByteTimeoutMs,
+        http,
         ...(options.home ? { home: options.home } : {}),
       }),
     );

@@ -7,16 +7,14 @@ import type { StreamStep } from './step.js';
 
 /** Options of `createFencedStream`. */
 export interface FencedStreamOptions<Mid> {
-  /** The upstream body. */
-  source: ReadableStream<Uint8Array>;
+  /** The upstream body, read chunk by chunk (a web stream reader, or the upstream client's own). */
+  source: ChunkSource;
   /** Parse and decode: upstream bytes to neutral items. */
   decode: StreamStep<Uint8Array, Mid>;
   /** Encode: neutral items to client text or bytes. Must never throw on a well-formed item. */
   encode: StreamStep<Mid, string | Uint8Array>;
   /** The item that reports a failure (a network error, a parser overflow, a decoder bug). */
   toErrorItem(error: unknown): Mid;
-  /** End the stream with an `IdleTimeoutError` when the source stays silent this long (ms). */
-  idleTimeoutMs?: number;
   /** Called with the first bytes handed to the client (time to first byte). */
   onFirstBytes?(): void;
   /** Called once when the client goes away before the end. */
@@ -27,27 +25,22 @@ export interface FencedStreamOptions<Mid> {
 
 const textEncoder = new TextEncoder();
 
-/** The source stayed silent for longer than the idle timeout. */
-export class IdleTimeoutError extends Error {
-  readonly idleMs: number;
-  constructor(idleMs: number) {
-    super(`Upstream stream was idle for ${Math.round(idleMs / 1000)}s`);
-    this.name = 'IdleTimeoutError';
-    this.idleMs = idleMs;
-  }
+/** Where the fence reads from: `read()` until done; `cancel()` when the client goes away. */
+export interface ChunkSource {
+  read(): Promise<{ done: true; value?: undefined } | { done: false; value: Uint8Array }>;
+  cancel(reason?: unknown): Promise<void>;
 }
 
-/** Reads once from `reader`, failing with `IdleTimeoutError` when nothing arrives in time. */
-export function readWithTimeout<T>(
-  reader: ReadableStreamDefaultReader<T>,
-  timeoutMs: number | undefined,
-): Promise<Awaited<ReturnType<ReadableStreamDefaultReader<T>['read']>>> {
-  if (timeoutMs === undefined) return reader.read();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new IdleTimeoutError(timeoutMs)), timeoutMs);
-  });
-  return Promise.race([reader.read(), timeout]).finally(() => clearTimeout(timer));
+/** A web `ReadableStream` as a chunk source. */
+export function readableSource(stream: ReadableStream<Uint8Array>): ChunkSource {
+  const reader = stream.getReader();
+  return {
+    read: async () => {
+      const next = await reader.read();
+      return next.done ? { done: true } : { done: false, value: next.value };
+    },
+    cancel: (reason) => reader.cancel(reason),
+  };
 }
 
 function concat(chunks: Array<string | Uint8Array>): Uint8Array | undefined {
@@ -79,7 +72,7 @@ function concat(chunks: Array<string | Uint8Array>): Uint8Array | undefined {
 export function createFencedStream<Mid>(
   options: FencedStreamOptions<Mid>,
 ): ReadableStream<Uint8Array> {
-  const reader = options.source.getReader();
+  const reader = options.source;
   let finished = false;
   let sentFirstBytes = false;
 
@@ -106,10 +99,10 @@ export function createFencedStream<Mid>(
         while (out.length === 0 && !finished) {
           let result: Awaited<ReturnType<typeof reader.read>>;
           try {
-            result = await readWithTimeout(reader, options.idleTimeoutMs);
+            result = await reader.read();
           } catch (error) {
             finished = true;
-            if (error instanceof IdleTimeoutError) reader.cancel(error).catch(() => {});
+            reader.cancel(error).catch(() => {});
             finishWithError(error, out);
             break;
           }

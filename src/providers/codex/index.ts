@@ -8,6 +8,7 @@ import { VERSION } from '../../version.js';
 import type { Provider } from '../provider.js';
 import { checkModelRules } from '../resolve-model.js';
 import { sendWithAuth } from '../send-with-auth.js';
+import type { UpstreamHttp } from '../upstream-http.js';
 import { CODEX_TOKEN_URL, type CodexCredentials, createCodexAuth } from './auth.js';
 import { DEFAULT_CODEX_MODELS } from './models.js';
 import { DEFAULT_CODEX_INSTRUCTIONS, prepareCodexBody } from './request.js';
@@ -18,12 +19,14 @@ export const CODEX_BASE_URL = 'https://chatgpt.com/backend-api/codex';
 /** Dependencies of the Codex provider. */
 export interface CodexProviderDeps {
   settings: Config['plugins']['codex'];
+  /** For the token endpoint (a rare call). */
   fetch: typeof fetch;
+  /** The upstream connection pool and timeouts. */
+  http: UpstreamHttp;
   logger: Logger;
   metrics?: ProxyMetrics;
   /** Wall-clock milliseconds. */
   now(): number;
-  firstByteTimeoutMs: number;
   /** Home directory (for the default `~/.codex`). */
   home?: string;
 }
@@ -90,9 +93,7 @@ export function createCodexProvider(deps: CodexProviderDeps): Provider {
           headers: headers(credentials, sessionId),
           body: payload,
         }),
-        fetch: deps.fetch,
-        signal: call.signal,
-        firstByteTimeoutMs: deps.firstByteTimeoutMs,
+        http: { ...deps.http, signal: call.signal },
       });
     },
     listModels: async () => settings.models_endpoint ?? DEFAULT_CODEX_MODELS,
