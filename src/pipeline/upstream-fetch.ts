@@ -81,6 +81,12 @@ function toWebHeaders(raw: Record<string, string | string[] | undefined>): Heade
   return headers;
 }
 
+/** Ends a response body early; its late `error` event (undici's "Request aborted") is expected. */
+function discard(stream: Readable, reason?: unknown): void {
+  stream.on('error', () => {});
+  stream.destroy(reason instanceof Error ? reason : undefined);
+}
+
 function wrapBody(stream: Readable, idleMs: number): UpstreamBody {
   const iterator = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   return {
@@ -94,7 +100,7 @@ function wrapBody(stream: Readable, idleMs: number): UpstreamBody {
       }
     },
     async cancel(reason) {
-      stream.destroy(reason instanceof Error ? reason : undefined);
+      discard(stream, reason);
     },
   };
 }
@@ -179,7 +185,7 @@ export async function fetchUpstream(
       throw mapFailure(error, host, options);
     }
     if (RETRY_STATUSES.has(response.statusCode) && attempt < options.maxRetries) {
-      response.body.destroy();
+      discard(response.body);
       await sleep(retryDelayMs(attempt));
       continue;
     }

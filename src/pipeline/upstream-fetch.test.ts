@@ -1,0 +1,141 @@
+/** The upstream HTTP client against loopback servers: retries, timeouts, aborts. */
+import { afterEach, describe, expect, it } from 'vitest';
+import { type FakeUpstream, startFakeUpstream } from '../../test/helpers/fake-upstream.js';
+import { ProxyError } from '../errors.js';
+import {
+  createUpstreamAgent,
+  fetchUpstream,
+  readBodyText,
+  retryDelayMs,
+  type UpstreamFetchOptions,
+  UpstreamIdleError,
+} from './upstream-fetch.js';
+
+let upstream: FakeUpstream | undefined;
+const agent = createUpstreamAgent({ connectTimeoutMs: 2000 });
+afterEach(async () => {
+  await upstream?.close();
+  upstream = undefined;
+});
+
+function options(overrides: Partial<UpstreamFetchOptions> = {}): UpstreamFetchOptions {
+  return {
+    dispatcher: agent,
+    signal: new AbortController().signal,
+    connectTimeoutMs: 2000,
+    firstByteTimeoutMs: 2000,
+    idleTimeoutMs: 2000,
+    maxRetries: 2,
+    sleep: async () => {},
+    ...overrides,
+  };
+}
+
+describe('fetchUpstream', () => {
+  it('retries 502/503/529 before the first byte, then answers', async () => {
+    const statuses = [503, 529];
+    upstream = await startFakeUpstream(() => {
+      const status = statuses.shift();
+      return status ? { status, body: { error: 'busy' } } : { body: { ok: true } };
+    });
+    const response = await fetchUpstream(
+      `${upstream.url}/x`,
+      { headers: {}, body: '{}' },
+      options(),
+    );
+    expect(response.status).toBe(200);
+    expect(JSON.parse(await readBodyText(response.body))).toEqual({ ok: true });
+    expect(upstream.requests).toHaveLength(3);
+  });
+
+  it('gives up after max_retries and returns the last answer', async () => {
+    upstream = await startFakeUpstream(() => ({ status: 503, body: { error: 'still busy' } }));
+    const response = await fetchUpstream(
+      `${upstream.url}/x`,
+      { headers: {} },
+      options({ maxRetries: 1 }),
+    );
+    expect(response.status).toBe(503);
+    expect(upstream.requests).toHaveLength(2);
+  });
+
+  it('never retries a 4xx or a 500', async () => {
+    for (const status of [400, 401, 429, 500]) {
+      upstream = await startFakeUpstream(() => ({ status, body: {} }));
+      const response = await fetchUpstream(`${upstream.url}/x`, { headers: {} }, options());
+      expect(response.status).toBe(status);
+      await response.body.cancel();
+      expect(upstream.requests).toHaveLength(1);
+      await upstream.close();
+    }
+    upstream = undefined;
+  });
+
+  it('retries a refused connection, then reports it as 502 naming the host', async () => {
+    const server = await startFakeUpstream();
+    const url = server.url;
+    await server.close();
+    const delays: number[] = [];
+    const error = await fetchUpstream(
+      `${url}/x?key=secret`,
+      { headers: {} },
+      options({ sleep: async (ms) => void delays.push(ms) }),
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProxyError);
+    expect((error as ProxyError).status).toBe(502);
+    expect((error as ProxyError).message).toMatch(
+      /^Cannot reach upstream 127\.0\.0\.1:\d+: ECONNREFUSED$/,
+    );
+    expect(delays).toHaveLength(2);
+  });
+
+  it('answers 504 when the headers do not come in time, without retrying', async () => {
+    upstream = await startFakeUpstream(() => ({ delayMs: 1500, body: {} }));
+    const error = await fetchUpstream(
+      `${upstream.url}/x`,
+      { headers: {} },
+      options({ firstByteTimeoutMs: 200 }),
+    ).catch((e: unknown) => e);
+    expect((error as ProxyError).code).toBe('upstream_timeout');
+    expect((error as ProxyError).status).toBe(504);
+    expect(upstream.requests).toHaveLength(1);
+  });
+
+  it('fails a body that stays silent longer than the idle timeout', async () => {
+    upstream = await startFakeUpstream(() => ({ chunks: ['data: 1\n\n'], hang: true }));
+    const response = await fetchUpstream(
+      `${upstream.url}/x`,
+      { headers: {} },
+      options({ idleTimeoutMs: 200 }),
+    );
+    expect(await response.body.read()).toMatchObject({ done: false });
+    await expect(response.body.read()).rejects.toBeInstanceOf(UpstreamIdleError);
+  });
+
+  it('stops at once when the client is gone', async () => {
+    upstream = await startFakeUpstream(() => ({ chunks: ['data: 1\n\n'], hang: true }));
+    const controller = new AbortController();
+    const response = await fetchUpstream(
+      `${upstream.url}/x`,
+      { headers: {} },
+      options({ signal: controller.signal }),
+    );
+    await response.body.read();
+    controller.abort();
+    await expect(response.body.read()).rejects.toThrow();
+    const deadline = Date.now() + 1000;
+    while (upstream.requests[0]?.closedEarlyAt === undefined && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(upstream.requests[0]?.closedEarlyAt).toBeDefined();
+  });
+});
+
+describe('retryDelayMs', () => {
+  it('grows exponentially with full jitter, capped at 4 s', () => {
+    expect(retryDelayMs(0, () => 0.999)).toBe(249);
+    expect(retryDelayMs(2, () => 0.5)).toBe(500);
+    expect(retryDelayMs(10, () => 0.999)).toBe(3996);
+    expect(retryDelayMs(3, () => 0)).toBe(0);
+  });
+});
