@@ -23,6 +23,7 @@ export type PluginName = (typeof KNOWN_PLUGINS)[number];
 /** Plugins implemented in this version. */
 export const AVAILABLE_PLUGINS: ReadonlySet<PluginName> = new Set([
   'codex',
+  'claude_api',
   'access_log',
   'metrics',
 ]);

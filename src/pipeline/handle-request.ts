@@ -10,7 +10,7 @@ import { isRecord } from '../util/json.js';
 import { answerBuffered } from './buffered-response.js';
 import { createWarningLog, type PipelineDeps, type PipelineInput } from './context.js';
 import { answerStream } from './stream-response.js';
-import { readErrorBody } from './upstream-fetch.js';
+import { readBodyJson } from './upstream-fetch.js';
 
 /** How a response is produced. */
 export type ResponseMode =
@@ -109,7 +109,7 @@ export async function handleRequest(input: PipelineInput, deps: PipelineDeps): P
   });
   record.upstreamStatus = response.status;
   if (!response.ok) {
-    const body = await readErrorBody(response);
+    const body = await readBodyJson(response);
     warnings.flush();
     throw upstream.decodeError(response.status, body, response.headers);
   }

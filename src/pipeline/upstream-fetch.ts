@@ -217,8 +217,8 @@ export async function readBodyText(
   return text + decoder.decode();
 }
 
-/** Reads an error response body (bounded), parsed as JSON when it is JSON. */
-export async function readErrorBody(
+/** Reads a response body (bounded), parsed as JSON when it is JSON, else as text. */
+export async function readBodyJson(
   response: UpstreamResponse,
   limitBytes = 64 * 1024,
 ): Promise<unknown> {

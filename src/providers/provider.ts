@@ -63,6 +63,14 @@ export interface Provider {
   prepareBody(body: WireBody, context: PrepareContext): Converted<WireBody>;
   /** Sends the request with credentials (refreshing and retrying once on 401). */
   send(call: UpstreamCall): Promise<UpstreamResponse>;
+  /**
+   * Counts a Messages body's input tokens with the upstream's own counter, when it has one
+   * (`/v1/messages/count_tokens` answers with an estimate otherwise).
+   */
+  countTokens?(
+    body: WireBody,
+    context: { clientHeaders: Headers; signal: AbortSignal },
+  ): Promise<UpstreamResponse>;
   /** Model cards for `/v1/models`. */
   listModels(): Promise<ModelCard[]>;
   /** Credential state, without secrets. */

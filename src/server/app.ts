@@ -10,6 +10,7 @@ import { scrubSecrets } from '../observability/redact.js';
 import { createRequestRecord, type RecordLifecycle } from '../observability/request-record.js';
 import type { PipelineDeps, UpstreamCapture } from '../pipeline/context.js';
 import { handleRequest } from '../pipeline/handle-request.js';
+import { readBodyJson } from '../pipeline/upstream-fetch.js';
 import type { Provider } from '../providers/provider.js';
 import { createId } from '../util/ids.js';
 import { VERSION } from '../version.js';
@@ -154,6 +155,20 @@ export function createApp(deps: AppDeps): Hono<{ Variables: Variables }> {
         // count_tokens bodies carry no max_tokens; the Messages decoder requires one. Decoding
         // validates the body (400 naming the field) before it is estimated.
         deps.formats['anthropic-messages'].decodeRequest({ max_tokens: 1, ...body });
+        if (provider.countTokens) {
+          const counted = await provider.countTokens(body as Record<string, unknown>, {
+            clientHeaders: c.req.raw.headers,
+            signal: c.req.raw.signal,
+          });
+          const answer = await readBodyJson(counted);
+          if (!counted.ok)
+            throw deps.formats['anthropic-messages'].decodeError(
+              counted.status,
+              answer,
+              counted.headers,
+            );
+          return c.json(answer as Record<string, unknown>);
+        }
         return c.json({ input_tokens: estimateInputTokens(body) });
       });
     }

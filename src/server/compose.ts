@@ -1,5 +1,6 @@
 /** The composition root: from a resolved configuration to a ready application. */
 import { createWriteStream, type WriteStream } from 'node:fs';
+import { dataDir } from '../config/paths.js';
 import type { PluginFlags } from '../config/plugins.js';
 import { selectPlugins } from '../config/plugins.js';
 import type { Config } from '../config/schema.js';
@@ -7,6 +8,7 @@ import { formats } from '../formats/index.js';
 import type { Logger } from '../observability/logger.js';
 import { createMetrics, type ProxyMetrics } from '../observability/metrics.js';
 import { createUpstreamAgent } from '../pipeline/upstream-fetch.js';
+import { createClaudeProvider } from '../providers/claude/index.js';
 import { createCodexProvider } from '../providers/codex/index.js';
 import type { Provider } from '../providers/provider.js';
 import type { UpstreamHttp } from '../providers/upstream-http.js';
@@ -21,6 +23,10 @@ export interface ComposeOptions {
   fetch?: typeof fetch;
   /** Home directory, for default credential paths. */
   home?: string;
+  /** ccproxy's data directory (`$XDG_DATA_HOME/ccproxy`), where it keeps credentials it owns. */
+  dataDir?: string;
+  /** Where each setting came from (`resolveConfig`), to name sources in messages. */
+  sources?: Readonly<Record<string, string>>;
 }
 
 /** The composed application and what was decided on the way. */
@@ -61,6 +67,26 @@ export function composeApp(options: ComposeOptions): ComposedApp {
         ...(metrics ? { metrics } : {}),
         now: () => Date.now(),
         http,
+        ...(options.home ? { home: options.home } : {}),
+      }),
+    );
+  }
+
+  if (enabled.has('claude_api')) {
+    const keySource = options.sources?.['plugins.claude_api.api_key'];
+    providers.set(
+      'claude',
+      createClaudeProvider({
+        settings: config.plugins.claude_api,
+        ...(keySource
+          ? { apiKeySource: keySource.replace(/^env:/, '').replace(/^file:/, '') }
+          : {}),
+        fetch: fetchImpl,
+        http,
+        logger: logger.child({ provider: 'claude' }),
+        ...(metrics ? { metrics } : {}),
+        now: () => Date.now(),
+        dataDir: options.dataDir ?? dataDir({ HOME: options.home }),
         ...(options.home ? { home: options.home } : {}),
       }),
     );

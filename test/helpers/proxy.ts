@@ -1,4 +1,7 @@
 /** Starts the real ccproxy server on loopback for tests, with captured log lines. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { PluginFlags } from '../../src/config/plugins.js';
 import { layerFrom, resolveConfig } from '../../src/config/resolve.js';
@@ -31,7 +34,7 @@ export interface StartProxyOptions {
 
 /** Starts the proxy on 127.0.0.1 with a random port. */
 export async function startProxy(options: StartProxyOptions = {}): Promise<TestProxy> {
-  const { config } = resolveConfig({
+  const { config, sources } = resolveConfig({
     ...(options.config ? { file: { path: 'test.toml', data: options.config } } : {}),
     env: options.env ?? {},
     flags: layerFrom({ server: { host: '127.0.0.1', port: 0 } }, 'flag:test'),
@@ -48,7 +51,8 @@ export async function startProxy(options: StartProxyOptions = {}): Promise<TestP
     config,
     logger,
     ...(options.pluginFlags ? { pluginFlags: options.pluginFlags } : {}),
-    ...(options.home ? { home: options.home } : {}),
+    home: options.home ?? mkdtempSync(join(tmpdir(), 'ccproxy-test-home-')),
+    sources,
   });
   const server = await startServer({
     fetch: composed.app.fetch,

@@ -1,6 +1,7 @@
 /** `ccproxy serve`: resolves the configuration, starts the proxy, and stops it cleanly on a signal. */
 import { homedir } from 'node:os';
 import { loadConfig } from '../../config/load.js';
+import { dataDir } from '../../config/paths.js';
 import { ConfigError, type ConfigLayer, type ConfigSource } from '../../config/resolve.js';
 import { normalizeLogLevel } from '../../config/schema.js';
 import { createLogger } from '../../observability/logger.js';
@@ -106,6 +107,8 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
     logger,
     pluginFlags: { enable: options.enablePlugin ?? [], disable: options.disablePlugin ?? [] },
     home: io.env.HOME || homedir(),
+    dataDir: dataDir(io.env),
+    sources: loaded.sources,
   });
   for (const warning of composed.warnings) logger.warn(warning);
 

@@ -1,0 +1,139 @@
+/** The Claude provider: a Claude plan (Claude Code's OAuth login) or an Anthropic API key. */
+import { homedir } from 'node:os';
+import type { Config } from '../../config/schema.js';
+import type { WireBody } from '../../formats/format.js';
+import type { Logger } from '../../observability/logger.js';
+import type { ProxyMetrics } from '../../observability/metrics.js';
+import { VERSION } from '../../version.js';
+import type { Provider } from '../provider.js';
+import { checkModelRules, resolveModel } from '../resolve-model.js';
+import { sendWithAuth } from '../send-with-auth.js';
+import type { UpstreamHttp } from '../upstream-http.js';
+import { type ClaudeCredentials, createClaudeAuth } from './auth.js';
+import { claudeCredentialPaths } from './credentials.js';
+import { CLAUDE_TOKEN_URL } from './login.js';
+import { DEFAULT_CLAUDE_MODELS } from './models.js';
+import { mergeBetas, OAUTH_BETAS, prepareClaudeBody } from './request.js';
+
+/** Default upstream base URL. */
+export const CLAUDE_BASE_URL = 'https://api.anthropic.com';
+/** The API version ccproxy speaks upstream, whatever the client sent. */
+export const ANTHROPIC_VERSION = '2023-06-01';
+
+/** Dependencies of the Claude provider. */
+export interface ClaudeProviderDeps {
+  settings: Config['plugins']['claude_api'];
+  /** Where the API key came from, for messages (`ANTHROPIC_API_KEY` or the config file). */
+  apiKeySource?: string;
+  /** For the token endpoint. */
+  fetch: typeof fetch;
+  http: UpstreamHttp;
+  logger: Logger;
+  metrics?: ProxyMetrics;
+  /** Wall-clock milliseconds. */
+  now(): number;
+  /** ccproxy's data directory (its own credential store). */
+  dataDir: string;
+  home?: string;
+}
+
+/** Creates the Claude provider. */
+export function createClaudeProvider(deps: ClaudeProviderDeps): Provider {
+  const { settings } = deps;
+  checkModelRules(settings.model_mappings, 'plugins.claude_api');
+  const baseUrl = (settings.base_url ?? CLAUDE_BASE_URL).replace(/\/+$/, '');
+  const auth = createClaudeAuth({
+    paths: claudeCredentialPaths({
+      credentialsFile: settings.credentials_file,
+      dataDir: deps.dataDir,
+      home: deps.home ?? homedir(),
+    }),
+    ...(settings.api_key
+      ? { apiKey: { value: settings.api_key, source: deps.apiKeySource ?? 'the config file' } }
+      : {}),
+    tokenUrl: settings.token_url ?? CLAUDE_TOKEN_URL,
+    fetch: deps.fetch,
+    now: deps.now,
+    skewMs: settings.refresh_skew_seconds * 1000,
+    onRefresh: (outcome) => {
+      deps.metrics?.tokenRefreshes.inc({ provider: 'claude', outcome });
+      if (outcome === 'success')
+        deps.logger.info({ provider: 'claude' }, 'refreshed Claude access token');
+      else deps.logger.warn({ provider: 'claude' }, 'Claude token refresh failed');
+    },
+    onInsecureFile: (path) =>
+      deps.logger.warn(
+        { path },
+        'credentials file is readable by other users; run chmod 600 on it',
+      ),
+  });
+  const oauth = auth.mode === 'oauth';
+
+  function headers(
+    credentials: ClaudeCredentials,
+    clientHeaders: Headers,
+    stream: boolean,
+  ): Record<string, string> {
+    const clientBetas = clientHeaders.get('anthropic-beta');
+    const betas =
+      credentials.kind === 'oauth'
+        ? mergeBetas(clientBetas, OAUTH_BETAS)
+        : mergeBetas(clientBetas, []);
+    return {
+      ...(credentials.kind === 'oauth'
+        ? { authorization: `Bearer ${credentials.accessToken}` }
+        : { 'x-api-key': credentials.apiKey }),
+      'anthropic-version': ANTHROPIC_VERSION,
+      ...(betas !== '' ? { 'anthropic-beta': betas } : {}),
+      'content-type': 'application/json',
+      accept: stream ? 'text/event-stream' : 'application/json',
+      'user-agent': `ccproxy/${VERSION}`,
+    };
+  }
+
+  function post(
+    path: string,
+    body: WireBody,
+    clientHeaders: Headers,
+    stream: boolean,
+    signal: AbortSignal,
+  ) {
+    const payload = JSON.stringify(body);
+    return sendWithAuth({
+      credentials: auth.credentials,
+      url: `${baseUrl}${path}`,
+      buildInit: (credentials) => ({
+        method: 'POST',
+        headers: headers(credentials, clientHeaders, stream),
+        body: payload,
+      }),
+      http: { ...deps.http, signal },
+    });
+  }
+
+  return {
+    id: 'claude',
+    format: 'anthropic-messages',
+    streamingOnly: false,
+    modelMappings: settings.model_mappings,
+    prepareBody: (body) => prepareClaudeBody(body, { oauth }),
+    send: (call) =>
+      post('/v1/messages', call.body, call.context.clientHeaders, call.stream, call.signal),
+    countTokens(body, context) {
+      const model =
+        typeof body.model === 'string'
+          ? resolveModel(settings.model_mappings, body.model)
+          : body.model;
+      const shaped = prepareClaudeBody({ ...body, model }, { oauth }).value;
+      return post(
+        '/v1/messages/count_tokens',
+        shaped,
+        context.clientHeaders,
+        false,
+        context.signal,
+      );
+    },
+    listModels: async () => settings.models_endpoint ?? DEFAULT_CLAUDE_MODELS,
+    credentialStatus: () => auth.status(),
+  };
+}

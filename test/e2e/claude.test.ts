@@ -1,0 +1,520 @@
+/** The Claude provider end to end: the real server, the official SDKs, a fake Anthropic API on loopback. */
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
+import { afterEach, describe, expect, it } from 'vitest';
+import { fakeAnthropicApi, IDENTITY } from '../helpers/fake-anthropic.js';
+import { type FakeUpstream, startFakeUpstream } from '../helpers/fake-upstream.js';
+import { startProxy, type TestProxy } from '../helpers/proxy.js';
+import { anthropicClient, openaiClient } from '../helpers/sdk-clients.js';
+
+let upstream: FakeUpstream | undefined;
+let proxy: TestProxy | undefined;
+afterEach(async () => {
+  await proxy?.close();
+  await upstream?.close();
+  proxy = undefined;
+  upstream = undefined;
+});
+
+function credentialsFile(
+  accessToken: string,
+  expiresInMs: number,
+  extra: Record<string, unknown> = {},
+) {
+  const dir = mkdtempSync(join(tmpdir(), 'ccproxy-claude-'));
+  const path = join(dir, '.credentials.json');
+  writeFileSync(
+    path,
+    JSON.stringify({
+      claudeAiOauth: {
+        accessToken,
+        refreshToken: 'sk-ant-ort01-initial-refresh',
+        expiresAt: Date.now() + expiresInMs,
+        scopes: ['user:inference', 'user:profile'],
+        subscriptionType: 'max',
+      },
+      ...extra,
+    }),
+    { mode: 0o600 },
+  );
+  return {
+    path,
+    read: () => JSON.parse(readFileSync(path, 'utf8')) as Record<string, Record<string, unknown>>,
+  };
+}
+
+async function oauthSetup(
+  options: {
+    transcript?: string;
+    token?: string;
+    expiresInMs?: number;
+    accepted?: Set<string>;
+  } = {},
+) {
+  const accepted = options.accepted ?? new Set([options.token ?? 'sk-ant-oat01-valid']);
+  upstream = await startFakeUpstream();
+  const api = fakeAnthropicApi({
+    transcript: options.transcript ?? 'thinking-text-tool',
+    auth: { mode: 'oauth', acceptToken: (t) => accepted.has(t) },
+  });
+  const server = upstream;
+  server.handle(async (request, response) => {
+    if (request.path === '/v1/oauth/token') {
+      await new Promise((resolve) => setTimeout(resolve, 40));
+      accepted.add('sk-ant-oat01-refreshed');
+      return {
+        body: {
+          access_token: 'sk-ant-oat01-refreshed',
+          refresh_token: 'sk-ant-ort01-rotated',
+          expires_in: 28800,
+          token_type: 'Bearer',
+        },
+      };
+    }
+    return api(request, response);
+  });
+  const credentials = credentialsFile(
+    options.token ?? 'sk-ant-oat01-valid',
+    options.expiresInMs ?? 3_600_000,
+    { mcpOAuth: { keep: true } },
+  );
+  proxy = await startProxy({
+    env: {
+      CCPROXY_CLAUDE_BASE_URL: server.url,
+      CCPROXY_CLAUDE_TOKEN_URL: `${server.url}/v1/oauth/token`,
+      CCPROXY_CLAUDE_CREDENTIALS_FILE: credentials.path,
+      SECURITY__AUTH_TOKEN: 'proxy-access-key-123',
+    },
+  });
+  return { server, running: proxy, credentials, accepted };
+}
+
+const KEY = 'proxy-access-key-123';
+const messagesOf = (server: FakeUpstream) =>
+  server.requests.filter((r) => r.path === '/v1/messages');
+
+describe('Claude subscription (OAuth) through every route', () => {
+  it('/claude/v1/messages, non-streaming: headers, system identity, betas merged, proxy key not forwarded', async () => {
+    const { server, running } = await oauthSetup();
+    const client = new Anthropic({
+      baseURL: `${running.url}/claude`,
+      apiKey: KEY,
+      maxRetries: 0,
+      defaultHeaders: { 'anthropic-beta': 'context-1m-2025-08-07' },
+    });
+    const message = await client.messages.create({
+      model: 'claude-opus-4-1',
+      max_tokens: 2048,
+      system: 'Answer about tides.',
+      messages: [{ role: 'user', content: 'Tides at Brest?' }],
+    });
+    expect(message.content.map((b) => b.type)).toEqual(['thinking', 'text', 'tool_use']);
+    const sent = messagesOf(server)[0]!;
+    expect(sent.headers.authorization).toBe('Bearer sk-ant-oat01-valid');
+    expect(sent.headers['x-api-key']).toBeUndefined();
+    expect(String(sent.headers['anthropic-beta']).split(',')).toEqual([
+      'context-1m-2025-08-07',
+      'claude-code-20250219',
+      'oauth-2025-04-20',
+    ]);
+    expect((sent.json as { system: unknown }).system).toEqual([
+      { type: 'text', text: IDENTITY },
+      { type: 'text', text: 'Answer about tides.' },
+    ]);
+    expect(JSON.stringify(sent.headers)).not.toContain(KEY);
+  });
+
+  it('/claude/v1/messages, streaming: bytes the SDK accepts, usage recorded in the access log', async () => {
+    const { running } = await oauthSetup();
+    const stream = new Anthropic({
+      baseURL: `${running.url}/claude`,
+      apiKey: KEY,
+      maxRetries: 0,
+    }).messages.stream({
+      model: 'claude-opus-4-1',
+      max_tokens: 2048,
+      system: [
+        { type: 'text', text: IDENTITY },
+        { type: 'text', text: 'More.', cache_control: { type: 'ephemeral' } },
+      ],
+      messages: [{ role: 'user', content: 'Tides at Brest?' }],
+    });
+    const final = await stream.finalMessage();
+    expect(final.content[0]).toMatchObject({
+      type: 'thinking',
+      signature: expect.stringMatching(/^EqQB/),
+    });
+    expect(final.usage.output_tokens).toBe(214);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const access = running
+      .logs()
+      .find(
+        (l) =>
+          l.msg === 'access' &&
+          (l.access as Record<string, unknown>).route === '/claude/v1/messages',
+      );
+    expect(access?.access).toMatchObject({
+      mode: 'passthrough',
+      input_tokens: 1280,
+      output_tokens: 214,
+      status: 200,
+    });
+  });
+
+  it('/claude/v1/chat/completions and /claude/v1/responses, stream and not', async () => {
+    const { running } = await oauthSetup();
+    const openai = new OpenAI({ baseURL: `${running.url}/claude/v1`, apiKey: KEY, maxRetries: 0 });
+    const chat = await openai.chat.completions.create({
+      model: 'claude-opus-4-1',
+      messages: [{ role: 'user', content: 'Tides?' }],
+    });
+    expect(chat.choices[0]!.message.content).toBe("Let me look up today's tides for Brest.");
+    expect(chat.choices[0]!.message.tool_calls?.[0]).toMatchObject({
+      id: 'toolu_01Wq8ErT7yUi6OpA5sDf4GhJ',
+      function: { name: 'get_tides' },
+    });
+    expect(chat.choices[0]!.finish_reason).toBe('tool_calls');
+    const chatStream = await openai.chat.completions
+      .stream({ model: 'claude-opus-4-1', messages: [{ role: 'user', content: 'Tides?' }] })
+      .finalChatCompletion();
+    expect(JSON.parse(chatStream.choices[0]!.message.tool_calls![0]!.function.arguments)).toEqual({
+      port: 'Brest',
+      date: '2025-10-04',
+    });
+
+    const response = await openai.responses.create({ model: 'claude-opus-4-1', input: 'Tides?' });
+    expect(response.output.map((item) => item.type)).toEqual([
+      'reasoning',
+      'message',
+      'function_call',
+    ]);
+    const streamed = await openai.responses
+      .stream({ model: 'claude-opus-4-1', input: 'Tides?' })
+      .finalResponse();
+    expect(streamed.output.map((item) => item.type)).toEqual([
+      'reasoning',
+      'message',
+      'function_call',
+    ]);
+    expect(streamed.usage?.output_tokens).toBe(214);
+  });
+
+  it('keeps thinking signatures and tool ids across turns for Chat and Responses clients', async () => {
+    const { server, running } = await oauthSetup();
+    const openai = new OpenAI({ baseURL: `${running.url}/claude/v1`, apiKey: KEY, maxRetries: 0 });
+    const tools: OpenAI.Chat.Completions.ChatCompletionTool[] = [
+      {
+        type: 'function',
+        function: { name: 'get_tides', parameters: { type: 'object', properties: {} } },
+      },
+    ];
+    const first = await openai.chat.completions.create({
+      model: 'claude-opus-4-1',
+      messages: [{ role: 'user', content: 'Tides?' }],
+      tools,
+    });
+    const assistant = first.choices[0]!.message;
+    await openai.chat.completions.create({
+      model: 'claude-opus-4-1',
+      tools,
+      messages: [
+        { role: 'user', content: 'Tides?' },
+        assistant as OpenAI.Chat.Completions.ChatCompletionMessageParam,
+        { role: 'tool', tool_call_id: assistant.tool_calls![0]!.id, content: 'High water 06:12' },
+      ],
+    });
+    const second = messagesOf(server).at(-1)!.json as {
+      messages: Array<{ role: string; content: Array<Record<string, unknown>> }>;
+    };
+    const replayed = second.messages[1]!;
+    expect(replayed.role).toBe('assistant');
+    expect(replayed.content[0]).toMatchObject({
+      type: 'thinking',
+      signature: expect.stringMatching(/^EqQB/),
+    });
+    expect(replayed.content.find((b) => b.type === 'tool_use')).toMatchObject({
+      id: 'toolu_01Wq8ErT7yUi6OpA5sDf4GhJ',
+      name: 'get_tides',
+    });
+    expect(second.messages[2]!.content[0]).toMatchObject({
+      type: 'tool_result',
+      tool_use_id: 'toolu_01Wq8ErT7yUi6OpA5sDf4GhJ',
+    });
+
+    const response = await openai.responses.create({ model: 'claude-opus-4-1', input: 'Tides?' });
+    const call = response.output.find(
+      (item) => item.type === 'function_call',
+    ) as OpenAI.Responses.ResponseFunctionToolCall;
+    await openai.responses.create({
+      model: 'claude-opus-4-1',
+      input: [
+        { role: 'user', content: 'Tides?' },
+        ...(response.output as OpenAI.Responses.ResponseInputItem[]),
+        { type: 'function_call_output', call_id: call.call_id, output: 'High water 06:12' },
+      ],
+    });
+    const third = messagesOf(server).at(-1)!.json as {
+      messages: Array<{ role: string; content: Array<Record<string, unknown>> }>;
+    };
+    expect(third.messages[1]!.content[0]).toMatchObject({
+      type: 'thinking',
+      signature: expect.stringMatching(/^EqQB/),
+    });
+    expect(third.messages[1]!.content.find((b) => b.type === 'tool_use')).toMatchObject({
+      id: 'toolu_01Wq8ErT7yUi6OpA5sDf4GhJ',
+    });
+  });
+
+  it('count_tokens uses the API counter; models are listed for both client kinds', async () => {
+    const { server, running } = await oauthSetup();
+    const client = new Anthropic({ baseURL: `${running.url}/claude`, apiKey: KEY, maxRetries: 0 });
+    const counted = await client.messages.countTokens({
+      model: 'claude-opus-4-1',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    expect(counted.input_tokens).toBe(4242);
+    expect(server.requests.at(-1)!.path).toBe('/v1/messages/count_tokens');
+    const models = await client.models.list();
+    expect(models.data.map((m) => m.id)).toContain('claude-sonnet-4-5');
+    const openaiModels = await new OpenAI({
+      baseURL: `${running.url}/claude/v1`,
+      apiKey: KEY,
+    }).models.list();
+    expect(openaiModels.data[0]).toMatchObject({ object: 'model', owned_by: 'anthropic' });
+  });
+
+  it('keeps at most 4 cache_control markers, dropping the oldest', async () => {
+    const { server, running } = await oauthSetup();
+    const marker = { type: 'ephemeral' } as const;
+    await new Anthropic({
+      baseURL: `${running.url}/claude`,
+      apiKey: KEY,
+      maxRetries: 0,
+    }).messages.create({
+      model: 'claude-opus-4-1',
+      max_tokens: 100,
+      tools: [{ name: 't', input_schema: { type: 'object' }, cache_control: marker }],
+      system: [{ type: 'text', text: 'S', cache_control: marker }],
+      messages: [
+        { role: 'user', content: [{ type: 'text', text: 'a', cache_control: marker }] },
+        { role: 'assistant', content: [{ type: 'text', text: 'b', cache_control: marker }] },
+        { role: 'user', content: [{ type: 'text', text: 'c', cache_control: marker }] },
+      ],
+    });
+    const sent = messagesOf(server)[0]!.json as Record<string, Array<Record<string, unknown>>>;
+    expect(JSON.stringify(sent).match(/cache_control/g)).toHaveLength(4);
+    expect(sent.tools![0]!.cache_control).toBeUndefined();
+    expect(sent.system![1]).toMatchObject({ text: 'S', cache_control: marker });
+  });
+});
+
+describe('Claude OAuth refresh', () => {
+  it('refreshes an expired token once for 50 concurrent requests, writing back with mode 0600', async () => {
+    const { server, running, credentials } = await oauthSetup({
+      token: 'sk-ant-oat01-old',
+      expiresInMs: -1000,
+      transcript: 'text',
+      accepted: new Set(),
+    });
+    const client = new Anthropic({ baseURL: `${running.url}/claude`, apiKey: KEY, maxRetries: 0 });
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        client.messages.create({
+          model: 'claude-sonnet-4-5',
+          max_tokens: 10,
+          messages: [{ role: 'user', content: 'hi' }],
+        }),
+      ),
+    );
+    expect(answers).toHaveLength(50);
+    expect(server.requests.filter((r) => r.path === '/v1/oauth/token')).toHaveLength(1);
+    expect(server.requests.find((r) => r.path === '/v1/oauth/token')!.json).toEqual({
+      grant_type: 'refresh_token',
+      refresh_token: 'sk-ant-ort01-initial-refresh',
+      client_id: '9d1c250a-e61b-44d9-88ed-5944d1962f5e',
+    });
+    const file = credentials.read();
+    expect(file.claudeAiOauth).toMatchObject({
+      accessToken: 'sk-ant-oat01-refreshed',
+      refreshToken: 'sk-ant-ort01-rotated',
+      subscriptionType: 'max',
+    });
+    expect(file.mcpOAuth).toEqual({ keep: true });
+    expect(statSync(credentials.path).mode & 0o777).toBe(0o600);
+  });
+
+  it('refreshes once after a 401 and retries', async () => {
+    const { server, running } = await oauthSetup({
+      token: 'sk-ant-oat01-revoked',
+      accepted: new Set(),
+      transcript: 'text',
+    });
+    const message = await new Anthropic({
+      baseURL: `${running.url}/claude`,
+      apiKey: KEY,
+      maxRetries: 0,
+    }).messages.create({
+      model: 'claude-sonnet-4-5',
+      max_tokens: 10,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    expect(message.content[0]).toMatchObject({ type: 'text' });
+    expect(messagesOf(server).map((r) => r.headers.authorization)).toEqual([
+      'Bearer sk-ant-oat01-revoked',
+      'Bearer sk-ant-oat01-refreshed',
+    ]);
+  });
+});
+
+describe('Claude with an API key', () => {
+  it('sends x-api-key instead of a bearer token, and no identity block or OAuth betas', async () => {
+    upstream = await startFakeUpstream(
+      fakeAnthropicApi({
+        transcript: 'text',
+        auth: { mode: 'api-key', key: 'sk-ant-api03-user-key' },
+      }),
+    );
+    proxy = await startProxy({
+      env: { CCPROXY_CLAUDE_BASE_URL: upstream.url, ANTHROPIC_API_KEY: 'sk-ant-api03-user-key' },
+    });
+    const message = await anthropicClient(`${proxy.url}/claude`).messages.create({
+      model: 'claude-sonnet-4-5',
+      max_tokens: 10,
+      system: 'Plain.',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    expect(message.content[0]).toMatchObject({ type: 'text' });
+    const sent = upstream.requests[0]!;
+    expect(sent.headers['x-api-key']).toBe('sk-ant-api03-user-key');
+    expect(sent.headers['anthropic-beta']).toBeUndefined();
+    expect((sent.json as { system: unknown }).system).toBe('Plain.');
+    expect(proxy.logText()).not.toContain('sk-ant-api03-user-key');
+    const health = (await (await fetch(`${proxy.url}/health`)).json()) as {
+      providers: { claude: Record<string, unknown> };
+    };
+    expect(health.providers.claude).toMatchObject({
+      state: 'present',
+      source: 'ANTHROPIC_API_KEY',
+    });
+  });
+});
+
+describe('Claude errors', () => {
+  it('overloaded (529) and rate limits (429 + retry-after) keep their meaning in every client format', async () => {
+    upstream = await startFakeUpstream();
+    let status = 529;
+    upstream.handle(() =>
+      status === 529
+        ? {
+            status: 529,
+            body: { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } },
+          }
+        : {
+            status: 429,
+            headers: { 'retry-after': '30' },
+            body: {
+              type: 'error',
+              error: {
+                type: 'rate_limit_error',
+                message: 'Number of requests has exceeded your rate limit',
+              },
+            },
+          },
+    );
+    proxy = await startProxy({
+      env: {
+        CCPROXY_CLAUDE_BASE_URL: upstream.url,
+        ANTHROPIC_API_KEY: 'sk-ant-api03-k',
+        HTTP__MAX_RETRIES: '0',
+      },
+    });
+    const body = {
+      model: 'claude-sonnet-4-5',
+      max_tokens: 5,
+      messages: [{ role: 'user', content: 'x' }],
+    };
+    const anthropic = await fetch(`${proxy.url}/claude/v1/messages`, {
+      method: 'POST',
+      body: JSON.stringify(body),
+    });
+    expect(anthropic.status).toBe(529);
+    expect(await anthropic.json()).toEqual({
+      type: 'error',
+      error: { type: 'overloaded_error', message: 'Overloaded' },
+    });
+    const chat = await openaiClient(`${proxy.url}/claude/v1`)
+      .chat.completions.create({
+        model: 'claude-sonnet-4-5',
+        messages: [{ role: 'user', content: 'x' }],
+      })
+      .catch((e: unknown) => e);
+    expect((chat as InstanceType<typeof OpenAI.APIError>).status).toBe(503);
+
+    status = 429;
+    const limited = await anthropicClient(`${proxy.url}/claude`)
+      .messages.create(body as never)
+      .catch((e: unknown) => e);
+    expect(limited).toBeInstanceOf(Anthropic.RateLimitError);
+    expect(
+      (limited as InstanceType<typeof Anthropic.RateLimitError>).headers?.get('retry-after'),
+    ).toBe('30');
+    const responses = await fetch(`${proxy.url}/claude/v1/responses`, {
+      method: 'POST',
+      body: JSON.stringify({ model: 'claude-sonnet-4-5', input: 'x' }),
+    });
+    expect(responses.status).toBe(429);
+    expect(responses.headers.get('retry-after')).toBe('30');
+  });
+
+  it('an error event mid-stream reaches each client as its format’s error', async () => {
+    upstream = await startFakeUpstream(
+      fakeAnthropicApi({ transcript: 'error-mid-stream', auth: { mode: 'api-key', key: 'k' } }),
+    );
+    proxy = await startProxy({
+      env: { CCPROXY_CLAUDE_BASE_URL: upstream.url, ANTHROPIC_API_KEY: 'k' },
+    });
+    const anthropicError = await anthropicClient(`${proxy.url}/claude`)
+      .messages.stream({
+        model: 'claude-sonnet-4-5',
+        max_tokens: 10,
+        messages: [{ role: 'user', content: 'x' }],
+      })
+      .finalMessage()
+      .catch((e: unknown) => e);
+    expect(anthropicError).toBeInstanceOf(Anthropic.APIError);
+    const chatError = await openaiClient(`${proxy.url}/claude/v1`)
+      .chat.completions.stream({
+        model: 'claude-sonnet-4-5',
+        messages: [{ role: 'user', content: 'x' }],
+      })
+      .finalChatCompletion()
+      .catch((e: unknown) => e);
+    expect(chatError).toBeInstanceOf(OpenAI.APIError);
+    expect((chatError as Error).message).toMatch(/Overloaded/i);
+  });
+
+  it('malformed bodies get 400 naming the field, before any upstream call', async () => {
+    upstream = await startFakeUpstream(
+      fakeAnthropicApi({ transcript: 'text', auth: { mode: 'api-key', key: 'k' } }),
+    );
+    proxy = await startProxy({
+      env: { CCPROXY_CLAUDE_BASE_URL: upstream.url, ANTHROPIC_API_KEY: 'k' },
+    });
+    const bad = await fetch(`${proxy.url}/claude/v1/messages`, {
+      method: 'POST',
+      body: JSON.stringify({
+        model: 'claude-sonnet-4-5',
+        max_tokens: 5,
+        messages: [{ role: 'user', content: 42 }],
+      }),
+    });
+    expect(bad.status).toBe(400);
+    const body = (await bad.json()) as { error: { type: string; message: string } };
+    expect(body.error.type).toBe('invalid_request_error');
+    expect(body.error.message).toContain('messages[0].content');
+    expect(upstream.requests).toHaveLength(0);
+  });
+});
