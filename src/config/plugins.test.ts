@@ -6,6 +6,7 @@ describe('selectPlugins', () => {
   it('turns the available plugins on by default', () => {
     expect(selectPlugins(resolveConfig({}).config).enabled).toEqual([
       'codex',
+      'claude_api',
       'access_log',
       'metrics',
     ]);
@@ -45,9 +46,9 @@ describe('selectPlugins', () => {
         data: { disabled_plugins: ['metrics'], plugins: { access_log: { enabled: false } } },
       },
     });
-    expect(selectPlugins(config).enabled).toEqual(['codex']);
-    expect(selectPlugins(config, { enable: ['metrics'], disable: ['codex'] }).enabled).toEqual([
-      'metrics',
-    ]);
+    expect(selectPlugins(config).enabled).toEqual(['codex', 'claude_api']);
+    expect(
+      selectPlugins(config, { enable: ['metrics'], disable: ['codex', 'claude_api'] }).enabled,
+    ).toEqual(['metrics']);
   });
 });
