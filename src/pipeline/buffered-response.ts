@@ -10,6 +10,7 @@ import type { IrResponse } from '../ir/response.js';
 import { createSseParser } from '../sse/parse.js';
 import { isRecord } from '../util/json.js';
 import type { createWarningLog, PipelineDeps, PipelineInput } from './context.js';
+import { unwrapCustomToolCalls } from './custom-tools.js';
 import { irErrorToProxy, streamFailureToIr } from './to-ir-error.js';
 import { readBodyText, type UpstreamResponse } from './upstream-fetch.js';
 
@@ -21,6 +22,8 @@ interface BufferedAnswerInput {
   mode: 'reassemble' | 'convert';
   encodeContext: EncodeContext;
   warnings: ReturnType<typeof createWarningLog>;
+  /** Client custom tools the upstream took as wrapped function tools (see custom-tools.ts). */
+  customTools: ReadonlySet<string>;
 }
 
 function jsonResponse(body: unknown): Response {
@@ -102,7 +105,7 @@ export async function answerBuffered(options: BufferedAnswerInput): Promise<Resp
   }
 
   const decoded = upstream.decodeResponse(upstreamBody);
-  const ir = decoded.value;
+  const ir = unwrapCustomToolCalls(decoded.value, options.customTools);
   record.usage = ir.usage;
   record.finishReason = ir.finishReason;
   if (streamError) {

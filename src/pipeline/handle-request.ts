@@ -9,6 +9,7 @@ import { resolveModel } from '../providers/resolve-model.js';
 import { isRecord } from '../util/json.js';
 import { answerBuffered } from './buffered-response.js';
 import { createWarningLog, type PipelineDeps, type PipelineInput } from './context.js';
+import { customToolNames } from './custom-tools.js';
 import { answerStream } from './stream-response.js';
 import { readBodyJson } from './upstream-fetch.js';
 
@@ -122,6 +123,11 @@ export async function handleRequest(input: PipelineInput, deps: PipelineDeps): P
     upstreamStreams,
   });
   record.mode = mode;
+  // Only Anthropic cannot express freeform tools: its encoder wrapped them, so unwrap the calls.
+  const customTools =
+    upstreamFormat === 'anthropic-messages' && input.clientFormat !== upstreamFormat
+      ? customToolNames(request)
+      : new Set<string>();
   const encodeContext: EncodeContext = {
     model: clientModel,
     createdAt: deps.unixSeconds(),
@@ -139,7 +145,17 @@ export async function handleRequest(input: PipelineInput, deps: PipelineDeps): P
       encodeContext,
       warnings,
       upstreamStreams,
+      customTools,
     });
   }
-  return answerBuffered({ input, deps, upstreamFormat, response, mode, encodeContext, warnings });
+  return answerBuffered({
+    input,
+    deps,
+    upstreamFormat,
+    response,
+    mode,
+    encodeContext,
+    warnings,
+    customTools,
+  });
 }

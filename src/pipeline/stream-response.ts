@@ -10,6 +10,7 @@ import { createSseParser } from '../sse/parse.js';
 import { createFencedStream } from '../streams/fenced-stream.js';
 import { composeSteps, runStep, type StreamStep, tapStep } from '../streams/step.js';
 import type { createWarningLog, PipelineDeps, PipelineInput } from './context.js';
+import { createCustomToolUnwrapStep, unwrapCustomToolCalls } from './custom-tools.js';
 import { streamFailureToIr } from './to-ir-error.js';
 import { readBodyText, type UpstreamResponse } from './upstream-fetch.js';
 
@@ -22,6 +23,8 @@ interface StreamAnswerInput {
   encodeContext: EncodeContext;
   warnings: ReturnType<typeof createWarningLog>;
   upstreamStreams: boolean;
+  /** Client custom tools the upstream took as wrapped function tools (see custom-tools.ts). */
+  customTools: ReadonlySet<string>;
 }
 
 /** A step that passes bytes on while showing them to the capture. */
@@ -60,7 +63,7 @@ export async function answerStream(options: StreamAnswerInput): Promise<Response
       .catch(() => undefined);
     const decoded = upstream.decodeResponse(body);
     for (const warning of decoded.warnings) warnings.add(warning);
-    const events = responseToEvents(decoded.value);
+    const events = responseToEvents(unwrapCustomToolCalls(decoded.value, options.customTools));
     events.forEach(observe);
     const messages = runStep(client.createStreamEncoder(encodeContext), events);
     warnings.flush();
@@ -109,7 +112,10 @@ export async function answerStream(options: StreamAnswerInput): Promise<Response
     return new Response(body, { status: 200, headers: sseResponseHeaders() });
   }
 
-  const decoder = upstream.createStreamDecoder({ onWarning: warnings.add, onUnknownEvent });
+  const decoder = composeSteps(
+    upstream.createStreamDecoder({ onWarning: warnings.add, onUnknownEvent }),
+    createCustomToolUnwrapStep(options.customTools),
+  );
   const body = createFencedStream<IrEvent>({
     ...callbacks,
     decode: composeSteps(

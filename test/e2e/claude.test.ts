@@ -518,3 +518,102 @@ describe('Claude errors', () => {
     expect(upstream.requests).toHaveLength(0);
   });
 });
+
+describe('freeform (custom) tools over Claude', () => {
+  const patch =
+    '*** Begin Patch\n*** Update File: tides.py\n@@\n-    return h\n+    return -h\n*** End Patch';
+  const events = [
+    {
+      type: 'message_start',
+      message: {
+        id: 'msg_01Patch',
+        type: 'message',
+        role: 'assistant',
+        model: 'claude-sonnet-4-5',
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: { input_tokens: 40, output_tokens: 1 },
+      },
+    },
+    {
+      type: 'content_block_start',
+      index: 0,
+      content_block: { type: 'tool_use', id: 'toolu_01Patch', name: 'apply_patch', input: {} },
+    },
+    {
+      type: 'content_block_delta',
+      index: 0,
+      delta: { type: 'input_json_delta', partial_json: '' },
+    },
+    ...JSON.stringify({ input: patch })
+      .match(/.{1,9}/gs)!
+      .map((piece) => ({
+        type: 'content_block_delta',
+        index: 0,
+        delta: { type: 'input_json_delta', partial_json: piece },
+      })),
+    { type: 'content_block_stop', index: 0 },
+    {
+      type: 'message_delta',
+      delta: { stop_reason: 'tool_use', stop_sequence: null },
+      usage: { output_tokens: 30 },
+    },
+    { type: 'message_stop' },
+  ];
+  const sse = events
+    .map((event) => `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`)
+    .join('');
+  const final = {
+    id: 'msg_01Patch',
+    type: 'message',
+    role: 'assistant',
+    model: 'claude-sonnet-4-5',
+    content: [
+      { type: 'tool_use', id: 'toolu_01Patch', name: 'apply_patch', input: { input: patch } },
+    ],
+    stop_reason: 'tool_use',
+    stop_sequence: null,
+    usage: { input_tokens: 40, output_tokens: 30 },
+  };
+
+  it('a Responses client that declared apply_patch as custom gets custom_tool_call back, stream and not', async () => {
+    upstream = await startFakeUpstream((request) =>
+      (request.json as { stream?: boolean }).stream
+        ? { headers: { 'content-type': 'text/event-stream' }, sse: { bytes: sse, seed: 5 } }
+        : { body: final },
+    );
+    proxy = await startProxy({
+      env: { CCPROXY_CLAUDE_BASE_URL: upstream.url, ANTHROPIC_API_KEY: 'k' },
+    });
+    const openai = openaiClient(`${proxy.url}/claude/v1`);
+    const tools: OpenAI.Responses.Tool[] = [
+      { type: 'custom', name: 'apply_patch', description: 'Apply a patch' },
+    ];
+    const created = await openai.responses.create({
+      model: 'claude-sonnet-4-5',
+      input: 'fix the sign',
+      tools,
+    });
+    expect(created.output).toEqual([
+      expect.objectContaining({
+        type: 'custom_tool_call',
+        call_id: 'toolu_01Patch',
+        name: 'apply_patch',
+        input: patch,
+      }),
+    ]);
+    const streamed = await openai.responses
+      .stream({ model: 'claude-sonnet-4-5', input: 'fix the sign', tools })
+      .finalResponse();
+    expect(streamed.output).toEqual([
+      expect.objectContaining({ type: 'custom_tool_call', input: patch }),
+    ]);
+    const sentTool = (upstream.requests[0]!.json as { tools: Array<Record<string, unknown>> })
+      .tools[0]!;
+    expect(sentTool).toMatchObject({
+      name: 'apply_patch',
+      input_schema: { type: 'object', properties: { input: { type: 'string' } } },
+    });
+  });
+});
