@@ -31,12 +31,21 @@ export interface CredentialCache<C> {
 export function createCredentialCache<C>(options: CredentialCacheOptions<C>): CredentialCache<C> {
   let current: C | undefined;
   let inFlight: Promise<C> | undefined;
+  let loading: Promise<C> | undefined;
 
-  async function loadCurrent(): Promise<C> {
-    const loaded = await options.load();
-    if (loaded === undefined) throw options.missing();
-    current = loaded;
-    return loaded;
+  /** The first load is shared too: concurrent first requests wait for one load. */
+  function loadCurrent(): Promise<C> {
+    loading ??= (async () => {
+      try {
+        const loaded = await options.load();
+        if (loaded === undefined) throw options.missing();
+        current = loaded;
+        return loaded;
+      } finally {
+        loading = undefined;
+      }
+    })();
+    return loading;
   }
 
   function refreshOnce(from: C): Promise<C> {

@@ -7,6 +7,7 @@ describe('selectPlugins', () => {
     expect(selectPlugins(resolveConfig({}).config).enabled).toEqual([
       'codex',
       'claude_api',
+      'copilot',
       'access_log',
       'metrics',
     ]);
@@ -46,9 +47,10 @@ describe('selectPlugins', () => {
         data: { disabled_plugins: ['metrics'], plugins: { access_log: { enabled: false } } },
       },
     });
-    expect(selectPlugins(config).enabled).toEqual(['codex', 'claude_api']);
+    expect(selectPlugins(config).enabled).toEqual(['codex', 'claude_api', 'copilot']);
     expect(
-      selectPlugins(config, { enable: ['metrics'], disable: ['codex', 'claude_api'] }).enabled,
+      selectPlugins(config, { enable: ['metrics'], disable: ['codex', 'claude_api', 'copilot'] })
+        .enabled,
     ).toEqual(['metrics']);
   });
 });

@@ -24,6 +24,7 @@ export type PluginName = (typeof KNOWN_PLUGINS)[number];
 export const AVAILABLE_PLUGINS: ReadonlySet<PluginName> = new Set([
   'codex',
   'claude_api',
+  'copilot',
   'access_log',
   'metrics',
 ]);

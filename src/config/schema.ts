@@ -112,7 +112,30 @@ export const copilotPluginSchema = z.looseObject({
   /** OAuth client id of the device flow. */
   client_id: text.optional(),
   refresh_skew_seconds: seconds.default(120),
+  /** Headers sent to the Copilot API (editor identity); merged over ccproxy's defaults. */
+  api_headers: z.record(z.string(), text).default({}),
 });
+
+/** `[providers.NAME]`: any OpenAI-compatible (or Anthropic-compatible) API reached with a key. */
+export const compatibleProviderSchema = z.looseObject({
+  enabled: z.boolean().optional(),
+  /** The base URL you would give that format's official SDK (`https://openrouter.ai/api/v1`). */
+  base_url: text,
+  /** Name of the environment variable holding the API key (keys do not belong in config files). */
+  api_key_env: text.optional(),
+  /** The key itself; accepted with a warning, prefer `api_key_env`. */
+  api_key: text.optional(),
+  /** The format the API speaks. */
+  format: z.enum(['openai-chat', 'openai-responses', 'anthropic-messages']).default('openai-chat'),
+  /** Model ids for `/NAME/v1/models`; absent: the API's own `/models` list. */
+  models: z.array(text).optional(),
+  /** Top-level request fields this API rejects, dropped before sending. */
+  exclude_params: z.array(text).default([]),
+  model_mappings: z.array(modelMappingRuleSchema).default([]),
+  /** Extra static headers (an `HTTP-Referer` for OpenRouter, ...). */
+  headers: z.record(z.string(), text).default({}),
+});
+export type CompatibleProviderSettings = z.infer<typeof compatibleProviderSchema>;
 
 /** `[plugins.access_log]`. */
 export const accessLogPluginSchema = z.looseObject({
@@ -175,6 +198,7 @@ export const configSchema = z.object({
       max_retries: z.number().int().min(0).max(10).default(2),
     })
     .prefault({}),
+  providers: z.record(z.string(), compatibleProviderSchema).default({}),
   enable_plugins: z.boolean().default(true),
   enabled_plugins: z.array(text).optional(),
   disabled_plugins: z.array(text).optional(),

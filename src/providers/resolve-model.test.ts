@@ -33,7 +33,7 @@ describe('resolveModel', () => {
 
   it('rejects a regex that does not compile, naming the rule', () => {
     expect(() => checkModelRules([rule('(', 'x', 'regex')], 'plugins.codex')).toThrow(
-      /plugins\.codex\.model_mappings\[0\]/,
+      /"plugins\.codex\.model_mappings\.0\.match" is not a valid regex/,
     );
   });
 });

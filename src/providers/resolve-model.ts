@@ -1,4 +1,5 @@
 /** Applies ordered model renaming rules (exact, prefix, suffix, regex), first match wins. */
+import { ConfigError } from '../config/resolve.js';
 import type { ModelMappingRule } from '../config/schema.js';
 
 function matches(rule: ModelMappingRule, model: string): boolean {
@@ -34,8 +35,8 @@ export function checkModelRules(rules: readonly ModelMappingRule[], where: strin
     try {
       new RegExp(rule.match);
     } catch (error) {
-      throw new Error(
-        `${where}.model_mappings[${index}].match is not a valid regex: ${(error as Error).message}`,
+      throw new ConfigError(
+        `Invalid configuration:\n  "${where}.model_mappings.${index}.match" is not a valid regex: ${(error as Error).message}`,
       );
     }
   });

@@ -3,6 +3,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { dataDir } from '../config/paths.js';
 import type { PluginFlags } from '../config/plugins.js';
 import { selectPlugins } from '../config/plugins.js';
+import { ConfigError } from '../config/resolve.js';
 import type { Config } from '../config/schema.js';
 import { formats } from '../formats/index.js';
 import type { Logger } from '../observability/logger.js';
@@ -10,6 +11,8 @@ import { createMetrics, type ProxyMetrics } from '../observability/metrics.js';
 import { createUpstreamAgent } from '../pipeline/upstream-fetch.js';
 import { createClaudeProvider } from '../providers/claude/index.js';
 import { createCodexProvider } from '../providers/codex/index.js';
+import { createCopilotProvider } from '../providers/copilot/index.js';
+import { createCompatibleProvider } from '../providers/openai-compatible/index.js';
 import type { Provider } from '../providers/provider.js';
 import type { UpstreamHttp } from '../providers/upstream-http.js';
 import { createApp } from './app.js';
@@ -27,6 +30,25 @@ export interface ComposeOptions {
   dataDir?: string;
   /** Where each setting came from (`resolveConfig`), to name sources in messages. */
   sources?: Readonly<Record<string, string>>;
+  /** The environment, for keys configured by variable name (`[providers.NAME] api_key_env`). */
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** Route prefixes taken by ccproxy itself. */
+const RESERVED_NAMES = new Set(['codex', 'claude', 'copilot', 'health', 'metrics', 'v1']);
+
+/** Checks a `[providers.NAME]` name; throws a message naming the key. */
+export function checkProviderName(name: string): void {
+  if (!/^[a-z0-9][a-z0-9_-]*$/i.test(name)) {
+    throw new ConfigError(
+      `Invalid configuration:\n  "providers.${name}": a provider name must be letters, digits, "-" or "_" (it becomes the route /${name}/v1/...)`,
+    );
+  }
+  if (RESERVED_NAMES.has(name.toLowerCase())) {
+    throw new ConfigError(
+      `Invalid configuration:\n  "providers.${name}": "${name}" is taken by a built-in route; choose another name`,
+    );
+  }
 }
 
 /** The composed application and what was decided on the way. */
@@ -88,6 +110,40 @@ export function composeApp(options: ComposeOptions): ComposedApp {
         now: () => Date.now(),
         dataDir: options.dataDir ?? dataDir({ HOME: options.home }),
         ...(options.home ? { home: options.home } : {}),
+      }),
+    );
+  }
+
+  if (enabled.has('copilot')) {
+    const tokenSource = options.sources?.['plugins.copilot.github_token'];
+    providers.set(
+      'copilot',
+      createCopilotProvider({
+        settings: config.plugins.copilot,
+        ...(tokenSource
+          ? { githubTokenSource: tokenSource.replace(/^env:/, '').replace(/^file:/, '') }
+          : {}),
+        fetch: fetchImpl,
+        http,
+        logger: logger.child({ provider: 'copilot' }),
+        ...(metrics ? { metrics } : {}),
+        now: () => Date.now(),
+        dataDir: options.dataDir ?? dataDir({ HOME: options.home }),
+      }),
+    );
+  }
+
+  for (const [name, settings] of Object.entries(config.providers)) {
+    checkProviderName(name);
+    if (settings.enabled === false) continue;
+    providers.set(
+      name,
+      createCompatibleProvider({
+        name,
+        settings,
+        env: options.env ?? {},
+        http,
+        logger: logger.child({ provider: name }),
       }),
     );
   }

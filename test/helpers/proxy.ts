@@ -53,6 +53,7 @@ export async function startProxy(options: StartProxyOptions = {}): Promise<TestP
     ...(options.pluginFlags ? { pluginFlags: options.pluginFlags } : {}),
     home: options.home ?? mkdtempSync(join(tmpdir(), 'ccproxy-test-home-')),
     sources,
+    env: options.env ?? {},
   });
   const server = await startServer({
     fetch: composed.app.fetch,

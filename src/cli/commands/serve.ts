@@ -102,14 +102,21 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
     }
   }
 
-  const composed = composeApp({
-    config,
-    logger,
-    pluginFlags: { enable: options.enablePlugin ?? [], disable: options.disablePlugin ?? [] },
-    home: io.env.HOME || homedir(),
-    dataDir: dataDir(io.env),
-    sources: loaded.sources,
-  });
+  let composed: ReturnType<typeof composeApp>;
+  try {
+    composed = composeApp({
+      config,
+      logger,
+      pluginFlags: { enable: options.enablePlugin ?? [], disable: options.disablePlugin ?? [] },
+      home: io.env.HOME || homedir(),
+      dataDir: dataDir(io.env),
+      sources: loaded.sources,
+      env: io.env,
+    });
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(error.message);
+    throw error;
+  }
   for (const warning of composed.warnings) logger.warn(warning);
 
   let running: RunningServer;

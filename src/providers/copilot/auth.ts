@@ -1,0 +1,142 @@
+/**
+ * Copilot credentials: the user's GitHub token, exchanged at GitHub for a short-lived Copilot
+ * token (`/copilot_internal/v2/token`), cached and exchanged again before it expires or after a
+ * 401, one exchange at a time.
+ */
+import { type CredentialCache, createCredentialCache } from '../../auth/single-flight.js';
+import { ProxyError } from '../../errors.js';
+import { getNumber, getRecord, getString, isRecord } from '../../util/json.js';
+import type { CredentialStatus } from '../provider.js';
+import { type CopilotTokenSources, resolveCopilotGithubToken } from './credentials.js';
+
+/** A Copilot API token and where to use it. */
+export interface CopilotToken {
+  token: string;
+  /** Expiry in ms. */
+  expiresAtMs: number;
+  /** Inference base from the token's `endpoints.api`, when GitHub gave one. */
+  apiBase?: string;
+}
+
+/** Options of `createCopilotAuth`. */
+export interface CopilotAuthOptions {
+  sources: CopilotTokenSources;
+  githubApiUrl: string;
+  /** Headers identifying the editor, sent with the exchange too. */
+  editorHeaders: Record<string, string>;
+  fetch: typeof fetch;
+  /** Wall-clock milliseconds. */
+  now(): number;
+  skewMs: number;
+  onExchange?(outcome: 'success' | 'failure'): void;
+}
+
+/** The Copilot token cache and a status report. */
+export interface CopilotAuth {
+  credentials: CredentialCache<CopilotToken>;
+  status(): Promise<CredentialStatus>;
+}
+
+const LOGIN_HINT = 'run `ccproxy auth login copilot` or set GH_TOKEN';
+
+/** Exchanges the GitHub token for a Copilot token. */
+async function exchange(options: CopilotAuthOptions): Promise<CopilotToken> {
+  const github = await resolveCopilotGithubToken(options.sources).catch(() => {
+    throw new ProxyError(
+      'upstream_authentication',
+      `The Copilot login in "${options.sources.storeFile}" is unreadable: ${LOGIN_HINT}`,
+    );
+  });
+  if (!github)
+    throw new ProxyError('upstream_authentication', `No GitHub token for Copilot: ${LOGIN_HINT}`);
+  const url = `${options.githubApiUrl.replace(/\/+$/, '')}/copilot_internal/v2/token`;
+  let response: Response;
+  try {
+    response = await options.fetch(url, {
+      headers: {
+        ...options.editorHeaders,
+        authorization: `token ${github.token}`,
+        accept: 'application/json',
+      },
+      signal: AbortSignal.timeout(30_000),
+    });
+  } catch {
+    options.onExchange?.('failure');
+    throw new ProxyError(
+      'upstream_unavailable',
+      `Cannot reach GitHub (${new URL(url).host}) for a Copilot token`,
+    );
+  }
+  const body: unknown = await response.json().catch(() => undefined);
+  if (response.status === 401 || response.status === 403 || response.status === 404) {
+    options.onExchange?.('failure');
+    throw new ProxyError(
+      'upstream_authentication',
+      `GitHub refused a Copilot token for the token from ${github.source} (HTTP ${response.status}): check the account has Copilot, or ${LOGIN_HINT}`,
+      { status: 401, upstream: { status: response.status } },
+    );
+  }
+  const token = isRecord(body) ? getString(body, 'token') : undefined;
+  if (!response.ok || !isRecord(body) || !token) {
+    options.onExchange?.('failure');
+    throw new ProxyError(
+      'upstream_error',
+      `GitHub Copilot token exchange failed (HTTP ${response.status})`,
+      {
+        upstream: { status: response.status },
+      },
+    );
+  }
+  options.onExchange?.('success');
+  const expiresAt = getNumber(body, 'expires_at');
+  const refreshIn = getNumber(body, 'refresh_in');
+  const endpoints = getRecord(body, 'endpoints');
+  const apiBase = endpoints ? getString(endpoints, 'api') : undefined;
+  const expiresAtMs =
+    expiresAt !== undefined ? expiresAt * 1000 : options.now() + (refreshIn ?? 1500) * 1000;
+  return { token, expiresAtMs, ...(apiBase ? { apiBase } : {}) };
+}
+
+/** Creates the Copilot auth. */
+export function createCopilotAuth(options: CopilotAuthOptions): CopilotAuth {
+  let last: CopilotToken | undefined;
+  const credentials = createCredentialCache<CopilotToken>({
+    // There is no store to read: the first load exchanges; later loads give the last token.
+    load: async () => {
+      last ??= await exchange(options);
+      return last;
+    },
+    needsRefresh: (token) => options.now() >= token.expiresAtMs - options.skewMs,
+    refresh: async () => {
+      last = await exchange(options);
+      return last;
+    },
+    sameToken: (a, b) => a.token === b.token,
+    missing: () =>
+      new ProxyError('upstream_authentication', `No GitHub token for Copilot: ${LOGIN_HINT}`),
+  });
+
+  async function status(): Promise<CredentialStatus> {
+    let github: Awaited<ReturnType<typeof resolveCopilotGithubToken>>;
+    try {
+      github = await resolveCopilotGithubToken(options.sources);
+    } catch {
+      return {
+        state: 'invalid',
+        source: options.sources.storeFile,
+        detail: 'unreadable credentials file',
+      };
+    }
+    if (!github) return { state: 'missing', source: options.sources.storeFile };
+    return {
+      state: 'present',
+      source: github.source,
+      refreshable: true,
+      ...(last
+        ? { expiresAt: new Date(last.expiresAtMs).toISOString(), detail: 'Copilot token exchanged' }
+        : {}),
+    };
+  }
+
+  return { credentials, status };
+}

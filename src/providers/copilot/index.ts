@@ -1,0 +1,149 @@
+/** The Copilot provider: GitHub Copilot's chat, responses and messages APIs with the user's GitHub login. */
+import { randomUUID } from 'node:crypto';
+import type { Config } from '../../config/schema.js';
+import type { Logger } from '../../observability/logger.js';
+import type { ProxyMetrics } from '../../observability/metrics.js';
+import { fetchUpstream, readBodyJson } from '../../pipeline/upstream-fetch.js';
+import type { Provider } from '../provider.js';
+import { checkModelRules } from '../resolve-model.js';
+import { sendWithAuth } from '../send-with-auth.js';
+import type { UpstreamHttp } from '../upstream-http.js';
+import { type CopilotToken, createCopilotAuth } from './auth.js';
+import { copilotStorePath, GITHUB_API_URL } from './credentials.js';
+import { DEFAULT_COPILOT_MODELS, readCopilotModels } from './models.js';
+import {
+  COPILOT_PATHS,
+  DEFAULT_COPILOT_HEADERS,
+  type EndpointSupport,
+  hasImages,
+  initiatorOf,
+  prepareCopilotBody,
+  selectCopilotFormat,
+} from './request.js';
+
+/** Default inference base when the Copilot token names none. */
+export const COPILOT_BASE_URL = 'https://api.githubcopilot.com';
+
+/** Dependencies of the Copilot provider. */
+export interface CopilotProviderDeps {
+  settings: Config['plugins']['copilot'];
+  /** How to name the `github_token` setting (`GH_TOKEN`). */
+  githubTokenSource?: string;
+  fetch: typeof fetch;
+  http: UpstreamHttp;
+  logger: Logger;
+  metrics?: ProxyMetrics;
+  now(): number;
+  dataDir: string;
+}
+
+/** Creates the Copilot provider. */
+export function createCopilotProvider(deps: CopilotProviderDeps): Provider {
+  const { settings } = deps;
+  checkModelRules(settings.model_mappings, 'plugins.copilot');
+  const editorHeaders = { ...DEFAULT_COPILOT_HEADERS, ...lowerKeys(settings.api_headers) };
+  const auth = createCopilotAuth({
+    sources: {
+      githubToken: settings.github_token,
+      githubTokenSource: deps.githubTokenSource,
+      storeFile: copilotStorePath(deps.dataDir),
+    },
+    githubApiUrl: settings.github_api_url ?? GITHUB_API_URL,
+    editorHeaders,
+    fetch: deps.fetch,
+    now: deps.now,
+    skewMs: settings.refresh_skew_seconds * 1000,
+    onExchange: (outcome) => {
+      deps.metrics?.tokenRefreshes.inc({ provider: 'copilot', outcome });
+      if (outcome === 'failure')
+        deps.logger.warn({ provider: 'copilot' }, 'Copilot token exchange failed');
+      else deps.logger.debug({ provider: 'copilot' }, 'exchanged a Copilot token');
+    },
+  });
+  let support: EndpointSupport = new Map();
+  let supportRequested = false;
+
+  function base(token: CopilotToken): string {
+    return (settings.base_url ?? token.apiBase ?? COPILOT_BASE_URL).replace(/\/+$/, '');
+  }
+
+  function headers(token: CopilotToken, extra: Record<string, string>): Record<string, string> {
+    return {
+      ...editorHeaders,
+      ...extra,
+      authorization: `Bearer ${token.token}`,
+      'x-request-id': randomUUID(),
+    };
+  }
+
+  return {
+    id: 'copilot',
+    format: 'openai-chat',
+    selectFormat: (clientFormat, model) => selectCopilotFormat(clientFormat, model, support),
+    streamingOnly: false,
+    modelMappings: settings.model_mappings,
+    prepareBody: (body, context) => prepareCopilotBody(body, context.upstreamFormat),
+    async send(call) {
+      if (!supportRequested) {
+        // Learn which API serves which model, for later requests (this one uses the rules).
+        supportRequested = true;
+        void this.listModels().catch(() => {});
+      }
+      const format = call.context.upstreamFormat;
+      const payload = JSON.stringify(call.body);
+      const extra: Record<string, string> = {
+        'content-type': 'application/json',
+        accept: call.stream ? 'text/event-stream' : 'application/json',
+        'x-initiator': initiatorOf(call.body, format),
+        ...(hasImages(call.body) ? { 'copilot-vision-request': 'true' } : {}),
+        ...(format === 'anthropic-messages' ? { 'anthropic-version': '2023-06-01' } : {}),
+      };
+      const token = await auth.credentials.get();
+      return sendWithAuth({
+        credentials: auth.credentials,
+        url: `${base(token)}${COPILOT_PATHS[format]}`,
+        buildInit: (current) => ({
+          method: 'POST',
+          headers: headers(current, extra),
+          body: payload,
+        }),
+        http: { ...deps.http, signal: call.signal },
+      });
+    },
+    async listModels() {
+      try {
+        const token = await auth.credentials.get();
+        const response = await fetchUpstream(
+          `${base(token)}/models`,
+          { method: 'GET', headers: headers(token, { accept: 'application/json' }) },
+          { ...deps.http, maxRetries: 0, signal: AbortSignal.timeout(15_000) },
+        );
+        const body = await readBodyJson(response, 4 * 1024 * 1024);
+        if (response.ok) {
+          const models = readCopilotModels(body);
+          if (models.cards.length > 0) {
+            support = models.endpoints;
+            return settings.models_endpoint ?? models.cards;
+          }
+        }
+        deps.logger.warn(
+          { status: response.status },
+          'Copilot model list unavailable; serving the fallback list',
+        );
+      } catch (error) {
+        deps.logger.warn(
+          { err: error },
+          'Copilot model list unavailable; serving the fallback list',
+        );
+      }
+      return settings.models_endpoint ?? DEFAULT_COPILOT_MODELS;
+    },
+    credentialStatus: () => auth.status(),
+  };
+}
+
+function lowerKeys(record: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(record).map(([key, value]) => [key.toLowerCase(), value]),
+  );
+}

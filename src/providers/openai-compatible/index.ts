@@ -1,0 +1,152 @@
+/**
+ * OpenAI-compatible providers from config: any number of `[providers.NAME]` tables, each an API
+ * reached with a key (OpenRouter, a local vLLM or Ollama server, DeepSeek, ...), speaking Chat
+ * Completions, Responses or Anthropic Messages.
+ */
+import type { CompatibleProviderSettings, ModelCard } from '../../config/schema.js';
+import { ProxyError } from '../../errors.js';
+import type { WireBody } from '../../formats/format.js';
+import type { ConversionWarning } from '../../ir/warnings.js';
+import type { Logger } from '../../observability/logger.js';
+import { fetchUpstream, readBodyJson } from '../../pipeline/upstream-fetch.js';
+import { getArray, getString, isRecord } from '../../util/json.js';
+import type { Provider } from '../provider.js';
+import { checkModelRules } from '../resolve-model.js';
+import type { UpstreamHttp } from '../upstream-http.js';
+
+const PATHS = {
+  'openai-chat': '/chat/completions',
+  'openai-responses': '/responses',
+  'anthropic-messages': '/v1/messages',
+} as const;
+
+/** Dependencies of one configured provider. */
+export interface CompatibleProviderDeps {
+  name: string;
+  settings: CompatibleProviderSettings;
+  /** The environment, to read `api_key_env`. */
+  env: Readonly<Record<string, string | undefined>>;
+  http: UpstreamHttp;
+  logger: Logger;
+}
+
+function keyOf(deps: CompatibleProviderDeps): { key?: string; problem?: string } {
+  const { settings } = deps;
+  if (settings.api_key_env) {
+    const key = deps.env[settings.api_key_env];
+    if (key) return { key };
+    return {
+      problem: `The environment variable ${settings.api_key_env} (providers.${deps.name}.api_key_env) is not set`,
+    };
+  }
+  if (settings.api_key) return { key: settings.api_key };
+  return {};
+}
+
+function authHeaders(
+  format: CompatibleProviderSettings['format'],
+  key: string | undefined,
+): Record<string, string> {
+  if (format === 'anthropic-messages') {
+    return { 'anthropic-version': '2023-06-01', ...(key ? { 'x-api-key': key } : {}) };
+  }
+  return key ? { authorization: `Bearer ${key}` } : {};
+}
+
+/** Creates a configured provider. Keys are read from the environment at each request. */
+export function createCompatibleProvider(deps: CompatibleProviderDeps): Provider {
+  const { name, settings } = deps;
+  checkModelRules(settings.model_mappings, `providers.${name}`);
+  const base = settings.base_url.replace(/\/+$/, '');
+  const format = settings.format;
+  if (settings.api_key && !settings.api_key_env) {
+    deps.logger.warn(
+      { provider: name },
+      `providers.${name}.api_key holds a key in plain text; prefer api_key_env`,
+    );
+  }
+  const initial = keyOf(deps);
+  if (initial.problem) deps.logger.warn({ provider: name }, initial.problem);
+
+  function headers(stream: boolean): Record<string, string> {
+    const { key, problem } = keyOf(deps);
+    if (problem) throw new ProxyError('upstream_authentication', problem, { status: 401 });
+    return {
+      ...settings.headers,
+      ...authHeaders(format, key),
+      'content-type': 'application/json',
+      accept: stream ? 'text/event-stream' : 'application/json',
+    };
+  }
+
+  return {
+    id: name,
+    format,
+    streamingOnly: false,
+    modelMappings: settings.model_mappings,
+    prepareBody(body) {
+      const warnings: ConversionWarning[] = [];
+      const value: WireBody = { ...body };
+      for (const param of settings.exclude_params) {
+        if (param in value) {
+          delete value[param];
+          warnings.push({
+            code: 'dropped',
+            message: `providers.${name} excludes "${param}"`,
+            path: param,
+          });
+        }
+      }
+      // A streaming Chat request asks for usage, so the proxy can count tokens.
+      if (
+        format === 'openai-chat' &&
+        value.stream === true &&
+        !settings.exclude_params.includes('stream_options')
+      ) {
+        const options = isRecord(value.stream_options) ? value.stream_options : {};
+        value.stream_options = { ...options, include_usage: true };
+      }
+      return { value, warnings };
+    },
+    send: async (call) =>
+      fetchUpstream(
+        `${base}${PATHS[format]}`,
+        { method: 'POST', headers: headers(call.stream), body: JSON.stringify(call.body) },
+        { ...deps.http, signal: call.signal },
+      ),
+    async listModels(): Promise<ModelCard[]> {
+      if (settings.models)
+        return settings.models.map((id) => ({ id, object: 'model', created: 0, owned_by: name }));
+      const path = format === 'anthropic-messages' ? '/v1/models' : '/models';
+      const response = await fetchUpstream(
+        `${base}${path}`,
+        { method: 'GET', headers: headers(false) },
+        { ...deps.http, maxRetries: 0, signal: AbortSignal.timeout(15_000) },
+      );
+      const body = await readBodyJson(response, 4 * 1024 * 1024);
+      if (!response.ok) {
+        throw new ProxyError(
+          'upstream_error',
+          `providers.${name} model list failed (HTTP ${response.status})`,
+          {
+            status: response.status >= 500 ? 502 : response.status,
+          },
+        );
+      }
+      const data = isRecord(body) ? (getArray(body, 'data') ?? []) : [];
+      return data.filter(isRecord).flatMap((entry) => {
+        const id = getString(entry, 'id');
+        return id
+          ? [{ id, object: 'model', created: 0, owned_by: getString(entry, 'owned_by') ?? name }]
+          : [];
+      });
+    },
+    async credentialStatus() {
+      const { key, problem } = keyOf(deps);
+      if (problem) return { state: 'missing', source: settings.api_key_env, detail: problem };
+      return key
+        ? { state: 'present', source: settings.api_key_env ?? `providers.${name}.api_key` }
+        : { state: 'present', detail: 'no key configured (none needed)' };
+    },
+  };
+}

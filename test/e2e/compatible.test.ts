@@ -1,0 +1,177 @@
+/** OpenAI-compatible providers from `[providers.NAME]`: every client format, keys from the environment. */
+import OpenAI from 'openai';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/config/resolve.js';
+import { type FakeUpstream, startFakeUpstream } from '../helpers/fake-upstream.js';
+import { loadFixtureBytes, loadFixtureJson } from '../helpers/fixtures.js';
+import { startProxy, type TestProxy } from '../helpers/proxy.js';
+import { anthropicClient, openaiClient } from '../helpers/sdk-clients.js';
+
+let upstream: FakeUpstream | undefined;
+let proxy: TestProxy | undefined;
+afterEach(async () => {
+  await proxy?.close();
+  await upstream?.close();
+  proxy = undefined;
+  upstream = undefined;
+});
+
+/** A Chat Completions API under `/api/v1` that wants `Bearer sk-or-test`. */
+async function startChatApi() {
+  upstream = await startFakeUpstream((request) => {
+    if (request.headers.authorization !== 'Bearer sk-or-test') {
+      return { status: 401, body: { error: { message: 'No auth credentials found', code: 401 } } };
+    }
+    if (request.path === '/api/v1/models')
+      return { body: { data: [{ id: 'deepseek/deepseek-chat', owned_by: 'deepseek' }] } };
+    if (request.path !== '/api/v1/chat/completions')
+      return { status: 404, body: { error: { message: 'not found' } } };
+    const body = request.json as { stream?: boolean };
+    return body.stream
+      ? {
+          headers: { 'content-type': 'text/event-stream' },
+          sse: { bytes: loadFixtureBytes('openai-chat', 'text-then-tools.sse'), seed: 4 },
+        }
+      : { body: loadFixtureJson('openai-chat', 'text-then-tools.expected.json') };
+  });
+  return upstream;
+}
+
+const config = (url: string) => ({
+  providers: {
+    openrouter: {
+      base_url: `${url}/api/v1`,
+      api_key_env: 'OPENROUTER_API_KEY',
+      exclude_params: ['parallel_tool_calls'],
+      headers: { 'HTTP-Referer': 'https://example.com/ccproxy' },
+    },
+  },
+});
+
+describe('[providers.NAME]', () => {
+  it('serves every client format from a Chat Completions API, stream and not', async () => {
+    const api = await startChatApi();
+    proxy = await startProxy({
+      config: config(api.url),
+      env: { OPENROUTER_API_KEY: 'sk-or-test' },
+    });
+    const chat = await openaiClient(`${proxy.url}/openrouter/v1`).chat.completions.create({
+      model: 'deepseek/deepseek-chat',
+      messages: [{ role: 'user', content: 'x' }],
+      parallel_tool_calls: false,
+    });
+    expect(chat.choices[0]!.finish_reason).toBe('tool_calls');
+    const sent = api.requests[0]!;
+    expect(sent.json).not.toHaveProperty('parallel_tool_calls');
+    expect(sent.headers['http-referer']).toBe('https://example.com/ccproxy');
+
+    const streamed = await openaiClient(`${proxy.url}/openrouter/v1`)
+      .chat.completions.stream({
+        model: 'deepseek/deepseek-chat',
+        messages: [{ role: 'user', content: 'x' }],
+      })
+      .finalChatCompletion();
+    expect(streamed.choices[0]!.message.tool_calls?.length).toBeGreaterThan(0);
+    expect((api.requests[1]!.json as { stream_options: unknown }).stream_options).toEqual({
+      include_usage: true,
+    });
+
+    const message = await anthropicClient(`${proxy.url}/openrouter`)
+      .messages.stream({
+        model: 'deepseek/deepseek-chat',
+        max_tokens: 100,
+        messages: [{ role: 'user', content: 'x' }],
+      })
+      .finalMessage();
+    expect(message.content.map((b) => b.type)).toContain('tool_use');
+    expect(message.stop_reason).toBe('tool_use');
+
+    const response = await openaiClient(`${proxy.url}/openrouter/v1`).responses.create({
+      model: 'deepseek/deepseek-chat',
+      input: 'x',
+    });
+    expect(response.output.some((item) => item.type === 'function_call')).toBe(true);
+
+    const models = await openaiClient(`${proxy.url}/openrouter/v1`).models.list();
+    expect(models.data.map((m) => m.id)).toEqual(['deepseek/deepseek-chat']);
+  });
+
+  it('a missing key variable gives 401 naming the variable, never a value', async () => {
+    const api = await startChatApi();
+    proxy = await startProxy({ config: config(api.url), env: {} });
+    const error = await openaiClient(`${proxy.url}/openrouter/v1`)
+      .chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'x' }] })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenAI.AuthenticationError);
+    expect((error as Error).message).toContain('OPENROUTER_API_KEY');
+    expect(api.requests).toHaveLength(0);
+    expect(proxy.logs().some((l) => /OPENROUTER_API_KEY .* is not set/.test(String(l.msg)))).toBe(
+      true,
+    );
+  });
+
+  it('a key the API rejects gives 401 in the client’s format', async () => {
+    const api = await startChatApi();
+    proxy = await startProxy({
+      config: config(api.url),
+      env: { OPENROUTER_API_KEY: 'sk-or-wrong' },
+    });
+    const response = await fetch(`${proxy.url}/openrouter/v1/messages`, {
+      method: 'POST',
+      body: JSON.stringify({
+        model: 'm',
+        max_tokens: 5,
+        messages: [{ role: 'user', content: 'x' }],
+      }),
+    });
+    expect(response.status).toBe(401);
+    expect(await response.json()).toEqual({
+      type: 'error',
+      error: { type: 'authentication_error', message: 'No auth credentials found' },
+    });
+    expect(proxy.logText()).not.toContain('sk-or-wrong');
+  });
+
+  it('an Anthropic-format API gets x-api-key and anthropic-version', async () => {
+    upstream = await startFakeUpstream((request) =>
+      request.headers['x-api-key'] === 'sk-ant-compat' &&
+      request.headers['anthropic-version'] === '2023-06-01' &&
+      request.path === '/v1/messages'
+        ? { body: loadFixtureJson('anthropic-messages', 'text.expected.json') }
+        : {
+            status: 401,
+            body: { type: 'error', error: { type: 'authentication_error', message: 'bad' } },
+          },
+    );
+    proxy = await startProxy({
+      config: {
+        providers: {
+          minimax: {
+            base_url: upstream.url,
+            api_key_env: 'COMPAT_KEY',
+            format: 'anthropic-messages',
+            models: ['m1'],
+          },
+        },
+      },
+      env: { COMPAT_KEY: 'sk-ant-compat' },
+    });
+    const chat = await openaiClient(`${proxy.url}/minimax/v1`).chat.completions.create({
+      model: 'm1',
+      messages: [{ role: 'user', content: 'x' }],
+    });
+    expect(chat.choices[0]!.message.content).toMatch(/^Sure!/);
+    expect(
+      (await openaiClient(`${proxy.url}/minimax/v1`).models.list()).data.map((m) => m.id),
+    ).toEqual(['m1']);
+  });
+
+  it('rejects a provider name that clashes with a built-in route, naming the key', async () => {
+    await expect(
+      startProxy({ config: { providers: { codex: { base_url: 'http://127.0.0.1:1' } } } }),
+    ).rejects.toThrow(ConfigError);
+    await expect(
+      startProxy({ config: { providers: { 'bad name': { base_url: 'http://127.0.0.1:1' } } } }),
+    ).rejects.toThrow(/"providers\.bad name"/);
+  });
+});
