@@ -1,89 +1,63 @@
 /** Answers a non-streaming client: one JSON body, rebuilt from a stream when the upstream streams. */
 import { ProxyError } from '../errors.js';
-import type {
-  EncodeContext,
-  StreamAccumulation,
-  WireBody,
-  WireFormatId,
-} from '../formats/format.js';
-import type { IrResponse } from '../ir/response.js';
-import { createSseParser } from '../sse/parse.js';
+import type { StreamAccumulation, WireBody } from '../formats/format.js';
 import { isRecord } from '../util/json.js';
-import type { createWarningLog, PipelineDeps, PipelineInput } from './context.js';
-import { unwrapCustomToolCalls } from './custom-tools.js';
+import type { createWarningLog, PipelineDeps, PipelineInput, RequestCapture } from './context.js';
+import {
+  type ConversionPlan,
+  convertBufferedBody,
+  createStreamReassembler,
+  hasContent,
+} from './conversion.js';
 import { irErrorToProxy, streamFailureToIr } from './to-ir-error.js';
-import { readBodyText, type UpstreamResponse } from './upstream-fetch.js';
+import type { UpstreamResponse } from './upstream-fetch.js';
 
 interface BufferedAnswerInput {
   input: PipelineInput;
   deps: PipelineDeps;
-  upstreamFormat: WireFormatId;
+  plan: ConversionPlan;
   response: UpstreamResponse;
   mode: 'reassemble' | 'convert';
-  encodeContext: EncodeContext;
   warnings: ReturnType<typeof createWarningLog>;
-  /** Client custom tools the upstream took as wrapped function tools (see custom-tools.ts). */
-  customTools: ReadonlySet<string>;
+  capture: RequestCapture | undefined;
 }
 
-function jsonResponse(body: unknown): Response {
-  return new Response(JSON.stringify(body), {
-    status: 200,
-    headers: { 'content-type': 'application/json' },
-  });
+/** Reads the whole upstream body, showing the bytes to the capture. */
+async function readAll(
+  options: BufferedAnswerInput,
+  onBytes: (bytes: Uint8Array) => void,
+): Promise<unknown> {
+  const body = options.response.body;
+  try {
+    for (;;) {
+      const next = await body.read();
+      if (next.done) return undefined;
+      options.capture?.upstream(next.value);
+      onBytes(next.value);
+    }
+  } catch (error) {
+    body.cancel(error).catch(() => {});
+    return error;
+  }
 }
 
 /** Reads an upstream stream to its end into the upstream format's native accumulator. */
 async function reassemble(options: BufferedAnswerInput): Promise<StreamAccumulation> {
-  const { input, deps, response, warnings } = options;
-  const upstream = deps.formats[options.upstreamFormat];
-  const accumulator = upstream.createStreamAccumulator({
-    onWarning: warnings.add,
-    onUnknownEvent: (type) => {
-      input.record.unknownEvents += 1;
-      deps.reportUnknownEvent(options.upstreamFormat, type);
-    },
-  });
-  const parser = createSseParser();
-  const capture = deps.captureUpstream?.(input.record);
-  const body = response.body;
-  let failure: unknown;
-  try {
-    for (;;) {
-      const next = await body.read();
-      if (next.done) break;
-      capture?.chunk(next.value);
-      for (const message of parser.push(next.value)) accumulator.push(message);
-    }
-    for (const message of parser.end()) accumulator.push(message);
-  } catch (error) {
-    failure = error;
-    body.cancel(error).catch(() => {});
-  }
-  const result = accumulator.result();
-  capture?.end({});
-  if (failure !== undefined && (result.complete || result.error === undefined)) {
-    return { ...result, complete: false, error: streamFailureToIr(failure) };
-  }
-  if (failure !== undefined) return { ...result, error: streamFailureToIr(failure) };
-  return result;
-}
-
-function hasContent(response: IrResponse): boolean {
-  return response.content.some((part) =>
-    part.type === 'text' || part.type === 'refusal' || part.type === 'reasoning'
-      ? part.text !== ''
-      : true,
-  );
+  const reassembler = createStreamReassembler(options.plan);
+  const failure = await readAll(options, (bytes) => reassembler.push(bytes));
+  const result = reassembler.result();
+  if (failure === undefined) return result;
+  return {
+    ...result,
+    complete: false,
+    error: result.complete || !result.error ? streamFailureToIr(failure) : result.error,
+  };
 }
 
 /** The buffered answer. */
 export async function answerBuffered(options: BufferedAnswerInput): Promise<Response> {
-  const { input, deps, encodeContext, warnings } = options;
+  const { input, deps, plan, warnings } = options;
   const { record } = input;
-  const client = deps.formats[input.clientFormat];
-  const upstream = deps.formats[options.upstreamFormat];
-  const sameFormat = input.clientFormat === options.upstreamFormat;
 
   let upstreamBody: WireBody;
   let streamError: StreamAccumulation['error'];
@@ -92,9 +66,15 @@ export async function answerBuffered(options: BufferedAnswerInput): Promise<Resp
     upstreamBody = result.body;
     streamError = result.error;
   } else {
-    const parsed: unknown = await readBodyText(options.response.body)
-      .then((text) => JSON.parse(text) as unknown)
-      .catch(() => undefined);
+    const chunks: Uint8Array[] = [];
+    const failure = await readAll(options, (bytes) => chunks.push(bytes));
+    let parsed: unknown;
+    try {
+      parsed =
+        failure === undefined ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : undefined;
+    } catch {
+      parsed = undefined;
+    }
     if (!isRecord(parsed)) {
       throw new ProxyError(
         'upstream_protocol',
@@ -104,14 +84,13 @@ export async function answerBuffered(options: BufferedAnswerInput): Promise<Resp
     upstreamBody = parsed;
   }
 
-  const decoded = upstream.decodeResponse(upstreamBody);
-  const ir = unwrapCustomToolCalls(decoded.value, options.customTools);
-  record.usage = ir.usage;
-  record.finishReason = ir.finishReason;
+  const answer = convertBufferedBody(plan, upstreamBody);
+  record.usage = answer.ir.usage;
+  record.finishReason = answer.ir.finishReason;
   if (streamError) {
     record.errorCode = streamError.code;
     // Rule: answer with what was gathered; only a stream that gave nothing becomes an error.
-    if (!hasContent(ir)) {
+    if (!hasContent(answer.ir)) {
       warnings.flush();
       throw irErrorToProxy(streamError);
     }
@@ -120,16 +99,11 @@ export async function answerBuffered(options: BufferedAnswerInput): Promise<Resp
       'upstream stream did not complete; answering with what was gathered',
     );
   }
-  let body: WireBody;
-  if (sameFormat) {
-    body = { ...upstreamBody, model: encodeContext.model ?? upstreamBody.model };
-  } else {
-    for (const warning of decoded.warnings) warnings.add(warning);
-    const encoded = client.encodeResponse(ir, encodeContext);
-    for (const warning of encoded.warnings) warnings.add(warning);
-    body = encoded.value;
-  }
   warnings.flush();
+  options.capture?.finish({ status: 200, body: answer.body });
   record.ttfbMs = deps.now() - record.startedAt;
-  return jsonResponse(body);
+  return new Response(JSON.stringify(answer.body), {
+    status: 200,
+    headers: { 'content-type': 'application/json' },
+  });
 }

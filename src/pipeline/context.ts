@@ -2,6 +2,7 @@
 import type { WireFormat, WireFormatId } from '../formats/format.js';
 import type { ConversionWarning } from '../ir/warnings.js';
 import type { Logger } from '../observability/logger.js';
+import type { ProxyMetrics } from '../observability/metrics.js';
 import type { RequestRecord } from '../observability/request-record.js';
 import type { Provider } from '../providers/provider.js';
 
@@ -16,14 +17,30 @@ export interface PipelineDeps {
   createId(prefix: string): string;
   /** Reports an upstream event type a decoder did not know (the server logs once and counts). */
   reportUnknownEvent(format: WireFormatId, type: string): void;
-  /** Observes the raw upstream bytes of a request (capture), when enabled. */
-  captureUpstream?(record: RequestRecord): UpstreamCapture | undefined;
+  /** Starts capturing one request (raw upstream bytes and what the client got), when enabled. */
+  startCapture?(request: {
+    record: RequestRecord;
+    headers: Headers;
+    body: unknown;
+  }): RequestCapture | undefined;
+  /** Counts streams being written (the in-flight gauge), when metrics are on. */
+  metrics?: ProxyMetrics;
 }
 
 /** A sink for one request's raw upstream bytes and the response the client got. */
-export interface UpstreamCapture {
-  chunk(bytes: Uint8Array): void;
-  end(summary: { clientBody?: unknown }): void;
+export interface RequestCapture {
+  /** Raw upstream body bytes, exactly as received. */
+  upstream(bytes: Uint8Array): void;
+  /** The upstream's status and headers. */
+  upstreamResponse(status: number, headers: Headers): void;
+  /** What the client receives, as it is written. */
+  client(chunk: string | Uint8Array): void;
+  /** The request is over; `body` is the client's JSON body when it was not a stream. */
+  finish(summary: {
+    status: number;
+    body?: unknown;
+    error?: { code: string; message: string };
+  }): void;
 }
 
 /** One request going through the pipeline. */

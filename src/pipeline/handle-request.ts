@@ -5,10 +5,17 @@
 import { ProxyError } from '../errors.js';
 import type { EncodeContext, WireBody, WireFormatId } from '../formats/format.js';
 import type { IrRequest } from '../ir/request.js';
+import { mergeUsage } from '../ir/usage.js';
 import { resolveModel } from '../providers/resolve-model.js';
 import { isRecord } from '../util/json.js';
 import { answerBuffered } from './buffered-response.js';
-import { createWarningLog, type PipelineDeps, type PipelineInput } from './context.js';
+import {
+  createWarningLog,
+  type PipelineDeps,
+  type PipelineInput,
+  type RequestCapture,
+} from './context.js';
+import type { ConversionPlan } from './conversion.js';
 import { customToolNames } from './custom-tools.js';
 import { answerStream } from './stream-response.js';
 import { readBodyJson } from './upstream-fetch.js';
@@ -60,15 +67,36 @@ function buildUpstreamBody(
 
 /** Handles one request; throws `ProxyError` for anything the client must see as an error. */
 export async function handleRequest(input: PipelineInput, deps: PipelineDeps): Promise<Response> {
-  const { provider, record } = input;
-  const client = deps.formats[input.clientFormat];
+  const { record } = input;
   record.clientFormat = input.clientFormat;
-  record.provider = provider.id;
+  record.provider = input.provider.id;
   if (!isRecord(input.body)) {
     throw new ProxyError('invalid_request', 'Request body must be a JSON object');
   }
+  const capture = deps.startCapture?.({ record, headers: input.headers, body: input.body });
+  try {
+    return await proxyRequest(input, deps, input.body, capture);
+  } catch (error) {
+    const status = error instanceof ProxyError ? error.status : 500;
+    const message = error instanceof Error ? error.message : 'error';
+    capture?.finish({
+      status,
+      error: { code: error instanceof ProxyError ? error.code : 'internal', message },
+    });
+    throw error;
+  }
+}
+
+async function proxyRequest(
+  input: PipelineInput,
+  deps: PipelineDeps,
+  body: WireBody,
+  capture: RequestCapture | undefined,
+): Promise<Response> {
+  const { provider, record } = input;
+  const client = deps.formats[input.clientFormat];
   const warnings = createWarningLog(input);
-  const decoded = client.decodeRequest(input.body);
+  const decoded = client.decodeRequest(body);
   for (const warning of decoded.warnings) warnings.add(warning);
   const request = decoded.value;
   const clientModel = request.model;
@@ -109,25 +137,27 @@ export async function handleRequest(input: PipelineInput, deps: PipelineDeps): P
     signal: input.signal,
   });
   record.upstreamStatus = response.status;
+  capture?.upstreamResponse(response.status, response.headers);
   if (!response.ok) {
-    const body = await readBodyJson(response);
+    const errorBody = await readBodyJson(response);
+    capture?.upstream(
+      new TextEncoder().encode(
+        typeof errorBody === 'string' ? errorBody : JSON.stringify(errorBody),
+      ),
+    );
     warnings.flush();
-    throw upstream.decodeError(response.status, body, response.headers);
+    throw upstream.decodeError(response.status, errorBody, response.headers);
   }
 
-  const contentType = response.headers.get('content-type') ?? '';
-  const upstreamStreams = contentType.includes('text/event-stream');
+  const upstreamStreams = (response.headers.get('content-type') ?? '').includes(
+    'text/event-stream',
+  );
   const mode = planResponse({
     sameFormat: input.clientFormat === upstreamFormat,
     clientStream: request.stream,
     upstreamStreams,
   });
   record.mode = mode;
-  // Only Anthropic cannot express freeform tools: its encoder wrapped them, so unwrap the calls.
-  const customTools =
-    upstreamFormat === 'anthropic-messages' && input.clientFormat !== upstreamFormat
-      ? customToolNames(request)
-      : new Set<string>();
   const encodeContext: EncodeContext = {
     model: clientModel,
     createdAt: deps.unixSeconds(),
@@ -135,27 +165,44 @@ export async function handleRequest(input: PipelineInput, deps: PipelineDeps): P
     onWarning: warnings.add,
     request,
   };
+  const plan: ConversionPlan = {
+    formats: deps.formats,
+    clientFormat: input.clientFormat,
+    upstreamFormat,
+    encodeContext,
+    // Only Anthropic cannot express freeform tools: its encoder wrapped them, so unwrap the calls.
+    customTools:
+      upstreamFormat === 'anthropic-messages' && input.clientFormat !== upstreamFormat
+        ? customToolNames(request)
+        : new Set<string>(),
+    onWarning: warnings.add,
+    onUnknownEvent: (type) => {
+      record.unknownEvents += 1;
+      deps.reportUnknownEvent(upstreamFormat, type);
+    },
+    onUsage: (usage) => {
+      record.usage = mergeUsage(record.usage, usage);
+    },
+    onFinish: (reason) => {
+      record.finishReason = reason;
+    },
+    onError: (code) => {
+      record.errorCode = code;
+    },
+  };
   if (mode === 'passthrough' || mode === 'translate') {
     return answerStream({
       input,
       deps,
-      upstreamFormat,
+      plan,
       response,
       mode,
       encodeContext,
       warnings,
       upstreamStreams,
-      customTools,
+      upstreamFormat,
+      capture,
     });
   }
-  return answerBuffered({
-    input,
-    deps,
-    upstreamFormat,
-    response,
-    mode,
-    encodeContext,
-    warnings,
-    customTools,
-  });
+  return answerBuffered({ input, deps, plan, response, mode, warnings, capture });
 }

@@ -8,7 +8,7 @@ import type { Logger } from '../observability/logger.js';
 import type { ProxyMetrics } from '../observability/metrics.js';
 import { scrubSecrets } from '../observability/redact.js';
 import { createRequestRecord, type RecordLifecycle } from '../observability/request-record.js';
-import type { PipelineDeps, UpstreamCapture } from '../pipeline/context.js';
+import type { PipelineDeps } from '../pipeline/context.js';
 import { handleRequest } from '../pipeline/handle-request.js';
 import { readBodyJson } from '../pipeline/upstream-fetch.js';
 import type { Provider } from '../providers/provider.js';
@@ -34,7 +34,8 @@ export interface AppDeps {
   /** Appends access-log records to a file, when configured. */
   accessLogFile?: (line: string) => void;
   accessLog?: boolean;
-  captureUpstream?(record: RecordLifecycle['record']): UpstreamCapture | undefined;
+  /** Starts capturing a request (raw upstream stream and the answer), when capture is on. */
+  startCapture?: PipelineDeps['startCapture'];
 }
 
 type Variables = { lifecycle: RecordLifecycle; logger: Logger };
@@ -63,7 +64,8 @@ export function createApp(deps: AppDeps): Hono<{ Variables: Variables }> {
       seenUnknown.add(key);
       deps.logger.warn({ format, event_type: type }, 'unknown upstream event type');
     },
-    ...(deps.captureUpstream ? { captureUpstream: deps.captureUpstream } : {}),
+    ...(deps.startCapture ? { startCapture: deps.startCapture } : {}),
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
   };
   const authToken = deps.config.security.auth_token;
 

@@ -1,0 +1,148 @@
+/**
+ * The conversions of one answer, as pure steps and functions: the same code serves the live
+ * pipeline (fed from the upstream socket) and `ccproxy replay` (fed from a captured file).
+ */
+import type {
+  EncodeContext,
+  IrErrorEvent,
+  StreamAccumulation,
+  WireBody,
+  WireFormat,
+  WireFormatId,
+} from '../formats/format.js';
+import type { IrEvent } from '../ir/events.js';
+import type { IrResponse } from '../ir/response.js';
+import type { IrUsage } from '../ir/usage.js';
+import type { ConversionWarning } from '../ir/warnings.js';
+import { createSseSerializer } from '../sse/encode.js';
+import type { SseMessage } from '../sse/message.js';
+import { createSseParser } from '../sse/parse.js';
+import { composeSteps, type StreamStep, tapStep } from '../streams/step.js';
+import { createCustomToolUnwrapStep, unwrapCustomToolCalls } from './custom-tools.js';
+import { streamFailureToIr } from './to-ir-error.js';
+
+/** Everything a conversion needs to know, and the hooks it reports through. */
+export interface ConversionPlan {
+  formats: Readonly<Record<WireFormatId, WireFormat>>;
+  clientFormat: WireFormatId;
+  upstreamFormat: WireFormatId;
+  encodeContext: EncodeContext;
+  /** Client custom tools the upstream took as wrapped function tools (see custom-tools.ts). */
+  customTools: ReadonlySet<string>;
+  onWarning(warning: ConversionWarning): void;
+  onUnknownEvent(type: string): void;
+  /** Every usage snapshot, finish and error seen (for the request record). */
+  onUsage?(usage: IrUsage): void;
+  onFinish?(reason: string): void;
+  onError?(code: string): void;
+}
+
+/** The two halves of a streamed answer, run by the stream fence (or synchronously by replay). */
+export interface StreamHalves<Mid> {
+  decode: StreamStep<Uint8Array, Mid>;
+  encode: StreamStep<Mid, string | Uint8Array>;
+  toErrorItem(error: unknown): Mid;
+}
+
+/** Same format on both sides: events forwarded with the format's own fixes. */
+export function createPassthroughHalves(
+  plan: ConversionPlan,
+): StreamHalves<SseMessage | IrErrorEvent> {
+  const client = plan.formats[plan.clientFormat];
+  const passthrough = client.createStreamPassthrough(plan.encodeContext, {
+    onWarning: plan.onWarning,
+    onUnknownEvent: plan.onUnknownEvent,
+    ...(plan.onUsage ? { onUsage: plan.onUsage } : {}),
+  });
+  return {
+    decode: createSseParser({ keepComments: true }),
+    encode: composeSteps(
+      tapStep<SseMessage | IrErrorEvent>((item) => {
+        if ('type' in item && item.type === 'error') plan.onError?.(item.error.code);
+      }),
+      composeSteps(passthrough, createSseSerializer()),
+    ),
+    toErrorItem: (error) => ({ type: 'error', error: streamFailureToIr(error) }),
+  };
+}
+
+/** Different formats: decoded to IR and encoded again, event by event. */
+export function createTranslateHalves(plan: ConversionPlan): StreamHalves<IrEvent> {
+  const observe = (event: IrEvent) => {
+    if (event.type === 'usage') plan.onUsage?.(event.usage);
+    else if (event.type === 'message-end') plan.onFinish?.(event.finishReason);
+    else if (event.type === 'error') plan.onError?.(event.error.code);
+  };
+  const decoder = composeSteps(
+    plan.formats[plan.upstreamFormat].createStreamDecoder({
+      onWarning: plan.onWarning,
+      onUnknownEvent: plan.onUnknownEvent,
+    }),
+    createCustomToolUnwrapStep(plan.customTools),
+  );
+  return {
+    decode: composeSteps(createSseParser(), composeSteps(decoder, tapStep(observe))),
+    encode: composeSteps(
+      plan.formats[plan.clientFormat].createStreamEncoder(plan.encodeContext),
+      createSseSerializer(),
+    ),
+    toErrorItem: (error) => {
+      const event: IrEvent = { type: 'error', error: streamFailureToIr(error) };
+      observe(event);
+      return event;
+    },
+  };
+}
+
+/** A native accumulator of the upstream format, fed with raw bytes. */
+export function createStreamReassembler(plan: ConversionPlan): {
+  push(bytes: Uint8Array): void;
+  result(): StreamAccumulation;
+} {
+  const accumulator = plan.formats[plan.upstreamFormat].createStreamAccumulator({
+    onWarning: plan.onWarning,
+    onUnknownEvent: plan.onUnknownEvent,
+  });
+  const parser = createSseParser();
+  return {
+    push(bytes) {
+      for (const message of parser.push(bytes)) accumulator.push(message);
+    },
+    result() {
+      for (const message of parser.end()) accumulator.push(message);
+      return accumulator.result();
+    },
+  };
+}
+
+/** A non-streaming answer: the client's body, and the IR it was made from. */
+export interface BufferedAnswer {
+  body: WireBody;
+  ir: IrResponse;
+}
+
+/** True when a response holds anything a client would want. */
+export function hasContent(response: IrResponse): boolean {
+  return response.content.some((part) =>
+    part.type === 'text' || part.type === 'refusal' || part.type === 'reasoning'
+      ? part.text !== ''
+      : true,
+  );
+}
+
+/**
+ * The client's body from the upstream's whole body (its own non-streaming body, or the one its
+ * stream was reassembled into): the upstream's body itself when the formats are the same (with
+ * the client's model name), else decoded to IR and encoded for the client.
+ */
+export function convertBufferedBody(plan: ConversionPlan, upstreamBody: WireBody): BufferedAnswer {
+  const decoded = plan.formats[plan.upstreamFormat].decodeResponse(upstreamBody);
+  const ir = unwrapCustomToolCalls(decoded.value, plan.customTools);
+  if (plan.clientFormat === plan.upstreamFormat) {
+    return { body: { ...upstreamBody, model: plan.encodeContext.model ?? upstreamBody.model }, ir };
+  }
+  for (const warning of decoded.warnings) plan.onWarning(warning);
+  const encoded = plan.formats[plan.clientFormat].encodeResponse(ir, plan.encodeContext);
+  for (const warning of encoded.warnings) plan.onWarning(warning);
+  return { body: encoded.value, ir };
+}
