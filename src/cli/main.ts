@@ -2,6 +2,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { VERSION } from '../version.js';
 import { registerAuthCommand } from './commands/auth.js';
+import { type ReplayOptions, runReplay } from './commands/replay.js';
 import { runServe, type ServeOptions } from './commands/serve.js';
 import { type CliIo, CommandFailure, processIo, UsageError } from './io.js';
 
@@ -35,6 +36,10 @@ function buildProgram(io: CliIo, result: { code: number }): Command {
     )
     .option('--log-file <path>', 'also write JSON log lines to this file')
     .option(
+      '--capture-dir <dir>',
+      'write each upstream stream and its answer to DIR (see `ccproxy replay`)',
+    )
+    .option(
       '--config <file>',
       'TOML config file (default: .ccproxy.toml, ccproxy.toml, git root, $XDG_CONFIG_HOME/ccproxy/config.toml)',
     )
@@ -48,6 +53,20 @@ function buildProgram(io: CliIo, result: { code: number }): Command {
     .addOption(new Option('--reload', 'accepted for ccproxy-api compatibility; ignored').hideHelp())
     .action(async (options: ServeOptions) => {
       result.code = await runServe(options, io);
+    });
+
+  program
+    .command('replay')
+    .description(
+      'run a captured upstream stream through the converters and print what a client gets',
+    )
+    .argument('<file>', 'an upstream SSE transcript (a capture .sse file, or hand-written)')
+    .requiredOption('--as <format>', 'the client format: chat, responses or messages')
+    .option('--from <format>', 'the upstream format (default: from the capture, or detected)')
+    .option('--stream', 'print the stream a streaming client gets instead of the final body')
+    .option('--model <name>', 'the model name to show (default: the captured request’s)')
+    .action(async (file: string, options: ReplayOptions) => {
+      result.code = await runReplay(file, options, io);
     });
 
   registerAuthCommand(program, io);

@@ -198,6 +198,26 @@ export const configSchema = z.object({
       max_retries: z.number().int().min(0).max(10).default(2),
     })
     .prefault({}),
+  capture: z
+    .looseObject({
+      /** Where to write a `.sse` + `.json` pair per request; capture is off without it. */
+      dir: text.optional(),
+      /** Keep at most this many requests (the oldest are removed). */
+      max_files: z.number().int().positive().default(500),
+      /** Keep at most this many bytes in all (the oldest are removed). */
+      max_bytes: z
+        .number()
+        .int()
+        .positive()
+        .default(200 * 1024 * 1024),
+      /** Largest part of one response (the stream text a client got) kept in the `.json`. */
+      max_response_bytes: z
+        .number()
+        .int()
+        .positive()
+        .default(1024 * 1024),
+    })
+    .prefault({}),
   providers: z.record(z.string(), compatibleProviderSchema).default({}),
   enable_plugins: z.boolean().default(true),
   enabled_plugins: z.array(text).optional(),

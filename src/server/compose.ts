@@ -6,6 +6,7 @@ import { selectPlugins } from '../config/plugins.js';
 import { ConfigError } from '../config/resolve.js';
 import type { Config } from '../config/schema.js';
 import { formats } from '../formats/index.js';
+import { createCaptureStore } from '../observability/capture.js';
 import type { Logger } from '../observability/logger.js';
 import { createMetrics, type ProxyMetrics } from '../observability/metrics.js';
 import { createUpstreamAgent } from '../pipeline/upstream-fetch.js';
@@ -156,6 +157,17 @@ export function composeApp(options: ComposeOptions): ComposedApp {
       logger.error({ err: error, path: accessLogPath }, 'cannot write the access log file'),
     );
   }
+  const capture = config.capture.dir
+    ? createCaptureStore(
+        {
+          dir: config.capture.dir,
+          maxFiles: config.capture.max_files,
+          maxBytes: config.capture.max_bytes,
+          maxResponseBytes: config.capture.max_response_bytes,
+        },
+        logger,
+      )
+    : undefined;
   const app = createApp({
     config,
     logger,
@@ -164,6 +176,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     providers,
     plugins: [...enabled],
     accessLog: enabled.has('access_log'),
+    ...(capture ? { startCapture: capture.start } : {}),
     ...(accessLogStream
       ? { accessLogFile: (line: string) => accessLogStream.write(`${line}\n`) }
       : {}),
@@ -174,9 +187,12 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     providers,
     metrics,
     warnings: selection.warnings,
-    close: () =>
-      new Promise<void>((resolve) =>
+    close: async () => {
+      await capture?.flush();
+      await agent.close().catch(() => {});
+      await new Promise<void>((resolve) =>
         accessLogStream ? accessLogStream.end(() => resolve()) : resolve(),
-      ),
+      );
+    },
   };
 }

@@ -16,6 +16,7 @@ export interface ServeOptions {
   port?: string;
   logLevel?: string;
   logFile?: string;
+  captureDir?: string;
   config?: string;
   enablePlugin?: string[];
   disablePlugin?: string[];
@@ -52,6 +53,7 @@ function flagLayer(options: ServeOptions): ConfigLayer {
     set('logging', 'level', level, '--log-level');
   }
   if (options.logFile !== undefined) set('logging', 'file', options.logFile, '--log-file');
+  if (options.captureDir !== undefined) set('capture', 'dir', options.captureDir, '--capture-dir');
   if (options.authToken !== undefined)
     set('security', 'auth_token', options.authToken, '--auth-token');
   if (options.allowUnauthenticated)
