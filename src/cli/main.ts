@@ -2,6 +2,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { VERSION } from '../version.js';
 import { registerAuthCommand } from './commands/auth.js';
+import { registerConfigCommand } from './commands/config.js';
 import { type ReplayOptions, runReplay } from './commands/replay.js';
 import { runServe, type ServeOptions } from './commands/serve.js';
 import { type CliIo, CommandFailure, processIo, UsageError } from './io.js';
@@ -70,6 +71,7 @@ function buildProgram(io: CliIo, result: { code: number }): Command {
     });
 
   registerAuthCommand(program, io);
+  registerConfigCommand(program, io);
   return program;
 }
 

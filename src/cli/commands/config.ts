@@ -1,0 +1,106 @@
+/** `ccproxy config show` (resolved settings and their sources) and `ccproxy config generate-token`. */
+import { randomBytes } from 'node:crypto';
+import type { Command } from 'commander';
+import { loadConfig } from '../../config/load.js';
+import { ConfigError, type ConfigSource } from '../../config/resolve.js';
+import { isSecretKey } from '../../observability/redact.js';
+import { isRecord } from '../../util/json.js';
+import { type CliIo, UsageError } from '../io.js';
+
+/** One resolved setting. */
+export interface ShownSetting {
+  key: string;
+  value: unknown;
+  source: string;
+}
+
+function describe(source: ConfigSource | undefined): string {
+  if (!source) return 'default';
+  if (source.startsWith('file:')) return source.slice(5);
+  if (source.startsWith('env:')) return `environment ${source.slice(4)}`;
+  if (source.startsWith('flag:')) return `flag ${source.slice(5)}`;
+  return source;
+}
+
+function sourceOf(
+  key: string,
+  sources: Readonly<Record<string, ConfigSource>>,
+): ConfigSource | undefined {
+  for (
+    let cut = key;
+    cut !== '';
+    cut = cut.includes('.') ? cut.slice(0, cut.lastIndexOf('.')) : ''
+  ) {
+    if (sources[cut] !== undefined) return sources[cut];
+  }
+  return undefined;
+}
+
+/** Every leaf setting with its value (secrets redacted) and where it came from. */
+export function listSettings(
+  config: unknown,
+  sources: Readonly<Record<string, ConfigSource>>,
+): ShownSetting[] {
+  const out: ShownSetting[] = [];
+  const walk = (value: unknown, key: string) => {
+    if (isRecord(value) && Object.keys(value).length > 0) {
+      for (const [child, inner] of Object.entries(value))
+        walk(inner, key ? `${key}.${child}` : child);
+      return;
+    }
+    const leaf = key.slice(key.lastIndexOf('.') + 1);
+    const secret = isSecretKey(leaf) && typeof value === 'string';
+    out.push({
+      key,
+      value: secret ? '[REDACTED]' : value,
+      source: describe(sourceOf(key, sources)),
+    });
+  };
+  walk(config, '');
+  return out;
+}
+
+/** Adds `config show` and `config generate-token`. */
+export function registerConfigCommand(program: Command, io: CliIo): void {
+  const config = program
+    .command('config')
+    .description('show the resolved configuration, or make an access key');
+  config
+    .command('show')
+    .description('print every setting, its value and where it came from (secrets redacted)')
+    .option('--json', 'print JSON')
+    .option('--config <file>', 'config file')
+    .action((options: { json?: boolean; config?: string }) => {
+      let loaded: ReturnType<typeof loadConfig>;
+      try {
+        loaded = loadConfig({
+          ...(options.config ? { configFile: options.config } : {}),
+          cwd: io.cwd,
+          env: io.env,
+        });
+      } catch (error) {
+        if (error instanceof ConfigError) throw new UsageError(error.message);
+        throw error;
+      }
+      const settings = listSettings(loaded.config, loaded.sources);
+      if (options.json) {
+        io.stdout.write(
+          `${JSON.stringify({ file: loaded.file ?? null, warnings: loaded.warnings, settings }, null, 2)}\n`,
+        );
+        return;
+      }
+      io.stdout.write(`# config file: ${loaded.file ?? '(none found)'}\n`);
+      const width = Math.max(...settings.map((setting) => setting.key.length));
+      for (const setting of settings) {
+        const value = setting.value === undefined ? '(unset)' : JSON.stringify(setting.value);
+        io.stdout.write(`${setting.key.padEnd(width)} = ${value}  # ${setting.source}\n`);
+      }
+      for (const warning of loaded.warnings) io.stderr.write(`warning: ${warning}\n`);
+    });
+  config
+    .command('generate-token')
+    .description('print a strong random access key for [security] auth_token')
+    .action(() => {
+      io.stdout.write(`${randomBytes(32).toString('base64url')}\n`);
+    });
+}
