@@ -51,6 +51,10 @@ function buildProgram(io: CliIo, result: { code: number }): Command {
       'access key clients must send (authorization: Bearer or x-api-key)',
     )
     .option('--allow-unauthenticated', 'serve a non-loopback address without an access key')
+    .option(
+      '--demo',
+      'serve every route from built-in canned transcripts, with no account (try it first)',
+    )
     .addOption(new Option('--reload', 'accepted for ccproxy-api compatibility; ignored').hideHelp())
     .action(async (options: ServeOptions) => {
       result.code = await runServe(options, io);

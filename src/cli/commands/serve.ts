@@ -2,8 +2,15 @@
 import { homedir } from 'node:os';
 import { loadConfig } from '../../config/load.js';
 import { dataDir } from '../../config/paths.js';
-import { ConfigError, type ConfigLayer, type ConfigSource } from '../../config/resolve.js';
+import {
+  ConfigError,
+  type ConfigLayer,
+  type ConfigSource,
+  layerFrom,
+} from '../../config/resolve.js';
 import { normalizeLogLevel } from '../../config/schema.js';
+import { demoSettings } from '../../demo/demo-settings.js';
+import { startDemoUpstream } from '../../demo/replay-upstream.js';
 import { createLogger } from '../../observability/logger.js';
 import { composeApp } from '../../server/compose.js';
 import { isLoopbackHost, type RunningServer, startServer } from '../../server/serve.js';
@@ -23,6 +30,7 @@ export interface ServeOptions {
   authToken?: string;
   allowUnauthenticated?: boolean;
   reload?: boolean;
+  demo?: boolean;
 }
 
 function flagLayer(options: ServeOptions): ConfigLayer {
@@ -61,17 +69,33 @@ function flagLayer(options: ServeOptions): ConfigLayer {
   return { values, sources };
 }
 
+/** Adds the demo settings (every provider pointed at the demo upstream) to the flag layer. */
+function withDemo(
+  layer: ConfigLayer,
+  settings: Record<string, Record<string, unknown>>,
+): ConfigLayer {
+  const demo = layerFrom(settings, 'flag:--demo');
+  const values = { ...layer.values };
+  for (const [section, table] of Object.entries(settings)) {
+    values[section] = { ...(values[section] as Record<string, unknown> | undefined), ...table };
+  }
+  return { values, sources: { ...layer.sources, ...demo.sources } };
+}
+
 /** Runs the proxy until SIGINT/SIGTERM; resolves to the exit code. */
 export async function runServe(options: ServeOptions, io: CliIo): Promise<number> {
+  const demo = options.demo ? await startDemoUpstream() : undefined;
   let loaded: ReturnType<typeof loadConfig>;
   try {
+    const flags = flagLayer(options);
     loaded = loadConfig({
       ...(options.config !== undefined ? { configFile: options.config } : {}),
       cwd: io.cwd,
       env: io.env,
-      flags: flagLayer(options),
+      flags: demo ? withDemo(flags, demoSettings(demo.url)) : flags,
     });
   } catch (error) {
+    await demo?.close();
     if (error instanceof ConfigError) throw new UsageError(error.message);
     throw error;
   }
@@ -87,6 +111,12 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
   if (loaded.file) logger.info({ path: loaded.file }, 'loaded config file');
   for (const warning of loaded.warnings) logger.warn(warning);
   if (options.reload) logger.warn('--reload is not supported by ccproxy and is ignored');
+  if (demo) {
+    logger.warn(
+      { upstream: demo.url },
+      'demo mode: every provider answers with canned transcripts from a local replay upstream; no account is used',
+    );
+  }
 
   const host = config.server.host;
   if (!isLoopbackHost(host)) {
@@ -109,7 +139,13 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
     composed = composeApp({
       config,
       logger,
-      pluginFlags: { enable: options.enablePlugin ?? [], disable: options.disablePlugin ?? [] },
+      pluginFlags: {
+        enable: [
+          ...(options.enablePlugin ?? []),
+          ...(demo ? ['codex', 'claude_api', 'copilot'] : []),
+        ],
+        disable: options.disablePlugin ?? [],
+      },
       home: io.env.HOME || homedir(),
       dataDir: dataDir(io.env),
       sources: loaded.sources,
@@ -132,6 +168,8 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     logger.error({ code }, `cannot listen on ${host}:${config.server.port}`);
+    await composed.close();
+    await demo?.close();
     io.stderr.write(
       `ccproxy: cannot listen on ${host}:${config.server.port} (${code ?? 'error'})\n`,
     );
@@ -152,6 +190,7 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
       running
         .close(config.server.shutdown_timeout * 1000)
         .then(() => composed.close())
+        .then(() => demo?.close())
         .then(() => {
           process.off('SIGINT', onInt);
           process.off('SIGTERM', onTerm);
