@@ -6,6 +6,7 @@
 import type { Readable } from 'node:stream';
 import { Agent, type Dispatcher, request, errors as undiciErrors } from 'undici';
 import { ProxyError } from '../errors.js';
+import type { Logger } from '../observability/logger.js';
 
 /** The body of an upstream response, read chunk by chunk. */
 export interface UpstreamBody {
@@ -59,6 +60,8 @@ export interface UpstreamFetchOptions extends UpstreamHttpSettings {
   signal: AbortSignal;
   /** Waits before a retry (injectable for tests); default: a timer. */
   sleep?: (ms: number) => Promise<void>;
+  /** Debug lines for each attempt (headers pass through the logger's redaction). */
+  logger?: Logger;
 }
 
 /** An upstream stayed silent for longer than the idle timeout. */
@@ -163,6 +166,10 @@ export async function fetchUpstream(
   for (let attempt = 0; ; attempt++) {
     if (options.signal.aborted) throw mapFailure(options.signal.reason, host, options);
     let response: Dispatcher.ResponseData;
+    options.logger?.debug(
+      { method: init.method ?? 'POST', url: url.split('?')[0], headers: init.headers, attempt },
+      'upstream request',
+    );
     try {
       response = await request(url, {
         method: init.method ?? 'POST',
@@ -184,6 +191,10 @@ export async function fetchUpstream(
       }
       throw mapFailure(error, host, options);
     }
+    options.logger?.debug(
+      { status: response.statusCode, headers: response.headers },
+      'upstream response',
+    );
     if (RETRY_STATUSES.has(response.statusCode) && attempt < options.maxRetries) {
       discard(response.body);
       await sleep(retryDelayMs(attempt));

@@ -2,6 +2,7 @@
 import type { ModelCard, ModelMappingRule } from '../config/schema.js';
 import type { WireBody, WireFormatId } from '../formats/format.js';
 import type { ConversionWarning, Converted } from '../ir/warnings.js';
+import type { Logger } from '../observability/logger.js';
 import type { UpstreamResponse } from '../pipeline/upstream-fetch.js';
 
 /** What a provider's body shaping may know about the request. */
@@ -26,6 +27,8 @@ export interface UpstreamCall {
   stream: boolean;
   context: PrepareContext;
   signal: AbortSignal;
+  /** The request's logger (debug lines about the upstream call). */
+  logger?: Logger;
 }
 
 /** Credential state for `/health` and `auth status`, without secrets. */

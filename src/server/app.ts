@@ -80,7 +80,10 @@ export function createApp(deps: AppDeps): Hono<{ Variables: Variables }> {
     const logger = deps.logger.child({ request_id: requestId });
     c.set('lifecycle', lifecycle);
     c.set('logger', logger);
-    logger.debug({ method: c.req.method, path: c.req.path }, 'request');
+    logger.debug(
+      { method: c.req.method, path: c.req.path, headers: Object.fromEntries(c.req.raw.headers) },
+      'request',
+    );
     await next();
     c.res.headers.set('x-request-id', requestId);
     const record = lifecycle.record;

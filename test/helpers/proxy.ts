@@ -9,6 +9,7 @@ import { createLogger } from '../../src/observability/logger.js';
 import { type ComposedApp, composeApp } from '../../src/server/compose.js';
 import { type RunningServer, startServer } from '../../src/server/serve.js';
 import type { JsonObject } from '../../src/util/json.js';
+import { findSecrets } from './secrets.js';
 
 /** A running proxy. */
 export interface TestProxy {
@@ -74,6 +75,10 @@ export async function startProxy(options: StartProxyOptions = {}): Promise<TestP
     async close() {
       await server.close(1000);
       await composed.close();
+      // Every test's traffic, logged at debug level, must leave no secret in the logs.
+      const leaked = findSecrets(text);
+      if (leaked.length > 0)
+        throw new Error(`Secrets reached the log output: ${leaked.join(', ')}`);
     },
   };
 }

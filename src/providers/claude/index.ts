@@ -97,6 +97,7 @@ export function createClaudeProvider(deps: ClaudeProviderDeps): Provider {
     clientHeaders: Headers,
     stream: boolean,
     signal: AbortSignal,
+    logger?: Logger,
   ) {
     const payload = JSON.stringify(body);
     return sendWithAuth({
@@ -107,7 +108,7 @@ export function createClaudeProvider(deps: ClaudeProviderDeps): Provider {
         headers: headers(credentials, clientHeaders, stream),
         body: payload,
       }),
-      http: { ...deps.http, signal },
+      http: { ...deps.http, signal, ...(logger ? { logger } : {}) },
     });
   }
 
@@ -118,7 +119,14 @@ export function createClaudeProvider(deps: ClaudeProviderDeps): Provider {
     modelMappings: settings.model_mappings,
     prepareBody: (body) => prepareClaudeBody(body, { oauth }),
     send: (call) =>
-      post('/v1/messages', call.body, call.context.clientHeaders, call.stream, call.signal),
+      post(
+        '/v1/messages',
+        call.body,
+        call.context.clientHeaders,
+        call.stream,
+        call.signal,
+        call.logger,
+      ),
     countTokens(body, context) {
       const model =
         typeof body.model === 'string'

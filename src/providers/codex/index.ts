@@ -93,7 +93,11 @@ export function createCodexProvider(deps: CodexProviderDeps): Provider {
           headers: headers(credentials, sessionId),
           body: payload,
         }),
-        http: { ...deps.http, signal: call.signal },
+        http: {
+          ...deps.http,
+          signal: call.signal,
+          ...(call.logger ? { logger: call.logger } : {}),
+        },
       });
     },
     listModels: async () => settings.models_endpoint ?? DEFAULT_CODEX_MODELS,

@@ -107,7 +107,11 @@ export function createCopilotProvider(deps: CopilotProviderDeps): Provider {
           headers: headers(current, extra),
           body: payload,
         }),
-        http: { ...deps.http, signal: call.signal },
+        http: {
+          ...deps.http,
+          signal: call.signal,
+          ...(call.logger ? { logger: call.logger } : {}),
+        },
       });
     },
     async listModels() {

@@ -112,7 +112,7 @@ export function createCompatibleProvider(deps: CompatibleProviderDeps): Provider
       fetchUpstream(
         `${base}${PATHS[format]}`,
         { method: 'POST', headers: headers(call.stream), body: JSON.stringify(call.body) },
-        { ...deps.http, signal: call.signal },
+        { ...deps.http, signal: call.signal, ...(call.logger ? { logger: call.logger } : {}) },
       ),
     async listModels(): Promise<ModelCard[]> {
       if (settings.models)
