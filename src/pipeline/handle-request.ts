@@ -135,6 +135,7 @@ async function proxyRequest(
     stream: upstreamStream,
     context,
     signal: input.signal,
+    logger: input.logger,
   });
   record.upstreamStatus = response.status;
   capture?.upstreamResponse(response.status, response.headers);
