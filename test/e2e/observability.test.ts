@@ -105,11 +105,18 @@ describe('logs and the access log', () => {
     expect(access.duration_ms).toEqual(expect.any(Number));
     expect(access.duration_ms as number).toBeGreaterThanOrEqual(access.ttfb_ms as number);
     expect(access.warnings).toEqual(expect.any(Number));
-    const fileLines = readFileSync(accessFile, 'utf8')
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(fileLines.find((line) => line.request_id === 'req-stream-1')).toMatchObject({
+    // The file is appended asynchronously: wait for the line.
+    let fileLine: Record<string, unknown> | undefined;
+    for (let i = 0; i < 100 && !fileLine; i++) {
+      const lines = readFileSync(accessFile, 'utf8')
+        .split('\n')
+        .filter((line) => line.trim() !== '');
+      fileLine = lines
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .find((line) => line.request_id === 'req-stream-1');
+      if (!fileLine) await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(fileLine).toMatchObject({
       route: '/codex/v1/messages',
       status: 200,
       output_tokens: 187,
