@@ -15,6 +15,8 @@ export type ProxyErrorCode =
   | 'upstream_unavailable'
   | 'upstream_timeout'
   | 'upstream_protocol'
+  /** ccproxy itself cannot serve the request now (it is shutting down). */
+  | 'unavailable'
   | 'internal';
 
 /** Default HTTP status per code; a `ProxyError` may override it (e.g. to keep an upstream 4xx). */
@@ -32,6 +34,7 @@ export const DEFAULT_STATUS: Readonly<Record<ProxyErrorCode, number>> = {
   upstream_unavailable: 502,
   upstream_timeout: 504,
   upstream_protocol: 502,
+  unavailable: 503,
   internal: 500,
 };
 

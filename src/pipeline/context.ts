@@ -25,6 +25,8 @@ export interface PipelineDeps {
   }): RequestCapture | undefined;
   /** Counts streams being written (the in-flight gauge), when metrics are on. */
   metrics?: ProxyMetrics;
+  /** Aborted when the server gives up draining: open streams end with their error event. */
+  shutdown?: AbortSignal;
 }
 
 /** A sink for one request's raw upstream bytes and the response the client got. */

@@ -107,6 +107,7 @@ export async function answerStream(options: StreamAnswerInput): Promise<Response
   const body = createFencedStream<unknown>({
     ...(halves as StreamHalves<unknown>),
     source: response.body,
+    ...(deps.shutdown ? { stop: deps.shutdown } : {}),
     onFirstBytes: () => {
       record.ttfbMs = deps.now() - record.startedAt;
     },

@@ -34,6 +34,8 @@ export interface AppDeps {
   /** Appends access-log records to a file, when configured. */
   accessLogFile?: (line: string) => void;
   accessLog?: boolean;
+  /** Aborted at shutdown once draining times out: open streams end with their error event. */
+  shutdown?: AbortSignal;
   /** Starts capturing a request (raw upstream stream and the answer), when capture is on. */
   startCapture?: PipelineDeps['startCapture'];
 }
@@ -65,6 +67,7 @@ export function createApp(deps: AppDeps): Hono<{ Variables: Variables }> {
       deps.logger.warn({ format, event_type: type }, 'unknown upstream event type');
     },
     ...(deps.startCapture ? { startCapture: deps.startCapture } : {}),
+    ...(deps.shutdown ? { shutdown: deps.shutdown } : {}),
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
   };
   const authToken = deps.config.security.auth_token;

@@ -5,6 +5,7 @@ import type { PluginFlags } from '../config/plugins.js';
 import { selectPlugins } from '../config/plugins.js';
 import { ConfigError } from '../config/resolve.js';
 import type { Config } from '../config/schema.js';
+import { ProxyError } from '../errors.js';
 import { formats } from '../formats/index.js';
 import { createCaptureStore } from '../observability/capture.js';
 import type { Logger } from '../observability/logger.js';
@@ -61,6 +62,8 @@ export interface ComposedApp {
   warnings: string[];
   /** Flushes and closes files the application writes. */
   close(): Promise<void>;
+  /** Ends every open stream with its format's error event (shutdown after the drain timeout). */
+  endStreams(): void;
 }
 
 /** Builds providers and features from the configuration and creates the application. */
@@ -168,7 +171,9 @@ export function composeApp(options: ComposeOptions): ComposedApp {
         logger,
       )
     : undefined;
+  const shutdown = new AbortController();
   const app = createApp({
+    shutdown: shutdown.signal,
     config,
     logger,
     ...(metrics ? { metrics } : {}),
@@ -187,6 +192,8 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     providers,
     metrics,
     warnings: selection.warnings,
+    endStreams: () =>
+      shutdown.abort(new ProxyError('unavailable', 'ccproxy is shutting down; retry the request')),
     close: async () => {
       await capture?.flush();
       await agent.close().catch(() => {});

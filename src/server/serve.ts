@@ -15,9 +15,10 @@ export interface RunningServer {
   inFlight(): number;
   /**
    * Stops accepting connections, lets in-flight requests finish for up to `timeoutMs`, then
-   * closes what is left.
+   * calls `onDrainTimeout` (which ends open streams with their error event), gives those last
+   * events a moment to go out, and closes what is left.
    */
-  close(timeoutMs?: number): Promise<void>;
+  close(timeoutMs?: number, onDrainTimeout?: () => void): Promise<void>;
 }
 
 /** Options of `startServer`. */
@@ -80,14 +81,19 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     port: address.port,
     url: `http://${displayHost}:${address.port}`,
     inFlight: () => active,
-    async close(timeoutMs = 30_000) {
+    async close(timeoutMs = 30_000, onDrainTimeout) {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      if (active > 0) {
-        await Promise.race([
-          new Promise<void>((resolve) => drained.add(resolve)),
-          new Promise<void>((resolve) => setTimeout(resolve, timeoutMs).unref()),
-        ]);
+      const drain = (ms: number) =>
+        active === 0
+          ? Promise.resolve(true)
+          : Promise.race([
+              new Promise<boolean>((resolve) => drained.add(() => resolve(true))),
+              new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms).unref()),
+            ]);
+      if (!(await drain(timeoutMs)) && onDrainTimeout) {
+        onDrainTimeout();
+        await drain(1000);
       }
       server.closeAllConnections();
       await closed;

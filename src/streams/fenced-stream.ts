@@ -15,6 +15,11 @@ export interface FencedStreamOptions<Mid> {
   encode: StreamStep<Mid, string | Uint8Array>;
   /** The item that reports a failure (a network error, a parser overflow, a decoder bug). */
   toErrorItem(error: unknown): Mid;
+  /**
+   * Ends the stream early (server shutdown): reading stops, the source is cancelled, and the
+   * signal's reason becomes the last item, so the client still gets its format's error event.
+   */
+  stop?: AbortSignal;
   /** Called with the first bytes handed to the client (time to first byte). */
   onFirstBytes?(): void;
   /** Called once when the client goes away before the end. */
@@ -75,19 +80,21 @@ export function createFencedStream<Mid>(
   const reader = options.source;
   let finished = false;
   let sentFirstBytes = false;
+  const stop = options.stop;
+  const onStop = () => {
+    reader.cancel(stop?.reason).catch(() => {});
+  };
+  if (stop?.aborted) onStop();
+  else stop?.addEventListener('abort', onStop, { once: true });
+  const release = () => stop?.removeEventListener('abort', onStop);
 
   function encodeAll(items: Mid[], out: Array<string | Uint8Array>): void {
     for (const item of items) for (const chunk of options.encode.push(item)) out.push(chunk);
   }
 
   function finishWithError(error: unknown, out: Array<string | Uint8Array>): void {
-    let flushed: Mid[] = [];
-    try {
-      flushed = options.decode.end();
-    } catch {
-      // The decoder's own state is broken: what it held is lost, the error below still reports it.
-    }
-    encodeAll(flushed, out);
+    // The decoding half is not ended: its end would report the early end of the input, and a
+    // half-received event is discarded (as SSE requires); the failure itself is the last item.
     encodeAll([options.toErrorItem(error)], out);
     for (const chunk of options.encode.end()) out.push(chunk);
   }
@@ -100,10 +107,12 @@ export function createFencedStream<Mid>(
           let result: Awaited<ReturnType<typeof reader.read>>;
           try {
             result = await reader.read();
+            // A source that ends quietly when cancelled still ends with the stop's reason.
+            if (result.done && stop?.aborted) throw stop.reason;
           } catch (error) {
             finished = true;
             reader.cancel(error).catch(() => {});
-            finishWithError(error, out);
+            finishWithError(stop?.aborted ? stop.reason : error, out);
             break;
           }
           try {
@@ -129,12 +138,14 @@ export function createFencedStream<Mid>(
           controller.enqueue(bytes);
         }
         if (finished) {
+          release();
           controller.close();
           options.onDone?.();
         }
       },
       cancel(reason) {
         finished = true;
+        release();
         options.onCancel?.(reason);
         return reader.cancel(reason).catch(() => {});
       },

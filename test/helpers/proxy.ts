@@ -73,7 +73,7 @@ export async function startProxy(options: StartProxyOptions = {}): Promise<TestP
         .filter((line) => line.trim() !== '')
         .map((line) => JSON.parse(line) as Record<string, unknown>),
     async close() {
-      await server.close(1000);
+      await server.close(1000, () => composed.endStreams());
       await composed.close();
       // Every test's traffic, logged at debug level, must leave no secret in the logs.
       const leaked = findSecrets(text);

@@ -188,7 +188,10 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
       stopping = true;
       logger.info({ signal, in_flight: running.inFlight() }, 'shutting down');
       running
-        .close(config.server.shutdown_timeout * 1000)
+        .close(config.server.shutdown_timeout * 1000, () => {
+          logger.warn({ in_flight: running.inFlight() }, 'drain timeout: ending open streams');
+          composed.endStreams();
+        })
         .then(() => composed.close())
         .then(() => demo?.close())
         .then(() => {

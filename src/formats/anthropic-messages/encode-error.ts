@@ -24,6 +24,7 @@ const ERROR_TYPE: Readonly<Record<ProxyErrorCode, string>> = {
   upstream_unavailable: 'api_error',
   upstream_timeout: 'timeout_error',
   upstream_protocol: 'api_error',
+  unavailable: 'overloaded_error',
   internal: 'api_error',
 };
 

@@ -27,6 +27,7 @@ const OPENAI_TYPE: Record<ProxyErrorCode, string> = {
   upstream_unavailable: 'server_error',
   upstream_timeout: 'timeout_error',
   upstream_protocol: 'server_error',
+  unavailable: 'server_error',
   internal: 'server_error',
 };
 
