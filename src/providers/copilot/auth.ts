@@ -29,6 +29,7 @@ export interface CopilotAuthOptions {
   now(): number;
   skewMs: number;
   onExchange?(outcome: 'success' | 'failure'): void;
+  onInsecureFile?(path: string): void;
 }
 
 /** The Copilot token cache and a status report. */

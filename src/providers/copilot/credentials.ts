@@ -69,6 +69,8 @@ export interface CopilotGithubToken {
   token: string;
   source: string;
   kind: 'setting' | 'store';
+  /** The store file is readable by other users. */
+  insecure?: boolean;
 }
 
 /**
@@ -88,7 +90,12 @@ export async function resolveCopilotGithubToken(
   const content = await readCredentialFile(sources.storeFile);
   const stored = content ? parseCopilotStore(content.data) : undefined;
   return stored
-    ? { token: stored.githubToken, source: sources.storeFile, kind: 'store' }
+    ? {
+        token: stored.githubToken,
+        source: sources.storeFile,
+        kind: 'store',
+        ...(content?.insecure ? { insecure: true } : {}),
+      }
     : undefined;
 }
 
