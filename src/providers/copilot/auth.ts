@@ -48,8 +48,10 @@ async function exchange(options: CopilotAuthOptions): Promise<CopilotToken> {
       `The Copilot login in "${options.sources.storeFile}" is unreadable: ${LOGIN_HINT}`,
     );
   });
-  if (!github)
+  if (!github) {
     throw new ProxyError('upstream_authentication', `No GitHub token for Copilot: ${LOGIN_HINT}`);
+  }
+  if (github.insecure) options.onInsecureFile?.(github.source);
   const url = `${options.githubApiUrl.replace(/\/+$/, '')}/copilot_internal/v2/token`;
   let response: Response;
   try {

@@ -53,6 +53,11 @@ export function createCopilotProvider(deps: CopilotProviderDeps): Provider {
     fetch: deps.fetch,
     now: deps.now,
     skewMs: settings.refresh_skew_seconds * 1000,
+    onInsecureFile: (path) =>
+      deps.logger.warn(
+        { path },
+        'credentials file is readable by other users; run chmod 600 on it',
+      ),
     onExchange: (outcome) => {
       deps.metrics?.tokenRefreshes.inc({ provider: 'copilot', outcome });
       if (outcome === 'failure')
