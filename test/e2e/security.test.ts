@@ -67,11 +67,12 @@ describe('the access key', () => {
   it.each(ROUTES)(
     '%s %s needs it: 401 in the client’s format without it or with a wrong one',
     async (method, path) => {
-      for (const headers of [
+      const attempts: Array<Record<string, string>> = [
         {},
         { authorization: 'Bearer wrong-key' },
         { 'x-api-key': 'wrong-key' },
-      ]) {
+      ];
+      for (const headers of attempts) {
         const response = await call(method, path, headers);
         expect(response.status).toBe(401);
         const body = (await response.json()) as Record<string, unknown>;
