@@ -67,7 +67,7 @@ export interface UpstreamFetchOptions extends UpstreamHttpSettings {
 /** An upstream stayed silent for longer than the idle timeout. */
 export class UpstreamIdleError extends Error {
   constructor(idleMs: number) {
-    super(`Upstream stream was idle for ${Math.round(idleMs / 1000)}s`);
+    super(`Upstream stream was idle for ${Number((idleMs / 1000).toFixed(1))}s`);
     this.name = 'UpstreamIdleError';
   }
 }

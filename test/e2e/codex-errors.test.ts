@@ -320,3 +320,38 @@ describe('client disconnect', () => {
     expect(Date.now() - abortedAt).toBeLessThan(1000);
   });
 });
+
+describe('idle upstream after the first byte', () => {
+  it('ends the stream with the client format’s timeout error event', async () => {
+    const head = `${transcript('text').toString('utf8').split('\n\n').slice(0, 6).join('\n\n')}\n\n`;
+    const silent = await startFakeUpstream(() => ({
+      chunks: [head],
+      headers: { 'content-type': 'text/event-stream' },
+      hang: true,
+    }));
+    const idle = await startProxy({
+      env: {
+        CODEX_HOME: createCodexHome({ accessToken: token }).dir,
+        CCPROXY_CODEX_BASE_URL: `${silent.url}/backend-api/codex`,
+        HTTP__IDLE_TIMEOUT: '0.3',
+      },
+    });
+    const response = await fetch(`${idle.url}/codex/v1/messages`, {
+      method: 'POST',
+      body: JSON.stringify({
+        model: 'gpt-5.1-codex',
+        max_tokens: 10,
+        stream: true,
+        messages: [{ role: 'user', content: 'hi' }],
+      }),
+    });
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    expect(text).toContain('event: error');
+    expect(text).toContain(
+      '"error":{"type":"timeout_error","message":"Upstream stream was idle for 0.3s"}',
+    );
+    await idle.close();
+    await silent.close();
+  });
+});
