@@ -1,4 +1,5 @@
 /** The HTTP application: routes, the access check, the request record, and the one error boundary. */
+import type { IncomingMessage } from 'node:http';
 import { Hono } from 'hono';
 import type { Config } from '../config/schema.js';
 import { isProxyError, ProxyError, toProxyError } from '../errors.js';
@@ -18,7 +19,7 @@ import { logAccess } from './access-log.js';
 import { clientFormatForPath } from './client-format.js';
 import { keysMatch, presentedKey } from './local-auth.js';
 import { anthropicModelList, openaiModelList, wantsAnthropicModels } from './models-route.js';
-import { readJsonBody } from './read-body.js';
+import { type BodySource, readJsonBody } from './read-body.js';
 
 /** Everything the application needs, injected (tests build it with fakes and loopback URLs). */
 export interface AppDeps {
@@ -47,6 +48,18 @@ const ROUTES: Array<{ suffix: string; format: WireFormatId }> = [
   { suffix: '/v1/responses', format: 'openai-responses' },
   { suffix: '/v1/messages', format: 'anthropic-messages' },
 ];
+
+/**
+ * The request body's source: Node's own request when the app runs under `@hono/node-server`
+ * (reading it directly skips a web-stream copy of every chunk), the web request otherwise.
+ */
+function bodySource(c: { env: unknown; req: { raw: Request } }): BodySource {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  return {
+    contentLength: c.req.raw.headers.get('content-length'),
+    chunks: incoming ?? (c.req.raw.body as AsyncIterable<Uint8Array> | null),
+  };
+}
 
 /** Creates the application. */
 export function createApp(deps: AppDeps): Hono<{ Variables: Variables }> {
@@ -134,7 +147,7 @@ export function createApp(deps: AppDeps): Hono<{ Variables: Variables }> {
         app.post(`${prefix}${suffix}`, async (c) => {
           const lifecycle = c.get('lifecycle');
           lifecycle.record.route = `/${id}${suffix}`;
-          const body = await readJsonBody(c.req.raw, deps.config.server.max_body_bytes);
+          const body = await readJsonBody(bodySource(c), deps.config.server.max_body_bytes);
           const sessionId = c.req.param('session_id' as never) as string | undefined;
           return handleRequest(
             {
@@ -156,7 +169,7 @@ export function createApp(deps: AppDeps): Hono<{ Variables: Variables }> {
     for (const prefix of prefixes) {
       app.post(`${prefix}/v1/messages/count_tokens`, async (c) => {
         c.get('lifecycle').record.route = `/${id}/v1/messages/count_tokens`;
-        const body = await readJsonBody(c.req.raw, deps.config.server.max_body_bytes);
+        const body = await readJsonBody(bodySource(c), deps.config.server.max_body_bytes);
         if (typeof body !== 'object' || body === null || Array.isArray(body)) {
           throw new ProxyError('invalid_request', 'Request body must be a JSON object');
         }

@@ -25,28 +25,31 @@ function nestingDepth(text: string): number {
   return max;
 }
 
+/** Where a request body comes from: its declared length and its chunks. */
+export interface BodySource {
+  contentLength: string | null | undefined;
+  /** The Node request itself (faster), or a web stream. */
+  chunks: AsyncIterable<Uint8Array> | null;
+}
+
 /** Reads and parses the body; 413 when it is larger than `limitBytes`, 400 when it is not JSON. */
-export async function readJsonBody(request: Request, limitBytes: number): Promise<unknown> {
-  const declared = Number(request.headers.get('content-length') ?? '');
+export async function readJsonBody(source: BodySource, limitBytes: number): Promise<unknown> {
+  const declared = Number(source.contentLength ?? '');
   if (Number.isFinite(declared) && declared > limitBytes) {
     throw new ProxyError('request_too_large', `Request body is larger than ${limitBytes} bytes`);
   }
   const chunks: Uint8Array[] = [];
   let size = 0;
-  const reader = request.body?.getReader();
-  if (reader) {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
+  if (source.chunks) {
+    for await (const chunk of source.chunks) {
+      size += chunk.byteLength;
       if (size > limitBytes) {
-        await reader.cancel().catch(() => {});
         throw new ProxyError(
           'request_too_large',
           `Request body is larger than ${limitBytes} bytes`,
         );
       }
-      chunks.push(value);
+      chunks.push(chunk);
     }
   }
   const text = Buffer.concat(chunks).toString('utf8');
