@@ -4,7 +4,7 @@
  * (the floor a Node proxy can reach). Figures are reported as ratios against them, so they hold
  * on a noisy machine.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -14,8 +14,8 @@ import { createResponsesStreamAccumulator } from '../src/formats/openai-response
 import { parseSse } from '../src/sse/parse.js';
 import { accessToken, createCodexHome } from '../test/helpers/codex-home.js';
 import { createLargeCodexStream } from '../test/helpers/openai-responses-large-stream.js';
+import { ROOT, startChild } from './lib/child.js';
 
-const root = join(import.meta.dirname, '..');
 const quick = process.argv.includes('--quick');
 const LATENCY_REQUESTS = quick ? 100 : 400;
 const THROUGHPUT_SECONDS = quick ? 3 : 8;
@@ -26,28 +26,6 @@ interface Target {
   name: string;
   port: number;
   pid: number;
-}
-
-function startChild(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ child: ChildProcess; port: number }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, {
-      cwd: root,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match =
-        /(?:listening|listening on http:\/\/127\.0\.0\.1:)\s*(\d+)/.exec(out) ??
-        /127\.0\.0\.1:(\d+)/.exec(out);
-      if (match) resolve({ child, port: Number(match[1]) });
-    });
-    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${out}`)));
-  });
 }
 
 function cpuTicks(pid: number): number {
@@ -396,7 +374,7 @@ ${rows.join('\n')}
 | accumulate parsed messages | ${fmt(reassembly.accumulateMs)} | ${fmt(reassembly.accumulateMs / reassembly.jsonFloorMs)} |
 | bytes → final response (parse + accumulate) | ${fmt(reassembly.fromBytesMs)} | ${fmt(reassembly.fromBytesMs / reassembly.jsonFloorMs)} |
 `;
-  writeFileSync(join(root, 'BENCHMARKS.md'), text);
+  writeFileSync(join(ROOT, 'BENCHMARKS.md'), text);
   process.stdout.write(text);
 }
 

@@ -4,36 +4,16 @@
  * proxy's memory and open file descriptors must not grow from round to round. Exits non-zero
  * otherwise. Not part of `npm test`.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { accessToken, createCodexHome } from '../test/helpers/codex-home.js';
+import { startChild } from './lib/child.js';
 
-const root = join(import.meta.dirname, '..');
 const CONCURRENCY = Number(process.env.LOAD_CONCURRENCY ?? 1000);
 const ROUNDS = 3;
-
-function startChild(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ child: ChildProcess; port: number }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, {
-      cwd: root,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /127\.0\.0\.1:(\d+)|listening (\d+)/.exec(out);
-      if (match) resolve({ child, port: Number(match[1] ?? match[2]) });
-    });
-    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}`)));
-  });
-}
 
 function rssMiB(pid: number): number {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8')

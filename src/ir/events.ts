@@ -64,3 +64,14 @@ export type IrEventType = IrEvent['type'];
 
 /** The kinds of content block an event stream can open. */
 export type IrBlockKind = 'text' | 'refusal' | 'reasoning' | 'tool-call';
+
+/** The events that belong to one content block (they carry its `index`). */
+export type IrBlockEvent = Extract<IrEvent, { index: number }>;
+
+/** The events about the whole message. */
+export type IrMessageEvent = Exclude<IrEvent, IrBlockEvent>;
+
+/** True for events that belong to a content block. */
+export function isBlockEvent(event: IrEvent): event is IrBlockEvent {
+  return 'index' in event;
+}

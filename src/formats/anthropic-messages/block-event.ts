@@ -1,10 +1,10 @@
 /** Neutral content-block events as the Anthropic stream encoder groups them into blocks. */
-import type { IrEvent } from '../../ir/events.js';
+import type { IrBlockEvent } from '../../ir/events.js';
 import { assertNever } from '../../util/assert-never.js';
 import { FORMAT_ID } from './types.js';
 
 /** The IR events that belong to one content block. */
-export type BlockEvent = Extract<IrEvent, { index: number }>;
+export type BlockEvent = IrBlockEvent;
 
 /** The kinds of block the encoder writes. */
 export type BlockKind = 'text' | 'refusal' | 'reasoning' | 'tool-call' | 'opaque';

@@ -4,7 +4,12 @@
  *
  * @see https://docs.claude.com/en/docs/build-with-claude/extended-thinking#preserving-thinking-blocks
  */
-import type { IrAssistantPart, IrReasoningPart, IrTextPart } from '../../ir/content.js';
+import type {
+  IrAssistantPart,
+  IrOpaquePart,
+  IrReasoningPart,
+  IrTextPart,
+} from '../../ir/content.js';
 import { isPackedOpaque, packOpaque } from '../../ir/opaque.js';
 import type { ConversionWarning } from '../../ir/warnings.js';
 import { assertNever } from '../../util/assert-never.js';
@@ -89,6 +94,20 @@ function encodeReasoningPart(
   return { type: 'thinking', thinking: part.text, signature: part.signature, ...extra };
 }
 
+/** An opaque part: the block itself when it is an Anthropic one, else dropped with a warning. */
+export function encodeOpaquePart(
+  part: IrOpaquePart,
+  options: Pick<EncodePartOptions, 'warn' | 'path'>,
+): JsonObject | undefined {
+  if (part.format === FORMAT_ID && isRecord(part.value)) return part.value;
+  options.warn({
+    code: 'dropped',
+    message: `A "${part.format}" block has no Anthropic equivalent`,
+    path: options.path,
+  });
+  return undefined;
+}
+
 /** The block for a part, or `undefined` (with a warning) when this format cannot carry it. */
 export function encodeAssistantPart(
   part: IrAssistantPart,
@@ -130,13 +149,7 @@ export function encodeAssistantPart(
       };
     }
     case 'opaque':
-      if (part.format === FORMAT_ID && isRecord(part.value)) return part.value;
-      options.warn({
-        code: 'dropped',
-        message: `A "${part.format}" block has no Anthropic equivalent`,
-        path: options.path,
-      });
-      return undefined;
+      return encodeOpaquePart(part, options);
     default:
       return assertNever(part, 'assistant part');
   }

@@ -5,7 +5,7 @@
  * @see https://docs.claude.com/en/docs/build-with-claude/streaming
  * @see https://github.com/anthropics/anthropic-sdk-typescript/blob/main/src/lib/MessageStream.ts
  */
-import type { IrEvent } from '../../ir/events.js';
+import { type IrEvent, isBlockEvent } from '../../ir/events.js';
 import type { IrMeta } from '../../ir/meta.js';
 import type { IrError } from '../../ir/response.js';
 import { type IrUsage, mergeUsage } from '../../ir/usage.js';
@@ -114,6 +114,11 @@ export function createStreamEncoder(context: EncodeContext): StreamStep<IrEvent,
   function push(event: IrEvent): SseMessage[] {
     if (phase === 'done') return [];
     const out: SseMessage[] = [];
+    if (isBlockEvent(event)) {
+      writeStart(out);
+      blocks.push(event, out);
+      return out;
+    }
     switch (event.type) {
       case 'message-start':
         if (phase !== 'idle') return out;
@@ -134,23 +139,6 @@ export function createStreamEncoder(context: EncodeContext): StreamStep<IrEvent,
         return out;
       case 'error':
         writeError(event.error, out);
-        return out;
-      case 'text-start':
-      case 'text-delta':
-      case 'text-annotation':
-      case 'text-end':
-      case 'refusal-start':
-      case 'refusal-delta':
-      case 'refusal-end':
-      case 'reasoning-start':
-      case 'reasoning-delta':
-      case 'reasoning-end':
-      case 'tool-call-start':
-      case 'tool-call-delta':
-      case 'tool-call-end':
-      case 'opaque':
-        writeStart(out);
-        blocks.push(event, out);
         return out;
       default:
         return assertNever(event, 'IR event');

@@ -16,9 +16,8 @@ import type { IrMeta } from '../../ir/meta.js';
 import type { ConversionWarning } from '../../ir/warnings.js';
 import { assertNever } from '../../util/assert-never.js';
 import { isRecord, type JsonObject } from '../../util/json.js';
-import { encodeTextPart } from './encode-assistant-part.js';
+import { encodeOpaquePart, encodeTextPart } from './encode-assistant-part.js';
 import { ownExtra, ownMeta } from './meta.js';
-import { FORMAT_ID } from './types.js';
 
 /** How user parts are encoded. */
 export interface EncodeUserOptions {
@@ -130,13 +129,7 @@ export function encodeUserPart(
     case 'file':
       return encodeFile(part, options);
     case 'opaque':
-      if (part.format === FORMAT_ID && isRecord(part.value)) return part.value;
-      options.warn({
-        code: 'dropped',
-        message: `A "${part.format}" block has no Anthropic equivalent`,
-        path: options.path,
-      });
-      return undefined;
+      return encodeOpaquePart(part, options);
     default:
       return assertNever(part, 'user part');
   }

@@ -3,7 +3,7 @@
  * @see https://platform.openai.com/docs/api-reference/responses-streaming
  * @see https://github.com/openai/openai-node/blob/master/src/lib/responses/ResponseStream.ts
  */
-import type { IrEvent } from '../../ir/events.js';
+import { type IrEvent, isBlockEvent } from '../../ir/events.js';
 import type { IrError, IrFinishReason, IrStatus } from '../../ir/response.js';
 import { type IrUsage, mergeUsage } from '../../ir/usage.js';
 import type { SseMessage } from '../../sse/message.js';
@@ -228,6 +228,11 @@ export function createResponsesStreamEncoder(
 
   function push(event: IrEvent): void {
     if (terminated) return;
+    if (isBlockEvent(event)) {
+      begin();
+      onBlock(event);
+      return;
+    }
     switch (event.type) {
       case 'message-start':
         begin(event);
@@ -244,23 +249,6 @@ export function createResponsesStreamEncoder(
         return;
       case 'error':
         fail(event.error);
-        return;
-      case 'text-start':
-      case 'text-delta':
-      case 'text-annotation':
-      case 'text-end':
-      case 'refusal-start':
-      case 'refusal-delta':
-      case 'refusal-end':
-      case 'reasoning-start':
-      case 'reasoning-delta':
-      case 'reasoning-end':
-      case 'tool-call-start':
-      case 'tool-call-delta':
-      case 'tool-call-end':
-      case 'opaque':
-        begin();
-        onBlock(event);
         return;
       default:
         assertNever(event, 'IR event');
