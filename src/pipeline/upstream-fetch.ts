@@ -160,11 +160,11 @@ export async function fetchUpstream(
   init: UpstreamRequest,
   options: UpstreamFetchOptions,
 ): Promise<UpstreamResponse> {
-  const host = new URL(url).host;
+  const host = () => new URL(url).host;
   const sleep =
     options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   for (let attempt = 0; ; attempt++) {
-    if (options.signal.aborted) throw mapFailure(options.signal.reason, host, options);
+    if (options.signal.aborted) throw mapFailure(options.signal.reason, host(), options);
     let response: Dispatcher.ResponseData;
     options.logger?.debug(
       { method: init.method ?? 'POST', url: url.split('?')[0], headers: init.headers, attempt },
@@ -189,7 +189,7 @@ export async function fetchUpstream(
         await sleep(retryDelayMs(attempt));
         continue;
       }
-      throw mapFailure(error, host, options);
+      throw mapFailure(error, host(), options);
     }
     options.logger?.debug(
       { status: response.statusCode, headers: response.headers },

@@ -96,10 +96,12 @@ export function createApp(deps: AppDeps): Hono<{ Variables: Variables }> {
     const logger = deps.logger.child({ request_id: requestId });
     c.set('lifecycle', lifecycle);
     c.set('logger', logger);
-    logger.debug(
-      { method: c.req.method, path: c.req.path, headers: Object.fromEntries(c.req.raw.headers) },
-      'request',
-    );
+    if (logger.isLevelEnabled('debug')) {
+      logger.debug(
+        { method: c.req.method, path: c.req.path, headers: Object.fromEntries(c.req.raw.headers) },
+        'request',
+      );
+    }
     await next();
     c.res.headers.set('x-request-id', requestId);
     const record = lifecycle.record;
