@@ -71,7 +71,13 @@ export function redactValue(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return scrubSecrets(value);
   if (Array.isArray(value)) return value.map((item) => redactValue(item, depth + 1));
   if (typeof value === 'object' && value !== null) {
-    if (value instanceof Error) return { name: value.name, message: scrubSecrets(value.message) };
+    if (value instanceof Error) {
+      return {
+        name: value.name,
+        message: scrubSecrets(value.message),
+        ...(value.stack ? { stack: scrubSecrets(value.stack) } : {}),
+      };
+    }
     const out: Record<string, unknown> = {};
     for (const [key, child] of Object.entries(value)) {
       // Only string values are secret: `input_tokens: 12` is a count, `tokens: {...}` is recursed.
