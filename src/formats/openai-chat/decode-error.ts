@@ -4,7 +4,7 @@
  * @see https://platform.openai.com/docs/guides/error-codes
  */
 import type { ProxyError } from '../../errors.js';
-import { decodeOpenAIError } from '../shared/openai-error.js';
+import { decodeOpenAIError } from '../openai-error.js';
 
 /**
  * The upstream status is classified (`classifyUpstreamStatus`), the upstream's type, code and

@@ -14,7 +14,7 @@ import type { StreamStep } from '../../streams/step.js';
 import { assertNever } from '../../util/assert-never.js';
 import { isRecord } from '../../util/json.js';
 import type { EncodeContext } from '../format.js';
-import { encodeOpenAIErrorObject } from '../shared/openai-error.js';
+import { encodeOpenAIErrorObject } from '../openai-error.js';
 import { encodeAnnotation } from './annotations.js';
 import { decodeFinishReason, encodeFinishReason } from './finish-reason.js';
 import { readChatMeta } from './meta.js';

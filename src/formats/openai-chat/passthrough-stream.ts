@@ -8,7 +8,7 @@ import type { SseMessage } from '../../sse/message.js';
 import type { StreamStep } from '../../streams/step.js';
 import { isRecord, tryParseJson } from '../../util/json.js';
 import type { EncodeContext, IrErrorEvent, PassthroughOptions } from '../format.js';
-import { encodeOpenAIErrorObject } from '../shared/openai-error.js';
+import { encodeOpenAIErrorObject } from '../openai-error.js';
 import { readChatMeta } from './meta.js';
 import { decodeUsage } from './usage.js';
 

@@ -2,7 +2,7 @@
 import { DEFAULT_STATUS, type ProxyErrorCode } from '../../errors.js';
 import type { IrError } from '../../ir/response.js';
 import { isRecord, type JsonObject } from '../../util/json.js';
-import { readOpenAIErrorObject } from '../shared/openai-error.js';
+import { readOpenAIErrorObject } from '../openai-error.js';
 
 /** Codes a ccproxy upstream writes into its own stream errors (see `encodeOpenAIErrorObject`). */
 const PROXY_CODES = new Set<string>(Object.keys(DEFAULT_STATUS));

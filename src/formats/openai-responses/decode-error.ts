@@ -4,7 +4,7 @@
  */
 import { ProxyError } from '../../errors.js';
 import { getNumber, getRecord, isRecord, tryParseJson } from '../../util/json.js';
-import { decodeOpenAIError } from '../shared/openai-error.js';
+import { decodeOpenAIError } from '../openai-error.js';
 
 /**
  * Seconds until a Codex usage limit resets: the ChatGPT backend answers 429 with

@@ -5,7 +5,7 @@
 import type { ProxyError } from '../../errors.js';
 import type { IrError } from '../../ir/response.js';
 import type { EncodedError } from '../format.js';
-import { encodeOpenAIError } from '../shared/openai-error.js';
+import { encodeOpenAIError } from '../openai-error.js';
 
 /** The Responses error answer for `error` (same body as every OpenAI API). */
 export function encodeResponsesError(error: ProxyError | IrError): EncodedError {

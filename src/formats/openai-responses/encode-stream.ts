@@ -11,7 +11,7 @@ import type { StreamStep } from '../../streams/step.js';
 import { assertNever } from '../../util/assert-never.js';
 import type { JsonObject } from '../../util/json.js';
 import type { EncodeContext } from '../format.js';
-import { encodeOpenAIErrorObject } from '../shared/openai-error.js';
+import { encodeOpenAIErrorObject } from '../openai-error.js';
 import { encodeResponseError, responseIdFor } from './encode-response.js';
 import {
   type DeltaEvent,

@@ -8,7 +8,7 @@ import type { SseMessage } from '../../sse/message.js';
 import type { StreamStep } from '../../streams/step.js';
 import { isRecord, type JsonObject } from '../../util/json.js';
 import type { EncodeContext, IrErrorEvent, PassthroughOptions } from '../format.js';
-import { encodeOpenAIErrorObject } from '../shared/openai-error.js';
+import { encodeOpenAIErrorObject } from '../openai-error.js';
 import { createResponsesEventAccumulator } from './accumulate-stream.js';
 import { encodeResponseError, responseIdFor } from './encode-response.js';
 import { buildEnvelope } from './envelope.js';

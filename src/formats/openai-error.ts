@@ -8,10 +8,10 @@ import {
   defaultUpstreamMessage,
   ProxyError,
   type ProxyErrorCode,
-} from '../../errors.js';
-import type { IrError } from '../../ir/response.js';
-import { getRecord, getString, isRecord } from '../../util/json.js';
-import type { EncodedError } from '../format.js';
+} from '../errors.js';
+import type { IrError } from '../ir/response.js';
+import { getRecord, getString, isRecord } from '../util/json.js';
+import type { EncodedError } from './format.js';
 
 const OPENAI_TYPE: Record<ProxyErrorCode, string> = {
   invalid_request: 'invalid_request_error',
