@@ -16,21 +16,3 @@ export const WIRE_FORMAT_IDS: readonly WireFormatId[] = [
  * round trips are lossless and other formats never see foreign fields.
  */
 export type IrMeta = Partial<Record<WireFormatId, Record<string, unknown>>>;
-
-/** Reads one format's extras from a meta bag. */
-export function getMeta(
-  meta: IrMeta | undefined,
-  format: WireFormatId,
-): Record<string, unknown> | undefined {
-  return meta?.[format];
-}
-
-/** Returns a meta bag holding `extras` under `format`, or `undefined` when there is nothing. */
-export function withMeta(
-  meta: IrMeta | undefined,
-  format: WireFormatId,
-  extras: Record<string, unknown> | undefined,
-): IrMeta | undefined {
-  if (extras === undefined || Object.keys(extras).length === 0) return meta;
-  return { ...meta, [format]: { ...meta?.[format], ...extras } };
-}

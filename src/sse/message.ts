@@ -11,8 +11,3 @@ export interface SseMessage {
   retry?: number;
   comment?: string;
 }
-
-/** True for comment messages (keep-alives), which carry no event. */
-export function isSseComment(message: SseMessage): boolean {
-  return message.comment !== undefined;
-}

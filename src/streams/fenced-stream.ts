@@ -36,18 +36,6 @@ export interface ChunkSource {
   cancel(reason?: unknown): Promise<void>;
 }
 
-/** A web `ReadableStream` as a chunk source. */
-export function readableSource(stream: ReadableStream<Uint8Array>): ChunkSource {
-  const reader = stream.getReader();
-  return {
-    read: async () => {
-      const next = await reader.read();
-      return next.done ? { done: true } : { done: false, value: next.value };
-    },
-    cancel: (reason) => reader.cancel(reason),
-  };
-}
-
 function concat(chunks: Array<string | Uint8Array>): Uint8Array | undefined {
   if (chunks.length === 0) return undefined;
   if (chunks.length === 1) {
