@@ -14,6 +14,7 @@ import type { IrEvent } from '../ir/events.js';
 import type { IrResponse } from '../ir/response.js';
 import type { IrUsage } from '../ir/usage.js';
 import type { ConversionWarning } from '../ir/warnings.js';
+import { scrubSecrets } from '../observability/redact.js';
 import { createSseSerializer } from '../sse/encode.js';
 import type { SseMessage } from '../sse/message.js';
 import { createSseParser } from '../sse/parse.js';
@@ -43,6 +44,18 @@ export interface StreamHalves<Mid> {
   encode: StreamStep<Mid, string | Uint8Array>;
   toErrorItem(error: unknown): Mid;
 }
+
+/**
+ * Upstream error messages reach the client inside its stream; like errors before the first byte
+ * (scrubbed at the server boundary), they must not carry anything that looks like a secret.
+ */
+const scrubErrorMessages: StreamStep<IrEvent, IrEvent> = {
+  push: (event) =>
+    event.type === 'error'
+      ? [{ ...event, error: { ...event.error, message: scrubSecrets(event.error.message) } }]
+      : [event],
+  end: () => [],
+};
 
 /** Same format on both sides: events forwarded with the format's own fixes. */
 export function createPassthroughHalves(
@@ -74,10 +87,13 @@ export function createTranslateHalves(plan: ConversionPlan): StreamHalves<IrEven
     else if (event.type === 'error') plan.onError?.(event.error.code);
   };
   const decoder = composeSteps(
-    plan.formats[plan.upstreamFormat].createStreamDecoder({
-      onWarning: plan.onWarning,
-      onUnknownEvent: plan.onUnknownEvent,
-    }),
+    composeSteps(
+      plan.formats[plan.upstreamFormat].createStreamDecoder({
+        onWarning: plan.onWarning,
+        onUnknownEvent: plan.onUnknownEvent,
+      }),
+      scrubErrorMessages,
+    ),
     createCustomToolUnwrapStep(plan.customTools),
   );
   return {

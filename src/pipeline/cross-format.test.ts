@@ -125,3 +125,20 @@ describe('cross-format matrix', () => {
     }
   }
 });
+
+describe('error messages inside translated streams', () => {
+  it('are scrubbed of anything that looks like a secret', () => {
+    const leaked = 'sk-live-0123456789abcdef';
+    const sse =
+      'event: message_start\ndata: {"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"m","content":[],"usage":{"input_tokens":1,"output_tokens":0}}}\n\n' +
+      `event: error\ndata: {"type":"error","error":{"type":"api_error","message":"bad key ${leaked} used"}}\n\n`;
+    const conversion = plan('openai-chat', 'anthropic-messages');
+    const halves = createTranslateHalves(conversion);
+    const text = runStep(
+      halves.encode,
+      runStep(halves.decode, [new TextEncoder().encode(sse)]),
+    ).join('');
+    expect(text).toContain('bad key [REDACTED] used');
+    expect(text).not.toContain(leaked);
+  });
+});
