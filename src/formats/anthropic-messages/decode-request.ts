@@ -96,6 +96,14 @@ export function decodeRequest(body: unknown): Converted<IrRequest> {
     toolChoiceExtra: choice.extra,
     streamAbsent: parsed.stream === undefined || parsed.stream === null ? true : undefined,
   });
+  // Structured outputs and effort (`output_config`) stay in meta for this format; other formats
+  // get them as the neutral response format and reasoning effort.
+  const outputConfig = isRecord((parsed as JsonObject).output_config)
+    ? ((parsed as JsonObject).output_config as JsonObject)
+    : undefined;
+  const outputFormat = outputConfig && isRecord(outputConfig.format) ? outputConfig.format : undefined;
+  const effort = typeof outputConfig?.effort === 'string' ? outputConfig.effort : undefined;
+  const reasoning = effort ? { ...thinking.reasoning, effort } : thinking.reasoning;
   const request: IrRequest = {
     model: parsed.model,
     system: decodeSystem(parsed.system),
@@ -109,7 +117,10 @@ export function decodeRequest(body: unknown): Converted<IrRequest> {
     ...(typeof parsed.temperature === 'number' ? { temperature: parsed.temperature } : {}),
     ...(typeof parsed.top_p === 'number' ? { topP: parsed.top_p } : {}),
     ...(parsed.stop_sequences ? { stop: parsed.stop_sequences } : {}),
-    ...(thinking.reasoning ? { reasoning: thinking.reasoning } : {}),
+    ...(reasoning ? { reasoning } : {}),
+    ...(outputFormat?.type === 'json_schema' && isRecord(outputFormat.schema)
+      ? { responseFormat: { type: 'json-schema', name: 'output', schema: outputFormat.schema } }
+      : {}),
     ...(user !== undefined ? { user } : {}),
     stream: parsed.stream === true,
     ...metaField(meta),

@@ -421,15 +421,17 @@ describe('Anthropic request encoding from another format', () => {
     ]);
   });
 
-  it('reports a response format it does not send', () => {
-    const { value, warnings } = encodeRequest(
-      foreign({ responseFormat: { type: 'json-schema', name: 'x', schema: { type: 'object' } } }),
-    );
-    expect(value).not.toHaveProperty('output_format');
+  it('sends a JSON schema response format as structured output, and reports one it cannot send', () => {
+    const schema = { type: 'object', properties: { a: { type: 'string' } } };
+    const withSchema = encodeRequest(foreign({ responseFormat: { type: 'json-schema', name: 'x', schema } }));
+    expect(withSchema.value.output_config).toEqual({ format: { type: 'json_schema', schema } });
+    expect(withSchema.warnings).toEqual([]);
+    const { value, warnings } = encodeRequest(foreign({ responseFormat: { type: 'json-object' } }));
+    expect(value).not.toHaveProperty('output_config');
     expect(warnings).toEqual([
       {
         code: 'dropped',
-        message: 'Response format "json-schema" is not sent to Anthropic',
+        message: 'Response format "json-object" (JSON without a schema) is not sent to Anthropic',
         path: 'response_format',
       },
     ]);

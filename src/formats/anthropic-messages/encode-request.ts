@@ -69,13 +69,18 @@ export function encodeRequest(request: IrRequest): Converted<WireBody> {
   if (request.stop !== undefined) body.stop_sequences = request.stop;
   const metadata = encodeMetadata(request);
   if (metadata !== undefined) body.metadata = metadata;
-  if (request.responseFormat !== undefined && request.responseFormat.type !== 'text') {
+  const extra = ownExtra(request.meta);
+  if (request.responseFormat?.type === 'json-schema' && extra.output_config === undefined) {
+    // Structured outputs: the API constrains the answer to the schema.
+    // @see https://platform.claude.com/docs/en/build-with-claude/structured-outputs
+    body.output_config = { format: { type: 'json_schema', schema: request.responseFormat.schema } };
+  } else if (request.responseFormat?.type === 'json-object') {
     warn({
       code: 'dropped',
-      message: `Response format "${request.responseFormat.type}" is not sent to Anthropic`,
+      message: 'Response format "json-object" (JSON without a schema) is not sent to Anthropic',
       path: 'response_format',
     });
   }
   if (request.stream || meta?.streamAbsent !== true) body.stream = request.stream;
-  return { value: { ...body, ...ownExtra(request.meta) }, warnings };
+  return { value: { ...body, ...extra }, warnings };
 }
