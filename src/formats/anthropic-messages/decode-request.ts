@@ -101,7 +101,8 @@ export function decodeRequest(body: unknown): Converted<IrRequest> {
   const outputConfig = isRecord((parsed as JsonObject).output_config)
     ? ((parsed as JsonObject).output_config as JsonObject)
     : undefined;
-  const outputFormat = outputConfig && isRecord(outputConfig.format) ? outputConfig.format : undefined;
+  const outputFormat =
+    outputConfig && isRecord(outputConfig.format) ? outputConfig.format : undefined;
   const effort = typeof outputConfig?.effort === 'string' ? outputConfig.effort : undefined;
   const reasoning = effort ? { ...thinking.reasoning, effort } : thinking.reasoning;
   const request: IrRequest = {

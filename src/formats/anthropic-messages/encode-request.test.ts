@@ -423,7 +423,9 @@ describe('Anthropic request encoding from another format', () => {
 
   it('sends a JSON schema response format as structured output, and reports one it cannot send', () => {
     const schema = { type: 'object', properties: { a: { type: 'string' } } };
-    const withSchema = encodeRequest(foreign({ responseFormat: { type: 'json-schema', name: 'x', schema } }));
+    const withSchema = encodeRequest(
+      foreign({ responseFormat: { type: 'json-schema', name: 'x', schema } }),
+    );
     expect(withSchema.value.output_config).toEqual({ format: { type: 'json_schema', schema } });
     expect(withSchema.warnings).toEqual([]);
     const { value, warnings } = encodeRequest(foreign({ responseFormat: { type: 'json-object' } }));
