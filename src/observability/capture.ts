@@ -7,9 +7,9 @@
 import { mkdirSync } from 'node:fs';
 import { readdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RequestCapture } from '../pipeline/context.js';
 import type { Logger } from './logger.js';
 import { redactHeaders, redactValue } from './redact.js';
+import type { RequestCapture } from './request-capture.js';
 import type { RequestRecord } from './request-record.js';
 
 /** Capture settings (`[capture]`). */

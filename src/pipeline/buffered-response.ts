@@ -1,8 +1,10 @@
 /** Answers a non-streaming client: one JSON body, rebuilt from a stream when the upstream streams. */
 import { ProxyError } from '../errors.js';
 import type { StreamAccumulation, WireBody } from '../formats/format.js';
+import type { UpstreamResponse } from '../http/upstream-fetch.js';
+import type { RequestCapture } from '../observability/request-capture.js';
 import { isRecord } from '../util/json.js';
-import type { createWarningLog, PipelineDeps, PipelineInput, RequestCapture } from './context.js';
+import type { createWarningLog, PipelineDeps, PipelineInput } from './context.js';
 import {
   type ConversionPlan,
   convertBufferedBody,
@@ -10,7 +12,6 @@ import {
   hasContent,
 } from './conversion.js';
 import { irErrorToProxy, streamFailureToIr } from './to-ir-error.js';
-import type { UpstreamResponse } from './upstream-fetch.js';
 
 interface BufferedAnswerInput {
   input: PipelineInput;

@@ -3,6 +3,7 @@ import type { WireFormat, WireFormatId } from '../formats/format.js';
 import type { ConversionWarning } from '../ir/warnings.js';
 import type { Logger } from '../observability/logger.js';
 import type { ProxyMetrics } from '../observability/metrics.js';
+import type { RequestCapture } from '../observability/request-capture.js';
 import type { RequestRecord } from '../observability/request-record.js';
 import type { Provider } from '../providers/provider.js';
 
@@ -27,22 +28,6 @@ export interface PipelineDeps {
   metrics?: ProxyMetrics;
   /** Aborted when the server gives up draining: open streams end with their error event. */
   shutdown?: AbortSignal;
-}
-
-/** A sink for one request's raw upstream bytes and the response the client got. */
-export interface RequestCapture {
-  /** Raw upstream body bytes, exactly as received. */
-  upstream(bytes: Uint8Array): void;
-  /** The upstream's status and headers. */
-  upstreamResponse(status: number, headers: Headers): void;
-  /** What the client receives, as it is written. */
-  client(chunk: string | Uint8Array): void;
-  /** The request is over; `body` is the client's JSON body when it was not a stream. */
-  finish(summary: {
-    status: number;
-    body?: unknown;
-    error?: { code: string; message: string };
-  }): void;
 }
 
 /** One request going through the pipeline. */

@@ -4,21 +4,17 @@
  */
 import { ProxyError } from '../errors.js';
 import type { EncodeContext, WireBody, WireFormatId } from '../formats/format.js';
+import { readBodyJson } from '../http/upstream-fetch.js';
 import type { IrRequest } from '../ir/request.js';
 import { mergeUsage } from '../ir/usage.js';
+import type { RequestCapture } from '../observability/request-capture.js';
 import { resolveModel } from '../providers/resolve-model.js';
 import { isRecord } from '../util/json.js';
 import { answerBuffered } from './buffered-response.js';
-import {
-  createWarningLog,
-  type PipelineDeps,
-  type PipelineInput,
-  type RequestCapture,
-} from './context.js';
+import { createWarningLog, type PipelineDeps, type PipelineInput } from './context.js';
 import type { ConversionPlan } from './conversion.js';
 import { customToolNames } from './custom-tools.js';
 import { answerStream } from './stream-response.js';
-import { readBodyJson } from './upstream-fetch.js';
 
 /** How a response is produced. */
 export type ResponseMode =

@@ -1,11 +1,13 @@
 /** Answers a streaming client: forwards or translates the upstream stream event by event. */
 import type { EncodeContext, WireFormatId } from '../formats/format.js';
+import { readBodyText, type UpstreamResponse } from '../http/upstream-fetch.js';
 import { responseToEvents } from '../ir/response-to-events.js';
+import type { RequestCapture } from '../observability/request-capture.js';
 import { encodeSse } from '../sse/encode.js';
 import { sseResponseHeaders } from '../sse/headers.js';
 import { createFencedStream } from '../streams/fenced-stream.js';
 import { composeSteps, runStep, type StreamStep } from '../streams/step.js';
-import type { createWarningLog, PipelineDeps, PipelineInput, RequestCapture } from './context.js';
+import type { createWarningLog, PipelineDeps, PipelineInput } from './context.js';
 import {
   type ConversionPlan,
   createPassthroughHalves,
@@ -13,7 +15,6 @@ import {
   type StreamHalves,
 } from './conversion.js';
 import { unwrapCustomToolCalls } from './custom-tools.js';
-import { readBodyText, type UpstreamResponse } from './upstream-fetch.js';
 
 interface StreamAnswerInput {
   input: PipelineInput;

@@ -1,7 +1,7 @@
 /** Turns anything that can fail mid-stream into an IR error (data, so it can travel in a stream). */
 import { isProxyError, ProxyError } from '../errors.js';
+import { UpstreamIdleError } from '../http/upstream-fetch.js';
 import type { IrError } from '../ir/response.js';
-import { UpstreamIdleError } from './upstream-fetch.js';
 
 /** A `ProxyError` as IR data. */
 export function proxyErrorToIr(error: ProxyError): IrError {

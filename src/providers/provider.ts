@@ -1,9 +1,9 @@
 /** The provider contract: an account to reach, how to authenticate to it, and its quirks. */
 import type { ModelCard, ModelMappingRule } from '../config/schema.js';
 import type { WireBody, WireFormatId } from '../formats/format.js';
+import type { UpstreamResponse } from '../http/upstream-fetch.js';
 import type { ConversionWarning, Converted } from '../ir/warnings.js';
 import type { Logger } from '../observability/logger.js';
-import type { UpstreamResponse } from '../pipeline/upstream-fetch.js';
 
 /** What a provider's body shaping may know about the request. */
 export interface PrepareContext {

@@ -5,7 +5,7 @@ import {
   type UpstreamFetchOptions,
   type UpstreamRequest,
   type UpstreamResponse,
-} from '../pipeline/upstream-fetch.js';
+} from '../http/upstream-fetch.js';
 
 /** Options of `sendWithAuth`. */
 export interface SendWithAuthOptions<C> {

@@ -1,9 +1,9 @@
 /** The Copilot provider: GitHub Copilot's chat, responses and messages APIs with the user's GitHub login. */
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../../config/schema.js';
+import { fetchUpstream, readBodyJson } from '../../http/upstream-fetch.js';
 import type { Logger } from '../../observability/logger.js';
 import type { ProxyMetrics } from '../../observability/metrics.js';
-import { fetchUpstream, readBodyJson } from '../../pipeline/upstream-fetch.js';
 import type { Provider } from '../provider.js';
 import { checkModelRules } from '../resolve-model.js';
 import { sendWithAuth } from '../send-with-auth.js';

@@ -6,9 +6,9 @@
 import type { CompatibleProviderSettings, ModelCard } from '../../config/schema.js';
 import { ProxyError } from '../../errors.js';
 import type { WireBody } from '../../formats/format.js';
+import { fetchUpstream, readBodyJson } from '../../http/upstream-fetch.js';
 import type { ConversionWarning } from '../../ir/warnings.js';
 import type { Logger } from '../../observability/logger.js';
-import { fetchUpstream, readBodyJson } from '../../pipeline/upstream-fetch.js';
 import { getArray, getString, isRecord } from '../../util/json.js';
 import type { Provider } from '../provider.js';
 import { checkModelRules } from '../resolve-model.js';
