@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    // The heavier suites (real CLIs, Redis, a browser) have their own configs and npm scripts.
+    exclude: ['**/node_modules/**', 'test/clients/**', 'test/redis/**', 'test/browser/**'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'forks',
