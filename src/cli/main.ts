@@ -5,6 +5,7 @@ import { registerAuthCommand } from './commands/auth.js';
 import { registerConfigCommand } from './commands/config.js';
 import { type ReplayOptions, runReplay } from './commands/replay.js';
 import { runServe, type ServeOptions } from './commands/serve.js';
+import { registerStatusCommand } from './commands/status.js';
 import { type CliIo, CommandFailure, processIo, UsageError } from './io.js';
 
 function collect(value: string, previous: string[] = []): string[] {
@@ -76,6 +77,7 @@ function buildProgram(io: CliIo, result: { code: number }): Command {
 
   registerAuthCommand(program, io);
   registerConfigCommand(program, io);
+  registerStatusCommand(program, io);
   return program;
 }
 

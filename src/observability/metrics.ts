@@ -1,5 +1,6 @@
 /** Prometheus metrics of one proxy instance (its own registry, so several apps can coexist). */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { PlanUsageSource } from '../accounts/plan-usage.js';
 
 /** The metric set; names follow `proxy_<thing>_<unit>`. */
 export interface ProxyMetrics {
@@ -13,14 +14,25 @@ export interface ProxyMetrics {
   unknownEvents: Counter<'format' | 'type'>;
   conversionWarnings: Counter<'client_format' | 'upstream_format'>;
   inFlightStreams: Gauge<'provider'>;
+  /** Share of each plan window used, as the upstream last reported it (0 to 1). */
+  planUsedRatio: Gauge<'provider' | 'account' | 'window'>;
+  /** When each plan window resets, in Unix seconds. */
+  planResetsAt: Gauge<'provider' | 'account' | 'window'>;
+}
+
+/** Options of `createMetrics`. */
+export interface MetricsOptions {
+  /** Plan usage per account, read at every scrape. */
+  planUsage?: PlanUsageSource;
 }
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 
 /** Creates the metric set on a fresh registry. */
-export function createMetrics(): ProxyMetrics {
+export function createMetrics(options: MetricsOptions = {}): ProxyMetrics {
   const registry = new Registry();
   const registers = [registry];
+  const planUsage = options.planUsage;
   return {
     registry,
     requests: new Counter({
@@ -78,6 +90,43 @@ export function createMetrics(): ProxyMetrics {
       help: 'Streaming responses currently being written',
       labelNames: ['provider'],
       registers,
+    }),
+    planUsedRatio: new Gauge({
+      name: 'proxy_plan_used_ratio',
+      help: 'Share of a plan window used (0 to 1), as the upstream last reported it',
+      labelNames: ['provider', 'account', 'window'],
+      registers,
+      collect() {
+        if (!planUsage) return;
+        this.reset();
+        for (const usage of planUsage.snapshot()) {
+          for (const window of usage.windows) {
+            this.set(
+              { provider: usage.provider, account: usage.account, window: window.name },
+              window.usedRatio,
+            );
+          }
+        }
+      },
+    }),
+    planResetsAt: new Gauge({
+      name: 'proxy_plan_resets_at_seconds',
+      help: 'When a plan window resets, in Unix seconds',
+      labelNames: ['provider', 'account', 'window'],
+      registers,
+      collect() {
+        if (!planUsage) return;
+        this.reset();
+        for (const usage of planUsage.snapshot()) {
+          for (const window of usage.windows) {
+            if (window.resetsAt === undefined) continue;
+            this.set(
+              { provider: usage.provider, account: usage.account, window: window.name },
+              Math.round(window.resetsAt / 1000),
+            );
+          }
+        }
+      },
     }),
   };
 }

@@ -1,6 +1,7 @@
 /** The HTTP application: routes, the access check, the request record, and the one error boundary. */
 import type { IncomingMessage } from 'node:http';
 import { Hono } from 'hono';
+import { type PlanUsageSource, usageToJson } from '../accounts/plan-usage.js';
 import type { Config } from '../config/schema.js';
 import { isProxyError, ProxyError, toProxyError } from '../errors.js';
 import { estimateInputTokens } from '../formats/anthropic-messages/index.js';
@@ -28,6 +29,8 @@ export interface AppDeps {
   metrics?: ProxyMetrics;
   formats: Readonly<Record<WireFormatId, WireFormat>>;
   providers: ReadonlyMap<string, Provider>;
+  /** Plan usage per account, shown by an authorized `/health`. */
+  planUsage?: PlanUsageSource;
   /** Enabled plugin names, for `/health`. */
   plugins: readonly string[];
   /** Monotonic milliseconds. */
@@ -132,7 +135,18 @@ export function createApp(deps: AppDeps): Hono<{ Variables: Variables }> {
   app.get('/health', async (c) => {
     const providers: Record<string, unknown> = {};
     for (const [id, provider] of deps.providers) providers[id] = await provider.credentialStatus();
-    return c.json({ status: 'ok', version: VERSION, plugins: deps.plugins, providers });
+    // Plan usage tells who uses which account: only for callers holding the access key.
+    const authorized =
+      authToken === undefined || keysMatch(authToken, presentedKey(c.req.raw.headers));
+    return c.json({
+      status: 'ok',
+      version: VERSION,
+      plugins: deps.plugins,
+      providers,
+      ...(authorized && deps.planUsage
+        ? { plan_usage: usageToJson(deps.planUsage.snapshot()) }
+        : {}),
+    });
   });
 
   if (deps.metrics) {

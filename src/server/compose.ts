@@ -1,5 +1,6 @@
 /** The composition root: from a resolved configuration to a ready application. */
 import { createWriteStream, type WriteStream } from 'node:fs';
+import { createPlanUsageStore, type PlanUsageStore } from '../accounts/plan-usage.js';
 import { dataDir } from '../config/paths.js';
 import type { PluginFlags } from '../config/plugins.js';
 import { selectPlugins } from '../config/plugins.js';
@@ -59,6 +60,8 @@ export interface ComposedApp {
   plugins: string[];
   providers: Map<string, Provider>;
   metrics: ProxyMetrics | undefined;
+  /** Plan usage per provider and account, as the upstreams report it (read by dashboards). */
+  planUsage: PlanUsageStore;
   warnings: string[];
   /** Flushes and closes files the application writes. */
   close(): Promise<void>;
@@ -71,7 +74,8 @@ export function composeApp(options: ComposeOptions): ComposedApp {
   const { config, logger } = options;
   const selection = selectPlugins(config, options.pluginFlags);
   const enabled = new Set<string>(selection.enabled);
-  const metrics = enabled.has('metrics') ? createMetrics() : undefined;
+  const planUsage = createPlanUsageStore();
+  const metrics = enabled.has('metrics') ? createMetrics({ planUsage }) : undefined;
   const fetchImpl = options.fetch ?? globalThis.fetch;
   const providers = new Map<string, Provider>();
   const settings = {
@@ -94,6 +98,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
         now: () => Date.now(),
         http,
         ...(options.home ? { home: options.home } : {}),
+        planUsage,
       }),
     );
   }
@@ -114,6 +119,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
         now: () => Date.now(),
         dataDir: options.dataDir ?? dataDir({ HOME: options.home }),
         ...(options.home ? { home: options.home } : {}),
+        planUsage,
       }),
     );
   }
@@ -179,6 +185,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     ...(metrics ? { metrics } : {}),
     formats,
     providers,
+    planUsage,
     plugins: [...enabled],
     accessLog: enabled.has('access_log'),
     ...(capture ? { startCapture: capture.start } : {}),
@@ -191,6 +198,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     plugins: [...enabled],
     providers,
     metrics,
+    planUsage,
     warnings: selection.warnings,
     endStreams: () =>
       shutdown.abort(new ProxyError('unavailable', 'ccproxy is shutting down; retry the request')),

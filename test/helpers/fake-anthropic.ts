@@ -68,6 +68,8 @@ export interface FakeAnthropicOptions {
     | { mode: 'oauth'; acceptToken: (token: string) => boolean }
     | { mode: 'api-key'; key: string };
   seed?: number;
+  /** Extra response headers (the unified rate-limit headers, ...), or a function of the request. */
+  headers?: Record<string, string> | ((request: RecordedRequest) => Record<string, string>);
 }
 
 /** A handler for `startFakeUpstream` that behaves like the Anthropic API. */
@@ -83,9 +85,11 @@ export function fakeAnthropicApi(options: FakeAnthropicOptions): FakeHandler {
       return error(400, 'invalid_request_error', 'max_tokens: Field required');
     const name =
       typeof options.transcript === 'function' ? options.transcript(request) : options.transcript;
+    const extra =
+      typeof options.headers === 'function' ? options.headers(request) : (options.headers ?? {});
     if (body.stream) {
       return {
-        headers: { 'content-type': 'text/event-stream' },
+        headers: { 'content-type': 'text/event-stream', ...extra },
         sse: {
           bytes: loadFixtureBytes('anthropic-messages', `${name}.sse`),
           seed: (options.seed ?? 3) + count++,
@@ -93,6 +97,9 @@ export function fakeAnthropicApi(options: FakeAnthropicOptions): FakeHandler {
         },
       };
     }
-    return { body: loadFixtureJson('anthropic-messages', `${name}.expected.json`) };
+    return {
+      headers: extra,
+      body: loadFixtureJson('anthropic-messages', `${name}.expected.json`),
+    };
   };
 }

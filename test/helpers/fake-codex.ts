@@ -71,8 +71,8 @@ export interface FakeCodexOptions {
   acceptToken?: (token: string) => boolean;
   /** Seed of the random splits (each request adds its index). */
   seed?: number;
-  /** Extra response headers (rate-limit headers, ...). */
-  headers?: Record<string, string>;
+  /** Extra response headers (rate-limit headers, ...), or a function of the request. */
+  headers?: Record<string, string> | ((request: RecordedRequest) => Record<string, string>);
 }
 
 /** A handler for `startFakeUpstream` that behaves like the Codex backend. */
@@ -84,7 +84,10 @@ export function fakeCodexBackend(options: FakeCodexOptions): FakeHandler {
     const transcript =
       typeof options.transcript === 'function' ? options.transcript(request) : options.transcript;
     return {
-      headers: { 'content-type': 'text/event-stream', ...options.headers },
+      headers: {
+        'content-type': 'text/event-stream',
+        ...(typeof options.headers === 'function' ? options.headers(request) : options.headers),
+      },
       sse: { bytes: transcript, seed: (options.seed ?? 1) + count++, maxChunk: 97 },
     };
   };

@@ -1,5 +1,6 @@
 /** The Claude provider: a Claude plan (Claude Code's OAuth login) or an Anthropic API key. */
 import { homedir } from 'node:os';
+import type { PlanUsageRecorder } from '../../accounts/plan-usage.js';
 import type { Config } from '../../config/schema.js';
 import type { WireBody } from '../../formats/format.js';
 import type { Logger } from '../../observability/logger.js';
@@ -14,6 +15,7 @@ import { claudeCredentialPaths } from './credentials.js';
 import { CLAUDE_TOKEN_URL } from './login.js';
 import { DEFAULT_CLAUDE_MODELS } from './models.js';
 import { mergeBetas, OAUTH_BETAS, prepareClaudeBody } from './request.js';
+import { readAnthropicUsageHeaders } from './usage.js';
 
 /** Default upstream base URL. */
 export const CLAUDE_BASE_URL = 'https://api.anthropic.com';
@@ -35,6 +37,8 @@ export interface ClaudeProviderDeps {
   /** ccproxy's data directory (its own credential store). */
   dataDir: string;
   home?: string;
+  /** Where the plan usage each answer reports is recorded. */
+  planUsage?: PlanUsageRecorder;
 }
 
 /** Creates the Claude provider. */
@@ -91,7 +95,7 @@ export function createClaudeProvider(deps: ClaudeProviderDeps): Provider {
     };
   }
 
-  function post(
+  async function post(
     path: string,
     body: WireBody,
     clientHeaders: Headers,
@@ -100,7 +104,7 @@ export function createClaudeProvider(deps: ClaudeProviderDeps): Provider {
     logger?: Logger,
   ) {
     const payload = JSON.stringify(body);
-    return sendWithAuth({
+    const response = await sendWithAuth({
       credentials: auth.credentials,
       url: `${baseUrl}${path}`,
       buildInit: (credentials) => ({
@@ -110,6 +114,9 @@ export function createClaudeProvider(deps: ClaudeProviderDeps): Provider {
       }),
       http: { ...deps.http, signal, ...(logger ? { logger } : {}) },
     });
+    const report = readAnthropicUsageHeaders(response.headers);
+    if (report) deps.planUsage?.record('claude', 'default', report);
+    return response;
   }
 
   return {

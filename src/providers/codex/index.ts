@@ -1,7 +1,9 @@
 /** The Codex provider: a ChatGPT plan through the Codex backend (Responses format, streams only). */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import type { PlanUsageRecorder } from '../../accounts/plan-usage.js';
 import type { Config } from '../../config/schema.js';
+import type { UpstreamResponse } from '../../http/upstream-fetch.js';
 import type { Logger } from '../../observability/logger.js';
 import type { ProxyMetrics } from '../../observability/metrics.js';
 import { VERSION } from '../../version.js';
@@ -12,6 +14,7 @@ import type { UpstreamHttp } from '../upstream-http.js';
 import { CODEX_TOKEN_URL, type CodexCredentials, createCodexAuth } from './auth.js';
 import { DEFAULT_CODEX_MODELS } from './models.js';
 import { DEFAULT_CODEX_INSTRUCTIONS, prepareCodexBody } from './request.js';
+import { readCodexUsageHeaders, tapCodexRateLimits } from './usage.js';
 
 /** Default upstream base URL. */
 export const CODEX_BASE_URL = 'https://chatgpt.com/backend-api/codex';
@@ -29,6 +32,8 @@ export interface CodexProviderDeps {
   now(): number;
   /** Home directory (for the default `~/.codex`). */
   home?: string;
+  /** Where the plan usage each answer reports is recorded. */
+  planUsage?: PlanUsageRecorder;
 }
 
 /** Creates the Codex provider. */
@@ -71,6 +76,23 @@ export function createCodexProvider(deps: CodexProviderDeps): Provider {
     };
   }
 
+  /** Records the usage an answer reports, in its headers and in its stream's first events. */
+  function observeUsage(response: UpstreamResponse, account: string): UpstreamResponse {
+    const recorder = deps.planUsage;
+    if (!recorder) return response;
+    const report = readCodexUsageHeaders(response.headers, deps.now());
+    if (report) recorder.record('codex', account, report);
+    if (!response.ok) return response;
+    return {
+      ...response,
+      body: tapCodexRateLimits(
+        response.body,
+        (event) => recorder.record('codex', account, event),
+        deps.now,
+      ),
+    };
+  }
+
   return {
     id: 'codex',
     format: 'openai-responses',
@@ -82,10 +104,10 @@ export function createCodexProvider(deps: CodexProviderDeps): Provider {
       prepareCodexBody(body, context, {
         defaultInstructions: settings.default_instructions ?? DEFAULT_CODEX_INSTRUCTIONS,
       }),
-    send(call) {
+    async send(call) {
       const sessionId = String(call.body.prompt_cache_key ?? '');
       const payload = JSON.stringify(call.body);
-      return sendWithAuth({
+      const response = await sendWithAuth({
         credentials: auth.credentials,
         url: `${baseUrl}/responses`,
         buildInit: (credentials) => ({
@@ -99,6 +121,7 @@ export function createCodexProvider(deps: CodexProviderDeps): Provider {
           ...(call.logger ? { logger: call.logger } : {}),
         },
       });
+      return observeUsage(response, 'default');
     },
     listModels: async () => settings.models_endpoint ?? DEFAULT_CODEX_MODELS,
     credentialStatus: () => auth.status(),

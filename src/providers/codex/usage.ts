@@ -1,0 +1,158 @@
+/**
+ * Reads a ChatGPT plan's usage from what the Codex backend sends on every answer: the
+ * `x-codex-primary-*` / `x-codex-secondary-*` / `x-codex-credits-*` headers and the
+ * `codex.rate_limits` stream event (WIRE-FORMATS §3.2; codex-rs `codex-api/src/rate_limits.rs`).
+ */
+import { createParser } from 'eventsource-parser';
+import type { UsageCredits, UsageReport, UsageWindow } from '../../accounts/plan-usage.js';
+import type { UpstreamBody } from '../../http/upstream-fetch.js';
+import {
+  getNumber,
+  getRecord,
+  getString,
+  isRecord,
+  type JsonObject,
+  tryParseJson,
+} from '../../util/json.js';
+
+const WINDOWS = ['primary', 'secondary'] as const;
+
+function headerNumber(headers: Headers, name: string): number | undefined {
+  const raw = headers.get(name);
+  if (raw === null || raw.trim() === '') return undefined;
+  const value = Number(raw);
+  return Number.isFinite(value) ? value : undefined;
+}
+
+function headerBoolean(headers: Headers, name: string): boolean | undefined {
+  const raw = headers.get(name)?.trim().toLowerCase();
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  return undefined;
+}
+
+/** Reads the usage headers; `undefined` when the answer carried none. */
+export function readCodexUsageHeaders(headers: Headers, nowMs: number): UsageReport | undefined {
+  const windows: UsageWindow[] = [];
+  for (const name of WINDOWS) {
+    const used = headerNumber(headers, `x-codex-${name}-used-percent`);
+    if (used === undefined) continue;
+    const minutes = headerNumber(headers, `x-codex-${name}-window-minutes`);
+    const resetAt = headerNumber(headers, `x-codex-${name}-reset-at`);
+    // Older backends sent a relative reset instead (observed 2025-09).
+    const resetAfter = headerNumber(headers, `x-codex-${name}-reset-after-seconds`);
+    windows.push({
+      name,
+      usedRatio: used / 100,
+      ...(minutes !== undefined ? { windowMinutes: minutes } : {}),
+      ...(resetAt !== undefined
+        ? { resetsAt: resetAt * 1000 }
+        : resetAfter !== undefined
+          ? { resetsAt: nowMs + resetAfter * 1000 }
+          : {}),
+    });
+  }
+  const credits: UsageCredits = {};
+  const hasCredits = headerBoolean(headers, 'x-codex-credits-has-credits');
+  const unlimited = headerBoolean(headers, 'x-codex-credits-unlimited');
+  const balance = headers.get('x-codex-credits-balance');
+  if (hasCredits !== undefined) credits.hasCredits = hasCredits;
+  if (unlimited !== undefined) credits.unlimited = unlimited;
+  if (balance !== null && balance !== '') credits.balance = balance;
+  const hasCreditFields = Object.keys(credits).length > 0;
+  if (windows.length === 0 && !hasCreditFields) return undefined;
+  return { windows, ...(hasCreditFields ? { credits } : {}) };
+}
+
+function eventWindow(
+  name: string,
+  data: JsonObject | undefined,
+  nowMs: number,
+): UsageWindow | undefined {
+  if (!data) return undefined;
+  const used = getNumber(data, 'used_percent');
+  if (used === undefined) return undefined;
+  const minutes = getNumber(data, 'window_minutes');
+  const resetAt = getNumber(data, 'reset_at') ?? getNumber(data, 'resets_at');
+  const resetAfter = getNumber(data, 'reset_after_seconds') ?? getNumber(data, 'resets_in_seconds');
+  return {
+    name,
+    usedRatio: used / 100,
+    ...(minutes !== undefined ? { windowMinutes: minutes } : {}),
+    ...(resetAt !== undefined
+      ? { resetsAt: resetAt * 1000 }
+      : resetAfter !== undefined
+        ? { resetsAt: nowMs + resetAfter * 1000 }
+        : {}),
+  };
+}
+
+/** Reads a `codex.rate_limits` event's payload; `undefined` when it holds no usable numbers. */
+export function readCodexRateLimitsEvent(data: unknown, nowMs: number): UsageReport | undefined {
+  if (!isRecord(data)) return undefined;
+  const limits = getRecord(data, 'rate_limits') ?? data;
+  const windows: UsageWindow[] = [];
+  for (const name of WINDOWS) {
+    const window = eventWindow(name, getRecord(limits, name), nowMs);
+    if (window) windows.push(window);
+  }
+  const creditData = getRecord(data, 'credits');
+  const credits: UsageCredits = {};
+  if (creditData) {
+    if (typeof creditData.has_credits === 'boolean') credits.hasCredits = creditData.has_credits;
+    if (typeof creditData.unlimited === 'boolean') credits.unlimited = creditData.unlimited;
+    const balance = creditData.balance;
+    if (typeof balance === 'string' || typeof balance === 'number')
+      credits.balance = String(balance);
+  }
+  const plan = getString(data, 'plan_type');
+  const hasCredits = Object.keys(credits).length > 0;
+  if (windows.length === 0 && !hasCredits) return undefined;
+  return {
+    windows,
+    ...(hasCredits ? { credits } : {}),
+    ...(plan !== undefined ? { plan } : {}),
+  };
+}
+
+/** How far into a stream `codex.rate_limits` is looked for (it comes first, observed 2025-09). */
+const SCAN_LIMIT_BYTES = 64 * 1024;
+
+/**
+ * Wraps a Codex stream body so the `codex.rate_limits` events among its first 64 KiB are reported.
+ * The bytes pass through untouched; scanning stops after that prefix, so long streams cost nothing.
+ */
+export function tapCodexRateLimits(
+  body: UpstreamBody,
+  onReport: (report: UsageReport) => void,
+  now: () => number,
+): UpstreamBody {
+  let scanned = 0;
+  const decoder = new TextDecoder();
+  const parser = createParser({
+    onEvent(message) {
+      if (message.event !== 'codex.rate_limits' && !message.data.includes('codex.rate_limits'))
+        return;
+      const data = tryParseJson(message.data);
+      if (!isRecord(data) || (data.type !== undefined && data.type !== 'codex.rate_limits')) return;
+      const report = readCodexRateLimitsEvent(data, now());
+      if (report) onReport(report);
+    },
+  });
+  return {
+    async read() {
+      const next = await body.read();
+      if (!next.done && scanned < SCAN_LIMIT_BYTES) {
+        scanned += next.value.byteLength;
+        try {
+          parser.feed(decoder.decode(next.value, { stream: true }));
+        } catch {
+          // Usage is best effort: a malformed prefix never costs the stream.
+          scanned = SCAN_LIMIT_BYTES;
+        }
+      }
+      return next;
+    },
+    cancel: (reason) => body.cancel(reason),
+  };
+}

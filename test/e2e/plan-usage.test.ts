@@ -1,0 +1,195 @@
+/** Plan usage reported by fake Codex and Anthropic answers reaches /metrics, /health and `ccproxy status`. */
+import { afterEach, describe, expect, it } from 'vitest';
+import { createTestCli } from '../helpers/cli.js';
+import { accessToken, createCodexHome } from '../helpers/codex-home.js';
+import { fakeAnthropicApi } from '../helpers/fake-anthropic.js';
+import { fakeCodexBackend } from '../helpers/fake-codex.js';
+import { type FakeUpstream, startFakeUpstream } from '../helpers/fake-upstream.js';
+import { loadFixtureBytes } from '../helpers/fixtures.js';
+import { startProxy, type TestProxy } from '../helpers/proxy.js';
+import { anthropicClient, openaiClient } from '../helpers/sdk-clients.js';
+
+const KEY = 'proxy-access-key-usage';
+let upstream: FakeUpstream | undefined;
+let proxy: TestProxy | undefined;
+afterEach(async () => {
+  await proxy?.close();
+  await upstream?.close();
+  proxy = undefined;
+  upstream = undefined;
+});
+
+const nowSeconds = Math.floor(Date.now() / 1000);
+const primaryReset = nowSeconds + 2 * 3600 + 30 * 60;
+const secondaryReset = nowSeconds + 4 * 86400 + 3600;
+const fiveHourReset = nowSeconds + 3 * 3600 + 600;
+const sevenDayReset = nowSeconds + 6 * 86400 + 7200;
+
+/** The text transcript with a `codex.rate_limits` event first, as the backend sends it. */
+function codexTranscript(primaryPercent: number): string {
+  const event = {
+    type: 'codex.rate_limits',
+    plan_type: 'pro',
+    rate_limits: {
+      primary: { used_percent: primaryPercent, window_minutes: 300, reset_at: primaryReset },
+    },
+    credits: { has_credits: true, unlimited: false, balance: '12.5' },
+  };
+  return `event: codex.rate_limits\ndata: ${JSON.stringify(event)}\n\n${loadFixtureBytes('openai-responses', 'text.sse').toString('utf8')}`;
+}
+
+async function start() {
+  upstream = await startFakeUpstream();
+  const codex = fakeCodexBackend({
+    transcript: codexTranscript(42),
+    headers: {
+      'x-codex-primary-used-percent': '30',
+      'x-codex-primary-window-minutes': '300',
+      'x-codex-primary-reset-at': String(primaryReset),
+      'x-codex-secondary-used-percent': '12.5',
+      'x-codex-secondary-window-minutes': '10080',
+      'x-codex-secondary-reset-at': String(secondaryReset),
+      'x-codex-credits-has-credits': 'true',
+    },
+  });
+  const claude = fakeAnthropicApi({
+    transcript: 'text',
+    auth: { mode: 'api-key', key: 'sk-ant-api03-usage-test-key' },
+    headers: {
+      'anthropic-ratelimit-unified-status': 'allowed',
+      'anthropic-ratelimit-unified-5h-utilization': '0.25',
+      'anthropic-ratelimit-unified-5h-reset': String(fiveHourReset),
+      'anthropic-ratelimit-unified-5h-status': 'allowed',
+      'anthropic-ratelimit-unified-7d-utilization': '0.8',
+      'anthropic-ratelimit-unified-7d-reset': String(sevenDayReset),
+      'anthropic-ratelimit-unified-7d-status': 'allowed_warning',
+    },
+  });
+  upstream.handle((request, response) =>
+    request.path.startsWith('/backend-api/') ? codex(request, response) : claude(request, response),
+  );
+  const home = createCodexHome({ accessToken: accessToken('usage', 3600) });
+  proxy = await startProxy({
+    env: {
+      CODEX_HOME: home.dir,
+      CCPROXY_CODEX_BASE_URL: `${upstream.url}/backend-api/codex`,
+      CCPROXY_CLAUDE_BASE_URL: upstream.url,
+      ANTHROPIC_API_KEY: 'sk-ant-api03-usage-test-key',
+      SECURITY__AUTH_TOKEN: KEY,
+    },
+  });
+  return proxy;
+}
+
+describe('plan usage', () => {
+  it('records Codex headers and the codex.rate_limits event, and Anthropic unified headers', async () => {
+    const running = await start();
+    const answer = await openaiClient(`${running.url}/codex/v1`, KEY).chat.completions.create({
+      model: 'gpt-5.1-codex',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    expect(answer.choices[0]?.message.content).toContain('Tide pools');
+    await anthropicClient(`${running.url}/claude`, KEY).messages.create({
+      model: 'test-model',
+      max_tokens: 100,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+
+    // The in-process read interface (what a dashboard reads).
+    const snapshot = running.composed.planUsage.snapshot();
+    expect(snapshot.map((entry) => `${entry.provider}/${entry.account}`)).toEqual([
+      'claude/default',
+      'codex/default',
+    ]);
+    const codex = snapshot[1]!;
+    // The stream's event (42 %) came after the headers (30 %) and wins.
+    expect(codex.windows).toEqual([
+      { name: 'primary', usedRatio: 0.42, windowMinutes: 300, resetsAt: primaryReset * 1000 },
+      {
+        name: 'secondary',
+        usedRatio: 0.125,
+        windowMinutes: 10080,
+        resetsAt: secondaryReset * 1000,
+      },
+    ]);
+    expect(codex.plan).toBe('pro');
+    expect(codex.credits).toEqual({ hasCredits: true, unlimited: false, balance: '12.5' });
+    expect(snapshot[0]!.windows).toEqual([
+      {
+        name: '5h',
+        usedRatio: 0.25,
+        windowMinutes: 300,
+        resetsAt: fiveHourReset * 1000,
+        status: 'allowed',
+      },
+      {
+        name: '7d',
+        usedRatio: 0.8,
+        windowMinutes: 10080,
+        resetsAt: sevenDayReset * 1000,
+        status: 'allowed_warning',
+      },
+    ]);
+
+    const metrics = await (
+      await fetch(`${running.url}/metrics`, { headers: { authorization: `Bearer ${KEY}` } })
+    ).text();
+    expect(metrics).toContain(
+      'proxy_plan_used_ratio{provider="codex",account="default",window="primary"} 0.42',
+    );
+    expect(metrics).toContain(
+      'proxy_plan_used_ratio{provider="claude",account="default",window="7d"} 0.8',
+    );
+    expect(metrics).toContain(
+      `proxy_plan_resets_at_seconds{provider="codex",account="default",window="secondary"} ${secondaryReset}`,
+    );
+
+    const authorized = (await (
+      await fetch(`${running.url}/health`, { headers: { 'x-api-key': KEY } })
+    ).json()) as { plan_usage?: Array<{ provider: string; windows: Array<{ resetsAt: string }> }> };
+    expect(authorized.plan_usage?.map((entry) => entry.provider)).toEqual(['claude', 'codex']);
+    expect(authorized.plan_usage?.[1]?.windows[0]?.resetsAt).toBe(
+      new Date(primaryReset * 1000).toISOString(),
+    );
+    const anonymous = (await (await fetch(`${running.url}/health`)).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(anonymous.plan_usage).toBeUndefined();
+  });
+
+  it('`ccproxy status` prints a bar, percent, window and time to reset per account', async () => {
+    const running = await start();
+    await openaiClient(`${running.url}/codex/v1`, KEY).responses.create({
+      model: 'gpt-5.1-codex',
+      input: 'hi',
+    });
+    await anthropicClient(`${running.url}/claude`, KEY).messages.create({
+      model: 'test-model',
+      max_tokens: 100,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    const cli = createTestCli({
+      env: { SECURITY__AUTH_TOKEN: KEY },
+      now: () => nowSeconds * 1000,
+    });
+    expect(await cli.run(['status', '--url', running.url])).toBe(0);
+    const lines = cli.stdout().trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^PROVIDER\s+ACCOUNT\s+WINDOW\s+USAGE\s+USED\s+RESETS IN$/);
+    expect(lines.slice(1).map((line) => line.split(/\s{2,}/))).toEqual([
+      ['claude', 'default', '5h', '[#####...............]', '25%', '3h 10m'],
+      ['claude', 'default', '7d', '[################....]', '80%', '6d 2h'],
+      ['codex', 'default', 'primary (5h)', '[########............]', '42%', '2h 30m'],
+      ['codex', 'default', 'secondary (7d)', '[###.................]', '13%', '4d 1h'],
+    ]);
+
+    const json = createTestCli({ env: { SECURITY__AUTH_TOKEN: KEY } });
+    expect(await json.run(['status', '--url', running.url, '--json'])).toBe(0);
+    expect(JSON.parse(json.stdout()).accounts).toHaveLength(2);
+
+    const keyless = createTestCli();
+    expect(await keyless.run(['status', '--url', running.url])).toBe(1);
+    expect(keyless.stderr()).toContain('did not share plan usage');
+    expect(keyless.stderr()).not.toContain(KEY);
+  });
+});
