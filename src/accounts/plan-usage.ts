@@ -117,14 +117,38 @@ export function createPlanUsageStore(now: () => number = Date.now): PlanUsageSto
   return store;
 }
 
-/** A snapshot as JSON for `/health` (ISO dates instead of milliseconds). */
-export function usageToJson(usage: readonly AccountUsage[]): Array<Record<string, unknown>> {
-  return usage.map((entry) => ({
+/** An account resting until its limit resets (pool state), for `/health`. */
+export interface RestingMark {
+  provider: string;
+  account: string;
+  /** Unix milliseconds. */
+  until: number;
+  reason: string;
+}
+
+/**
+ * A snapshot as JSON for `/health` (ISO dates instead of milliseconds), with each resting
+ * account marked (and listed even before it reported any usage).
+ */
+export function usageToJson(
+  usage: readonly AccountUsage[],
+  resting: readonly RestingMark[] = [],
+): Array<Record<string, unknown>> {
+  const restOf = new Map(resting.map((mark) => [`${mark.provider}\u0000${mark.account}`, mark]));
+  const entries: AccountUsage[] = [...usage];
+  for (const mark of resting) {
+    if (!usage.some((entry) => entry.provider === mark.provider && entry.account === mark.account))
+      entries.push({ provider: mark.provider, account: mark.account, updatedAt: 0, windows: [] });
+  }
+  entries.sort(
+    (a, b) => a.provider.localeCompare(b.provider) || a.account.localeCompare(b.account),
+  );
+  return entries.map((entry) => ({
     provider: entry.provider,
     account: entry.account,
     ...(entry.plan !== undefined ? { plan: entry.plan } : {}),
     ...(entry.status !== undefined ? { status: entry.status } : {}),
-    updatedAt: new Date(entry.updatedAt).toISOString(),
+    ...(entry.updatedAt > 0 ? { updatedAt: new Date(entry.updatedAt).toISOString() } : {}),
     windows: entry.windows.map((window) => ({
       name: window.name,
       usedRatio: window.usedRatio,
@@ -135,5 +159,11 @@ export function usageToJson(usage: readonly AccountUsage[]): Array<Record<string
       ...(window.status !== undefined ? { status: window.status } : {}),
     })),
     ...(entry.credits ? { credits: entry.credits } : {}),
+    ...(() => {
+      const mark = restOf.get(`${entry.provider}\u0000${entry.account}`);
+      return mark
+        ? { resting: { until: new Date(mark.until).toISOString(), reason: mark.reason } }
+        : {};
+    })(),
   }));
 }

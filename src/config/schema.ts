@@ -58,9 +58,25 @@ const providerPluginFields = {
   models_endpoint: z.array(modelCardSchema).optional(),
 };
 
+/** Several accounts of one provider (an account pool). */
+const accountFields = {
+  /**
+   * The accounts served, by name (`default` is the single-account file; others come from
+   * `ccproxy auth login <provider> --account NAME`). Absent: `default` and every stored account.
+   */
+  accounts: z
+    .array(
+      text.refine((name) => /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(name), 'invalid account name'),
+    )
+    .optional(),
+  /** How a new conversation picks its account: most headroom first, or round robin. */
+  account_strategy: z.enum(['headroom', 'round_robin']).default('headroom'),
+};
+
 /** `[plugins.codex]`: the ChatGPT Codex backend. */
 export const codexPluginSchema = z.looseObject({
   ...providerPluginFields,
+  ...accountFields,
   /**
    * Claude Code asks for `claude-*` models; the Codex backend has none, so by default they go
    * to the default Codex model. Setting `model_mappings` replaces this rule.
@@ -87,6 +103,7 @@ export const codexPluginSchema = z.looseObject({
 /** `[plugins.claude_api]`: a Claude plan (OAuth) or an Anthropic API key. */
 export const claudePluginSchema = z.looseObject({
   ...providerPluginFields,
+  ...accountFields,
   /** Claude Code's credentials file (default `~/.claude/.credentials.json`). */
   credentials_file: text.optional(),
   /** OAuth token endpoint (refresh and login code exchange). */
@@ -103,6 +120,7 @@ export const claudePluginSchema = z.looseObject({
 /** `[plugins.copilot]`: GitHub Copilot. */
 export const copilotPluginSchema = z.looseObject({
   ...providerPluginFields,
+  ...accountFields,
   /** A GitHub token with Copilot access (`GH_TOKEN`); else the one `ccproxy auth login copilot` stored. */
   github_token: text.optional(),
   /** GitHub web base for the device flow (default `https://github.com`). */

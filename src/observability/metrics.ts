@@ -1,6 +1,6 @@
 /** Prometheus metrics of one proxy instance (its own registry, so several apps can coexist). */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { PlanUsageSource } from '../accounts/plan-usage.js';
+import type { PlanUsageSource, RestingMark } from '../accounts/plan-usage.js';
 
 /** The metric set; names follow `proxy_<thing>_<unit>`. */
 export interface ProxyMetrics {
@@ -18,12 +18,16 @@ export interface ProxyMetrics {
   planUsedRatio: Gauge<'provider' | 'account' | 'window'>;
   /** When each plan window resets, in Unix seconds. */
   planResetsAt: Gauge<'provider' | 'account' | 'window'>;
+  /** Until when each resting account of a pool rests, in Unix seconds. */
+  accountRestingUntil: Gauge<'provider' | 'account' | 'reason'>;
 }
 
 /** Options of `createMetrics`. */
 export interface MetricsOptions {
   /** Plan usage per account, read at every scrape. */
   planUsage?: PlanUsageSource;
+  /** Resting accounts of pools, read at every scrape. */
+  restingAccounts?: (nowMs: number) => Promise<RestingMark[]>;
 }
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
@@ -33,6 +37,7 @@ export function createMetrics(options: MetricsOptions = {}): ProxyMetrics {
   const registry = new Registry();
   const registers = [registry];
   const planUsage = options.planUsage;
+  const restingAccounts = options.restingAccounts;
   return {
     registry,
     requests: new Counter({
@@ -125,6 +130,23 @@ export function createMetrics(options: MetricsOptions = {}): ProxyMetrics {
               Math.round(window.resetsAt / 1000),
             );
           }
+        }
+      },
+    }),
+    accountRestingUntil: new Gauge({
+      name: 'proxy_account_resting_until_seconds',
+      help: 'Until when an account of a pool rests after hitting its limit, in Unix seconds',
+      labelNames: ['provider', 'account', 'reason'],
+      registers,
+      async collect() {
+        if (!restingAccounts) return;
+        const resting = await restingAccounts(Date.now()).catch(() => []);
+        this.reset();
+        for (const mark of resting) {
+          this.set(
+            { provider: mark.provider, account: mark.account, reason: mark.reason },
+            Math.round(mark.until / 1000),
+          );
         }
       },
     }),

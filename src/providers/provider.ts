@@ -43,6 +43,10 @@ export interface CredentialStatus {
   account?: string;
   plan?: string;
   detail?: string;
+  /** When the account rests after hitting its limit (ISO date), in a pool. */
+  restingUntil?: string;
+  /** Every account of a pool by name, when the provider has several. */
+  accounts?: Record<string, CredentialStatus>;
 }
 
 /** One upstream account. */
@@ -78,6 +82,11 @@ export interface Provider {
   listModels(): Promise<ModelCard[]>;
   /** Credential state, without secrets. */
   credentialStatus(): Promise<CredentialStatus>;
+  /**
+   * When a rate-limited account may be used again (Unix ms), from the upstream's own reset
+   * headers; absent or `undefined`: `retry-after` or the body decides.
+   */
+  limitResetAt?(status: number, headers: Headers, nowMs: number): number | undefined;
 }
 
 /** Converts warnings of a body shaping into a `Converted`. */

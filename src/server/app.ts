@@ -1,7 +1,7 @@
 /** The HTTP application: routes, the access check, the request record, and the one error boundary. */
 import type { IncomingMessage } from 'node:http';
 import { Hono } from 'hono';
-import { type PlanUsageSource, usageToJson } from '../accounts/plan-usage.js';
+import { type PlanUsageSource, type RestingMark, usageToJson } from '../accounts/plan-usage.js';
 import type { Config } from '../config/schema.js';
 import { isProxyError, ProxyError, toProxyError } from '../errors.js';
 import { estimateInputTokens } from '../formats/anthropic-messages/index.js';
@@ -31,6 +31,8 @@ export interface AppDeps {
   providers: ReadonlyMap<string, Provider>;
   /** Plan usage per account, shown by an authorized `/health`. */
   planUsage?: PlanUsageSource;
+  /** Accounts of pools resting until their limit resets, shown with the plan usage. */
+  restingAccounts?: (nowMs: number) => Promise<RestingMark[]>;
   /** Enabled plugin names, for `/health`. */
   plugins: readonly string[];
   /** Monotonic milliseconds. */
@@ -144,7 +146,12 @@ export function createApp(deps: AppDeps): Hono<{ Variables: Variables }> {
       plugins: deps.plugins,
       providers,
       ...(authorized && deps.planUsage
-        ? { plan_usage: usageToJson(deps.planUsage.snapshot()) }
+        ? {
+            plan_usage: usageToJson(
+              deps.planUsage.snapshot(),
+              (await deps.restingAccounts?.(Date.now())) ?? [],
+            ),
+          }
         : {}),
     });
   });

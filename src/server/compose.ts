@@ -1,6 +1,17 @@
 /** The composition root: from a resolved configuration to a ready application. */
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { type AccountStrategy, createAccountPool } from '../accounts/account-pool.js';
+import {
+  type AccountProvider,
+  DEFAULT_ACCOUNT,
+  listNamedAccounts,
+  namedAccountFile,
+  resolveAccounts,
+} from '../accounts/accounts.js';
 import { createPlanUsageStore, type PlanUsageStore } from '../accounts/plan-usage.js';
+import { createMemoryPoolState, type PoolState } from '../accounts/pool-state.js';
 import { dataDir } from '../config/paths.js';
 import type { PluginFlags } from '../config/plugins.js';
 import { selectPlugins } from '../config/plugins.js';
@@ -12,8 +23,13 @@ import { createUpstreamAgent } from '../http/upstream-fetch.js';
 import { createCaptureStore } from '../observability/capture.js';
 import type { Logger } from '../observability/logger.js';
 import { createMetrics, type ProxyMetrics } from '../observability/metrics.js';
+import {
+  claudeCredentialPaths,
+  resolveClaudeCredentialsFile,
+} from '../providers/claude/credentials.js';
 import { createClaudeProvider } from '../providers/claude/index.js';
 import { createCodexProvider } from '../providers/codex/index.js';
+import { copilotStorePath } from '../providers/copilot/credentials.js';
 import { createCopilotProvider } from '../providers/copilot/index.js';
 import { createCompatibleProvider } from '../providers/openai-compatible/index.js';
 import type { Provider } from '../providers/provider.js';
@@ -35,6 +51,8 @@ export interface ComposeOptions {
   sources?: Readonly<Record<string, string>>;
   /** The environment, for keys configured by variable name (`[providers.NAME] api_key_env`). */
   env?: Readonly<Record<string, string | undefined>>;
+  /** Sticky sessions and cooldowns of account pools (default: in memory). */
+  poolState?: PoolState;
 }
 
 /** Route prefixes taken by ccproxy itself. */
@@ -75,7 +93,10 @@ export function composeApp(options: ComposeOptions): ComposedApp {
   const selection = selectPlugins(config, options.pluginFlags);
   const enabled = new Set<string>(selection.enabled);
   const planUsage = createPlanUsageStore();
-  const metrics = enabled.has('metrics') ? createMetrics({ planUsage }) : undefined;
+  const poolState = options.poolState ?? createMemoryPoolState();
+  const metrics = enabled.has('metrics')
+    ? createMetrics({ planUsage, restingAccounts: (nowMs) => poolState.allResting(nowMs) })
+    : undefined;
   const fetchImpl = options.fetch ?? globalThis.fetch;
   const providers = new Map<string, Provider>();
   const settings = {
@@ -87,59 +108,114 @@ export function composeApp(options: ComposeOptions): ComposedApp {
   const agent = createUpstreamAgent(settings);
   const http: UpstreamHttp = { ...settings, dispatcher: agent };
 
-  if (enabled.has('codex')) {
+  const data = options.dataDir ?? dataDir({ HOME: options.home });
+  const home = options.home ?? homedir();
+  /** One provider per account, pooled when there are several. */
+  function addPool(
+    id: AccountProvider,
+    settings: { accounts?: string[] | undefined; account_strategy: AccountStrategy },
+    defaultHasCredentials: boolean,
+    make: (account: string, file: string | undefined) => Provider,
+  ): void {
+    const names = resolveAccounts({
+      configured: settings.accounts,
+      stored: listNamedAccounts(data, id),
+      defaultHasCredentials,
+    });
+    const members = names.map((name) => ({
+      name,
+      provider: make(name, name === DEFAULT_ACCOUNT ? undefined : namedAccountFile(data, id, name)),
+    }));
+    if (members.length === 1) {
+      providers.set(id, (members[0] as { provider: Provider }).provider);
+      return;
+    }
     providers.set(
-      'codex',
+      id,
+      createAccountPool({
+        members,
+        strategy: settings.account_strategy,
+        state: poolState,
+        usageOf: (account) => planUsage.get(id, account),
+        now: () => Date.now(),
+        maxAttempts: 1 + config.http.max_retries,
+        logger: logger.child({ provider: id }),
+      }),
+    );
+  }
+
+  if (enabled.has('codex')) {
+    const codex = config.plugins.codex;
+    const defaultFile = join(codex.codex_home ?? join(home, '.codex'), 'auth.json');
+    addPool('codex', codex, existsSync(defaultFile), (account, authFile) =>
       createCodexProvider({
-        settings: config.plugins.codex,
+        settings: codex,
         fetch: fetchImpl,
-        logger: logger.child({ provider: 'codex' }),
+        logger: logger.child({ provider: 'codex', account }),
         ...(metrics ? { metrics } : {}),
         now: () => Date.now(),
         http,
         ...(options.home ? { home: options.home } : {}),
         planUsage,
+        account,
+        ...(authFile ? { authFile } : {}),
       }),
     );
   }
 
   if (enabled.has('claude_api')) {
+    const claude = config.plugins.claude_api;
     const keySource = options.sources?.['plugins.claude_api.api_key'];
-    providers.set(
+    const paths = claudeCredentialPaths({
+      credentialsFile: claude.credentials_file,
+      dataDir: data,
+      home,
+    });
+    addPool(
       'claude',
-      createClaudeProvider({
-        settings: config.plugins.claude_api,
-        ...(keySource
-          ? { apiKeySource: keySource.replace(/^env:/, '').replace(/^file:/, '') }
-          : {}),
-        fetch: fetchImpl,
-        http,
-        logger: logger.child({ provider: 'claude' }),
-        ...(metrics ? { metrics } : {}),
-        now: () => Date.now(),
-        dataDir: options.dataDir ?? dataDir({ HOME: options.home }),
-        ...(options.home ? { home: options.home } : {}),
-        planUsage,
-      }),
+      claude,
+      claude.api_key !== undefined || existsSync(resolveClaudeCredentialsFile(paths).path),
+      (account, credentialsFile) =>
+        createClaudeProvider({
+          settings: claude,
+          ...(keySource
+            ? { apiKeySource: keySource.replace(/^env:/, '').replace(/^file:/, '') }
+            : {}),
+          fetch: fetchImpl,
+          http,
+          logger: logger.child({ provider: 'claude', account }),
+          ...(metrics ? { metrics } : {}),
+          now: () => Date.now(),
+          dataDir: data,
+          ...(options.home ? { home: options.home } : {}),
+          planUsage,
+          account,
+          ...(credentialsFile ? { credentialsFile } : {}),
+        }),
     );
   }
 
   if (enabled.has('copilot')) {
+    const copilot = config.plugins.copilot;
     const tokenSource = options.sources?.['plugins.copilot.github_token'];
-    providers.set(
+    addPool(
       'copilot',
-      createCopilotProvider({
-        settings: config.plugins.copilot,
-        ...(tokenSource
-          ? { githubTokenSource: tokenSource.replace(/^env:/, '').replace(/^file:/, '') }
-          : {}),
-        fetch: fetchImpl,
-        http,
-        logger: logger.child({ provider: 'copilot' }),
-        ...(metrics ? { metrics } : {}),
-        now: () => Date.now(),
-        dataDir: options.dataDir ?? dataDir({ HOME: options.home }),
-      }),
+      copilot,
+      copilot.github_token !== undefined || existsSync(copilotStorePath(data)),
+      (account, storeFile) =>
+        createCopilotProvider({
+          settings: copilot,
+          ...(tokenSource
+            ? { githubTokenSource: tokenSource.replace(/^env:/, '').replace(/^file:/, '') }
+            : {}),
+          fetch: fetchImpl,
+          http,
+          logger: logger.child({ provider: 'copilot', account }),
+          ...(metrics ? { metrics } : {}),
+          now: () => Date.now(),
+          dataDir: data,
+          ...(storeFile ? { storeFile } : {}),
+        }),
     );
   }
 
@@ -186,6 +262,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     formats,
     providers,
     planUsage,
+    restingAccounts: (nowMs) => poolState.allResting(nowMs),
     plugins: [...enabled],
     accessLog: enabled.has('access_log'),
     ...(capture ? { startCapture: capture.start } : {}),

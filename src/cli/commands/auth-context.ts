@@ -1,6 +1,7 @@
 /** What every `ccproxy auth` command needs: the loaded config, credential paths and IO defaults. */
 import { homedir } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
+import { accountNameProblem, DEFAULT_ACCOUNT, namedAccountFile } from '../../accounts/accounts.js';
 import { LoginError } from '../../auth/login-error.js';
 import { openUrl } from '../../auth/open-url.js';
 import { loadConfig } from '../../config/load.js';
@@ -30,6 +31,8 @@ export interface AuthContext {
   sources: ResolvedConfig['sources'];
   home: string;
   dataDir: string;
+  /** The account the command is about (`default`: the single-account files). */
+  account: string;
   codexAuthFile: string;
   claudePaths: ClaudeCredentialPaths;
   copilotStoreFile: string;
@@ -47,8 +50,17 @@ export function completeIo(io: CliIo): FullCliIo {
   };
 }
 
-/** Loads the config (`--config` or the usual search) and derives the credential paths. */
-export function loadAuthContext(io: CliIo, configFile: string | undefined): AuthContext {
+/**
+ * Loads the config (`--config` or the usual search) and derives the credential paths; a named
+ * `account` reads and writes its own files under the data directory instead.
+ */
+export function loadAuthContext(
+  io: CliIo,
+  configFile: string | undefined,
+  account: string = DEFAULT_ACCOUNT,
+): AuthContext {
+  const problem = accountNameProblem(account);
+  if (problem) throw new UsageError(problem);
   const full = completeIo(io);
   let loaded: ReturnType<typeof loadConfig>;
   try {
@@ -61,12 +73,13 @@ export function loadAuthContext(io: CliIo, configFile: string | undefined): Auth
   const home = io.env.HOME || homedir();
   const data = dataDir(io.env);
   const { plugins } = loaded.config;
-  return {
+  const context: AuthContext = {
     io: full,
     config: loaded.config,
     sources: loaded.sources,
     home,
     dataDir: data,
+    account: DEFAULT_ACCOUNT,
     codexAuthFile: resolveCodexAuthFile(plugins.codex.codex_home, home),
     claudePaths: claudeCredentialPaths({
       credentialsFile: plugins.claude_api.credentials_file,
@@ -74,6 +87,20 @@ export function loadAuthContext(io: CliIo, configFile: string | undefined): Auth
       home,
     }),
     copilotStoreFile: copilotStorePath(data),
+  };
+  return contextForAccount(context, account);
+}
+
+/** The same context for another account: a named account has its own files in the data directory. */
+export function contextForAccount(context: AuthContext, account: string): AuthContext {
+  if (account === DEFAULT_ACCOUNT) return context;
+  const claudeFile = namedAccountFile(context.dataDir, 'claude', account);
+  return {
+    ...context,
+    account,
+    codexAuthFile: namedAccountFile(context.dataDir, 'codex', account),
+    claudePaths: { setting: claudeFile, ccproxyStore: claudeFile, claudeCode: claudeFile },
+    copilotStoreFile: namedAccountFile(context.dataDir, 'copilot', account),
   };
 }
 

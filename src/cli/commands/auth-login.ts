@@ -1,4 +1,6 @@
 /** `ccproxy auth login codex|claude|copilot`: runs a provider's sign-in and saves its credentials. */
+
+import { DEFAULT_ACCOUNT } from '../../accounts/accounts.js';
 import { DEFAULT_CALLBACK_TIMEOUT_MS, formatDuration } from '../../auth/callback-server.js';
 import type { DeviceVerification } from '../../auth/device-flow.js';
 import { resolveClaudeCredentialsFile } from '../../providers/claude/credentials.js';
@@ -69,7 +71,9 @@ async function loginCodexCommand(context: AuthContext, options: AuthLoginOptions
   const who = result.email ?? result.accountId;
   io.stdout.write(
     `Signed in to Codex${who ? ` as ${who}` : ''}${result.plan ? ` (plan: ${result.plan})` : ''}.\n` +
-      `Credentials saved to ${result.authFile} (shared with the Codex CLI).\n`,
+      (context.account === DEFAULT_ACCOUNT
+        ? `Credentials saved to ${result.authFile} (shared with the Codex CLI).\n`
+        : `Credentials of the account "${context.account}" saved to ${result.authFile}.\n`),
   );
 }
 
@@ -108,7 +112,7 @@ async function loginClaudeCommand(context: AuthContext, options: AuthLoginOption
         ', not from the file just written.\n',
     );
   }
-  if (settings.api_key) {
+  if (settings.api_key && context.account === DEFAULT_ACCOUNT) {
     io.stdout.write(
       `Note: ${describeSettingSource(context.sources, 'plugins.claude_api.api_key')} is set; ` +
         'ccproxy uses that API key instead of these credentials.\n',
@@ -143,7 +147,7 @@ async function loginCopilotCommand(context: AuthContext, options: AuthLoginOptio
     `Signed in to GitHub${result.login ? ` as ${result.login}` : ''}.\n` +
       `Token saved to ${result.storeFile}.\n`,
   );
-  if (settings.github_token) {
+  if (settings.github_token && context.account === DEFAULT_ACCOUNT) {
     io.stdout.write(
       `Note: ${describeSettingSource(context.sources, 'plugins.copilot.github_token')} is set ` +
         'and takes precedence over the stored token.\n',

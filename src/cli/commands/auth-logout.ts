@@ -4,6 +4,7 @@
  * tool's own logout.
  */
 import { unlink } from 'node:fs/promises';
+import { DEFAULT_ACCOUNT } from '../../accounts/accounts.js';
 import { fileMtime } from '../../auth/credential-file.js';
 import { removeClaudeCredentials } from '../../providers/claude/credentials.js';
 import { assertNever } from '../../util/assert-never.js';
@@ -34,6 +35,11 @@ async function logoutCodex(context: AuthContext, options: AuthLogoutOptions): Pr
   const file = context.codexAuthFile;
   if (!(await exists(file))) {
     context.io.stdout.write(`Not signed in to Codex (${file} does not exist).\n`);
+    return;
+  }
+  if (context.account !== DEFAULT_ACCOUNT) {
+    await removeFile(file);
+    context.io.stdout.write(`Removed the Codex account "${context.account}" (${file}).\n`);
     return;
   }
   if (!options.force) {
@@ -75,7 +81,7 @@ async function logoutClaude(context: AuthContext, options: AuthLogoutOptions): P
   } else if (!removedOwn) {
     io.stdout.write('Not signed in to Claude: no credentials stored.\n');
   }
-  if (context.config.plugins.claude_api.api_key) {
+  if (context.config.plugins.claude_api.api_key && context.account === DEFAULT_ACCOUNT) {
     io.stdout.write(
       `Note: ${describeSettingSource(context.sources, 'plugins.claude_api.api_key')} is still set; ` +
         'ccproxy keeps using that API key.\n',
@@ -90,7 +96,7 @@ async function logoutCopilot(context: AuthContext): Promise<void> {
   } else {
     io.stdout.write('Not signed in to Copilot: no token stored.\n');
   }
-  if (context.config.plugins.copilot.github_token) {
+  if (context.config.plugins.copilot.github_token && context.account === DEFAULT_ACCOUNT) {
     io.stdout.write(
       `Note: ${describeSettingSource(context.sources, 'plugins.copilot.github_token')} is still set; ` +
         'ccproxy keeps using that token.\n',

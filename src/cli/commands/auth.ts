@@ -1,6 +1,6 @@
 /** The `ccproxy auth` command group: `login`, `status` and `logout` for Codex, Claude and Copilot. */
 import { Argument, type Command, Option } from 'commander';
-import type { CliIo } from '../io.js';
+import { type CliIo, UsageError } from '../io.js';
 import { AUTH_PROVIDERS, type AuthProvider, loadAuthContext, runGuarded } from './auth-context.js';
 import { runAuthLogin } from './auth-login.js';
 import { runAuthLogout } from './auth-logout.js';
@@ -27,28 +27,40 @@ export function registerAuthCommand(program: Command, io: CliIo): void {
         "claude only: save to Claude Code's file or ccproxy's store",
       ).choices(['claude', 'ccproxy']),
     )
+    .option('--account <name>', 'sign in as another account of this provider (an account pool)')
     .option('--config <file>', 'config file')
     .action(
       (
         provider: AuthProvider,
-        options: { browser: boolean; store?: 'claude' | 'ccproxy'; config?: string },
+        options: {
+          browser: boolean;
+          store?: 'claude' | 'ccproxy';
+          config?: string;
+          account?: string;
+        },
       ) =>
-        runGuarded(() =>
-          runAuthLogin(loadAuthContext(io, options.config), provider, {
+        runGuarded(async () => {
+          if (options.store && options.account)
+            throw new UsageError('--store and --account cannot be combined');
+          await runAuthLogin(loadAuthContext(io, options.config, options.account), provider, {
             browser: options.browser,
             ...(options.store ? { store: options.store } : {}),
-          }),
-        ),
+          });
+        }),
     );
 
   auth
     .command('status')
     .description('show where credentials come from and their state (never a token)')
     .option('--json', 'print JSON')
+    .option('--account <name>', 'only this account (default: every account)')
     .option('--config <file>', 'config file')
-    .action((options: { json?: boolean; config?: string }) =>
+    .action((options: { json?: boolean; config?: string; account?: string }) =>
       runGuarded(() =>
-        runAuthStatus(loadAuthContext(io, options.config), { json: options.json ?? false }),
+        runAuthStatus(loadAuthContext(io, options.config), {
+          json: options.json ?? false,
+          ...(options.account ? { account: options.account } : {}),
+        }),
       ),
     );
 
@@ -57,12 +69,14 @@ export function registerAuthCommand(program: Command, io: CliIo): void {
     .description('remove the credentials ccproxy stored')
     .addArgument(providerArgument())
     .option('--force', 'also remove credentials shared with the Codex CLI or Claude Code')
+    .option('--account <name>', 'remove this account of the provider (default: `default`)')
     .option('--config <file>', 'config file')
-    .action((provider: AuthProvider, options: { force?: boolean; config?: string }) =>
-      runGuarded(() =>
-        runAuthLogout(loadAuthContext(io, options.config), provider, {
-          force: options.force ?? false,
-        }),
-      ),
+    .action(
+      (provider: AuthProvider, options: { force?: boolean; config?: string; account?: string }) =>
+        runGuarded(() =>
+          runAuthLogout(loadAuthContext(io, options.config, options.account), provider, {
+            force: options.force ?? false,
+          }),
+        ),
     );
 }

@@ -15,7 +15,7 @@ import { claudeCredentialPaths } from './credentials.js';
 import { CLAUDE_TOKEN_URL } from './login.js';
 import { DEFAULT_CLAUDE_MODELS } from './models.js';
 import { mergeBetas, OAUTH_BETAS, prepareClaudeBody } from './request.js';
-import { readAnthropicUsageHeaders } from './usage.js';
+import { anthropicRejectedResetMs, readAnthropicUsageHeaders } from './usage.js';
 
 /** Default upstream base URL. */
 export const CLAUDE_BASE_URL = 'https://api.anthropic.com';
@@ -39,6 +39,10 @@ export interface ClaudeProviderDeps {
   home?: string;
   /** Where the plan usage each answer reports is recorded. */
   planUsage?: PlanUsageRecorder;
+  /** The account this instance signs in as (default `default`). */
+  account?: string;
+  /** A named account's own credentials file (no API key, no fallback to other files). */
+  credentialsFile?: string;
 }
 
 /** Creates the Claude provider. */
@@ -46,13 +50,17 @@ export function createClaudeProvider(deps: ClaudeProviderDeps): Provider {
   const { settings } = deps;
   checkModelRules(settings.model_mappings, 'plugins.claude_api');
   const baseUrl = (settings.base_url ?? CLAUDE_BASE_URL).replace(/\/+$/, '');
+  const account = deps.account ?? 'default';
+  const named = deps.credentialsFile;
   const auth = createClaudeAuth({
-    paths: claudeCredentialPaths({
-      credentialsFile: settings.credentials_file,
-      dataDir: deps.dataDir,
-      home: deps.home ?? homedir(),
-    }),
-    ...(settings.api_key
+    paths: named
+      ? { setting: named, ccproxyStore: named, claudeCode: named }
+      : claudeCredentialPaths({
+          credentialsFile: settings.credentials_file,
+          dataDir: deps.dataDir,
+          home: deps.home ?? homedir(),
+        }),
+    ...(settings.api_key && !named
       ? { apiKey: { value: settings.api_key, source: deps.apiKeySource ?? 'the config file' } }
       : {}),
     tokenUrl: settings.token_url ?? CLAUDE_TOKEN_URL,
@@ -115,7 +123,7 @@ export function createClaudeProvider(deps: ClaudeProviderDeps): Provider {
       http: { ...deps.http, signal, ...(logger ? { logger } : {}) },
     });
     const report = readAnthropicUsageHeaders(response.headers);
-    if (report) deps.planUsage?.record('claude', 'default', report);
+    if (report) deps.planUsage?.record('claude', account, report);
     return response;
   }
 
@@ -150,5 +158,6 @@ export function createClaudeProvider(deps: ClaudeProviderDeps): Provider {
     },
     listModels: async () => settings.models_endpoint ?? DEFAULT_CLAUDE_MODELS,
     credentialStatus: () => auth.status(),
+    limitResetAt: (_status, headers) => anthropicRejectedResetMs(headers),
   };
 }

@@ -14,7 +14,7 @@ import type { UpstreamHttp } from '../upstream-http.js';
 import { CODEX_TOKEN_URL, type CodexCredentials, createCodexAuth } from './auth.js';
 import { DEFAULT_CODEX_MODELS } from './models.js';
 import { DEFAULT_CODEX_INSTRUCTIONS, prepareCodexBody } from './request.js';
-import { readCodexUsageHeaders, tapCodexRateLimits } from './usage.js';
+import { codexLimitResetAt, readCodexUsageHeaders, tapCodexRateLimits } from './usage.js';
 
 /** Default upstream base URL. */
 export const CODEX_BASE_URL = 'https://chatgpt.com/backend-api/codex';
@@ -34,6 +34,10 @@ export interface CodexProviderDeps {
   home?: string;
   /** Where the plan usage each answer reports is recorded. */
   planUsage?: PlanUsageRecorder;
+  /** The account this instance signs in as (default `default`). */
+  account?: string;
+  /** The account's `auth.json` (default `$CODEX_HOME/auth.json`). */
+  authFile?: string;
 }
 
 /** Creates the Codex provider. */
@@ -42,7 +46,8 @@ export function createCodexProvider(deps: CodexProviderDeps): Provider {
   checkModelRules(settings.model_mappings, 'plugins.codex');
   const baseUrl = (settings.base_url ?? CODEX_BASE_URL).replace(/\/+$/, '');
   const codexHome = settings.codex_home ?? join(deps.home ?? homedir(), '.codex');
-  const authFile = join(codexHome, 'auth.json');
+  const authFile = deps.authFile ?? join(codexHome, 'auth.json');
+  const account = deps.account ?? 'default';
   const auth = createCodexAuth({
     authFile,
     tokenUrl: settings.token_url ?? CODEX_TOKEN_URL,
@@ -121,9 +126,10 @@ export function createCodexProvider(deps: CodexProviderDeps): Provider {
           ...(call.logger ? { logger: call.logger } : {}),
         },
       });
-      return observeUsage(response, 'default');
+      return observeUsage(response, account);
     },
     listModels: async () => settings.models_endpoint ?? DEFAULT_CODEX_MODELS,
     credentialStatus: () => auth.status(),
+    limitResetAt: (_status, headers, nowMs) => codexLimitResetAt(headers, nowMs),
   };
 }

@@ -35,6 +35,8 @@ export interface CopilotProviderDeps {
   metrics?: ProxyMetrics;
   now(): number;
   dataDir: string;
+  /** A named account's own token store (the `github_token` setting is the default account's). */
+  storeFile?: string;
 }
 
 /** Creates the Copilot provider. */
@@ -44,9 +46,9 @@ export function createCopilotProvider(deps: CopilotProviderDeps): Provider {
   const editorHeaders = { ...DEFAULT_COPILOT_HEADERS, ...lowerKeys(settings.api_headers) };
   const auth = createCopilotAuth({
     sources: {
-      githubToken: settings.github_token,
+      githubToken: deps.storeFile ? undefined : settings.github_token,
       githubTokenSource: deps.githubTokenSource,
-      storeFile: copilotStorePath(deps.dataDir),
+      storeFile: deps.storeFile ?? copilotStorePath(deps.dataDir),
     },
     githubApiUrl: settings.github_api_url ?? GITHUB_API_URL,
     editorHeaders,
