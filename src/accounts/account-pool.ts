@@ -187,7 +187,8 @@ export function createAccountPool(options: AccountPoolOptions): Provider & {
       return;
     }
     if (until <= nowMs) return;
-    await options.state.rest({ provider: id, account, until, reason });
+    // Failing to record the rest must not stop the failover.
+    await options.state.rest({ provider: id, account, until, reason }).catch(() => {});
     options.logger?.warn(
       { provider: id, account, reason, until: new Date(until).toISOString() },
       'account resting',
@@ -226,7 +227,9 @@ export function createAccountPool(options: AccountPoolOptions): Provider & {
       }
       const reason = failoverReason(response.status);
       if (reason === undefined) {
-        if (sessionKey !== undefined) await options.state.stick(id, sessionKey, name);
+        // Losing a sticky mark costs a cache miss at most; never the answer.
+        if (sessionKey !== undefined)
+          await options.state.stick(id, sessionKey, name).catch(() => {});
         return response;
       }
       // Read the refusal (it is small) so it can be shown if no other account answers.
@@ -272,7 +275,9 @@ export function createAccountPool(options: AccountPoolOptions): Provider & {
         members.map((member) => member.provider.credentialStatus()),
       );
       if (members.length === 1) return statuses[0] as CredentialStatus;
-      const resting = await restingMap(options.now());
+      const resting = await restingMap(options.now()).catch(
+        () => new Map<string, RestingAccount>(),
+      );
       const accounts: Record<string, CredentialStatus> = {};
       for (const [index, member] of members.entries()) {
         const rest = resting.get(member.name);

@@ -60,6 +60,8 @@ export interface PlanUsageStore extends PlanUsageSource, PlanUsageRecorder {
   get(provider: string, account: string): AccountUsage | undefined;
   /** Called after every recorded report (a shared backend mirrors it). */
   onRecord?: (usage: AccountUsage) => void;
+  /** Takes an account's usage another replica recorded, when it is newer than ours. */
+  absorb(usage: AccountUsage): void;
 }
 
 /**
@@ -109,6 +111,11 @@ export function createPlanUsageStore(now: () => number = Date.now): PlanUsageSto
       store.onRecord?.(merged);
     },
     get: (provider, account) => accounts.get(key(provider, account)),
+    absorb(usage) {
+      const known = accounts.get(key(usage.provider, usage.account));
+      if (known && known.updatedAt >= usage.updatedAt) return;
+      accounts.set(key(usage.provider, usage.account), usage);
+    },
     snapshot: () =>
       [...accounts.values()].sort(
         (a, b) => a.provider.localeCompare(b.provider) || a.account.localeCompare(b.account),

@@ -1,4 +1,5 @@
 /** Single-flight credential refresh: one refresh at a time per account, shared by every caller. */
+import type { RefreshLock } from './credential-store.js';
 
 /** Options of `createCredentialCache`. */
 export interface CredentialCacheOptions<C> {
@@ -12,6 +13,11 @@ export interface CredentialCacheOptions<C> {
   sameToken(a: C, b: C): boolean;
   /** The error to throw when there are no credentials at all. */
   missing(): Error;
+  /**
+   * Held around each refresh (a lock shared by replicas): inside it the store is read again, so
+   * a refresh another replica finished is used instead of spending the refresh token twice.
+   */
+  lock?: RefreshLock;
 }
 
 /** Shared, refreshing credentials. */
@@ -50,28 +56,30 @@ export function createCredentialCache<C>(options: CredentialCacheOptions<C>): Cr
 
   function refreshOnce(from: C): Promise<C> {
     if (inFlight) return inFlight;
+    const underLock = (action: () => Promise<C>) =>
+      options.lock ? options.lock.run(action) : action();
     inFlight = (async () => {
       try {
-        // Another tool (the Codex CLI, Claude Code) may have refreshed already: refresh tokens
-        // are single-use, so prefer what the store holds now over our cached copy.
-        const stored = await options.load();
-        const base = stored ?? from;
-        if (
-          stored !== undefined &&
-          !options.sameToken(stored, from) &&
-          !options.needsRefresh(stored)
-        ) {
-          current = stored;
-          return stored;
-        }
-        const refreshed = await options.refresh(base);
-        current = refreshed;
-        return refreshed;
+        return await underLock(() => refreshNow(from));
       } finally {
         inFlight = undefined;
       }
     })();
     return inFlight;
+  }
+
+  async function refreshNow(from: C): Promise<C> {
+    // Another tool (the Codex CLI, Claude Code) or replica may have refreshed already: refresh
+    // tokens are single-use, so prefer what the store holds now over our cached copy.
+    const stored = await options.load();
+    const base = stored ?? from;
+    if (stored !== undefined && !options.sameToken(stored, from) && !options.needsRefresh(stored)) {
+      current = stored;
+      return stored;
+    }
+    const refreshed = await options.refresh(base);
+    current = refreshed;
+    return refreshed;
   }
 
   return {

@@ -5,6 +5,7 @@ import { registerAuthCommand } from './commands/auth.js';
 import { registerConfigCommand } from './commands/config.js';
 import { type ReplayOptions, runReplay } from './commands/replay.js';
 import { runServe, type ServeOptions } from './commands/serve.js';
+import { registerStateCommand } from './commands/state.js';
 import { registerStatusCommand } from './commands/status.js';
 import { type CliIo, CommandFailure, processIo, UsageError } from './io.js';
 
@@ -78,6 +79,7 @@ function buildProgram(io: CliIo, result: { code: number }): Command {
   registerAuthCommand(program, io);
   registerConfigCommand(program, io);
   registerStatusCommand(program, io);
+  registerStateCommand(program, io);
   return program;
 }
 

@@ -50,6 +50,7 @@ const ENV_ROOTS = new Set([
   'plugins',
   'providers',
   'capture',
+  'state',
   'enable_plugins',
   'enabled_plugins',
   'disabled_plugins',

@@ -236,6 +236,19 @@ export const configSchema = z.object({
         .default(1024 * 1024),
     })
     .prefault({}),
+  state: z
+    .looseObject({
+      /**
+       * Where credentials, refresh locks, account cooldowns, sticky sessions and plan usage live:
+       * `memory` (files and this process; one replica) or `redis` (shared by every replica).
+       */
+      backend: z.enum(['memory', 'redis']).default('memory'),
+      /** The Redis URL (`redis://[:password@]host:6379/0`, `rediss://` for TLS), `STATE__URL`. */
+      url: text.optional(),
+      /** Prefix of every key ccproxy writes, so several deployments can share one Redis. */
+      key_prefix: text.default('ccproxy:'),
+    })
+    .prefault({}),
   providers: z.record(z.string(), compatibleProviderSchema).default({}),
   enable_plugins: z.boolean().default(true),
   enabled_plugins: z.array(text).optional(),

@@ -31,6 +31,13 @@ export interface AppDeps {
   providers: ReadonlyMap<string, Provider>;
   /** Plan usage per account, shown by an authorized `/health`. */
   planUsage?: PlanUsageSource;
+  /** The shared state backend (Redis), reported by `/health`. */
+  sharedState?: {
+    backend: 'redis';
+    status(): 'ok' | 'unreachable';
+    /** Takes the other replicas' plan usage. */
+    sync?(): Promise<void>;
+  };
   /** Accounts of pools resting until their limit resets, shown with the plan usage. */
   restingAccounts?: (nowMs: number) => Promise<RestingMark[]>;
   /** Enabled plugin names, for `/health`. */
@@ -140,8 +147,13 @@ export function createApp(deps: AppDeps): Hono<{ Variables: Variables }> {
     // Plan usage tells who uses which account: only for callers holding the access key.
     const authorized =
       authToken === undefined || keysMatch(authToken, presentedKey(c.req.raw.headers));
+    const shared = deps.sharedState;
+    const stateStatus = shared?.status();
+    if (authorized && stateStatus === 'ok') await shared?.sync?.();
     return c.json({
-      status: 'ok',
+      // Degraded, not down: requests that need no shared state are still served.
+      status: stateStatus === 'unreachable' ? 'degraded' : 'ok',
+      ...(shared ? { state: { backend: shared.backend, status: stateStatus } } : {}),
       version: VERSION,
       plugins: deps.plugins,
       providers,

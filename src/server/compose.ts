@@ -34,6 +34,7 @@ import { createCopilotProvider } from '../providers/copilot/index.js';
 import { createCompatibleProvider } from '../providers/openai-compatible/index.js';
 import type { Provider } from '../providers/provider.js';
 import type { UpstreamHttp } from '../providers/upstream-http.js';
+import { createRedisState, type RedisState } from '../state/redis-state.js';
 import { createApp } from './app.js';
 
 /** Inputs of `composeApp`. */
@@ -51,8 +52,23 @@ export interface ComposeOptions {
   sources?: Readonly<Record<string, string>>;
   /** The environment, for keys configured by variable name (`[providers.NAME] api_key_env`). */
   env?: Readonly<Record<string, string | undefined>>;
-  /** Sticky sessions and cooldowns of account pools (default: in memory). */
+  /** Sticky sessions and cooldowns of account pools (default: in memory, or Redis). */
   poolState?: PoolState;
+}
+
+/** Builds the shared state backend the configuration asks for (`[state]`). */
+function createSharedState(config: Readonly<Config>, logger: Logger): RedisState | undefined {
+  if (config.state.backend !== 'redis') return undefined;
+  if (!config.state.url) {
+    throw new ConfigError(
+      'Invalid configuration:\n  "state.url": required with state.backend = "redis" (STATE__URL, e.g. redis://127.0.0.1:6379)',
+    );
+  }
+  return createRedisState({
+    url: config.state.url,
+    keyPrefix: config.state.key_prefix,
+    logger: logger.child({ component: 'state' }),
+  });
 }
 
 /** Route prefixes taken by ccproxy itself. */
@@ -80,6 +96,8 @@ export interface ComposedApp {
   metrics: ProxyMetrics | undefined;
   /** Plan usage per provider and account, as the upstreams report it (read by dashboards). */
   planUsage: PlanUsageStore;
+  /** The Redis state backend, when configured. */
+  sharedState: RedisState | undefined;
   warnings: string[];
   /** Flushes and closes files the application writes. */
   close(): Promise<void>;
@@ -93,7 +111,13 @@ export function composeApp(options: ComposeOptions): ComposedApp {
   const selection = selectPlugins(config, options.pluginFlags);
   const enabled = new Set<string>(selection.enabled);
   const planUsage = createPlanUsageStore();
-  const poolState = options.poolState ?? createMemoryPoolState();
+  const shared = createSharedState(config, logger);
+  const usageMirror = shared?.mirrorUsage(planUsage);
+  // Other replicas' usage reports, for headroom and for what this replica shows.
+  const usageSync = usageMirror
+    ? setInterval(() => void usageMirror.sync(), 5000).unref()
+    : undefined;
+  const poolState = options.poolState ?? shared?.poolState ?? createMemoryPoolState();
   const metrics = enabled.has('metrics')
     ? createMetrics({ planUsage, restingAccounts: (nowMs) => poolState.allResting(nowMs) })
     : undefined;
@@ -147,7 +171,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
   if (enabled.has('codex')) {
     const codex = config.plugins.codex;
     const defaultFile = join(codex.codex_home ?? join(home, '.codex'), 'auth.json');
-    addPool('codex', codex, existsSync(defaultFile), (account, authFile) =>
+    addPool('codex', codex, shared !== undefined || existsSync(defaultFile), (account, authFile) =>
       createCodexProvider({
         settings: codex,
         fetch: fetchImpl,
@@ -159,6 +183,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
         planUsage,
         account,
         ...(authFile ? { authFile } : {}),
+        ...(shared ? { shared: shared.shared('codex', account) } : {}),
       }),
     );
   }
@@ -174,7 +199,9 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     addPool(
       'claude',
       claude,
-      claude.api_key !== undefined || existsSync(resolveClaudeCredentialsFile(paths).path),
+      shared !== undefined ||
+        claude.api_key !== undefined ||
+        existsSync(resolveClaudeCredentialsFile(paths).path),
       (account, credentialsFile) =>
         createClaudeProvider({
           settings: claude,
@@ -191,6 +218,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
           planUsage,
           account,
           ...(credentialsFile ? { credentialsFile } : {}),
+          ...(shared ? { shared: shared.shared('claude', account) } : {}),
         }),
     );
   }
@@ -262,7 +290,16 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     formats,
     providers,
     planUsage,
-    restingAccounts: (nowMs) => poolState.allResting(nowMs),
+    restingAccounts: (nowMs) => poolState.allResting(nowMs).catch(() => []),
+    ...(shared
+      ? {
+          sharedState: {
+            backend: 'redis',
+            status: shared.status,
+            ...(usageMirror ? { sync: usageMirror.sync } : {}),
+          },
+        }
+      : {}),
     plugins: [...enabled],
     accessLog: enabled.has('access_log'),
     ...(capture ? { startCapture: capture.start } : {}),
@@ -276,10 +313,13 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     providers,
     metrics,
     planUsage,
+    sharedState: shared,
     warnings: selection.warnings,
     endStreams: () =>
       shutdown.abort(new ProxyError('unavailable', 'ccproxy is shutting down; retry the request')),
     close: async () => {
+      if (usageSync) clearInterval(usageSync);
+      await shared?.close();
       await capture?.flush();
       await agent.close().catch(() => {});
       await new Promise<void>((resolve) =>

@@ -156,6 +156,10 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
     throw error;
   }
   for (const warning of composed.warnings) logger.warn(warning);
+  // Serve even when Redis is down (requests that need it get 503 until it is back).
+  if (composed.sharedState && !(await composed.sharedState.ready(5000))) {
+    logger.warn('starting without shared state: Redis is unreachable; retrying in the background');
+  }
 
   let running: RunningServer;
   try {

@@ -3,6 +3,7 @@
  * refreshed through Anthropic's token endpoint (single-flight) and written back in place.
  */
 import { readCredentialFile } from '../../auth/credential-file.js';
+import type { CredentialStore, RefreshLock } from '../../auth/credential-store.js';
 import { type CredentialCache, createCredentialCache } from '../../auth/single-flight.js';
 import { postOAuthRequest } from '../../auth/token-request.js';
 import { ProxyError } from '../../errors.js';
@@ -12,6 +13,7 @@ import {
   type ClaudeCredentialPaths,
   type ClaudeOAuthCredentials,
   claudeCredentialStatus,
+  mergeClaudeCredentials,
   parseClaudeCredentials,
   resolveClaudeCredentialsFile,
   writeClaudeCredentials,
@@ -35,6 +37,10 @@ export interface ClaudeAuthOptions {
   skewMs: number;
   onRefresh?(outcome: 'success' | 'failure'): void;
   onInsecureFile?(path: string): void;
+  /** Where the OAuth credentials live instead of the files (a shared store). */
+  store?: CredentialStore;
+  /** Held around each refresh (shared by replicas). */
+  lock?: RefreshLock;
 }
 
 /** The credential cache and a status report for `/health`. */
@@ -120,12 +126,14 @@ export function createClaudeAuth(options: ClaudeAuthOptions): ClaudeAuth {
   }
 
   const warned = new Set<string>();
+  const store = options.store;
   async function load(): Promise<ClaudeCredentials | undefined> {
-    const { path } = resolveClaudeCredentialsFile(options.paths);
+    const path = store ? store.location : resolveClaudeCredentialsFile(options.paths).path;
     let content: Awaited<ReturnType<typeof readCredentialFile>>;
     try {
-      content = await readCredentialFile(path);
-    } catch {
+      content = store ? await store.read() : await readCredentialFile(path);
+    } catch (error) {
+      if (error instanceof ProxyError) throw error;
       throw new ProxyError(
         'upstream_authentication',
         `Claude credentials in "${path}" are unreadable: ${LOGIN_HINT}`,
@@ -170,7 +178,12 @@ export function createClaudeAuth(options: ClaudeAuthOptions): ClaudeAuth {
       scopes: reply.scope ? reply.scope.split(/\s+/).filter(Boolean) : credentials.scopes,
       ...(credentials.subscriptionType ? { subscriptionType: credentials.subscriptionType } : {}),
     };
-    await writeClaudeCredentials(credentials.file, next);
+    if (store) {
+      const existing = await store.read().catch(() => undefined);
+      await store.write(mergeClaudeCredentials(existing?.data, next));
+    } else {
+      await writeClaudeCredentials(credentials.file, next);
+    }
     return { kind: 'oauth', file: credentials.file, ...next };
   }
 
@@ -183,14 +196,44 @@ export function createClaudeAuth(options: ClaudeAuthOptions): ClaudeAuth {
       sameToken: (a, b) =>
         (a.kind === 'oauth' ? a.accessToken : a.apiKey) ===
         (b.kind === 'oauth' ? b.accessToken : b.apiKey),
+      ...(options.lock ? { lock: options.lock } : {}),
       missing: () => {
-        const { path } = resolveClaudeCredentialsFile(options.paths);
+        const path = store ? store.location : resolveClaudeCredentialsFile(options.paths).path;
         return new ProxyError(
           'upstream_authentication',
           `No Claude credentials found in "${path}": ${LOGIN_HINT}, or set ANTHROPIC_API_KEY`,
         );
       },
     }),
-    status: () => claudeCredentialStatus({ paths: options.paths, now: options.now }),
+    status: () =>
+      store
+        ? storeStatus(store, options.now())
+        : claudeCredentialStatus({ paths: options.paths, now: options.now }),
+  };
+}
+
+/** The state of credentials kept in a shared store, never a token. */
+async function storeStatus(store: CredentialStore, nowMs: number): Promise<CredentialStatus> {
+  let data: unknown;
+  try {
+    data = (await store.read())?.data;
+  } catch (error) {
+    return {
+      state: 'invalid',
+      source: store.location,
+      detail: error instanceof ProxyError ? error.message : 'unreadable credentials',
+    };
+  }
+  const credentials = parseClaudeCredentials(data);
+  if (!credentials) return { state: 'missing', source: store.location };
+  const expired = credentials.expiresAtMs !== undefined && nowMs >= credentials.expiresAtMs;
+  return {
+    state: expired ? 'expired' : 'present',
+    source: store.location,
+    refreshable: credentials.refreshToken !== undefined,
+    ...(credentials.expiresAtMs !== undefined
+      ? { expiresAt: new Date(credentials.expiresAtMs).toISOString() }
+      : {}),
+    ...(credentials.subscriptionType ? { plan: credentials.subscriptionType } : {}),
   };
 }

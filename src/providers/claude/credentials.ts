@@ -102,7 +102,15 @@ export async function writeClaudeCredentials(
   credentials: ClaudeOAuthCredentials,
 ): Promise<void> {
   const existing = await readCredentialFile(path).catch(() => undefined);
-  const file = isRecord(existing?.data) ? { ...existing.data } : {};
+  await writeCredentialFile(path, mergeClaudeCredentials(existing?.data, credentials));
+}
+
+/** A credentials file's content with the tokens replaced and everything else kept. */
+export function mergeClaudeCredentials(
+  existing: unknown,
+  credentials: ClaudeOAuthCredentials,
+): Record<string, unknown> {
+  const file = isRecord(existing) ? { ...existing } : {};
   const previous = getRecord(file, CLAUDE_OAUTH_KEY) ?? {};
   file[CLAUDE_OAUTH_KEY] = {
     ...previous,
@@ -112,7 +120,7 @@ export async function writeClaudeCredentials(
     scopes: credentials.scopes,
     subscriptionType: credentials.subscriptionType ?? previous.subscriptionType ?? null,
   };
-  await writeCredentialFile(path, file);
+  return file;
 }
 
 /**

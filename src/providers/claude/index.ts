@@ -1,6 +1,7 @@
 /** The Claude provider: a Claude plan (Claude Code's OAuth login) or an Anthropic API key. */
 import { homedir } from 'node:os';
 import type { PlanUsageRecorder } from '../../accounts/plan-usage.js';
+import type { CredentialStore, RefreshLock } from '../../auth/credential-store.js';
 import type { Config } from '../../config/schema.js';
 import type { WireBody } from '../../formats/format.js';
 import type { Logger } from '../../observability/logger.js';
@@ -41,6 +42,8 @@ export interface ClaudeProviderDeps {
   planUsage?: PlanUsageRecorder;
   /** The account this instance signs in as (default `default`). */
   account?: string;
+  /** Shared credentials and refresh lock (the Redis state backend); default: files. */
+  shared?: { store: CredentialStore; lock: RefreshLock };
   /** A named account's own credentials file (no API key, no fallback to other files). */
   credentialsFile?: string;
 }
@@ -64,6 +67,7 @@ export function createClaudeProvider(deps: ClaudeProviderDeps): Provider {
       ? { apiKey: { value: settings.api_key, source: deps.apiKeySource ?? 'the config file' } }
       : {}),
     tokenUrl: settings.token_url ?? CLAUDE_TOKEN_URL,
+    ...(deps.shared ?? {}),
     fetch: deps.fetch,
     now: deps.now,
     skewMs: settings.refresh_skew_seconds * 1000,

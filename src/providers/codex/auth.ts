@@ -2,7 +2,11 @@
  * Codex credentials: the Codex CLI's `auth.json` (`$CODEX_HOME/auth.json`), refreshed through
  * OpenAI's token endpoint and written back in the same format, so both tools share one login.
  */
-import { readCredentialFile, writeCredentialFile } from '../../auth/credential-file.js';
+import {
+  type CredentialStore,
+  fileCredentialStore,
+  type RefreshLock,
+} from '../../auth/credential-store.js';
 import { decodeJwtPayload, jwtExpiryMs } from '../../auth/jwt.js';
 import { type CredentialCache, createCredentialCache } from '../../auth/single-flight.js';
 import { ProxyError } from '../../errors.js';
@@ -85,6 +89,10 @@ export interface CodexAuthOptions {
   onRefresh?(outcome: 'success' | 'failure'): void;
   /** Told once when the file is readable by others. */
   onInsecureFile?(path: string): void;
+  /** Where the credentials live instead of `authFile` (a shared store). */
+  store?: CredentialStore;
+  /** Held around each refresh (shared by replicas). */
+  lock?: RefreshLock;
 }
 
 /** The Codex credential cache plus a status report for `/health`. */
@@ -139,21 +147,24 @@ async function requestRefresh(
 /** Creates the Codex auth: single-flight refresh with write-back to `auth.json`. */
 export function createCodexAuth(options: CodexAuthOptions): CodexAuth {
   let warnedInsecure = false;
+  const store = options.store ?? fileCredentialStore(options.authFile);
 
   async function load(): Promise<CodexCredentials | undefined> {
-    let content: Awaited<ReturnType<typeof readCredentialFile>>;
+    let content: Awaited<ReturnType<CredentialStore['read']>>;
     try {
-      content = await readCredentialFile(options.authFile);
-    } catch {
+      content = await store.read();
+    } catch (error) {
+      // A shared store that cannot be reached says so (503), not "sign in again".
+      if (error instanceof ProxyError) throw error;
       throw new ProxyError(
         'upstream_authentication',
-        `Codex credentials in "${options.authFile}" are unreadable: ${loginHint()}`,
+        `Codex credentials in "${store.location}" are unreadable: ${loginHint()}`,
       );
     }
     if (!content) return undefined;
     if (content.insecure && !warnedInsecure) {
       warnedInsecure = true;
-      options.onInsecureFile?.(options.authFile);
+      options.onInsecureFile?.(store.location);
     }
     return parseCodexAuth(content.data);
   }
@@ -176,7 +187,7 @@ export function createCodexAuth(options: CodexAuthOptions): CodexAuth {
       options.onRefresh?.('failure');
       throw error;
     }
-    const current = (await readCredentialFile(options.authFile).catch(() => undefined))?.data;
+    const current = (await store.read().catch(() => undefined))?.data;
     const file: JsonObject = isRecord(current) ? { ...current } : {};
     const tokens: JsonObject = { ...(getRecord(file, 'tokens') ?? {}) };
     tokens.access_token = body.access_token;
@@ -187,7 +198,7 @@ export function createCodexAuth(options: CodexAuthOptions): CodexAuth {
       tokens.account_id = credentials.accountId;
     file.tokens = tokens;
     file.last_refresh = new Date(options.now()).toISOString();
-    await writeCredentialFile(options.authFile, file);
+    await store.write(file);
     const parsed = parseCodexAuth(file);
     if (!parsed)
       throw new ProxyError('internal', 'Refreshed Codex credentials could not be read back');
@@ -202,22 +213,30 @@ export function createCodexAuth(options: CodexAuthOptions): CodexAuth {
     missing: () =>
       new ProxyError(
         'upstream_authentication',
-        `No Codex credentials found in "${options.authFile}": ${loginHint()}`,
+        `No Codex credentials found in "${store.location}": ${loginHint()}`,
       ),
+    ...(options.lock ? { lock: options.lock } : {}),
   });
 
   async function status(): Promise<CredentialStatus> {
     let parsed: CodexCredentials | undefined;
     try {
       parsed = await load();
-    } catch {
-      return { state: 'invalid', source: options.authFile, detail: 'unreadable credentials file' };
+    } catch (error) {
+      return {
+        state: 'invalid',
+        source: store.location,
+        detail:
+          error instanceof ProxyError && error.code === 'unavailable'
+            ? error.message
+            : 'unreadable credentials file',
+      };
     }
-    if (!parsed) return { state: 'missing', source: options.authFile };
+    if (!parsed) return { state: 'missing', source: store.location };
     const claims = readIdTokenClaims(parsed.idToken);
     return {
       state: needsRefresh(parsed) ? 'expired' : 'present',
-      source: options.authFile,
+      source: store.location,
       refreshable: true,
       ...(parsed.expiresAtMs !== undefined
         ? { expiresAt: new Date(parsed.expiresAtMs).toISOString() }

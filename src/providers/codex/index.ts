@@ -2,6 +2,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { PlanUsageRecorder } from '../../accounts/plan-usage.js';
+import type { CredentialStore, RefreshLock } from '../../auth/credential-store.js';
 import type { Config } from '../../config/schema.js';
 import type { UpstreamResponse } from '../../http/upstream-fetch.js';
 import type { Logger } from '../../observability/logger.js';
@@ -36,6 +37,8 @@ export interface CodexProviderDeps {
   planUsage?: PlanUsageRecorder;
   /** The account this instance signs in as (default `default`). */
   account?: string;
+  /** Shared credentials and refresh lock (the Redis state backend); default: files. */
+  shared?: { store: CredentialStore; lock: RefreshLock };
   /** The account's `auth.json` (default `$CODEX_HOME/auth.json`). */
   authFile?: string;
 }
@@ -55,6 +58,7 @@ export function createCodexProvider(deps: CodexProviderDeps): Provider {
     now: deps.now,
     skewMs: settings.refresh_skew_seconds * 1000,
     maxAgeMs: settings.max_token_age_seconds * 1000,
+    ...(deps.shared ?? {}),
     onRefresh: (outcome) => {
       deps.metrics?.tokenRefreshes.inc({ provider: 'codex', outcome });
       if (outcome === 'success')
