@@ -5,6 +5,8 @@ import type { PluginFlags } from '../config/plugins.js';
 import { selectPlugins } from '../config/plugins.js';
 import { ConfigError } from '../config/resolve.js';
 import type { Config } from '../config/schema.js';
+import { createDashboardFeed, type DashboardFeed } from '../dashboard/feed.js';
+import { emptyPlanUsage, type PlanUsageSource } from '../dashboard/plan-usage.js';
 import { ProxyError } from '../errors.js';
 import { formats } from '../formats/index.js';
 import { createUpstreamAgent } from '../http/upstream-fetch.js';
@@ -34,10 +36,20 @@ export interface ComposeOptions {
   sources?: Readonly<Record<string, string>>;
   /** The environment, for keys configured by variable name (`[providers.NAME] api_key_env`). */
   env?: Readonly<Record<string, string | undefined>>;
+  /** Plan usage per account for the dashboard (nothing reported by default). */
+  planUsage?: PlanUsageSource;
 }
 
 /** Route prefixes taken by ccproxy itself. */
-const RESERVED_NAMES = new Set(['codex', 'claude', 'copilot', 'health', 'metrics', 'v1']);
+const RESERVED_NAMES = new Set([
+  'codex',
+  'claude',
+  'copilot',
+  'health',
+  'metrics',
+  'dashboard',
+  'v1',
+]);
 
 /** Checks a `[providers.NAME]` name; throws a message naming the key. */
 export function checkProviderName(name: string): void {
@@ -60,6 +72,10 @@ export interface ComposedApp {
   providers: Map<string, Provider>;
   metrics: ProxyMetrics | undefined;
   warnings: string[];
+  /** The dashboard's feed, when the plugin is on. */
+  dashboard: DashboardFeed | undefined;
+  /** Ends the dashboards' live feeds (first thing at shutdown: they never end on their own). */
+  closeFeeds(): void;
   /** Flushes and closes files the application writes. */
   close(): Promise<void>;
   /** Ends every open stream with its format's error event (shutdown after the drain timeout). */
@@ -172,6 +188,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
       )
     : undefined;
   const shutdown = new AbortController();
+  const dashboard = enabled.has('dashboard') ? createDashboardFeed() : undefined;
   const app = createApp({
     shutdown: shutdown.signal,
     config,
@@ -182,6 +199,18 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     plugins: [...enabled],
     accessLog: enabled.has('access_log'),
     ...(capture ? { startCapture: capture.start } : {}),
+    ...(dashboard
+      ? {
+          dashboard: {
+            feed: dashboard,
+            authToken: config.security.auth_token,
+            providers,
+            plugins: [...enabled],
+            planUsage: options.planUsage ?? emptyPlanUsage,
+            captureDir: config.capture.dir,
+          },
+        }
+      : {}),
     ...(accessLogStream
       ? { accessLogFile: (line: string) => accessLogStream.write(`${line}\n`) }
       : {}),
@@ -192,8 +221,12 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     providers,
     metrics,
     warnings: selection.warnings,
-    endStreams: () =>
-      shutdown.abort(new ProxyError('unavailable', 'ccproxy is shutting down; retry the request')),
+    dashboard,
+    closeFeeds: () => dashboard?.closeAll(),
+    endStreams: () => {
+      dashboard?.closeAll();
+      shutdown.abort(new ProxyError('unavailable', 'ccproxy is shutting down; retry the request'));
+    },
     close: async () => {
       await capture?.flush();
       await agent.close().catch(() => {});
