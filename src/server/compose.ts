@@ -38,6 +38,8 @@ export interface ComposeOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** Plan usage per account for the dashboard (nothing reported by default). */
   planUsage?: PlanUsageSource;
+  /** Wall-clock milliseconds for the dashboard's history (tests move it). */
+  wallClock?: () => number;
 }
 
 /** Route prefixes taken by ccproxy itself. */
@@ -188,7 +190,9 @@ export function composeApp(options: ComposeOptions): ComposedApp {
       )
     : undefined;
   const shutdown = new AbortController();
-  const dashboard = enabled.has('dashboard') ? createDashboardFeed() : undefined;
+  const dashboard = enabled.has('dashboard')
+    ? createDashboardFeed(options.wallClock ? { wallClock: options.wallClock } : {})
+    : undefined;
   const app = createApp({
     shutdown: shutdown.signal,
     config,
@@ -208,6 +212,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
             plugins: [...enabled],
             planUsage: options.planUsage ?? emptyPlanUsage,
             captureDir: config.capture.dir,
+            ...(options.wallClock ? { wallClock: options.wallClock } : {}),
           },
         }
       : {}),

@@ -34,6 +34,8 @@ export interface StartProxyOptions {
   home?: string;
   /** Plan usage for the dashboard. */
   planUsage?: PlanUsageSource;
+  /** Wall-clock milliseconds for the dashboard's history. */
+  wallClock?: () => number;
   /** Port to listen on (default: a free one). */
   port?: number;
 }
@@ -61,6 +63,7 @@ export async function startProxy(options: StartProxyOptions = {}): Promise<TestP
     sources,
     env: options.env ?? {},
     ...(options.planUsage ? { planUsage: options.planUsage } : {}),
+    ...(options.wallClock ? { wallClock: options.wallClock } : {}),
   });
   const server = await startServer({
     fetch: composed.app.fetch,
