@@ -38,7 +38,7 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
     "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
+  'referrer-policy': 'same-origin',
   'cache-control': 'no-store',
   'cross-origin-opener-policy': 'same-origin',
   'cross-origin-resource-policy': 'same-origin',
@@ -70,6 +70,14 @@ function respond(body: string | ReadableStream, status: number, type: string, ex
     status,
     headers: { ...SECURITY_HEADERS, 'content-type': type, ...extra },
   });
+}
+
+function originHost(origin: string): string | undefined {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return undefined;
+  }
 }
 
 function remoteAddress(c: Context): string | undefined {
@@ -129,12 +137,13 @@ export function registerDashboard<E extends Env>(app: Hono<E>, deps: DashboardDe
   app.post('/dashboard/login', async (c) => {
     const origin = c.req.header('origin');
     const host = c.req.header('host');
-    if (origin && origin !== 'null' && host && new URL(origin).host !== host) {
+    if (origin && host && originHost(origin) !== host) {
       return respond('Cross-site login refused\n', 403, 'text/plain; charset=utf-8');
     }
     if (deps.authToken === undefined) return c.redirect('/dashboard', 303);
-    const length = Number(c.req.header('content-length') ?? 0);
-    const form = length <= MAX_LOGIN_BYTES ? await c.req.parseBody() : {};
+    // A login form is tiny; a body without a length or a large one is not read at all.
+    const length = Number(c.req.header('content-length') ?? Number.NaN);
+    const form = length >= 0 && length <= MAX_LOGIN_BYTES ? await c.req.parseBody() : {};
     const key = typeof form.key === 'string' ? form.key.trim() : undefined;
     if (!keysMatch(deps.authToken, key)) {
       return respond(loginPage(true), 401, 'text/html; charset=utf-8');

@@ -248,9 +248,11 @@ describe('dashboard with an access key', () => {
     expect(wrong.headers.get('set-cookie')).toBeNull();
     expect(await wrong.text()).toContain('<p id="login-error">');
 
-    const crossSite = await login(KEY, { origin: 'https://evil.example' });
-    expect(crossSite.status).toBe(403);
-    expect(crossSite.headers.get('set-cookie')).toBeNull();
+    for (const origin of ['https://evil.example', 'null', 'not a url']) {
+      const crossSite = await login(KEY, { origin });
+      expect(crossSite.status).toBe(403);
+      expect(crossSite.headers.get('set-cookie')).toBeNull();
+    }
 
     const right = await login(KEY);
     expect(right.status).toBe(303);
