@@ -94,7 +94,7 @@ export function registerDashboard<E extends Env>(app: Hono<E>, deps: DashboardDe
       ? asset('login.html').replace('<p id="login-error" hidden>', '<p id="login-error">')
       : asset('login.html');
 
-  app.use('/dashboard', guard);
+  // `/dashboard/*` also matches `/dashboard` itself.
   app.use('/dashboard/*', guard);
 
   async function guard(c: Context, next: () => Promise<void>) {
