@@ -504,14 +504,26 @@ function credentialBadge(state) {
   return el('span', { class: `badge badge-${kind}` }, state);
 }
 
+function relative(iso, now) {
+  const ms = Date.parse(iso) - now;
+  return ms >= 0 ? `in ${fmtDuration(ms / 1000)}` : `${fmtDuration(-ms / 1000)} ago`;
+}
+
+function refreshText(status, now) {
+  if (status.refreshable === undefined) return '–';
+  if (!status.refreshable) return 'needs login';
+  if (!status.refreshAt) return 'automatic';
+  return Date.parse(status.refreshAt) > now
+    ? `automatic, ${relative(status.refreshAt, now)}`
+    : 'automatic, at the next request';
+}
+
 function renderHealth(snapshot) {
   const now = Date.parse(snapshot.now);
   $('health').replaceChildren(
     ...Object.entries(snapshot.providers).map(([id, status]) => {
       providerIndex(id);
-      const expires = status.expiresAt
-        ? `${Date.parse(status.expiresAt) > now ? 'in ' : ''}${fmtDuration(Math.abs(Date.parse(status.expiresAt) - now) / 1000)}${Date.parse(status.expiresAt) > now ? '' : ' ago'}`
-        : '–';
+      const expires = status.expiresAt ? relative(status.expiresAt, now) : '–';
       return el(
         'tr',
         { 'data-provider': id },
@@ -525,11 +537,7 @@ function renderHealth(snapshot) {
         el('td', {}, status.account ?? '–'),
         el('td', {}, status.plan ?? '–'),
         el('td', { title: status.expiresAt ?? '' }, expires),
-        el(
-          'td',
-          {},
-          status.refreshable === undefined ? '–' : status.refreshable ? 'automatic' : 'needs login',
-        ),
+        el('td', { 'data-field': 'refresh' }, refreshText(status, now)),
       );
     }),
   );

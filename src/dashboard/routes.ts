@@ -23,6 +23,8 @@ export interface DashboardDeps {
   providers: ReadonlyMap<string, Provider>;
   plugins: readonly string[];
   planUsage: PlanUsageSource;
+  /** Per provider id: how long before expiry its token is refreshed (seconds). */
+  refreshSkewSeconds?: Readonly<Record<string, number>>;
   /** The capture directory, when capture is on. */
   captureDir: string | undefined;
   /** Wall-clock milliseconds. */
@@ -173,9 +175,21 @@ export function registerDashboard<E extends Env>(app: Hono<E>, deps: DashboardDe
     const providers: Record<string, unknown> = {};
     await Promise.all(
       [...deps.providers].map(async ([id, provider]) => {
-        providers[id] = await provider
+        const status = await provider
           .credentialStatus()
-          .catch((error: unknown) => ({ state: 'invalid', detail: String(error) }));
+          .catch((error: unknown) => ({ state: 'invalid' as const, detail: String(error) }));
+        const skew = deps.refreshSkewSeconds?.[id];
+        const expires =
+          'expiresAt' in status && status.expiresAt ? Date.parse(status.expiresAt) : NaN;
+        // When ccproxy will refresh the token by itself (at the first request after this time).
+        const refreshAt =
+          'refreshable' in status &&
+          status.refreshable &&
+          skew !== undefined &&
+          !Number.isNaN(expires)
+            ? new Date(expires - skew * 1000).toISOString()
+            : undefined;
+        providers[id] = refreshAt ? { ...status, refreshAt } : status;
       }),
     );
     const now = wallClock();

@@ -212,6 +212,11 @@ export function composeApp(options: ComposeOptions): ComposedApp {
             plugins: [...enabled],
             planUsage: options.planUsage ?? emptyPlanUsage,
             captureDir: config.capture.dir,
+            refreshSkewSeconds: {
+              codex: config.plugins.codex.refresh_skew_seconds,
+              claude: config.plugins.claude_api.refresh_skew_seconds,
+              copilot: config.plugins.copilot.refresh_skew_seconds,
+            },
             ...(options.wallClock ? { wallClock: options.wallClock } : {}),
           },
         }

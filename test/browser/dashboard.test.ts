@@ -72,6 +72,10 @@ describe('dashboard in chromium', () => {
     expect(await page.textContent('#health tr[data-provider="codex"] [data-field="state"]')).toBe(
       'present',
     );
+    // The token expires in 3 h and is refreshed 300 s (refresh_skew_seconds) before.
+    expect(
+      await page.textContent('#health tr[data-provider="codex"] [data-field="refresh"]'),
+    ).toMatch(/^automatic, in 2 h 5[45] min$/);
   });
 
   it('shows a request made through the proxy within a second, with its formats, model, status and tokens', async () => {
