@@ -261,6 +261,7 @@ export const configSchema = z.object({
       claude_api: claudePluginSchema.prefault({}),
       claude_sdk: genericPluginSchema.prefault({}),
       copilot: copilotPluginSchema.prefault({}),
+      dashboard: genericPluginSchema.prefault({}),
     })
     .prefault({}),
 });

@@ -45,6 +45,10 @@ export interface PipelineInput {
   routeSessionId?: string;
 }
 
+function warningText(warning: ConversionWarning): string {
+  return warning.path ? `${warning.path}: ${warning.message}` : warning.message;
+}
+
 /** Collects warnings of one request and logs them once, together. */
 export function createWarningLog(input: PipelineInput): {
   add(warning: ConversionWarning): void;
@@ -55,14 +59,15 @@ export function createWarningLog(input: PipelineInput): {
     add(warning) {
       warnings.push(warning);
       input.record.warnings += 1;
+      input.record.warningTexts ??= [];
+      const texts = input.record.warningTexts;
+      if (texts.length < 20) texts.push(warningText(warning));
     },
     flush() {
       if (warnings.length === 0) return;
       input.logger.warn(
         {
-          warnings: warnings
-            .slice(0, 20)
-            .map((w) => (w.path ? `${w.path}: ${w.message}` : w.message)),
+          warnings: warnings.slice(0, 20).map(warningText),
         },
         'conversion warnings',
       );

@@ -175,6 +175,9 @@ async function proxyRequest(
     onWarning: warnings.add,
     onUnknownEvent: (type) => {
       record.unknownEvents += 1;
+      record.unknownEventTypes ??= [];
+      const types = record.unknownEventTypes;
+      if (types.length < 10 && !types.includes(type)) types.push(type);
       deps.reportUnknownEvent(upstreamFormat, type);
     },
     onUsage: (usage) => {

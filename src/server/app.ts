@@ -3,6 +3,8 @@ import type { IncomingMessage } from 'node:http';
 import { Hono } from 'hono';
 import { type PlanUsageSource, type RestingMark, usageToJson } from '../accounts/plan-usage.js';
 import type { Config } from '../config/schema.js';
+import { isDashboardPath } from '../dashboard/access.js';
+import { type DashboardDeps, registerDashboard } from '../dashboard/routes.js';
 import { isProxyError, ProxyError, toProxyError } from '../errors.js';
 import { estimateInputTokens } from '../formats/anthropic-messages/index.js';
 import type { WireFormat, WireFormatId } from '../formats/format.js';
@@ -51,6 +53,8 @@ export interface AppDeps {
   shutdown?: AbortSignal;
   /** Starts capturing a request (raw upstream stream and the answer), when capture is on. */
   startCapture?: PipelineDeps['startCapture'];
+  /** The dashboard plugin (its own access check, routes and feed), when it is on. */
+  dashboard?: DashboardDeps;
 }
 
 type Variables = { lifecycle: RecordLifecycle; logger: Logger };
@@ -120,18 +124,22 @@ export function createApp(deps: AppDeps): Hono<{ Variables: Variables }> {
     record.status = c.res.status;
     lifecycle.whenFinished().then(() => {
       record.durationMs ??= now() - record.startedAt;
-      if (c.req.path === '/health' || c.req.path === '/metrics') return;
+      const path = c.req.path;
+      if (path === '/health' || path === '/metrics' || isDashboardPath(path)) return;
       logAccess(record, {
         logger,
         metrics: deps.metrics,
         enabled: deps.accessLog ?? true,
         file: deps.accessLogFile,
       });
+      deps.dashboard?.feed.record(record);
     });
   });
 
   app.use('*', async (c, next) => {
     if (authToken === undefined || c.req.path === '/health') return next();
+    // The dashboard checks the key itself (it also takes its login cookie).
+    if (deps.dashboard && isDashboardPath(c.req.path)) return next();
     if (!keysMatch(authToken, presentedKey(c.req.raw.headers))) {
       throw new ProxyError(
         'authentication',
@@ -174,6 +182,8 @@ export function createApp(deps: AppDeps): Hono<{ Variables: Variables }> {
       c.body(await registry.metrics(), 200, { 'content-type': registry.contentType }),
     );
   }
+
+  if (deps.dashboard) registerDashboard(app, deps.dashboard);
 
   for (const [id, provider] of deps.providers) {
     const prefixes = [`/${id}`, `/${id}/:session_id{[^/]+}`];
@@ -247,7 +257,10 @@ export function createApp(deps: AppDeps): Hono<{ Variables: Variables }> {
     const proxyError = isProxyError(error) ? error : toProxyError(error);
     const logger = c.get('logger') ?? deps.logger;
     const lifecycle = c.get('lifecycle');
-    if (lifecycle) lifecycle.record.errorCode = proxyError.code;
+    if (lifecycle) {
+      lifecycle.record.errorCode = proxyError.code;
+      lifecycle.record.errorMessage = scrubSecrets(proxyError.message).slice(0, 1000);
+    }
     if (proxyError.code === 'internal') {
       logger.error({ err: error }, 'internal error');
     } else if (proxyError.status >= 500) {

@@ -10,6 +10,7 @@ import {
   namedAccountFile,
   resolveAccounts,
 } from '../accounts/accounts.js';
+import { dashboardUsageSource } from '../accounts/dashboard-usage.js';
 import { createPlanUsageStore, type PlanUsageStore } from '../accounts/plan-usage.js';
 import { createMemoryPoolState, type PoolState } from '../accounts/pool-state.js';
 import { dataDir } from '../config/paths.js';
@@ -17,6 +18,8 @@ import type { PluginFlags } from '../config/plugins.js';
 import { selectPlugins } from '../config/plugins.js';
 import { ConfigError } from '../config/resolve.js';
 import type { Config } from '../config/schema.js';
+import { createDashboardFeed, type DashboardFeed } from '../dashboard/feed.js';
+import type { PlanUsageSource as DashboardUsageSource } from '../dashboard/plan-usage.js';
 import { ProxyError } from '../errors.js';
 import { formats } from '../formats/index.js';
 import { createUpstreamAgent } from '../http/upstream-fetch.js';
@@ -54,6 +57,10 @@ export interface ComposeOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** Sticky sessions and cooldowns of account pools (default: in memory, or Redis). */
   poolState?: PoolState;
+  /** Plan usage the dashboard shows instead of what the providers report (tests). */
+  planUsage?: DashboardUsageSource;
+  /** Wall-clock milliseconds for the dashboard's history (tests move it). */
+  wallClock?: () => number;
 }
 
 /** Builds the shared state backend the configuration asks for (`[state]`). */
@@ -72,7 +79,15 @@ function createSharedState(config: Readonly<Config>, logger: Logger): RedisState
 }
 
 /** Route prefixes taken by ccproxy itself. */
-const RESERVED_NAMES = new Set(['codex', 'claude', 'copilot', 'health', 'metrics', 'v1']);
+const RESERVED_NAMES = new Set([
+  'codex',
+  'claude',
+  'copilot',
+  'health',
+  'metrics',
+  'dashboard',
+  'v1',
+]);
 
 /** Checks a `[providers.NAME]` name; throws a message naming the key. */
 export function checkProviderName(name: string): void {
@@ -99,6 +114,10 @@ export interface ComposedApp {
   /** The Redis state backend, when configured. */
   sharedState: RedisState | undefined;
   warnings: string[];
+  /** The dashboard's feed, when the plugin is on. */
+  dashboard: DashboardFeed | undefined;
+  /** Ends the dashboards' live feeds (first thing at shutdown: they never end on their own). */
+  closeFeeds(): void;
   /** Flushes and closes files the application writes. */
   close(): Promise<void>;
   /** Ends every open stream with its format's error event (shutdown after the drain timeout). */
@@ -282,6 +301,9 @@ export function composeApp(options: ComposeOptions): ComposedApp {
       )
     : undefined;
   const shutdown = new AbortController();
+  const dashboard = enabled.has('dashboard')
+    ? createDashboardFeed(options.wallClock ? { wallClock: options.wallClock } : {})
+    : undefined;
   const app = createApp({
     shutdown: shutdown.signal,
     config,
@@ -303,6 +325,24 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     plugins: [...enabled],
     accessLog: enabled.has('access_log'),
     ...(capture ? { startCapture: capture.start } : {}),
+    ...(dashboard
+      ? {
+          dashboard: {
+            feed: dashboard,
+            authToken: config.security.auth_token,
+            providers,
+            plugins: [...enabled],
+            planUsage: options.planUsage ?? dashboardUsageSource(planUsage),
+            captureDir: config.capture.dir,
+            refreshSkewSeconds: {
+              codex: config.plugins.codex.refresh_skew_seconds,
+              claude: config.plugins.claude_api.refresh_skew_seconds,
+              copilot: config.plugins.copilot.refresh_skew_seconds,
+            },
+            ...(options.wallClock ? { wallClock: options.wallClock } : {}),
+          },
+        }
+      : {}),
     ...(accessLogStream
       ? { accessLogFile: (line: string) => accessLogStream.write(`${line}\n`) }
       : {}),
@@ -315,8 +355,12 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     planUsage,
     sharedState: shared,
     warnings: selection.warnings,
-    endStreams: () =>
-      shutdown.abort(new ProxyError('unavailable', 'ccproxy is shutting down; retry the request')),
+    dashboard,
+    closeFeeds: () => dashboard?.closeAll(),
+    endStreams: () => {
+      dashboard?.closeAll();
+      shutdown.abort(new ProxyError('unavailable', 'ccproxy is shutting down; retry the request'));
+    },
     close: async () => {
       if (usageSync) clearInterval(usageSync);
       await shared?.close();

@@ -191,6 +191,7 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
       if (stopping) return;
       stopping = true;
       logger.info({ signal, in_flight: running.inFlight() }, 'shutting down');
+      composed.closeFeeds();
       running
         .close(config.server.shutdown_timeout * 1000, () => {
           logger.warn({ in_flight: running.inFlight() }, 'drain timeout: ending open streams');
