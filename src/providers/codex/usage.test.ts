@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { UsageReport } from '../../accounts/plan-usage.js';
 import type { UpstreamBody } from '../../http/upstream-fetch.js';
-import { readCodexRateLimitsEvent, readCodexUsageHeaders, tapCodexRateLimits } from './usage.js';
+import {
+  codexLimitResetAt,
+  readCodexRateLimitsEvent,
+  readCodexUsageHeaders,
+  tapCodexRateLimits,
+} from './usage.js';
 
 function bodyOf(chunks: string[]): UpstreamBody {
   const queue = chunks.map((chunk) => new TextEncoder().encode(chunk));
@@ -30,6 +35,18 @@ describe('Codex usage', () => {
     expect(readCodexUsageHeaders(new Headers({ 'x-codex-primary-used-percent': 'x' }), 0)).toBe(
       undefined,
     );
+  });
+
+  it('rests a limited account until the reset of its full window only', () => {
+    const headers = new Headers({
+      'x-codex-primary-used-percent': '100',
+      'x-codex-primary-reset-at': '50',
+      'x-codex-secondary-used-percent': '40',
+      'x-codex-secondary-reset-at': '900',
+    });
+    expect(codexLimitResetAt(headers, 0)).toBe(50_000);
+    headers.set('x-codex-primary-used-percent', '99');
+    expect(codexLimitResetAt(headers, 0)).toBeUndefined();
   });
 
   it('reads the event leniently (missing windows, unknown fields)', () => {

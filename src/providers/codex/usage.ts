@@ -159,12 +159,13 @@ export function tapCodexRateLimits(
 
 /**
  * When a limited Codex account may be used again: the reset of the windows its headers show at
- * 100 % (the latest of them), else of every window it reports; `undefined` without headers.
+ * 100 % (the latest of them); `undefined` when no window is full (a short burst limit: then
+ * `retry-after` or the body decides, not a weekly reset days away).
  */
 export function codexLimitResetAt(headers: Headers, nowMs: number): number | undefined {
   const windows = readCodexUsageHeaders(headers, nowMs)?.windows ?? [];
-  const full = windows.filter((window) => window.usedRatio >= 1);
-  const resets = (full.length > 0 ? full : windows)
+  const resets = windows
+    .filter((window) => window.usedRatio >= 1)
     .map((window) => window.resetsAt)
     .filter((value): value is number => value !== undefined && value > nowMs);
   return resets.length > 0 ? Math.max(...resets) : undefined;
