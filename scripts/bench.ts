@@ -5,7 +5,8 @@
  * on a noisy machine.
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import { createResponsesStreamAccumulator } from '../src/formats/openai-response
 import { parseSse } from '../src/sse/parse.js';
 import { accessToken, createCodexHome } from '../test/helpers/codex-home.js';
 import { createLargeCodexStream } from '../test/helpers/openai-responses-large-stream.js';
+import { startRedis, type TestRedis } from '../test/helpers/redis-server.js';
 import { ROOT, startChild } from './lib/child.js';
 
 const quick = process.argv.includes('--quick');
@@ -186,6 +188,7 @@ async function main(): Promise<void> {
   );
 
   const children: ChildProcess[] = [];
+  let redis: TestRedis | undefined;
   try {
     const upstream = await startChild(['--import', 'tsx', 'scripts/bench/upstream.ts']);
     children.push(upstream.child);
@@ -216,6 +219,39 @@ async function main(): Promise<void> {
       LOGGING__LEVEL: 'info',
     });
     children.push(proxy.child);
+
+    // Two-account pools, one on memory state and one on Redis (when Debian's redis-server is
+    // installed): the difference is what the shared state costs per request.
+    const poolHome = mkdtempSync(join(tmpdir(), 'ccproxy-bench-pool-'));
+    mkdirSync(join(poolHome, 'data', 'ccproxy', 'accounts', 'codex'), { recursive: true });
+    copyFileSync(
+      home.authFile,
+      join(poolHome, 'data', 'ccproxy', 'accounts', 'codex', 'work.json'),
+    );
+    const poolEnv = {
+      HOME: poolHome,
+      XDG_CONFIG_HOME: join(poolHome, 'config'),
+      XDG_DATA_HOME: join(poolHome, 'data'),
+      CODEX_HOME: home.dir,
+      CCPROXY_CODEX_BASE_URL: `http://127.0.0.1:${upstream.port}/backend-api/codex`,
+      PLUGINS__CODEX__ACCOUNTS: '["default","work"]',
+      LOGGING__LEVEL: 'info',
+    };
+    const memoryPool = await startChild(['bin/ccproxy.js', 'serve', '--port', '0'], poolEnv);
+    children.push(memoryPool.child);
+    let redisPool: { child: ChildProcess; port: number } | undefined;
+    if (spawnSync('redis-server', ['--version']).status === 0) {
+      redis = await startRedis({ fsync: 'everysec' });
+      const redisEnv = { ...poolEnv, STATE__BACKEND: 'redis', STATE__URL: redis.url };
+      spawnSync(process.execPath, ['bin/ccproxy.js', 'state', 'import'], {
+        cwd: ROOT,
+        env: { ...process.env, ...redisEnv },
+      });
+      redisPool = await startChild(['bin/ccproxy.js', 'serve', '--port', '0'], redisEnv);
+      children.push(redisPool.child);
+    } else {
+      process.stderr.write('redis-server not installed: the Redis scenario is skipped\n');
+    }
 
     const direct: Target = { name: 'direct', port: upstream.port, pid: upstream.child.pid! };
     const bare: Target = { name: 'bare pipe', port: pipe.port, pid: pipe.child.pid! };
@@ -308,6 +344,24 @@ async function main(): Promise<void> {
       },
       {
         group: 'codex',
+        name: 'ccproxy pool of 2, memory state /codex/v1/responses (stream)',
+        target: { name: 'pool memory', port: memoryPool.port, pid: memoryPool.child.pid! },
+        path: '/codex/v1/responses',
+        body: codexBody,
+      },
+      ...(redisPool
+        ? [
+            {
+              group: 'codex',
+              name: 'ccproxy pool of 2, redis state /codex/v1/responses (stream)',
+              target: { name: 'pool redis', port: redisPool.port, pid: redisPool.child.pid! },
+              path: '/codex/v1/responses',
+              body: codexBody,
+            },
+          ]
+        : []),
+      {
+        group: 'codex',
         name: 'ccproxy convert, non-streaming /codex/v1/chat/completions',
         target: ccproxy,
         path: '/codex/v1/chat/completions',
@@ -334,6 +388,7 @@ async function main(): Promise<void> {
     writeReport(results, reassembly, claudeProbe.status === 200);
   } finally {
     for (const child of children) child.kill('SIGTERM');
+    await redis?.close();
     agent.destroy();
   }
 }
@@ -366,6 +421,15 @@ function writeReport(
     streaming.rps / baseline('codex', 'stack floor (Hono + undici, no parsing)').rps;
   const throughputRatio = streaming.rps / baseline('codex', 'bare pipe').rps;
   const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
+  const memoryPool = results.find((r) => r.scenario.name.includes('memory state'));
+  const redisPool = results.find((r) => r.scenario.name.includes('redis state'));
+  const sharedState =
+    memoryPool && redisPool
+      ? `A two-account pool on the Redis backend (a loopback \`redis-server\`) against the same pool on the memory backend:
+${fmt(redisPool.p50 - memoryPool.p50)} ms added p50 latency, ${fmt(redisPool.p99 - memoryPool.p99)} ms added p99, ${fmt((redisPool.rps / memoryPool.rps) * 100, 0)}% of its
+throughput. Per request the pool reads the resting accounts and the conversation's account (two round
+trips before the upstream call) and refreshes the sticky mark after it without waiting; credentials are read once and cached.`
+      : 'Not measured: `redis-server` is not installed (`apt-get install redis-server`).';
   const date = new Date().toISOString().slice(0, 10);
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const text = `# Benchmarks
@@ -391,6 +455,10 @@ during the throughput run. Absolute numbers depend on the machine; the ratios ar
 | upstream | scenario | p50 ms | added p50 ms | added p99 ms | added p50 ÷ pipe's | TTFB p50 ms | req/s @${CONNECTIONS} | ÷ pipe req/s | CPU ms/req | errors |
 | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${rows.join('\n')}
+
+## Shared state (Redis)
+
+${sharedState}
 
 ## Reading these results
 

@@ -227,9 +227,9 @@ export function createAccountPool(options: AccountPoolOptions): Provider & {
       }
       const reason = failoverReason(response.status);
       if (reason === undefined) {
-        // Losing a sticky mark costs a cache miss at most; never the answer.
+        // Not awaited: losing a sticky mark costs a cache miss at most, never the answer's time.
         if (sessionKey !== undefined)
-          await options.state.stick(id, sessionKey, name).catch(() => {});
+          void options.state.stick(id, sessionKey, name).catch(() => {});
         return response;
       }
       // Read the refusal (it is small) so it can be shown if no other account answers.
