@@ -262,6 +262,8 @@ export function composeApp(options: ComposeOptions): ComposedApp {
           now: () => Date.now(),
           dataDir: data,
           ...(storeFile ? { storeFile } : {}),
+          account,
+          planUsage,
         }),
     );
   }

@@ -5,7 +5,7 @@ import { accessToken, createCodexHome } from '../helpers/codex-home.js';
 import { fakeAnthropicApi } from '../helpers/fake-anthropic.js';
 import { fakeCodexBackend } from '../helpers/fake-codex.js';
 import { type FakeUpstream, startFakeUpstream } from '../helpers/fake-upstream.js';
-import { loadFixtureBytes } from '../helpers/fixtures.js';
+import { loadFixtureBytes, loadFixtureJson } from '../helpers/fixtures.js';
 import { startProxy, type TestProxy } from '../helpers/proxy.js';
 import { anthropicClient, openaiClient } from '../helpers/sdk-clients.js';
 
@@ -191,5 +191,64 @@ describe('plan usage', () => {
     expect(await keyless.run(['status', '--url', running.url])).toBe(1);
     expect(keyless.stderr()).toContain('did not share plan usage');
     expect(keyless.stderr()).not.toContain(KEY);
+  });
+
+  it('records Copilot quotas from GitHub after the token exchange', async () => {
+    upstream = await startFakeUpstream((request) => {
+      if (request.path === '/copilot_internal/v2/token')
+        return {
+          body: {
+            token: 'tid=copilot-quota;exp=soon',
+            expires_at: Math.floor(Date.now() / 1000) + 1800,
+            endpoints: { api: upstream?.url },
+          },
+        };
+      if (request.path === '/copilot_internal/user')
+        return {
+          body: {
+            copilot_plan: 'individual',
+            quota_reset_date: '2026-12-31',
+            quota_snapshots: {
+              chat: { entitlement: 0, percent_remaining: 100, unlimited: true },
+              premium_interactions: {
+                entitlement: 300,
+                remaining: 75,
+                percent_remaining: 25,
+                unlimited: false,
+              },
+            },
+          },
+        };
+      if (request.path === '/chat/completions')
+        return { body: loadFixtureJson('openai-chat', 'text.expected.json') };
+      return { status: 404, body: {} };
+    });
+    proxy = await startProxy({
+      env: {
+        GH_TOKEN: 'gho_quotaTestToken0123456789',
+        CCPROXY_COPILOT_GITHUB_API_URL: upstream.url,
+      },
+    });
+    await openaiClient(`${proxy.url}/copilot/v1`).chat.completions.create({
+      model: 'gpt-4.1',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    // The quota call does not hold up the request: wait for it to land.
+    for (
+      let attempt = 0;
+      attempt < 100 && proxy.composed.planUsage.snapshot().length === 0;
+      attempt++
+    )
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(proxy.composed.planUsage.snapshot()).toMatchObject([
+      {
+        provider: 'copilot',
+        account: 'default',
+        plan: 'individual',
+        windows: [
+          { name: 'premium_interactions', usedRatio: 0.75, resetsAt: Date.parse('2026-12-31') },
+        ],
+      },
+    ]);
   });
 });

@@ -3,11 +3,13 @@
  * token (`/copilot_internal/v2/token`), cached and exchanged again before it expires or after a
  * 401, one exchange at a time.
  */
+import type { UsageReport } from '../../accounts/plan-usage.js';
 import { type CredentialCache, createCredentialCache } from '../../auth/single-flight.js';
 import { ProxyError } from '../../errors.js';
 import { getNumber, getRecord, getString, isRecord } from '../../util/json.js';
 import type { CredentialStatus } from '../provider.js';
 import { type CopilotTokenSources, resolveCopilotGithubToken } from './credentials.js';
+import { readCopilotQuota } from './usage.js';
 
 /** A Copilot API token and where to use it. */
 export interface CopilotToken {
@@ -30,6 +32,11 @@ export interface CopilotAuthOptions {
   skewMs: number;
   onExchange?(outcome: 'success' | 'failure'): void;
   onInsecureFile?(path: string): void;
+  /**
+   * Told the plan's quotas (GitHub's `/copilot_internal/user`), read after each token exchange
+   * without holding it up; absent: not asked.
+   */
+  onQuota?(report: UsageReport): void;
 }
 
 /** The Copilot token cache and a status report. */
@@ -91,6 +98,7 @@ async function exchange(options: CopilotAuthOptions): Promise<CopilotToken> {
     );
   }
   options.onExchange?.('success');
+  if (options.onQuota) void readQuota(options, github.token, options.onQuota);
   const expiresAt = getNumber(body, 'expires_at');
   const refreshIn = getNumber(body, 'refresh_in');
   const endpoints = getRecord(body, 'endpoints');
@@ -98,6 +106,35 @@ async function exchange(options: CopilotAuthOptions): Promise<CopilotToken> {
   const expiresAtMs =
     expiresAt !== undefined ? expiresAt * 1000 : options.now() + (refreshIn ?? 1500) * 1000;
   return { token, expiresAtMs, ...(apiBase ? { apiBase } : {}) };
+}
+
+/** Asks GitHub for the plan's quotas; any failure only means no figures this time. */
+async function readQuota(
+  options: CopilotAuthOptions,
+  githubToken: string,
+  onQuota: (report: UsageReport) => void,
+): Promise<void> {
+  try {
+    const response = await options.fetch(
+      `${options.githubApiUrl.replace(/\/+$/, '')}/copilot_internal/user`,
+      {
+        headers: {
+          ...options.editorHeaders,
+          authorization: `token ${githubToken}`,
+          accept: 'application/json',
+        },
+        signal: AbortSignal.timeout(10_000),
+      },
+    );
+    if (!response.ok) {
+      await response.body?.cancel();
+      return;
+    }
+    const report = readCopilotQuota(await response.json());
+    if (report) onQuota(report);
+  } catch {
+    // Quotas are informational.
+  }
 }
 
 /** Creates the Copilot auth. */

@@ -1,5 +1,6 @@
 /** The Copilot provider: GitHub Copilot's chat, responses and messages APIs with the user's GitHub login. */
 import { randomUUID } from 'node:crypto';
+import type { PlanUsageRecorder, UsageReport } from '../../accounts/plan-usage.js';
 import type { Config } from '../../config/schema.js';
 import { fetchUpstream, readBodyJson } from '../../http/upstream-fetch.js';
 import type { Logger } from '../../observability/logger.js';
@@ -37,6 +38,10 @@ export interface CopilotProviderDeps {
   dataDir: string;
   /** A named account's own token store (the `github_token` setting is the default account's). */
   storeFile?: string;
+  /** The account this instance signs in as (default `default`). */
+  account?: string;
+  /** Where the plan's quotas are recorded (read after each token exchange). */
+  planUsage?: PlanUsageRecorder;
 }
 
 /** Creates the Copilot provider. */
@@ -60,6 +65,12 @@ export function createCopilotProvider(deps: CopilotProviderDeps): Provider {
         { path },
         'credentials file is readable by other users; run chmod 600 on it',
       ),
+    ...(deps.planUsage
+      ? {
+          onQuota: (report: UsageReport) =>
+            deps.planUsage?.record('copilot', deps.account ?? 'default', report),
+        }
+      : {}),
     onExchange: (outcome) => {
       deps.metrics?.tokenRefreshes.inc({ provider: 'copilot', outcome });
       if (outcome === 'failure')
