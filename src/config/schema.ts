@@ -218,6 +218,29 @@ export const configSchema = z.object({
         .default(1024 * 1024),
     })
     .prefault({}),
+  responses_store: z
+    .looseObject({
+      /**
+       * Keep the Responses answers the proxy serves, so that `previous_response_id` and
+       * `item_reference` work over upstreams that keep nothing (the Codex backend).
+       */
+      enabled: z.boolean().default(true),
+      /** Memory budget for kept responses, in bytes (least recently used go first). */
+      max_bytes: z
+        .number()
+        .int()
+        .positive()
+        .default(256 * 1024 * 1024),
+      /** Seconds a kept response lives after it was served. */
+      ttl_seconds: seconds.default(24 * 3600),
+    })
+    .prefault({}),
+  models: z
+    .looseObject({
+      /** Seconds an upstream's model list is reused before `/v1/models` asks it again. */
+      cache_ttl_seconds: z.number().min(0).default(600),
+    })
+    .prefault({}),
   providers: z.record(z.string(), compatibleProviderSchema).default({}),
   enable_plugins: z.boolean().default(true),
   enabled_plugins: z.array(text).optional(),

@@ -17,6 +17,8 @@ import { createCopilotProvider } from '../providers/copilot/index.js';
 import { createCompatibleProvider } from '../providers/openai-compatible/index.js';
 import type { Provider } from '../providers/provider.js';
 import type { UpstreamHttp } from '../providers/upstream-http.js';
+import { createMemoryResponsesStore } from '../responses-store/memory-store.js';
+import type { ResponsesStore } from '../responses-store/store.js';
 import { createApp } from './app.js';
 
 /** Inputs of `composeApp`. */
@@ -34,6 +36,10 @@ export interface ComposeOptions {
   sources?: Readonly<Record<string, string>>;
   /** The environment, for keys configured by variable name (`[providers.NAME] api_key_env`). */
   env?: Readonly<Record<string, string | undefined>>;
+  /** Replaces the in-memory Responses store (a shared backend, or a test's). */
+  responsesStore?: ResponsesStore;
+  /** Monotonic milliseconds for expiries (the Responses store, model list caching); tests inject one. */
+  clock?: () => number;
 }
 
 /** Route prefixes taken by ccproxy itself. */
@@ -171,6 +177,21 @@ export function composeApp(options: ComposeOptions): ComposedApp {
         logger,
       )
     : undefined;
+  const clock = options.clock ?? (() => performance.now());
+  const storeSettings = config.responses_store;
+  const responsesStore = storeSettings.enabled
+    ? (options.responsesStore ??
+      createMemoryResponsesStore({
+        maxBytes: storeSettings.max_bytes,
+        ttlMs: storeSettings.ttl_seconds * 1000,
+        now: clock,
+        onTooLarge: (id, bytes) =>
+          logger.warn(
+            { response_id: id, bytes, max_bytes: storeSettings.max_bytes },
+            'response larger than [responses_store] max_bytes; not kept',
+          ),
+      }))
+    : undefined;
   const shutdown = new AbortController();
   const app = createApp({
     shutdown: shutdown.signal,
@@ -181,6 +202,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     providers,
     plugins: [...enabled],
     accessLog: enabled.has('access_log'),
+    ...(responsesStore ? { responsesStore } : {}),
     ...(capture ? { startCapture: capture.start } : {}),
     ...(accessLogStream
       ? { accessLogFile: (line: string) => accessLogStream.write(`${line}\n`) }

@@ -83,6 +83,7 @@ export function createCompatibleProvider(deps: CompatibleProviderDeps): Provider
     id: name,
     format,
     streamingOnly: false,
+    keepsResponses: format === 'openai-responses',
     modelMappings: settings.model_mappings,
     prepareBody(body) {
       const warnings: ConversionWarning[] = [];
