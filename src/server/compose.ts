@@ -87,6 +87,8 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     maxRetries: config.http.max_retries,
   };
   const agent = createUpstreamAgent(settings);
+  const clock = options.clock ?? (() => performance.now());
+  const modelCache = { ttlMs: config.models.cache_ttl_seconds * 1000, now: clock };
   const http: UpstreamHttp = { ...settings, dispatcher: agent };
 
   if (enabled.has('codex')) {
@@ -99,6 +101,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
         ...(metrics ? { metrics } : {}),
         now: () => Date.now(),
         http,
+        modelCache,
         ...(options.home ? { home: options.home } : {}),
       }),
     );
@@ -119,6 +122,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
         ...(metrics ? { metrics } : {}),
         now: () => Date.now(),
         dataDir: options.dataDir ?? dataDir({ HOME: options.home }),
+        modelCache,
         ...(options.home ? { home: options.home } : {}),
       }),
     );
@@ -139,6 +143,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
         ...(metrics ? { metrics } : {}),
         now: () => Date.now(),
         dataDir: options.dataDir ?? dataDir({ HOME: options.home }),
+        modelCache,
       }),
     );
   }
@@ -153,6 +158,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
         settings,
         env: options.env ?? {},
         http,
+        modelCache,
         logger: logger.child({ provider: name }),
       }),
     );
@@ -177,7 +183,6 @@ export function composeApp(options: ComposeOptions): ComposedApp {
         logger,
       )
     : undefined;
-  const clock = options.clock ?? (() => performance.now());
   const storeSettings = config.responses_store;
   const responsesStore = storeSettings.enabled
     ? (options.responsesStore ??

@@ -31,6 +31,8 @@ export interface StartProxyOptions {
   pluginFlags?: PluginFlags;
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
   home?: string;
+  /** Monotonic milliseconds for expiries (Responses store, model list cache). */
+  clock?: () => number;
 }
 
 /** Starts the proxy on 127.0.0.1 with a random port. */
@@ -55,6 +57,7 @@ export async function startProxy(options: StartProxyOptions = {}): Promise<TestP
     home: options.home ?? mkdtempSync(join(tmpdir(), 'ccproxy-test-home-')),
     sources,
     env: options.env ?? {},
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   const server = await startServer({
     fetch: composed.app.fetch,
