@@ -9,7 +9,7 @@ import { accessToken, type CodexHome, createCodexHome } from '../helpers/codex-h
 import { fakeAnthropicApi } from '../helpers/fake-anthropic.js';
 import { fakeCodexBackend } from '../helpers/fake-codex.js';
 import { type FakeUpstream, startFakeUpstream } from '../helpers/fake-upstream.js';
-import { loadFixtureBytes } from '../helpers/fixtures.js';
+import { loadFixtureBytes, loadFixtureJson } from '../helpers/fixtures.js';
 import { startProxy, type TestProxy } from '../helpers/proxy.js';
 import { openaiClient } from '../helpers/sdk-clients.js';
 
@@ -258,6 +258,50 @@ describe('other providers and settings', () => {
     };
     expect(sent.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
     expect(sent.messages[1]!.content).toEqual([{ type: 'text', text: first.output_text }]);
+  });
+
+  it('continues a tool loop with previous_response_id toward a Chat Completions API', async () => {
+    const chat = await startFakeUpstream((request) =>
+      request.path === '/v1/chat/completions'
+        ? { body: loadFixtureJson('openai-chat', 'text-then-tools.expected.json') }
+        : { status: 404, body: {} },
+    );
+    const running = await startProxy({
+      config: { providers: { local: { base_url: `${chat.url}/v1` } } },
+    });
+    local = { upstream: chat, proxy: running };
+    const client = openaiClient(`${running.url}/local/v1`);
+    const first = await client.responses.create({
+      model: 'gpt-4o',
+      input: 'Weather in Paris tomorrow?',
+      tools: [{ type: 'function', name: 'search_web', parameters: {}, strict: false }],
+    });
+    const call = first.output.find((item) => item.type === 'function_call');
+    expect(call).toMatchObject({ name: 'search_web' });
+    await client.responses.create({
+      model: 'gpt-4o',
+      previous_response_id: first.id,
+      input: [{ type: 'function_call_output', call_id: call!.call_id, output: 'Sunny, 24 °C' }],
+    });
+    const sent = chat.requests[1]!.json as {
+      messages: Array<{
+        role: string;
+        content?: unknown;
+        tool_calls?: unknown[];
+        tool_call_id?: string;
+      }>;
+    };
+    expect(sent.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'tool']);
+    expect(sent.messages[1]!.tool_calls).toEqual([
+      expect.objectContaining({
+        id: call!.call_id,
+        function: expect.objectContaining({ name: 'search_web' }),
+      }),
+    ]);
+    expect(sent.messages[2]).toMatchObject({
+      tool_call_id: call!.call_id,
+      content: 'Sunny, 24 °C',
+    });
   });
 
   it('leaves unknown ids to an OpenAI Responses API that keeps responses itself', async () => {
