@@ -96,4 +96,16 @@ describe('memory Responses store', () => {
     await store.delete('resp_1');
     expect(await store.getItem('msg_shared')).toMatchObject({ content: 'first' });
   });
+
+  it('still finds an item in an earlier response when a later one holding it is deleted', async () => {
+    const store = createMemoryResponsesStore({ maxBytes: 1_000_000, ttlMs: 60_000 });
+    await store.put(entry('resp_1', 'first', 'msg_1'));
+    // The next turn (previous_response_id) repeats msg_1 in its input.
+    const next = entry('resp_2', 'second', 'msg_2');
+    await store.put({ ...next, input: [...next.input, { id: 'msg_1', type: 'message' }] });
+    await store.delete('resp_2');
+    expect(await store.getItem('msg_1')).toMatchObject({ role: 'assistant' });
+    await store.delete('resp_1');
+    expect(await store.getItem('msg_1')).toBeUndefined();
+  });
 });

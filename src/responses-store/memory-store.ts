@@ -24,8 +24,14 @@ export interface MemoryResponsesStore extends ResponsesStore {
 
 /** Creates the in-memory store. */
 export function createMemoryResponsesStore(options: MemoryStoreOptions): MemoryResponsesStore {
-  // item id → response id; cleaned when its response leaves the cache, for whatever reason.
-  const itemOwners = new Map<string, string>();
+  // item id → the responses holding it, newest last (a conversation's items recur in the input of
+  // each later turn); cleaned when a response leaves the cache, for whatever reason.
+  const itemOwners = new Map<string, string[]>();
+  const disown = (itemId: string, responseId: string) => {
+    const owners = itemOwners.get(itemId)?.filter((owner) => owner !== responseId);
+    if (owners && owners.length > 0) itemOwners.set(itemId, owners);
+    else itemOwners.delete(itemId);
+  };
   const cache = new LRUCache<string, StoredResponse>({
     maxSize: options.maxBytes,
     sizeCalculation: (entry) => Math.max(1, Buffer.byteLength(JSON.stringify(entry), 'utf8')),
@@ -34,9 +40,7 @@ export function createMemoryResponsesStore(options: MemoryStoreOptions): MemoryR
     ttlResolution: 0,
     ...(options.now ? { perf: { now: options.now } } : {}),
     dispose: (entry, key) => {
-      for (const [itemId] of itemsWithIds(entry)) {
-        if (itemOwners.get(itemId) === key) itemOwners.delete(itemId);
-      }
+      for (const [itemId] of itemsWithIds(entry)) disown(itemId, key);
     },
   });
 
@@ -51,14 +55,14 @@ export function createMemoryResponsesStore(options: MemoryStoreOptions): MemoryR
       return cache.get(responseId);
     },
     async getItem(itemId) {
-      const owner = itemOwners.get(itemId);
-      if (owner === undefined) return undefined;
-      const entry = cache.get(owner);
-      if (!entry) {
-        itemOwners.delete(itemId);
-        return undefined;
+      const owners = [...(itemOwners.get(itemId) ?? [])].reverse();
+      for (const owner of owners) {
+        // An expired owner is dropped by this read (and disowns its items).
+        const entry = cache.get(owner);
+        const item = entry && itemsWithIds(entry).find(([id]) => id === itemId)?.[1];
+        if (item) return item;
       }
-      return itemsWithIds(entry).find(([id]) => id === itemId)?.[1];
+      return undefined;
     },
     async put(entry) {
       const id = responseIdOf(entry);
@@ -69,7 +73,11 @@ export function createMemoryResponsesStore(options: MemoryStoreOptions): MemoryR
         return;
       }
       cache.set(id, entry, { size: bytes });
-      for (const [itemId] of itemsWithIds(entry)) itemOwners.set(itemId, id);
+      for (const [itemId] of itemsWithIds(entry)) {
+        const owners = itemOwners.get(itemId)?.filter((owner) => owner !== id) ?? [];
+        owners.push(id);
+        itemOwners.set(itemId, owners);
+      }
     },
     async delete(responseId) {
       return cache.delete(responseId);
