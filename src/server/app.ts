@@ -15,6 +15,7 @@ import { createRequestRecord, type RecordLifecycle } from '../observability/requ
 import type { PipelineDeps } from '../pipeline/context.js';
 import { handleRequest } from '../pipeline/handle-request.js';
 import type { Provider } from '../providers/provider.js';
+import type { ResponsesStore } from '../responses-store/store.js';
 import { createId } from '../util/ids.js';
 import { VERSION } from '../version.js';
 import { logAccess } from './access-log.js';
@@ -43,6 +44,8 @@ export interface AppDeps {
   startCapture?: PipelineDeps['startCapture'];
   /** The dashboard plugin (its own access check, routes and feed), when it is on. */
   dashboard?: DashboardDeps;
+  /** Kept Responses answers (`[responses_store]`); absent when the store is off. */
+  responsesStore?: ResponsesStore;
 }
 
 type Variables = { lifecycle: RecordLifecycle; logger: Logger };
@@ -63,6 +66,16 @@ function bodySource(c: { env: unknown; req: { raw: Request } }): BodySource {
     contentLength: c.req.raw.headers.get('content-length'),
     chunks: incoming ?? (c.req.raw.body as AsyncIterable<Uint8Array> | null),
   };
+}
+
+/** The 404 for a response id the store does not hold (OpenAI's wording, plus why). */
+function responseNotFound(responseId: string, storeOn: boolean): ProxyError {
+  return new ProxyError(
+    'not_found',
+    storeOn
+      ? `Response with id '${responseId}' not found.`
+      : `Response with id '${responseId}' not found: the Responses store is off ([responses_store] enabled = false).`,
+  );
 }
 
 /** Creates the application. */
@@ -86,6 +99,7 @@ export function createApp(deps: AppDeps): Hono<{ Variables: Variables }> {
     ...(deps.startCapture ? { startCapture: deps.startCapture } : {}),
     ...(deps.shutdown ? { shutdown: deps.shutdown } : {}),
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
+    ...(deps.responsesStore ? { responsesStore: deps.responsesStore } : {}),
   };
   const authToken = deps.config.security.auth_token;
 
@@ -178,7 +192,28 @@ export function createApp(deps: AppDeps): Hono<{ Variables: Variables }> {
         });
       }
     }
+    const responsesRoutes = [...ROUTES, ...(provider.extraRoutes ?? [])].filter(
+      (route) => route.format === 'openai-responses',
+    );
     for (const prefix of prefixes) {
+      for (const { suffix } of responsesRoutes) {
+        const path = `${prefix}${suffix}/:response_id{[^/]+}`;
+        const route = `/${id}${suffix}/{response_id}`;
+        app.get(path, async (c) => {
+          c.get('lifecycle').record.route = route;
+          const responseId = c.req.param('response_id' as never) as string;
+          const stored = await deps.responsesStore?.get(responseId);
+          if (!stored) throw responseNotFound(responseId, deps.responsesStore !== undefined);
+          return c.json(stored.response);
+        });
+        app.delete(path, async (c) => {
+          c.get('lifecycle').record.route = route;
+          const responseId = c.req.param('response_id' as never) as string;
+          const deleted = (await deps.responsesStore?.delete(responseId)) ?? false;
+          if (!deleted) throw responseNotFound(responseId, deps.responsesStore !== undefined);
+          return c.json({ id: responseId, object: 'response.deleted', deleted: true });
+        });
+      }
       app.post(`${prefix}/v1/messages/count_tokens`, async (c) => {
         c.get('lifecycle').record.route = `/${id}/v1/messages/count_tokens`;
         const body = await readJsonBody(bodySource(c), deps.config.server.max_body_bytes);

@@ -19,6 +19,8 @@ import { createCopilotProvider } from '../providers/copilot/index.js';
 import { createCompatibleProvider } from '../providers/openai-compatible/index.js';
 import type { Provider } from '../providers/provider.js';
 import type { UpstreamHttp } from '../providers/upstream-http.js';
+import { createMemoryResponsesStore } from '../responses-store/memory-store.js';
+import type { ResponsesStore } from '../responses-store/store.js';
 import { createApp } from './app.js';
 
 /** Inputs of `composeApp`. */
@@ -40,6 +42,10 @@ export interface ComposeOptions {
   planUsage?: PlanUsageSource;
   /** Wall-clock milliseconds for the dashboard's history (tests move it). */
   wallClock?: () => number;
+  /** Replaces the in-memory Responses store (a shared backend, or a test's). */
+  responsesStore?: ResponsesStore;
+  /** Monotonic milliseconds for expiries (the Responses store, model list caching); tests inject one. */
+  clock?: () => number;
 }
 
 /** Route prefixes taken by ccproxy itself. */
@@ -99,6 +105,8 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     maxRetries: config.http.max_retries,
   };
   const agent = createUpstreamAgent(settings);
+  const clock = options.clock ?? (() => performance.now());
+  const modelCache = { ttlMs: config.models.cache_ttl_seconds * 1000, now: clock };
   const http: UpstreamHttp = { ...settings, dispatcher: agent };
 
   if (enabled.has('codex')) {
@@ -111,6 +119,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
         ...(metrics ? { metrics } : {}),
         now: () => Date.now(),
         http,
+        modelCache,
         ...(options.home ? { home: options.home } : {}),
       }),
     );
@@ -131,6 +140,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
         ...(metrics ? { metrics } : {}),
         now: () => Date.now(),
         dataDir: options.dataDir ?? dataDir({ HOME: options.home }),
+        modelCache,
         ...(options.home ? { home: options.home } : {}),
       }),
     );
@@ -151,6 +161,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
         ...(metrics ? { metrics } : {}),
         now: () => Date.now(),
         dataDir: options.dataDir ?? dataDir({ HOME: options.home }),
+        modelCache,
       }),
     );
   }
@@ -165,6 +176,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
         settings,
         env: options.env ?? {},
         http,
+        modelCache,
         logger: logger.child({ provider: name }),
       }),
     );
@@ -189,6 +201,20 @@ export function composeApp(options: ComposeOptions): ComposedApp {
         logger,
       )
     : undefined;
+  const storeSettings = config.responses_store;
+  const responsesStore = storeSettings.enabled
+    ? (options.responsesStore ??
+      createMemoryResponsesStore({
+        maxBytes: storeSettings.max_bytes,
+        ttlMs: storeSettings.ttl_seconds * 1000,
+        now: clock,
+        onTooLarge: (id, bytes) =>
+          logger.warn(
+            { response_id: id, bytes, max_bytes: storeSettings.max_bytes },
+            'response larger than [responses_store] max_bytes; not kept',
+          ),
+      }))
+    : undefined;
   const shutdown = new AbortController();
   const dashboard = enabled.has('dashboard')
     ? createDashboardFeed(options.wallClock ? { wallClock: options.wallClock } : {})
@@ -202,6 +228,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     providers,
     plugins: [...enabled],
     accessLog: enabled.has('access_log'),
+    ...(responsesStore ? { responsesStore } : {}),
     ...(capture ? { startCapture: capture.start } : {}),
     ...(dashboard
       ? {

@@ -38,6 +38,8 @@ export interface StartProxyOptions {
   wallClock?: () => number;
   /** Port to listen on (default: a free one). */
   port?: number;
+  /** Monotonic milliseconds for expiries (Responses store, model list cache). */
+  clock?: () => number;
 }
 
 /** Starts the proxy on 127.0.0.1 with a random port. */
@@ -64,6 +66,7 @@ export async function startProxy(options: StartProxyOptions = {}): Promise<TestP
     env: options.env ?? {},
     ...(options.planUsage ? { planUsage: options.planUsage } : {}),
     ...(options.wallClock ? { wallClock: options.wallClock } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   const server = await startServer({
     fetch: composed.app.fetch,

@@ -179,8 +179,6 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
     { version: VERSION, plugins: composed.plugins, providers: [...composed.providers.keys()] },
     'ccproxy started',
   );
-  io.stdout.write(`listening on ${running.url}\n`);
-
   return new Promise<number>((resolve) => {
     let stopping = false;
     const stop = (signal: string) => {
@@ -207,5 +205,8 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
     const onTerm = () => stop('SIGTERM');
     process.on('SIGINT', onInt);
     process.on('SIGTERM', onTerm);
+    // Only now: a supervisor that signals as soon as it reads this line must find the handlers
+    // (a pipe write is synchronous, so it can act before the next statement runs).
+    io.stdout.write(`listening on ${running.url}\n`);
   });
 }
