@@ -3,6 +3,7 @@
  * @see https://github.com/openai/openai-node/blob/master/src/lib/responses/ResponseStream.ts
  */
 
+import { TRUNCATED_STREAM_ERROR } from '../../ir/accumulate.js';
 import type { IrError } from '../../ir/response.js';
 import type { SseMessage } from '../../sse/message.js';
 import type { StreamStep } from '../../streams/step.js';
@@ -25,14 +26,15 @@ import { decodeUsage } from './usage.js';
 const LIFECYCLE = new Set(['response.created', 'response.in_progress', 'response.queued']);
 
 /**
- * Creates the same-format passthrough step (`WireFormat.createStreamPassthrough`). It drops what is not a public
- * Responses event (`codex.*`, `keepalive`, unknown types: openai-node's `responses.stream()`
- * throws on them), renumbers `sequence_number` from 0, shows `context.model`, puts the rebuilt
- * output into a terminal event whose `output` is missing, `null` or `[]` (Codex drift), and
- * ends a stream that stopped early with `response.incomplete` (or `response.failed` after an
- * error) so `finalResponse()` works. Every other event is forwarded untouched. An `error` item
- * (the upstream connection failed) becomes an `error` event and `response.failed` holding the
- * output so far. Usage in the terminal event is reported through `options.onUsage`.
+ * Creates the same-format passthrough step (`WireFormat.createStreamPassthrough`). It drops what
+ * is not a public Responses event (`codex.*`, `keepalive`, unknown types: openai-node's
+ * `responses.stream()` throws on them), renumbers `sequence_number` from 0, shows
+ * `context.model`, and puts the rebuilt output into a terminal event whose `output` is missing,
+ * `null` or `[]` (Codex drift). Every other event is forwarded untouched. A stream that stopped
+ * before its terminal event, or an `error` item (the upstream connection failed), ends with an
+ * `error` event and `response.failed` holding the output so far (only `response.failed` after
+ * an upstream `error` event), so the client sees the failure. Usage in the terminal event is
+ * reported through `options.onUsage`.
  */
 export function createResponsesStreamPassthrough(
   context: EncodeContext,
@@ -158,17 +160,15 @@ export function createResponsesStreamPassthrough(
 
   function end(): SseMessage[] {
     if (terminated) return [];
-    terminated = true;
-    const out: SseMessage[] = [];
-    if (!started) out.push(synthesizeStart(undefined));
-    const body = { ...lastEnvelope, ...accumulator.result().body };
-    showModel(body);
     if (sawError) {
-      out.push(emit({ type: 'response.failed', response: { ...body, status: 'failed' } }));
-    } else {
-      out.push(emit({ type: 'response.incomplete', response: { ...body, status: 'incomplete' } }));
+      terminated = true;
+      const body = { ...lastEnvelope, ...accumulator.result().body };
+      showModel(body);
+      return [emit({ type: 'response.failed', response: { ...body, status: 'failed' } })];
     }
-    return out;
+    // The upstream closed before its terminal event: a broken-off answer, never an incomplete
+    // one (that status means a length or filter cut the upstream reported).
+    return fail({ ...TRUNCATED_STREAM_ERROR, status: 502 });
   }
 
   return { push, end };
