@@ -10,7 +10,13 @@ import {
   hasContent,
 } from './conversion.js';
 import { irErrorToProxy, streamFailureToIr, withRetryAfter } from './to-ir-error.js';
-import { failureOf, readUpstreamAnswer } from './upstream-body.js';
+import {
+  bodyFailure,
+  failureOf,
+  HEAD_TEXT_LIMIT,
+  isEventStreamText,
+  readUpstreamAnswer,
+} from './upstream-body.js';
 
 interface BufferedAnswerInput {
   input: PipelineInput;
@@ -41,11 +47,23 @@ async function readAll(
   }
 }
 
-/** Reads an upstream stream to its end into the upstream format's native accumulator. */
+/**
+ * Reads an upstream stream to its end into the upstream format's native accumulator. A body
+ * without a single SSE line (HTML, a JSON error, nothing) is judged as a body instead.
+ */
 async function reassemble(options: BufferedAnswerInput): Promise<StreamAccumulation> {
   const reassembler = createStreamReassembler(options.plan);
-  const failure = await readAll(options, (bytes) => reassembler.push(bytes));
+  const textDecoder = new TextDecoder();
+  let head = '';
+  const failure = await readAll(options, (bytes) => {
+    if (head.length < HEAD_TEXT_LIMIT) head += textDecoder.decode(bytes, { stream: true });
+    reassembler.push(bytes);
+  });
   const result = reassembler.result();
+  if (failure === undefined && !result.complete && !isEventStreamText(head)) {
+    const upstream = options.plan.formats[options.plan.upstreamFormat];
+    throw bodyFailure(head, upstream, options.response, 'an event stream');
+  }
   if (failure === undefined) return result;
   return {
     ...result,

@@ -20,7 +20,13 @@ import {
 } from './conversion.js';
 import { unwrapCustomToolCalls } from './custom-tools.js';
 import { irErrorToProxy, streamFailureToIr, withRetryAfter } from './to-ir-error.js';
-import { bodyFailure, failureOf, readUpstreamAnswer } from './upstream-body.js';
+import {
+  bodyFailure,
+  failureOf,
+  HEAD_TEXT_LIMIT,
+  isEventStreamText,
+  readUpstreamAnswer,
+} from './upstream-body.js';
 
 interface StreamAnswerInput {
   input: PipelineInput;
@@ -61,12 +67,6 @@ function captured<Mid>(
     encode: composeSteps(halves.encode, clientTap),
   };
 }
-
-/** How much of a stream's head is kept to explain a body that is not an event stream. */
-const HEAD_TEXT_LIMIT = 64 * 1024;
-
-/** A line that only an event stream has (a field or a comment). */
-const SSE_LINE = /^(?:data|event|id|retry)?:/m;
 
 /** The first event of the head that decides: content (or a normal end), or a failure. */
 function verdictOf(events: IrEvent[]): 'answer' | IrError | undefined {
@@ -120,7 +120,7 @@ async function readStreamHead(
     }
     const verdict = verdictOf(events);
     if (verdict !== undefined && verdict !== 'answer') {
-      if (ended && !SSE_LINE.test(text))
+      if (ended && !isEventStreamText(text))
         fail(bodyFailure(text, upstream, response, 'an event stream'));
       fail(irErrorToProxy(withRetryAfter(verdict, response.headers)));
     }

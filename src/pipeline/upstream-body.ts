@@ -11,6 +11,14 @@ import type { RequestCapture } from '../observability/request-capture.js';
 import { isRecord, tryParseJson } from '../util/json.js';
 import { irErrorToProxy, streamFailureToIr, withRetryAfter } from './to-ir-error.js';
 
+/** How much of a stream's start is kept to explain a body that is not an event stream. */
+export const HEAD_TEXT_LIMIT = 64 * 1024;
+
+/** True when a text has a line only an event stream has (a field or a comment). */
+export function isEventStreamText(text: string): boolean {
+  return /^(?:data|event|id|retry)?:/m.test(text);
+}
+
 /**
  * True when a JSON body reports an error instead of answering: Anthropic's `{"type": "error"}`,
  * vLLM's `{"object": "error"}`, or an `error` (OpenAI and most compatible servers) or `detail`
@@ -55,7 +63,7 @@ export function bodyFailure(
   const type = response.headers.get('content-type');
   return new ProxyError(
     'upstream_protocol',
-    `Upstream answered HTTP ${response.status} with a body that is not ${expected}${type ? ` (content-type "${type.split(';')[0]}")` : ''}`,
+    `Upstream answered HTTP ${response.status} with a body that is not ${expected}${type ? ` (content-type ${type.split(';')[0]})` : ''}`,
   );
 }
 

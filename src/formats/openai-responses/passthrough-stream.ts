@@ -13,6 +13,7 @@ import { encodeOpenAIErrorObject } from '../openai-error.js';
 import { createResponsesEventAccumulator } from './accumulate-stream.js';
 import { encodeResponseError, responseIdFor } from './encode-response.js';
 import { buildEnvelope } from './envelope.js';
+import { decodeStreamError } from './stream-error.js';
 import {
   createUnknownReporter,
   isBackendEvent,
@@ -86,23 +87,26 @@ export function createResponsesStreamPassthrough(
     return emit({ type: 'response.created', response });
   }
 
+  /** The `error` event: openai-node's `responses.stream()` throws on it, with its message. */
+  function errorEvent(error: IrError): SseMessage {
+    const base = encodeOpenAIErrorObject(error);
+    const object: JsonObject = { ...base, type: error.upstreamType ?? base.type };
+    // Both shapes: openai-node throws an `APIError` with our message only for the nested one.
+    return emit({
+      type: 'error',
+      code: object.code,
+      message: object.message,
+      param: object.param,
+      error: object,
+    });
+  }
+
   function fail(error: IrError): SseMessage[] {
     if (terminated) return [];
     terminated = true;
     const out: SseMessage[] = [];
     if (!started) out.push(synthesizeStart(undefined));
-    const base = encodeOpenAIErrorObject(error);
-    const object: JsonObject = { ...base, type: error.upstreamType ?? base.type };
-    // Both shapes: openai-node throws an `APIError` with our message only for the nested one.
-    out.push(
-      emit({
-        type: 'error',
-        code: object.code,
-        message: object.message,
-        param: object.param,
-        error: object,
-      }),
-    );
+    out.push(errorEvent(error));
     const body = { ...lastEnvelope, ...accumulator.result().body };
     showModel(body);
     out.push(
@@ -154,6 +158,12 @@ export function createResponsesStreamPassthrough(
       }
     }
     if (type === 'error') sawError = true;
+    // openai-node returns a `response.failed` as a final response: the `error` event before it
+    // makes the failure an exception, as it is for a failure the proxy reports itself.
+    if (type === 'response.failed' && !sawError) {
+      sawError = true;
+      out.push(errorEvent(decodeStreamError(response?.error, 'Upstream response failed')));
+    }
     out.push(emit(event, message, changed));
     return out;
   }
