@@ -81,7 +81,17 @@ async function reassemble(options: BufferedAnswerInput): Promise<StreamAccumulat
  * reported is an answer.
  */
 export async function answerBuffered(options: BufferedAnswerInput): Promise<Response> {
-  const { input, deps, plan, warnings, response } = options;
+  try {
+    return await answerBufferedBody(options);
+  } finally {
+    // Also on failure: the request's conversion warnings are logged with its error.
+    options.warnings.flush();
+  }
+}
+
+/** The buffered answer, or the client's error for a failed one. */
+async function answerBufferedBody(options: BufferedAnswerInput): Promise<Response> {
+  const { input, deps, plan, response } = options;
   const { record } = input;
 
   let upstreamBody: WireBody;
@@ -106,7 +116,6 @@ export async function answerBuffered(options: BufferedAnswerInput): Promise<Resp
     : failureOf(answer.ir, response.headers);
   if (failure) {
     record.errorCode = failure.code;
-    warnings.flush();
     if (hasContent(answer.ir)) {
       input.logger.warn(
         { error_code: failure.code },
@@ -115,7 +124,6 @@ export async function answerBuffered(options: BufferedAnswerInput): Promise<Resp
     }
     throw failure;
   }
-  warnings.flush();
   options.capture?.finish({ status: 200, body: answer.body });
   record.ttfbMs = deps.now() - record.startedAt;
   return new Response(JSON.stringify(answer.body), {

@@ -145,7 +145,12 @@ export async function answerStream(options: StreamAnswerInput): Promise<Response
   if (!options.upstreamStreams) {
     // The upstream answered with one JSON body: stream it as events (fake streaming).
     const upstream = deps.formats[options.upstreamFormat];
-    const upstreamBody = await readUpstreamAnswer(response, upstream, capture);
+    const upstreamBody = await readUpstreamAnswer(response, upstream, capture).catch(
+      (error: unknown) => {
+        warnings.flush();
+        throw error;
+      },
+    );
     const decoded = upstream.decodeResponse(upstreamBody);
     for (const warning of decoded.warnings) warnings.add(warning);
     const ir = unwrapCustomToolCalls(decoded.value, plan.customTools);
@@ -165,7 +170,14 @@ export async function answerStream(options: StreamAnswerInput): Promise<Response
   }
 
   // Nothing is sent before the upstream stream shows content: a failure before it is an HTTP error.
-  const source = await readStreamHead(response, deps.formats[options.upstreamFormat], capture);
+  const source = await readStreamHead(
+    response,
+    deps.formats[options.upstreamFormat],
+    capture,
+  ).catch((error: unknown) => {
+    warnings.flush();
+    throw error;
+  });
   const finish = input.deferFinish();
   const provider = input.provider.id;
   deps.metrics?.inFlightStreams.inc({ provider });
