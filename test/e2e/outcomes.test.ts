@@ -297,6 +297,40 @@ const FAILURES: FailureCase[] = [
     afterContent: true,
   },
   {
+    name: 'HTTP 429 whose wait is only in the message',
+    upstream: 'openai-chat',
+    reply: () => ({
+      status: 429,
+      body: {
+        error: {
+          message: 'Rate limit reached for requests. Please try again in 1.2s.',
+          type: 'requests',
+          code: 'rate_limit_exceeded',
+        },
+      },
+    }),
+    status: 429,
+    message: 'Rate limit reached for requests',
+    retryAfter: '2',
+    afterContent: false,
+  },
+  {
+    name: 'Anthropic HTTP 429 with its retry-after header',
+    upstream: 'anthropic-messages',
+    reply: () => ({
+      status: 429,
+      headers: { 'retry-after': '11' },
+      body: {
+        type: 'error',
+        error: { type: 'rate_limit_error', message: 'Rate limited; try again in 2.5s' },
+      },
+    }),
+    status: 429,
+    message: 'Rate limited',
+    retryAfter: '11',
+    afterContent: false,
+  },
+  {
     name: 'HTML page with status 200',
     upstream: 'openai-chat',
     reply: () => ({
