@@ -89,6 +89,7 @@ async function readStreamHead(
   response: UpstreamResponse,
   upstream: WireFormat,
   capture: RequestCapture | undefined,
+  stop: AbortSignal | undefined,
 ): Promise<ChunkSource> {
   const parser = createSseParser();
   const decoder = upstream.createStreamDecoder();
@@ -100,31 +101,46 @@ async function readStreamHead(
     for (const chunk of chunks) capture?.upstream(chunk);
     throw error;
   };
-  for (;;) {
-    let next: Awaited<ReturnType<UpstreamResponse['body']['read']>>;
-    try {
-      next = await response.body.read();
-    } catch (error) {
-      response.body.cancel(error).catch(() => {});
-      return fail(irErrorToProxy(streamFailureToIr(error)));
+  // A server shutdown while waiting ends the wait with its own error (503, "shutting down").
+  const onStop = () => {
+    response.body.cancel(stop?.reason).catch(() => {});
+  };
+  stop?.addEventListener('abort', onStop, { once: true });
+  try {
+    for (;;) {
+      let events: IrEvent[];
+      try {
+        if (stop?.aborted) throw stop.reason;
+        const next = await response.body.read();
+        if (stop?.aborted) throw stop.reason;
+        events = [];
+        if (next.done) {
+          ended = true;
+          for (const message of parser.end()) events.push(...decoder.push(message));
+          events.push(...decoder.end());
+        } else {
+          chunks.push(next.value);
+          if (text.length < HEAD_TEXT_LIMIT) {
+            text += textDecoder.decode(next.value, { stream: true });
+          }
+          for (const message of parser.push(next.value)) events.push(...decoder.push(message));
+        }
+      } catch (error) {
+        // A cut connection, an idle upstream, an oversized event, a shutdown.
+        response.body.cancel(error).catch(() => {});
+        return fail(irErrorToProxy(streamFailureToIr(error)));
+      }
+      const verdict = verdictOf(events);
+      if (verdict !== undefined && verdict !== 'answer') {
+        if (ended && !isEventStreamText(text)) {
+          fail(bodyFailure(text, upstream, response, 'an event stream'));
+        }
+        fail(irErrorToProxy(withRetryAfter(verdict, response.headers)));
+      }
+      if (verdict === 'answer' || ended) break;
     }
-    const events: IrEvent[] = [];
-    if (next.done) {
-      ended = true;
-      for (const message of parser.end()) events.push(...decoder.push(message));
-      events.push(...decoder.end());
-    } else {
-      chunks.push(next.value);
-      if (text.length < HEAD_TEXT_LIMIT) text += textDecoder.decode(next.value, { stream: true });
-      for (const message of parser.push(next.value)) events.push(...decoder.push(message));
-    }
-    const verdict = verdictOf(events);
-    if (verdict !== undefined && verdict !== 'answer') {
-      if (ended && !isEventStreamText(text))
-        fail(bodyFailure(text, upstream, response, 'an event stream'));
-      fail(irErrorToProxy(withRetryAfter(verdict, response.headers)));
-    }
-    if (verdict === 'answer' || ended) break;
+  } finally {
+    stop?.removeEventListener('abort', onStop);
   }
   return {
     read: async () => {
@@ -174,6 +190,7 @@ export async function answerStream(options: StreamAnswerInput): Promise<Response
     response,
     deps.formats[options.upstreamFormat],
     capture,
+    deps.shutdown,
   ).catch((error: unknown) => {
     warnings.flush();
     throw error;
