@@ -78,15 +78,11 @@ export function createPassthroughHalves(
     onWarning: plan.onWarning,
     onUnknownEvent: plan.onUnknownEvent,
     ...(plan.onUsage ? { onUsage: plan.onUsage } : {}),
+    onError: (error) => plan.onError?.(error.code),
   });
   return {
     decode: createSseParser({ keepComments: true }),
-    encode: composeSteps(
-      tapStep<SseMessage | IrErrorEvent>((item) => {
-        if ('type' in item && item.type === 'error') plan.onError?.(item.error.code);
-      }),
-      composeSteps(composeSteps(passthrough, scrubForwardedErrors), createSseSerializer()),
-    ),
+    encode: composeSteps(composeSteps(passthrough, scrubForwardedErrors), createSseSerializer()),
     toErrorItem: (error) => ({ type: 'error', error: streamFailureToIr(error) }),
   };
 }

@@ -53,6 +53,20 @@ afterAll(async () => {
   await upstream.close();
 });
 
+/** The access log line of a request (written when its stream has ended). */
+async function accessLine(requestId: string): Promise<Record<string, unknown>> {
+  for (let i = 0; i < 100; i++) {
+    const line = proxy
+      .logs()
+      .find(
+        (l) => l.msg === 'access' && (l.access as Record<string, unknown>).request_id === requestId,
+      );
+    if (line) return line.access as Record<string, unknown>;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`no access line for ${requestId}`);
+}
+
 /** What a client made of the answer: a finished answer, or what its SDK threw. */
 type Outcome =
   | { kind: 'answer'; text: string; finish: string; incompleteReason?: string }
@@ -500,9 +514,10 @@ describe('pass-through streams never forward broken bytes', () => {
       const cut = 'data: {"cut":"half a li';
       reply = () => sse(`${streamHead(format, TEXT)}${cut}`);
       const { path, body } = paths[format];
+      const requestId = `req-cut-${format}`;
       const response = await fetch(`${proxy.url}${path}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', 'x-request-id': requestId },
         body: JSON.stringify(body),
       });
       expect(response.status).toBe(200);
@@ -515,6 +530,10 @@ describe('pass-through streams never forward broken bytes', () => {
         .filter((line) => line.msg === 'conversion warnings')
         .flatMap((line) => line.warnings as string[]);
       expect(warnings.some((w) => /not a JSON object/.test(w))).toBe(true);
+      expect(await accessLine(requestId)).toMatchObject({
+        status: 200,
+        error_code: 'upstream_protocol',
+      });
     },
   );
 });

@@ -10,6 +10,7 @@ import type { SseMessage } from '../../sse/message.js';
 import type { StreamStep } from '../../streams/step.js';
 import { isRecord, tryParseJson } from '../../util/json.js';
 import type { EncodeContext, IrErrorEvent, PassthroughOptions } from '../format.js';
+import { decodeStreamError } from './decode-error.js';
 import { encodeErrorObject } from './encode-error.js';
 import { decodeUsage } from './usage.js';
 
@@ -21,6 +22,7 @@ export function createAnthropicStreamPassthrough(
   let ended = false;
 
   function failure(error: IrError): SseMessage[] {
+    options.onError?.(error);
     return [
       { event: 'error', data: JSON.stringify({ type: 'error', error: encodeErrorObject(error) }) },
     ];
@@ -41,6 +43,7 @@ export function createAnthropicStreamPassthrough(
     }
     const type = typeof event.type === 'string' ? event.type : message.event;
     if (type === 'message_stop' || type === 'error') ended = true;
+    if (type === 'error') options.onError?.(decodeStreamError(event));
     if (type === 'message_start' && isRecord(event.message)) {
       if (isRecord(event.message.usage)) options.onUsage?.(decodeUsage(event.message.usage).usage);
       if (context.model !== undefined && event.message.model !== context.model) {

@@ -14,7 +14,7 @@ import { isRecord, tryParseJson } from '../../util/json.js';
 import type { EncodeContext, IrErrorEvent, PassthroughOptions } from '../format.js';
 import { encodeOpenAIErrorObject } from '../openai-error.js';
 import { readChatMeta } from './meta.js';
-import { isStreamError } from './stream-error.js';
+import { decodeStreamError, isStreamError } from './stream-error.js';
 import { decodeUsage } from './usage.js';
 
 const DONE: SseMessage = { data: '[DONE]' };
@@ -32,6 +32,7 @@ export function createChatStreamPassthrough(
   let failed = false;
 
   function failure(error: IrError): SseMessage[] {
+    options.onError?.(error);
     return [{ data: JSON.stringify({ error: encodeOpenAIErrorObject(error) }) }, DONE];
   }
 
@@ -51,7 +52,10 @@ export function createChatStreamPassthrough(
       });
       return [];
     }
-    if (isStreamError(chunk, message.event)) failed = true;
+    if (isStreamError(chunk, message.event)) {
+      failed = true;
+      options.onError?.(decodeStreamError(chunk));
+    }
     if (
       Array.isArray(chunk.choices) &&
       chunk.choices.some((choice) => isRecord(choice) && typeof choice.finish_reason === 'string')

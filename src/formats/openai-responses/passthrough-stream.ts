@@ -13,7 +13,7 @@ import { encodeOpenAIErrorObject } from '../openai-error.js';
 import { createResponsesEventAccumulator } from './accumulate-stream.js';
 import { encodeResponseError, responseIdFor } from './encode-response.js';
 import { buildEnvelope } from './envelope.js';
-import { decodeStreamError } from './stream-error.js';
+import { decodeStreamError, readStreamErrorObject } from './stream-error.js';
 import {
   createUnknownReporter,
   isBackendEvent,
@@ -104,6 +104,7 @@ export function createResponsesStreamPassthrough(
   function fail(error: IrError): SseMessage[] {
     if (terminated) return [];
     terminated = true;
+    options?.onError?.(error);
     const out: SseMessage[] = [];
     if (!started) out.push(synthesizeStart(undefined));
     out.push(errorEvent(error));
@@ -157,12 +158,17 @@ export function createResponsesStreamPassthrough(
         }
       }
     }
-    if (type === 'error') sawError = true;
+    if (type === 'error') {
+      sawError = true;
+      options?.onError?.(decodeStreamError(readStreamErrorObject(event), 'Upstream stream failed'));
+    }
     // openai-node returns a `response.failed` as a final response: the `error` event before it
     // makes the failure an exception, as it is for a failure the proxy reports itself.
     if (type === 'response.failed' && !sawError) {
       sawError = true;
-      out.push(errorEvent(decodeStreamError(response?.error, 'Upstream response failed')));
+      const error = decodeStreamError(response?.error, 'Upstream response failed');
+      options?.onError?.(error);
+      out.push(errorEvent(error));
     }
     out.push(emit(event, message, changed));
     return out;
