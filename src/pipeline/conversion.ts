@@ -57,6 +57,23 @@ const scrubErrorMessages: StreamStep<IrEvent, IrEvent> = {
   end: () => [],
 };
 
+/**
+ * On a same-format stream the upstream's error events are forwarded as they are: their text gets
+ * the same scrubbing (known secret values and shapes) as converted errors. Other events are left
+ * untouched (forwarded, not read).
+ */
+const scrubPassthroughErrors: StreamStep<SseMessage | IrErrorEvent, SseMessage | IrErrorEvent> = {
+  push: (item) => {
+    if ('type' in item) return [item];
+    const errorLike =
+      /error|fail/i.test(item.event ?? '') ||
+      item.data.includes('"error"') ||
+      item.data.includes('.failed"');
+    return errorLike ? [{ ...item, data: scrubSecrets(item.data) }] : [item];
+  },
+  end: () => [],
+};
+
 /** Same format on both sides: events forwarded with the format's own fixes. */
 export function createPassthroughHalves(
   plan: ConversionPlan,
@@ -73,7 +90,7 @@ export function createPassthroughHalves(
       tapStep<SseMessage | IrErrorEvent>((item) => {
         if ('type' in item && item.type === 'error') plan.onError?.(item.error.code);
       }),
-      composeSteps(passthrough, createSseSerializer()),
+      composeSteps(composeSteps(scrubPassthroughErrors, passthrough), createSseSerializer()),
     ),
     toErrorItem: (error) => ({ type: 'error', error: streamFailureToIr(error) }),
   };

@@ -2,6 +2,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
+import type { Config } from '../config/schema.js';
 import type { Logger } from '../observability/logger.js';
 
 /** A running server. */
@@ -29,6 +30,41 @@ export interface StartServerOptions {
   logger: Logger;
   /** Largest request header block, in bytes. */
   maxHeaderSize?: number;
+  /** Connection limits and timeouts (defaults: those of `[server]`). */
+  connections?: Partial<ConnectionSettings>;
+}
+
+/** How client connections are bounded (all durations in milliseconds). */
+export interface ConnectionSettings {
+  /**
+   * Time a new connection has to send its first request's headers, and any request its header
+   * block; silent and slow-header sockets are closed after it.
+   */
+  headersTimeoutMs: number;
+  /** Time a request has to arrive whole (headers and body). The answer is never timed. */
+  requestTimeoutMs: number;
+  /** Time an idle keep-alive connection stays open after an answer. */
+  keepAliveTimeoutMs: number;
+  /** Most connections open at once (`undefined`: no cap); more are closed as they arrive. */
+  maxConnections: number | undefined;
+}
+
+/** The defaults of `[server]`: every idle socket is closed within 60 seconds. */
+export const DEFAULT_CONNECTION_SETTINGS: ConnectionSettings = {
+  headersTimeoutMs: 30_000,
+  requestTimeoutMs: 300_000,
+  keepAliveTimeoutMs: 5_000,
+  maxConnections: undefined,
+};
+
+/** The connection settings of a configuration's `[server]` table. */
+export function connectionSettings(config: Readonly<Config>): ConnectionSettings {
+  return {
+    headersTimeoutMs: config.server.headers_timeout * 1000,
+    requestTimeoutMs: config.server.request_timeout * 1000,
+    keepAliveTimeoutMs: config.server.keep_alive_timeout * 1000,
+    maxConnections: config.server.max_connections,
+  };
 }
 
 /** True for loopback addresses (the only ones served without an access key). */
@@ -51,9 +87,20 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   });
   let active = 0;
   const drained = new Set<() => void>();
+  const limits = { ...DEFAULT_CONNECTION_SETTINGS, ...options.connections };
+  // Node requires the header timeout not to exceed the request timeout.
+  const headersTimeoutMs = Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs);
   const server = createServer(
-    { maxHeaderSize: options.maxHeaderSize ?? 64 * 1024 },
+    {
+      maxHeaderSize: options.maxHeaderSize ?? 64 * 1024,
+      // How often Node checks header and request deadlines (its default, 30 s, would double them).
+      connectionsCheckingInterval: Math.max(10, Math.min(5_000, headersTimeoutMs / 4)),
+    },
     (request, response) => {
+      // A request arrived: the answer may legitimately stay silent for minutes (waiting for the
+      // upstream's first byte), so the connection's idle timer stops until it is sent. Node
+      // arms the keep-alive timer again once the answer is finished.
+      request.socket.setTimeout(0);
       active++;
       response.on('close', () => {
         active--;
@@ -62,9 +109,17 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       void listener(request, response);
     },
   );
-  server.headersTimeout = 60_000;
-  server.requestTimeout = 0; // streams may legitimately last many minutes
-  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = headersTimeoutMs;
+  // Bounds receiving the request only: Node stops timing once it is whole, so an answer
+  // (a stream lasting many minutes) is never cut by it.
+  server.requestTimeout = limits.requestTimeoutMs;
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+  if (limits.maxConnections !== undefined) server.maxConnections = limits.maxConnections;
+  server.on('connection', (socket) => {
+    // Node's header timeout only starts with a request's first byte: a socket that never sends
+    // one would stay open for ever. Until its first request arrives, silence closes it.
+    socket.setTimeout(headersTimeoutMs);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {

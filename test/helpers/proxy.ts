@@ -7,7 +7,7 @@ import type { PluginFlags } from '../../src/config/plugins.js';
 import { layerFrom, resolveConfig } from '../../src/config/resolve.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { type ComposedApp, composeApp } from '../../src/server/compose.js';
-import { type RunningServer, startServer } from '../../src/server/serve.js';
+import { connectionSettings, type RunningServer, startServer } from '../../src/server/serve.js';
 import type { JsonObject } from '../../src/util/json.js';
 import { findSecrets } from './secrets.js';
 
@@ -61,6 +61,7 @@ export async function startProxy(options: StartProxyOptions = {}): Promise<TestP
     host: '127.0.0.1',
     port: 0,
     logger,
+    connections: connectionSettings(config),
   });
   return {
     url: server.url,
