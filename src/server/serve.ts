@@ -97,10 +97,6 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       connectionsCheckingInterval: Math.max(10, Math.min(5_000, headersTimeoutMs / 4)),
     },
     (request, response) => {
-      // A request arrived: the answer may legitimately stay silent for minutes (waiting for the
-      // upstream's first byte), so the connection's idle timer stops until it is sent. Node
-      // arms the keep-alive timer again once the answer is finished.
-      request.socket.setTimeout(0);
       active++;
       response.on('close', () => {
         active--;
@@ -109,17 +105,15 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       void listener(request, response);
     },
   );
+  // Node times the header block from the moment a connection opens, so a socket that never
+  // sends a byte is closed after it too.
   server.headersTimeout = headersTimeoutMs;
   // Bounds receiving the request only: Node stops timing once it is whole, so an answer
   // (a stream lasting many minutes) is never cut by it.
   server.requestTimeout = limits.requestTimeoutMs;
   server.keepAliveTimeout = limits.keepAliveTimeoutMs;
   if (limits.maxConnections !== undefined) server.maxConnections = limits.maxConnections;
-  server.on('connection', (socket) => {
-    // Node's header timeout only starts with a request's first byte: a socket that never sends
-    // one would stay open for ever. Until its first request arrives, silence closes it.
-    socket.setTimeout(headersTimeoutMs);
-  });
+
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {
