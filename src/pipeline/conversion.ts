@@ -65,10 +65,12 @@ const scrubErrorMessages: StreamStep<IrEvent, IrEvent> = {
 const scrubPassthroughErrors: StreamStep<SseMessage | IrErrorEvent, SseMessage | IrErrorEvent> = {
   push: (item) => {
     if ('type' in item) return [item];
+    // Only error events: `"error": null` sits in every Responses snapshot, whose output text
+    // must reach the client as the model wrote it.
     const errorLike =
-      /error|fail/i.test(item.event ?? '') ||
-      item.data.includes('"error"') ||
-      item.data.includes('.failed"');
+      item.event === 'error' ||
+      (item.event?.endsWith('.failed') ?? false) ||
+      /^\s*\{\s*"(error"|type"\s*:\s*"(error|response\.failed)")/.test(item.data);
     return errorLike ? [{ ...item, data: scrubSecrets(item.data) }] : [item];
   },
   end: () => [],

@@ -92,6 +92,52 @@ describe('secrets registered by value', () => {
     expect(text).not.toContain(CODEX_TOKEN);
   });
 
+  it('a successful same-format stream is forwarded untouched, secret-looking text included', async () => {
+    const text = 'Send it as Bearer abcdefghijklmnop with sk-exampleexample';
+    const message = { id: 'msg_1', type: 'message', role: 'assistant', status: 'completed' };
+    const part = { type: 'output_text', text, annotations: [] };
+    const events = [
+      {
+        type: 'response.created',
+        response: { id: 'resp_2', status: 'in_progress', error: null, output: [] },
+      },
+      {
+        type: 'response.output_item.added',
+        output_index: 0,
+        item: { ...message, status: 'in_progress', content: [] },
+      },
+      {
+        type: 'response.output_text.delta',
+        item_id: 'msg_1',
+        output_index: 0,
+        content_index: 0,
+        delta: text,
+      },
+      { type: 'response.output_item.done', output_index: 0, item: { ...message, content: [part] } },
+      {
+        type: 'response.completed',
+        response: {
+          id: 'resp_2',
+          status: 'completed',
+          error: null,
+          output: [{ ...message, content: [part] }],
+        },
+      },
+    ];
+    upstream.handle(() => ({
+      headers: { 'content-type': 'text/event-stream' },
+      chunks: events.map((event) => `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`),
+    }));
+    const response = await fetch(`${proxy.url}/codex/v1/responses`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gpt-5.1-codex', input: 'hi', stream: true }),
+    });
+    const body = await response.text();
+    const completed = body.split('\n\n').find((event) => event.includes('response.completed'));
+    expect(completed).toContain(text);
+  });
+
   it('a key read from the environment is scrubbed from a compatible upstream’s error', async () => {
     upstream.handle((request) => ({
       status: 401,
