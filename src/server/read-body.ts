@@ -59,8 +59,8 @@ export async function readJsonBody(source: BodySource, limitBytes: number): Prom
   });
   if (source.chunks) {
     const input = source.chunks;
-    // Leaving a Node request's iterator early would destroy the socket before the 413 is sent;
-    // the rest of the upload is drained instead.
+    // Leaving a Node request's iterator early would destroy the request stream; it is kept and
+    // the rest of the upload drained instead, so the client reads its 413 on a usable socket.
     const iterable = isNodeReadable(input) ? input.iterator({ destroyOnReturn: false }) : input;
     let received = 0;
     try {

@@ -2,6 +2,7 @@
  * Request bodies as clients send them: compressed (gzip, deflate, br, zstd) with the size limit
  * on the decoded bytes, and with a leading byte order mark.
  */
+import { request as httpRequest } from 'node:http';
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessToken, createCodexHome } from '../helpers/codex-home.js';
@@ -129,6 +130,35 @@ describe('compressed request bodies', () => {
     );
     const corruptZstd = await post('/codex/v1/chat/completions', 'not zstd at all', 'zstd');
     expect(corruptZstd.status).toBe(400);
+  });
+});
+
+describe('oversized uploads without a declared length', () => {
+  it('a chunked body past the limit gets its 413, the socket is not reset', async () => {
+    const { hostname, port } = new URL(proxy.url);
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const request = httpRequest(
+        {
+          host: hostname,
+          port,
+          method: 'POST',
+          path: '/codex/v1/chat/completions',
+          headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+        },
+        (response) => {
+          let body = '';
+          response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+        },
+      );
+      request.on('error', reject);
+      request.write('{"model":"m","messages":[{"role":"user","content":"');
+      // Twice the limit, in 10 KB chunks; the rest of the upload is drained, not refused.
+      for (let sent = 0; sent < 2 * LIMIT; sent += 10_000) request.write('x'.repeat(10_000));
+      request.end('"}]}');
+    });
+    expect(answer.status).toBe(413);
+    expect(answer.body).toContain(`larger than ${LIMIT} bytes`);
   });
 });
 
