@@ -113,6 +113,17 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   server.requestTimeout = limits.requestTimeoutMs;
   server.keepAliveTimeout = limits.keepAliveTimeoutMs;
   if (limits.maxConnections !== undefined) server.maxConnections = limits.maxConnections;
+  let lastDropWarning = Number.NEGATIVE_INFINITY;
+  server.on('drop', () => {
+    // Once a minute at most: a flood must not become a flood of log lines too.
+    const now = performance.now();
+    if (now - lastDropWarning < 60_000) return;
+    lastDropWarning = now;
+    options.logger.warn(
+      { max_connections: limits.maxConnections },
+      'connection refused: the connection cap (server.max_connections) is reached',
+    );
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

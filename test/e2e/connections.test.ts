@@ -165,6 +165,8 @@ describe('the connection cap', () => {
         ),
       );
       expect(refused.filter(Boolean)).toHaveLength(3);
+      const warnings = capped.logs().filter((line) => String(line.msg).includes('connection cap'));
+      expect(warnings).toHaveLength(1);
       for (const socket of sockets) socket.destroy();
     } finally {
       await capped.close();
