@@ -13,6 +13,7 @@ import { createUpstreamAgent } from '../http/upstream-fetch.js';
 import { createCaptureStore } from '../observability/capture.js';
 import type { Logger } from '../observability/logger.js';
 import { createMetrics, type ProxyMetrics } from '../observability/metrics.js';
+import { isSecretHeader, registerSecret, registerSecretsIn } from '../observability/redact.js';
 import { createClaudeProvider } from '../providers/claude/index.js';
 import { createCodexProvider } from '../providers/codex/index.js';
 import { createCopilotProvider } from '../providers/copilot/index.js';
@@ -90,9 +91,28 @@ export interface ComposedApp {
   endStreams(): void;
 }
 
+/**
+ * Registers every secret the configuration holds (access key, API keys, GitHub token, secret
+ * headers of compatible providers) with the redactor, so each is masked by value wherever it
+ * could be echoed back.
+ */
+function registerConfigSecrets(config: Readonly<Config>): void {
+  registerSecretsIn(config);
+  const headerTables = [
+    config.plugins.copilot.api_headers,
+    ...Object.values(config.providers).map((provider) => provider.headers),
+  ];
+  for (const headers of headerTables) {
+    for (const [name, value] of Object.entries(headers)) {
+      if (isSecretHeader(name)) registerSecret(value.replace(/^(Bearer|Basic|token)\s+/i, ''));
+    }
+  }
+}
+
 /** Builds providers and features from the configuration and creates the application. */
 export function composeApp(options: ComposeOptions): ComposedApp {
   const { config, logger } = options;
+  registerConfigSecrets(config);
   const selection = selectPlugins(config, options.pluginFlags);
   const enabled = new Set<string>(selection.enabled);
   const metrics = enabled.has('metrics') ? createMetrics() : undefined;

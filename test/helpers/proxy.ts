@@ -8,7 +8,7 @@ import { layerFrom, resolveConfig } from '../../src/config/resolve.js';
 import type { PlanUsageSource } from '../../src/dashboard/plan-usage.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { type ComposedApp, composeApp } from '../../src/server/compose.js';
-import { type RunningServer, startServer } from '../../src/server/serve.js';
+import { connectionSettings, type RunningServer, startServer } from '../../src/server/serve.js';
 import type { JsonObject } from '../../src/util/json.js';
 import { findSecrets } from './secrets.js';
 
@@ -73,6 +73,7 @@ export async function startProxy(options: StartProxyOptions = {}): Promise<TestP
     host: '127.0.0.1',
     port: options.port ?? 0,
     logger,
+    connections: connectionSettings(config),
   });
   return {
     url: server.url,
