@@ -1,6 +1,7 @@
 /** A one-shot loopback HTTP listener that receives an OAuth redirect and yields its `code`. */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { registerSecret } from '../observability/redact.js';
 import { LoginError } from './login-error.js';
 
 /** How long the browser step may take by default: 5 minutes. */
@@ -27,8 +28,9 @@ export interface CallbackServer {
   port: number;
   /**
    * Resolves with the authorization code once a callback with the right `state` arrives; rejects
-   * with a `LoginError` on a wrong or missing state, an `error` parameter, or the timeout. The
-   * server is closed either way.
+   * with a `LoginError` on an `error` parameter (with the right state) or the timeout. Callbacks
+   * with a wrong or missing state get a 400 page and are otherwise ignored. The server is closed
+   * once the wait ends.
    */
   code: Promise<string>;
   /** Stops listening (idempotent); a pending `code` rejects as cancelled. */
@@ -146,6 +148,13 @@ export async function startCallbackServer(options: CallbackServerOptions): Promi
       return;
     }
     const answer = readCallback(url.searchParams, options.state);
+    // A request without our state may come from any page (login CSRF) or an old tab: it gets
+    // its 400 page and the login keeps waiting for the right one until its timeout.
+    if ('error' in answer && answer.error.reason === 'state_mismatch') {
+      reply(response, answer.status, page(title, answer.heading, answer.text));
+      return;
+    }
+    if ('code' in answer) registerSecret(answer.code);
     reply(response, answer.status, page(title, answer.heading, answer.text), () =>
       'code' in answer ? finish(undefined, answer.code) : finish(answer.error),
     );

@@ -51,6 +51,8 @@ const ENV_ROOTS = new Set([
   'providers',
   'capture',
   'state',
+  'responses_store',
+  'models',
   'enable_plugins',
   'enabled_plugins',
   'disabled_plugins',

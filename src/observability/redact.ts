@@ -14,9 +14,73 @@ const SECRET_HEADERS = new Set([
   'openai-organization',
 ]);
 
-/** Field names that hold secrets: any `*token*`, keys, secrets, passwords, cookies, codes. */
+/**
+ * Field names that hold secrets: any `*token*`, keys, secrets, passwords, cookies. A bare `code`
+ * is not one: error codes (`"code": "rate_limit_exceeded"`) must stay readable in logs; OAuth
+ * authorization codes are registered by value instead (`registerSecret`).
+ */
 const SECRET_KEY =
-  /token|secret|password|passwd|api[-_]?key|apikey|authorization|cookie|credential|^code$|code_verifier|^key$|signature$/i;
+  /token|secret|password|passwd|api[-_]?key|apikey|authorization|cookie|credential|code_verifier|^key$|signature$/i;
+
+/**
+ * Field names whose string values are credentials to register by value when a credential file,
+ * an OAuth answer or a token exchange is read (narrower than `SECRET_KEY`: `token_type: "Bearer"`
+ * and `expires_at` are not secrets, and registering them would blank common words).
+ */
+const CREDENTIAL_FIELD =
+  /^(access_?token|refresh_?token|id_?token|token|github_?token|auth_?token|api_?key|openai_api_key|secret|client_?secret|password|code|code_?verifier|device_?code)$/i;
+
+/** Values shorter than this are not registered: too likely to occur in ordinary text. */
+const MIN_SECRET_LENGTH = 8;
+
+const known = new Set<string>();
+let knownPattern: RegExp | undefined;
+
+/**
+ * Registers a secret the proxy holds (a token, a refresh token, a key), so that its exact value
+ * is replaced wherever text is scrubbed (logs, client errors, captures), whatever its shape.
+ * Returns the value, so it can wrap an expression. Short or non-string values are ignored.
+ */
+export function registerSecret<T>(value: T): T {
+  if (typeof value !== 'string') return value;
+  const trimmed = value.trim();
+  if (trimmed.length < MIN_SECRET_LENGTH || known.has(trimmed)) return value;
+  known.add(trimmed);
+  knownPattern = undefined;
+  return value;
+}
+
+/** Registers every credential-named string field inside a parsed JSON value (any depth). */
+export function registerSecretsIn(value: unknown, depth = 0): void {
+  if (depth > 16 || typeof value !== 'object' || value === null) return;
+  if (Array.isArray(value)) {
+    for (const item of value) registerSecretsIn(item, depth + 1);
+    return;
+  }
+  for (const [key, child] of Object.entries(value)) {
+    if (typeof child === 'string') {
+      if (CREDENTIAL_FIELD.test(key)) registerSecret(child);
+    } else registerSecretsIn(child, depth + 1);
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Replaces every registered secret value in `text` (by value only, no patterns). */
+export function scrubKnownSecrets(text: string): string {
+  if (known.size === 0) return text;
+  knownPattern ??= new RegExp(
+    // Longest first, so a secret that contains another is replaced whole.
+    [...known]
+      .sort((a, b) => b.length - a.length)
+      .map(escapeRegExp)
+      .join('|'),
+    'g',
+  );
+  return text.replace(knownPattern, REDACTED);
+}
 
 /** Patterns of secrets that may hide inside free text (error messages, URLs). */
 const SECRET_PATTERNS: RegExp[] = [
@@ -40,9 +104,9 @@ export function isSecretKey(name: string): boolean {
   return SECRET_KEY.test(name);
 }
 
-/** Replaces secrets found inside free text. */
+/** Replaces secrets found inside free text: registered values, then known secret shapes. */
 export function scrubSecrets(text: string): string {
-  let result = text;
+  let result = scrubKnownSecrets(text);
   for (const pattern of SECRET_PATTERNS) {
     result = result.replace(pattern, (_match, prefix: unknown) =>
       typeof prefix === 'string' && prefix.endsWith('=') ? `${prefix}${REDACTED}` : REDACTED,

@@ -6,6 +6,7 @@ import type { ProxyMetrics } from '../observability/metrics.js';
 import type { RequestCapture } from '../observability/request-capture.js';
 import type { RequestRecord } from '../observability/request-record.js';
 import type { Provider } from '../providers/provider.js';
+import type { ResponsesStore } from '../responses-store/store.js';
 
 /** Dependencies of the request pipeline. */
 export interface PipelineDeps {
@@ -28,6 +29,8 @@ export interface PipelineDeps {
   metrics?: ProxyMetrics;
   /** Aborted when the server gives up draining: open streams end with their error event. */
   shutdown?: AbortSignal;
+  /** Where Responses answers are kept for `previous_response_id` and `item_reference` (absent: off). */
+  responsesStore?: ResponsesStore;
 }
 
 /** One request going through the pipeline. */

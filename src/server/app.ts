@@ -1,5 +1,4 @@
 /** The HTTP application: routes, the access check, the request record, and the one error boundary. */
-import type { IncomingMessage } from 'node:http';
 import { Hono } from 'hono';
 import { type PlanUsageSource, type RestingMark, usageToJson } from '../accounts/plan-usage.js';
 import type { Config } from '../config/schema.js';
@@ -16,6 +15,7 @@ import { createRequestRecord, type RecordLifecycle } from '../observability/requ
 import type { PipelineDeps } from '../pipeline/context.js';
 import { handleRequest } from '../pipeline/handle-request.js';
 import type { Provider } from '../providers/provider.js';
+import type { ResponsesStore } from '../responses-store/store.js';
 import { createId } from '../util/ids.js';
 import { VERSION } from '../version.js';
 import { logAccess } from './access-log.js';
@@ -23,6 +23,8 @@ import { clientFormatForPath } from './client-format.js';
 import { keysMatch, presentedKey } from './local-auth.js';
 import { anthropicModelList, openaiModelList, wantsAnthropicModels } from './models-route.js';
 import { type BodySource, readJsonBody } from './read-body.js';
+import { hostGuard, incomingOf, originGuard } from './request-guards.js';
+import { isLoopbackHost } from './serve.js';
 
 /** Everything the application needs, injected (tests build it with fakes and loopback URLs). */
 export interface AppDeps {
@@ -55,6 +57,8 @@ export interface AppDeps {
   startCapture?: PipelineDeps['startCapture'];
   /** The dashboard plugin (its own access check, routes and feed), when it is on. */
   dashboard?: DashboardDeps;
+  /** Kept Responses answers (`[responses_store]`); absent when the store is off. */
+  responsesStore?: ResponsesStore;
 }
 
 type Variables = { lifecycle: RecordLifecycle; logger: Logger };
@@ -70,11 +74,22 @@ const ROUTES: Array<{ suffix: string; format: WireFormatId }> = [
  * (reading it directly skips a web-stream copy of every chunk), the web request otherwise.
  */
 function bodySource(c: { env: unknown; req: { raw: Request } }): BodySource {
-  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  const incoming = incomingOf(c);
   return {
+    contentEncoding: c.req.raw.headers.get('content-encoding'),
     contentLength: c.req.raw.headers.get('content-length'),
     chunks: incoming ?? (c.req.raw.body as AsyncIterable<Uint8Array> | null),
   };
+}
+
+/** The 404 for a response id the store does not hold (OpenAI's wording, plus why). */
+function responseNotFound(responseId: string, storeOn: boolean): ProxyError {
+  return new ProxyError(
+    'not_found',
+    storeOn
+      ? `Response with id '${responseId}' not found.`
+      : `Response with id '${responseId}' not found: the Responses store is off ([responses_store] enabled = false).`,
+  );
 }
 
 /** Creates the application. */
@@ -98,6 +113,7 @@ export function createApp(deps: AppDeps): Hono<{ Variables: Variables }> {
     ...(deps.startCapture ? { startCapture: deps.startCapture } : {}),
     ...(deps.shutdown ? { shutdown: deps.shutdown } : {}),
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
+    ...(deps.responsesStore ? { responsesStore: deps.responsesStore } : {}),
   };
   const authToken = deps.config.security.auth_token;
 
@@ -136,6 +152,10 @@ export function createApp(deps: AppDeps): Hono<{ Variables: Variables }> {
     });
   });
 
+  const loopbackBind = isLoopbackHost(deps.config.server.host);
+  app.use('*', hostGuard({ loopbackBind, allowedHosts: deps.config.server.allowed_hosts }));
+  app.use('*', originGuard({ allowedOrigins: deps.config.security.allowed_origins }));
+
   app.use('*', async (c, next) => {
     if (authToken === undefined || c.req.path === '/health') return next();
     // The dashboard checks the key itself (it also takes its login cookie).
@@ -150,22 +170,30 @@ export function createApp(deps: AppDeps): Hono<{ Variables: Variables }> {
   });
 
   app.get('/health', async (c) => {
-    const providers: Record<string, unknown> = {};
-    for (const [id, provider] of deps.providers) providers[id] = await provider.credentialStatus();
-    // Plan usage tells who uses which account: only for callers holding the access key.
+    // Account identity and credential sources are for the proxy's own users only: requests
+    // with the key, or (keyless) loopback requests to a loopback server.
     const authorized =
-      authToken === undefined || keysMatch(authToken, presentedKey(c.req.raw.headers));
+      authToken !== undefined
+        ? keysMatch(authToken, presentedKey(c.req.raw.headers))
+        : loopbackBind && isLoopbackHost(incomingOf(c)?.socket.remoteAddress ?? '');
     const shared = deps.sharedState;
     const stateStatus = shared?.status();
-    if (authorized && stateStatus === 'ok') await shared?.sync?.();
-    return c.json({
+    const overall = {
       // Degraded, not down: requests that need no shared state are still served.
       status: stateStatus === 'unreachable' ? 'degraded' : 'ok',
       ...(shared ? { state: { backend: shared.backend, status: stateStatus } } : {}),
       version: VERSION,
       plugins: deps.plugins,
+    };
+    if (!authorized) return c.json(overall);
+    const providers: Record<string, unknown> = {};
+    for (const [id, provider] of deps.providers) providers[id] = await provider.credentialStatus();
+    // Other replicas' usage reports, so every replica shows the same figures.
+    if (stateStatus === 'ok') await shared?.sync?.();
+    return c.json({
+      ...overall,
       providers,
-      ...(authorized && deps.planUsage
+      ...(deps.planUsage
         ? {
             plan_usage: usageToJson(
               deps.planUsage.snapshot(),
@@ -211,7 +239,28 @@ export function createApp(deps: AppDeps): Hono<{ Variables: Variables }> {
         });
       }
     }
+    const responsesRoutes = [...ROUTES, ...(provider.extraRoutes ?? [])].filter(
+      (route) => route.format === 'openai-responses',
+    );
     for (const prefix of prefixes) {
+      for (const { suffix } of responsesRoutes) {
+        const path = `${prefix}${suffix}/:response_id{[^/]+}`;
+        const route = `/${id}${suffix}/{response_id}`;
+        app.get(path, async (c) => {
+          c.get('lifecycle').record.route = route;
+          const responseId = c.req.param('response_id' as never) as string;
+          const stored = await deps.responsesStore?.get(responseId);
+          if (!stored) throw responseNotFound(responseId, deps.responsesStore !== undefined);
+          return c.json(stored.response);
+        });
+        app.delete(path, async (c) => {
+          c.get('lifecycle').record.route = route;
+          const responseId = c.req.param('response_id' as never) as string;
+          const deleted = (await deps.responsesStore?.delete(responseId)) ?? false;
+          if (!deleted) throw responseNotFound(responseId, deps.responsesStore !== undefined);
+          return c.json({ id: responseId, object: 'response.deleted', deleted: true });
+        });
+      }
       app.post(`${prefix}/v1/messages/count_tokens`, async (c) => {
         c.get('lifecycle').record.route = `/${id}/v1/messages/count_tokens`;
         const body = await readJsonBody(bodySource(c), deps.config.server.max_body_bytes);

@@ -26,6 +26,7 @@ import { createUpstreamAgent } from '../http/upstream-fetch.js';
 import { createCaptureStore } from '../observability/capture.js';
 import type { Logger } from '../observability/logger.js';
 import { createMetrics, type ProxyMetrics } from '../observability/metrics.js';
+import { isSecretHeader, registerSecret, registerSecretsIn } from '../observability/redact.js';
 import {
   claudeCredentialPaths,
   resolveClaudeCredentialsFile,
@@ -37,6 +38,8 @@ import { createCopilotProvider } from '../providers/copilot/index.js';
 import { createCompatibleProvider } from '../providers/openai-compatible/index.js';
 import type { Provider } from '../providers/provider.js';
 import type { UpstreamHttp } from '../providers/upstream-http.js';
+import { createMemoryResponsesStore } from '../responses-store/memory-store.js';
+import type { ResponsesStore } from '../responses-store/store.js';
 import { createRedisState, type RedisState } from '../state/redis-state.js';
 import { createApp } from './app.js';
 
@@ -61,6 +64,10 @@ export interface ComposeOptions {
   planUsage?: DashboardUsageSource;
   /** Wall-clock milliseconds for the dashboard's history (tests move it). */
   wallClock?: () => number;
+  /** Replaces the in-memory Responses store (a shared backend, or a test's). */
+  responsesStore?: ResponsesStore;
+  /** Monotonic milliseconds for expiries (the Responses store, model list caching); tests inject one. */
+  clock?: () => number;
 }
 
 /** Builds the shared state backend the configuration asks for (`[state]`). */
@@ -124,9 +131,28 @@ export interface ComposedApp {
   endStreams(): void;
 }
 
+/**
+ * Registers every secret the configuration holds (access key, API keys, GitHub token, secret
+ * headers of compatible providers) with the redactor, so each is masked by value wherever it
+ * could be echoed back.
+ */
+function registerConfigSecrets(config: Readonly<Config>): void {
+  registerSecretsIn(config);
+  const headerTables = [
+    config.plugins.copilot.api_headers,
+    ...Object.values(config.providers).map((provider) => provider.headers),
+  ];
+  for (const headers of headerTables) {
+    for (const [name, value] of Object.entries(headers)) {
+      if (isSecretHeader(name)) registerSecret(value.replace(/^(Bearer|Basic|token)\s+/i, ''));
+    }
+  }
+}
+
 /** Builds providers and features from the configuration and creates the application. */
 export function composeApp(options: ComposeOptions): ComposedApp {
   const { config, logger } = options;
+  registerConfigSecrets(config);
   const selection = selectPlugins(config, options.pluginFlags);
   const enabled = new Set<string>(selection.enabled);
   const planUsage = createPlanUsageStore();
@@ -149,6 +175,8 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     maxRetries: config.http.max_retries,
   };
   const agent = createUpstreamAgent(settings);
+  const clock = options.clock ?? (() => performance.now());
+  const modelCache = { ttlMs: config.models.cache_ttl_seconds * 1000, now: clock };
   const http: UpstreamHttp = { ...settings, dispatcher: agent };
 
   const data = options.dataDir ?? dataDir({ HOME: options.home });
@@ -198,6 +226,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
         ...(metrics ? { metrics } : {}),
         now: () => Date.now(),
         http,
+        modelCache,
         ...(options.home ? { home: options.home } : {}),
         planUsage,
         account,
@@ -233,6 +262,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
           ...(metrics ? { metrics } : {}),
           now: () => Date.now(),
           dataDir: data,
+          modelCache,
           ...(options.home ? { home: options.home } : {}),
           planUsage,
           account,
@@ -261,6 +291,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
           ...(metrics ? { metrics } : {}),
           now: () => Date.now(),
           dataDir: data,
+          modelCache,
           ...(storeFile ? { storeFile } : {}),
           account,
           planUsage,
@@ -278,6 +309,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
         settings,
         env: options.env ?? {},
         http,
+        modelCache,
         logger: logger.child({ provider: name }),
       }),
     );
@@ -301,6 +333,20 @@ export function composeApp(options: ComposeOptions): ComposedApp {
         },
         logger,
       )
+    : undefined;
+  const storeSettings = config.responses_store;
+  const responsesStore = storeSettings.enabled
+    ? (options.responsesStore ??
+      createMemoryResponsesStore({
+        maxBytes: storeSettings.max_bytes,
+        ttlMs: storeSettings.ttl_seconds * 1000,
+        now: clock,
+        onTooLarge: (id, bytes) =>
+          logger.warn(
+            { response_id: id, bytes, max_bytes: storeSettings.max_bytes },
+            'response larger than [responses_store] max_bytes; not kept',
+          ),
+      }))
     : undefined;
   const shutdown = new AbortController();
   const dashboard = enabled.has('dashboard')
@@ -326,6 +372,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
       : {}),
     plugins: [...enabled],
     accessLog: enabled.has('access_log'),
+    ...(responsesStore ? { responsesStore } : {}),
     ...(capture ? { startCapture: capture.start } : {}),
     ...(dashboard
       ? {

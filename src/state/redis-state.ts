@@ -11,6 +11,7 @@ import type { PoolState, RestingAccount } from '../accounts/pool-state.js';
 import type { CredentialStore, RefreshLock } from '../auth/credential-store.js';
 import { ProxyError } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
+import { registerSecretsIn } from '../observability/redact.js';
 import { isRecord, tryParseJson } from '../util/json.js';
 
 /** Options of `createRedisState`. */
@@ -112,10 +113,14 @@ export function createRedisState(options: RedisStateOptions): RedisState {
           const [data, version] = await client.hmget(key, 'data', 'version');
           readVersion = version ?? '0';
           if (data === null || data === undefined) return undefined;
-          return { data: tryParseJson(data), mtimeMs: 0, insecure: false };
+          const parsed = tryParseJson(data);
+          // Every token read is known to the redactor by value, as from a credential file.
+          registerSecretsIn(parsed);
+          return { data: parsed, mtimeMs: 0, insecure: false };
         }),
       write: (data) =>
         guard(async () => {
+          registerSecretsIn(data);
           const result = await client.eval(
             WRITE_SCRIPT,
             2,

@@ -8,7 +8,7 @@ import { layerFrom, resolveConfig } from '../../src/config/resolve.js';
 import type { PlanUsageSource } from '../../src/dashboard/plan-usage.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { type ComposedApp, composeApp } from '../../src/server/compose.js';
-import { type RunningServer, startServer } from '../../src/server/serve.js';
+import { connectionSettings, type RunningServer, startServer } from '../../src/server/serve.js';
 import type { JsonObject } from '../../src/util/json.js';
 import { findSecrets } from './secrets.js';
 
@@ -38,6 +38,8 @@ export interface StartProxyOptions {
   wallClock?: () => number;
   /** Port to listen on (default: a free one). */
   port?: number;
+  /** Monotonic milliseconds for expiries (Responses store, model list cache). */
+  clock?: () => number;
 }
 
 /** Starts the proxy on 127.0.0.1 with a random port. */
@@ -64,12 +66,14 @@ export async function startProxy(options: StartProxyOptions = {}): Promise<TestP
     env: options.env ?? {},
     ...(options.planUsage ? { planUsage: options.planUsage } : {}),
     ...(options.wallClock ? { wallClock: options.wallClock } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   const server = await startServer({
     fetch: composed.app.fetch,
     host: '127.0.0.1',
     port: options.port ?? 0,
     logger,
+    connections: connectionSettings(config),
   });
   return {
     url: server.url,

@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createTestCli } from '../../../test/helpers/cli.js';
+import { resolveConfig } from '../../config/resolve.js';
 
 describe('ccproxy config', () => {
   it('shows every setting with its source, secrets redacted', async () => {
@@ -57,6 +58,12 @@ describe('ccproxy config', () => {
       keys.add(cli.stdout().trim());
     }
     expect(keys.size).toBe(3);
-    for (const key of keys) expect(key).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    for (const key of keys) {
+      expect(key).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      // It meets the access-key rule (16 characters or more).
+      expect(resolveConfig({ env: { SECURITY__AUTH_TOKEN: key } }).config.security.auth_token).toBe(
+        key,
+      );
+    }
   });
 });

@@ -2,11 +2,17 @@
 import { homedir } from 'node:os';
 import type { PlanUsageRecorder } from '../../accounts/plan-usage.js';
 import type { CredentialStore, RefreshLock } from '../../auth/credential-store.js';
-import type { Config } from '../../config/schema.js';
+import type { Config, ModelCard } from '../../config/schema.js';
 import type { WireBody } from '../../formats/format.js';
+import { readBodyJson } from '../../http/upstream-fetch.js';
 import type { Logger } from '../../observability/logger.js';
 import type { ProxyMetrics } from '../../observability/metrics.js';
 import { VERSION } from '../../version.js';
+import {
+  createModelCatalog,
+  DEFAULT_MODEL_CACHE,
+  type ModelCacheSettings,
+} from '../model-catalog.js';
 import type { Provider } from '../provider.js';
 import { checkModelRules, resolveModel } from '../resolve-model.js';
 import { sendWithAuth } from '../send-with-auth.js';
@@ -14,7 +20,7 @@ import type { UpstreamHttp } from '../upstream-http.js';
 import { type ClaudeCredentials, createClaudeAuth } from './auth.js';
 import { claudeCredentialPaths } from './credentials.js';
 import { CLAUDE_TOKEN_URL } from './login.js';
-import { DEFAULT_CLAUDE_MODELS } from './models.js';
+import { DEFAULT_CLAUDE_MODELS, MAX_MODEL_PAGES, readClaudeModelPage } from './models.js';
 import { mergeBetas, OAUTH_BETAS, prepareClaudeBody } from './request.js';
 import { anthropicRejectedResetMs, readAnthropicUsageHeaders } from './usage.js';
 
@@ -46,6 +52,8 @@ export interface ClaudeProviderDeps {
   shared?: { store: CredentialStore; lock: RefreshLock };
   /** A named account's own credentials file (no API key, no fallback to other files). */
   credentialsFile?: string;
+  /** How long the API's model list is reused. */
+  modelCache?: ModelCacheSettings;
 }
 
 /** Creates the Claude provider. */
@@ -131,6 +139,37 @@ export function createClaudeProvider(deps: ClaudeProviderDeps): Provider {
     return response;
   }
 
+  // The API's model list, every page of it.
+  const models = createModelCatalog({
+    label: 'Claude',
+    fallback: DEFAULT_CLAUDE_MODELS,
+    cache: deps.modelCache ?? DEFAULT_MODEL_CACHE,
+    logger: deps.logger,
+    async fetch() {
+      const cards: ModelCard[] = [];
+      let after: string | undefined;
+      for (let page = 0; page < MAX_MODEL_PAGES; page++) {
+        const query = `limit=1000${after ? `&after_id=${encodeURIComponent(after)}` : ''}`;
+        const response = await sendWithAuth({
+          credentials: auth.credentials,
+          url: `${baseUrl}/v1/models?${query}`,
+          buildInit: (credentials) => {
+            const { 'content-type': _c, ...rest } = headers(credentials, new Headers(), false);
+            return { method: 'GET', headers: rest };
+          },
+          http: { ...deps.http, maxRetries: 0, signal: AbortSignal.timeout(15_000) },
+        });
+        const body = await readBodyJson(response, 4 * 1024 * 1024);
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+        const read = readClaudeModelPage(body);
+        cards.push(...read.cards);
+        if (!read.next) break;
+        after = read.next;
+      }
+      return cards;
+    },
+  });
+
   return {
     id: 'claude',
     format: 'anthropic-messages',
@@ -160,7 +199,7 @@ export function createClaudeProvider(deps: ClaudeProviderDeps): Provider {
         context.signal,
       );
     },
-    listModels: async () => settings.models_endpoint ?? DEFAULT_CLAUDE_MODELS,
+    listModels: async () => settings.models_endpoint ?? models.list(),
     credentialStatus: () => auth.status(),
     limitResetAt: (_status, headers) => anthropicRejectedResetMs(headers),
   };

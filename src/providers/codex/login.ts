@@ -9,7 +9,7 @@ import { startCallbackServer } from '../../auth/callback-server.js';
 import { readCredentialFile, writeCredentialFile } from '../../auth/credential-file.js';
 import { LoginError } from '../../auth/login-error.js';
 import { createPkcePair, createState } from '../../auth/pkce.js';
-import { describeOAuthError, postOAuthRequest } from '../../auth/token-request.js';
+import { describeReply, postOAuthRequest } from '../../auth/token-request.js';
 import { getString, isRecord, type JsonObject } from '../../util/json.js';
 import { CODEX_CLIENT_ID, readIdTokenClaims } from './auth.js';
 
@@ -103,7 +103,7 @@ async function exchangeCode(
     ...(options.signal ? { signal: options.signal } : {}),
   });
   if (!reply.ok) {
-    const detail = describeOAuthError(reply.body) ?? `HTTP ${reply.status}`;
+    const detail = describeReply(reply);
     throw new LoginError('rejected', `The Codex token endpoint refused the sign-in (${detail})`);
   }
   const idToken = getString(reply.body, 'id_token');
