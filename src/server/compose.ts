@@ -335,17 +335,24 @@ export function composeApp(options: ComposeOptions): ComposedApp {
       )
     : undefined;
   const storeSettings = config.responses_store;
+  const tooLarge = (id: string, bytes: number) =>
+    logger.warn(
+      { response_id: id, bytes, max_bytes: storeSettings.max_bytes },
+      'response larger than [responses_store] max_bytes; not kept',
+    );
   const responsesStore = storeSettings.enabled
     ? (options.responsesStore ??
+      // With shared state, a conversation continues on whichever replica gets its next turn.
+      shared?.responsesStore({
+        maxBytes: storeSettings.max_bytes,
+        ttlMs: storeSettings.ttl_seconds * 1000,
+        onTooLarge: tooLarge,
+      }) ??
       createMemoryResponsesStore({
         maxBytes: storeSettings.max_bytes,
         ttlMs: storeSettings.ttl_seconds * 1000,
         now: clock,
-        onTooLarge: (id, bytes) =>
-          logger.warn(
-            { response_id: id, bytes, max_bytes: storeSettings.max_bytes },
-            'response larger than [responses_store] max_bytes; not kept',
-          ),
+        onTooLarge: tooLarge,
       }))
     : undefined;
   const shutdown = new AbortController();

@@ -12,7 +12,9 @@ import type { CredentialStore, RefreshLock } from '../auth/credential-store.js';
 import { ProxyError } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
 import { registerSecretsIn } from '../observability/redact.js';
+import type { ResponsesStore } from '../responses-store/store.js';
 import { isRecord, tryParseJson } from '../util/json.js';
+import { createRedisResponsesStore } from './redis-responses-store.js';
 
 /** Options of `createRedisState`. */
 export interface RedisStateOptions {
@@ -45,6 +47,12 @@ export interface RedisState {
   /** Every stored account's credentials (`ccproxy state export`). */
   exportCredentials(): Promise<Array<{ provider: string; account: string; data: unknown }>>;
   poolState: PoolState;
+  /** The Responses store, shared by every replica. */
+  responsesStore(settings: {
+    ttlMs: number;
+    maxBytes: number;
+    onTooLarge?(responseId: string, bytes: number): void;
+  }): ResponsesStore;
   /** Mirrors a usage store: its reports go to Redis; `sync` takes the other replicas'. */
   mirrorUsage(store: PlanUsageStore): { sync(): Promise<void> };
   close(): Promise<void>;
@@ -280,6 +288,8 @@ export function createRedisState(options: RedisStateOptions): RedisState {
         );
       }),
     poolState,
+    responsesStore: (settings) =>
+      createRedisResponsesStore({ client, keyPrefix: prefix, guard, ...settings }),
     mirrorUsage,
     async close() {
       await client.quit().catch(() => client.disconnect());
