@@ -18,6 +18,8 @@ export interface ProxyMetrics {
   planUsedRatio: Gauge<'provider' | 'account' | 'window'>;
   /** When each plan window resets, in Unix seconds. */
   planResetsAt: Gauge<'provider' | 'account' | 'window'>;
+  /** Requests moved from one account of a pool to the next, by why. */
+  accountFailovers: Counter<'provider' | 'account' | 'reason'>;
   /** Until when each resting account of a pool rests, in Unix seconds. */
   accountRestingUntil: Gauge<'provider' | 'account' | 'reason'>;
 }
@@ -132,6 +134,12 @@ export function createMetrics(options: MetricsOptions = {}): ProxyMetrics {
           }
         }
       },
+    }),
+    accountFailovers: new Counter({
+      name: 'proxy_account_failovers_total',
+      help: 'Requests moved to the next account of a pool before the first byte, by reason',
+      labelNames: ['provider', 'account', 'reason'],
+      registers,
     }),
     accountRestingUntil: new Gauge({
       name: 'proxy_account_resting_until_seconds',

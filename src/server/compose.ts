@@ -211,6 +211,8 @@ export function composeApp(options: ComposeOptions): ComposedApp {
         now: () => Date.now(),
         maxAttempts: 1 + config.http.max_retries,
         logger: logger.child({ provider: id }),
+        onFailover: (account, reason) =>
+          metrics?.accountFailovers.inc({ provider: id, account, reason }),
       }),
     );
   }

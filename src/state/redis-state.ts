@@ -42,8 +42,16 @@ export interface RedisState {
   /** Resolves once connected (or after `timeoutMs`, whichever is first). */
   ready(timeoutMs: number): Promise<boolean>;
   shared(provider: string, account: string): SharedCredentials;
-  /** Stores an account's credentials unconditionally (`ccproxy state import`). */
-  importCredentials(provider: string, account: string, data: unknown): Promise<void>;
+  /**
+   * Stores an account's credentials (`ccproxy state import`); an account already in Redis is
+   * kept (its tokens may be newer than the file's) unless `replace`. Resolves whether it wrote.
+   */
+  importCredentials(
+    provider: string,
+    account: string,
+    data: unknown,
+    replace: boolean,
+  ): Promise<boolean>;
   /** Every stored account's credentials (`ccproxy state export`). */
   exportCredentials(): Promise<Array<{ provider: string; account: string; data: unknown }>>;
   poolState: PoolState;
@@ -263,11 +271,13 @@ export function createRedisState(options: RedisStateOptions): RedisState {
       });
     },
     shared,
-    importCredentials: (provider, account, data) =>
+    importCredentials: (provider, account, data, replace) =>
       guard(async () => {
         const key = `${prefix}cred:${provider}:${account}`;
+        if (!replace && (await client.hexists(key, 'data')) === 1) return false;
         await client.hset(key, 'data', JSON.stringify(data));
         await client.hincrby(key, 'version', 1);
+        return true;
       }),
     exportCredentials: () =>
       guard(async () => {

@@ -153,6 +153,9 @@ describe('account pools', () => {
 
     const metrics = await (await fetch(`${running.url}/metrics`)).text();
     expect(metrics).toContain(
+      'proxy_account_failovers_total{provider="codex",account="default",reason="rate_limited"} 1',
+    );
+    expect(metrics).toContain(
       `proxy_account_resting_until_seconds{provider="codex",account="default",reason="rate_limited"} ${reset}`,
     );
     const cli = createTestCli();

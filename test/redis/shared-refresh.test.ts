@@ -102,6 +102,11 @@ describe('two replicas on one Redis', () => {
     expect(backendCalls).toHaveLength(40);
     for (const call of backendCalls) expect(call.headers.authorization).toBe(`Bearer ${fresh}`);
 
+    // Importing the (now stale) file again keeps the newer tokens in Redis.
+    const again = createTestCli({ env });
+    expect(await again.run(['state', 'import'])).toBe(0);
+    expect(again.stdout()).toContain('Kept codex account "default" already in Redis');
+
     // Exported back to a file, the new tokens are there, intact.
     const out = createTestCli({ env: { ...env, CODEX_HOME: join(cli.home, 'exported') } });
     expect(await out.run(['state', 'export'])).toBe(0);

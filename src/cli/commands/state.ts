@@ -58,8 +58,11 @@ function devNull(): Writable {
   return new Writable({ write: (_chunk, _encoding, done) => done() });
 }
 
-/** Copies every account's credential file into Redis. */
-export async function runStateImport(context: AuthContext): Promise<void> {
+/**
+ * Copies every account's credential file into Redis. Accounts already there are left alone (a
+ * replica may have refreshed them since: the file's refresh token is then spent) unless `replace`.
+ */
+export async function runStateImport(context: AuthContext, replace = false): Promise<void> {
   const redis = await connect(context);
   try {
     let count = 0;
@@ -68,8 +71,13 @@ export async function runStateImport(context: AuthContext): Promise<void> {
         const file = accountFile(context, provider, account);
         const content = await readCredentialFile(file).catch(() => undefined);
         if (!content) continue;
-        await redis.importCredentials(provider, account, content.data);
-        context.io.stdout.write(`Imported ${provider} account "${account}" from ${file}\n`);
+        if (await redis.importCredentials(provider, account, content.data, replace)) {
+          context.io.stdout.write(`Imported ${provider} account "${account}" from ${file}\n`);
+        } else {
+          context.io.stdout.write(
+            `Kept ${provider} account "${account}" already in Redis (--replace to overwrite it with ${file})\n`,
+          );
+        }
         count++;
       }
     }
@@ -104,9 +112,12 @@ export function registerStateCommand(program: Command, io: CliIo): void {
   state
     .command('import')
     .description('copy Codex and Claude credentials (every account) from their files into Redis')
+    .option('--replace', 'overwrite accounts already in Redis (their tokens may be newer)')
     .option('--config <file>', 'config file')
-    .action((options: { config?: string }) =>
-      runGuarded(() => runStateImport(loadAuthContext(io, options.config))),
+    .action((options: { config?: string; replace?: boolean }) =>
+      runGuarded(() =>
+        runStateImport(loadAuthContext(io, options.config), options.replace ?? false),
+      ),
     );
   state
     .command('export')
