@@ -151,6 +151,11 @@ export async function runAuthStatus(
   options: AuthStatusOptions,
 ): Promise<void> {
   const entries = await collectAuthStatus(context, options.account);
+  if (context.config.state.backend === 'redis') {
+    context.io.stderr.write(
+      'ccproxy: note: with [state] backend = "redis" the server reads Codex and Claude credentials from Redis, not from these files (`ccproxy state export` writes them back; /health shows what the server uses)\n',
+    );
+  }
   context.io.stdout.write(
     options.json
       ? `${JSON.stringify({ providers: entries }, null, 2)}\n`
