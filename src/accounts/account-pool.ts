@@ -241,22 +241,21 @@ export function createAccountPool(options: AccountPoolOptions): Provider & {
     }
     const nowMs = options.now();
     if (last?.status === 429 && members.length > 1) {
-      const after = await restingMap(nowMs);
-      if (members.every((member) => after.has(member.name))) throw allRestingError(after, nowMs);
+      // Shared state away: the upstream's own 429 is still the right answer.
+      const after = await restingMap(nowMs).catch(() => undefined);
+      if (after && members.every((member) => after.has(member.name)))
+        throw allRestingError(after, nowMs);
     }
     if (last) return last;
     throw lastError;
   }
 
+  // Everything but sending and status is the same for every account: the first one's (new
+  // Provider members reach the pool without a change here).
+  const { limitResetAt: _perAccount, ...shared } = first.provider;
   return {
-    id,
+    ...shared,
     accounts: members.map((member) => member.name),
-    format: first.provider.format,
-    ...(first.provider.selectFormat ? { selectFormat: first.provider.selectFormat } : {}),
-    streamingOnly: first.provider.streamingOnly,
-    modelMappings: first.provider.modelMappings,
-    ...(first.provider.extraRoutes ? { extraRoutes: first.provider.extraRoutes } : {}),
-    prepareBody: (body, context) => first.provider.prepareBody(body, context),
     send: (call) =>
       withFailover(sessionKeyOf(call), call.signal, (member) => member.provider.send(call)),
     ...(first.provider.countTokens
