@@ -6,7 +6,7 @@ import {
   scenarioBytes,
   scenarioExpected,
 } from '../../../test/helpers/anthropic-messages-scenarios.js';
-import { TRUNCATED_STREAM_ERROR } from '../../ir/accumulate.js';
+import { TRUNCATED_STREAM_ERROR } from '../../ir/response.js';
 import type { ConversionWarning } from '../../ir/warnings.js';
 import { createStreamAccumulator } from './accumulate-stream.js';
 

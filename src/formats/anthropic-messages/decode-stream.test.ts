@@ -7,11 +7,12 @@ import {
   scenarioExpected,
   withParsedArguments,
 } from '../../../test/helpers/anthropic-messages-scenarios.js';
-import { accumulateEvents, TRUNCATED_STREAM_ERROR } from '../../ir/accumulate.js';
+import { accumulateEvents } from '../../ir/accumulate.js';
 import { checkEvents } from '../../ir/check-events.js';
 import type { IrEvent } from '../../ir/events.js';
 import { packOpaque } from '../../ir/opaque.js';
 import type { IrResponse } from '../../ir/response.js';
+import { TRUNCATED_STREAM_ERROR } from '../../ir/response.js';
 import type { ConversionWarning } from '../../ir/warnings.js';
 import type { SseMessage } from '../../sse/message.js';
 import { runStep } from '../../streams/step.js';

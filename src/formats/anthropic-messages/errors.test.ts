@@ -1,7 +1,7 @@
 /** Tests of Anthropic error decoding and encoding. */
 import { describe, expect, it } from 'vitest';
 import { ProxyError, type ProxyErrorCode } from '../../errors.js';
-import { TRUNCATED_STREAM_ERROR } from '../../ir/accumulate.js';
+import { TRUNCATED_STREAM_ERROR } from '../../ir/response.js';
 import { decodeError } from './decode-error.js';
 import { encodeError } from './encode-error.js';
 
