@@ -3,6 +3,9 @@
  * @see https://platform.openai.com/docs/api-reference/chat
  */
 
+/** The format id, used as the key of this format's extras in `IrMeta`. */
+export const FORMAT_ID = 'openai-chat' as const;
+
 /** A JSON object with fields this format does not model. */
 export type ChatExtra = Record<string, unknown>;
 

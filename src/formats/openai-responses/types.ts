@@ -5,7 +5,7 @@
  */
 
 /** The format id, used as the key of this format's extras in `IrMeta`. */
-export const FORMAT_ID = 'openai-responses';
+export const FORMAT_ID = 'openai-responses' as const;
 
 /** A JSON object whose other fields are kept as they came. */
 export type ResponsesObject = Record<string, unknown>;
