@@ -44,7 +44,9 @@ function emptyEnvelope(): JsonObject {
  * unknown deltas into them; copies any non-null `message_delta` field; and reports a stream
  * that ended before `message_stop` as incomplete with `TRUNCATED_STREAM_ERROR`.
  */
-export function createStreamAccumulator(options: DecodeStreamOptions = {}): WireStreamAccumulator {
+export function createAnthropicStreamAccumulator(
+  options: DecodeStreamOptions = {},
+): WireStreamAccumulator {
   let envelope: JsonObject | undefined;
   const content: Array<JsonObject | undefined> = [];
   /** `input_json_delta` pieces per block index, joined at the block's stop. */

@@ -24,7 +24,7 @@ import { decodeUsage } from './usage.js';
  * each one is emitted as a whole snapshot. Unknown event and delta types are reported through
  * `options.onUnknownEvent` (`content_block_delta:<delta type>` for deltas) and skipped.
  */
-export function createStreamDecoder(
+export function createAnthropicStreamDecoder(
   options: DecodeStreamOptions = {},
 ): StreamStep<SseMessage, IrEvent> {
   const blocks = createBlockDecoder(options);
