@@ -98,10 +98,9 @@ export const MODULE_RULES: ModuleRules = {
     auth: 'value',
     demo: 'value',
   },
-  // The library entry re-exports the public API; nothing imports it.
-  index: {
+  // The library API (conversion and startProxy) sits beside the CLI, on the same layers.
+  library: {
     ...BASE,
-    version: 'value',
     config: 'value',
     observability: 'value',
     formats: 'value',
@@ -109,8 +108,17 @@ export const MODULE_RULES: ModuleRules = {
     ir: 'value',
     sse: 'value',
     streams: 'value',
-    pipeline: 'value',
     server: 'value',
+  },
+  // The package entry (src/index.ts) re-exports the public API; nothing imports it.
+  index: {
+    ...BASE,
+    version: 'value',
+    config: 'value',
+    observability: 'value',
+    formats: 'type',
+    ir: 'value',
+    library: 'value',
   },
 };
 
