@@ -74,7 +74,7 @@ describe('logs and the access log', () => {
     const response = await post(
       '/codex/v1/messages',
       {
-        model: 'claude-sonnet-4-5',
+        model: 'claude-sonnet-4-6',
         max_tokens: 100,
         stream: true,
         messages: [{ role: 'user', content: 'hi' }],
@@ -89,7 +89,7 @@ describe('logs and the access log', () => {
       client_format: 'anthropic-messages',
       provider: 'codex',
       upstream_format: 'openai-responses',
-      model: 'claude-sonnet-4-5',
+      model: 'claude-sonnet-4-6',
       upstream_model: 'gpt-5.3-codex',
       stream: true,
       mode: 'translate',

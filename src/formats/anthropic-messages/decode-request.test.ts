@@ -19,7 +19,7 @@ function rejection(body: unknown): ProxyError {
   throw new Error('the request was accepted');
 }
 
-const minimal = { model: 'claude-sonnet-4-5', max_tokens: 100 };
+const minimal = { model: 'claude-sonnet-4-6', max_tokens: 100 };
 
 describe('Anthropic request decoding and re-encoding (same format)', () => {
   for (const [name, load] of [
@@ -214,7 +214,7 @@ describe('Anthropic request decoding and re-encoding (same format)', () => {
 
   it('accepts a minimal request and a count_tokens body completed with max_tokens', () => {
     expect(decodeAnthropicRequest({ ...minimal, messages: [] }).value).toEqual({
-      model: 'claude-sonnet-4-5',
+      model: 'claude-sonnet-4-6',
       system: [],
       messages: [],
       tools: [],

@@ -8,7 +8,7 @@ import { CUSTOM_TOOL_SCHEMA } from './encode-tools.js';
 /** A request as another format's decoder would build it (no Anthropic meta). */
 function foreign(overrides: Partial<IrRequest> = {}): IrRequest {
   return {
-    model: 'claude-sonnet-4-5',
+    model: 'claude-sonnet-4-6',
     system: [],
     messages: [],
     tools: [],
@@ -34,7 +34,7 @@ describe('Anthropic request encoding from another format', () => {
       }),
     );
     expect(value).toEqual({
-      model: 'claude-sonnet-4-5',
+      model: 'claude-sonnet-4-6',
       max_tokens: 32000,
       system: [
         { type: 'text', text: 'Be brief.' },

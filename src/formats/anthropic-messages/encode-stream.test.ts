@@ -68,7 +68,7 @@ describe('Anthropic stream encoder', () => {
         { type: 'usage', usage: { inputTokens: 100, outputTokens: 20, cachedInputTokens: 40 } },
         { type: 'message-end', finishReason: 'stop' },
       ],
-      { model: 'claude-sonnet-4-5' },
+      { model: 'claude-sonnet-4-6' },
     );
     for (const message of messages) expect(message.event).toBe(JSON.parse(message.data).type);
     expect(payloads).toEqual([
@@ -78,7 +78,7 @@ describe('Anthropic stream encoder', () => {
           id: 'resp_1',
           type: 'message',
           role: 'assistant',
-          model: 'claude-sonnet-4-5',
+          model: 'claude-sonnet-4-6',
           content: [],
           stop_reason: null,
           stop_sequence: null,

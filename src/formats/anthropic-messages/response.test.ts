@@ -158,13 +158,13 @@ describe('Anthropic response encoding from another format', () => {
           totalTokens: 1040,
         },
       }),
-      context({ model: 'claude-sonnet-4-5' }),
+      context({ model: 'claude-sonnet-4-6' }),
     );
     expect(value).toEqual({
       id: 'msg_ctx1',
       type: 'message',
       role: 'assistant',
-      model: 'claude-sonnet-4-5',
+      model: 'claude-sonnet-4-6',
       content: [{ type: 'text', text: 'Hi' }],
       stop_reason: 'end_turn',
       stop_sequence: null,

@@ -31,7 +31,7 @@ async function sdkFinalMessage(events: IrEvent[]) {
   const encoder = createAnthropicStreamEncoder({
     createdAt: 1_760_000_000,
     createId: (prefix) => `${prefix}sdk${++counter}`,
-    model: 'claude-sonnet-4-5',
+    model: 'claude-sonnet-4-6',
   });
   const text = encodeSse(runStep(encoder, events));
   const current = ++seed;
@@ -54,7 +54,7 @@ describe('the official Anthropic SDK accepts our streams', () => {
       id: 'resp_text',
       type: 'message',
       role: 'assistant',
-      model: 'claude-sonnet-4-5',
+      model: 'claude-sonnet-4-6',
       content: [{ type: 'text', text: 'Low tide is at 14:12 🌊.' }],
       stop_reason: 'end_turn',
       stop_sequence: null,
