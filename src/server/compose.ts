@@ -34,6 +34,8 @@ export interface ComposeOptions {
   sources?: Readonly<Record<string, string>>;
   /** The environment, for keys configured by variable name (`[providers.NAME] api_key_env`). */
   env?: Readonly<Record<string, string | undefined>>;
+  /** Wall-clock milliseconds for token expiry (default `Date.now`; tests move it forward). */
+  now?(): number;
 }
 
 /** Route prefixes taken by ccproxy itself. */
@@ -73,6 +75,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
   const enabled = new Set<string>(selection.enabled);
   const metrics = enabled.has('metrics') ? createMetrics() : undefined;
   const fetchImpl = options.fetch ?? globalThis.fetch;
+  const now = options.now ?? (() => Date.now());
   const providers = new Map<string, Provider>();
   const settings = {
     connectTimeoutMs: config.http.connect_timeout * 1000,
@@ -91,7 +94,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
         fetch: fetchImpl,
         logger: logger.child({ provider: 'codex' }),
         ...(metrics ? { metrics } : {}),
-        now: () => Date.now(),
+        now,
         http,
         ...(options.home ? { home: options.home } : {}),
       }),
@@ -111,7 +114,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
         http,
         logger: logger.child({ provider: 'claude' }),
         ...(metrics ? { metrics } : {}),
-        now: () => Date.now(),
+        now,
         dataDir: options.dataDir ?? dataDir({ HOME: options.home }),
         ...(options.home ? { home: options.home } : {}),
       }),
@@ -131,7 +134,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
         http,
         logger: logger.child({ provider: 'copilot' }),
         ...(metrics ? { metrics } : {}),
-        now: () => Date.now(),
+        now,
         dataDir: options.dataDir ?? dataDir({ HOME: options.home }),
       }),
     );

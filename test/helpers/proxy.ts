@@ -31,6 +31,8 @@ export interface StartProxyOptions {
   pluginFlags?: PluginFlags;
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
   home?: string;
+  /** The providers' clock (default the real one). */
+  now?(): number;
 }
 
 /** Starts the proxy on 127.0.0.1 with a random port. */
@@ -55,6 +57,7 @@ export async function startProxy(options: StartProxyOptions = {}): Promise<TestP
     home: options.home ?? mkdtempSync(join(tmpdir(), 'ccproxy-test-home-')),
     sources,
     env: options.env ?? {},
+    ...(options.now ? { now: options.now } : {}),
   });
   const server = await startServer({
     fetch: composed.app.fetch,
