@@ -29,6 +29,7 @@ async function startCopilot(
   options: { lifetimeSeconds?: number; rejectFirst?: boolean; now?: () => number } = {},
 ) {
   const issued: string[] = [];
+  const now = options.now ?? Date.now;
   let rejected = !options.rejectFirst;
   const fake = await startFakeUpstream(async (request: RecordedRequest) => {
     if (request.path === '/copilot_internal/v2/token') {
@@ -40,7 +41,8 @@ async function startCopilot(
       return {
         body: {
           token,
-          expires_at: Math.floor(Date.now() / 1000) + (options.lifetimeSeconds ?? 1800),
+          // GitHub dates the token by its clock; the fake uses the proxy's (the test's) clock.
+          expires_at: Math.floor(now() / 1000) + (options.lifetimeSeconds ?? 1800),
           refresh_in: 1500,
           endpoints: { api: fake.url },
         },
