@@ -3,7 +3,7 @@
  * imports 'ccproxy' by name from the built dist/, converts, starts the proxy, and type-checks.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -149,7 +149,7 @@ console.log(JSON.stringify({ status: response.status, body, providers: proxy.pro
           types: [],
           skipLibCheck: true,
         },
-        include: ['consumer.ts'],
+        include: ['consumer.ts', 'readme-example.ts'],
       }),
     );
     writeFileSync(
@@ -163,6 +163,20 @@ console.log(JSON.stringify({ status: response.status, body, providers: proxy.pro
         "convertRequest({}, { from: 'openai-completions', to });",
         'export { warnings };',
         '',
+      ].join('\n'),
+    );
+    // The README's library example, as printed, type-checks against the built package.
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Use it as a library'));
+    const example = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
+    expect(example).toContain("from 'ccproxy'");
+    writeFileSync(
+      join(consumer, 'readme-example.ts'),
+      [
+        'declare const anthropicMessage: unknown;',
+        'declare const anthropicStreamingRequest: RequestInit;',
+        example,
+        'export {};',
       ].join('\n'),
     );
     const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
