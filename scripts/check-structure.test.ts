@@ -12,6 +12,7 @@ import {
   findCycles,
   type ImportEdge,
   type ImportGraph,
+  readsProcessEnv,
 } from './check-structure.js';
 import { scanImports } from './structure/import-scan.js';
 
@@ -130,6 +131,14 @@ describe('checkImports', () => {
   });
 });
 
+describe('readsProcessEnv', () => {
+  it('sees process.env in code, not in comments or strings', () => {
+    expect(readsProcessEnv('const port = process.env.PORT;')).toBe(true);
+    expect(readsProcessEnv('const { HOME } = process\n  .env;')).toBe(true);
+    expect(readsProcessEnv("// process.env.PORT\nconst s = 'process.env';")).toBe(false);
+  });
+});
+
 describe('findCycles', () => {
   it('reports modules that import each other, however long the loop', () => {
     const cycles = findCycles(
@@ -173,6 +182,7 @@ describe('check-structure over a tree', () => {
       "import { openaiResponses } from '../openai-responses/index.js';\nvoid openaiResponses;\n",
     );
     rmSync(join(copy, 'formats/openai-chat/finish-reason.ts'));
+    appendFileSync(join(copy, 'pipeline/context.ts'), 'export const home = process.env.HOME;\n');
 
     const run = promisify(execFile)(
       process.execPath,
@@ -192,6 +202,7 @@ describe('check-structure over a tree', () => {
         ),
         'src/formats/openai-chat/ lacks finish-reason.ts (every format has them)',
         'src/formats/anthropic-messages/ lacks __fixtures__ (every format has them)',
+        'src/pipeline/context.ts: reads process.env (take the environment as a parameter)',
       ]),
     );
   });

@@ -1,13 +1,14 @@
 /**
  * `npm run check:structure`: fails when an import in `src/` breaks the layering of
  * `scripts/structure/rules.ts`, when modules import each other in a cycle, when a package only
- * one layer may use is imported elsewhere, or when a format folder lacks a file of its set.
+ * one layer may use is imported elsewhere, when a format folder lacks a file of its set, or when
+ * code other than the edges reads `process.env`.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { scanImports } from './structure/import-scan.js';
-import { FORMAT_FILE_SET, MODULE_RULES, type ModuleRules } from './structure/rules.js';
+import { scanImports, tokenize } from './structure/import-scan.js';
+import { ENV_READERS, FORMAT_FILE_SET, MODULE_RULES, type ModuleRules } from './structure/rules.js';
 
 /** One import between two files of `src/` (paths relative to `src/`, with `/`). */
 export interface ImportEdge {
@@ -211,10 +212,41 @@ export function checkFormatFolders(srcDir: string, fileSet = FORMAT_FILE_SET): s
   return problems;
 }
 
+/** Whether a source reads `process.env` (comments and strings do not count). */
+export function readsProcessEnv(source: string): boolean {
+  const tokens = tokenize(source);
+  return tokens.some(
+    (token, i) =>
+      token.kind === 'word' &&
+      token.value === 'process' &&
+      tokens[i + 1]?.value === '.' &&
+      tokens[i + 2]?.value === 'env',
+  );
+}
+
+/** Files outside `ENV_READERS` that read `process.env` (tests may). */
+export function checkEnvReaders(srcDir: string, readers = ENV_READERS): string[] {
+  const root = resolve(srcDir);
+  const problems: string[] = [];
+  for (const path of listTsFiles(root)) {
+    const file = toPosix(relative(root, path));
+    if (file.endsWith('.test.ts') || readers.some((allowed) => file.startsWith(allowed))) continue;
+    if (readsProcessEnv(readFileSync(path, 'utf8'))) {
+      problems.push(`src/${file}: reads process.env (take the environment as a parameter)`);
+    }
+  }
+  return problems;
+}
+
 /** Every structure problem of a source tree. */
 export function checkStructure(srcDir: string): string[] {
   const graph = buildGraph(srcDir);
-  return [...checkImports(graph), ...findCycles(graph), ...checkFormatFolders(srcDir)];
+  return [
+    ...checkImports(graph),
+    ...findCycles(graph),
+    ...checkFormatFolders(srcDir),
+    ...checkEnvReaders(srcDir),
+  ];
 }
 
 function main(): void {
@@ -225,7 +257,9 @@ function main(): void {
     console.error(`check-structure: ${problems.length} problem(s)`);
     process.exitCode = 1;
   } else {
-    console.log('check-structure: layering, cycles and format file sets are in order');
+    console.log(
+      'check-structure: layering, cycles, format file sets and environment readers are in order',
+    );
   }
 }
 

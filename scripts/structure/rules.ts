@@ -142,3 +142,15 @@ export const FORMAT_FILE_SET: readonly string[] = [
   'usage.ts',
   '__fixtures__',
 ];
+
+/**
+ * The only places that read `process.env` (prefixes of paths under `src/`): the CLI and the
+ * library are the program's edges and pass the environment down; `auth/open-url.ts` falls back
+ * to it when a caller passes none (the CLI passes its own).
+ */
+export const ENV_READERS: readonly string[] = [
+  'cli/',
+  'library/',
+  'config/load.ts',
+  'auth/open-url.ts',
+];
