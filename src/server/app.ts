@@ -1,24 +1,24 @@
 /** The HTTP application: routes, the access check, the request record, and the one error boundary. */
 import { Hono } from 'hono';
 import type { Config } from '../config/schema.js';
-import { isDashboardPath } from '../dashboard/access.js';
-import { type DashboardDeps, registerDashboard } from '../dashboard/routes.js';
 import { isProxyError, ProxyError, toProxyError } from '../errors.js';
 import { estimateInputTokens } from '../formats/anthropic-messages/index.js';
 import type { WireFormat, WireFormatId } from '../formats/format.js';
 import { readBodyJson } from '../http/upstream-fetch.js';
 import type { Logger } from '../observability/logger.js';
 import type { ProxyMetrics } from '../observability/metrics.js';
-import { scrubSecrets } from '../observability/redact.js';
 import { createRequestRecord, type RecordLifecycle } from '../observability/request-record.js';
 import type { PipelineDeps } from '../pipeline/context.js';
 import { handleRequest } from '../pipeline/handle-request.js';
 import type { Provider } from '../providers/provider.js';
 import type { ResponsesStore } from '../responses-store/store.js';
 import { createId } from '../util/ids.js';
+import { scrubSecrets } from '../util/secrets.js';
 import { VERSION } from '../version.js';
 import { logAccess } from './access-log.js';
 import { clientFormatForPath } from './client-format.js';
+import { isDashboardPath } from './dashboard/access.js';
+import { type DashboardDeps, registerDashboard } from './dashboard/routes.js';
 import { keysMatch, presentedKey } from './local-auth.js';
 import { anthropicModelList, openaiModelList, wantsAnthropicModels } from './models-route.js';
 import { type BodySource, readJsonBody } from './read-body.js';

@@ -68,7 +68,7 @@ function decodeThinking(thinking: JsonObject): {
 }
 
 /** Decodes a request body; throws `invalid_request` naming the first bad field. */
-export function decodeRequest(body: unknown): Converted<IrRequest> {
+export function decodeAnthropicRequest(body: unknown): Converted<IrRequest> {
   const parsed = parseRequestBody(body);
   if (parsed instanceof Error) throw parsed;
   const warnings: ConversionWarning[] = [];

@@ -2,13 +2,13 @@
 import { describe, expect, it } from 'vitest';
 import { packOpaque } from '../../ir/opaque.js';
 import type { IrRequest } from '../../ir/request.js';
-import { encodeRequest } from './encode-request.js';
+import { encodeAnthropicRequest } from './encode-request.js';
 import { CUSTOM_TOOL_SCHEMA } from './encode-tools.js';
 
 /** A request as another format's decoder would build it (no Anthropic meta). */
 function foreign(overrides: Partial<IrRequest> = {}): IrRequest {
   return {
-    model: 'claude-sonnet-4-5',
+    model: 'claude-sonnet-4-6',
     system: [],
     messages: [],
     tools: [],
@@ -19,7 +19,7 @@ function foreign(overrides: Partial<IrRequest> = {}): IrRequest {
 
 describe('Anthropic request encoding from another format', () => {
   it('sends system as text blocks, defaults max_tokens, and maps stop, user and stream', () => {
-    const { value, warnings } = encodeRequest(
+    const { value, warnings } = encodeAnthropicRequest(
       foreign({
         system: [
           { type: 'text', text: 'Be brief.' },
@@ -34,7 +34,7 @@ describe('Anthropic request encoding from another format', () => {
       }),
     );
     expect(value).toEqual({
-      model: 'claude-sonnet-4-5',
+      model: 'claude-sonnet-4-6',
       max_tokens: 32000,
       system: [
         { type: 'text', text: 'Be brief.' },
@@ -51,7 +51,7 @@ describe('Anthropic request encoding from another format', () => {
   });
 
   it('puts tool results in a user turn, first, merged with the next user message', () => {
-    const { value, warnings } = encodeRequest(
+    const { value, warnings } = encodeAnthropicRequest(
       foreign({
         messages: [
           { role: 'user', content: [{ type: 'text', text: 'Weather in Paris and Oslo?' }] },
@@ -138,7 +138,7 @@ describe('Anthropic request encoding from another format', () => {
   });
 
   it('sanitises tool ids consistently and without collisions', () => {
-    const { value } = encodeRequest(
+    const { value } = encodeAnthropicRequest(
       foreign({
         messages: [
           {
@@ -168,7 +168,7 @@ describe('Anthropic request encoding from another format', () => {
   });
 
   it('wraps custom (freeform) tools and their calls, with lossy warnings', () => {
-    const { value, warnings } = encodeRequest(
+    const { value, warnings } = encodeAnthropicRequest(
       foreign({
         tools: [
           { kind: 'custom', name: 'apply_patch', description: 'Apply a patch' },
@@ -220,7 +220,7 @@ describe('Anthropic request encoding from another format', () => {
   });
 
   it('sends reasoning only with a native signature', () => {
-    const { value, warnings } = encodeRequest(
+    const { value, warnings } = encodeAnthropicRequest(
       foreign({
         messages: [
           {
@@ -259,7 +259,7 @@ describe('Anthropic request encoding from another format', () => {
   });
 
   it('converts images and files, and drops what Anthropic cannot read', () => {
-    const { value, warnings } = encodeRequest(
+    const { value, warnings } = encodeAnthropicRequest(
       foreign({
         messages: [
           {
@@ -313,7 +313,7 @@ describe('Anthropic request encoding from another format', () => {
   });
 
   it('drops turns left empty and reports them', () => {
-    const { value, warnings } = encodeRequest(
+    const { value, warnings } = encodeAnthropicRequest(
       foreign({
         messages: [
           { role: 'user', content: [{ type: 'text', text: 'hi' }] },
@@ -337,7 +337,7 @@ describe('Anthropic request encoding from another format', () => {
       { kind: 'function', name: 'f', parameters: { type: 'object' } },
     ];
     const choice = (overrides: Partial<IrRequest>) =>
-      encodeRequest(foreign({ tools, ...overrides })).value.tool_choice;
+      encodeAnthropicRequest(foreign({ tools, ...overrides })).value.tool_choice;
     expect(choice({ toolChoice: { type: 'required' } })).toEqual({ type: 'any' });
     expect(choice({ toolChoice: { type: 'tool', name: 'f' }, parallelToolCalls: false })).toEqual({
       type: 'tool',
@@ -350,14 +350,14 @@ describe('Anthropic request encoding from another format', () => {
       disable_parallel_tool_use: true,
     });
     expect(choice({})).toBeUndefined();
-    const withoutTools = encodeRequest(foreign({ toolChoice: { type: 'required' } }));
+    const withoutTools = encodeAnthropicRequest(foreign({ toolChoice: { type: 'required' } }));
     expect(withoutTools.value.tool_choice).toBeUndefined();
     expect(withoutTools.warnings.map((warning) => warning.code)).toEqual(['dropped']);
   });
 
   it('turns reasoning effort into a thinking budget, keeping max_tokens above it', () => {
     const thinking = (request: Partial<IrRequest>) => {
-      const { value } = encodeRequest(foreign(request));
+      const { value } = encodeAnthropicRequest(foreign(request));
       return { thinking: value.thinking, max_tokens: value.max_tokens };
     };
     expect(thinking({ reasoning: { effort: 'minimal' } })).toEqual({
@@ -392,7 +392,7 @@ describe('Anthropic request encoding from another format', () => {
   });
 
   it('drops sampling parameters and forced tool choice conflicts that thinking forbids', () => {
-    const withThinking = encodeRequest(
+    const withThinking = encodeAnthropicRequest(
       foreign({ reasoning: { effort: 'low' }, temperature: 0.2, topP: 0.5 }),
     );
     expect(withThinking.value).toMatchObject({
@@ -401,7 +401,7 @@ describe('Anthropic request encoding from another format', () => {
     expect(withThinking.value.temperature).toBeUndefined();
     expect(withThinking.value.top_p).toBeUndefined();
     expect(withThinking.warnings.map((warning) => warning.path)).toEqual(['temperature', 'top_p']);
-    const forced = encodeRequest(
+    const forced = encodeAnthropicRequest(
       foreign({
         reasoning: { effort: 'medium' },
         tools: [{ kind: 'function', name: 'f', parameters: { type: 'object' } }],
@@ -412,7 +412,7 @@ describe('Anthropic request encoding from another format', () => {
     expect(forced.value.thinking).toBeUndefined();
     expect(forced.value.temperature).toBe(0.2);
     expect(forced.warnings.map((warning) => warning.path)).toEqual(['reasoning']);
-    const tooSmall = encodeRequest(
+    const tooSmall = encodeAnthropicRequest(
       foreign({ reasoning: { effort: 'medium' }, maxOutputTokens: 1500 }),
     );
     expect(tooSmall.value.thinking).toBeUndefined();
@@ -423,12 +423,14 @@ describe('Anthropic request encoding from another format', () => {
 
   it('sends a JSON schema response format as structured output, and reports one it cannot send', () => {
     const schema = { type: 'object', properties: { a: { type: 'string' } } };
-    const withSchema = encodeRequest(
+    const withSchema = encodeAnthropicRequest(
       foreign({ responseFormat: { type: 'json-schema', name: 'x', schema } }),
     );
     expect(withSchema.value.output_config).toEqual({ format: { type: 'json_schema', schema } });
     expect(withSchema.warnings).toEqual([]);
-    const { value, warnings } = encodeRequest(foreign({ responseFormat: { type: 'json-object' } }));
+    const { value, warnings } = encodeAnthropicRequest(
+      foreign({ responseFormat: { type: 'json-object' } }),
+    );
     expect(value).not.toHaveProperty('output_config');
     expect(warnings).toEqual([
       {

@@ -1,6 +1,6 @@
 /**
  * Encodes a neutral request as an Anthropic `POST /v1/messages` body. For a request this format
- * decoded itself, the result equals the client's body (see `decodeRequest` for the markers);
+ * decoded itself, the result equals the client's body (see `decodeAnthropicRequest` for the markers);
  * for other formats' requests, whatever Anthropic cannot express is dropped with a warning.
  *
  * @see https://docs.claude.com/en/api/messages
@@ -48,7 +48,7 @@ function encodeMetadata(request: IrRequest): JsonObject | undefined {
 }
 
 /** Encodes a request body for the Anthropic API. */
-export function encodeRequest(request: IrRequest): Converted<WireBody> {
+export function encodeAnthropicRequest(request: IrRequest): Converted<WireBody> {
   const warnings: ConversionWarning[] = [];
   const warn = (warning: ConversionWarning): void => {
     warnings.push(warning);

@@ -15,9 +15,9 @@ import type { IrMessage } from '../../ir/request.js';
 import type { ConversionWarning } from '../../ir/warnings.js';
 import { getRecord, getString, isRecord, type JsonObject } from '../../util/json.js';
 import { decodeContentPart, decodeTextPart } from './decode-parts.js';
-import { CHAT_FORMAT, chatMeta, extraFields, metaField } from './meta.js';
+import { chatMeta, extraFields, metaField } from './meta.js';
 import { REASONING_OPAQUE_FIELD, unpackReasoning } from './reasoning-opaque.js';
-import type { ChatMessage } from './types.js';
+import { type ChatMessage, FORMAT_ID } from './types.js';
 
 /** The neutral system prompt and turns of a request. */
 export interface DecodedMessages {
@@ -55,7 +55,7 @@ function decodeSystem(message: ChatMessage, index: number, state: DecodeState): 
       return;
     }
     const text = decodeTextPart(part);
-    const partMeta = text.meta?.[CHAT_FORMAT];
+    const partMeta = text.meta?.[FORMAT_ID];
     parts.push({
       type: 'text',
       text: text.text,
@@ -105,7 +105,7 @@ function decodeToolCall(call: JsonObject, state: DecodeState): IrAssistantPart {
       ),
     };
   }
-  return { type: 'opaque', format: CHAT_FORMAT, value: { toolCall: call } };
+  return { type: 'opaque', format: FORMAT_ID, value: { toolCall: call } };
 }
 
 /**
@@ -154,7 +154,7 @@ function decodeAssistant(message: ChatMessage, state: DecodeState): IrMessage {
             chatMeta({ contentPart: true, extra: extraFields(part, ['type', 'refusal']) }),
           ),
         });
-      } else content.push({ type: 'opaque', format: CHAT_FORMAT, value: { contentPart: part } });
+      } else content.push({ type: 'opaque', format: FORMAT_ID, value: { contentPart: part } });
     }
   }
   if (typeof message.refusal === 'string') content.push({ type: 'refusal', text: message.refusal });
@@ -201,7 +201,7 @@ function decodeTool(message: ChatMessage, state: DecodeState): IrMessage {
     (message.content ?? []).forEach((part, position) => {
       const decoded = decodeContentPart(part as JsonObject);
       if (decoded.type === 'opaque') {
-        content.push({ type: 'opaque', format: CHAT_FORMAT, value: { position, part } });
+        content.push({ type: 'opaque', format: FORMAT_ID, value: { position, part } });
       } else result.content.push(decoded);
     });
   }
@@ -226,7 +226,7 @@ function decodeFunctionResult(message: ChatMessage, state: DecodeState): IrMessa
           typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : [],
         kind: 'function',
         meta: {
-          [CHAT_FORMAT]: {
+          [FORMAT_ID]: {
             legacy: true,
             name,
             ...(message.content === null ? { contentNull: true } : {}),

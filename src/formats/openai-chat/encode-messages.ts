@@ -13,8 +13,8 @@ import type { ConversionWarning } from '../../ir/warnings.js';
 import { assertNever } from '../../util/assert-never.js';
 import { isRecord, type JsonObject } from '../../util/json.js';
 import { encodeTextPart, encodeUserPart, isPlainText } from './encode-parts.js';
-import { CHAT_FORMAT, readChatMeta } from './meta.js';
-import type { ChatContentPart } from './types.js';
+import { readChatMeta } from './meta.js';
+import { type ChatContentPart, FORMAT_ID } from './types.js';
 
 type Warnings = ConversionWarning[];
 
@@ -153,7 +153,7 @@ function collectOpaque(
   path: string,
   warnings: Warnings,
 ) {
-  const value = part.format === CHAT_FORMAT ? record(part.value) : {};
+  const value = part.format === FORMAT_ID ? record(part.value) : {};
   if (isRecord(value.toolCall)) fields.toolCalls.push(value.toolCall);
   else if (isRecord(value.contentPart)) fields.array.push(value.contentPart);
   else {
@@ -252,7 +252,7 @@ function encodeTool(
       encoded.push(encodeToolResult(part, asArray, partPath, warnings));
       return;
     }
-    const value = part.format === CHAT_FORMAT ? record(part.value) : {};
+    const value = part.format === FORMAT_ID ? record(part.value) : {};
     const target = encoded[encoded.length - 1]?.content;
     if (isRecord(value.part) && typeof value.position === 'number' && Array.isArray(target)) {
       target.splice(value.position, 0, value.part);

@@ -10,13 +10,14 @@ import { isRecord, type JsonObject } from '../../util/json.js';
 import type { EncodeContext, WireBody } from '../format.js';
 import { encodeAnnotation } from './annotations.js';
 import { decodeFinishReason, encodeFinishReason } from './finish-reason.js';
-import { CHAT_FORMAT, readChatMeta } from './meta.js';
+import { readChatMeta } from './meta.js';
 import {
   packReasoning,
   REASONING_OPAQUE_FIELD,
   type ReasoningEntry,
   reasoningEntry,
 } from './reasoning-opaque.js';
+import { FORMAT_ID } from './types.js';
 import { encodeUsage } from './usage.js';
 
 function record(value: unknown): JsonObject {
@@ -85,7 +86,7 @@ function collectPart(part: IrAssistantPart, fields: MessageFields, warnings: Con
       return;
     }
     case 'opaque': {
-      const value = part.format === CHAT_FORMAT ? record(part.value) : {};
+      const value = part.format === FORMAT_ID ? record(part.value) : {};
       if (isRecord(value.toolCall)) fields.toolCalls.push(value.toolCall);
       else if ('contentPart' in value) fields.array.push(value.contentPart);
       else {

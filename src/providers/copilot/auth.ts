@@ -5,8 +5,8 @@
  */
 import { type CredentialCache, createCredentialCache } from '../../auth/single-flight.js';
 import { ProxyError } from '../../errors.js';
-import { registerSecretsIn } from '../../observability/redact.js';
 import { getNumber, getRecord, getString, isRecord } from '../../util/json.js';
+import { registerSecretsIn } from '../../util/secrets.js';
 import type { CredentialStatus } from '../provider.js';
 import { type CopilotTokenSources, resolveCopilotGithubToken } from './credentials.js';
 
