@@ -35,6 +35,9 @@ function encodeSystem(
     .map((part, index) =>
       encodeTextPart(part, { target: 'request', warn, path: `system[${index}]`, toolId: String }),
     );
+  // Claude Code's billing block goes back first, where the client put it.
+  const billing = ownMeta(request.meta)?.billingBlock;
+  if (isRecord(billing)) blocks.unshift(billing);
   return blocks.length > 0 ? blocks : undefined;
 }
 

@@ -71,6 +71,25 @@ function decodeSystem(message: ChatMessage, index: number, state: DecodeState): 
   return parts;
 }
 
+/** A system or developer message after the first turn: an instruction kept at its position. */
+function decodeInstruction(message: ChatMessage, index: number, state: DecodeState): IrMessage {
+  // Only a part's own extra fields stay: the role and position are the message's now.
+  const parts = decodeSystem(message, index, state).map(({ meta: partMeta, ...part }) => ({
+    ...part,
+    ...metaField(chatMeta({ extra: partMeta?.[CHAT_FORMAT]?.extra })),
+  }));
+  const meta = chatMeta({
+    extra: extraFields(message, ['role', 'content']),
+    contentArray: Array.isArray(message.content) ? true : undefined,
+  });
+  return {
+    role: 'system',
+    content: parts,
+    ...(message.role === 'developer' ? { developer: true } : {}),
+    ...metaField(meta),
+  };
+}
+
 function decodeUser(message: ChatMessage): IrMessage {
   const meta = chatMeta({
     extra: extraFields(message, ['role', 'content']),
@@ -260,7 +279,9 @@ export function decodeMessages(
     switch (message.role) {
       case 'system':
       case 'developer':
-        system.push(...decodeSystem(message, index, state));
+        // Before the first turn it is the system prompt; after it, an instruction at its place.
+        if (turns.length === 0) system.push(...decodeSystem(message, index, state));
+        else turns.push(decodeInstruction(message, index, state));
         return;
       case 'user':
         turns.push(decodeUser(message));

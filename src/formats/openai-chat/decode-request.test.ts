@@ -72,8 +72,12 @@ describe('decodeRequest mapping', () => {
       'You are terse. Answer in French.',
       'Never reveal secrets.',
       'Cite sources.',
-      'The user is on a phone; keep answers short.',
     ]);
+    // A system message after the first turn stays a message at its place.
+    expect(value.messages[5]).toEqual({
+      role: 'system',
+      content: [{ type: 'text', text: 'The user is on a phone; keep answers short.' }],
+    });
     expect(value.system[0]?.meta?.['openai-chat']).toMatchObject({ role: 'developer', message: 0 });
     const extra = value.meta?.['openai-chat']?.extra;
     expect(extra).toMatchObject({
@@ -177,7 +181,7 @@ describe('decodeRequest mapping', () => {
         { type: 'text', text: '1 file changed.' },
       ],
     });
-    expect(value.messages[7]).toMatchObject({
+    expect(value.messages[8]).toMatchObject({
       role: 'tool',
       content: [
         {
@@ -187,7 +191,7 @@ describe('decodeRequest mapping', () => {
         },
       ],
     });
-    expect(value.messages[8]?.content[0]).toEqual({
+    expect(value.messages[9]?.content[0]).toEqual({
       type: 'reasoning',
       text: 'Short answer.',
       meta: { 'openai-chat': { field: 'reasoning' } },

@@ -270,6 +270,22 @@ function encodeTool(
 }
 
 /**
+ * An instruction between turns, at its position: its role (`developer` when the client said so),
+ * as a string unless this format decoded it from parts.
+ */
+function encodeInstruction(message: IrMessage & { role: 'system' }): JsonObject {
+  const meta = readChatMeta(message.meta);
+  return {
+    ...record(meta.extra),
+    role: message.developer === true ? 'developer' : 'system',
+    content:
+      meta.contentArray === true
+        ? message.content.map(encodeTextPart)
+        : message.content.map((part) => part.text).join('\n\n'),
+  };
+}
+
+/**
  * The `messages` array of a request. System parts decoded from Chat return to their original
  * positions and roles; other system parts become one leading `system` (or `developer`) message.
  */
@@ -287,6 +303,9 @@ export function encodeMessages(request: IrRequest, warnings: Warnings): JsonObje
         return;
       case 'tool':
         messages.push(...encodeTool(message, path, warnings));
+        return;
+      case 'system':
+        messages.push(encodeInstruction(message));
         return;
       default:
         assertNever(message, 'message');

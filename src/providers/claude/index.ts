@@ -13,7 +13,7 @@ import { type ClaudeCredentials, createClaudeAuth } from './auth.js';
 import { claudeCredentialPaths } from './credentials.js';
 import { CLAUDE_TOKEN_URL } from './login.js';
 import { DEFAULT_CLAUDE_MODELS } from './models.js';
-import { mergeBetas, OAUTH_BETAS, prepareClaudeBody } from './request.js';
+import { betasForBody, mergeBetas, OAUTH_BETAS, prepareClaudeBody } from './request.js';
 
 /** Default upstream base URL. */
 export const CLAUDE_BASE_URL = 'https://api.anthropic.com';
@@ -73,12 +73,13 @@ export function createClaudeProvider(deps: ClaudeProviderDeps): Provider {
     credentials: ClaudeCredentials,
     clientHeaders: Headers,
     stream: boolean,
+    bodyBetas: readonly string[],
   ): Record<string, string> {
     const clientBetas = clientHeaders.get('anthropic-beta');
     const betas =
       credentials.kind === 'oauth'
-        ? mergeBetas(clientBetas, OAUTH_BETAS)
-        : mergeBetas(clientBetas, []);
+        ? mergeBetas(clientBetas, [...OAUTH_BETAS, ...bodyBetas])
+        : mergeBetas(clientBetas, bodyBetas);
     return {
       ...(credentials.kind === 'oauth'
         ? { authorization: `Bearer ${credentials.accessToken}` }
@@ -100,12 +101,13 @@ export function createClaudeProvider(deps: ClaudeProviderDeps): Provider {
     logger?: Logger,
   ) {
     const payload = JSON.stringify(body);
+    const bodyBetas = betasForBody(body);
     return sendWithAuth({
       credentials: auth.credentials,
       url: `${baseUrl}${path}`,
       buildInit: (credentials) => ({
         method: 'POST',
-        headers: headers(credentials, clientHeaders, stream),
+        headers: headers(credentials, clientHeaders, stream, bodyBetas),
         body: payload,
       }),
       http: { ...deps.http, signal, ...(logger ? { logger } : {}) },
