@@ -15,6 +15,7 @@ import { answerBuffered } from './buffered-response.js';
 import { createWarningLog, type PipelineDeps, type PipelineInput } from './context.js';
 import type { ConversionPlan } from './conversion.js';
 import { customToolNames } from './custom-tools.js';
+import { droppedClientFields } from './foreign-fields.js';
 import { answerStream } from './stream-response.js';
 
 /** How a response is produced. */
@@ -55,6 +56,9 @@ function buildUpstreamBody(
     const body: WireBody = { ...input.body, model: upstreamModel };
     if (upstreamStream || 'stream' in input.body) body.stream = upstreamStream;
     return body;
+  }
+  for (const warning of droppedClientFields(request, input.clientFormat, upstreamFormat)) {
+    addWarning(warning);
   }
   const encoded = upstream.encodeRequest({
     ...request,
