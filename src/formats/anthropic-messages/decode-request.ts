@@ -127,7 +127,13 @@ export function decodeRequest(body: unknown): Converted<IrRequest> {
     : undefined;
   const outputFormat =
     outputConfig && isRecord(outputConfig.format) ? outputConfig.format : undefined;
-  const effort = typeof outputConfig?.effort === 'string' ? outputConfig.effort : undefined;
+  // Anthropic's top effort is "max"; the neutral (OpenAI) word for it is "xhigh".
+  const effort =
+    typeof outputConfig?.effort === 'string'
+      ? outputConfig.effort === 'max'
+        ? 'xhigh'
+        : outputConfig.effort
+      : undefined;
   const reasoning = effort ? { ...thinking.reasoning, effort } : thinking.reasoning;
   const request: IrRequest = {
     model: parsed.model,

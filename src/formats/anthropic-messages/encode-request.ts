@@ -76,7 +76,10 @@ export function encodeRequest(request: IrRequest): Converted<WireBody> {
   if (request.responseFormat?.type === 'json-schema' && extra.output_config === undefined) {
     // Structured outputs: the API constrains the answer to the schema.
     // @see https://platform.claude.com/docs/en/build-with-claude/structured-outputs
-    body.output_config = { format: { type: 'json_schema', schema: request.responseFormat.schema } };
+    body.output_config = {
+      ...(isRecord(body.output_config) ? body.output_config : {}),
+      format: { type: 'json_schema', schema: request.responseFormat.schema },
+    };
   } else if (request.responseFormat?.type === 'json-object') {
     warn({
       code: 'dropped',

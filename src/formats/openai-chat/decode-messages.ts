@@ -13,7 +13,7 @@ import type {
 import { isPackedOpaque } from '../../ir/opaque.js';
 import type { IrMessage } from '../../ir/request.js';
 import type { ConversionWarning } from '../../ir/warnings.js';
-import { getRecord, getString, isRecord, type JsonObject } from '../../util/json.js';
+import { getRecord, getString, isRecord, type JsonObject, tryParseJson } from '../../util/json.js';
 import { decodeContentPart, decodeTextPart } from './decode-parts.js';
 import { CHAT_FORMAT, chatMeta, extraFields, metaField } from './meta.js';
 import { REASONING_OPAQUE_FIELD, unpackReasoning } from './reasoning-opaque.js';
@@ -32,6 +32,8 @@ interface DecodeState {
   legacyCount: number;
   /** Position of the message being decoded, for warning paths. */
   index: number;
+  /** Names of the custom tools the request declares. */
+  customTools: ReadonlySet<string>;
   warnings: ConversionWarning[];
 }
 
@@ -102,11 +104,37 @@ function decodeUser(message: ChatMessage): IrMessage {
   return { role: 'user', content, ...metaField(meta) };
 }
 
+/**
+ * The raw text of a function call to a declared custom tool whose arguments are exactly
+ * `{"input": "..."}` (how Chat clients get custom calls), or `undefined`.
+ */
+function customInput(fn: JsonObject, state: DecodeState): string | undefined {
+  const name = getString(fn, 'name');
+  if (name === undefined || !state.customTools.has(name)) return undefined;
+  const text = getString(fn, 'arguments');
+  if (text === undefined) return undefined;
+  const parsed = tryParseJson(text);
+  if (!isRecord(parsed) || Object.keys(parsed).length !== 1) return undefined;
+  return typeof parsed.input === 'string' ? parsed.input : undefined;
+}
+
 function decodeToolCall(call: JsonObject, state: DecodeState): IrAssistantPart {
   const id = getString(call, 'id') ?? '';
   if (call.type === 'function' || call.type === 'custom') {
+    const body = getRecord(call, call.type) ?? {};
+    const wrapped = call.type === 'function' ? customInput(body, state) : undefined;
+    if (wrapped !== undefined) {
+      // A custom call as ccproxy sent it to this client: {"input": "<raw text>"} back to raw.
+      state.toolKinds.set(id, 'custom');
+      return {
+        type: 'tool-call',
+        callId: id,
+        name: getString(body, 'name') ?? '',
+        arguments: wrapped,
+        kind: 'custom',
+      };
+    }
     const kind = call.type;
-    const body = getRecord(call, kind) ?? {};
     const valueKey = kind === 'function' ? 'arguments' : 'input';
     state.toolKinds.set(id, kind);
     return {
@@ -264,12 +292,14 @@ function decodeFunctionResult(message: ChatMessage, state: DecodeState): IrMessa
 export function decodeMessages(
   messages: readonly ChatMessage[],
   warnings: ConversionWarning[],
+  customTools: ReadonlySet<string> = new Set(),
 ): DecodedMessages {
   const state: DecodeState = {
     toolKinds: new Map(),
     legacyCalls: new Map(),
     legacyCount: 0,
     index: 0,
+    customTools,
     warnings,
   };
   const system: IrTextPart[] = [];
