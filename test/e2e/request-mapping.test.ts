@@ -6,7 +6,7 @@
 import type OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { accessToken, type CodexHome, createCodexHome } from '../helpers/codex-home.js';
-import { fakeAnthropicApi } from '../helpers/fake-anthropic.js';
+import { fakeAnthropicApi, MID_CONVERSATION_SYSTEM_BETA } from '../helpers/fake-anthropic.js';
 import { fakeCodexBackend } from '../helpers/fake-codex.js';
 import { type FakeUpstream, startFakeUpstream } from '../helpers/fake-upstream.js';
 import { loadFixtureBytes } from '../helpers/fixtures.js';
@@ -103,7 +103,7 @@ describe('Codex custom tool calls for Chat clients', () => {
         ],
       })
       .finalChatCompletion();
-    const input = (upstream.requests[0]?.json as Body).input as Body[];
+    const input = (upstream.requests[0]?.json as Body | undefined)?.input as Body[];
     expect(input.find((item) => item.type === 'custom_tool_call')).toMatchObject({
       call_id: callId,
       name: 'apply_patch',
@@ -122,7 +122,7 @@ describe('Codex custom tool calls for Chat clients', () => {
   });
 });
 
-describe('reasoning effort toward Claude', () => {
+describe('toward Claude', () => {
   let upstream: FakeUpstream | undefined;
   let proxy: TestProxy | undefined;
   afterEach(async () => {
@@ -156,5 +156,41 @@ describe('reasoning effort toward Claude', () => {
     // A model that thinks within a budget gets one.
     expect(budget?.thinking).toEqual({ type: 'enabled', budget_tokens: 2048 });
     expect(budget).not.toHaveProperty('output_config');
+  });
+  it('sends an instruction between turns as a system message, with its beta', async () => {
+    upstream = await startFakeUpstream(
+      fakeAnthropicApi({ transcript: 'text', auth: { mode: 'api-key', key: 'k' } }),
+    );
+    proxy = await startProxy({
+      env: { CCPROXY_CLAUDE_BASE_URL: upstream.url, ANTHROPIC_API_KEY: 'k' },
+    });
+    // The fake answers 400 to a system message sent without the beta, as the API does.
+    const completion = await openaiClient(`${proxy.url}/claude/v1`)
+      .chat.completions.stream({
+        model: 'claude-sonnet-4-5',
+        messages: [
+          { role: 'system', content: 'You are terse.' },
+          { role: 'user', content: 'hi' },
+          { role: 'assistant', content: 'Hello.' },
+          { role: 'developer', content: 'Answer in French from now on.' },
+          { role: 'user', content: 'bread?' },
+        ],
+      })
+      .finalChatCompletion();
+    expect(completion.choices[0]?.message.content).not.toBe('');
+    const sent = upstream.requests[0];
+    const body = sent?.json as Body;
+    expect(body.system).toEqual([{ type: 'text', text: 'You are terse.' }]);
+    expect((body.messages as Body[]).map((message) => message.role)).toEqual([
+      'user',
+      'assistant',
+      'system',
+      'user',
+    ]);
+    expect((body.messages as Body[])[2]).toEqual({
+      role: 'system',
+      content: 'Answer in French from now on.',
+    });
+    expect(String(sent?.headers['anthropic-beta'])).toContain(MID_CONVERSATION_SYSTEM_BETA);
   });
 });

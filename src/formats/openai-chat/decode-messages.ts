@@ -325,9 +325,23 @@ export function decodeMessages(
       case 'function':
         turns.push(decodeFunctionResult(message, state));
         return;
-      default:
-        // Unreachable: the schema admits only the roles above.
+      default: {
+        // A role this proxy does not know yet: its nearest meaning is the user's turn.
+        warnings.push({
+          code: 'unexpected',
+          message: `A message with role "${String(message.role)}" was read as a user message`,
+          path: `messages[${index}].role`,
+        });
+        const user = decodeUser(message);
+        turns.push({
+          ...user,
+          meta: {
+            ...user.meta,
+            [CHAT_FORMAT]: { ...user.meta?.[CHAT_FORMAT], sentRole: message.role },
+          },
+        });
         return;
+      }
     }
   });
   return { system, messages: turns };

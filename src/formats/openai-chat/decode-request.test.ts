@@ -309,9 +309,18 @@ describe('decodeRequest validation', () => {
       message:
         'Invalid request: "messages[1].content" must be a string or an array of content parts',
     });
-    expect(rejection({ model: 'm', messages: [{ role: 'robot', content: 'x' }] })).toMatchObject({
-      param: 'messages[0].role',
+    // A role added later is read as a user message, so only its content must be readable.
+    expect(rejection({ model: 'm', messages: [{ role: 'robot', content: 42 }] })).toMatchObject({
+      param: 'messages[0].content',
     });
+    const robot = decodeChatRequest({ model: 'm', messages: [{ role: 'robot', content: 'x' }] });
+    expect(robot.value.messages).toMatchObject([
+      { role: 'user', content: [{ type: 'text', text: 'x' }] },
+    ]);
+    expect(robot.warnings).toMatchObject([{ code: 'unexpected', path: 'messages[0].role' }]);
+    expect(encodeChatRequest(robot.value).value.messages).toEqual([
+      { role: 'robot', content: 'x' },
+    ]);
     expect(
       rejection({
         model: 'm',

@@ -77,7 +77,8 @@ function encodeUser(message: IrMessage & { role: 'user' }, path: string, warning
       : parts.length === 0
         ? ''
         : parts;
-  return { ...record(meta.extra), role: 'user', content };
+  const role = typeof meta.sentRole === 'string' ? meta.sentRole : 'user';
+  return { ...record(meta.extra), role, content };
 }
 
 /** The fields an assistant turn is built from, gathered in one pass over its parts. */

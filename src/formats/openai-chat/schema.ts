@@ -63,7 +63,7 @@ const toolCallSchema = partSchema({
   }),
 });
 
-const messageSchema = z.discriminatedUnion(
+const knownMessageSchema = z.discriminatedUnion(
   'role',
   [
     z.looseObject({ role: z.literal('system'), content: contentSchema(userPartSchema) }),
@@ -87,6 +87,29 @@ const messageSchema = z.discriminatedUnion(
   ],
   { error: 'must be one of "system", "developer", "user", "assistant", "tool", "function"' },
 );
+
+const KNOWN_ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool', 'function']);
+
+/**
+ * A message: a known role is checked against its own shape; a role added later is read by the
+ * decoder as a user message (with a warning), so only its content must be readable.
+ */
+const messageSchema = z
+  .looseObject({ role: string }, { error: 'must be an object' })
+  .superRefine((message, ctx) => {
+    const schema = KNOWN_ROLES.has(message.role)
+      ? knownMessageSchema
+      : z.looseObject({ content: contentSchema(userPartSchema).nullish() });
+    const result = schema.safeParse(message);
+    if (result.success) return;
+    for (const issue of result.error.issues) {
+      ctx.addIssue({
+        code: 'custom',
+        message: deepestIssue(issue).message,
+        path: deepestIssue(issue).path,
+      });
+    }
+  });
 
 const toolSchema = partSchema({
   function: z.looseObject({
