@@ -3,6 +3,9 @@
  * `output_config.effort`, `context_management`, the billing block, its beta list), through the
  * real server on every provider route, read back by the official Anthropic SDK.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type Anthropic from '@anthropic-ai/sdk';
 import { afterEach, describe, expect, it } from 'vitest';
 import { accessToken, createCodexHome } from '../helpers/codex-home.js';
@@ -78,6 +81,43 @@ describe('Claude Code 2.1.197 on every route', () => {
     expect(sent.json).toEqual(body);
     expect(JSON.stringify(sent.json)).toBe(JSON.stringify(body));
     expect(String(sent.headers['anthropic-beta']).split(',')).toEqual(BETAS);
+  });
+
+  it('/claude on a Claude plan (OAuth) keeps the billing block first and the identity after it', async () => {
+    upstream = await startFakeUpstream(
+      fakeAnthropicApi({
+        transcript: 'text',
+        auth: { mode: 'oauth', acceptToken: (token) => token === 'sk-ant-oat01-valid' },
+      }),
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'ccproxy-claude-code-'));
+    const credentials = join(dir, '.credentials.json');
+    writeFileSync(
+      credentials,
+      JSON.stringify({
+        claudeAiOauth: {
+          accessToken: 'sk-ant-oat01-valid',
+          refreshToken: 'sk-ant-ort01-refresh',
+          expiresAt: Date.now() + 3_600_000,
+          scopes: ['user:inference'],
+          subscriptionType: 'max',
+        },
+      }),
+      { mode: 0o600 },
+    );
+    proxy = await startProxy({
+      env: { CCPROXY_CLAUDE_BASE_URL: upstream.url, CCPROXY_CLAUDE_CREDENTIALS_FILE: credentials },
+    });
+    const body = claudeCode();
+    const message = await sendAsClaudeCode(`${proxy.url}/claude`, body);
+    expect(textOf(message)).not.toBe('');
+    const sent = upstream.requests[0] as RecordedRequest;
+    // Its identity block already follows the billing block: nothing to insert, nothing changed.
+    expect(sent.json).toEqual(body);
+    expect(String(sent.headers['anthropic-beta']).split(',')).toEqual([
+      ...BETAS,
+      'oauth-2025-04-20',
+    ]);
   });
 
   it('/codex gets developer messages at their places, effort, and no Anthropic-only fields', async () => {
