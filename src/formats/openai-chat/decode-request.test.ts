@@ -300,6 +300,11 @@ describe('decodeRequest validation', () => {
     expect(rejection({ messages: [user] })).toEqual({
       code: 'invalid_request',
       param: 'model',
+      message: 'Invalid request: "model" is required',
+    });
+    expect(rejection({ model: 5, messages: [user] })).toEqual({
+      code: 'invalid_request',
+      param: 'model',
       message: 'Invalid request: "model" must be a string',
     });
     expect(rejection({ model: 'm', messages: 'hi' })).toMatchObject({ param: 'messages' });

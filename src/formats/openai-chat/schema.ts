@@ -8,9 +8,17 @@ import { z } from 'zod';
 import { invalidField } from '../../errors.js';
 import type { ChatRequest } from './types.js';
 
-const string = z.string({ error: 'must be a string' });
-const number = z.number({ error: 'must be a number' });
-const boolean = z.boolean({ error: 'must be a boolean' });
+/** `is required` for an absent field, else `must be <what>`. */
+function typeError(what: string) {
+  return {
+    error: (issue: { input?: unknown }) =>
+      issue.input === undefined ? 'is required' : `must be ${what}`,
+  };
+}
+
+const string = z.string(typeError('a string'));
+const number = z.number(typeError('a number'));
+const boolean = z.boolean(typeError('a boolean'));
 const object = z.looseObject({}, { error: 'must be an object' });
 
 /** A part whose `type` is a string; known types are also checked against their own schema. */
