@@ -44,6 +44,36 @@ export function droppedClientFields(
       path: key,
     });
   }
+  warnings.push(...droppedMetaFields(request, clientFormat, upstreamFormat));
+  return warnings;
+}
+
+/**
+ * Client fields a decoder keeps under a named marker rather than in its extras: Anthropic's
+ * `top_k` (OpenAI formats have no top-k sampling) and `metadata` keys besides `user_id`.
+ */
+function droppedMetaFields(
+  request: IrRequest,
+  clientFormat: WireFormatId,
+  upstreamFormat: WireFormatId,
+): ConversionWarning[] {
+  if (clientFormat !== 'anthropic-messages') return [];
+  const own = request.meta?.[clientFormat];
+  const warnings: ConversionWarning[] = [];
+  if (typeof own?.topK === 'number') {
+    warnings.push({
+      code: 'dropped',
+      message: `"top_k" has no counterpart in ${upstreamFormat} and was left out`,
+      path: 'top_k',
+    });
+  }
+  if (isRecord(own?.metadata) && Object.keys(own.metadata).length > 0) {
+    warnings.push({
+      code: 'dropped',
+      message: `"metadata" (${Object.keys(own.metadata).join(', ')}) has no counterpart in ${upstreamFormat} and was left out`,
+      path: 'metadata',
+    });
+  }
   return warnings;
 }
 

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { loadFixtureJson } from '../../test/helpers/fixtures.js';
 import { formats } from '../formats/index.js';
 import type { JsonObject } from '../util/json.js';
+import { droppedClientFields } from './foreign-fields.js';
 
 const claudeCode = (): JsonObject =>
   loadFixtureJson('anthropic-messages', 'request-claude-code-2.1.197.json');
@@ -208,5 +209,38 @@ describe('instructions between turns from Chat and Responses clients', () => {
       { role: 'system', content: 'mind' },
       { role: 'user', content: 'c' },
     ]);
+  });
+});
+
+describe('fields only the client format has', () => {
+  it('are reported when a converting route leaves them out', () => {
+    const { value } = fromAnthropic({
+      model: 'claude-x',
+      max_tokens: 64,
+      messages: [{ role: 'user', content: 'a' }],
+      top_k: 5,
+      metadata: { user_id: 'u', tenant: 't' },
+      context_management: { edits: [] },
+      output_config: { effort: 'low', task_budget: 3 },
+    });
+    const paths = droppedClientFields(value, 'anthropic-messages', 'openai-chat').map(
+      (warning) => `${warning.path}: ${warning.message}`,
+    );
+    expect(paths).toEqual([
+      'context_management: "context_management" has no counterpart in openai-chat and was left out',
+      'output_config: "output_config" (task_budget) has no counterpart in openai-chat and was left out',
+      'top_k: "top_k" has no counterpart in openai-chat and was left out',
+      'metadata: "metadata" (tenant) has no counterpart in openai-chat and was left out',
+    ]);
+    expect(droppedClientFields(value, 'anthropic-messages', 'anthropic-messages')).toEqual([]);
+    const chat = formats['openai-chat'].decodeRequest({
+      model: 'm',
+      messages: [{ role: 'user', content: 'a' }],
+      seed: 7,
+      logit_bias: null,
+    });
+    expect(
+      droppedClientFields(chat.value, 'openai-chat', 'openai-responses').map((w) => w.path),
+    ).toEqual(['seed']);
   });
 });
