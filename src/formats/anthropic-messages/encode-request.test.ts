@@ -450,6 +450,8 @@ describe('Anthropic request encoding from another format', () => {
       'claude-sonnet-4-20250514',
       'claude-3-7-sonnet-latest',
       'claude-haiku-4-5',
+      'claude-sonnet-4-5@20250929',
+      'my-own-model',
     ]) {
       expect(thinksWithBudget(model), model).toBe(true);
     }

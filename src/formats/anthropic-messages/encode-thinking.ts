@@ -43,9 +43,14 @@ interface Thinking {
  * @see https://platform.claude.com/docs/en/build-with-claude/adaptive-thinking
  */
 export function thinksWithBudget(model: string): boolean {
-  return /claude-(?:3|(?:opus|sonnet|haiku)-4(?:-[0-5])?(?:-\d{8})?$|(?:opus|sonnet|haiku)-4-[0-5]-|[a-z]+-4(?:-[0-5])?@)/.test(
-    model,
-  );
+  // `claude-3-7-sonnet`, `claude-sonnet-4-20250514`, `claude-opus-4-6`, `claude-sonnet-4-5@...`:
+  // the major version, then a one-digit minor version (a date is not one).
+  const version = /claude-(?:(?:opus|sonnet|haiku)-)?(\d+)(?:-(\d)(?!\d))?/.exec(model);
+  // A name that is no Claude version keeps the form every thinking model has accepted so far.
+  if (version === null) return true;
+  const major = Number(version[1]);
+  const minor = Number(version[2] ?? 0);
+  return major < 4 || (major === 4 && minor <= 5);
 }
 
 /** Anthropic's effort for an OpenAI one: `low`, `medium`, `high`, and `max` (Opus only). */
