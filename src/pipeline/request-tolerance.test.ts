@@ -244,3 +244,28 @@ describe('fields only the client format has', () => {
     ).toEqual(['seed']);
   });
 });
+
+describe('instructions toward Claude', () => {
+  it('go after the tool results when they sit between the calls and the results', () => {
+    const { value } = formats['openai-responses'].decodeRequest({
+      model: 'claude-sonnet-4-5',
+      input: [
+        { role: 'user', content: 'list files' },
+        { type: 'function_call', call_id: 'c1', name: 'ls', arguments: '{}' },
+        { role: 'developer', content: 'Keep it short.' },
+        { type: 'function_call_output', call_id: 'c1', output: 'a.txt' },
+      ],
+    });
+    const { value: body, warnings } = formats['anthropic-messages'].encodeRequest(value);
+    expect((body.messages as JsonObject[]).map((message) => message.role)).toEqual([
+      'user',
+      'assistant',
+      'user',
+      'system',
+    ]);
+    expect((body.messages as JsonObject[])[2]?.content).toMatchObject([
+      { type: 'tool_result', tool_use_id: 'c1' },
+    ]);
+    expect(warnings).toMatchObject([{ code: 'lossy', path: 'messages[2]' }]);
+  });
+});

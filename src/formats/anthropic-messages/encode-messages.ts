@@ -107,13 +107,51 @@ function turnContent(turn: Turn): JsonObject[] {
   return content;
 }
 
+/**
+ * The messages with every instruction that sits between tool calls and their results moved to
+ * just after the results: the API wants the results in the turn right after the calls.
+ */
+function resultsRightAfterCalls(
+  messages: readonly IrMessage[],
+  warn: (warning: ConversionWarning) => void,
+): Array<{ message: IrMessage; index: number }> {
+  const ordered: Array<{ message: IrMessage; index: number }> = [];
+  let held: Array<{ message: IrMessage; index: number }> = [];
+  let afterCalls = false;
+  messages.forEach((message, index) => {
+    if (message.role === 'system' && afterCalls) {
+      const next = messages.slice(index + 1).find((later) => later.role !== 'system');
+      if (next?.role === 'tool') {
+        warn({
+          code: 'lossy',
+          message: 'An instruction between tool calls and their results was sent after the results',
+          path: `messages[${index}]`,
+        });
+        held.push({ message, index });
+        return;
+      }
+    }
+    ordered.push({ message, index });
+    if (message.role === 'tool') {
+      ordered.push(...held);
+      held = [];
+    }
+    if (message.role !== 'system') {
+      afterCalls =
+        message.role === 'assistant' && message.content.some((part) => part.type === 'tool-call');
+    }
+  });
+  ordered.push(...held);
+  return ordered;
+}
+
 /** Encodes the conversation; turns left empty by dropped parts are dropped with a warning. */
 export function encodeMessages(
   messages: readonly IrMessage[],
   options: EncodeMessagesOptions,
 ): JsonObject[] {
   const turns: Turn[] = [];
-  messages.forEach((message, index) => {
+  for (const { message, index } of resultsRightAfterCalls(messages, options.warn)) {
     const own = ownMeta(message.meta);
     const role = message.role === 'assistant' || message.role === 'system' ? message.role : 'user';
     let turn = turns.at(-1);
@@ -140,7 +178,7 @@ export function encodeMessages(
       turn.extra = { ...turn.extra, ...ownExtra(message.meta) };
     }
     encodeInto(turn, message, index, options);
-  });
+  }
   const wire: JsonObject[] = [];
   for (const turn of turns) {
     const role = turn.sentRole ?? turn.role;
