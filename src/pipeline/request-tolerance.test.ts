@@ -269,3 +269,27 @@ describe('instructions toward Claude', () => {
     expect(warnings).toMatchObject([{ code: 'lossy', path: 'messages[2]' }]);
   });
 });
+
+describe('instructions toward Chat', () => {
+  it('go after the tool messages when they sit between the calls and the results', () => {
+    const { value } = formats['openai-responses'].decodeRequest({
+      model: 'm',
+      input: [
+        { role: 'user', content: 'list files' },
+        { type: 'function_call', call_id: 'c1', name: 'ls', arguments: '{}' },
+        { role: 'system', content: 'Keep it short.' },
+        { type: 'function_call_output', call_id: 'c1', output: 'a.txt' },
+        { role: 'user', content: 'thanks' },
+      ],
+    });
+    const { value: body, warnings } = formats['openai-chat'].encodeRequest(value);
+    expect((body.messages as JsonObject[]).map((message) => message.role)).toEqual([
+      'user',
+      'assistant',
+      'tool',
+      'system',
+      'user',
+    ]);
+    expect(warnings).toMatchObject([{ code: 'lossy', path: 'messages[2]' }]);
+  });
+});

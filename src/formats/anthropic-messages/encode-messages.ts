@@ -5,6 +5,7 @@
  *
  * @see https://docs.claude.com/en/docs/agents-and-tools/tool-use/implement-tool-use#handling-tool-use-and-tool-result-content-blocks
  */
+import { resultsRightAfterCalls } from '../../ir/order.js';
 import type { IrMessage } from '../../ir/request.js';
 import type { ConversionWarning } from '../../ir/warnings.js';
 import { assertNever } from '../../util/assert-never.js';
@@ -105,44 +106,6 @@ function turnContent(turn: Turn): JsonObject[] {
   }
   content.push(...turn.toolBlocks.slice(tool), ...turn.blocks.slice(user));
   return content;
-}
-
-/**
- * The messages with every instruction that sits between tool calls and their results moved to
- * just after the results: the API wants the results in the turn right after the calls.
- */
-function resultsRightAfterCalls(
-  messages: readonly IrMessage[],
-  warn: (warning: ConversionWarning) => void,
-): Array<{ message: IrMessage; index: number }> {
-  const ordered: Array<{ message: IrMessage; index: number }> = [];
-  let held: Array<{ message: IrMessage; index: number }> = [];
-  let afterCalls = false;
-  messages.forEach((message, index) => {
-    if (message.role === 'system' && afterCalls) {
-      const next = messages.slice(index + 1).find((later) => later.role !== 'system');
-      if (next?.role === 'tool') {
-        warn({
-          code: 'lossy',
-          message: 'An instruction between tool calls and their results was sent after the results',
-          path: `messages[${index}]`,
-        });
-        held.push({ message, index });
-        return;
-      }
-    }
-    ordered.push({ message, index });
-    if (message.role === 'tool') {
-      ordered.push(...held);
-      held = [];
-    }
-    if (message.role !== 'system') {
-      afterCalls =
-        message.role === 'assistant' && message.content.some((part) => part.type === 'tool-call');
-    }
-  });
-  ordered.push(...held);
-  return ordered;
 }
 
 /** Encodes the conversation; turns left empty by dropped parts are dropped with a warning. */

@@ -8,6 +8,7 @@ import type {
   IrTextPart,
   IrToolResultPart,
 } from '../../ir/content.js';
+import { resultsRightAfterCalls } from '../../ir/order.js';
 import type { IrMessage, IrRequest } from '../../ir/request.js';
 import type { ConversionWarning } from '../../ir/warnings.js';
 import { assertNever } from '../../util/assert-never.js';
@@ -293,25 +294,28 @@ function encodeInstruction(message: IrMessage & { role: 'system' }): JsonObject 
 export function encodeMessages(request: IrRequest, warnings: Warnings): JsonObject[] {
   const { leading, placed } = encodeSystem(request);
   const messages: JsonObject[] = [...leading];
-  request.messages.forEach((message, index) => {
+  const warn = (warning: ConversionWarning): void => {
+    warnings.push(warning);
+  };
+  for (const { message, index } of resultsRightAfterCalls(request.messages, warn)) {
     const path = `messages[${index}]`;
     switch (message.role) {
       case 'user':
         messages.push(encodeUser(message, path, warnings));
-        return;
+        continue;
       case 'assistant':
         messages.push(encodeAssistant(message, path, warnings));
-        return;
+        continue;
       case 'tool':
         messages.push(...encodeTool(message, path, warnings));
-        return;
+        continue;
       case 'system':
         messages.push(encodeInstruction(message));
-        return;
+        continue;
       default:
         assertNever(message, 'message');
     }
-  });
+  }
   for (const { at, message } of placed) messages.splice(at, 0, message);
   return messages;
 }
