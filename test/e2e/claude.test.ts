@@ -496,7 +496,43 @@ describe('Claude errors', () => {
     expect((chatError as Error).message).toMatch(/Overloaded/i);
   });
 
-  it('malformed bodies get 400 naming the field, before any upstream call', async () => {
+  it('a body the proxy cannot read goes to Claude on /claude; the upstream judges it', async () => {
+    upstream = await startFakeUpstream((request) => {
+      const body = request.json as { messages?: Array<{ content?: unknown }> };
+      return {
+        status: 400,
+        body: {
+          type: 'error',
+          error: {
+            type: 'invalid_request_error',
+            message: `messages.0.content: Input should be a valid list (got ${String(body.messages?.[0]?.content)})`,
+          },
+        },
+      };
+    });
+    proxy = await startProxy({
+      env: { CCPROXY_CLAUDE_BASE_URL: upstream.url, ANTHROPIC_API_KEY: 'k' },
+    });
+    const sent = {
+      model: 'claude-sonnet-4-5',
+      max_tokens: 5,
+      messages: [{ role: 'user', content: 42 }],
+      some_future_field: { on: true },
+    };
+    const bad = await fetch(`${proxy.url}/claude/v1/messages`, {
+      method: 'POST',
+      body: JSON.stringify(sent),
+    });
+    expect(bad.status).toBe(400);
+    const body = (await bad.json()) as { type: string; error: { type: string; message: string } };
+    expect(body.type).toBe('error');
+    expect(body.error.type).toBe('invalid_request_error');
+    expect(body.error.message).toContain('messages.0.content');
+    expect(upstream.requests).toHaveLength(1);
+    expect(upstream.requests[0]?.json).toEqual(sent);
+  });
+
+  it('a field of the wrong type is a 400 naming it, before any upstream call', async () => {
     upstream = await startFakeUpstream(
       fakeAnthropicApi({ transcript: 'text', auth: { mode: 'api-key', key: 'k' } }),
     );
@@ -505,16 +541,23 @@ describe('Claude errors', () => {
     });
     const bad = await fetch(`${proxy.url}/claude/v1/messages`, {
       method: 'POST',
-      body: JSON.stringify({
-        model: 'claude-sonnet-4-6',
-        max_tokens: 5,
-        messages: [{ role: 'user', content: 42 }],
-      }),
+      body: JSON.stringify({ model: 5, max_tokens: 5, messages: [] }),
     });
     expect(bad.status).toBe(400);
     const body = (await bad.json()) as { error: { type: string; message: string } };
     expect(body.error.type).toBe('invalid_request_error');
-    expect(body.error.message).toContain('messages[0].content');
+    expect(body.error.message).toBe('Invalid request: "model" must be a string');
+    // On a converting route the proxy must read the body whole, so it says what is wrong.
+    const chat = await fetch(`${proxy.url}/claude/v1/chat/completions`, {
+      method: 'POST',
+      body: JSON.stringify({
+        model: 'claude-sonnet-4-5',
+        messages: [{ role: 'user', content: 4 }],
+      }),
+    });
+    expect(chat.status).toBe(400);
+    const chatBody = (await chat.json()) as { error: { message: string; param: string } };
+    expect(chatBody.error.param).toBe('messages[0].content');
     expect(upstream.requests).toHaveLength(0);
   });
 });

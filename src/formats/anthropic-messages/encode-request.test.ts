@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { packOpaque } from '../../ir/opaque.js';
 import type { IrRequest } from '../../ir/request.js';
 import { encodeAnthropicRequest } from './encode-request.js';
+import { thinksWithBudget } from './encode-thinking.js';
 import { CUSTOM_TOOL_SCHEMA } from './encode-tools.js';
 
 /** A request as another format's decoder would build it (no Anthropic meta). */
@@ -389,6 +390,82 @@ describe('Anthropic request encoding from another format', () => {
       max_tokens: 9000,
     });
     expect(thinking({ reasoning: { enabled: false } }).thinking).toEqual({ type: 'disabled' });
+  });
+
+  it('asks models that think adaptively for adaptive thinking steered by output_config.effort', () => {
+    const sent = (request: Partial<IrRequest>) => {
+      const { value, warnings } = encodeAnthropicRequest(
+        foreign({ model: 'claude-opus-4-6', ...request }),
+      );
+      return { thinking: value.thinking, output_config: value.output_config, warnings };
+    };
+    expect(sent({ reasoning: { effort: 'high' } })).toEqual({
+      thinking: { type: 'adaptive' },
+      output_config: { effort: 'high' },
+      warnings: [],
+    });
+    expect(sent({ reasoning: { effort: 'xhigh' } }).output_config).toEqual({ effort: 'max' });
+    expect(sent({ reasoning: { effort: 'minimal' } })).toMatchObject({
+      thinking: { type: 'adaptive' },
+      output_config: { effort: 'low' },
+      warnings: [{ code: 'lossy', path: 'reasoning.effort' }],
+    });
+    expect(sent({ reasoning: { effort: 'none' } })).toEqual({
+      thinking: undefined,
+      output_config: undefined,
+      warnings: [],
+    });
+    expect(sent({ reasoning: { enabled: true } })).toMatchObject({
+      thinking: { type: 'adaptive' },
+      output_config: undefined,
+    });
+    // "max" is Opus's only.
+    expect(
+      encodeAnthropicRequest(
+        foreign({ model: 'claude-sonnet-4-6', reasoning: { effort: 'xhigh' } }),
+      ).value.output_config,
+    ).toEqual({ effort: 'high' });
+    // A forced tool rules thinking out, not the effort; a schema joins the effort.
+    const forced = sent({
+      reasoning: { effort: 'low' },
+      tools: [{ kind: 'function', name: 'f', parameters: { type: 'object' } }],
+      toolChoice: { type: 'tool', name: 'f' },
+      responseFormat: { type: 'json-schema', name: 'x', schema: { type: 'object' } },
+    });
+    expect(forced.thinking).toBeUndefined();
+    expect(forced.output_config).toEqual({
+      effort: 'low',
+      format: { type: 'json_schema', schema: { type: 'object' } },
+    });
+    // A budget stays a budget.
+    expect(sent({ reasoning: { budgetTokens: 5000 }, maxOutputTokens: 9000 }).thinking).toEqual({
+      type: 'enabled',
+      budget_tokens: 5000,
+    });
+  });
+
+  it('knows which models think within a budget', () => {
+    for (const model of [
+      'claude-sonnet-4-5',
+      'claude-sonnet-4-5-20250929',
+      'claude-opus-4-1',
+      'claude-opus-4',
+      'claude-sonnet-4-20250514',
+      'claude-3-7-sonnet-latest',
+      'claude-haiku-4-5',
+      'claude-sonnet-4-5@20250929',
+      'my-own-model',
+    ]) {
+      expect(thinksWithBudget(model), model).toBe(true);
+    }
+    for (const model of [
+      'claude-opus-4-6',
+      'claude-sonnet-4-6',
+      'claude-opus-4-7',
+      'claude-opus-5',
+    ]) {
+      expect(thinksWithBudget(model), model).toBe(false);
+    }
   });
 
   it('drops sampling parameters and forced tool choice conflicts that thinking forbids', () => {

@@ -35,6 +35,9 @@ function encodeSystem(
     .map((part, index) =>
       encodeTextPart(part, { target: 'request', warn, path: `system[${index}]`, toolId: String }),
     );
+  // Claude Code's billing block goes back first, where the client put it.
+  const billing = ownMeta(request.meta)?.billingBlock;
+  if (isRecord(billing)) blocks.unshift(billing);
   return blocks.length > 0 ? blocks : undefined;
 }
 
@@ -73,7 +76,10 @@ export function encodeAnthropicRequest(request: IrRequest): Converted<WireBody> 
   if (request.responseFormat?.type === 'json-schema' && extra.output_config === undefined) {
     // Structured outputs: the API constrains the answer to the schema.
     // @see https://platform.claude.com/docs/en/build-with-claude/structured-outputs
-    body.output_config = { format: { type: 'json_schema', schema: request.responseFormat.schema } };
+    body.output_config = {
+      ...(isRecord(body.output_config) ? body.output_config : {}),
+      format: { type: 'json_schema', schema: request.responseFormat.schema },
+    };
   } else if (request.responseFormat?.type === 'json-object') {
     warn({
       code: 'dropped',

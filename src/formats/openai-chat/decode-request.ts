@@ -170,7 +170,14 @@ export function decodeChatRequest(body: unknown): Converted<IrRequest> {
   const extra: JsonObject = extraFields(request, READ) ?? {};
   for (const key of READ) if (request[key] === null) extra[key] = null;
 
-  const { system, messages } = decodeMessages(request.messages, warnings);
+  const customTools = new Set(
+    (request.tools ?? []).flatMap((tool) =>
+      isRecord(tool) && tool.type === 'custom'
+        ? [getString(getRecord(tool, 'custom') ?? {}, 'name') ?? '']
+        : [],
+    ),
+  );
+  const { system, messages } = decodeMessages(request.messages, warnings, customTools);
   const ir: IrRequest = { model: request.model, system, messages, tools: [], stream: false };
 
   const legacy = request.tools == null && Array.isArray(request.functions);

@@ -40,6 +40,8 @@ function decodeToolCall(call: unknown, index: number): IrAssistantPart {
       chatMeta({
         extra: extraFields(call, ['id', 'type', kind]),
         bodyExtra: extraFields(body, ['name', valueKey]),
+        // A Chat upstream's own custom call goes back to a Chat client as it came.
+        nativeCustom: kind === 'custom' ? true : undefined,
       }),
     ),
   };

@@ -78,11 +78,26 @@ function collectPart(part: IrAssistantPart, fields: MessageFields, warnings: Con
         fields.functionCall = { name: part.name, arguments: part.arguments };
         return;
       }
-      const body =
-        part.kind === 'custom'
-          ? { custom: { ...record(meta.bodyExtra), name: part.name, input: part.arguments } }
-          : { function: { ...record(meta.bodyExtra), name: part.name, arguments: part.arguments } };
-      fields.toolCalls.push({ ...record(meta.extra), id: part.callId, type: part.kind, ...body });
+      // A custom call goes out as the stream sends it: a function call of the same name with
+      // arguments {"input": "<raw text>"}, the one tool-call shape every Chat client reads.
+      // (A Chat upstream's own custom call, in the same format, goes back as it came.)
+      if (part.kind === 'custom' && meta.nativeCustom === true) {
+        fields.toolCalls.push({
+          ...record(meta.extra),
+          id: part.callId,
+          type: 'custom',
+          custom: { ...record(meta.bodyExtra), name: part.name, input: part.arguments },
+        });
+        return;
+      }
+      const args =
+        part.kind === 'custom' ? JSON.stringify({ input: part.arguments }) : part.arguments;
+      fields.toolCalls.push({
+        ...record(meta.extra),
+        id: part.callId,
+        type: 'function',
+        function: { ...record(meta.bodyExtra), name: part.name, arguments: args },
+      });
       return;
     }
     case 'opaque': {
