@@ -357,8 +357,9 @@ describe('Anthropic request encoding from another format', () => {
   });
 
   it('turns reasoning effort into a thinking budget, keeping max_tokens above it', () => {
+    // A model that thinks within a budget (4.5 and older); newer ones think adaptively (below).
     const thinking = (request: Partial<IrRequest>) => {
-      const { value } = encodeAnthropicRequest(foreign(request));
+      const { value } = encodeAnthropicRequest(foreign({ model: 'claude-haiku-4-5', ...request }));
       return { thinking: value.thinking, max_tokens: value.max_tokens };
     };
     expect(thinking({ reasoning: { effort: 'minimal' } })).toEqual({
@@ -470,7 +471,12 @@ describe('Anthropic request encoding from another format', () => {
 
   it('drops sampling parameters and forced tool choice conflicts that thinking forbids', () => {
     const withThinking = encodeAnthropicRequest(
-      foreign({ reasoning: { effort: 'low' }, temperature: 0.2, topP: 0.5 }),
+      foreign({
+        model: 'claude-haiku-4-5',
+        reasoning: { effort: 'low' },
+        temperature: 0.2,
+        topP: 0.5,
+      }),
     );
     expect(withThinking.value).toMatchObject({
       thinking: { type: 'enabled', budget_tokens: 2048 },
@@ -480,6 +486,7 @@ describe('Anthropic request encoding from another format', () => {
     expect(withThinking.warnings.map((warning) => warning.path)).toEqual(['temperature', 'top_p']);
     const forced = encodeAnthropicRequest(
       foreign({
+        model: 'claude-haiku-4-5',
         reasoning: { effort: 'medium' },
         tools: [{ kind: 'function', name: 'f', parameters: { type: 'object' } }],
         toolChoice: { type: 'tool', name: 'f' },
@@ -490,7 +497,11 @@ describe('Anthropic request encoding from another format', () => {
     expect(forced.value.temperature).toBe(0.2);
     expect(forced.warnings.map((warning) => warning.path)).toEqual(['reasoning']);
     const tooSmall = encodeAnthropicRequest(
-      foreign({ reasoning: { effort: 'medium' }, maxOutputTokens: 1500 }),
+      foreign({
+        model: 'claude-haiku-4-5',
+        reasoning: { effort: 'medium' },
+        maxOutputTokens: 1500,
+      }),
     );
     expect(tooSmall.value.thinking).toBeUndefined();
     expect(tooSmall.warnings.map((warning) => warning.message)).toEqual([
