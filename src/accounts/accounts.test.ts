@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { sessionKeyOf } from './account-pool.js';
 import { isAccountName, resolveAccounts } from './accounts.js';
 import { createMemoryPoolState } from './pool-state.js';
 
@@ -23,25 +22,6 @@ describe('accounts', () => {
   it('accepts only names that are safe file names', () => {
     expect(['work', 'team-1', 'a.b_c'].every(isAccountName)).toBe(true);
     expect(['', '../x', '.hidden', 'a/b', 'x'.repeat(65)].some(isAccountName)).toBe(false);
-  });
-
-  it('finds the conversation in the route, the headers or the body', () => {
-    const context = (headers: Record<string, string>, routeSessionId?: string) => ({
-      clientFormat: 'openai-chat' as const,
-      upstreamFormat: 'openai-responses' as const,
-      clientHeaders: new Headers(headers),
-      clientStream: false,
-      ...(routeSessionId ? { routeSessionId } : {}),
-    });
-    expect(sessionKeyOf({ body: { prompt_cache_key: 'k' }, context: context({}, 'route') })).toBe(
-      'route',
-    );
-    expect(
-      sessionKeyOf({ body: { prompt_cache_key: 'k' }, context: context({ session_id: 'h' }) }),
-    ).toBe('h');
-    expect(sessionKeyOf({ body: { prompt_cache_key: 'k' }, context: context({}) })).toBe('k');
-    expect(sessionKeyOf({ body: { metadata: { user_id: 'u' } }, context: context({}) })).toBe('u');
-    expect(sessionKeyOf({ body: {}, context: context({}) })).toBeUndefined();
   });
 
   it('keeps the later of two rests and forgets rests that ended', async () => {

@@ -8,13 +8,18 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function start(timeoutMs = 5000, signal?: AbortSignal) {
+async function start(
+  timeoutMs = 5000,
+  signal?: AbortSignal,
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>,
+) {
   server = await startCallbackServer({
     port: 0,
     path: '/auth/callback',
     state: 'expected-state',
     timeoutMs,
     ...(signal ? { signal } : {}),
+    ...(sleep ? { sleep } : {}),
   });
   return server;
 }
@@ -100,12 +105,28 @@ describe('callback server', () => {
   });
 
   it('times out and closes', async () => {
-    const { port, code } = await start(50);
+    // The injected wait is over at once: the timeout without the clock.
+    const waits: number[] = [];
+    const { port, code } = await start(50, undefined, async (ms) => {
+      waits.push(ms);
+    });
     await expect(code).rejects.toMatchObject({
       reason: 'timeout',
       message: 'Sign-in timed out: no answer from the browser within 50 ms',
     });
+    expect(waits).toEqual([50]);
     expect(await isClosed(port)).toBe(true);
+  });
+
+  it('stops waiting out its timeout once a code arrives', async () => {
+    let waitSignal: AbortSignal | undefined;
+    const { port, code } = await start(5000, undefined, (_ms, signal) => {
+      waitSignal = signal;
+      return new Promise(() => {});
+    });
+    await callback(port, 'state=expected-state&code=c1');
+    await expect(code).resolves.toBe('c1');
+    expect(waitSignal?.aborted).toBe(true);
   });
 
   it('stops when its signal aborts', async () => {

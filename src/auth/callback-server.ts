@@ -1,7 +1,8 @@
 /** A one-shot loopback HTTP listener that receives an OAuth redirect and yields its `code`. */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { registerSecret } from '../observability/redact.js';
+import { setTimeout as delay } from 'node:timers/promises';
+import { registerSecret } from '../util/secrets.js';
 import { LoginError } from './login-error.js';
 
 /** How long the browser step may take by default: 5 minutes. */
@@ -16,6 +17,11 @@ export interface CallbackServerOptions {
   /** The `state` sent with the authorization request; a callback must carry the same value. */
   state: string;
   timeoutMs?: number;
+  /**
+   * Waits `ms`, or rejects once `signal` aborts (injectable so tests do not wait on the clock);
+   * by default a timer that does not keep the process alive.
+   */
+  sleep?(ms: number, signal: AbortSignal): Promise<void>;
   /** Aborting it ends the wait with a `cancelled` error. */
   signal?: AbortSignal;
   /** Provider name for the pages shown in the browser. */
@@ -135,7 +141,7 @@ export async function startCallbackServer(options: CallbackServerOptions): Promi
   // The caller may not await `code` before a failure arrives; never let that crash the process.
   code.catch(() => {});
   let settled = false;
-  let timer: NodeJS.Timeout | undefined;
+  const timeout = new AbortController();
 
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
@@ -163,7 +169,7 @@ export async function startCallbackServer(options: CallbackServerOptions): Promi
   function finish(error: Error | undefined, value?: string): void {
     if (settled) return;
     settled = true;
-    if (timer) clearTimeout(timer);
+    timeout.abort();
     options.signal?.removeEventListener('abort', onAbort);
     void shutdown();
     if (error) settle?.reject(error);
@@ -211,15 +217,20 @@ export async function startCallbackServer(options: CallbackServerOptions): Promi
   );
 
   const timeoutMs = options.timeoutMs ?? DEFAULT_CALLBACK_TIMEOUT_MS;
-  timer = setTimeout(() => {
-    finish(
-      new LoginError(
-        'timeout',
-        `Sign-in timed out: no answer from the browser within ${formatDuration(timeoutMs)}`,
+  const sleep =
+    options.sleep ??
+    ((ms: number, signal: AbortSignal) => delay(ms, undefined, { signal, ref: false }));
+  sleep(timeoutMs, timeout.signal).then(
+    () =>
+      finish(
+        new LoginError(
+          'timeout',
+          `Sign-in timed out: no answer from the browser within ${formatDuration(timeoutMs)}`,
+        ),
       ),
-    );
-  }, timeoutMs);
-  timer.unref();
+    // Aborted: the wait ended another way.
+    () => {},
+  );
   if (options.signal?.aborted) onAbort();
   else options.signal?.addEventListener('abort', onAbort, { once: true });
 

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { registerSecretsIn } from '../observability/redact.js';
+import { registerSecretsIn } from '../util/secrets.js';
 
 /** A credential file's parsed content and what we know of its permissions. */
 export interface CredentialFileContent {

@@ -1,7 +1,7 @@
 /** POSTs to an OAuth endpoint (token or device-code) and reads its JSON answer, whatever the status. */
 
-import { registerSecretsIn, scrubSecrets } from '../observability/redact.js';
 import { isRecord, type JsonObject, tryParseJson } from '../util/json.js';
+import { registerSecretsIn, scrubSecrets } from '../util/secrets.js';
 import { LoginError } from './login-error.js';
 
 /** Options of `postOAuthRequest`. */

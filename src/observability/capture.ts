@@ -7,8 +7,9 @@
 import { mkdirSync } from 'node:fs';
 import { readdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { scrubKnownSecrets } from '../util/secrets.js';
 import type { Logger } from './logger.js';
-import { redactHeaders, redactValue, scrubKnownSecrets } from './redact.js';
+import { redactHeaders, redactValue } from './redact.js';
 import type { RequestCapture } from './request-capture.js';
 import type { RequestRecord } from './request-record.js';
 

@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
-  redactHeaders,
-  redactValue,
   registerSecret,
   registerSecretsIn,
   scrubKnownSecrets,
   scrubSecrets,
-} from './redact.js';
+} from '../util/secrets.js';
+import { redactHeaders, redactValue } from './redact.js';
 
 const jwt =
   'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1c2VyLTEyMyIsImV4cCI6MTk5OTk5OTk5OX0.c2lnbmF0dXJlLXBhcnQ';

@@ -2,7 +2,6 @@
 import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { type AccountStrategy, createAccountPool } from '../accounts/account-pool.js';
 import {
   type AccountProvider,
   DEFAULT_ACCOUNT,
@@ -10,7 +9,6 @@ import {
   namedAccountFile,
   resolveAccounts,
 } from '../accounts/accounts.js';
-import { dashboardUsageSource } from '../accounts/dashboard-usage.js';
 import { createPlanUsageStore, type PlanUsageStore } from '../accounts/plan-usage.js';
 import { createMemoryPoolState, type PoolState } from '../accounts/pool-state.js';
 import { dataDir } from '../config/paths.js';
@@ -18,15 +16,14 @@ import type { PluginFlags } from '../config/plugins.js';
 import { selectPlugins } from '../config/plugins.js';
 import { ConfigError } from '../config/resolve.js';
 import type { Config } from '../config/schema.js';
-import { createDashboardFeed, type DashboardFeed } from '../dashboard/feed.js';
-import type { PlanUsageSource as DashboardUsageSource } from '../dashboard/plan-usage.js';
 import { ProxyError } from '../errors.js';
 import { formats } from '../formats/index.js';
 import { createUpstreamAgent } from '../http/upstream-fetch.js';
 import { createCaptureStore } from '../observability/capture.js';
 import type { Logger } from '../observability/logger.js';
 import { createMetrics, type ProxyMetrics } from '../observability/metrics.js';
-import { isSecretHeader, registerSecret, registerSecretsIn } from '../observability/redact.js';
+import { isSecretHeader } from '../observability/redact.js';
+import { type AccountStrategy, createAccountPool } from '../providers/account-pool.js';
 import {
   claudeCredentialPaths,
   resolveClaudeCredentialsFile,
@@ -41,7 +38,11 @@ import type { UpstreamHttp } from '../providers/upstream-http.js';
 import { createMemoryResponsesStore } from '../responses-store/memory-store.js';
 import type { ResponsesStore } from '../responses-store/store.js';
 import { createRedisState, type RedisState } from '../state/redis-state.js';
+import { registerSecret, registerSecretsIn } from '../util/secrets.js';
 import { createApp } from './app.js';
+import { dashboardUsageSource } from './dashboard/account-usage.js';
+import { createDashboardFeed, type DashboardFeed } from './dashboard/feed.js';
+import type { PlanUsageSource as DashboardUsageSource } from './dashboard/plan-usage.js';
 
 /** Inputs of `composeApp`. */
 export interface ComposeOptions {
@@ -62,12 +63,12 @@ export interface ComposeOptions {
   poolState?: PoolState;
   /** Plan usage the dashboard shows instead of what the providers report (tests). */
   planUsage?: DashboardUsageSource;
-  /** Wall-clock milliseconds for the dashboard's history (tests move it). */
-  wallClock?: () => number;
   /** Replaces the in-memory Responses store (a shared backend, or a test's). */
   responsesStore?: ResponsesStore;
   /** Monotonic milliseconds for expiries (the Responses store, model list caching); tests inject one. */
   clock?: () => number;
+  /** Wall-clock milliseconds for token expiry and the dashboard's history (default `Date.now`; tests move it). */
+  now?(): number;
 }
 
 /** Builds the shared state backend the configuration asks for (`[state]`). */
@@ -155,7 +156,8 @@ export function composeApp(options: ComposeOptions): ComposedApp {
   registerConfigSecrets(config);
   const selection = selectPlugins(config, options.pluginFlags);
   const enabled = new Set<string>(selection.enabled);
-  const planUsage = createPlanUsageStore();
+  const now = options.now ?? (() => Date.now());
+  const planUsage = createPlanUsageStore(now);
   const shared = createSharedState(config, logger);
   const usageMirror = shared?.mirrorUsage(planUsage);
   // Other replicas' usage reports, for headroom and for what this replica shows.
@@ -208,7 +210,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
         strategy: settings.account_strategy,
         state: poolState,
         usageOf: (account) => planUsage.get(id, account),
-        now: () => Date.now(),
+        now,
         maxAttempts: 1 + config.http.max_retries,
         logger: logger.child({ provider: id }),
         onFailover: (account, reason) =>
@@ -226,7 +228,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
         fetch: fetchImpl,
         logger: logger.child({ provider: 'codex', account }),
         ...(metrics ? { metrics } : {}),
-        now: () => Date.now(),
+        now,
         http,
         modelCache,
         ...(options.home ? { home: options.home } : {}),
@@ -262,7 +264,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
           http,
           logger: logger.child({ provider: 'claude', account }),
           ...(metrics ? { metrics } : {}),
-          now: () => Date.now(),
+          now,
           dataDir: data,
           modelCache,
           ...(options.home ? { home: options.home } : {}),
@@ -291,7 +293,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
           http,
           logger: logger.child({ provider: 'copilot', account }),
           ...(metrics ? { metrics } : {}),
-          now: () => Date.now(),
+          now,
           dataDir: data,
           modelCache,
           ...(storeFile ? { storeFile } : {}),
@@ -358,9 +360,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
       }))
     : undefined;
   const shutdown = new AbortController();
-  const dashboard = enabled.has('dashboard')
-    ? createDashboardFeed(options.wallClock ? { wallClock: options.wallClock } : {})
-    : undefined;
+  const dashboard = enabled.has('dashboard') ? createDashboardFeed({ wallClock: now }) : undefined;
   const app = createApp({
     shutdown: shutdown.signal,
     config,
@@ -397,7 +397,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
               claude: config.plugins.claude_api.refresh_skew_seconds,
               copilot: config.plugins.copilot.refresh_skew_seconds,
             },
-            ...(options.wallClock ? { wallClock: options.wallClock } : {}),
+            wallClock: now,
           },
         }
       : {}),

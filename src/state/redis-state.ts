@@ -11,9 +11,9 @@ import type { PoolState, RestingAccount } from '../accounts/pool-state.js';
 import type { CredentialStore, RefreshLock } from '../auth/credential-store.js';
 import { ProxyError } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
-import { registerSecretsIn } from '../observability/redact.js';
 import type { ResponsesStore } from '../responses-store/store.js';
 import { isRecord, tryParseJson } from '../util/json.js';
+import { registerSecretsIn } from '../util/secrets.js';
 import { createRedisResponsesStore } from './redis-responses-store.js';
 
 /** Options of `createRedisState`. */

@@ -221,10 +221,6 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
     );
     return 1;
   }
-  logger.info(
-    { version: VERSION, plugins: composed.plugins, providers: [...composed.providers.keys()] },
-    'ccproxy started',
-  );
   return new Promise<number>((resolve) => {
     let stopping = false;
     const stop = (signal: string) => {
@@ -251,8 +247,13 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
     const onTerm = () => stop('SIGTERM');
     process.on('SIGINT', onInt);
     process.on('SIGTERM', onTerm);
-    // Only now: a supervisor that signals as soon as it reads this line must find the handlers
-    // (a pipe write is synchronous, so it can act before the next statement runs).
+    // The ready line goes out only once the handlers are in place: a supervisor (or a test) that
+    // stops the proxy as soon as it reads the line must get a clean shutdown, not the default
+    // action of a signal that arrived between the line and the handlers (seen under CPU load).
+    logger.info(
+      { version: VERSION, plugins: composed.plugins, providers: [...composed.providers.keys()] },
+      'ccproxy started',
+    );
     io.stdout.write(`listening on ${running.url}\n`);
   });
 }

@@ -10,8 +10,8 @@ import {
 import { decodeJwtPayload, jwtExpiryMs } from '../../auth/jwt.js';
 import { type CredentialCache, createCredentialCache } from '../../auth/single-flight.js';
 import { ProxyError } from '../../errors.js';
-import { registerSecretsIn } from '../../observability/redact.js';
 import { getRecord, getString, isRecord, type JsonObject } from '../../util/json.js';
+import { registerSecretsIn } from '../../util/secrets.js';
 import type { CredentialStatus } from '../provider.js';
 
 /** The Codex CLI's public OAuth client id. */

@@ -71,6 +71,8 @@ export interface CodexLoginOptions {
   onAuthorizeUrl(url: string): void | Promise<void>;
   /** How long to wait for the browser (default 5 minutes). */
   timeoutMs?: number;
+  /** Waits out `timeoutMs` (injectable so tests do not wait on the clock). */
+  sleep?(ms: number, signal: AbortSignal): Promise<void>;
   signal?: AbortSignal;
 }
 
@@ -156,6 +158,7 @@ export async function loginCodex(options: CodexLoginOptions): Promise<CodexLogin
     state,
     title: 'ccproxy: Codex sign-in',
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.sleep ? { sleep: options.sleep } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
   // The client's registered redirect URIs use `localhost`, not `127.0.0.1`.

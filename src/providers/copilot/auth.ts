@@ -6,8 +6,8 @@
 import type { UsageReport } from '../../accounts/plan-usage.js';
 import { type CredentialCache, createCredentialCache } from '../../auth/single-flight.js';
 import { ProxyError } from '../../errors.js';
-import { registerSecretsIn } from '../../observability/redact.js';
 import { getNumber, getRecord, getString, isRecord } from '../../util/json.js';
+import { registerSecretsIn } from '../../util/secrets.js';
 import type { CredentialStatus } from '../provider.js';
 import { type CopilotTokenSources, resolveCopilotGithubToken } from './credentials.js';
 import { readCopilotQuota } from './usage.js';

@@ -9,8 +9,8 @@ import type { WireBody } from '../../formats/format.js';
 import { fetchUpstream, readBodyJson } from '../../http/upstream-fetch.js';
 import type { ConversionWarning } from '../../ir/warnings.js';
 import type { Logger } from '../../observability/logger.js';
-import { registerSecret } from '../../observability/redact.js';
 import { getArray, getString, isRecord } from '../../util/json.js';
+import { registerSecret } from '../../util/secrets.js';
 import {
   createModelCatalog,
   DEFAULT_MODEL_CACHE,

@@ -6,14 +6,15 @@
  * a limited account rests until the upstream's reset time, and when every account rests the
  * client gets 429 with `retry-after` set to the soonest reset.
  */
+
+import { bodyResetMs, retryAfterMs, retryAfterSeconds } from '../accounts/limit-reset.js';
+import { type AccountUsage, usedRatioOf } from '../accounts/plan-usage.js';
+import type { PoolState, RestingAccount } from '../accounts/pool-state.js';
 import { isProxyError, ProxyError } from '../errors.js';
 import { readBodyText, type UpstreamBody, type UpstreamResponse } from '../http/upstream-fetch.js';
 import type { Logger } from '../observability/logger.js';
-import type { CredentialStatus, Provider, UpstreamCall } from '../providers/provider.js';
 import { getString, isRecord } from '../util/json.js';
-import { bodyResetMs, retryAfterMs, retryAfterSeconds } from './limit-reset.js';
-import { type AccountUsage, usedRatioOf } from './plan-usage.js';
-import type { PoolState, RestingAccount } from './pool-state.js';
+import type { CredentialStatus, Provider, UpstreamCall } from './provider.js';
 
 /** How a new conversation picks its account. */
 export type AccountStrategy = 'headroom' | 'round_robin';

@@ -1,9 +1,7 @@
 /** Presents the recorded plan usage in the shape the dashboard reads (ISO dates, known windows). */
-import type {
-  AccountPlanUsage,
-  PlanUsageSource as DashboardUsageSource,
-} from '../dashboard/plan-usage.js';
-import type { PlanUsageSource } from './plan-usage.js';
+
+import type { PlanUsageSource } from '../../accounts/plan-usage.js';
+import type { AccountPlanUsage, PlanUsageSource as DashboardUsageSource } from './plan-usage.js';
 
 /** The dashboard's view of a usage source; windows of unknown length are left out. */
 export function dashboardUsageSource(source: PlanUsageSource): DashboardUsageSource {
