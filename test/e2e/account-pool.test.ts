@@ -9,11 +9,12 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestCli } from '../helpers/cli.js';
 import { accessToken, makeJwt } from '../helpers/codex-home.js';
+import { fakeAnthropicApi } from '../helpers/fake-anthropic.js';
 import { fakeCodexBackend } from '../helpers/fake-codex.js';
 import { type FakeReply, type FakeUpstream, startFakeUpstream } from '../helpers/fake-upstream.js';
 import { loadFixtureBytes } from '../helpers/fixtures.js';
 import { startProxy, type TestProxy } from '../helpers/proxy.js';
-import { openaiClient } from '../helpers/sdk-clients.js';
+import { anthropicClient, openaiClient } from '../helpers/sdk-clients.js';
 
 const transcript = loadFixtureBytes('openai-responses', 'text.sse');
 const ACCOUNTS = ['default', 'work', 'spare'] as const;
@@ -254,5 +255,73 @@ describe('account pools', () => {
     // The refused account rests; the 5xx one does not.
     await ask(running, 'again');
     expect(seen.slice(3)).toEqual(['work', 'spare']);
+  });
+});
+
+describe('a Claude account pool', () => {
+  it('rests a rejected subscription until its unified window resets and serves from the next', async () => {
+    const tokens = { default: 'sk-ant-oat01-pool-default', work: 'sk-ant-oat01-pool-work' };
+    const reset = Math.floor(Date.now() / 1000) + 1800;
+    const home = mkdtempSync(join(tmpdir(), 'ccproxy-claude-pool-'));
+    const oauth = (token: string) =>
+      JSON.stringify({
+        claudeAiOauth: {
+          accessToken: token,
+          refreshToken: `${token}-refresh`,
+          expiresAt: Date.now() + 3_600_000,
+          scopes: ['user:inference'],
+          subscriptionType: 'max',
+        },
+      });
+    mkdirSync(join(home, '.claude'));
+    writeFileSync(join(home, '.claude', '.credentials.json'), oauth(tokens.default), {
+      mode: 0o600,
+    });
+    const named = join(home, '.local', 'share', 'ccproxy', 'accounts', 'claude');
+    mkdirSync(named, { recursive: true });
+    writeFileSync(join(named, 'work.json'), oauth(tokens.work), { mode: 0o600 });
+    const seen: string[] = [];
+    upstream = await startFakeUpstream();
+    const api = fakeAnthropicApi({
+      transcript: 'text',
+      auth: { mode: 'oauth', acceptToken: (token) => Object.values(tokens).includes(token) },
+    });
+    upstream.handle((request, response) => {
+      const authorization = String(request.headers.authorization);
+      const account = authorization === `Bearer ${tokens.default}` ? 'default' : 'work';
+      seen.push(account);
+      if (account === 'default')
+        return {
+          status: 429,
+          headers: {
+            'anthropic-ratelimit-unified-status': 'rejected',
+            'anthropic-ratelimit-unified-5h-status': 'rejected',
+            'anthropic-ratelimit-unified-5h-utilization': '1.0',
+            'anthropic-ratelimit-unified-5h-reset': String(reset),
+          },
+          body: { type: 'error', error: { type: 'rate_limit_error', message: 'limited' } },
+        };
+      return api(request, response);
+    });
+    proxy = await startProxy({ home, env: { CCPROXY_CLAUDE_BASE_URL: upstream.url } });
+    const message = await anthropicClient(`${proxy.url}/claude`).messages.create({
+      model: 'claude-sonnet-4-6',
+      max_tokens: 50,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    expect(message.content[0]).toMatchObject({ type: 'text' });
+    expect(seen).toEqual(['default', 'work']);
+    const health = (await (await fetch(`${proxy.url}/health`)).json()) as {
+      providers: { claude: { accounts: Record<string, { restingUntil?: string; plan?: string }> } };
+    };
+    expect(health.providers.claude.accounts.default).toMatchObject({
+      restingUntil: new Date(reset * 1000).toISOString(),
+      plan: 'max',
+    });
+    expect(proxy.composed.planUsage.get('claude', 'default')?.windows[0]).toMatchObject({
+      name: '5h',
+      usedRatio: 1,
+      status: 'rejected',
+    });
   });
 });
