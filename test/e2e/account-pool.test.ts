@@ -258,6 +258,27 @@ describe('account pools', () => {
   });
 });
 
+describe('a Codex account pool over a broken connection', () => {
+  it('moves to the next account when one cannot be reached before the first byte', async () => {
+    const { proxy: running, seen, tokens } = await startPool({});
+    upstream?.handle((request, response) => {
+      if (request.headers.authorization === `Bearer ${tokens.default}`) {
+        seen.push('default');
+        // The connection drops before any answer (a reset, a crashed backend).
+        response.socket?.destroy();
+        return undefined;
+      }
+      seen.push('work');
+      return fakeCodexBackend({ transcript })(request, response);
+    });
+    seen.length = 0;
+    const answer = await ask(running, 'over a broken line');
+    expect(answer.choices[0]?.message.content).toContain('Tide pools');
+    // The same account is retried first ([http] max_retries = 2), then the next one answers.
+    expect(seen).toEqual(['default', 'default', 'default', 'work']);
+  });
+});
+
 describe('a Claude account pool', () => {
   it('rests a rejected subscription until its unified window resets and serves from the next', async () => {
     const tokens = { default: 'sk-ant-oat01-pool-default', work: 'sk-ant-oat01-pool-work' };
