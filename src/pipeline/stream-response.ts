@@ -1,45 +1,19 @@
-/** Answers a streaming client: forwards or translates the upstream stream event by event. */
+/** Answers a streaming client over a stream: forwards or translates it event by event. */
 import type { ProxyError } from '../errors.js';
-import type { EncodeContext, WireFormat, WireFormatId } from '../formats/format.js';
+import type { WireFormat } from '../formats/format.js';
 import type { UpstreamResponse } from '../http/upstream-fetch.js';
 import { type IrEvent, isBlockEvent } from '../ir/events.js';
 import type { IrError } from '../ir/response.js';
-import { responseToEvents } from '../ir/response-to-events.js';
 import type { RequestCapture } from '../observability/request-capture.js';
-import { encodeSse } from '../sse/encode.js';
 import { sseResponseHeaders } from '../sse/headers.js';
 import { createSseParser } from '../sse/parse.js';
 import { type ChunkSource, createFencedStream } from '../streams/fenced-stream.js';
-import { composeSteps, runStep, type StreamStep } from '../streams/step.js';
-import type { createWarningLog, PipelineDeps, PipelineInput } from './context.js';
-import {
-  type ConversionPlan,
-  createPassthroughHalves,
-  createTranslateHalves,
-  type StreamHalves,
-} from './conversion.js';
-import { unwrapCustomToolCalls } from './custom-tools.js';
+import { composeSteps, type StreamStep } from '../streams/step.js';
+import type { AnswerContext } from './context.js';
+import { createStreamHalves, type StreamHalves } from './conversion.js';
+import type { LiveStreamMode } from './plan.js';
 import { irErrorToProxy, streamFailureToIr, withRetryAfter } from './to-ir-error.js';
-import {
-  bodyFailure,
-  failureOf,
-  HEAD_TEXT_LIMIT,
-  isEventStreamText,
-  readUpstreamAnswer,
-} from './upstream-body.js';
-
-interface StreamAnswerInput {
-  input: PipelineInput;
-  deps: PipelineDeps;
-  plan: ConversionPlan;
-  response: UpstreamResponse;
-  mode: 'passthrough' | 'translate';
-  encodeContext: EncodeContext;
-  warnings: ReturnType<typeof createWarningLog>;
-  upstreamStreams: boolean;
-  upstreamFormat: WireFormatId;
-  capture: RequestCapture | undefined;
-}
+import { bodyFailure, HEAD_TEXT_LIMIT, isEventStreamText } from './upstream-body.js';
 
 /** Wraps stream halves so the capture sees the upstream bytes and what the client gets. */
 function captured<Mid>(
@@ -153,50 +127,20 @@ async function readStreamHead(
 }
 
 /** The streamed answer; the request record is completed when the body ends or the client leaves. */
-export async function answerStream(options: StreamAnswerInput): Promise<Response> {
-  const { input, deps, plan, response, encodeContext, warnings, capture } = options;
-  const { record } = input;
-  const client = deps.formats[input.clientFormat];
-
-  if (!options.upstreamStreams) {
-    // The upstream answered with one JSON body: stream it as events (fake streaming).
-    const upstream = deps.formats[options.upstreamFormat];
-    const upstreamBody = await readUpstreamAnswer(response, upstream, capture).catch(
-      (error: unknown) => {
-        warnings.flush();
-        throw error;
-      },
-    );
-    const decoded = upstream.decodeResponse(upstreamBody);
-    for (const warning of decoded.warnings) warnings.add(warning);
-    const ir = unwrapCustomToolCalls(decoded.value, plan.customTools);
-    record.usage = ir.usage;
-    record.finishReason = ir.finishReason;
-    const failure = failureOf(ir, response.headers);
-    if (failure) {
-      warnings.flush();
-      throw failure;
-    }
-    const sse = encodeSse(runStep(client.createStreamEncoder(encodeContext), responseToEvents(ir)));
-    capture?.client(sse);
-    capture?.finish({ status: 200 });
-    warnings.flush();
-    record.ttfbMs = deps.now() - record.startedAt;
-    return new Response(sse, { status: 200, headers: sseResponseHeaders() });
-  }
-
+export async function answerStream(ctx: AnswerContext, mode: LiveStreamMode): Promise<Response> {
+  const { deps, record, warnings, capture, conversion } = ctx;
   // Nothing is sent before the upstream stream shows content: a failure before it is an HTTP error.
   const source = await readStreamHead(
-    response,
-    deps.formats[options.upstreamFormat],
+    ctx.response,
+    deps.formats[conversion.upstreamFormat],
     capture,
     deps.shutdown,
   ).catch((error: unknown) => {
     warnings.flush();
     throw error;
   });
-  const finish = input.deferFinish();
-  const provider = input.provider.id;
+  const finish = ctx.deferFinish();
+  const provider = ctx.provider.id;
   deps.metrics?.inFlightStreams.inc({ provider });
   const complete = (cancelled: boolean) => {
     deps.metrics?.inFlightStreams.dec({ provider });
@@ -211,12 +155,9 @@ export async function answerStream(options: StreamAnswerInput): Promise<Response
     });
     finish();
   };
-  const halves =
-    options.mode === 'passthrough'
-      ? captured(createPassthroughHalves(plan), capture)
-      : captured(createTranslateHalves(plan), capture);
+  const halves = captured(createStreamHalves(conversion, mode) as StreamHalves<unknown>, capture);
   const body = createFencedStream<unknown>({
-    ...(halves as StreamHalves<unknown>),
+    ...halves,
     source,
     ...(deps.shutdown ? { stop: deps.shutdown } : {}),
     onFirstBytes: () => {

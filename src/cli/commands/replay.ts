@@ -11,13 +11,13 @@ import type { ConversionWarning } from '../../ir/warnings.js';
 import {
   type ConversionPlan,
   convertBufferedBody,
-  createPassthroughHalves,
+  createStreamHalves,
   createStreamReassembler,
-  createTranslateHalves,
   hasContent,
   type StreamHalves,
 } from '../../pipeline/conversion.js';
 import { customToolNames } from '../../pipeline/custom-tools.js';
+import { liveStreamMode, routeBetween } from '../../pipeline/plan.js';
 import { irErrorToProxy } from '../../pipeline/to-ir-error.js';
 import { runStep } from '../../streams/step.js';
 import { isRecord } from '../../util/json.js';
@@ -109,10 +109,10 @@ export async function runReplay(file: string, options: ReplayOptions, io: CliIo)
   let ids = 0;
   const time = typeof sidecar?.time === 'string' ? Date.parse(sidecar.time) : Number.NaN;
   const model = options.model ?? (typeof sidecar?.model === 'string' ? sidecar.model : undefined);
+  const route = routeBetween(clientFormat, upstreamFormat);
   const plan: ConversionPlan = {
+    ...route,
     formats,
-    clientFormat,
-    upstreamFormat,
     encodeContext: {
       ...(model ? { model } : {}),
       createdAt: Number.isFinite(time) ? Math.floor(time / 1000) : Math.floor(Date.now() / 1000),
@@ -121,7 +121,7 @@ export async function runReplay(file: string, options: ReplayOptions, io: CliIo)
       ...(request ? { request } : {}),
     },
     customTools:
-      request && upstreamFormat === 'anthropic-messages' && clientFormat !== upstreamFormat
+      request && upstreamFormat === 'anthropic-messages' && !route.sameFormat
         ? customToolNames(request)
         : new Set(),
     onWarning: (warning) => warnings.push(warning),
@@ -130,10 +130,7 @@ export async function runReplay(file: string, options: ReplayOptions, io: CliIo)
 
   let code = 0;
   if (options.stream) {
-    const halves: StreamHalves<unknown> =
-      clientFormat === upstreamFormat
-        ? (createPassthroughHalves(plan) as StreamHalves<unknown>)
-        : (createTranslateHalves(plan) as StreamHalves<unknown>);
+    const halves = createStreamHalves(plan, liveStreamMode(route)) as StreamHalves<unknown>;
     const items = runStep(halves.decode, [bytes]);
     for (const chunk of runStep(halves.encode, items)) io.stdout.write(chunk);
   } else {
