@@ -4,7 +4,6 @@
  */
 import { invalidField, ProxyError } from '../errors.js';
 import type { WireBody } from '../formats/format.js';
-import { readBodyJson } from '../http/upstream-fetch.js';
 import type { IrRequest } from '../ir/request.js';
 import { mergeUsage } from '../ir/usage.js';
 import type { Converted } from '../ir/warnings.js';
@@ -12,6 +11,7 @@ import { resolveModel } from '../providers/resolve-model.js';
 import { assertNever } from '../util/assert-never.js';
 import { isRecord } from '../util/json.js';
 import { answerBuffered, answerFakeStream } from './buffered-response.js';
+import { requireObjectBody } from './client-body.js';
 import {
   type AnswerContext,
   createWarningLog,
@@ -25,6 +25,7 @@ import { droppedClientFields } from './foreign-fields.js';
 import { type FormatRoute, planResponse, recordedMode, routeBetween } from './plan.js';
 import { startStatefulResponses } from './stored-responses.js';
 import { answerStream } from './stream-response.js';
+import { upstreamError } from './upstream-body.js';
 
 /** The upstream body: the client's own on a same-format route, else encoded from the IR. */
 function buildUpstreamBody(
@@ -96,10 +97,8 @@ export async function handleRequest(input: PipelineInput, deps: PipelineDeps): P
   const { record } = input;
   record.clientFormat = input.clientFormat;
   record.provider = input.provider.id;
-  if (!isRecord(input.body)) {
-    throw new ProxyError('invalid_request', 'Request body must be a JSON object');
-  }
-  const capture = deps.startCapture?.({ record, headers: input.headers, body: input.body });
+  const body = requireObjectBody(input.body);
+  const capture = deps.startCapture?.({ record, headers: input.headers, body });
   try {
     // Stateful Responses: stored references expanded before anything reads the body; the
     // answer kept after it is served (see stored-responses.ts).
@@ -163,18 +162,9 @@ async function proxyRequest(ctx: RequestContext): Promise<Response> {
   record.upstreamStatus = response.status;
   ctx.capture?.upstreamResponse(response.status, response.headers);
   if (!response.ok) {
-    const errorBody = await readBodyJson(response);
-    ctx.capture?.upstream(
-      new TextEncoder().encode(
-        typeof errorBody === 'string' ? errorBody : JSON.stringify(errorBody),
-      ),
-    );
+    const error = await upstreamError(response, deps.formats[route.upstreamFormat], ctx.capture);
     warnings.flush();
-    throw deps.formats[route.upstreamFormat].decodeError(
-      response.status,
-      errorBody,
-      response.headers,
-    );
+    throw error;
   }
 
   const mode = planResponse(route, {
