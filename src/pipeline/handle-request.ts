@@ -4,6 +4,7 @@
  */
 import { invalidField, ProxyError } from '../errors.js';
 import type { WireBody } from '../formats/format.js';
+import type { UpstreamResponse } from '../http/upstream-fetch.js';
 import type { IrRequest } from '../ir/request.js';
 import { mergeUsage } from '../ir/usage.js';
 import type { Converted } from '../ir/warnings.js';
@@ -121,8 +122,16 @@ export async function handleRequest(input: PipelineInput, deps: PipelineDeps): P
   }
 }
 
-/** The client's request, decoded and sent upstream; the upstream's answer (or its error). */
-async function proxyRequest(ctx: RequestContext): Promise<Response> {
+/** What went upstream: the formats, the neutral request and the client's model. */
+interface SentRequest {
+  route: FormatRoute;
+  request: IrRequest;
+  clientModel: string;
+  response: UpstreamResponse;
+}
+
+/** The client's request, decoded, shaped for the upstream and sent. */
+async function sendUpstream(ctx: RequestContext): Promise<SentRequest> {
   const { provider, record, deps, warnings } = ctx;
   const body = ctx.body as WireBody;
   const clientModel = readModel(body);
@@ -159,11 +168,18 @@ async function proxyRequest(ctx: RequestContext): Promise<Response> {
     signal: ctx.signal,
     logger: ctx.logger,
   });
-  record.upstreamStatus = response.status;
+  return { route, request, clientModel, response };
+}
+
+/** The client's request sent upstream; the upstream's answer (or its error) on the plan for it. */
+async function proxyRequest(ctx: RequestContext): Promise<Response> {
+  const { route, request, clientModel, response } = await sendUpstream(ctx);
+  ctx.record.upstreamStatus = response.status;
   ctx.capture?.upstreamResponse(response.status, response.headers);
   if (!response.ok) {
-    const error = await upstreamError(response, deps.formats[route.upstreamFormat], ctx.capture);
-    warnings.flush();
+    const upstream = ctx.deps.formats[route.upstreamFormat];
+    const error = await upstreamError(response, upstream, ctx.capture);
+    ctx.warnings.flush();
     throw error;
   }
 
@@ -171,7 +187,7 @@ async function proxyRequest(ctx: RequestContext): Promise<Response> {
     clientStream: request.stream,
     upstreamStreams: (response.headers.get('content-type') ?? '').includes('text/event-stream'),
   });
-  record.mode = recordedMode(mode);
+  ctx.record.mode = recordedMode(mode);
   const answer: AnswerContext = {
     ...ctx,
     response,

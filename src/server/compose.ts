@@ -7,8 +7,8 @@ import { ConfigError } from '../config/resolve.js';
 import type { Config } from '../config/schema.js';
 import { ProxyError } from '../errors.js';
 import { formats } from '../formats/index.js';
-import { createUpstreamAgent } from '../http/upstream-fetch.js';
-import { createCaptureStore } from '../observability/capture.js';
+import { createUpstreamAgent, type UpstreamHttpSettings } from '../http/upstream-fetch.js';
+import { type CaptureStore, createCaptureStore } from '../observability/capture.js';
 import type { Logger } from '../observability/logger.js';
 import { createMetrics, type ProxyMetrics } from '../observability/metrics.js';
 import { isSecretHeader } from '../observability/redact.js';
@@ -219,6 +219,30 @@ function openAccessLog(
   return stream;
 }
 
+/** Timeouts and retries of upstream calls, from `[http]` (seconds there, milliseconds here). */
+function upstreamHttpSettings(config: Readonly<Config>): UpstreamHttpSettings {
+  return {
+    connectTimeoutMs: config.http.connect_timeout * 1000,
+    firstByteTimeoutMs: config.http.first_byte_timeout * 1000,
+    idleTimeoutMs: config.http.idle_timeout * 1000,
+    maxRetries: config.http.max_retries,
+  };
+}
+
+/** The capture store, when `[capture] dir` is set. */
+function captureStoreOf(config: Readonly<Config>, logger: Logger): CaptureStore | undefined {
+  if (!config.capture.dir) return undefined;
+  return createCaptureStore(
+    {
+      dir: config.capture.dir,
+      maxFiles: config.capture.max_files,
+      maxBytes: config.capture.max_bytes,
+      maxResponseBytes: config.capture.max_response_bytes,
+    },
+    logger,
+  );
+}
+
 /** The Responses store: the one given, or an in-memory one; none when the store is off. */
 function responsesStoreOf(
   options: ComposeOptions,
@@ -275,12 +299,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
   const enabled = new Set<string>(selection.enabled);
   const metrics = enabled.has('metrics') ? createMetrics() : undefined;
   const now = options.now ?? (() => Date.now());
-  const settings = {
-    connectTimeoutMs: config.http.connect_timeout * 1000,
-    firstByteTimeoutMs: config.http.first_byte_timeout * 1000,
-    idleTimeoutMs: config.http.idle_timeout * 1000,
-    maxRetries: config.http.max_retries,
-  };
+  const settings = upstreamHttpSettings(config);
   const agent = createUpstreamAgent(settings);
   const clock = options.clock ?? (() => performance.now());
   const providers = createProviders(options, enabled, {
@@ -294,17 +313,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
   });
 
   const accessLogStream = openAccessLog(config, enabled, logger);
-  const capture = config.capture.dir
-    ? createCaptureStore(
-        {
-          dir: config.capture.dir,
-          maxFiles: config.capture.max_files,
-          maxBytes: config.capture.max_bytes,
-          maxResponseBytes: config.capture.max_response_bytes,
-        },
-        logger,
-      )
-    : undefined;
+  const capture = captureStoreOf(config, logger);
   const responsesStore = responsesStoreOf(options, clock);
   const shutdown = new AbortController();
   const dashboard = enabled.has('dashboard') ? createDashboardFeed({ wallClock: now }) : undefined;
