@@ -1,7 +1,7 @@
 /** Answers a streaming client over a stream: forwards or translates it event by event. */
 import type { ProxyError } from '../errors.js';
 import type { WireFormat } from '../formats/format.js';
-import type { UpstreamResponse } from '../http/upstream-fetch.js';
+import type { UpstreamBody, UpstreamResponse } from '../http/upstream-fetch.js';
 import { type IrEvent, isBlockEvent } from '../ir/events.js';
 import type { IrError } from '../ir/response.js';
 import type { RequestCapture } from '../observability/request-capture.js';
@@ -65,14 +65,9 @@ async function readStreamHead(
   capture: RequestCapture | undefined,
   stop: AbortSignal | undefined,
 ): Promise<ChunkSource> {
-  const parser = createSseParser();
-  const decoder = upstream.createStreamDecoder();
-  const chunks: Uint8Array[] = [];
-  const textDecoder = new TextDecoder();
-  let text = '';
-  let ended = false;
+  const head = createHead(upstream);
   const fail = (error: ProxyError): never => {
-    for (const chunk of chunks) capture?.upstream(chunk);
+    for (const chunk of head.chunks) capture?.upstream(chunk);
     throw error;
   };
   // A server shutdown while waiting ends the wait with its own error (503, "shutting down").
@@ -84,21 +79,7 @@ async function readStreamHead(
     for (;;) {
       let events: IrEvent[];
       try {
-        if (stop?.aborted) throw stop.reason;
-        const next = await response.body.read();
-        if (stop?.aborted) throw stop.reason;
-        events = [];
-        if (next.done) {
-          ended = true;
-          for (const message of parser.end()) events.push(...decoder.push(message));
-          events.push(...decoder.end());
-        } else {
-          chunks.push(next.value);
-          if (text.length < HEAD_TEXT_LIMIT) {
-            text += textDecoder.decode(next.value, { stream: true });
-          }
-          for (const message of parser.push(next.value)) events.push(...decoder.push(message));
-        }
+        events = await readHeadChunk(head, response.body, stop);
       } catch (error) {
         // A cut connection, an idle upstream, an oversized event, a shutdown.
         response.body.cancel(error).catch(() => {});
@@ -106,24 +87,71 @@ async function readStreamHead(
       }
       const verdict = verdictOf(events);
       if (verdict !== undefined && verdict !== 'answer') {
-        if (ended && !isEventStreamText(text)) {
-          fail(bodyFailure(text, upstream, response, 'an event stream'));
+        if (head.ended && !isEventStreamText(head.text)) {
+          fail(bodyFailure(head.text, upstream, response, 'an event stream'));
         }
         fail(irErrorToProxy(withRetryAfter(verdict, response.headers)));
       }
-      if (verdict === 'answer' || ended) break;
+      if (verdict === 'answer' || head.ended) break;
     }
   } finally {
     stop?.removeEventListener('abort', onStop);
   }
   return {
     read: async () => {
-      const chunk = chunks.shift();
+      const chunk = head.chunks.shift();
       if (chunk !== undefined) return { done: false, value: chunk };
-      return ended ? { done: true } : response.body.read();
+      return head.ended ? { done: true } : response.body.read();
     },
     cancel: (reason) => response.body.cancel(reason),
   };
+}
+
+/** The head of an upstream stream read so far, and the probe decoding it. */
+interface StreamHead {
+  parser: ReturnType<typeof createSseParser>;
+  decoder: ReturnType<WireFormat['createStreamDecoder']>;
+  /** The chunks read, to replay to the real decoding half. */
+  chunks: Uint8Array[];
+  textDecoder: InstanceType<typeof TextDecoder>;
+  /** The head as text (up to `HEAD_TEXT_LIMIT`), to explain a body that is not a stream. */
+  text: string;
+  ended: boolean;
+}
+
+function createHead(upstream: WireFormat): StreamHead {
+  return {
+    parser: createSseParser(),
+    decoder: upstream.createStreamDecoder(),
+    chunks: [],
+    textDecoder: new TextDecoder(),
+    text: '',
+    ended: false,
+  };
+}
+
+/** Reads the next chunk (or the end) into the head; the probe's events for it. */
+async function readHeadChunk(
+  head: StreamHead,
+  body: UpstreamBody,
+  stop: AbortSignal | undefined,
+): Promise<IrEvent[]> {
+  if (stop?.aborted) throw stop.reason;
+  const next = await body.read();
+  if (stop?.aborted) throw stop.reason;
+  const events: IrEvent[] = [];
+  if (next.done) {
+    head.ended = true;
+    for (const message of head.parser.end()) events.push(...head.decoder.push(message));
+    events.push(...head.decoder.end());
+  } else {
+    head.chunks.push(next.value);
+    if (head.text.length < HEAD_TEXT_LIMIT) {
+      head.text += head.textDecoder.decode(next.value, { stream: true });
+    }
+    for (const message of head.parser.push(next.value)) events.push(...head.decoder.push(message));
+  }
+  return events;
 }
 
 /** The streamed answer; the request record is completed when the body ends or the client leaves. */
