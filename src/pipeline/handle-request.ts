@@ -21,7 +21,7 @@ import {
   type RequestContext,
 } from './context.js';
 import type { ConversionPlan } from './conversion.js';
-import { customToolNames } from './custom-tools.js';
+import { wrappedCustomTools } from './custom-tools.js';
 import { droppedClientFields } from './foreign-fields.js';
 import { type FormatRoute, planResponse, recordedMode, routeBetween } from './plan.js';
 import { startStatefulResponses } from './stored-responses.js';
@@ -226,11 +226,7 @@ function conversionPlan(
       onWarning: warnings.add,
       request,
     },
-    // Only Anthropic cannot express freeform tools: its encoder wrapped them, so unwrap the calls.
-    customTools:
-      route.upstreamFormat === 'anthropic-messages' && !route.sameFormat
-        ? customToolNames(request)
-        : new Set<string>(),
+    customTools: wrappedCustomTools(route, request),
     onWarning: warnings.add,
     onUnknownEvent: (type) => {
       record.unknownEvents += 1;
