@@ -12,7 +12,6 @@ import type { RequestRecord } from '../observability/request-record.js';
 import type { Provider } from '../providers/provider.js';
 import type { ResponsesStore } from '../responses-store/store.js';
 import type { ConversionPlan } from './conversion.js';
-import type { ResponseMode } from './plan.js';
 
 /** Dependencies of the request pipeline. */
 export interface PipelineDeps {
@@ -75,11 +74,12 @@ export interface RequestContext extends PipelineInput {
   capture: RequestCapture | undefined;
 }
 
-/** The request's context once the upstream has answered: the answer, its plan and conversion. */
+/**
+ * The request's context once the upstream has answered: the answer and its conversion. Each
+ * answer branch is given its `ResponseMode` (see `planResponse`) beside it, narrowed to its own.
+ */
 export interface AnswerContext extends RequestContext {
   response: UpstreamResponse;
-  /** How the answer is produced (see `planResponse`). */
-  mode: ResponseMode;
   conversion: ConversionPlan;
 }
 

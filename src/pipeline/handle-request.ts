@@ -191,7 +191,6 @@ async function proxyRequest(ctx: RequestContext): Promise<Response> {
   const answer: AnswerContext = {
     ...ctx,
     response,
-    mode,
     conversion: conversionPlan(ctx, route, request, clientModel),
   };
   switch (mode) {
