@@ -26,9 +26,9 @@ export function routeBetween(
 
 /** How a response is produced. */
 export type ResponseMode =
-  /** Same format both sides, both streaming: events forwarded, fixed only where the format needs it. */
+  /** Same format, both streaming: events forwarded, fixed only where the format needs it. */
   | 'passthrough'
-  /** A streaming client over a stream of another format: decoded to IR and encoded, event by event. */
+  /** A streaming client over a stream of another format: through the IR, event by event. */
   | 'translate'
   /** A streaming client over one upstream body: the body judged, then written out as events. */
   | 'fake-stream'

@@ -1,9 +1,9 @@
-/** The pipeline's services, made from the application's: clocks, ids, capture, metrics, the store. */
+/** The pipeline's services, made from the app's: clocks, ids, capture, metrics, the store. */
 import type { PipelineDeps } from '../pipeline/context.js';
 import { createId } from '../util/ids.js';
 import type { AppDeps } from './app-deps.js';
 
-/** The pipeline's dependencies; an unknown upstream event type is logged once and always counted. */
+/** The pipeline's dependencies; an unknown upstream event type is logged once, always counted. */
 export function createPipelineDeps(deps: AppDeps, now: () => number): PipelineDeps {
   const seenUnknown = new Set<string>();
   return {

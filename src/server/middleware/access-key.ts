@@ -1,4 +1,4 @@
-/** The proxy's access check: with `[security] auth_token` set, every route but `/health` needs the key. */
+/** The proxy's access check: with `[security] auth_token` set, all but `/health` need the key. */
 import type { MiddlewareHandler } from 'hono';
 import { ProxyError } from '../../errors.js';
 import type { AppEnv } from '../app-deps.js';

@@ -1,4 +1,4 @@
-/** `POST /<provider>[/<session>]/v1/messages/count_tokens`: the pipeline's `countTokens` over HTTP. */
+/** `POST /<provider>/v1/messages/count_tokens`: the pipeline's `countTokens` over HTTP. */
 import { estimateInputTokens } from '../../formats/anthropic-messages/index.js';
 import type { WireFormat } from '../../formats/format.js';
 import { countTokens } from '../../pipeline/count-tokens.js';

@@ -1,4 +1,4 @@
-/** The paths a provider answers on: its prefixes (with or without a session id) and API suffixes. */
+/** The paths a provider answers on: its prefixes (with or without a session) and API suffixes. */
 import type { WireFormatId } from '../../formats/format.js';
 import type { Provider } from '../../providers/provider.js';
 

@@ -1,4 +1,4 @@
-/** `/health` (minimal for strangers, with account state for the proxy's own users) and `/metrics`. */
+/** `/health` (minimal for strangers, account state for the proxy's own users) and `/metrics`. */
 import type { ProxyMetrics } from '../../observability/metrics.js';
 import type { Provider } from '../../providers/provider.js';
 import { VERSION } from '../../version.js';

@@ -1,4 +1,4 @@
-/** `GET` and `DELETE /<provider>/v1/responses/{id}`: kept Responses answers, from the Responses store. */
+/** `GET` and `DELETE /<provider>/v1/responses/{id}`: answers kept in the Responses store. */
 import { ProxyError } from '../../errors.js';
 import type { Provider } from '../../providers/provider.js';
 import type { ResponsesStore } from '../../responses-store/store.js';
