@@ -1,4 +1,4 @@
-/** The proxied API routes (`POST /<provider>[/<session>]/v1/...`), each handing over to the pipeline. */
+/** The proxied API routes (`POST /<provider>[/<session>]/v1/...`), handed to the pipeline. */
 import type { PipelineDeps } from '../../pipeline/context.js';
 import { handleRequest } from '../../pipeline/handle-request.js';
 import type { Provider } from '../../providers/provider.js';
