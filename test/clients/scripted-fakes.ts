@@ -1,0 +1,504 @@
+/**
+ * Fake Codex, Claude and Copilot upstreams that decide what to answer from the request they get
+ * (a tool call while no tool result is in the conversation, then a text built from the result),
+ * written as each upstream API streams it, so real agent clients can run whole tool loops.
+ */
+import { checkAnthropicRequest } from '../helpers/fake-anthropic.js';
+import { checkCodexRequest } from '../helpers/fake-codex.js';
+import type { FakeHandler, FakeReply, RecordedRequest } from '../helpers/fake-upstream.js';
+import {
+  envelope,
+  functionCall,
+  message,
+  standard,
+  usage,
+} from '../helpers/openai-responses-fixture-builders.js';
+
+type Json = Record<string, unknown>;
+
+/** The upstream API a request reached. */
+export type UpstreamApi = 'openai-responses' | 'anthropic-messages' | 'openai-chat';
+
+/** What the fake sees of a request, in any of the three formats. */
+export interface TurnView {
+  api: UpstreamApi;
+  model: string;
+  /** Names of the tools the request declares. */
+  toolNames: string[];
+  /** The text of every tool result in the conversation, oldest first. */
+  toolResults: string[];
+  /** The text of every user message, oldest first. */
+  userTexts: string[];
+  /** The text of every assistant message the request spells out, oldest first. */
+  assistantTexts: string[];
+  /** Ids of the assistant's tool calls in the conversation. */
+  callIds: string[];
+  /** Ids of the calls the tool results answer. */
+  resultIds: string[];
+  body: Json;
+}
+
+/** What the fake answers: a text, or one tool call. */
+export type TurnReply = { text: string } | { tool: string; input: Json };
+
+/** Decides the answer of one request. */
+export type Script = (turn: TurnView) => TurnReply;
+
+/** Answers `text` to every request. */
+export const sayText =
+  (text: string): Script =>
+  () => ({ text });
+
+/**
+ * Calls `tool` with `input` while the conversation has no tool result, then answers
+ * `final(result)`. When the request does not declare the tool, says so as text (the test fails on
+ * that text rather than on a timeout).
+ */
+export function callToolThenSay(tool: string, input: Json, final: (result: string) => string) {
+  return (turn: TurnView): TurnReply => {
+    const result = turn.toolResults.at(-1);
+    if (result !== undefined) return { text: final(result) };
+    if (!turn.toolNames.includes(tool))
+      return { text: `no tool ${tool} among ${turn.toolNames.join(',')}` };
+    return { tool, input };
+  };
+}
+
+const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+const isJson = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The text of a content value in any format (string, or a list of text-bearing parts). */
+function textOf(content: unknown): string {
+  if (typeof content === 'string') return content;
+  return asArray(content)
+    .map((part) => {
+      if (typeof part === 'string') return part;
+      if (!isJson(part)) return '';
+      if (typeof part.text === 'string') return part.text;
+      if (part.type === 'tool_result') return textOf(part.content);
+      return '';
+    })
+    .join('');
+}
+
+/** Reads a request body of `api` into a `TurnView`. */
+export function viewTurn(api: UpstreamApi, body: Json): TurnView {
+  const toolNames = asArray(body.tools)
+    .filter(isJson)
+    .map((tool) => {
+      const fn = isJson(tool.function) ? tool.function : undefined;
+      return String(fn?.name ?? tool.name ?? tool.type ?? '');
+    });
+  const toolResults: string[] = [];
+  const userTexts: string[] = [];
+  const callIds: string[] = [];
+  const resultIds: string[] = [];
+  const assistantTexts: string[] = [];
+  if (api === 'openai-responses') {
+    const input =
+      typeof body.input === 'string' ? [{ role: 'user', content: body.input }] : body.input;
+    for (const item of asArray(input).filter(isJson)) {
+      const type = typeof item.type === 'string' ? item.type : '';
+      if (type.endsWith('_call_output')) {
+        toolResults.push(typeof item.output === 'string' ? item.output : textOf(item.output));
+        resultIds.push(String(item.call_id));
+      } else if (type.endsWith('_call')) callIds.push(String(item.call_id));
+      else if (item.role === 'user') userTexts.push(textOf(item.content));
+      else if (item.role === 'assistant') assistantTexts.push(textOf(item.content));
+    }
+  } else if (api === 'anthropic-messages') {
+    for (const entry of asArray(body.messages).filter(isJson)) {
+      const blocks = typeof entry.content === 'string' ? [entry.content] : asArray(entry.content);
+      for (const block of blocks) {
+        if (entry.role === 'assistant') {
+          if (isJson(block) && block.type === 'tool_use') callIds.push(String(block.id));
+          else if (typeof block === 'string') assistantTexts.push(block);
+          else if (isJson(block) && block.type === 'text') assistantTexts.push(String(block.text));
+        } else if (entry.role !== 'user') {
+          // System entries between turns carry no user text.
+        } else if (isJson(block) && block.type === 'tool_result') {
+          toolResults.push(textOf(block.content));
+          resultIds.push(String(block.tool_use_id));
+        } else if (typeof block === 'string') userTexts.push(block);
+        else if (isJson(block) && typeof block.text === 'string') userTexts.push(block.text);
+      }
+    }
+  } else {
+    for (const entry of asArray(body.messages).filter(isJson)) {
+      if (entry.role === 'tool') {
+        toolResults.push(textOf(entry.content));
+        resultIds.push(String(entry.tool_call_id));
+      } else if (entry.role === 'user') userTexts.push(textOf(entry.content));
+      else if (entry.role === 'assistant') {
+        if (entry.content) assistantTexts.push(textOf(entry.content));
+        for (const call of asArray(entry.tool_calls).filter(isJson)) callIds.push(String(call.id));
+      }
+    }
+  }
+  return {
+    api,
+    model: String(body.model ?? ''),
+    toolNames,
+    toolResults,
+    userTexts,
+    assistantTexts,
+    callIds,
+    resultIds,
+    body,
+  };
+}
+
+const sse = (events: Array<[string | undefined, Json]>): string =>
+  events
+    .map(([type, data]) => `${type ? `event: ${type}\n` : ''}data: ${JSON.stringify(data)}\n\n`)
+    .join('');
+
+let counter = 0;
+const nextId = () => `${Date.now().toString(36)}${(counter++).toString(36)}`;
+
+/**
+ * A Responses SSE transcript (the Codex backend and Copilot's `/responses`); with `reasoning`, a
+ * reasoning item (summary and encrypted content) comes first, as reasoning models answer.
+ */
+export function responsesStream(reply: TurnReply, model: string, reasoning = false): string {
+  const id = nextId();
+  const item =
+    'text' in reply
+      ? message(`msg_${id}`, reply.text)
+      : functionCall(`fc_${id}`, `call_${id}`, reply.tool, reply.input);
+  const thought = {
+    id: `rs_${id}`,
+    type: 'reasoning',
+    summary: [{ type: 'summary_text', text: '**Planning** the answer.' }],
+    encrypted_content: `gAAAA${Buffer.from(`reasoning ${id}`).toString('base64')}`,
+  };
+  return standard({
+    name: 'scripted',
+    env: envelope(`resp_${id}`, { model, store: false }),
+    items: reasoning ? [thought, item] : [item],
+    usage: usage(120, 12),
+  }).sse;
+}
+
+/** An Anthropic Messages SSE transcript. */
+export function messagesStream(reply: TurnReply, model: string): string {
+  const id = nextId();
+  const events: Array<[string, Json]> = [
+    [
+      'message_start',
+      {
+        type: 'message_start',
+        message: {
+          id: `msg_${id}`,
+          type: 'message',
+          role: 'assistant',
+          model,
+          content: [],
+          stop_reason: null,
+          stop_sequence: null,
+          usage: { input_tokens: 120, output_tokens: 1 },
+        },
+      },
+    ],
+  ];
+  if ('text' in reply) {
+    events.push(
+      [
+        'content_block_start',
+        { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
+      ],
+      [
+        'content_block_delta',
+        { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: reply.text } },
+      ],
+    );
+  } else {
+    events.push(
+      [
+        'content_block_start',
+        {
+          type: 'content_block_start',
+          index: 0,
+          content_block: { type: 'tool_use', id: `toolu_${id}`, name: reply.tool, input: {} },
+        },
+      ],
+      [
+        'content_block_delta',
+        {
+          type: 'content_block_delta',
+          index: 0,
+          delta: { type: 'input_json_delta', partial_json: JSON.stringify(reply.input) },
+        },
+      ],
+    );
+  }
+  events.push(
+    ['content_block_stop', { type: 'content_block_stop', index: 0 }],
+    [
+      'message_delta',
+      {
+        type: 'message_delta',
+        delta: { stop_reason: 'text' in reply ? 'end_turn' : 'tool_use', stop_sequence: null },
+        usage: { output_tokens: 12 },
+      },
+    ],
+    ['message_stop', { type: 'message_stop' }],
+  );
+  return sse(events);
+}
+
+/** A Chat Completions SSE transcript. */
+export function chatStream(reply: TurnReply, model: string): string {
+  const id = `chatcmpl-${nextId()}`;
+  const chunk = (delta: Json, finish: string | null, extra: Json = {}): [undefined, Json] => [
+    undefined,
+    {
+      id,
+      object: 'chat.completion.chunk',
+      created: 1767268800,
+      model,
+      choices: [{ index: 0, delta, finish_reason: finish }],
+      ...extra,
+    },
+  ];
+  const events: Array<[undefined, Json]> = [chunk({ role: 'assistant', content: '' }, null)];
+  if ('text' in reply) events.push(chunk({ content: reply.text }, null));
+  else
+    events.push(
+      chunk(
+        {
+          tool_calls: [
+            {
+              index: 0,
+              id: `call_${nextId()}`,
+              type: 'function',
+              function: { name: reply.tool, arguments: JSON.stringify(reply.input) },
+            },
+          ],
+        },
+        null,
+      ),
+    );
+  events.push(chunk({}, 'text' in reply ? 'stop' : 'tool_calls'));
+  events.push([
+    undefined,
+    {
+      id,
+      object: 'chat.completion.chunk',
+      created: 1767268800,
+      model,
+      choices: [],
+      usage: { prompt_tokens: 120, completion_tokens: 12, total_tokens: 132 },
+    },
+  ]);
+  return `${sse(events)}data: [DONE]\n\n`;
+}
+
+/** A non-streamed Chat Completions body. */
+function chatBody(reply: TurnReply, model: string): Json {
+  return {
+    id: `chatcmpl-${nextId()}`,
+    object: 'chat.completion',
+    created: 1767268800,
+    model,
+    choices: [
+      {
+        index: 0,
+        message:
+          'text' in reply
+            ? { role: 'assistant', content: reply.text }
+            : {
+                role: 'assistant',
+                content: null,
+                tool_calls: [
+                  {
+                    id: `call_${nextId()}`,
+                    type: 'function',
+                    function: { name: reply.tool, arguments: JSON.stringify(reply.input) },
+                  },
+                ],
+              },
+        finish_reason: 'text' in reply ? 'stop' : 'tool_calls',
+      },
+    ],
+    usage: { prompt_tokens: 120, completion_tokens: 12, total_tokens: 132 },
+  };
+}
+
+/** A non-streamed Anthropic Messages body. */
+function messagesBody(reply: TurnReply, model: string): Json {
+  return {
+    id: `msg_${nextId()}`,
+    type: 'message',
+    role: 'assistant',
+    model,
+    content:
+      'text' in reply
+        ? [{ type: 'text', text: reply.text }]
+        : [{ type: 'tool_use', id: `toolu_${nextId()}`, name: reply.tool, input: reply.input }],
+    stop_reason: 'text' in reply ? 'end_turn' : 'tool_use',
+    stop_sequence: null,
+    usage: { input_tokens: 120, output_tokens: 12 },
+  };
+}
+
+const eventStream = (text: string): FakeReply => ({
+  headers: { 'content-type': 'text/event-stream' },
+  sse: { bytes: text, seed: counter, maxChunk: 89 },
+});
+
+/** The 400 each API answers for a tool result without its call (wording as observed). */
+function orphanResult(api: UpstreamApi, id: string): FakeReply {
+  if (api === 'anthropic-messages')
+    return {
+      status: 400,
+      body: {
+        type: 'error',
+        error: {
+          type: 'invalid_request_error',
+          message: `messages: unexpected \`tool_use_id\` found in \`tool_result\` blocks: ${id}. Each \`tool_result\` block must have a corresponding \`tool_use\` block in the previous message.`,
+        },
+      },
+    };
+  return {
+    status: 400,
+    body: {
+      error: {
+        message:
+          api === 'openai-chat'
+            ? `Invalid parameter: messages with role 'tool' must be a response to a preceeding message with 'tool_calls'. (${id})`
+            : `No tool call found for function call output with call_id ${id}.`,
+        type: 'invalid_request_error',
+        param: api === 'openai-chat' ? 'messages' : 'input',
+        code: null,
+      },
+    },
+  };
+}
+
+/** Answers one request of `api` with the script's reply, streamed when the body asks for it. */
+function answer(api: UpstreamApi, request: RecordedRequest, script: Script): FakeReply {
+  const body = isJson(request.json) ? request.json : {};
+  const turn = viewTurn(api, body);
+  // Every real upstream rejects a tool result whose call is not in the conversation.
+  const orphan = turn.resultIds.find((id) => !turn.callIds.includes(id));
+  if (orphan !== undefined) return orphanResult(api, orphan);
+  const reply = script(turn);
+  const model = turn.model || 'unknown-model';
+  if (api === 'openai-responses')
+    return eventStream(responsesStream(reply, model, isJson(body.reasoning)));
+  if (api === 'anthropic-messages')
+    return body.stream === true
+      ? eventStream(messagesStream(reply, model))
+      : { body: messagesBody(reply, model) };
+  return body.stream === true
+    ? eventStream(chatStream(reply, model))
+    : { body: chatBody(reply, model) };
+}
+
+/** The scripts of the three upstreams, replaceable per test. */
+export interface Scripts {
+  codex: Script;
+  claude: Script;
+  copilot: Script;
+}
+
+/** A Codex backend that checks requests as the real one does and answers from the script. */
+export function scriptedCodex(scripts: Scripts): FakeHandler {
+  return (request) =>
+    checkCodexRequest(request, (token) => token !== '') ??
+    answer('openai-responses', request, scripts.codex);
+}
+
+/** An Anthropic API (subscription OAuth) answering from the script; counts tokens and lists models. */
+export function scriptedClaude(scripts: Scripts, acceptToken: (token: string) => boolean) {
+  const handler: FakeHandler = (request) => {
+    const rejected = checkAnthropicRequest(request, { mode: 'oauth', acceptToken });
+    if (rejected) return rejected;
+    const path = request.path.split('?')[0];
+    if (path === '/v1/messages/count_tokens') return { body: { input_tokens: 4242 } };
+    if (path === '/v1/models')
+      return {
+        body: {
+          data: [
+            {
+              type: 'model',
+              id: 'claude-sonnet-4-5',
+              display_name: 'Claude Sonnet 4.5',
+              created_at: '2025-09-29T00:00:00Z',
+            },
+          ],
+          has_more: false,
+          first_id: 'claude-sonnet-4-5',
+          last_id: 'claude-sonnet-4-5',
+        },
+      };
+    if (path !== '/v1/messages')
+      return {
+        status: 404,
+        body: { type: 'error', error: { type: 'not_found_error', message: 'Not found' } },
+      };
+    return answer('anthropic-messages', request, scripts.claude);
+  };
+  return handler;
+}
+
+/** The GitHub token the fake Copilot accepts. */
+export const GITHUB_TOKEN = 'gho_clientSuiteGithubToken0123456789';
+
+/** One fake playing GitHub's Copilot token exchange and the Copilot API, from the script. */
+export function scriptedCopilot(scripts: Scripts, apiUrl: () => string): FakeHandler {
+  const issued = new Set<string>();
+  return (request) => {
+    const path = request.path.split('?')[0];
+    if (path === '/copilot_internal/v2/token') {
+      if (request.headers.authorization !== `token ${GITHUB_TOKEN}`)
+        return { status: 401, body: { message: 'Bad credentials' } };
+      const token = `tid=copilot-${issued.size + 1};exp=soon`;
+      issued.add(token);
+      return {
+        body: {
+          token,
+          expires_at: Math.floor(Date.now() / 1000) + 1800,
+          refresh_in: 1500,
+          endpoints: { api: apiUrl() },
+        },
+      };
+    }
+    const authorization = String(request.headers.authorization ?? '');
+    if (!authorization.startsWith('Bearer ') || !issued.has(authorization.slice(7)))
+      return { status: 401, body: { error: { message: 'unauthorized' } } };
+    if (request.headers['copilot-integration-id'] !== 'vscode-chat')
+      return { status: 400, body: { error: { message: 'missing editor headers' } } };
+    switch (path) {
+      case '/models':
+        return {
+          body: {
+            object: 'list',
+            data: [
+              { id: 'gpt-4.1', vendor: 'Azure OpenAI', supported_endpoints: ['/chat/completions'] },
+              {
+                id: 'gpt-5.1',
+                vendor: 'OpenAI',
+                supported_endpoints: ['/chat/completions', '/responses'],
+              },
+              {
+                id: 'claude-sonnet-4.5',
+                vendor: 'Anthropic',
+                supported_endpoints: ['/chat/completions', '/v1/messages'],
+              },
+            ],
+          },
+        };
+      case '/chat/completions':
+        return answer('openai-chat', request, scripts.copilot);
+      case '/responses':
+        return answer('openai-responses', request, scripts.copilot);
+      case '/v1/messages':
+        return answer('anthropic-messages', request, scripts.copilot);
+      default:
+        return { status: 404, body: { error: { message: `no route ${path}` } } };
+    }
+  };
+}
