@@ -1,0 +1,137 @@
+/**
+ * The Codex CLI (pinned, `codex exec`) through the real proxy: a `model_providers` entry in a
+ * temporary CODEX_HOME whose `base_url` is the proxy with `wire_api = "responses"`; a text turn
+ * and a shell tool loop on /codex/v1, /claude/v1 and /copilot/v1.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { FakeUpstream } from '../helpers/fake-upstream.js';
+import {
+  type ClientRun,
+  clientBin,
+  createSandbox,
+  PROXY_KEY,
+  type Routes,
+  runClient,
+  type Sandbox,
+  startRoutes,
+} from './harness.js';
+import { callToolThenSay, sayText, type UpstreamApi, viewTurn } from './scripted-fakes.js';
+
+let routes: Routes;
+beforeAll(async () => {
+  routes = await startRoutes();
+});
+afterAll(async () => {
+  await routes?.close();
+});
+beforeEach(() => routes.reset());
+
+/** Runs `codex exec <prompt>` with the proxy as its model provider; returns the last message. */
+async function codexExec(
+  sandbox: Sandbox,
+  route: string,
+  model: string,
+  prompt: string,
+): Promise<{ run: ClientRun; last: string }> {
+  const codexHome = join(sandbox.home, '.codex');
+  mkdirSync(codexHome, { recursive: true });
+  writeFileSync(
+    join(codexHome, 'config.toml'),
+    [
+      `model = "${model}"`,
+      'model_provider = "ccproxy"',
+      '',
+      '[model_providers.ccproxy]',
+      'name = "ccproxy"',
+      `base_url = "${routes.proxy.url}/${route}/v1"`,
+      'wire_api = "responses"',
+      'env_key = "CCPROXY_API_KEY"',
+      // One attempt: a rejected request must fail the test at once, not after retries.
+      'request_max_retries = 0',
+      'stream_max_retries = 0',
+      '',
+    ].join('\n'),
+  );
+  const lastFile = join(sandbox.home, 'last-message.txt');
+  const run = await runClient(
+    clientBin('codex'),
+    [
+      'exec',
+      '--skip-git-repo-check',
+      // The tool loop runs `cat` in the sandbox's working directory; no OS sandbox in CI.
+      '--dangerously-bypass-approvals-and-sandbox',
+      '--output-last-message',
+      lastFile,
+      prompt,
+    ],
+    {
+      cwd: sandbox.cwd,
+      env: { ...sandbox.env, CODEX_HOME: codexHome, CCPROXY_API_KEY: PROXY_KEY },
+    },
+  );
+  let last = '';
+  try {
+    last = readFileSync(lastFile, 'utf8');
+  } catch {
+    throw new Error(
+      `codex wrote no last message (exit ${run.code}):\n${run.stdout}\n${run.stderr}`,
+    );
+  }
+  return { run, last };
+}
+
+interface RouteCase {
+  route: 'codex' | 'claude' | 'copilot';
+  model: string;
+  path: string;
+  api: UpstreamApi;
+}
+
+const ROUTES: RouteCase[] = [
+  {
+    route: 'codex',
+    model: 'gpt-5.1-codex',
+    path: '/backend-api/codex/responses',
+    api: 'openai-responses',
+  },
+  { route: 'claude', model: 'claude-sonnet-4-5', path: '/v1/messages', api: 'anthropic-messages' },
+  { route: 'copilot', model: 'gpt-5.1', path: '/responses', api: 'openai-responses' },
+];
+
+const modelCalls = (fake: FakeUpstream, path: string) =>
+  fake.requests.filter((request) => request.path.split('?')[0] === path);
+
+describe.each(ROUTES)('Codex CLI on /$route/v1 with $model', ({ route, model, path, api }) => {
+  it('answers a text turn', async () => {
+    routes.scripts[route] = sayText('Hello from the fake upstream.');
+    const { run, last } = await codexExec(createSandbox(), route, model, 'Say hello.');
+    expect(last.trim(), run.stderr).toBe('Hello from the fake upstream.');
+    expect(run.code).toBe(0);
+    const calls = modelCalls(routes[route], path);
+    expect(calls).toHaveLength(1);
+    const turn = viewTurn(api, calls[0]!.json as Record<string, unknown>);
+    expect(turn.userTexts.join('\n')).toContain('Say hello.');
+    expect(turn.toolNames).toContain('exec_command');
+  });
+
+  it('runs a tool loop: exec_command cat, then a final answer built from its output', async () => {
+    const sandbox = createSandbox();
+    writeFileSync(join(sandbox.cwd, 'tide.txt'), 'High tide at Brest: 14:05, 6.4 m\n');
+    routes.scripts[route] = callToolThenSay(
+      'exec_command',
+      { cmd: 'cat tide.txt', workdir: sandbox.cwd },
+      (output) => `The file says: ${/High tide[^\n]*/.exec(output)?.[0] ?? output}`,
+    );
+    const { run, last } = await codexExec(sandbox, route, model, 'What does tide.txt say?');
+    expect(last.trim(), run.stderr).toBe('The file says: High tide at Brest: 14:05, 6.4 m');
+    expect(run.code).toBe(0);
+    const calls = modelCalls(routes[route], path);
+    expect(calls).toHaveLength(2);
+    const second = viewTurn(api, calls[1]!.json as Record<string, unknown>);
+    expect(second.callIds).toHaveLength(1);
+    expect(second.resultIds).toEqual(second.callIds);
+    expect(second.toolResults.join('')).toContain('High tide at Brest: 14:05, 6.4 m');
+  });
+});
