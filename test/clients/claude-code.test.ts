@@ -152,6 +152,28 @@ describe.each(ROUTES)('Claude Code on /$route with $model', ({ route, model, pat
     expect(second.resultIds).toEqual(second.callIds);
     expect(second.toolResults.join('')).toContain('High tide at Brest: 14:05, 6.4 m');
   });
+
+  it('continues the conversation for a second turn that carries the first answer', async () => {
+    const sandbox = createSandbox();
+    routes.scripts[route] = (turn) => ({
+      text:
+        turn.assistantTexts.length === 0
+          ? 'High tide at 14:05.'
+          : `Before, I said: ${turn.assistantTexts.at(-1)}`,
+    });
+    const first = await claudeIn(sandbox, route, model, 'When is high tide?', []);
+    expect(first.result, first.run.stderr).toMatchObject({ result: 'High tide at 14:05.' });
+    const second = await claudeIn(sandbox, route, model, 'And low tide?', ['--continue']);
+    expect(second.result, second.run.stderr).toMatchObject({
+      subtype: 'success',
+      result: 'Before, I said: High tide at 14:05.',
+    });
+    const calls = modelCalls(routes[route], path);
+    expect(calls).toHaveLength(2);
+    const turn = viewTurn(api, calls[1]!.json as Record<string, unknown>);
+    expect(turn.userTexts.join('\n')).toContain('When is high tide?');
+    expect(turn.userTexts.join('\n')).toContain('And low tide?');
+  });
 });
 
 describe.each(['codex', 'claude', 'copilot'] as const)('Claude Code side calls on /%s', (route) => {

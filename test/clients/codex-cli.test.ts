@@ -3,7 +3,7 @@
  * temporary CODEX_HOME whose `base_url` is the proxy with `wire_api = "responses"`; a text turn
  * and a shell tool loop on /codex/v1, /claude/v1 and /copilot/v1.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeUpstream } from '../helpers/fake-upstream.js';
@@ -34,6 +34,7 @@ async function codexExec(
   route: string,
   model: string,
   prompt: string,
+  options: { resume?: boolean } = {},
 ): Promise<{ run: ClientRun; last: string }> {
   const codexHome = join(sandbox.home, '.codex');
   mkdirSync(codexHome, { recursive: true });
@@ -64,6 +65,7 @@ async function codexExec(
       '--dangerously-bypass-approvals-and-sandbox',
       '--output-last-message',
       lastFile,
+      ...(options.resume ? ['resume', '--last'] : []),
       prompt,
     ],
     {
@@ -74,6 +76,7 @@ async function codexExec(
   let last = '';
   try {
     last = readFileSync(lastFile, 'utf8');
+    rmSync(lastFile);
   } catch {
     throw new Error(
       `codex wrote no last message (exit ${run.code}):\n${run.stdout}\n${run.stderr}`,
@@ -133,5 +136,26 @@ describe.each(ROUTES)('Codex CLI on /$route/v1 with $model', ({ route, model, pa
     expect(second.callIds).toHaveLength(1);
     expect(second.resultIds).toEqual(second.callIds);
     expect(second.toolResults.join('')).toContain('High tide at Brest: 14:05, 6.4 m');
+  });
+
+  it('resumes the session for a second turn that carries the first answer', async () => {
+    const sandbox = createSandbox();
+    routes.scripts[route] = (turn) => ({
+      text:
+        turn.assistantTexts.length === 0
+          ? 'High tide at 14:05.'
+          : `You asked again; before, I said: ${turn.assistantTexts.at(-1)}`,
+    });
+    const first = await codexExec(sandbox, route, model, 'When is high tide?');
+    expect(first.last.trim(), first.run.stderr).toBe('High tide at 14:05.');
+    const second = await codexExec(sandbox, route, model, 'And low tide?', { resume: true });
+    expect(second.last.trim(), second.run.stderr).toBe(
+      'You asked again; before, I said: High tide at 14:05.',
+    );
+    const calls = modelCalls(routes[route], path);
+    expect(calls).toHaveLength(2);
+    const turn = viewTurn(api, calls[1]!.json as Record<string, unknown>);
+    expect(turn.userTexts.join('\n')).toContain('When is high tide?');
+    expect(turn.userTexts.at(-1)).toContain('And low tide?');
   });
 });
