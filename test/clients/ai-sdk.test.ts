@@ -119,47 +119,62 @@ describe.each(CASES)('AI SDK: $name', ({ route, upstreamPath, model }) => {
     expect(calls).toHaveLength(1);
   });
 
-  it('runs a two-step tool loop (tool call, tool result, final text)', async () => {
-    setScript(
-      route,
-      callToolThenSay('tide_height', { port: 'Brest' }, (result) => `Brest tide: ${result}`),
-    );
-    const asked: string[] = [];
-    const result = await generateText({
-      model: model(baseURL()),
-      prompt: 'How high is the tide at Brest?',
-      tools: {
-        tide_height: tool({
-          description: 'Height of the tide at a port, in metres',
-          inputSchema: z.object({ port: z.string() }),
-          execute: async ({ port }) => {
-            asked.push(port);
-            return { port, metres: 6.4 };
-          },
-        }),
-      },
-      stopWhen: stepCountIs(3),
-      maxRetries: 0,
-    });
-    expect(asked).toEqual(['Brest']);
-    expect(result.steps).toHaveLength(2);
-    expect(result.steps[0]!.finishReason).toBe('tool-calls');
-    expect(result.text).toMatch(/^Brest tide: .*6\.4/);
-    expect(result.finishReason).toBe('stop');
-    const calls = apiCalls(upstreamOf(route), upstreamPath);
-    expect(calls).toHaveLength(2);
-    // The second request carries the tool's output and still declares the tool.
-    const api =
-      upstreamPath === '/v1/messages'
-        ? 'anthropic-messages'
-        : upstreamPath === '/chat/completions'
-          ? 'openai-chat'
-          : 'openai-responses';
-    const second = viewTurn(api, calls[1]!.json as Record<string, unknown>);
-    expect(second.toolNames).toContain('tide_height');
-    expect(second.toolResults.join('')).toContain('6.4');
-    expect(second.userTexts.join('')).toContain('How high is the tide at Brest?');
-  });
+  it.each(['generateText', 'streamText'] as const)(
+    'runs a two-step tool loop with %s (tool call, tool result, final text)',
+    async (how) => {
+      setScript(
+        route,
+        callToolThenSay('tide_height', { port: 'Brest' }, (result) => `Brest tide: ${result}`),
+      );
+      const asked: string[] = [];
+      const options = {
+        model: model(baseURL()),
+        prompt: 'How high is the tide at Brest?',
+        tools: {
+          tide_height: tool({
+            description: 'Height of the tide at a port, in metres',
+            inputSchema: z.object({ port: z.string() }),
+            execute: async ({ port }) => {
+              asked.push(port);
+              return { port, metres: 6.4 };
+            },
+          }),
+        },
+        stopWhen: stepCountIs(3),
+        maxRetries: 0,
+      };
+      let steps: Array<{ finishReason: string }>;
+      let text: string;
+      let finishReason: string;
+      if (how === 'generateText') {
+        const result = await generateText(options);
+        ({ steps, text, finishReason } = result);
+      } else {
+        const result = streamText(options);
+        steps = await result.steps;
+        text = await result.text;
+        finishReason = await result.finishReason;
+      }
+      expect(asked).toEqual(['Brest']);
+      expect(steps).toHaveLength(2);
+      expect(steps[0]!.finishReason).toBe('tool-calls');
+      expect(text).toMatch(/^Brest tide: .*6\.4/);
+      expect(finishReason).toBe('stop');
+      const calls = apiCalls(upstreamOf(route), upstreamPath);
+      expect(calls).toHaveLength(2);
+      // The second request carries the tool's output and still declares the tool.
+      const api =
+        upstreamPath === '/v1/messages'
+          ? 'anthropic-messages'
+          : upstreamPath === '/chat/completions'
+            ? 'openai-chat'
+            : 'openai-responses';
+      const second = viewTurn(api, calls[1]!.json as Record<string, unknown>);
+      expect(second.toolNames).toContain('tide_height');
+      expect(second.toolResults.join('')).toContain('6.4');
+      expect(second.userTexts.join('')).toContain('How high is the tide at Brest?');
+    },
+  );
 
   it('carries the first answer into a second turn', async () => {
     setScript(route, (turn) => ({
