@@ -32,7 +32,7 @@ beforeEach(() => routes.reset());
 async function codexExec(
   sandbox: Sandbox,
   route: string,
-  model: string,
+  model: string | undefined,
   prompt: string,
   options: { resume?: boolean } = {},
 ): Promise<{ run: ClientRun; last: string }> {
@@ -41,7 +41,9 @@ async function codexExec(
   writeFileSync(
     join(codexHome, 'config.toml'),
     [
-      `model = "${model}"`,
+      // Without a model, Codex uses its default (gpt-6.1-sol in 0.169), which sends its tools
+      // in an `additional_tools` input item instead of `tools`.
+      ...(model ? [`model = "${model}"`] : []),
       'model_provider = "ccproxy"',
       '',
       '[model_providers.ccproxy]',
@@ -87,7 +89,7 @@ async function codexExec(
 
 interface RouteCase {
   route: 'codex' | 'claude' | 'copilot';
-  model: string;
+  model: string | undefined;
   path: string;
   api: UpstreamApi;
 }
@@ -101,12 +103,24 @@ const ROUTES: RouteCase[] = [
   },
   { route: 'claude', model: 'claude-sonnet-4-5', path: '/v1/messages', api: 'anthropic-messages' },
   { route: 'copilot', model: 'gpt-5.1', path: '/responses', api: 'openai-responses' },
+  {
+    route: 'codex',
+    model: undefined,
+    path: '/backend-api/codex/responses',
+    api: 'openai-responses',
+  },
+  { route: 'claude', model: undefined, path: '/v1/messages', api: 'anthropic-messages' },
 ];
 
 const modelCalls = (fake: FakeUpstream, path: string) =>
   fake.requests.filter((request) => request.path.split('?')[0] === path);
 
 describe.each(ROUTES)('Codex CLI on /$route/v1 with $model', ({ route, model, path, api }) => {
+  // Codex's default model takes its tools from `additional_tools`, in namespaces: the code-mode
+  // `exec` (freeform JavaScript that calls the CLI's tools) in the default `functions` one.
+  const viaExec = model === undefined;
+  const execName = api === 'openai-responses' ? 'functions.exec' : 'exec';
+
   it('answers a text turn', async () => {
     routes.scripts[route] = sayText('Hello from the fake upstream.');
     const { run, last } = await codexExec(createSandbox(), route, model, 'Say hello.');
@@ -116,17 +130,22 @@ describe.each(ROUTES)('Codex CLI on /$route/v1 with $model', ({ route, model, pa
     expect(calls).toHaveLength(1);
     const turn = viewTurn(api, calls[0]!.json as Record<string, unknown>);
     expect(turn.userTexts.join('\n')).toContain('Say hello.');
-    expect(turn.toolNames).toContain('exec_command');
+    expect(turn.toolNames).toContain(viaExec ? execName : 'exec_command');
   });
 
-  it('runs a tool loop: exec_command cat, then a final answer built from its output', async () => {
+  it('runs a tool loop: cat through a tool, then a final answer built from its output', async () => {
     const sandbox = createSandbox();
     writeFileSync(join(sandbox.cwd, 'tide.txt'), 'High tide at Brest: 14:05, 6.4 m\n');
-    routes.scripts[route] = callToolThenSay(
-      'exec_command',
-      { cmd: 'cat tide.txt', workdir: sandbox.cwd },
-      (output) => `The file says: ${/High tide[^\n]*/.exec(output)?.[0] ?? output}`,
-    );
+    const final = (output: string) =>
+      `The file says: ${/High tide[^\n\\]*/.exec(output)?.[0] ?? output}`;
+    routes.scripts[route] = viaExec
+      ? callToolThenSay(
+          'exec',
+          "const result = await tools.exec_command({ cmd: 'cat tide.txt' });\ntext(result.output);",
+          final,
+          api === 'openai-responses' ? 'functions' : undefined,
+        )
+      : callToolThenSay('exec_command', { cmd: 'cat tide.txt', workdir: sandbox.cwd }, final);
     const { run, last } = await codexExec(sandbox, route, model, 'What does tide.txt say?');
     expect(last.trim(), run.stderr).toBe('The file says: High tide at Brest: 14:05, 6.4 m');
     expect(run.code).toBe(0);

@@ -38,8 +38,13 @@ export interface TurnView {
   body: Json;
 }
 
-/** What the fake answers: a text, or one tool call. */
-export type TurnReply = { text: string } | { tool: string; input: Json };
+/**
+ * What the fake answers: a text, or one tool call (a function call with JSON input, or with a
+ * string input a freeform `custom` call; `namespace` as the Codex CLI's namespaced tools have).
+ */
+export type TurnReply =
+  | { text: string }
+  | { tool: string; input: Json | string; namespace?: string };
 
 /** Decides the answer of one request. */
 export type Script = (turn: TurnView) => TurnReply;
@@ -54,13 +59,19 @@ export const sayText =
  * `final(result)`. When the request does not declare the tool, says so as text (the test fails on
  * that text rather than on a timeout).
  */
-export function callToolThenSay(tool: string, input: Json, final: (result: string) => string) {
+export function callToolThenSay(
+  tool: string,
+  input: Json | string,
+  final: (result: string) => string,
+  namespace?: string,
+) {
+  const declared = namespace ? `${namespace}.${tool}` : tool;
   return (turn: TurnView): TurnReply => {
     const result = turn.toolResults.at(-1);
     if (result !== undefined) return { text: final(result) };
-    if (!turn.toolNames.includes(tool))
-      return { text: `no tool ${tool} among ${turn.toolNames.join(',')}` };
-    return { tool, input };
+    if (!turn.toolNames.includes(declared))
+      return { text: `no tool ${declared} among ${turn.toolNames.join(',')}` };
+    return namespace ? { tool, input, namespace } : { tool, input };
   };
 }
 
@@ -84,12 +95,26 @@ function textOf(content: unknown): string {
 
 /** Reads a request body of `api` into a `TurnView`. */
 export function viewTurn(api: UpstreamApi, body: Json): TurnView {
-  const toolNames = asArray(body.tools)
-    .filter(isJson)
-    .map((tool) => {
-      const fn = isJson(tool.function) ? tool.function : undefined;
-      return String(fn?.name ?? tool.name ?? tool.type ?? '');
-    });
+  // The Codex CLI (0.147+, with its newest models) declares its tools in `additional_tools`
+  // input items, grouped in namespaces.
+  const declared = [
+    ...asArray(body.tools),
+    ...asArray(body.input)
+      .filter((item) => isJson(item) && item.type === 'additional_tools')
+      .flatMap((item) => asArray((item as Json).tools)),
+  ];
+  const toolNames: string[] = [];
+  const collect = (tools: unknown[], namespace?: string) => {
+    for (const tool of tools.filter(isJson)) {
+      if (tool.type === 'namespace') collect(asArray(tool.tools), String(tool.name));
+      else {
+        const fn = isJson(tool.function) ? tool.function : undefined;
+        const name = String(fn?.name ?? tool.name ?? tool.type ?? '');
+        toolNames.push(namespace ? `${namespace}.${name}` : name);
+      }
+    }
+  };
+  collect(declared);
   const toolResults: string[] = [];
   const userTexts: string[] = [];
   const callIds: string[] = [];
@@ -163,10 +188,19 @@ const nextId = () => `${Date.now().toString(36)}${(counter++).toString(36)}`;
  */
 export function responsesStream(reply: TurnReply, model: string, reasoning = false): string {
   const id = nextId();
-  const item =
-    'text' in reply
-      ? message(`msg_${id}`, reply.text)
-      : functionCall(`fc_${id}`, `call_${id}`, reply.tool, reply.input);
+  let item: Json;
+  if ('text' in reply) item = message(`msg_${id}`, reply.text);
+  else if (typeof reply.input === 'string')
+    item = {
+      id: `ctc_${id}`,
+      type: 'custom_tool_call',
+      status: 'completed',
+      call_id: `call_${id}`,
+      name: reply.tool,
+      input: reply.input,
+    };
+  else item = functionCall(`fc_${id}`, `call_${id}`, reply.tool, reply.input);
+  if ('tool' in reply && reply.namespace) item.namespace = reply.namespace;
   const thought = {
     id: `rs_${id}`,
     type: 'reasoning',
@@ -180,6 +214,9 @@ export function responsesStream(reply: TurnReply, model: string, reasoning = fal
     usage: usage(120, 12),
   }).sse;
 }
+
+/** A call's input as JSON: a freeform input rides as `{"input": "..."}`, as ccproxy offers it. */
+const jsonInput = (input: Json | string): Json => (typeof input === 'string' ? { input } : input);
 
 /** An Anthropic Messages SSE transcript. */
 export function messagesStream(reply: TurnReply, model: string): string {
@@ -228,7 +265,7 @@ export function messagesStream(reply: TurnReply, model: string): string {
         {
           type: 'content_block_delta',
           index: 0,
-          delta: { type: 'input_json_delta', partial_json: JSON.stringify(reply.input) },
+          delta: { type: 'input_json_delta', partial_json: JSON.stringify(jsonInput(reply.input)) },
         },
       ],
     );
@@ -273,7 +310,7 @@ export function chatStream(reply: TurnReply, model: string): string {
               index: 0,
               id: `call_${nextId()}`,
               type: 'function',
-              function: { name: reply.tool, arguments: JSON.stringify(reply.input) },
+              function: { name: reply.tool, arguments: JSON.stringify(jsonInput(reply.input)) },
             },
           ],
         },
@@ -315,7 +352,10 @@ function chatBody(reply: TurnReply, model: string): Json {
                   {
                     id: `call_${nextId()}`,
                     type: 'function',
-                    function: { name: reply.tool, arguments: JSON.stringify(reply.input) },
+                    function: {
+                      name: reply.tool,
+                      arguments: JSON.stringify(jsonInput(reply.input)),
+                    },
                   },
                 ],
               },
@@ -336,7 +376,14 @@ function messagesBody(reply: TurnReply, model: string): Json {
     content:
       'text' in reply
         ? [{ type: 'text', text: reply.text }]
-        : [{ type: 'tool_use', id: `toolu_${nextId()}`, name: reply.tool, input: reply.input }],
+        : [
+            {
+              type: 'tool_use',
+              id: `toolu_${nextId()}`,
+              name: reply.tool,
+              input: jsonInput(reply.input),
+            },
+          ],
     stop_reason: 'text' in reply ? 'end_turn' : 'tool_use',
     stop_sequence: null,
     usage: { input_tokens: 120, output_tokens: 12 },

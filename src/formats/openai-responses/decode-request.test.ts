@@ -3,6 +3,7 @@ import { loadFixtureJson } from '../../../test/helpers/fixtures.js';
 import { ProxyError } from '../../errors.js';
 import { packOpaque } from '../../ir/opaque.js';
 import type { IrRequest } from '../../ir/request.js';
+import { encodeRequest as encodeAnthropicRequest } from '../anthropic-messages/encode-request.js';
 import { decodeResponsesRequest } from './decode-request.js';
 import { encodeResponsesRequest } from './encode-request.js';
 
@@ -276,6 +277,58 @@ describe('Responses request decoding', () => {
     const request = decode(body);
     expect(request.system).toEqual([]);
     expect(encodeResponsesRequest(request).value).toEqual(body);
+  });
+
+  it('offers the tools of an additional_tools item (Codex CLI 0.169, gpt-6.1-sol) to other formats', () => {
+    const exec = {
+      type: 'custom',
+      name: 'exec',
+      description: 'Run JavaScript code to orchestrate tool calls',
+      format: { type: 'grammar', syntax: 'lark', definition: 'start: /[\\s\\S]*/' },
+    };
+    const wait = {
+      type: 'function',
+      name: 'wait',
+      description: 'Wait for a running exec cell',
+      strict: false,
+      parameters: { type: 'object', properties: { cell_id: { type: 'string' } } },
+    };
+    const body = {
+      model: 'gpt-6.1-sol',
+      input: [
+        {
+          type: 'additional_tools',
+          id: 'at_1',
+          role: 'developer',
+          tools: [
+            { type: 'namespace', name: 'functions', description: '', tools: [exec, wait] },
+            {
+              type: 'namespace',
+              name: 'clock',
+              description: '',
+              tools: [{ type: 'function', name: 'sleep', parameters: { type: 'object' } }],
+            },
+            { type: 'web_search' },
+          ],
+        },
+        { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hi' }] },
+      ],
+      stream: true,
+    };
+    const { value: request, warnings } = decodeResponsesRequest(body);
+    expect(request.tools.map((tool) => tool.kind !== 'builtin' && [tool.kind, tool.name])).toEqual([
+      ['custom', 'exec'],
+      ['function', 'wait'],
+    ]);
+    // A call to another namespace must name it, which no other format can express.
+    expect(warnings).toEqual([
+      expect.objectContaining({ code: 'dropped', path: 'input[0].tools[1]' }),
+    ]);
+    // Back to Responses, the item carries the tools: nothing is added to the request.
+    expect(encodeResponsesRequest(request).value).toEqual(body);
+    // Toward Anthropic, the model gets them as tools (the freeform one wrapped as `input`).
+    const anthropic = encodeAnthropicRequest(request).value as { tools: Array<{ name: string }> };
+    expect(anthropic.tools.map((tool) => tool.name)).toEqual(['exec', 'wait']);
   });
 
   it('names the bad field of an invalid request', () => {
