@@ -39,7 +39,7 @@ interface ClaudeResult {
 /** Runs `claude -p <prompt> --output-format json` against `<proxy>/<route>`. */
 async function claude(
   route: string,
-  model: string,
+  model: string | undefined,
   prompt: string,
   extra: string[] = [],
 ): Promise<{ run: ClientRun; result: ClaudeResult; cwd: string }> {
@@ -50,13 +50,13 @@ async function claude(
 async function claudeIn(
   sandbox: ReturnType<typeof createSandbox>,
   route: string,
-  model: string,
+  model: string | undefined,
   prompt: string,
   extra: string[],
 ): Promise<{ run: ClientRun; result: ClaudeResult; cwd: string }> {
   const run = await runClient(
     clientBin('claude'),
-    ['-p', prompt, '--output-format', 'json', '--model', model, ...extra],
+    ['-p', prompt, '--output-format', 'json', ...(model ? ['--model', model] : []), ...extra],
     {
       cwd: sandbox.cwd,
       env: {
@@ -85,7 +85,10 @@ async function claudeIn(
 
 interface RouteCase {
   route: 'codex' | 'claude' | 'copilot';
-  model: string;
+  /** The `--model`; none for Claude Code's default (claude-opus-4-8 in 2.1.197). */
+  model: string | undefined;
+  /** The model the upstream must be asked for. */
+  upstreamModel: RegExp;
   /** Where the fake receives the model call, and in which API. */
   path: string;
   api: UpstreamApi;
@@ -95,86 +98,124 @@ const ROUTES: RouteCase[] = [
   {
     route: 'codex',
     model: 'gpt-5.1-codex',
+    upstreamModel: /^gpt-5\.1-codex$/,
     path: '/backend-api/codex/responses',
     api: 'openai-responses',
   },
-  { route: 'claude', model: 'claude-sonnet-4-5', path: '/v1/messages', api: 'anthropic-messages' },
-  { route: 'copilot', model: 'claude-sonnet-4.5', path: '/v1/messages', api: 'anthropic-messages' },
-  { route: 'copilot', model: 'gpt-4.1', path: '/chat/completions', api: 'openai-chat' },
+  {
+    route: 'claude',
+    model: 'claude-sonnet-4-5',
+    upstreamModel: /^claude-sonnet-4-5$/,
+    path: '/v1/messages',
+    api: 'anthropic-messages',
+  },
+  {
+    route: 'copilot',
+    model: 'claude-sonnet-4.5',
+    upstreamModel: /^claude-sonnet-4\.5$/,
+    path: '/v1/messages',
+    api: 'anthropic-messages',
+  },
+  {
+    route: 'copilot',
+    model: 'gpt-4.1',
+    upstreamModel: /^gpt-4\.1$/,
+    path: '/chat/completions',
+    api: 'openai-chat',
+  },
+  // Claude Code's default model: mapped to a Codex model on /codex, sent as it is on /claude.
+  {
+    route: 'codex',
+    model: undefined,
+    upstreamModel: /^gpt-/,
+    path: '/backend-api/codex/responses',
+    api: 'openai-responses',
+  },
+  {
+    route: 'claude',
+    model: undefined,
+    upstreamModel: /^claude-/,
+    path: '/v1/messages',
+    api: 'anthropic-messages',
+  },
 ];
 
 const modelCalls = (fake: FakeUpstream, path: string) =>
   fake.requests.filter((request) => request.path.split('?')[0] === path);
 
-describe.each(ROUTES)('Claude Code on /$route with $model', ({ route, model, path, api }) => {
-  it('answers a text turn', async () => {
-    routes.scripts[route] = sayText('Hello from the fake upstream.');
-    const { run, result } = await claude(route, model, 'Say hello.');
-    expect(result, run.stderr).toMatchObject({
-      type: 'result',
-      subtype: 'success',
-      is_error: false,
-      result: 'Hello from the fake upstream.',
+describe.each(ROUTES)(
+  'Claude Code on /$route with $model',
+  ({ route, model, upstreamModel, path, api }) => {
+    it('answers a text turn', async () => {
+      routes.scripts[route] = sayText('Hello from the fake upstream.');
+      const { run, result } = await claude(route, model, 'Say hello.');
+      expect(result, run.stderr).toMatchObject({
+        type: 'result',
+        subtype: 'success',
+        is_error: false,
+        result: 'Hello from the fake upstream.',
+      });
+      expect(run.code).toBe(0);
+      const calls = modelCalls(routes[route], path);
+      expect(calls.length).toBeGreaterThanOrEqual(1);
+      const turn = viewTurn(api, calls.at(-1)!.json as Record<string, unknown>);
+      expect(turn.model).toMatch(upstreamModel);
+      expect(turn.userTexts.join('\n')).toContain('Say hello.');
+      // Claude Code declares its tools; they reach the upstream in its own format.
+      expect(turn.toolNames).toEqual(expect.arrayContaining(['Read', 'Bash']));
     });
-    expect(run.code).toBe(0);
-    const calls = modelCalls(routes[route], path);
-    expect(calls.length).toBeGreaterThanOrEqual(1);
-    const turn = viewTurn(api, calls.at(-1)!.json as Record<string, unknown>);
-    expect(turn.userTexts.join('\n')).toContain('Say hello.');
-    // Claude Code declares its tools; they reach the upstream in its own format.
-    expect(turn.toolNames).toEqual(expect.arrayContaining(['Read', 'Bash']));
-  });
 
-  it('runs a tool loop: Read on a file, then a final answer built from its content', async () => {
-    const sandbox = createSandbox();
-    const file = join(sandbox.cwd, 'tide.txt');
-    writeFileSync(file, 'High tide at Brest: 14:05, 6.4 m\n');
-    routes.scripts[route] = callToolThenSay(
-      'Read',
-      { file_path: file },
-      (content) => `The file says: ${/High tide[^\n]*/.exec(content)?.[0] ?? content}`,
-    );
-    const { run, result } = await claudeIn(sandbox, route, model, 'What does tide.txt say?', [
-      '--allowedTools',
-      'Read',
-    ]);
-    expect(result, run.stderr).toMatchObject({
-      subtype: 'success',
-      is_error: false,
-      result: 'The file says: High tide at Brest: 14:05, 6.4 m',
+    it('runs a tool loop: Read on a file, then a final answer built from its content', async () => {
+      const sandbox = createSandbox();
+      const file = join(sandbox.cwd, 'tide.txt');
+      writeFileSync(file, 'High tide at Brest: 14:05, 6.4 m\n');
+      routes.scripts[route] = callToolThenSay(
+        'Read',
+        { file_path: file },
+        (content) => `The file says: ${/High tide[^\n]*/.exec(content)?.[0] ?? content}`,
+      );
+      const { run, result } = await claudeIn(sandbox, route, model, 'What does tide.txt say?', [
+        '--allowedTools',
+        'Read',
+      ]);
+      expect(result, run.stderr).toMatchObject({
+        subtype: 'success',
+        is_error: false,
+        result: 'The file says: High tide at Brest: 14:05, 6.4 m',
+      });
+      expect(result.num_turns).toBe(2);
+      const calls = modelCalls(routes[route], path);
+      expect(calls).toHaveLength(2);
+      const second = viewTurn(api, calls[1]!.json as Record<string, unknown>);
+      // The fake's own check already refused an orphan result; the call and result pair up.
+      expect(second.callIds).toHaveLength(1);
+      expect(second.resultIds).toEqual(second.callIds);
+      expect(second.toolResults.join('')).toContain('High tide at Brest: 14:05, 6.4 m');
     });
-    expect(result.num_turns).toBe(2);
-    const calls = modelCalls(routes[route], path);
-    expect(calls).toHaveLength(2);
-    const second = viewTurn(api, calls[1]!.json as Record<string, unknown>);
-    // The fake's own check already refused an orphan result; the call and result pair up.
-    expect(second.callIds).toHaveLength(1);
-    expect(second.resultIds).toEqual(second.callIds);
-    expect(second.toolResults.join('')).toContain('High tide at Brest: 14:05, 6.4 m');
-  });
 
-  it('continues the conversation for a second turn that carries the first answer', async () => {
-    const sandbox = createSandbox();
-    routes.scripts[route] = (turn) => ({
-      text:
-        turn.assistantTexts.length === 0
-          ? 'High tide at 14:05.'
-          : `Before, I said: ${turn.assistantTexts.at(-1)}`,
+    it('continues the conversation for a second turn that carries the first answer', async () => {
+      const sandbox = createSandbox();
+      routes.scripts[route] = (turn) => ({
+        text:
+          turn.assistantTexts.length === 0
+            ? 'High tide at 14:05.'
+            : `Before, I said: ${turn.assistantTexts.at(-1)}`,
+      });
+      const first = await claudeIn(sandbox, route, model, 'When is high tide?', []);
+      expect(first.result, first.run.stderr).toMatchObject({ result: 'High tide at 14:05.' });
+      const second = await claudeIn(sandbox, route, model, 'And low tide?', ['--continue']);
+      expect(second.result, second.run.stderr).toMatchObject({
+        subtype: 'success',
+        result: 'Before, I said: High tide at 14:05.',
+      });
+      const calls = modelCalls(routes[route], path);
+      expect(calls).toHaveLength(2);
+      const turn = viewTurn(api, calls[1]!.json as Record<string, unknown>);
+      expect(turn.userTexts.join('\n')).toContain('When is high tide?');
+      expect(turn.userTexts.join('\n')).toContain('And low tide?');
     });
-    const first = await claudeIn(sandbox, route, model, 'When is high tide?', []);
-    expect(first.result, first.run.stderr).toMatchObject({ result: 'High tide at 14:05.' });
-    const second = await claudeIn(sandbox, route, model, 'And low tide?', ['--continue']);
-    expect(second.result, second.run.stderr).toMatchObject({
-      subtype: 'success',
-      result: 'Before, I said: High tide at 14:05.',
-    });
-    const calls = modelCalls(routes[route], path);
-    expect(calls).toHaveLength(2);
-    const turn = viewTurn(api, calls[1]!.json as Record<string, unknown>);
-    expect(turn.userTexts.join('\n')).toContain('When is high tide?');
-    expect(turn.userTexts.join('\n')).toContain('And low tide?');
-  });
-});
+  },
+);
 
 describe.each(['codex', 'claude', 'copilot'] as const)('Claude Code side calls on /%s', (route) => {
   it('/context counts tokens through count_tokens', async () => {
