@@ -123,7 +123,7 @@ const ROUTES: RouteCase[] = [
     path: '/chat/completions',
     api: 'openai-chat',
   },
-  // Claude Code's default model: mapped to a Codex model on /codex, sent as it is on /claude.
+  // Claude Code's default model: mapped to a Codex model on /codex, sent as it is elsewhere.
   {
     route: 'codex',
     model: undefined,
@@ -133,6 +133,13 @@ const ROUTES: RouteCase[] = [
   },
   {
     route: 'claude',
+    model: undefined,
+    upstreamModel: /^claude-/,
+    path: '/v1/messages',
+    api: 'anthropic-messages',
+  },
+  {
+    route: 'copilot',
     model: undefined,
     upstreamModel: /^claude-/,
     path: '/v1/messages',

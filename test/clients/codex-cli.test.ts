@@ -110,6 +110,7 @@ const ROUTES: RouteCase[] = [
     api: 'openai-responses',
   },
   { route: 'claude', model: undefined, path: '/v1/messages', api: 'anthropic-messages' },
+  { route: 'copilot', model: undefined, path: '/chat/completions', api: 'openai-chat' },
 ];
 
 const modelCalls = (fake: FakeUpstream, path: string) =>

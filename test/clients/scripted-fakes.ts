@@ -31,6 +31,8 @@ export interface TurnView {
   userTexts: string[];
   /** The text of every assistant message the request spells out, oldest first. */
   assistantTexts: string[];
+  /** Names of the declared freeform (`custom`) tools. */
+  customTools: string[];
   /** Ids of the assistant's tool calls in the conversation. */
   callIds: string[];
   /** Ids of the calls the tool results answer. */
@@ -104,13 +106,20 @@ export function viewTurn(api: UpstreamApi, body: Json): TurnView {
       .flatMap((item) => asArray((item as Json).tools)),
   ];
   const toolNames: string[] = [];
+  const customTools: string[] = [];
   const collect = (tools: unknown[], namespace?: string) => {
     for (const tool of tools.filter(isJson)) {
       if (tool.type === 'namespace') collect(asArray(tool.tools), String(tool.name));
       else {
-        const fn = isJson(tool.function) ? tool.function : undefined;
-        const name = String(fn?.name ?? tool.name ?? tool.type ?? '');
+        // Chat nests the name in `function` or `custom`; Responses and Anthropic do not.
+        const nested = isJson(tool.function)
+          ? tool.function
+          : isJson(tool.custom)
+            ? tool.custom
+            : {};
+        const name = String(nested.name ?? tool.name ?? tool.type ?? '');
         toolNames.push(namespace ? `${namespace}.${name}` : name);
+        if (tool.type === 'custom') customTools.push(name);
       }
     }
   };
@@ -168,6 +177,7 @@ export function viewTurn(api: UpstreamApi, body: Json): TurnView {
     toolResults,
     userTexts,
     assistantTexts,
+    customTools,
     callIds,
     resultIds,
     body,
@@ -285,8 +295,18 @@ export function messagesStream(reply: TurnReply, model: string): string {
   return sse(events);
 }
 
+/** A Chat tool call: `custom` with the raw input when the tool was declared so. */
+function chatCall(reply: { tool: string; input: Json | string }, custom: boolean): Json {
+  return custom && typeof reply.input === 'string'
+    ? { type: 'custom', custom: { name: reply.tool, input: reply.input } }
+    : {
+        type: 'function',
+        function: { name: reply.tool, arguments: JSON.stringify(jsonInput(reply.input)) },
+      };
+}
+
 /** A Chat Completions SSE transcript. */
-export function chatStream(reply: TurnReply, model: string): string {
+export function chatStream(reply: TurnReply, model: string, customTools: string[] = []): string {
   const id = `chatcmpl-${nextId()}`;
   const chunk = (delta: Json, finish: string | null, extra: Json = {}): [undefined, Json] => [
     undefined,
@@ -309,8 +329,7 @@ export function chatStream(reply: TurnReply, model: string): string {
             {
               index: 0,
               id: `call_${nextId()}`,
-              type: 'function',
-              function: { name: reply.tool, arguments: JSON.stringify(jsonInput(reply.input)) },
+              ...chatCall(reply, customTools.includes(reply.tool)),
             },
           ],
         },
@@ -333,7 +352,7 @@ export function chatStream(reply: TurnReply, model: string): string {
 }
 
 /** A non-streamed Chat Completions body. */
-function chatBody(reply: TurnReply, model: string): Json {
+function chatBody(reply: TurnReply, model: string, customTools: string[]): Json {
   return {
     id: `chatcmpl-${nextId()}`,
     object: 'chat.completion',
@@ -349,14 +368,7 @@ function chatBody(reply: TurnReply, model: string): Json {
                 role: 'assistant',
                 content: null,
                 tool_calls: [
-                  {
-                    id: `call_${nextId()}`,
-                    type: 'function',
-                    function: {
-                      name: reply.tool,
-                      arguments: JSON.stringify(jsonInput(reply.input)),
-                    },
-                  },
+                  { id: `call_${nextId()}`, ...chatCall(reply, customTools.includes(reply.tool)) },
                 ],
               },
         finish_reason: 'text' in reply ? 'stop' : 'tool_calls',
@@ -440,8 +452,8 @@ function answer(api: UpstreamApi, request: RecordedRequest, script: Script): Fak
       ? eventStream(messagesStream(reply, model))
       : { body: messagesBody(reply, model) };
   return body.stream === true
-    ? eventStream(chatStream(reply, model))
-    : { body: chatBody(reply, model) };
+    ? eventStream(chatStream(reply, model, turn.customTools))
+    : { body: chatBody(reply, model, turn.customTools) };
 }
 
 /** The scripts of the three upstreams, replaceable per test. */
