@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeUpstream } from '../helpers/fake-upstream.js';
+import { anthropicClient } from '../helpers/sdk-clients.js';
 import {
   type ClientRun,
   clientBin,
@@ -239,12 +240,14 @@ describe.each(['codex', 'claude', 'copilot'] as const)('Claude Code side calls o
   });
 
   it('lists models in the Anthropic format', async () => {
-    const models = await fetch(`${routes.proxy.url}/${route}/v1/models?beta=true`, {
-      headers: { 'x-api-key': PROXY_KEY, 'anthropic-version': '2023-06-01' },
-    });
-    expect(models.status).toBe(200);
-    const list = (await models.json()) as { data: Array<{ id: string; type?: string }> };
-    expect(list.data.length).toBeGreaterThan(0);
-    expect(list.data[0]!.type).toBe('model');
+    // Claude Code 2.1.197 ships the SDK's models.list() (GET /v1/models?beta=true) but keeps it
+    // switched off; the official SDK reads the same list, pages and all.
+    const ids: string[] = [];
+    for await (const model of anthropicClient(
+      `${routes.proxy.url}/${route}`,
+      PROXY_KEY,
+    ).models.list())
+      ids.push(model.id);
+    expect(ids.length).toBeGreaterThan(0);
   });
 });
