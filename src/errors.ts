@@ -99,11 +99,38 @@ export function invalidField(param: string, problem: string): ProxyError {
   return new ProxyError('invalid_request', `Invalid request: "${param}" ${problem}`, { param });
 }
 
-/** What a failed upstream answer means for the client: our code and the status to show. */
+/**
+ * What an upstream error type or code means when no error status goes with it (an error
+ * reported inside a 200 answer): a rate limit, an overload, ... else a server failure (502).
+ */
+export function classifyUpstreamKind(kind: string): { code: ProxyErrorCode; status: number } {
+  if (/rate_limit|insufficient_quota|usage_limit/.test(kind)) {
+    return { code: 'upstream_rate_limited', status: 429 };
+  }
+  if (/overloaded|slow_down/.test(kind)) return { code: 'upstream_overloaded', status: 529 };
+  if (/authentication|invalid_api_key/.test(kind)) {
+    return { code: 'upstream_authentication', status: 401 };
+  }
+  if (/permission/.test(kind)) return { code: 'permission', status: 403 };
+  if (/not_found/.test(kind)) return { code: 'not_found', status: 404 };
+  if (/timeout/.test(kind)) return { code: 'upstream_timeout', status: 504 };
+  if (/invalid_request|context_length_exceeded/.test(kind)) {
+    return { code: 'invalid_request', status: 400 };
+  }
+  return { code: 'upstream_error', status: 502 };
+}
+
+/**
+ * What a failed upstream answer means for the client: our code and the status to show. A
+ * failure inside a success status (a 200 carrying an error body) is classified by its type and
+ * code (`upstreamCode`).
+ */
 export function classifyUpstreamStatus(
   status: number,
   upstreamType?: string,
+  upstreamCode?: string,
 ): { code: ProxyErrorCode; status: number } {
+  if (status < 400) return classifyUpstreamKind(`${upstreamType ?? ''} ${upstreamCode ?? ''}`);
   if (status === 529 || upstreamType === 'overloaded_error') {
     return { code: 'upstream_overloaded', status: 529 };
   }
@@ -123,4 +150,16 @@ export function defaultUpstreamMessage(status: number): string {
   return status >= 500
     ? `Upstream server error (HTTP ${status})`
     : `Upstream request failed (HTTP ${status})`;
+}
+
+/**
+ * Seconds to wait, from an upstream message such as "Please try again in 2.5s", "28ms" or
+ * "35 seconds", rounded up to whole seconds (at least 1): what `retry-after` carries.
+ */
+export function retryAfterFromText(message: string): string | undefined {
+  const match = /try again in\s*([0-9]+(?:\.[0-9]+)?)\s*(ms|s|sec|secs|seconds?)\b/i.exec(message);
+  if (!match) return undefined;
+  const value = Number(match[1]);
+  const seconds = match[2]?.toLowerCase() === 'ms' ? value / 1000 : value;
+  return String(Math.max(1, Math.ceil(seconds)));
 }

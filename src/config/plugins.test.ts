@@ -10,6 +10,7 @@ describe('selectPlugins', () => {
       'copilot',
       'access_log',
       'metrics',
+      'dashboard',
     ]);
   });
 
@@ -18,17 +19,17 @@ describe('selectPlugins', () => {
       enable: ['codex', 'access_log'],
       disable: ['claude_sdk', 'claude_api', 'copilot'],
     });
-    expect(selection.enabled).toEqual(['codex', 'access_log', 'metrics']);
+    expect(selection.enabled).toEqual(['codex', 'access_log', 'metrics', 'dashboard']);
     expect(selection.warnings).toEqual([]);
   });
 
   it('warns and goes on for unknown and unavailable plugins', () => {
     const selection = selectPlugins(resolveConfig({}).config, {
-      enable: ['codex', 'dashboard', 'claude_sdk'],
+      enable: ['codex', 'no_such_plugin', 'claude_sdk'],
     });
     expect(selection.enabled).toContain('codex');
     expect(selection.warnings).toEqual([
-      expect.stringContaining('Unknown plugin "dashboard"'),
+      expect.stringContaining('Unknown plugin "no_such_plugin"'),
       expect.stringContaining('Plugin "claude_sdk" is not available'),
     ]);
   });
@@ -47,10 +48,12 @@ describe('selectPlugins', () => {
         data: { disabled_plugins: ['metrics'], plugins: { access_log: { enabled: false } } },
       },
     });
-    expect(selectPlugins(config).enabled).toEqual(['codex', 'claude_api', 'copilot']);
+    expect(selectPlugins(config).enabled).toEqual(['codex', 'claude_api', 'copilot', 'dashboard']);
     expect(
-      selectPlugins(config, { enable: ['metrics'], disable: ['codex', 'claude_api', 'copilot'] })
-        .enabled,
+      selectPlugins(config, {
+        enable: ['metrics'],
+        disable: ['codex', 'claude_api', 'copilot', 'dashboard'],
+      }).enabled,
     ).toEqual(['metrics']);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * Which plugins run. Providers and features are plugins, named as in ccproxy-api: `codex`,
- * `claude_api`, `claude_sdk`, `copilot`, `access_log`, `metrics`.
+ * `claude_api`, `claude_sdk`, `copilot`, `access_log`, `metrics`, plus `dashboard`.
  *
  * Rules, in order: `enable_plugins = false` turns all off; `enabled_plugins` (config) is an
  * allow-list, as in ccproxy-api; `disabled_plugins` (config) and `[plugins.NAME] enabled = false`
@@ -17,6 +17,7 @@ export const KNOWN_PLUGINS = [
   'copilot',
   'access_log',
   'metrics',
+  'dashboard',
 ] as const;
 export type PluginName = (typeof KNOWN_PLUGINS)[number];
 
@@ -27,6 +28,7 @@ export const AVAILABLE_PLUGINS: ReadonlySet<PluginName> = new Set([
   'copilot',
   'access_log',
   'metrics',
+  'dashboard',
 ]);
 
 /** Plugins that are off unless turned on. */

@@ -7,7 +7,8 @@ describe('resolveConfig', () => {
     expect(config.server).toMatchObject({ host: '127.0.0.1', port: 8000, shutdown_timeout: 30 });
     expect(config.logging.format).toBe('auto');
     expect(config.plugins.codex.model_mappings).toEqual([
-      { match: 'claude-', target: 'gpt-5.3-codex', kind: 'prefix', flags: [] },
+      { match: '^claude-.*haiku', target: 'gpt-5.4-mini', kind: 'regex', flags: [] },
+      { match: 'claude-', target: 'gpt-5.6-sol', kind: 'prefix', flags: [] },
     ]);
     expect(warnings).toEqual([]);
   });

@@ -50,6 +50,8 @@ const ENV_ROOTS = new Set([
   'plugins',
   'providers',
   'capture',
+  'responses_store',
+  'models',
   'enable_plugins',
   'enabled_plugins',
   'disabled_plugins',

@@ -62,12 +62,14 @@ const providerPluginFields = {
 export const codexPluginSchema = z.looseObject({
   ...providerPluginFields,
   /**
-   * Claude Code asks for `claude-*` models; the Codex backend has none, so by default they go
-   * to the default Codex model. Setting `model_mappings` replaces this rule.
+   * Claude Code asks for `claude-*` models; the Codex backend has none, so by default its Haiku
+   * (background tasks) goes to the small Codex model and the others to the default one (the
+   * Codex CLI's, observed 2026-11). Setting `model_mappings` replaces these rules.
    */
-  model_mappings: z
-    .array(modelMappingRuleSchema)
-    .default([{ match: 'claude-', target: 'gpt-5.3-codex', kind: 'prefix', flags: [] }]),
+  model_mappings: z.array(modelMappingRuleSchema).default([
+    { match: '^claude-.*haiku', target: 'gpt-5.4-mini', kind: 'regex', flags: [] },
+    { match: 'claude-', target: 'gpt-5.6-sol', kind: 'prefix', flags: [] },
+  ]),
   /** OAuth token endpoint used to refresh the Codex CLI's tokens. */
   token_url: text.optional(),
   /** OAuth authorize endpoint for `ccproxy auth login codex`. */
@@ -103,6 +105,19 @@ export const claudePluginSchema = z.looseObject({
 /** `[plugins.copilot]`: GitHub Copilot. */
 export const copilotPluginSchema = z.looseObject({
   ...providerPluginFields,
+  /**
+   * Anthropic names versions with dashes (`claude-sonnet-4-5-20250929`, as Claude Code sends
+   * them); Copilot with a dot and no date (`claude-sonnet-4.5`). Setting `model_mappings`
+   * replaces this rule.
+   */
+  model_mappings: z.array(modelMappingRuleSchema).default([
+    {
+      match: '^claude-(opus|sonnet|haiku)-(\\d+)-(\\d{1,2})(-\\d{8})?$',
+      target: 'claude-$1-$2.$3',
+      kind: 'regex',
+      flags: [],
+    },
+  ]),
   /** A GitHub token with Copilot access (`GH_TOKEN`); else the one `ccproxy auth login copilot` stored. */
   github_token: text.optional(),
   /** GitHub web base for the device flow (default `https://github.com`). */
@@ -218,6 +233,29 @@ export const configSchema = z.object({
         .default(1024 * 1024),
     })
     .prefault({}),
+  responses_store: z
+    .looseObject({
+      /**
+       * Keep the Responses answers the proxy serves, so that `previous_response_id` and
+       * `item_reference` work over upstreams that keep nothing (the Codex backend).
+       */
+      enabled: z.boolean().default(true),
+      /** Memory budget for kept responses, in bytes (least recently used go first). */
+      max_bytes: z
+        .number()
+        .int()
+        .positive()
+        .default(256 * 1024 * 1024),
+      /** Seconds a kept response lives after it was served. */
+      ttl_seconds: seconds.default(24 * 3600),
+    })
+    .prefault({}),
+  models: z
+    .looseObject({
+      /** Seconds an upstream's model list is reused before `/v1/models` asks it again. */
+      cache_ttl_seconds: z.number().min(0).default(600),
+    })
+    .prefault({}),
   providers: z.record(z.string(), compatibleProviderSchema).default({}),
   enable_plugins: z.boolean().default(true),
   enabled_plugins: z.array(text).optional(),
@@ -230,6 +268,7 @@ export const configSchema = z.object({
       claude_api: claudePluginSchema.prefault({}),
       claude_sdk: genericPluginSchema.prefault({}),
       copilot: copilotPluginSchema.prefault({}),
+      dashboard: genericPluginSchema.prefault({}),
     })
     .prefault({}),
 });

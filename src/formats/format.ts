@@ -49,6 +49,8 @@ export type IrErrorEvent = Extract<IrEvent, { type: 'error' }>;
 export interface PassthroughOptions extends DecodeStreamOptions {
   /** Called with each usage snapshot seen in the stream (cumulative; later values win). */
   onUsage?: (usage: IrUsage) => void;
+  /** Called with each failure the stream reports or ends with (forwarded or written). */
+  onError?: (error: IrError) => void;
 }
 
 /** What a native stream accumulator rebuilt. */

@@ -8,6 +8,7 @@ import {
   defaultUpstreamMessage,
   ProxyError,
   type ProxyErrorCode,
+  retryAfterFromText,
 } from '../errors.js';
 import type { IrError } from '../ir/response.js';
 import { getRecord, getString, isRecord } from '../util/json.js';
@@ -79,8 +80,12 @@ export function readOpenAIErrorObject(body: unknown): {
 /** An upstream OpenAI-style error answer as a `ProxyError` that keeps its status and meaning. */
 export function decodeOpenAIError(status: number, body: unknown, headers: Headers): ProxyError {
   const info = readOpenAIErrorObject(body);
-  const { code, status: clientStatus } = classifyUpstreamStatus(status, info.type);
-  const retryAfter = headers.get('retry-after') ?? undefined;
+  const { code, status: clientStatus } = classifyUpstreamStatus(status, info.type, info.code);
+  const retryAfter =
+    headers.get('retry-after') ??
+    (code === 'upstream_rate_limited' && info.message !== undefined
+      ? retryAfterFromText(info.message)
+      : undefined);
   return new ProxyError(code, info.message ?? defaultUpstreamMessage(status), {
     status: clientStatus,
     upstream: { status, type: info.type, code: info.code, param: info.param },

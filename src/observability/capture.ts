@@ -94,6 +94,8 @@ export function createCaptureStore(
   return {
     start({ record, headers, body }) {
       const started = now();
+      const base = `${stamp(started)}-${record.requestId.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+      record.capture = join(settings.dir, base);
       const upstreamChunks: Uint8Array[] = [];
       let upstreamBytes = 0;
       let clientText = '';
@@ -120,7 +122,6 @@ export function createCaptureStore(
         finish(summary) {
           if (finished) return;
           finished = true;
-          const base = `${stamp(started)}-${record.requestId.replace(/[^A-Za-z0-9_-]/g, '_')}`;
           const sidecar: CaptureRecord = {
             version: 1,
             request_id: record.requestId,

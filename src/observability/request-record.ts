@@ -11,6 +11,8 @@ export interface RequestRecord {
   route?: string;
   clientFormat?: WireFormatId;
   provider?: string;
+  /** The provider account that served the request, when the provider has several. */
+  account?: string;
   upstreamFormat?: WireFormatId;
   /** The model the client asked for. */
   model?: string;
@@ -21,11 +23,19 @@ export interface RequestRecord {
   mode?: string;
   status?: number;
   errorCode?: string;
+  /** The error message the client got (secrets scrubbed). */
+  errorMessage?: string;
   upstreamStatus?: number;
   finishReason?: string;
   usage: IrUsage;
   warnings: number;
+  /** The first warnings in words (`path: message`), for the dashboard; capped. */
+  warningTexts?: string[];
   unknownEvents: number;
+  /** The distinct unknown upstream event types seen; capped. */
+  unknownEventTypes?: string[];
+  /** The capture's path without extension (`DIR/<stamp>-<id>`), when capture is on. */
+  capture?: string;
   /** Start time (ms, from the server's monotonic clock). */
   startedAt: number;
   ttfbMs?: number;

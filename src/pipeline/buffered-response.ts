@@ -1,9 +1,7 @@
 /** Answers a non-streaming client: one JSON body, rebuilt from a stream when the upstream streams. */
-import { ProxyError } from '../errors.js';
 import type { StreamAccumulation, WireBody } from '../formats/format.js';
 import type { UpstreamResponse } from '../http/upstream-fetch.js';
 import type { RequestCapture } from '../observability/request-capture.js';
-import { isRecord } from '../util/json.js';
 import type { createWarningLog, PipelineDeps, PipelineInput } from './context.js';
 import {
   type ConversionPlan,
@@ -11,7 +9,14 @@ import {
   createStreamReassembler,
   hasContent,
 } from './conversion.js';
-import { irErrorToProxy, streamFailureToIr } from './to-ir-error.js';
+import { irErrorToProxy, streamFailureToIr, withRetryAfter } from './to-ir-error.js';
+import {
+  bodyFailure,
+  failureOf,
+  HEAD_TEXT_LIMIT,
+  isEventStreamText,
+  readUpstreamAnswer,
+} from './upstream-body.js';
 
 interface BufferedAnswerInput {
   input: PipelineInput;
@@ -42,11 +47,23 @@ async function readAll(
   }
 }
 
-/** Reads an upstream stream to its end into the upstream format's native accumulator. */
+/**
+ * Reads an upstream stream to its end into the upstream format's native accumulator. A body
+ * without a single SSE line (HTML, a JSON error, nothing) is judged as a body instead.
+ */
 async function reassemble(options: BufferedAnswerInput): Promise<StreamAccumulation> {
   const reassembler = createStreamReassembler(options.plan);
-  const failure = await readAll(options, (bytes) => reassembler.push(bytes));
+  const textDecoder = new TextDecoder();
+  let head = '';
+  const failure = await readAll(options, (bytes) => {
+    if (head.length < HEAD_TEXT_LIMIT) head += textDecoder.decode(bytes, { stream: true });
+    reassembler.push(bytes);
+  });
   const result = reassembler.result();
+  if (failure === undefined && !result.complete && !isEventStreamText(head)) {
+    const upstream = options.plan.formats[options.plan.upstreamFormat];
+    throw bodyFailure(head, upstream, options.response, 'an event stream');
+  }
   if (failure === undefined) return result;
   return {
     ...result,
@@ -55,9 +72,26 @@ async function reassemble(options: BufferedAnswerInput): Promise<StreamAccumulat
   };
 }
 
-/** The buffered answer. */
+/**
+ * The buffered answer. A stream that failed or broke off is the client's error, even when it
+ * carried content: a non-streaming client cannot be told inside Chat or Messages bodies that the
+ * answer is unfinished (their finish reasons have no failure value), and a Responses client looks
+ * at the HTTP status first, so every format gets its HTTP error (429 with `retry-after`, 529 or
+ * 503 for an overload, 502 for a server failure or a cut stream). A length cut the upstream
+ * reported is an answer.
+ */
 export async function answerBuffered(options: BufferedAnswerInput): Promise<Response> {
-  const { input, deps, plan, warnings } = options;
+  try {
+    return await answerBufferedBody(options);
+  } finally {
+    // Also on failure: the request's conversion warnings are logged with its error.
+    options.warnings.flush();
+  }
+}
+
+/** The buffered answer, or the client's error for a failed one. */
+async function answerBufferedBody(options: BufferedAnswerInput): Promise<Response> {
+  const { input, deps, plan, response } = options;
   const { record } = input;
 
   let upstreamBody: WireBody;
@@ -67,40 +101,29 @@ export async function answerBuffered(options: BufferedAnswerInput): Promise<Resp
     upstreamBody = result.body;
     streamError = result.error;
   } else {
-    const chunks: Uint8Array[] = [];
-    const failure = await readAll(options, (bytes) => chunks.push(bytes));
-    let parsed: unknown;
-    try {
-      parsed =
-        failure === undefined ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : undefined;
-    } catch {
-      parsed = undefined;
-    }
-    if (!isRecord(parsed)) {
-      throw new ProxyError(
-        'upstream_protocol',
-        'Upstream answered with a body that is not a JSON object',
-      );
-    }
-    upstreamBody = parsed;
+    upstreamBody = await readUpstreamAnswer(
+      response,
+      plan.formats[plan.upstreamFormat],
+      options.capture,
+    );
   }
 
   const answer = convertBufferedBody(plan, upstreamBody);
   record.usage = answer.ir.usage;
   record.finishReason = answer.ir.finishReason;
-  if (streamError) {
-    record.errorCode = streamError.code;
-    // Rule: answer with what was gathered; only a stream that gave nothing becomes an error.
-    if (!hasContent(answer.ir)) {
-      warnings.flush();
-      throw irErrorToProxy(streamError);
+  const failure = streamError
+    ? irErrorToProxy(withRetryAfter(streamError, response.headers))
+    : failureOf(answer.ir, response.headers);
+  if (failure) {
+    record.errorCode = failure.code;
+    if (hasContent(answer.ir)) {
+      input.logger.warn(
+        { error_code: failure.code },
+        'upstream answer failed after content; the client gets the error',
+      );
     }
-    input.logger.warn(
-      { error_code: streamError.code, error: streamError.message },
-      'upstream stream did not complete; answering with what was gathered',
-    );
+    throw failure;
   }
-  warnings.flush();
   options.capture?.finish({ status: 200, body: answer.body });
   record.ttfbMs = deps.now() - record.startedAt;
   return new Response(JSON.stringify(answer.body), {

@@ -6,6 +6,7 @@ import type { ProxyMetrics } from '../observability/metrics.js';
 import type { RequestCapture } from '../observability/request-capture.js';
 import type { RequestRecord } from '../observability/request-record.js';
 import type { Provider } from '../providers/provider.js';
+import type { ResponsesStore } from '../responses-store/store.js';
 
 /** Dependencies of the request pipeline. */
 export interface PipelineDeps {
@@ -28,6 +29,8 @@ export interface PipelineDeps {
   metrics?: ProxyMetrics;
   /** Aborted when the server gives up draining: open streams end with their error event. */
   shutdown?: AbortSignal;
+  /** Where Responses answers are kept for `previous_response_id` and `item_reference` (absent: off). */
+  responsesStore?: ResponsesStore;
 }
 
 /** One request going through the pipeline. */
@@ -45,6 +48,10 @@ export interface PipelineInput {
   routeSessionId?: string;
 }
 
+function warningText(warning: ConversionWarning): string {
+  return warning.path ? `${warning.path}: ${warning.message}` : warning.message;
+}
+
 /** Collects warnings of one request and logs them once, together. */
 export function createWarningLog(input: PipelineInput): {
   add(warning: ConversionWarning): void;
@@ -55,14 +62,15 @@ export function createWarningLog(input: PipelineInput): {
     add(warning) {
       warnings.push(warning);
       input.record.warnings += 1;
+      input.record.warningTexts ??= [];
+      const texts = input.record.warningTexts;
+      if (texts.length < 20) texts.push(warningText(warning));
     },
     flush() {
       if (warnings.length === 0) return;
       input.logger.warn(
         {
-          warnings: warnings
-            .slice(0, 20)
-            .map((w) => (w.path ? `${w.path}: ${w.message}` : w.message)),
+          warnings: warnings.slice(0, 20).map(warningText),
         },
         'conversion warnings',
       );

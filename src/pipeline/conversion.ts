@@ -57,6 +57,18 @@ const scrubErrorMessages: StreamStep<IrEvent, IrEvent> = {
   end: () => [],
 };
 
+/** A forwarded SSE message that reports an error (an `error` event, or an `error` object). */
+const ERROR_OBJECT = /"error"\s*:\s*[{"]/;
+
+/** The same scrubbing for upstream error events a same-format route forwards as they came. */
+const scrubForwardedErrors: StreamStep<SseMessage, SseMessage> = {
+  push: (message) =>
+    message.event === 'error' || ERROR_OBJECT.test(message.data)
+      ? [{ ...message, data: scrubSecrets(message.data) }]
+      : [message],
+  end: () => [],
+};
+
 /** Same format on both sides: events forwarded with the format's own fixes. */
 export function createPassthroughHalves(
   plan: ConversionPlan,
@@ -66,15 +78,11 @@ export function createPassthroughHalves(
     onWarning: plan.onWarning,
     onUnknownEvent: plan.onUnknownEvent,
     ...(plan.onUsage ? { onUsage: plan.onUsage } : {}),
+    onError: (error) => plan.onError?.(error.code),
   });
   return {
     decode: createSseParser({ keepComments: true }),
-    encode: composeSteps(
-      tapStep<SseMessage | IrErrorEvent>((item) => {
-        if ('type' in item && item.type === 'error') plan.onError?.(item.error.code);
-      }),
-      composeSteps(passthrough, createSseSerializer()),
-    ),
+    encode: composeSteps(composeSteps(passthrough, scrubForwardedErrors), createSseSerializer()),
     toErrorItem: (error) => ({ type: 'error', error: streamFailureToIr(error) }),
   };
 }

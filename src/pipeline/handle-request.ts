@@ -14,6 +14,7 @@ import { answerBuffered } from './buffered-response.js';
 import { createWarningLog, type PipelineDeps, type PipelineInput } from './context.js';
 import type { ConversionPlan } from './conversion.js';
 import { customToolNames } from './custom-tools.js';
+import { startStatefulResponses } from './stored-responses.js';
 import { answerStream } from './stream-response.js';
 
 /** How a response is produced. */
@@ -71,7 +72,11 @@ export async function handleRequest(input: PipelineInput, deps: PipelineDeps): P
   }
   const capture = deps.startCapture?.({ record, headers: input.headers, body: input.body });
   try {
-    return await proxyRequest(input, deps, input.body, capture);
+    // Stateful Responses: stored references expanded before anything reads the body; the
+    // answer kept after it is served (see stored-responses.ts).
+    const stateful = await startStatefulResponses(input, deps);
+    const body = stateful.input.body as WireBody;
+    return await stateful.remember(await proxyRequest(stateful.input, deps, body, capture));
   } catch (error) {
     const status = error instanceof ProxyError ? error.status : 500;
     const message = error instanceof Error ? error.message : 'error';
@@ -175,6 +180,9 @@ async function proxyRequest(
     onWarning: warnings.add,
     onUnknownEvent: (type) => {
       record.unknownEvents += 1;
+      record.unknownEventTypes ??= [];
+      const types = record.unknownEventTypes;
+      if (types.length < 10 && !types.includes(type)) types.push(type);
       deps.reportUnknownEvent(upstreamFormat, type);
     },
     onUsage: (usage) => {

@@ -1,11 +1,15 @@
 /** Answers a streaming client: forwards or translates the upstream stream event by event. */
-import type { EncodeContext, WireFormatId } from '../formats/format.js';
-import { readBodyText, type UpstreamResponse } from '../http/upstream-fetch.js';
+import type { ProxyError } from '../errors.js';
+import type { EncodeContext, WireFormat, WireFormatId } from '../formats/format.js';
+import type { UpstreamResponse } from '../http/upstream-fetch.js';
+import { type IrEvent, isBlockEvent } from '../ir/events.js';
+import type { IrError } from '../ir/response.js';
 import { responseToEvents } from '../ir/response-to-events.js';
 import type { RequestCapture } from '../observability/request-capture.js';
 import { encodeSse } from '../sse/encode.js';
 import { sseResponseHeaders } from '../sse/headers.js';
-import { createFencedStream } from '../streams/fenced-stream.js';
+import { createSseParser } from '../sse/parse.js';
+import { type ChunkSource, createFencedStream } from '../streams/fenced-stream.js';
 import { composeSteps, runStep, type StreamStep } from '../streams/step.js';
 import type { createWarningLog, PipelineDeps, PipelineInput } from './context.js';
 import {
@@ -15,6 +19,14 @@ import {
   type StreamHalves,
 } from './conversion.js';
 import { unwrapCustomToolCalls } from './custom-tools.js';
+import { irErrorToProxy, streamFailureToIr, withRetryAfter } from './to-ir-error.js';
+import {
+  bodyFailure,
+  failureOf,
+  HEAD_TEXT_LIMIT,
+  isEventStreamText,
+  readUpstreamAnswer,
+} from './upstream-body.js';
 
 interface StreamAnswerInput {
   input: PipelineInput;
@@ -56,6 +68,90 @@ function captured<Mid>(
   };
 }
 
+/** The first event of the head that decides: content (or a normal end), or a failure. */
+function verdictOf(events: IrEvent[]): 'answer' | IrError | undefined {
+  for (const event of events) {
+    if (event.type === 'error') return event.error;
+    if (event.type === 'message-end' || isBlockEvent(event)) return 'answer';
+  }
+  return undefined;
+}
+
+/**
+ * Reads the upstream stream up to its first content (or its end) through a probe decoder of the
+ * upstream's format, before the client gets a status. A stream that fails or ends before any
+ * content (an error event first, a cut connection, HTML, a JSON error body, nothing at all) is
+ * the client's HTTP error with an honest status, as nothing has been sent yet; otherwise the
+ * bytes read are replayed, then reading goes on. The probe reports no drift: the real decoding
+ * half sees the same bytes and reports it.
+ */
+async function readStreamHead(
+  response: UpstreamResponse,
+  upstream: WireFormat,
+  capture: RequestCapture | undefined,
+  stop: AbortSignal | undefined,
+): Promise<ChunkSource> {
+  const parser = createSseParser();
+  const decoder = upstream.createStreamDecoder();
+  const chunks: Uint8Array[] = [];
+  const textDecoder = new TextDecoder();
+  let text = '';
+  let ended = false;
+  const fail = (error: ProxyError): never => {
+    for (const chunk of chunks) capture?.upstream(chunk);
+    throw error;
+  };
+  // A server shutdown while waiting ends the wait with its own error (503, "shutting down").
+  const onStop = () => {
+    response.body.cancel(stop?.reason).catch(() => {});
+  };
+  stop?.addEventListener('abort', onStop, { once: true });
+  try {
+    for (;;) {
+      let events: IrEvent[];
+      try {
+        if (stop?.aborted) throw stop.reason;
+        const next = await response.body.read();
+        if (stop?.aborted) throw stop.reason;
+        events = [];
+        if (next.done) {
+          ended = true;
+          for (const message of parser.end()) events.push(...decoder.push(message));
+          events.push(...decoder.end());
+        } else {
+          chunks.push(next.value);
+          if (text.length < HEAD_TEXT_LIMIT) {
+            text += textDecoder.decode(next.value, { stream: true });
+          }
+          for (const message of parser.push(next.value)) events.push(...decoder.push(message));
+        }
+      } catch (error) {
+        // A cut connection, an idle upstream, an oversized event, a shutdown.
+        response.body.cancel(error).catch(() => {});
+        return fail(irErrorToProxy(streamFailureToIr(error)));
+      }
+      const verdict = verdictOf(events);
+      if (verdict !== undefined && verdict !== 'answer') {
+        if (ended && !isEventStreamText(text)) {
+          fail(bodyFailure(text, upstream, response, 'an event stream'));
+        }
+        fail(irErrorToProxy(withRetryAfter(verdict, response.headers)));
+      }
+      if (verdict === 'answer' || ended) break;
+    }
+  } finally {
+    stop?.removeEventListener('abort', onStop);
+  }
+  return {
+    read: async () => {
+      const chunk = chunks.shift();
+      if (chunk !== undefined) return { done: false, value: chunk };
+      return ended ? { done: true } : response.body.read();
+    },
+    cancel: (reason) => response.body.cancel(reason),
+  };
+}
+
 /** The streamed answer; the request record is completed when the body ends or the client leaves. */
 export async function answerStream(options: StreamAnswerInput): Promise<Response> {
   const { input, deps, plan, response, encodeContext, warnings, capture } = options;
@@ -64,19 +160,23 @@ export async function answerStream(options: StreamAnswerInput): Promise<Response
 
   if (!options.upstreamStreams) {
     // The upstream answered with one JSON body: stream it as events (fake streaming).
-    const text = await readBodyText(response.body);
-    capture?.upstream(new TextEncoder().encode(text));
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = undefined;
-    }
-    const decoded = deps.formats[options.upstreamFormat].decodeResponse(body);
+    const upstream = deps.formats[options.upstreamFormat];
+    const upstreamBody = await readUpstreamAnswer(response, upstream, capture).catch(
+      (error: unknown) => {
+        warnings.flush();
+        throw error;
+      },
+    );
+    const decoded = upstream.decodeResponse(upstreamBody);
     for (const warning of decoded.warnings) warnings.add(warning);
     const ir = unwrapCustomToolCalls(decoded.value, plan.customTools);
     record.usage = ir.usage;
     record.finishReason = ir.finishReason;
+    const failure = failureOf(ir, response.headers);
+    if (failure) {
+      warnings.flush();
+      throw failure;
+    }
     const sse = encodeSse(runStep(client.createStreamEncoder(encodeContext), responseToEvents(ir)));
     capture?.client(sse);
     capture?.finish({ status: 200 });
@@ -85,6 +185,16 @@ export async function answerStream(options: StreamAnswerInput): Promise<Response
     return new Response(sse, { status: 200, headers: sseResponseHeaders() });
   }
 
+  // Nothing is sent before the upstream stream shows content: a failure before it is an HTTP error.
+  const source = await readStreamHead(
+    response,
+    deps.formats[options.upstreamFormat],
+    capture,
+    deps.shutdown,
+  ).catch((error: unknown) => {
+    warnings.flush();
+    throw error;
+  });
   const finish = input.deferFinish();
   const provider = input.provider.id;
   deps.metrics?.inFlightStreams.inc({ provider });
@@ -107,7 +217,7 @@ export async function answerStream(options: StreamAnswerInput): Promise<Response
       : captured(createTranslateHalves(plan), capture);
   const body = createFencedStream<unknown>({
     ...(halves as StreamHalves<unknown>),
-    source: response.body,
+    source,
     ...(deps.shutdown ? { stop: deps.shutdown } : {}),
     onFirstBytes: () => {
       record.ttfbMs = deps.now() - record.startedAt;

@@ -1,5 +1,5 @@
 /** Turns anything that can fail mid-stream into an IR error (data, so it can travel in a stream). */
-import { isProxyError, ProxyError } from '../errors.js';
+import { isProxyError, ProxyError, retryAfterFromText } from '../errors.js';
 import { UpstreamIdleError } from '../http/upstream-fetch.js';
 import type { IrError } from '../ir/response.js';
 
@@ -49,4 +49,16 @@ export function streamFailureToIr(error: unknown): IrError {
     message: 'Upstream connection failed mid-stream',
     status: 502,
   };
+}
+
+/**
+ * A failure with the wait a client should honour, for a rate limit or an overload: the
+ * upstream's own value, else the `retry-after` header of the upstream's answer, else a
+ * "try again in 2.5s" in its message (rounded up to whole seconds).
+ */
+export function withRetryAfter(error: IrError, headers: Headers | undefined): IrError {
+  if (error.retryAfter !== undefined) return error;
+  if (error.code !== 'upstream_rate_limited' && error.code !== 'upstream_overloaded') return error;
+  const retryAfter = headers?.get('retry-after') ?? retryAfterFromText(error.message);
+  return retryAfter ? { ...error, retryAfter } : error;
 }

@@ -58,6 +58,11 @@ export interface Provider {
   selectFormat?(clientFormat: WireFormatId, model: string): WireFormatId;
   /** True when the upstream only answers with streams (non-streaming clients get reassembly). */
   streamingOnly: boolean;
+  /**
+   * True when the upstream keeps Responses itself (an OpenAI Responses API): a response or item
+   * id the proxy's store does not know is left for the upstream to resolve instead of a 400.
+   */
+  keepsResponses?: boolean;
   /** Ordered model renaming rules. */
   modelMappings: readonly ModelMappingRule[];
   /** Routes beyond `/v1/chat/completions`, `/v1/responses` and `/v1/messages` (path after the prefix). */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { resolveConfig } from '../config/resolve.js';
 import type { ModelMappingRule } from '../config/schema.js';
 import { checkModelRules, resolveModel } from './resolve-model.js';
 
@@ -35,5 +36,35 @@ describe('resolveModel', () => {
     expect(() => checkModelRules([rule('(', 'x', 'regex')], 'plugins.codex')).toThrow(
       /"plugins\.codex\.model_mappings\.0\.match" is not a valid regex/,
     );
+  });
+
+  it('rewrites with regex groups when the target names them', () => {
+    const rewrite = [rule('^(\\w+)-(\\d+)$', '$1:$2', 'regex')];
+    expect(resolveModel(rewrite, 'model-7')).toBe('model:7');
+    expect(resolveModel(rewrite, 'model-x')).toBe('model-x');
+  });
+});
+
+describe('the default rules', () => {
+  const { config } = resolveConfig({});
+  const codex = config.plugins.codex.model_mappings;
+  const copilot = config.plugins.copilot.model_mappings;
+
+  it('send Claude Code models to Codex models (Haiku to the small one)', () => {
+    for (const model of ['claude-opus-5-5', 'claude-sonnet-4-5-20250929', 'claude-opus-4-1']) {
+      expect(resolveModel(codex, model)).toBe('gpt-5.6-sol');
+    }
+    expect(resolveModel(codex, 'claude-haiku-5-5')).toBe('gpt-5.4-mini');
+    expect(resolveModel(codex, 'claude-3-5-haiku-20241022')).toBe('gpt-5.4-mini');
+    expect(resolveModel(codex, 'gpt-5.5')).toBe('gpt-5.5');
+  });
+
+  it('give Copilot its dotted Claude names', () => {
+    expect(resolveModel(copilot, 'claude-sonnet-4-5-20250929')).toBe('claude-sonnet-4.5');
+    expect(resolveModel(copilot, 'claude-opus-5-5')).toBe('claude-opus-5.5');
+    expect(resolveModel(copilot, 'claude-haiku-4-5')).toBe('claude-haiku-4.5');
+    expect(resolveModel(copilot, 'claude-sonnet-4-20250514')).toBe('claude-sonnet-4-20250514');
+    expect(resolveModel(copilot, 'claude-sonnet-4.5')).toBe('claude-sonnet-4.5');
+    expect(resolveModel(copilot, 'gpt-5.1')).toBe('gpt-5.1');
   });
 });

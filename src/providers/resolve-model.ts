@@ -22,9 +22,20 @@ function matches(rule: ModelMappingRule, model: string): boolean {
   }
 }
 
-/** The upstream model for a client's model name (unchanged when no rule matches). */
+/**
+ * The upstream model for a client's model name (unchanged when no rule matches). A `regex` rule
+ * whose target holds `$1`-style groups rewrites the matched part (`claude-sonnet-4-5` with
+ * `^claude-(\w+)-(\d+)-(\d)$` → `claude-$1-$2.$3` gives `claude-sonnet-4.5`).
+ */
 export function resolveModel(rules: readonly ModelMappingRule[], model: string): string {
-  for (const rule of rules) if (matches(rule, model)) return rule.target;
+  for (const rule of rules) {
+    if (!matches(rule, model)) continue;
+    if (rule.kind === 'regex' && /\$\d/.test(rule.target)) {
+      const flags = rule.flags.includes('IGNORECASE') ? 'i' : '';
+      return model.replace(new RegExp(rule.match, flags), rule.target);
+    }
+    return rule.target;
+  }
   return model;
 }
 

@@ -2,6 +2,8 @@
 import type { IncomingMessage } from 'node:http';
 import { Hono } from 'hono';
 import type { Config } from '../config/schema.js';
+import { isDashboardPath } from '../dashboard/access.js';
+import { type DashboardDeps, registerDashboard } from '../dashboard/routes.js';
 import { isProxyError, ProxyError, toProxyError } from '../errors.js';
 import { estimateInputTokens } from '../formats/anthropic-messages/index.js';
 import type { WireFormat, WireFormatId } from '../formats/format.js';
@@ -13,6 +15,7 @@ import { createRequestRecord, type RecordLifecycle } from '../observability/requ
 import type { PipelineDeps } from '../pipeline/context.js';
 import { handleRequest } from '../pipeline/handle-request.js';
 import type { Provider } from '../providers/provider.js';
+import type { ResponsesStore } from '../responses-store/store.js';
 import { createId } from '../util/ids.js';
 import { VERSION } from '../version.js';
 import { logAccess } from './access-log.js';
@@ -39,6 +42,10 @@ export interface AppDeps {
   shutdown?: AbortSignal;
   /** Starts capturing a request (raw upstream stream and the answer), when capture is on. */
   startCapture?: PipelineDeps['startCapture'];
+  /** The dashboard plugin (its own access check, routes and feed), when it is on. */
+  dashboard?: DashboardDeps;
+  /** Kept Responses answers (`[responses_store]`); absent when the store is off. */
+  responsesStore?: ResponsesStore;
 }
 
 type Variables = { lifecycle: RecordLifecycle; logger: Logger };
@@ -59,6 +66,16 @@ function bodySource(c: { env: unknown; req: { raw: Request } }): BodySource {
     contentLength: c.req.raw.headers.get('content-length'),
     chunks: incoming ?? (c.req.raw.body as AsyncIterable<Uint8Array> | null),
   };
+}
+
+/** The 404 for a response id the store does not hold (OpenAI's wording, plus why). */
+function responseNotFound(responseId: string, storeOn: boolean): ProxyError {
+  return new ProxyError(
+    'not_found',
+    storeOn
+      ? `Response with id '${responseId}' not found.`
+      : `Response with id '${responseId}' not found: the Responses store is off ([responses_store] enabled = false).`,
+  );
 }
 
 /** Creates the application. */
@@ -82,6 +99,7 @@ export function createApp(deps: AppDeps): Hono<{ Variables: Variables }> {
     ...(deps.startCapture ? { startCapture: deps.startCapture } : {}),
     ...(deps.shutdown ? { shutdown: deps.shutdown } : {}),
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
+    ...(deps.responsesStore ? { responsesStore: deps.responsesStore } : {}),
   };
   const authToken = deps.config.security.auth_token;
 
@@ -108,18 +126,22 @@ export function createApp(deps: AppDeps): Hono<{ Variables: Variables }> {
     record.status = c.res.status;
     lifecycle.whenFinished().then(() => {
       record.durationMs ??= now() - record.startedAt;
-      if (c.req.path === '/health' || c.req.path === '/metrics') return;
+      const path = c.req.path;
+      if (path === '/health' || path === '/metrics' || isDashboardPath(path)) return;
       logAccess(record, {
         logger,
         metrics: deps.metrics,
         enabled: deps.accessLog ?? true,
         file: deps.accessLogFile,
       });
+      deps.dashboard?.feed.record(record);
     });
   });
 
   app.use('*', async (c, next) => {
     if (authToken === undefined || c.req.path === '/health') return next();
+    // The dashboard checks the key itself (it also takes its login cookie).
+    if (deps.dashboard && isDashboardPath(c.req.path)) return next();
     if (!keysMatch(authToken, presentedKey(c.req.raw.headers))) {
       throw new ProxyError(
         'authentication',
@@ -141,6 +163,8 @@ export function createApp(deps: AppDeps): Hono<{ Variables: Variables }> {
       c.body(await registry.metrics(), 200, { 'content-type': registry.contentType }),
     );
   }
+
+  if (deps.dashboard) registerDashboard(app, deps.dashboard);
 
   for (const [id, provider] of deps.providers) {
     const prefixes = [`/${id}`, `/${id}/:session_id{[^/]+}`];
@@ -168,7 +192,28 @@ export function createApp(deps: AppDeps): Hono<{ Variables: Variables }> {
         });
       }
     }
+    const responsesRoutes = [...ROUTES, ...(provider.extraRoutes ?? [])].filter(
+      (route) => route.format === 'openai-responses',
+    );
     for (const prefix of prefixes) {
+      for (const { suffix } of responsesRoutes) {
+        const path = `${prefix}${suffix}/:response_id{[^/]+}`;
+        const route = `/${id}${suffix}/{response_id}`;
+        app.get(path, async (c) => {
+          c.get('lifecycle').record.route = route;
+          const responseId = c.req.param('response_id' as never) as string;
+          const stored = await deps.responsesStore?.get(responseId);
+          if (!stored) throw responseNotFound(responseId, deps.responsesStore !== undefined);
+          return c.json(stored.response);
+        });
+        app.delete(path, async (c) => {
+          c.get('lifecycle').record.route = route;
+          const responseId = c.req.param('response_id' as never) as string;
+          const deleted = (await deps.responsesStore?.delete(responseId)) ?? false;
+          if (!deleted) throw responseNotFound(responseId, deps.responsesStore !== undefined);
+          return c.json({ id: responseId, object: 'response.deleted', deleted: true });
+        });
+      }
       app.post(`${prefix}/v1/messages/count_tokens`, async (c) => {
         c.get('lifecycle').record.route = `/${id}/v1/messages/count_tokens`;
         const body = await readJsonBody(bodySource(c), deps.config.server.max_body_bytes);
@@ -214,7 +259,10 @@ export function createApp(deps: AppDeps): Hono<{ Variables: Variables }> {
     const proxyError = isProxyError(error) ? error : toProxyError(error);
     const logger = c.get('logger') ?? deps.logger;
     const lifecycle = c.get('lifecycle');
-    if (lifecycle) lifecycle.record.errorCode = proxyError.code;
+    if (lifecycle) {
+      lifecycle.record.errorCode = proxyError.code;
+      lifecycle.record.errorMessage = scrubSecrets(proxyError.message).slice(0, 1000);
+    }
     if (proxyError.code === 'internal') {
       logger.error({ err: error }, 'internal error');
     } else if (proxyError.status >= 500) {

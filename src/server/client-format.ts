@@ -5,6 +5,6 @@ import type { WireFormatId } from '../formats/format.js';
 export function clientFormatForPath(path: string): WireFormatId {
   const clean = path.replace(/\/+$/, '');
   if (/\/messages(\/count_tokens)?$/.test(clean)) return 'anthropic-messages';
-  if (/\/responses$/.test(clean)) return 'openai-responses';
+  if (/\/responses(\/[^/]+(\/input_items)?)?$/.test(clean)) return 'openai-responses';
   return 'openai-chat';
 }

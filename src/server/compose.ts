@@ -5,6 +5,8 @@ import type { PluginFlags } from '../config/plugins.js';
 import { selectPlugins } from '../config/plugins.js';
 import { ConfigError } from '../config/resolve.js';
 import type { Config } from '../config/schema.js';
+import { createDashboardFeed, type DashboardFeed } from '../dashboard/feed.js';
+import { emptyPlanUsage, type PlanUsageSource } from '../dashboard/plan-usage.js';
 import { ProxyError } from '../errors.js';
 import { formats } from '../formats/index.js';
 import { createUpstreamAgent } from '../http/upstream-fetch.js';
@@ -17,6 +19,8 @@ import { createCopilotProvider } from '../providers/copilot/index.js';
 import { createCompatibleProvider } from '../providers/openai-compatible/index.js';
 import type { Provider } from '../providers/provider.js';
 import type { UpstreamHttp } from '../providers/upstream-http.js';
+import { createMemoryResponsesStore } from '../responses-store/memory-store.js';
+import type { ResponsesStore } from '../responses-store/store.js';
 import { createApp } from './app.js';
 
 /** Inputs of `composeApp`. */
@@ -34,10 +38,26 @@ export interface ComposeOptions {
   sources?: Readonly<Record<string, string>>;
   /** The environment, for keys configured by variable name (`[providers.NAME] api_key_env`). */
   env?: Readonly<Record<string, string | undefined>>;
+  /** Plan usage per account for the dashboard (nothing reported by default). */
+  planUsage?: PlanUsageSource;
+  /** Wall-clock milliseconds for the dashboard's history (tests move it). */
+  wallClock?: () => number;
+  /** Replaces the in-memory Responses store (a shared backend, or a test's). */
+  responsesStore?: ResponsesStore;
+  /** Monotonic milliseconds for expiries (the Responses store, model list caching); tests inject one. */
+  clock?: () => number;
 }
 
 /** Route prefixes taken by ccproxy itself. */
-const RESERVED_NAMES = new Set(['codex', 'claude', 'copilot', 'health', 'metrics', 'v1']);
+const RESERVED_NAMES = new Set([
+  'codex',
+  'claude',
+  'copilot',
+  'health',
+  'metrics',
+  'dashboard',
+  'v1',
+]);
 
 /** Checks a `[providers.NAME]` name; throws a message naming the key. */
 export function checkProviderName(name: string): void {
@@ -60,6 +80,10 @@ export interface ComposedApp {
   providers: Map<string, Provider>;
   metrics: ProxyMetrics | undefined;
   warnings: string[];
+  /** The dashboard's feed, when the plugin is on. */
+  dashboard: DashboardFeed | undefined;
+  /** Ends the dashboards' live feeds (first thing at shutdown: they never end on their own). */
+  closeFeeds(): void;
   /** Flushes and closes files the application writes. */
   close(): Promise<void>;
   /** Ends every open stream with its format's error event (shutdown after the drain timeout). */
@@ -81,6 +105,8 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     maxRetries: config.http.max_retries,
   };
   const agent = createUpstreamAgent(settings);
+  const clock = options.clock ?? (() => performance.now());
+  const modelCache = { ttlMs: config.models.cache_ttl_seconds * 1000, now: clock };
   const http: UpstreamHttp = { ...settings, dispatcher: agent };
 
   if (enabled.has('codex')) {
@@ -93,6 +119,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
         ...(metrics ? { metrics } : {}),
         now: () => Date.now(),
         http,
+        modelCache,
         ...(options.home ? { home: options.home } : {}),
       }),
     );
@@ -113,6 +140,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
         ...(metrics ? { metrics } : {}),
         now: () => Date.now(),
         dataDir: options.dataDir ?? dataDir({ HOME: options.home }),
+        modelCache,
         ...(options.home ? { home: options.home } : {}),
       }),
     );
@@ -133,6 +161,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
         ...(metrics ? { metrics } : {}),
         now: () => Date.now(),
         dataDir: options.dataDir ?? dataDir({ HOME: options.home }),
+        modelCache,
       }),
     );
   }
@@ -147,6 +176,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
         settings,
         env: options.env ?? {},
         http,
+        modelCache,
         logger: logger.child({ provider: name }),
       }),
     );
@@ -171,7 +201,24 @@ export function composeApp(options: ComposeOptions): ComposedApp {
         logger,
       )
     : undefined;
+  const storeSettings = config.responses_store;
+  const responsesStore = storeSettings.enabled
+    ? (options.responsesStore ??
+      createMemoryResponsesStore({
+        maxBytes: storeSettings.max_bytes,
+        ttlMs: storeSettings.ttl_seconds * 1000,
+        now: clock,
+        onTooLarge: (id, bytes) =>
+          logger.warn(
+            { response_id: id, bytes, max_bytes: storeSettings.max_bytes },
+            'response larger than [responses_store] max_bytes; not kept',
+          ),
+      }))
+    : undefined;
   const shutdown = new AbortController();
+  const dashboard = enabled.has('dashboard')
+    ? createDashboardFeed(options.wallClock ? { wallClock: options.wallClock } : {})
+    : undefined;
   const app = createApp({
     shutdown: shutdown.signal,
     config,
@@ -181,7 +228,26 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     providers,
     plugins: [...enabled],
     accessLog: enabled.has('access_log'),
+    ...(responsesStore ? { responsesStore } : {}),
     ...(capture ? { startCapture: capture.start } : {}),
+    ...(dashboard
+      ? {
+          dashboard: {
+            feed: dashboard,
+            authToken: config.security.auth_token,
+            providers,
+            plugins: [...enabled],
+            planUsage: options.planUsage ?? emptyPlanUsage,
+            captureDir: config.capture.dir,
+            refreshSkewSeconds: {
+              codex: config.plugins.codex.refresh_skew_seconds,
+              claude: config.plugins.claude_api.refresh_skew_seconds,
+              copilot: config.plugins.copilot.refresh_skew_seconds,
+            },
+            ...(options.wallClock ? { wallClock: options.wallClock } : {}),
+          },
+        }
+      : {}),
     ...(accessLogStream
       ? { accessLogFile: (line: string) => accessLogStream.write(`${line}\n`) }
       : {}),
@@ -192,8 +258,12 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     providers,
     metrics,
     warnings: selection.warnings,
-    endStreams: () =>
-      shutdown.abort(new ProxyError('unavailable', 'ccproxy is shutting down; retry the request')),
+    dashboard,
+    closeFeeds: () => dashboard?.closeAll(),
+    endStreams: () => {
+      dashboard?.closeAll();
+      shutdown.abort(new ProxyError('unavailable', 'ccproxy is shutting down; retry the request'));
+    },
     close: async () => {
       await capture?.flush();
       await agent.close().catch(() => {});

@@ -196,4 +196,20 @@ describe('replay', () => {
     const bad = createTestCli();
     expect(await bad.run(['replay', file, '--as', 'xml'])).toBe(2);
   });
+
+  it('shows a stream that failed after content as the error the client gets, exit 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ccproxy-replay-'));
+    const file = join(dir, 'failed.sse');
+    writeFileSync(file, loadFixtureBytes('openai-responses', 'error-failed.sse'));
+    const cli = createTestCli();
+    expect(await cli.run(['replay', file, '--as', 'messages'])).toBe(1);
+    expect(JSON.parse(cli.stdout())).toEqual({
+      type: 'error',
+      error: {
+        type: 'rate_limit_error',
+        message: 'You exceeded your current quota, please check your plan and billing details.',
+      },
+    });
+    expect(cli.stderr()).toContain('failed after content (the client would get HTTP 429)');
+  });
 });

@@ -222,21 +222,22 @@ describe('errors after the first byte end the stream with the format’s own err
     expect((anthropicError as Error).message).toContain('You exceeded your current quota');
   });
 
-  it('a non-streaming client gets what was gathered when the stream failed after content', async () => {
+  it('a non-streaming client of a stream that failed after content gets the error, not the partial text', async () => {
     upstream.handle(fakeCodexBackend({ transcript: transcript('error-failed') }));
     const response = await post('/codex/v1/chat/completions', chatBody);
-    expect(response.status).toBe(200);
-    const body = (await response.json()) as { choices: Array<{ message: { content: string } }> };
-    expect(body.choices[0]!.message.content.length).toBeGreaterThan(0);
+    expect(response.status).toBe(429);
+    expect(await response.json()).toMatchObject({
+      error: { message: expect.stringContaining('You exceeded your current quota') },
+    });
   });
 
-  it('a non-streaming client of a truncated stream gets the gathered text', async () => {
+  it('a non-streaming client of a truncated stream gets a 502, not the gathered text', async () => {
     upstream.handle(fakeCodexBackend({ transcript: transcript('truncated') }));
     const response = await post('/codex/v1/responses', { model: 'gpt-5.1-codex', input: 'hi' });
-    expect(response.status).toBe(200);
-    const body = (await response.json()) as { status: string; output: unknown[] };
-    expect(body.status).toBe('incomplete');
-    expect(body.output.length).toBeGreaterThan(0);
+    expect(response.status).toBe(502);
+    expect(await response.json()).toMatchObject({
+      error: { message: 'Upstream stream ended before its final event' },
+    });
   });
 });
 

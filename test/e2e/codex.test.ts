@@ -203,7 +203,7 @@ describe('every route, streaming and not, with the official SDKs', () => {
     expect(message.usage.output_tokens).toBe(187);
     expect(message.usage.input_tokens + (message.usage.cache_read_input_tokens ?? 0)).toBe(2259);
     const body = upstream.requests[0]!.json as Record<string, unknown>;
-    expect(body.model).toBe('gpt-5.3-codex');
+    expect(body.model).toBe('gpt-5.6-sol');
     expect(body.instructions).toBe('You are Claude Code.');
   });
 
@@ -239,8 +239,8 @@ describe('every route, streaming and not, with the official SDKs', () => {
 
   it('lists models for OpenAI and Anthropic clients', async () => {
     const openaiModels = await openaiClient(`${proxy.url}/codex/v1`).models.list();
-    expect(openaiModels.data.map((model) => model.id)).toContain('gpt-5.3-codex');
+    expect(openaiModels.data.map((model) => model.id)).toContain('gpt-5.6-sol');
     const anthropicModels = await anthropicClient(`${proxy.url}/codex`).models.list();
-    expect(anthropicModels.data[0]).toMatchObject({ type: 'model', id: 'gpt-5.3-codex' });
+    expect(anthropicModels.data[0]).toMatchObject({ type: 'model', id: 'gpt-5.6-sol' });
   });
 });

@@ -90,7 +90,7 @@ describe('logs and the access log', () => {
       provider: 'codex',
       upstream_format: 'openai-responses',
       model: 'claude-sonnet-4-5',
-      upstream_model: 'gpt-5.3-codex',
+      upstream_model: 'gpt-5.6-sol',
       stream: true,
       mode: 'translate',
       status: 200,

@@ -30,6 +30,22 @@ function env(url: string): Record<string, string> {
 }
 
 describe('shutdown', () => {
+  it('ends connected dashboards’ feeds at once instead of waiting for them to drain', async () => {
+    upstream = await startFakeUpstream(() => ({ status: 404, body: {} }));
+    // A drain timeout longer than the test's: the server must not wait for the feed.
+    const serve = await startServe(['--port', '0'], {
+      ...env(upstream.url),
+      SERVER__SHUTDOWN_TIMEOUT: '120',
+    });
+    const feed = await fetch(`${serve.url}/dashboard/api/events`);
+    const reader = feed.body!.pipeThrough(new TextDecoderStream()).getReader();
+    expect((await reader.read()).value).toContain('event: hello');
+    const exited = serve.stop('SIGTERM');
+    let done = false;
+    while (!done) done = (await reader.read()).done;
+    expect(await exited).toBe(0);
+  });
+
   it('lets a request in flight finish, then exits 0', async () => {
     upstream = await startFakeUpstream(async (_request, response) => {
       response.writeHead(200, { 'content-type': 'text/event-stream' });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { PluginFlags } from '../../src/config/plugins.js';
 import { layerFrom, resolveConfig } from '../../src/config/resolve.js';
+import type { PlanUsageSource } from '../../src/dashboard/plan-usage.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { type ComposedApp, composeApp } from '../../src/server/compose.js';
 import { type RunningServer, startServer } from '../../src/server/serve.js';
@@ -31,6 +32,14 @@ export interface StartProxyOptions {
   pluginFlags?: PluginFlags;
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
   home?: string;
+  /** Plan usage for the dashboard. */
+  planUsage?: PlanUsageSource;
+  /** Wall-clock milliseconds for the dashboard's history. */
+  wallClock?: () => number;
+  /** Port to listen on (default: a free one). */
+  port?: number;
+  /** Monotonic milliseconds for expiries (Responses store, model list cache). */
+  clock?: () => number;
 }
 
 /** Starts the proxy on 127.0.0.1 with a random port. */
@@ -55,11 +64,14 @@ export async function startProxy(options: StartProxyOptions = {}): Promise<TestP
     home: options.home ?? mkdtempSync(join(tmpdir(), 'ccproxy-test-home-')),
     sources,
     env: options.env ?? {},
+    ...(options.planUsage ? { planUsage: options.planUsage } : {}),
+    ...(options.wallClock ? { wallClock: options.wallClock } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   const server = await startServer({
     fetch: composed.app.fetch,
     host: '127.0.0.1',
-    port: 0,
+    port: options.port ?? 0,
     logger,
   });
   return {
@@ -73,6 +85,7 @@ export async function startProxy(options: StartProxyOptions = {}): Promise<TestP
         .filter((line) => line.trim() !== '')
         .map((line) => JSON.parse(line) as Record<string, unknown>),
     async close() {
+      composed.closeFeeds();
       await server.close(1000, () => composed.endStreams());
       await composed.close();
       // Every test's traffic, logged at debug level, must leave no secret in the logs.

@@ -141,18 +141,16 @@ export async function runReplay(file: string, options: ReplayOptions, io: CliIo)
     reassembler.push(bytes);
     const accumulation = reassembler.result();
     const answer = convertBufferedBody(plan, accumulation.body);
-    if (accumulation.error && !hasContent(answer.ir)) {
-      // The server would answer with this error: show it as the client would get it.
+    if (accumulation.error) {
+      // The server answers a failed or broken-off stream with this error, content or not.
       const encoded = formats[clientFormat].encodeError(irErrorToProxy(accumulation.error));
       io.stdout.write(`${JSON.stringify(encoded.body, null, 2)}\n`);
       io.stderr.write(
-        `replay: the stream yields only an error (the client would get HTTP ${encoded.status})\n`,
+        `replay: the stream ${hasContent(answer.ir) ? 'failed after content' : 'yields only an error'} (the client would get HTTP ${encoded.status})\n`,
       );
       code = 1;
     } else {
       io.stdout.write(`${JSON.stringify(answer.body, null, 2)}\n`);
-      if (accumulation.error)
-        io.stderr.write(`replay: stream incomplete: ${accumulation.error.message}\n`);
     }
   }
   for (const warning of warnings) {

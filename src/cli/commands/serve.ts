@@ -179,14 +179,13 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
     { version: VERSION, plugins: composed.plugins, providers: [...composed.providers.keys()] },
     'ccproxy started',
   );
-  io.stdout.write(`listening on ${running.url}\n`);
-
   return new Promise<number>((resolve) => {
     let stopping = false;
     const stop = (signal: string) => {
       if (stopping) return;
       stopping = true;
       logger.info({ signal, in_flight: running.inFlight() }, 'shutting down');
+      composed.closeFeeds();
       running
         .close(config.server.shutdown_timeout * 1000, () => {
           logger.warn({ in_flight: running.inFlight() }, 'drain timeout: ending open streams');
@@ -206,5 +205,8 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
     const onTerm = () => stop('SIGTERM');
     process.on('SIGINT', onInt);
     process.on('SIGTERM', onTerm);
+    // Only now: a supervisor that signals as soon as it reads this line must find the handlers
+    // (a pipe write is synchronous, so it can act before the next statement runs).
+    io.stdout.write(`listening on ${running.url}\n`);
   });
 }

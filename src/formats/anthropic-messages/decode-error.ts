@@ -9,6 +9,7 @@ import {
   defaultUpstreamMessage,
   ProxyError,
   type ProxyErrorCode,
+  retryAfterFromText,
 } from '../../errors.js';
 import type { IrError } from '../../ir/response.js';
 import { getRecord, getString, isRecord } from '../../util/json.js';
@@ -71,7 +72,11 @@ export function decodeStreamError(payload: unknown): IrError {
 export function decodeError(status: number, body: unknown, headers: Headers): ProxyError {
   const { type, message } = readErrorObject(body);
   const classified = classifyUpstreamStatus(status, type);
-  const retryAfter = headers.get('retry-after') ?? undefined;
+  const retryAfter =
+    headers.get('retry-after') ??
+    (classified.code === 'upstream_rate_limited' && message !== undefined
+      ? retryAfterFromText(message)
+      : undefined);
   return new ProxyError(classified.code, message ?? defaultUpstreamMessage(status), {
     status: classified.status,
     upstream: { status, ...(type !== undefined ? { type } : {}) },

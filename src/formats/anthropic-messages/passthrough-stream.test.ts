@@ -31,6 +31,33 @@ describe('Anthropic passthrough', () => {
     expect(JSON.parse(out[0]!.data).message.model).toBe('alias');
   });
 
+  it('ends a stream that stopped before message_stop with an error event', () => {
+    const out = runStep(createAnthropicStreamPassthrough(context), messages.slice(0, 3));
+    expect(out.slice(0, 3)).toEqual(messages.slice(0, 3));
+    expect(out.slice(3)).toEqual([
+      {
+        event: 'error',
+        data: JSON.stringify({
+          type: 'error',
+          error: { type: 'api_error', message: 'Upstream stream ended before its final event' },
+        }),
+      },
+    ]);
+  });
+
+  it('drops a cut JSON line with a warning instead of forwarding broken bytes', () => {
+    const warnings: string[] = [];
+    const delta = messages.find((m) => m.event === 'content_block_delta')!;
+    const cut = { event: delta.event, data: delta.data.slice(0, 25) };
+    const out = runStep(
+      createAnthropicStreamPassthrough(context, { onWarning: (w) => warnings.push(w.message) }),
+      [messages[0]!, messages[1]!, cut],
+    );
+    expect(out.map((m) => m.data)).not.toContain(cut.data);
+    expect(warnings).toHaveLength(1);
+    expect(out.at(-1)?.event).toBe('error');
+  });
+
   it('ends a broken stream with one error event and nothing after it', () => {
     const step = createAnthropicStreamPassthrough(context);
     const out = [

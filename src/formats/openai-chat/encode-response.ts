@@ -160,7 +160,8 @@ function finishReasonOf(response: IrResponse, meta: JsonObject, hasToolCalls: bo
  * encrypted reasoning packed in the non-standard `reasoning_opaque`), tool calls
  * with their kinds. The id is the response's own (a fresh `chatcmpl-` id when it has none);
  * `context.model` names the model. A failed response still gives a valid body with what was
- * gathered; its error is reported as a warning.
+ * gathered; its error is reported as a warning. (The pipeline never sends such a body: a failed
+ * answer is the client's HTTP error, see `pipeline/buffered-response.ts`.)
  */
 export function encodeChatResponse(
   response: IrResponse,

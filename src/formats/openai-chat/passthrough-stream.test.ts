@@ -52,7 +52,46 @@ describe('Chat passthrough', () => {
       createChatStreamPassthrough({ ...context, model: 'alias' }),
       messages.slice(0, 2),
     );
-    expect(out.map((m) => JSON.parse(m.data).model)).toEqual(['alias', 'alias']);
+    expect(out.slice(0, 2).map((m) => JSON.parse(m.data).model)).toEqual(['alias', 'alias']);
+  });
+
+  it('ends a stream that stopped before any finish_reason with an error chunk and [DONE]', () => {
+    const out = runStep(createChatStreamPassthrough(context), messages.slice(0, 2));
+    expect(out.slice(2)).toEqual([
+      {
+        data: JSON.stringify({
+          error: {
+            message: 'Upstream stream ended before its final event',
+            type: 'server_error',
+            param: null,
+            code: 'upstream_protocol',
+          },
+        }),
+      },
+      { data: '[DONE]' },
+    ]);
+  });
+
+  it('adds only [DONE] to a stream that finished without it', () => {
+    const withoutDone = messages.filter((m) => m.data !== '[DONE]');
+    const out = runStep(
+      createChatStreamPassthrough({ ...context, request: request(true) }),
+      withoutDone,
+    );
+    expect(out).toEqual([...withoutDone, { data: '[DONE]' }]);
+  });
+
+  it('drops a cut JSON line with a warning instead of forwarding broken bytes', () => {
+    const warnings: string[] = [];
+    const cut = { data: messages[1]!.data.slice(0, 20) };
+    const out = runStep(
+      createChatStreamPassthrough(context, { onWarning: (w) => warnings.push(w.message) }),
+      [messages[0]!, cut],
+    );
+    expect(out.map((m) => m.data)).not.toContain(cut.data);
+    expect(warnings).toEqual(['Skipped a Chat stream chunk that is not a JSON object']);
+    expect(JSON.parse(out.at(-2)!.data).error.code).toBe('upstream_protocol');
+    expect(out.at(-1)).toEqual({ data: '[DONE]' });
   });
 
   it('ends a broken stream with an error chunk and [DONE]', () => {

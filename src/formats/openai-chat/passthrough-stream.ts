@@ -1,8 +1,12 @@
 /**
  * Same-format forwarding of a Chat Completions stream: chunks pass through as they are; usage is
  * read on the way; the usage chunk the proxy asked for on its own is not shown to a client that
- * did not ask for it; a connection failure becomes the error chunk plus `[DONE]`.
+ * did not ask for it; a chunk that is not JSON (a cut line) is dropped with a warning; a
+ * connection failure, or an end before any `finish_reason`, `[DONE]` or error chunk, becomes the
+ * error chunk plus `[DONE]`.
  */
+import { TRUNCATED_STREAM_ERROR } from '../../ir/accumulate.js';
+import type { IrError } from '../../ir/response.js';
 
 import type { SseMessage } from '../../sse/message.js';
 import type { StreamStep } from '../../streams/step.js';
@@ -10,6 +14,7 @@ import { isRecord, tryParseJson } from '../../util/json.js';
 import type { EncodeContext, IrErrorEvent, PassthroughOptions } from '../format.js';
 import { encodeOpenAIErrorObject } from '../openai-error.js';
 import { readChatMeta } from './meta.js';
+import { decodeStreamError, isStreamError } from './stream-error.js';
 import { decodeUsage } from './usage.js';
 
 const DONE: SseMessage = { data: '[DONE]' };
@@ -23,6 +28,13 @@ export function createChatStreamPassthrough(
   const streamOptions = readChatMeta(context.request?.meta).streamOptions;
   const clientWantsUsage = isRecord(streamOptions) && streamOptions.include_usage === true;
   let done = false;
+  let finished = false;
+  let failed = false;
+
+  function failure(error: IrError): SseMessage[] {
+    options.onError?.(error);
+    return [{ data: JSON.stringify({ error: encodeOpenAIErrorObject(error) }) }, DONE];
+  }
 
   function forward(message: SseMessage): SseMessage[] {
     if (message.comment !== undefined) return [message];
@@ -30,11 +42,27 @@ export function createChatStreamPassthrough(
       done = true;
       return [message];
     }
-    // Only chunks that carry a usage object are parsed: the rest pass as they came.
-    const hasUsage = USAGE_OBJECT.test(message.data);
-    if (!hasUsage && context.model === undefined) return [message];
+    if (message.data.trim() === '') return [message];
+    // Every chunk is parsed: a cut line must not reach the client as broken JSON.
     const chunk = tryParseJson(message.data);
-    if (!isRecord(chunk)) return [message];
+    if (!isRecord(chunk)) {
+      options.onWarning?.({
+        code: 'unexpected',
+        message: 'Skipped a Chat stream chunk that is not a JSON object',
+      });
+      return [];
+    }
+    if (isStreamError(chunk, message.event)) {
+      failed = true;
+      options.onError?.(decodeStreamError(chunk));
+    }
+    if (
+      Array.isArray(chunk.choices) &&
+      chunk.choices.some((choice) => isRecord(choice) && typeof choice.finish_reason === 'string')
+    ) {
+      finished = true;
+    }
+    const hasUsage = USAGE_OBJECT.test(message.data);
     if (hasUsage && isRecord(chunk.usage)) options.onUsage?.(decodeUsage(chunk.usage));
     const usageOnly =
       Array.isArray(chunk.choices) && chunk.choices.length === 0 && isRecord(chunk.usage);
@@ -50,10 +78,16 @@ export function createChatStreamPassthrough(
       if ('type' in item && item.type === 'error') {
         if (done) return [];
         done = true;
-        return [{ data: JSON.stringify({ error: encodeOpenAIErrorObject(item.error) }) }, DONE];
+        return failure(item.error);
       }
       return done ? [] : forward(item as SseMessage);
     },
-    end: () => [],
+    end() {
+      if (done) return [];
+      done = true;
+      // A stream that finished (or reported its error) only lacks its `[DONE]`; any other end
+      // is a broken-off answer and must not look complete.
+      return finished || failed ? [DONE] : failure({ ...TRUNCATED_STREAM_ERROR, status: 502 });
+    },
   };
 }

@@ -109,6 +109,7 @@ describe('Responses stream errors', () => {
   it('parses the retry delays the Codex CLI parses', () => {
     expect(parseRetryDelay('Please try again in 11.054s.')).toBe('12');
     expect(parseRetryDelay('Please try again in 28ms.')).toBe('1');
+    expect(parseRetryDelay('Rate limit reached. Try again in 2.5s')).toBe('3');
     expect(parseRetryDelay('try again in 35 seconds')).toBe('35');
     expect(parseRetryDelay('no hint')).toBeUndefined();
   });

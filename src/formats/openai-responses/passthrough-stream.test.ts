@@ -89,11 +89,19 @@ describe('Responses stream normalizer', () => {
     expect(models).toEqual(['my-codex', 'my-codex', 'my-codex']);
   });
 
-  it('ends a truncated stream with response.incomplete holding the rebuilt output', () => {
+  it('ends a truncated stream with an error event and response.failed holding the rebuilt output', () => {
     const { bytes, expected } = loadTranscript('truncated');
-    const last = normalize(parseSse(bytes)).events.at(-1) as Json;
-    expect(last.type).toBe('response.incomplete');
-    expect(last.response).toMatchObject({ status: 'incomplete', output: expected.output });
+    const [error, last] = normalize(parseSse(bytes)).events.slice(-2) as Json[];
+    expect(error).toMatchObject({
+      type: 'error',
+      message: 'Upstream stream ended before its final event',
+    });
+    expect(last!.type).toBe('response.failed');
+    expect(last!.response).toMatchObject({
+      status: 'failed',
+      output: expected.output,
+      error: { message: 'Upstream stream ended before its final event' },
+    });
   });
 
   it('ends with response.failed after an error event that had no terminal event', () => {
@@ -124,11 +132,13 @@ describe('Responses stream normalizer', () => {
     expect(events.map((event) => [event.type, event.sequence_number])).toEqual([
       ['response.created', 0],
       ['response.in_progress', 1],
-      ['response.incomplete', 2],
+      ['error', 2],
+      ['response.failed', 3],
     ]);
     expect(normalize([]).events.map((event) => event.type)).toEqual([
       'response.created',
-      'response.incomplete',
+      'error',
+      'response.failed',
     ]);
   });
 

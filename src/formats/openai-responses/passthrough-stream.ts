@@ -3,6 +3,7 @@
  * @see https://github.com/openai/openai-node/blob/master/src/lib/responses/ResponseStream.ts
  */
 
+import { TRUNCATED_STREAM_ERROR } from '../../ir/accumulate.js';
 import type { IrError } from '../../ir/response.js';
 import type { SseMessage } from '../../sse/message.js';
 import type { StreamStep } from '../../streams/step.js';
@@ -12,6 +13,7 @@ import { encodeOpenAIErrorObject } from '../openai-error.js';
 import { createResponsesEventAccumulator } from './accumulate-stream.js';
 import { encodeResponseError, responseIdFor } from './encode-response.js';
 import { buildEnvelope } from './envelope.js';
+import { decodeStreamError, readStreamErrorObject } from './stream-error.js';
 import {
   createUnknownReporter,
   isBackendEvent,
@@ -25,14 +27,15 @@ import { decodeUsage } from './usage.js';
 const LIFECYCLE = new Set(['response.created', 'response.in_progress', 'response.queued']);
 
 /**
- * Creates the same-format passthrough step (`WireFormat.createStreamPassthrough`). It drops what is not a public
- * Responses event (`codex.*`, `keepalive`, unknown types: openai-node's `responses.stream()`
- * throws on them), renumbers `sequence_number` from 0, shows `context.model`, puts the rebuilt
- * output into a terminal event whose `output` is missing, `null` or `[]` (Codex drift), and
- * ends a stream that stopped early with `response.incomplete` (or `response.failed` after an
- * error) so `finalResponse()` works. Every other event is forwarded untouched. An `error` item
- * (the upstream connection failed) becomes an `error` event and `response.failed` holding the
- * output so far. Usage in the terminal event is reported through `options.onUsage`.
+ * Creates the same-format passthrough step (`WireFormat.createStreamPassthrough`). It drops what
+ * is not a public Responses event (`codex.*`, `keepalive`, unknown types: openai-node's
+ * `responses.stream()` throws on them), renumbers `sequence_number` from 0, shows
+ * `context.model`, and puts the rebuilt output into a terminal event whose `output` is missing,
+ * `null` or `[]` (Codex drift). Every other event is forwarded untouched. A stream that stopped
+ * before its terminal event, or an `error` item (the upstream connection failed), ends with an
+ * `error` event and `response.failed` holding the output so far (only `response.failed` after
+ * an upstream `error` event), so the client sees the failure. Usage in the terminal event is
+ * reported through `options.onUsage`.
  */
 export function createResponsesStreamPassthrough(
   context: EncodeContext,
@@ -84,23 +87,27 @@ export function createResponsesStreamPassthrough(
     return emit({ type: 'response.created', response });
   }
 
-  function fail(error: IrError): SseMessage[] {
-    if (terminated) return [];
-    terminated = true;
-    const out: SseMessage[] = [];
-    if (!started) out.push(synthesizeStart(undefined));
+  /** The `error` event: openai-node's `responses.stream()` throws on it, with its message. */
+  function errorEvent(error: IrError): SseMessage {
     const base = encodeOpenAIErrorObject(error);
     const object: JsonObject = { ...base, type: error.upstreamType ?? base.type };
     // Both shapes: openai-node throws an `APIError` with our message only for the nested one.
-    out.push(
-      emit({
-        type: 'error',
-        code: object.code,
-        message: object.message,
-        param: object.param,
-        error: object,
-      }),
-    );
+    return emit({
+      type: 'error',
+      code: object.code,
+      message: object.message,
+      param: object.param,
+      error: object,
+    });
+  }
+
+  function fail(error: IrError): SseMessage[] {
+    if (terminated) return [];
+    terminated = true;
+    options?.onError?.(error);
+    const out: SseMessage[] = [];
+    if (!started) out.push(synthesizeStart(undefined));
+    out.push(errorEvent(error));
     const body = { ...lastEnvelope, ...accumulator.result().body };
     showModel(body);
     out.push(
@@ -151,24 +158,33 @@ export function createResponsesStreamPassthrough(
         }
       }
     }
-    if (type === 'error') sawError = true;
+    if (type === 'error') {
+      sawError = true;
+      options?.onError?.(decodeStreamError(readStreamErrorObject(event), 'Upstream stream failed'));
+    }
+    // openai-node returns a `response.failed` as a final response: the `error` event before it
+    // makes the failure an exception, as it is for a failure the proxy reports itself.
+    if (type === 'response.failed' && !sawError) {
+      sawError = true;
+      const error = decodeStreamError(response?.error, 'Upstream response failed');
+      options?.onError?.(error);
+      out.push(errorEvent(error));
+    }
     out.push(emit(event, message, changed));
     return out;
   }
 
   function end(): SseMessage[] {
     if (terminated) return [];
-    terminated = true;
-    const out: SseMessage[] = [];
-    if (!started) out.push(synthesizeStart(undefined));
-    const body = { ...lastEnvelope, ...accumulator.result().body };
-    showModel(body);
     if (sawError) {
-      out.push(emit({ type: 'response.failed', response: { ...body, status: 'failed' } }));
-    } else {
-      out.push(emit({ type: 'response.incomplete', response: { ...body, status: 'incomplete' } }));
+      terminated = true;
+      const body = { ...lastEnvelope, ...accumulator.result().body };
+      showModel(body);
+      return [emit({ type: 'response.failed', response: { ...body, status: 'failed' } })];
     }
-    return out;
+    // The upstream closed before its terminal event: a broken-off answer, never an incomplete
+    // one (that status means a length or filter cut the upstream reported).
+    return fail({ ...TRUNCATED_STREAM_ERROR, status: 502 });
   }
 
   return { push, end };

@@ -182,13 +182,12 @@ describe('openai-node responses.stream() accepts normalized Codex streams', () =
     });
   }
 
-  it('a truncated Codex stream ends as an incomplete response', async () => {
+  it('a truncated Codex stream makes the SDK throw, never ends as a finished response', async () => {
     const normalizer = createResponsesStreamPassthrough(testContext());
     const sse = encodeSse(run(normalizer, parseSplit(loadTranscript('truncated').bytes, 8)));
-    const final = await sdkFinal(sse, 9);
-    expect(final.status).toBe('incomplete');
-    expect(final.output.map((item) => item.type)).toEqual(['function_call', 'message']);
-    expect(final.output_text).toBe('The directory holds three tide tables and a');
+    const failure = await sdkFinal(sse, 9).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(APIError);
+    expect((failure as APIError).message).toContain('Upstream stream ended before its final event');
   });
 
   it('a failed stream makes the SDK throw with the upstream message', async () => {

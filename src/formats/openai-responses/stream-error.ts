@@ -2,7 +2,7 @@
  * Decodes the errors reported inside a Responses stream into IR errors.
  * @see https://github.com/openai/codex/blob/main/codex-rs/codex-api/src/sse/responses.rs
  */
-import { DEFAULT_STATUS, type ProxyErrorCode } from '../../errors.js';
+import { DEFAULT_STATUS, type ProxyErrorCode, retryAfterFromText } from '../../errors.js';
 import type { IrError } from '../../ir/response.js';
 import { getRecord, getString, isRecord, type JsonObject } from '../../util/json.js';
 
@@ -16,13 +16,7 @@ export function readStreamErrorObject(event: JsonObject): JsonObject {
 }
 
 /** Seconds to wait from "Please try again in 11.054s" / "28ms" / "35 seconds" (rounded up). */
-export function parseRetryDelay(message: string): string | undefined {
-  const match = /try again in\s*([0-9]+(?:\.[0-9]+)?)\s*(ms|s|seconds?)\b/i.exec(message);
-  if (!match) return undefined;
-  const value = Number(match[1]);
-  const seconds = match[2]?.toLowerCase() === 'ms' ? value / 1000 : value;
-  return String(Math.max(1, Math.ceil(seconds)));
-}
+export const parseRetryDelay = retryAfterFromText;
 
 /**
  * An upstream stream error object as an IR error. `rate_limit_exceeded` and `insufficient_quota`

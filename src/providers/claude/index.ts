@@ -1,10 +1,16 @@
 /** The Claude provider: a Claude plan (Claude Code's OAuth login) or an Anthropic API key. */
 import { homedir } from 'node:os';
-import type { Config } from '../../config/schema.js';
+import type { Config, ModelCard } from '../../config/schema.js';
 import type { WireBody } from '../../formats/format.js';
+import { readBodyJson } from '../../http/upstream-fetch.js';
 import type { Logger } from '../../observability/logger.js';
 import type { ProxyMetrics } from '../../observability/metrics.js';
 import { VERSION } from '../../version.js';
+import {
+  createModelCatalog,
+  DEFAULT_MODEL_CACHE,
+  type ModelCacheSettings,
+} from '../model-catalog.js';
 import type { Provider } from '../provider.js';
 import { checkModelRules, resolveModel } from '../resolve-model.js';
 import { sendWithAuth } from '../send-with-auth.js';
@@ -12,7 +18,7 @@ import type { UpstreamHttp } from '../upstream-http.js';
 import { type ClaudeCredentials, createClaudeAuth } from './auth.js';
 import { claudeCredentialPaths } from './credentials.js';
 import { CLAUDE_TOKEN_URL } from './login.js';
-import { DEFAULT_CLAUDE_MODELS } from './models.js';
+import { DEFAULT_CLAUDE_MODELS, MAX_MODEL_PAGES, readClaudeModelPage } from './models.js';
 import { mergeBetas, OAUTH_BETAS, prepareClaudeBody } from './request.js';
 
 /** Default upstream base URL. */
@@ -35,6 +41,8 @@ export interface ClaudeProviderDeps {
   /** ccproxy's data directory (its own credential store). */
   dataDir: string;
   home?: string;
+  /** How long the API's model list is reused. */
+  modelCache?: ModelCacheSettings;
 }
 
 /** Creates the Claude provider. */
@@ -112,6 +120,37 @@ export function createClaudeProvider(deps: ClaudeProviderDeps): Provider {
     });
   }
 
+  // The API's model list, every page of it.
+  const models = createModelCatalog({
+    label: 'Claude',
+    fallback: DEFAULT_CLAUDE_MODELS,
+    cache: deps.modelCache ?? DEFAULT_MODEL_CACHE,
+    logger: deps.logger,
+    async fetch() {
+      const cards: ModelCard[] = [];
+      let after: string | undefined;
+      for (let page = 0; page < MAX_MODEL_PAGES; page++) {
+        const query = `limit=1000${after ? `&after_id=${encodeURIComponent(after)}` : ''}`;
+        const response = await sendWithAuth({
+          credentials: auth.credentials,
+          url: `${baseUrl}/v1/models?${query}`,
+          buildInit: (credentials) => {
+            const { 'content-type': _c, ...rest } = headers(credentials, new Headers(), false);
+            return { method: 'GET', headers: rest };
+          },
+          http: { ...deps.http, maxRetries: 0, signal: AbortSignal.timeout(15_000) },
+        });
+        const body = await readBodyJson(response, 4 * 1024 * 1024);
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+        const read = readClaudeModelPage(body);
+        cards.push(...read.cards);
+        if (!read.next) break;
+        after = read.next;
+      }
+      return cards;
+    },
+  });
+
   return {
     id: 'claude',
     format: 'anthropic-messages',
@@ -141,7 +180,7 @@ export function createClaudeProvider(deps: ClaudeProviderDeps): Provider {
         context.signal,
       );
     },
-    listModels: async () => settings.models_endpoint ?? DEFAULT_CLAUDE_MODELS,
+    listModels: async () => settings.models_endpoint ?? models.list(),
     credentialStatus: () => auth.status(),
   };
 }

@@ -2,15 +2,21 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from '../../config/schema.js';
+import { readBodyJson } from '../../http/upstream-fetch.js';
 import type { Logger } from '../../observability/logger.js';
 import type { ProxyMetrics } from '../../observability/metrics.js';
 import { VERSION } from '../../version.js';
+import {
+  createModelCatalog,
+  DEFAULT_MODEL_CACHE,
+  type ModelCacheSettings,
+} from '../model-catalog.js';
 import type { Provider } from '../provider.js';
 import { checkModelRules } from '../resolve-model.js';
 import { sendWithAuth } from '../send-with-auth.js';
 import type { UpstreamHttp } from '../upstream-http.js';
 import { CODEX_TOKEN_URL, type CodexCredentials, createCodexAuth } from './auth.js';
-import { DEFAULT_CODEX_MODELS } from './models.js';
+import { CODEX_CLIENT_VERSION, DEFAULT_CODEX_MODELS, readCodexModels } from './models.js';
 import { DEFAULT_CODEX_INSTRUCTIONS, prepareCodexBody } from './request.js';
 
 /** Default upstream base URL. */
@@ -29,6 +35,8 @@ export interface CodexProviderDeps {
   now(): number;
   /** Home directory (for the default `~/.codex`). */
   home?: string;
+  /** How long the backend's model list is reused. */
+  modelCache?: ModelCacheSettings;
 }
 
 /** Creates the Codex provider. */
@@ -71,6 +79,28 @@ export function createCodexProvider(deps: CodexProviderDeps): Provider {
     };
   }
 
+  // The backend's model list, as the Codex CLI reads it (`GET {base}/models?client_version=`).
+  const models = createModelCatalog({
+    label: 'Codex',
+    fallback: DEFAULT_CODEX_MODELS,
+    cache: deps.modelCache ?? DEFAULT_MODEL_CACHE,
+    logger: deps.logger,
+    async fetch() {
+      const response = await sendWithAuth({
+        credentials: auth.credentials,
+        url: `${baseUrl}/models?client_version=${CODEX_CLIENT_VERSION}`,
+        buildInit: (credentials) => {
+          const { session_id: _s, 'content-type': _c, ...rest } = headers(credentials, '');
+          return { method: 'GET', headers: { ...rest, accept: 'application/json' } };
+        },
+        http: { ...deps.http, maxRetries: 0, signal: AbortSignal.timeout(15_000) },
+      });
+      const body = await readBodyJson(response, 4 * 1024 * 1024);
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      return readCodexModels(body);
+    },
+  });
+
   return {
     id: 'codex',
     format: 'openai-responses',
@@ -100,7 +130,7 @@ export function createCodexProvider(deps: CodexProviderDeps): Provider {
         },
       });
     },
-    listModels: async () => settings.models_endpoint ?? DEFAULT_CODEX_MODELS,
+    listModels: async () => settings.models_endpoint ?? models.list(),
     credentialStatus: () => auth.status(),
   };
 }

@@ -14,6 +14,22 @@ function context(headers: Record<string, string> = {}): PrepareContext {
 const options = { defaultInstructions: DEFAULT_CODEX_INSTRUCTIONS };
 
 describe('prepareCodexBody', () => {
+  it('never drops an item_reference silently: one that reaches it is a 400 naming it', () => {
+    expect(() =>
+      prepareCodexBody(
+        {
+          model: 'gpt-5.1',
+          input: [
+            { role: 'user', content: 'x' },
+            { type: 'item_reference', id: 'msg_1' },
+          ],
+        },
+        context(),
+        options,
+      ),
+    ).toThrow(expect.objectContaining({ status: 400, param: 'input[1].id' }));
+  });
+
   it('forces stream and no storage, drops what the backend rejects, and says so', () => {
     const { value, warnings } = prepareCodexBody(
       {

@@ -5,6 +5,7 @@
  * "System messages are not allowed" for system input messages.
  */
 import { createHash } from 'node:crypto';
+import { ProxyError } from '../../errors.js';
 import type { WireBody } from '../../formats/format.js';
 import type { ConversionWarning, Converted } from '../../ir/warnings.js';
 import { getString, isRecord, type JsonObject } from '../../util/json.js';
@@ -132,7 +133,7 @@ export function prepareCodexBody(
     instructions.push(source.instructions);
   }
   const kept: unknown[] = [];
-  for (const item of input) {
+  for (const [index, item] of input.entries()) {
     if (isInstructionMessage(item)) {
       const text = messageText(item);
       if (text !== '') instructions.push(text);
@@ -153,11 +154,13 @@ export function prepareCodexBody(
       continue;
     }
     if (item.type === 'item_reference') {
-      warnings.push({
-        code: 'dropped',
-        message: 'item_reference cannot be resolved without stored responses',
-      });
-      continue;
+      // The pipeline expands references from the Responses store before this point; one that
+      // is still here (a request built another way) must not vanish silently.
+      throw new ProxyError(
+        'invalid_request',
+        `Item with id '${String(item.id)}' not found: the Codex backend keeps no items (store: false).`,
+        { param: `input[${index}].id` },
+      );
     }
     if ('id' in item) {
       const { id: _id, ...rest } = item;

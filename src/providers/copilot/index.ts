@@ -4,6 +4,11 @@ import type { Config } from '../../config/schema.js';
 import { fetchUpstream, readBodyJson } from '../../http/upstream-fetch.js';
 import type { Logger } from '../../observability/logger.js';
 import type { ProxyMetrics } from '../../observability/metrics.js';
+import {
+  createModelCatalog,
+  DEFAULT_MODEL_CACHE,
+  type ModelCacheSettings,
+} from '../model-catalog.js';
 import type { Provider } from '../provider.js';
 import { checkModelRules } from '../resolve-model.js';
 import { sendWithAuth } from '../send-with-auth.js';
@@ -35,6 +40,8 @@ export interface CopilotProviderDeps {
   metrics?: ProxyMetrics;
   now(): number;
   dataDir: string;
+  /** How long Copilot's model list is reused. */
+  modelCache?: ModelCacheSettings;
 }
 
 /** Creates the Copilot provider. */
@@ -81,6 +88,27 @@ export function createCopilotProvider(deps: CopilotProviderDeps): Provider {
     };
   }
 
+  // Copilot's `/models`, which also says which API serves each model.
+  const models = createModelCatalog({
+    label: 'Copilot',
+    fallback: DEFAULT_COPILOT_MODELS,
+    cache: deps.modelCache ?? DEFAULT_MODEL_CACHE,
+    logger: deps.logger,
+    async fetch() {
+      const token = await auth.credentials.get();
+      const response = await fetchUpstream(
+        `${base(token)}/models`,
+        { method: 'GET', headers: headers(token, { accept: 'application/json' }) },
+        { ...deps.http, maxRetries: 0, signal: AbortSignal.timeout(15_000) },
+      );
+      const body = await readBodyJson(response, 4 * 1024 * 1024);
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const read = readCopilotModels(body);
+      if (read.cards.length > 0) support = read.endpoints;
+      return read.cards;
+    },
+  });
+
   return {
     id: 'copilot',
     format: 'openai-chat',
@@ -120,32 +148,8 @@ export function createCopilotProvider(deps: CopilotProviderDeps): Provider {
       });
     },
     async listModels() {
-      try {
-        const token = await auth.credentials.get();
-        const response = await fetchUpstream(
-          `${base(token)}/models`,
-          { method: 'GET', headers: headers(token, { accept: 'application/json' }) },
-          { ...deps.http, maxRetries: 0, signal: AbortSignal.timeout(15_000) },
-        );
-        const body = await readBodyJson(response, 4 * 1024 * 1024);
-        if (response.ok) {
-          const models = readCopilotModels(body);
-          if (models.cards.length > 0) {
-            support = models.endpoints;
-            return settings.models_endpoint ?? models.cards;
-          }
-        }
-        deps.logger.warn(
-          { status: response.status },
-          'Copilot model list unavailable; serving the fallback list',
-        );
-      } catch (error) {
-        deps.logger.warn(
-          { err: error },
-          'Copilot model list unavailable; serving the fallback list',
-        );
-      }
-      return settings.models_endpoint ?? DEFAULT_COPILOT_MODELS;
+      const cards = await models.list();
+      return settings.models_endpoint ?? cards;
     },
     credentialStatus: () => auth.status(),
   };

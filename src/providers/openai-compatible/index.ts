@@ -10,6 +10,11 @@ import { fetchUpstream, readBodyJson } from '../../http/upstream-fetch.js';
 import type { ConversionWarning } from '../../ir/warnings.js';
 import type { Logger } from '../../observability/logger.js';
 import { getArray, getString, isRecord } from '../../util/json.js';
+import {
+  createModelCatalog,
+  DEFAULT_MODEL_CACHE,
+  type ModelCacheSettings,
+} from '../model-catalog.js';
 import type { Provider } from '../provider.js';
 import { checkModelRules } from '../resolve-model.js';
 import type { UpstreamHttp } from '../upstream-http.js';
@@ -28,6 +33,8 @@ export interface CompatibleProviderDeps {
   env: Readonly<Record<string, string | undefined>>;
   http: UpstreamHttp;
   logger: Logger;
+  /** How long the API's model list is reused. */
+  modelCache?: ModelCacheSettings;
 }
 
 function keyOf(deps: CompatibleProviderDeps): { key?: string; problem?: string } {
@@ -79,10 +86,42 @@ export function createCompatibleProvider(deps: CompatibleProviderDeps): Provider
     };
   }
 
+  // The API's own list; with no `models` configured there is no list to fall back on, so a
+  // failure with nothing fetched before is the client's error.
+  const models = createModelCatalog({
+    label: `providers.${name}`,
+    cache: deps.modelCache ?? DEFAULT_MODEL_CACHE,
+    logger: deps.logger,
+    async fetch() {
+      const path = format === 'anthropic-messages' ? '/v1/models?limit=1000' : '/models';
+      const response = await fetchUpstream(
+        `${base}${path}`,
+        { method: 'GET', headers: headers(false) },
+        { ...deps.http, maxRetries: 0, signal: AbortSignal.timeout(15_000) },
+      );
+      const body = await readBodyJson(response, 4 * 1024 * 1024);
+      if (!response.ok) {
+        throw new ProxyError(
+          'upstream_error',
+          `providers.${name} model list failed (HTTP ${response.status})`,
+          { status: response.status >= 500 ? 502 : response.status },
+        );
+      }
+      const data = isRecord(body) ? (getArray(body, 'data') ?? []) : [];
+      return data.filter(isRecord).flatMap((entry) => {
+        const id = getString(entry, 'id');
+        return id
+          ? [{ id, object: 'model', created: 0, owned_by: getString(entry, 'owned_by') ?? name }]
+          : [];
+      });
+    },
+  });
+
   return {
     id: name,
     format,
     streamingOnly: false,
+    keepsResponses: format === 'openai-responses',
     modelMappings: settings.model_mappings,
     prepareBody(body) {
       const warnings: ConversionWarning[] = [];
@@ -117,29 +156,7 @@ export function createCompatibleProvider(deps: CompatibleProviderDeps): Provider
     async listModels(): Promise<ModelCard[]> {
       if (settings.models)
         return settings.models.map((id) => ({ id, object: 'model', created: 0, owned_by: name }));
-      const path = format === 'anthropic-messages' ? '/v1/models' : '/models';
-      const response = await fetchUpstream(
-        `${base}${path}`,
-        { method: 'GET', headers: headers(false) },
-        { ...deps.http, maxRetries: 0, signal: AbortSignal.timeout(15_000) },
-      );
-      const body = await readBodyJson(response, 4 * 1024 * 1024);
-      if (!response.ok) {
-        throw new ProxyError(
-          'upstream_error',
-          `providers.${name} model list failed (HTTP ${response.status})`,
-          {
-            status: response.status >= 500 ? 502 : response.status,
-          },
-        );
-      }
-      const data = isRecord(body) ? (getArray(body, 'data') ?? []) : [];
-      return data.filter(isRecord).flatMap((entry) => {
-        const id = getString(entry, 'id');
-        return id
-          ? [{ id, object: 'model', created: 0, owned_by: getString(entry, 'owned_by') ?? name }]
-          : [];
-      });
+      return models.list();
     },
     async credentialStatus() {
       const { key, problem } = keyOf(deps);
