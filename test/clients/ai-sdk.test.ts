@@ -5,7 +5,7 @@
 import { createAnthropic } from '@ai-sdk/anthropic';
 import { createOpenAI } from '@ai-sdk/openai';
 import { generateText, type LanguageModel, stepCountIs, streamText, tool } from 'ai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { FakeUpstream } from '../helpers/fake-upstream.js';
 import { PROXY_KEY, type Routes, startRoutes } from './harness.js';
@@ -19,6 +19,8 @@ afterAll(async () => {
   await routes?.close();
 });
 beforeEach(() => routes.reset());
+// Whatever the client saw, the proxy must not have failed inside.
+afterEach(() => expect(routes.errors()).toEqual([]));
 
 type Route = 'codex' | 'claude' | 'copilot';
 interface Case {

@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeUpstream } from '../helpers/fake-upstream.js';
 import { anthropicClient } from '../helpers/sdk-clients.js';
 import {
@@ -27,6 +27,8 @@ afterAll(async () => {
   await routes?.close();
 });
 beforeEach(() => routes.reset());
+// Whatever the client saw, the proxy must not have failed inside.
+afterEach(() => expect(routes.errors()).toEqual([]));
 
 interface ClaudeResult {
   type: string;

@@ -5,7 +5,7 @@
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeUpstream } from '../helpers/fake-upstream.js';
 import {
   type ClientRun,
@@ -27,6 +27,8 @@ afterAll(async () => {
   await routes?.close();
 });
 beforeEach(() => routes.reset());
+// Whatever the client saw, the proxy must not have failed inside.
+afterEach(() => expect(routes.errors()).toEqual([]));
 
 /** Runs `codex exec <prompt>` with the proxy as its model provider; returns the last message. */
 async function codexExec(

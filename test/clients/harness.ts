@@ -44,6 +44,8 @@ export interface Routes {
   script(script: Script): void;
   /** Forgets every recorded request. */
   reset(): void;
+  /** Log lines at `error` or `fatal` since the last `reset` (an internal error, a crash). */
+  errors(): Array<Record<string, unknown>>;
   close(): Promise<void>;
 }
 
@@ -92,6 +94,7 @@ export async function startRoutes(): Promise<Routes> {
       SECURITY__AUTH_TOKEN: PROXY_KEY,
     },
   });
+  let seenLines = 0;
   return {
     proxy,
     codex,
@@ -107,7 +110,13 @@ export async function startRoutes(): Promise<Routes> {
       codex.requests.length = 0;
       claude.requests.length = 0;
       copilot.requests.length = 0;
+      seenLines = proxy.logs().length;
     },
+    errors: () =>
+      proxy
+        .logs()
+        .slice(seenLines)
+        .filter((line) => line.level === 'error' || line.level === 'fatal'),
     async close() {
       await proxy.close();
       await Promise.all([codex.close(), claude.close(), copilot.close()]);
