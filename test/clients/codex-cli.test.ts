@@ -181,3 +181,38 @@ describe.each(ROUTES)('Codex CLI on /$route/v1 with $model', ({ route, model, pa
     expect(turn.userTexts.at(-1)).toContain('And low tide?');
   });
 });
+
+describe.each([
+  { route: 'codex', path: '/backend-api/codex/responses', api: 'openai-responses' },
+  { route: 'claude', path: '/v1/messages', api: 'anthropic-messages' },
+  { route: 'copilot', path: '/responses', api: 'openai-responses' },
+] as const)('Codex CLI apply_patch (a freeform tool) on /$route/v1', ({ route, path, api }) => {
+  it('applies the patch the model sends and gets its result back', async () => {
+    const sandbox = createSandbox();
+    const patch = [
+      '*** Begin Patch',
+      '*** Add File: notes.txt',
+      '+High tide at Brest: 14:05',
+      '*** End Patch',
+      '',
+    ].join('\n');
+    routes.scripts[route] = callToolThenSay('apply_patch', patch, (output) => `Patched: ${output}`);
+    // gpt-5.5 (in the CLI's model catalog) declares apply_patch as a `custom` tool in `tools`.
+    const { run, last } = await codexExec(sandbox, route, 'gpt-5.5', 'Write the tide down.');
+    expect(readFileSync(join(sandbox.cwd, 'notes.txt'), 'utf8'), run.stderr).toBe(
+      'High tide at Brest: 14:05\n',
+    );
+    expect(last).toMatch(/^Patched: .*notes\.txt/s);
+    const calls = modelCalls(routes[route], path);
+    expect(calls).toHaveLength(2);
+    const second = viewTurn(api, calls[1]!.json as Record<string, unknown>);
+    expect(second.resultIds).toEqual(second.callIds);
+    if (api === 'openai-responses') {
+      // On a Responses upstream the call goes back as the custom call it was.
+      const input = (calls[1]!.json as { input: Array<Record<string, unknown>> }).input;
+      expect(input.filter((item) => item.type === 'custom_tool_call')).toEqual([
+        expect.objectContaining({ name: 'apply_patch', input: patch }),
+      ]);
+    }
+  });
+});
