@@ -228,8 +228,32 @@ export function responsesStream(reply: TurnReply, model: string, reasoning = fal
 /** A call's input as JSON: a freeform input rides as `{"input": "..."}`, as ccproxy offers it. */
 const jsonInput = (input: Json | string): Json => (typeof input === 'string' ? { input } : input);
 
-/** An Anthropic Messages SSE transcript. */
-export function messagesStream(reply: TurnReply, model: string): string {
+/** Thinking signatures the fake Anthropic API gave out: it accepts only these back. */
+const issuedSignatures = new Set<string>();
+
+/** A thinking block with a fresh signature. */
+function thinkingBlock(id: string): Json {
+  const signature = `EqQB${Buffer.from(`fake signature ${id}`).toString('base64')}`;
+  issuedSignatures.add(signature);
+  return { type: 'thinking', thinking: 'Planning the answer.', signature };
+}
+
+/** The content blocks of an Anthropic answer (a thinking block first when asked to think). */
+function messageBlocks(reply: TurnReply, id: string, thinking: boolean): Json[] {
+  const blocks: Json[] = thinking ? [thinkingBlock(id)] : [];
+  if ('text' in reply) blocks.push({ type: 'text', text: reply.text });
+  else
+    blocks.push({
+      type: 'tool_use',
+      id: `toolu_${id}`,
+      name: reply.tool,
+      input: jsonInput(reply.input),
+    });
+  return blocks;
+}
+
+/** An Anthropic Messages SSE transcript; with `thinking`, a signed thinking block comes first. */
+export function messagesStream(reply: TurnReply, model: string, thinking = false): string {
   const id = nextId();
   const events: Array<[string, Json]> = [
     [
@@ -249,39 +273,34 @@ export function messagesStream(reply: TurnReply, model: string): string {
       },
     ],
   ];
-  if ('text' in reply) {
-    events.push(
-      [
-        'content_block_start',
-        { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
-      ],
-      [
-        'content_block_delta',
-        { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: reply.text } },
-      ],
-    );
-  } else {
-    events.push(
-      [
-        'content_block_start',
-        {
-          type: 'content_block_start',
-          index: 0,
-          content_block: { type: 'tool_use', id: `toolu_${id}`, name: reply.tool, input: {} },
-        },
-      ],
-      [
-        'content_block_delta',
-        {
-          type: 'content_block_delta',
-          index: 0,
-          delta: { type: 'input_json_delta', partial_json: JSON.stringify(jsonInput(reply.input)) },
-        },
-      ],
-    );
-  }
+  messageBlocks(reply, id, thinking).forEach((block, index) => {
+    const start = (content_block: Json): [string, Json] => [
+      'content_block_start',
+      { type: 'content_block_start', index, content_block },
+    ];
+    const delta = (fields: Json): [string, Json] => [
+      'content_block_delta',
+      { type: 'content_block_delta', index, delta: fields },
+    ];
+    if (block.type === 'thinking')
+      events.push(
+        start({ type: 'thinking', thinking: '', signature: '' }),
+        delta({ type: 'thinking_delta', thinking: block.thinking }),
+        delta({ type: 'signature_delta', signature: block.signature }),
+      );
+    else if (block.type === 'text')
+      events.push(
+        start({ type: 'text', text: '' }),
+        delta({ type: 'text_delta', text: block.text }),
+      );
+    else
+      events.push(
+        start({ ...block, input: {} }),
+        delta({ type: 'input_json_delta', partial_json: JSON.stringify(block.input) }),
+      );
+    events.push(['content_block_stop', { type: 'content_block_stop', index }]);
+  });
   events.push(
-    ['content_block_stop', { type: 'content_block_stop', index: 0 }],
     [
       'message_delta',
       {
@@ -379,27 +398,41 @@ function chatBody(reply: TurnReply, model: string, customTools: string[]): Json 
 }
 
 /** A non-streamed Anthropic Messages body. */
-function messagesBody(reply: TurnReply, model: string): Json {
+function messagesBody(reply: TurnReply, model: string, thinking: boolean): Json {
+  const id = nextId();
   return {
-    id: `msg_${nextId()}`,
+    id: `msg_${id}`,
     type: 'message',
     role: 'assistant',
     model,
-    content:
-      'text' in reply
-        ? [{ type: 'text', text: reply.text }]
-        : [
-            {
-              type: 'tool_use',
-              id: `toolu_${nextId()}`,
-              name: reply.tool,
-              input: jsonInput(reply.input),
-            },
-          ],
+    content: messageBlocks(reply, id, thinking),
     stop_reason: 'text' in reply ? 'end_turn' : 'tool_use',
     stop_sequence: null,
     usage: { input_tokens: 120, output_tokens: 12 },
   };
+}
+
+/** The 400 the Anthropic API answers for a thinking block it did not sign, or undefined. */
+function forgedThinking(body: Json): FakeReply | undefined {
+  const messages = asArray(body.messages);
+  for (const [index, entry] of messages.entries()) {
+    if (!isJson(entry) || entry.role !== 'assistant') continue;
+    for (const [blockIndex, block] of asArray(entry.content).entries()) {
+      if (!isJson(block) || block.type !== 'thinking') continue;
+      if (issuedSignatures.has(String(block.signature))) continue;
+      return {
+        status: 400,
+        body: {
+          type: 'error',
+          error: {
+            type: 'invalid_request_error',
+            message: `messages.${index}.content.${blockIndex}: Invalid \`signature\` in \`thinking\` block`,
+          },
+        },
+      };
+    }
+  }
+  return undefined;
 }
 
 const eventStream = (text: string): FakeReply => ({
@@ -447,10 +480,14 @@ function answer(api: UpstreamApi, request: RecordedRequest, script: Script): Fak
   const model = turn.model || 'unknown-model';
   if (api === 'openai-responses')
     return eventStream(responsesStream(reply, model, isJson(body.reasoning)));
-  if (api === 'anthropic-messages')
+  if (api === 'anthropic-messages') {
+    const forged = forgedThinking(body);
+    if (forged) return forged;
+    const thinking = isJson(body.thinking) && body.thinking.type !== 'disabled';
     return body.stream === true
-      ? eventStream(messagesStream(reply, model))
-      : { body: messagesBody(reply, model) };
+      ? eventStream(messagesStream(reply, model, thinking))
+      : { body: messagesBody(reply, model, thinking) };
+  }
   return body.stream === true
     ? eventStream(chatStream(reply, model, turn.customTools))
     : { body: chatBody(reply, model, turn.customTools) };
