@@ -192,6 +192,30 @@ const sse = (events: Array<[string | undefined, Json]>): string =>
 let counter = 0;
 const nextId = () => `${Date.now().toString(36)}${(counter++).toString(36)}`;
 
+/** Encrypted reasoning the fake Responses upstreams gave out: they accept only these back. */
+const issuedReasoning = new Set<string>();
+
+/** The 400 a Responses upstream answers for reasoning it did not encrypt, or undefined. */
+function forgedReasoning(body: Json): FakeReply | undefined {
+  for (const item of asArray(body.input)) {
+    if (!isJson(item) || item.type !== 'reasoning' || item.encrypted_content === undefined)
+      continue;
+    if (issuedReasoning.has(String(item.encrypted_content))) continue;
+    return {
+      status: 400,
+      body: {
+        error: {
+          message: `The encrypted content for item ${String(item.id ?? '')} could not be verified.`,
+          type: 'invalid_request_error',
+          param: null,
+          code: 'invalid_encrypted_content',
+        },
+      },
+    };
+  }
+  return undefined;
+}
+
 /**
  * A Responses SSE transcript (the Codex backend and Copilot's `/responses`); with `reasoning`, a
  * reasoning item (summary and encrypted content) comes first, as reasoning models answer.
@@ -211,11 +235,13 @@ export function responsesStream(reply: TurnReply, model: string, reasoning = fal
     };
   else item = functionCall(`fc_${id}`, `call_${id}`, reply.tool, reply.input);
   if ('tool' in reply && reply.namespace) item.namespace = reply.namespace;
+  const encrypted = `gAAAA${Buffer.from(`reasoning ${id}`).toString('base64')}`;
+  issuedReasoning.add(encrypted);
   const thought = {
     id: `rs_${id}`,
     type: 'reasoning',
     summary: [{ type: 'summary_text', text: '**Planning** the answer.' }],
-    encrypted_content: `gAAAA${Buffer.from(`reasoning ${id}`).toString('base64')}`,
+    encrypted_content: encrypted,
   };
   return standard({
     name: 'scripted',
@@ -479,7 +505,9 @@ function answer(api: UpstreamApi, request: RecordedRequest, script: Script): Fak
   const reply = script(turn);
   const model = turn.model || 'unknown-model';
   if (api === 'openai-responses')
-    return eventStream(responsesStream(reply, model, isJson(body.reasoning)));
+    return (
+      forgedReasoning(body) ?? eventStream(responsesStream(reply, model, isJson(body.reasoning)))
+    );
   if (api === 'anthropic-messages') {
     const forged = forgedThinking(body);
     if (forged) return forged;
