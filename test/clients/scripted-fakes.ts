@@ -66,7 +66,7 @@ export function callToolThenSay(
   input: Json | string,
   final: (result: string) => string,
   namespace?: string,
-) {
+): Script {
   const declared = namespace ? `${namespace}.${tool}` : tool;
   return (turn: TurnView): TurnReply => {
     const result = turn.toolResults.at(-1);
