@@ -229,7 +229,7 @@ async function main(): Promise<void> {
       store: false,
     });
     const messagesBody = JSON.stringify({
-      model: 'claude-sonnet-4-5',
+      model: 'claude-sonnet-4-6',
       max_tokens: 1024,
       stream: true,
       messages: [{ role: 'user', content: 'hi' }],

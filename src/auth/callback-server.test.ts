@@ -8,13 +8,18 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function start(timeoutMs = 5000, signal?: AbortSignal) {
+async function start(
+  timeoutMs = 5000,
+  signal?: AbortSignal,
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>,
+) {
   server = await startCallbackServer({
     port: 0,
     path: '/auth/callback',
     state: 'expected-state',
     timeoutMs,
     ...(signal ? { signal } : {}),
+    ...(sleep ? { sleep } : {}),
   });
   return server;
 }
@@ -43,20 +48,30 @@ describe('callback server', () => {
     expect(await isClosed(port)).toBe(true);
   });
 
-  it('rejects a wrong state with a 400 page', async () => {
+  it('answers a wrong state with a 400 page, ignores it and keeps waiting for the right one', async () => {
     const { port, code } = await start();
-    const response = await callback(port, 'code=the-code&state=other');
+    let settled = false;
+    void code.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    const response = await callback(port, 'code=forged-code&state=other');
     expect(response.status).toBe(400);
     expect(await response.text()).toContain('state mismatch');
-    await expect(code).rejects.toMatchObject({ name: 'LoginError', reason: 'state_mismatch' });
-    expect(await isClosed(port)).toBe(true);
+    // A missing state, even with an error parameter, is ignored the same way.
+    const missing = await callback(port, 'error=access_denied');
+    expect(missing.status).toBe(400);
+    expect(settled).toBe(false);
+    expect(await isClosed(port)).toBe(false);
+    const right = await callback(port, 'code=the-code&state=expected-state');
+    expect(right.status).toBe(200);
+    await expect(code).resolves.toBe('the-code');
   });
 
-  it('rejects a missing state, even with an error parameter', async () => {
-    const { port, code } = await start();
-    const response = await callback(port, 'error=access_denied');
-    expect(response.status).toBe(400);
-    await expect(code).rejects.toMatchObject({ reason: 'state_mismatch' });
+  it('a wrong state does not stop the timeout', async () => {
+    const { port, code } = await start(300);
+    expect((await callback(port, 'code=x&state=other')).status).toBe(400);
+    await expect(code).rejects.toMatchObject({ reason: 'timeout' });
   });
 
   it('rejects access_denied with its description', async () => {
@@ -90,12 +105,28 @@ describe('callback server', () => {
   });
 
   it('times out and closes', async () => {
-    const { port, code } = await start(50);
+    // The injected wait is over at once: the timeout without the clock.
+    const waits: number[] = [];
+    const { port, code } = await start(50, undefined, async (ms) => {
+      waits.push(ms);
+    });
     await expect(code).rejects.toMatchObject({
       reason: 'timeout',
       message: 'Sign-in timed out: no answer from the browser within 50 ms',
     });
+    expect(waits).toEqual([50]);
     expect(await isClosed(port)).toBe(true);
+  });
+
+  it('stops waiting out its timeout once a code arrives', async () => {
+    let waitSignal: AbortSignal | undefined;
+    const { port, code } = await start(5000, undefined, (_ms, signal) => {
+      waitSignal = signal;
+      return new Promise(() => {});
+    });
+    await callback(port, 'state=expected-state&code=c1');
+    await expect(code).resolves.toBe('c1');
+    expect(waitSignal?.aborted).toBe(true);
   });
 
   it('stops when its signal aborts', async () => {

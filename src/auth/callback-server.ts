@@ -1,6 +1,8 @@
 /** A one-shot loopback HTTP listener that receives an OAuth redirect and yields its `code`. */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
+import { registerSecret } from '../util/secrets.js';
 import { LoginError } from './login-error.js';
 
 /** How long the browser step may take by default: 5 minutes. */
@@ -15,6 +17,11 @@ export interface CallbackServerOptions {
   /** The `state` sent with the authorization request; a callback must carry the same value. */
   state: string;
   timeoutMs?: number;
+  /**
+   * Waits `ms`, or rejects once `signal` aborts (injectable so tests do not wait on the clock);
+   * by default a timer that does not keep the process alive.
+   */
+  sleep?(ms: number, signal: AbortSignal): Promise<void>;
   /** Aborting it ends the wait with a `cancelled` error. */
   signal?: AbortSignal;
   /** Provider name for the pages shown in the browser. */
@@ -27,8 +34,9 @@ export interface CallbackServer {
   port: number;
   /**
    * Resolves with the authorization code once a callback with the right `state` arrives; rejects
-   * with a `LoginError` on a wrong or missing state, an `error` parameter, or the timeout. The
-   * server is closed either way.
+   * with a `LoginError` on an `error` parameter (with the right state) or the timeout. Callbacks
+   * with a wrong or missing state get a 400 page and are otherwise ignored. The server is closed
+   * once the wait ends.
    */
   code: Promise<string>;
   /** Stops listening (idempotent); a pending `code` rejects as cancelled. */
@@ -133,7 +141,7 @@ export async function startCallbackServer(options: CallbackServerOptions): Promi
   // The caller may not await `code` before a failure arrives; never let that crash the process.
   code.catch(() => {});
   let settled = false;
-  let timer: NodeJS.Timeout | undefined;
+  const timeout = new AbortController();
 
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
@@ -146,6 +154,13 @@ export async function startCallbackServer(options: CallbackServerOptions): Promi
       return;
     }
     const answer = readCallback(url.searchParams, options.state);
+    // A request without our state may come from any page (login CSRF) or an old tab: it gets
+    // its 400 page and the login keeps waiting for the right one until its timeout.
+    if ('error' in answer && answer.error.reason === 'state_mismatch') {
+      reply(response, answer.status, page(title, answer.heading, answer.text));
+      return;
+    }
+    if ('code' in answer) registerSecret(answer.code);
     reply(response, answer.status, page(title, answer.heading, answer.text), () =>
       'code' in answer ? finish(undefined, answer.code) : finish(answer.error),
     );
@@ -154,7 +169,7 @@ export async function startCallbackServer(options: CallbackServerOptions): Promi
   function finish(error: Error | undefined, value?: string): void {
     if (settled) return;
     settled = true;
-    if (timer) clearTimeout(timer);
+    timeout.abort();
     options.signal?.removeEventListener('abort', onAbort);
     void shutdown();
     if (error) settle?.reject(error);
@@ -202,15 +217,20 @@ export async function startCallbackServer(options: CallbackServerOptions): Promi
   );
 
   const timeoutMs = options.timeoutMs ?? DEFAULT_CALLBACK_TIMEOUT_MS;
-  timer = setTimeout(() => {
-    finish(
-      new LoginError(
-        'timeout',
-        `Sign-in timed out: no answer from the browser within ${formatDuration(timeoutMs)}`,
+  const sleep =
+    options.sleep ??
+    ((ms: number, signal: AbortSignal) => delay(ms, undefined, { signal, ref: false }));
+  sleep(timeoutMs, timeout.signal).then(
+    () =>
+      finish(
+        new LoginError(
+          'timeout',
+          `Sign-in timed out: no answer from the browser within ${formatDuration(timeoutMs)}`,
+        ),
       ),
-    );
-  }, timeoutMs);
-  timer.unref();
+    // Aborted: the wait ended another way.
+    () => {},
+  );
   if (options.signal?.aborted) onAbort();
   else options.signal?.addEventListener('abort', onAbort, { once: true });
 

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { registerSecretsIn } from '../util/secrets.js';
 
 /** A credential file's parsed content and what we know of its permissions. */
 export interface CredentialFileContent {
@@ -29,6 +30,8 @@ export async function readCredentialFile(path: string): Promise<CredentialFileCo
   } catch {
     throw new SyntaxError(`Credential file "${path}" is not valid JSON`);
   }
+  // Every token the file holds is known by value from now on, whatever its shape.
+  registerSecretsIn(data);
   return { data, mtimeMs: info.mtimeMs, insecure: (info.mode & 0o077) !== 0 };
 }
 
@@ -47,6 +50,7 @@ export async function fileMtime(path: string): Promise<number | undefined> {
  * backup or temporary file is left behind.
  */
 export async function writeCredentialFile(path: string, data: unknown): Promise<void> {
+  registerSecretsIn(data);
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const temporary = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   const handle = await open(temporary, 'wx', 0o600);

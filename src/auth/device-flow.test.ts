@@ -173,7 +173,7 @@ describe('device flow', () => {
     });
     await expect(run(server, fakeTime(), [])).rejects.toMatchObject({
       reason: 'rejected',
-      message: 'GitHub did not start the device sign-in (incorrect_client_credentials)',
+      message: 'GitHub did not start the device sign-in (HTTP 401: incorrect_client_credentials)',
     });
   });
 

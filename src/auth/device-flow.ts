@@ -6,7 +6,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { getNumber, getString } from '../util/json.js';
 import { LoginError } from './login-error.js';
-import { describeOAuthError, type OAuthReply, postOAuthRequest } from './token-request.js';
+import { describeReply, type OAuthReply, postOAuthRequest } from './token-request.js';
 
 /** The RFC 8628 grant type sent while polling. */
 export const DEVICE_CODE_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:device_code';
@@ -67,7 +67,7 @@ async function requestDeviceCode(options: DeviceFlowOptions, label: string) {
   const verificationUri =
     getString(reply.body, 'verification_uri') ?? getString(reply.body, 'verification_url');
   if (!reply.ok || !deviceCode || !userCode || !verificationUri) {
-    const detail = describeOAuthError(reply.body) ?? `HTTP ${reply.status}`;
+    const detail = describeReply(reply);
     throw new LoginError(
       reply.ok ? 'invalid_response' : 'rejected',
       `${label} did not start the device sign-in (${detail})`,
@@ -132,7 +132,7 @@ export function interpretPollReply(reply: OAuthReply, label: string): DevicePoll
     case 'access_denied':
       throw new LoginError('denied', `Sign-in was denied: the ${label} authorization was refused`);
     default: {
-      const detail = describeOAuthError(reply.body) ?? `HTTP ${reply.status}`;
+      const detail = describeReply(reply);
       throw new LoginError(
         error ? 'rejected' : 'invalid_response',
         `${label} refused the device sign-in (${detail})`,

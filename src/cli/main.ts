@@ -52,6 +52,20 @@ function buildProgram(io: CliIo, result: { code: number }): Command {
     )
     .option('--allow-unauthenticated', 'serve a non-loopback address without an access key')
     .option(
+      '--allowed-origin <origin>',
+      'a web origin whose pages may call the proxy, besides loopback ones (repeatable; * needs a key)',
+      collect,
+    )
+    .option(
+      '--allowed-host <name>',
+      'a Host name accepted besides loopback ones, e.g. behind a reverse proxy (repeatable)',
+      collect,
+    )
+    .option('--headers-timeout <seconds>', 'time to send request headers (default 30)')
+    .option('--request-timeout <seconds>', 'time to send a whole request (default 300)')
+    .option('--keep-alive-timeout <seconds>', 'idle keep-alive connection lifetime (default 5)')
+    .option('--max-connections <n>', 'most client connections open at once (default 1024)')
+    .option(
       '--demo',
       'serve every route from built-in canned transcripts, with no account (try it first)',
     )

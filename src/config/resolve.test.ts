@@ -116,7 +116,25 @@ describe('environment parsing', () => {
   });
 
   it('keeps numeric-looking strings where a string is expected', () => {
-    const { config } = resolveConfig({ env: { SECURITY__AUTH_TOKEN: '123456' } });
-    expect(config.security.auth_token).toBe('123456');
+    const { config } = resolveConfig({ env: { SECURITY__AUTH_TOKEN: '1234567890123456' } });
+    expect(config.security.auth_token).toBe('1234567890123456');
+  });
+
+  it('refuses an empty or short access key, naming the key and its source', () => {
+    for (const value of ['', '   ', 'short-key-15chr']) {
+      expect(() => resolveConfig({ env: { SECURITY__AUTH_TOKEN: value } })).toThrow(
+        /"security\.auth_token": the access key must be at least 16 characters.*generate-token.*\(from environment variable SECURITY__AUTH_TOKEN\)/,
+      );
+    }
+  });
+
+  it('allows "*" in allowed_origins only with an access key', () => {
+    expect(() => resolveConfig({ env: { SECURITY__ALLOWED_ORIGINS: '["*"]' } })).toThrow(
+      /"security\.allowed_origins": "\*" lets any web page call the proxy, so it needs an access key/,
+    );
+    const { config } = resolveConfig({
+      env: { SECURITY__ALLOWED_ORIGINS: '["*"]', SECURITY__AUTH_TOKEN: 'a-key-of-sixteen-chars' },
+    });
+    expect(config.security.allowed_origins).toEqual(['*']);
   });
 });

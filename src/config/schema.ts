@@ -13,6 +13,9 @@ const text = z.preprocess(
 
 const seconds = z.number().positive();
 
+/** Shortest access key accepted. */
+export const MIN_AUTH_TOKEN_LENGTH = 16;
+
 /** Log levels; ccproxy-api's upper-case names and `WARNING`/`CRITICAL`/`TRACE` are accepted. */
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -167,111 +170,151 @@ export const metricsPluginSchema = z.looseObject({
 /** A plugin whose settings ccproxy does not read yet (kept, so old config files load). */
 const genericPluginSchema = z.looseObject({ enabled: z.boolean().optional() });
 
-export const configSchema = z.object({
-  server: z
-    .looseObject({
-      host: text.default('127.0.0.1'),
-      port: z.number().int().min(0).max(65535).default(8000),
-      /** ccproxy-api kept the log level here too; `[logging] level` wins when both are set. */
-      log_level: logLevel.optional(),
-      log_file: text.optional(),
-      /** Seconds in-flight requests get to finish on SIGINT/SIGTERM. */
-      shutdown_timeout: seconds.default(30),
-      /** Largest request body accepted, in bytes. */
-      max_body_bytes: z
-        .number()
-        .int()
-        .positive()
-        .default(32 * 1024 * 1024),
-    })
-    .prefault({}),
-  logging: z
-    .looseObject({
-      level: logLevel.optional(),
-      /** `auto`: readable lines on a terminal, JSON lines otherwise. */
-      format: z.enum(['auto', 'json', 'pretty']).default('auto'),
-      file: text.optional(),
-    })
-    .prefault({}),
-  security: z
-    .looseObject({
-      /** Access key clients must present (`authorization: Bearer` or `x-api-key`). */
-      auth_token: text.optional(),
-      /** Serve a non-loopback address without an access key (behind a network policy). */
-      allow_unauthenticated: z.boolean().default(false),
-    })
-    .prefault({}),
-  http: z
-    .looseObject({
-      /** Seconds to wait for the upstream connection. */
-      connect_timeout: seconds.default(10),
-      /** Seconds to wait for the upstream's first byte. */
-      first_byte_timeout: seconds.default(300),
-      /** Seconds a stream may stay silent before it is ended. */
-      idle_timeout: seconds.default(300),
-      /** Retries before the first byte, on connection errors and 502/503/529 only. */
-      max_retries: z.number().int().min(0).max(10).default(2),
-    })
-    .prefault({}),
-  capture: z
-    .looseObject({
-      /** Where to write a `.sse` + `.json` pair per request; capture is off without it. */
-      dir: text.optional(),
-      /** Keep at most this many requests (the oldest are removed). */
-      max_files: z.number().int().positive().default(500),
-      /** Keep at most this many bytes in all (the oldest are removed). */
-      max_bytes: z
-        .number()
-        .int()
-        .positive()
-        .default(200 * 1024 * 1024),
-      /** Largest part of one response (the stream text a client got) kept in the `.json`. */
-      max_response_bytes: z
-        .number()
-        .int()
-        .positive()
-        .default(1024 * 1024),
-    })
-    .prefault({}),
-  responses_store: z
-    .looseObject({
-      /**
-       * Keep the Responses answers the proxy serves, so that `previous_response_id` and
-       * `item_reference` work over upstreams that keep nothing (the Codex backend).
-       */
-      enabled: z.boolean().default(true),
-      /** Memory budget for kept responses, in bytes (least recently used go first). */
-      max_bytes: z
-        .number()
-        .int()
-        .positive()
-        .default(256 * 1024 * 1024),
-      /** Seconds a kept response lives after it was served. */
-      ttl_seconds: seconds.default(24 * 3600),
-    })
-    .prefault({}),
-  models: z
-    .looseObject({
-      /** Seconds an upstream's model list is reused before `/v1/models` asks it again. */
-      cache_ttl_seconds: z.number().min(0).default(600),
-    })
-    .prefault({}),
-  providers: z.record(z.string(), compatibleProviderSchema).default({}),
-  enable_plugins: z.boolean().default(true),
-  enabled_plugins: z.array(text).optional(),
-  disabled_plugins: z.array(text).optional(),
-  plugins: z
-    .looseObject({
-      codex: codexPluginSchema.prefault({}),
-      access_log: accessLogPluginSchema.prefault({}),
-      metrics: metricsPluginSchema.prefault({}),
-      claude_api: claudePluginSchema.prefault({}),
-      claude_sdk: genericPluginSchema.prefault({}),
-      copilot: copilotPluginSchema.prefault({}),
-      dashboard: genericPluginSchema.prefault({}),
-    })
-    .prefault({}),
-});
+export const configSchema = z
+  .object({
+    server: z
+      .looseObject({
+        host: text.default('127.0.0.1'),
+        port: z.number().int().min(0).max(65535).default(8000),
+        /** ccproxy-api kept the log level here too; `[logging] level` wins when both are set. */
+        log_level: logLevel.optional(),
+        log_file: text.optional(),
+        /** Seconds in-flight requests get to finish on SIGINT/SIGTERM. */
+        shutdown_timeout: seconds.default(30),
+        /** Largest request body accepted, in bytes. */
+        max_body_bytes: z
+          .number()
+          .int()
+          .positive()
+          .default(32 * 1024 * 1024),
+        /**
+         * Extra `Host` names accepted besides loopback ones (a reverse proxy's or a container
+         * network's name, optionally with `:port`). On a loopback bind any other Host is refused
+         * (DNS rebinding); beyond loopback the list applies when it is set.
+         */
+        allowed_hosts: z.array(text).default([]),
+        /**
+         * Seconds a connection has to send its first request's headers, and a request its whole
+         * header block (slow-header and silent sockets are closed after it).
+         */
+        headers_timeout: seconds.default(30),
+        /** Seconds a client has to send its whole request (headers and body); never the answer. */
+        request_timeout: seconds.default(300),
+        /** Seconds an idle keep-alive connection stays open after an answer. */
+        keep_alive_timeout: seconds.default(5),
+        /** Most client connections open at once; more are closed as they arrive. */
+        max_connections: z.number().int().positive().default(1024),
+      })
+      .prefault({}),
+    logging: z
+      .looseObject({
+        level: logLevel.optional(),
+        /** `auto`: readable lines on a terminal, JSON lines otherwise. */
+        format: z.enum(['auto', 'json', 'pretty']).default('auto'),
+        file: text.optional(),
+      })
+      .prefault({}),
+    security: z
+      .looseObject({
+        /**
+         * Access key clients must present (`authorization: Bearer` or `x-api-key`); at least 16
+         * characters (`ccproxy config generate-token` makes one).
+         */
+        auth_token: text
+          .refine((value) => value.trim().length >= MIN_AUTH_TOKEN_LENGTH, {
+            message: `the access key must be at least ${MIN_AUTH_TOKEN_LENGTH} characters (an empty or short key is refused); make one with \`ccproxy config generate-token\``,
+          })
+          .optional(),
+        /**
+         * Web origins (`https://app.example.com`) whose pages may call the proxy, besides loopback
+         * ones; `*` allows any origin and needs an access key.
+         */
+        allowed_origins: z.array(text).default([]),
+        /** Serve a non-loopback address without an access key (behind a network policy). */
+        allow_unauthenticated: z.boolean().default(false),
+      })
+      .prefault({}),
+    http: z
+      .looseObject({
+        /** Seconds to wait for the upstream connection. */
+        connect_timeout: seconds.default(10),
+        /** Seconds to wait for the upstream's first byte. */
+        first_byte_timeout: seconds.default(300),
+        /** Seconds a stream may stay silent before it is ended. */
+        idle_timeout: seconds.default(300),
+        /** Retries before the first byte, on connection errors and 502/503/529 only. */
+        max_retries: z.number().int().min(0).max(10).default(2),
+      })
+      .prefault({}),
+    capture: z
+      .looseObject({
+        /** Where to write a `.sse` + `.json` pair per request; capture is off without it. */
+        dir: text.optional(),
+        /** Keep at most this many requests (the oldest are removed). */
+        max_files: z.number().int().positive().default(500),
+        /** Keep at most this many bytes in all (the oldest are removed). */
+        max_bytes: z
+          .number()
+          .int()
+          .positive()
+          .default(200 * 1024 * 1024),
+        /** Largest part of one response (the stream text a client got) kept in the `.json`. */
+        max_response_bytes: z
+          .number()
+          .int()
+          .positive()
+          .default(1024 * 1024),
+      })
+      .prefault({}),
+    responses_store: z
+      .looseObject({
+        /**
+         * Keep the Responses answers the proxy serves, so that `previous_response_id` and
+         * `item_reference` work over upstreams that keep nothing (the Codex backend).
+         */
+        enabled: z.boolean().default(true),
+        /** Memory budget for kept responses, in bytes (least recently used go first). */
+        max_bytes: z
+          .number()
+          .int()
+          .positive()
+          .default(256 * 1024 * 1024),
+        /** Seconds a kept response lives after it was served. */
+        ttl_seconds: seconds.default(24 * 3600),
+      })
+      .prefault({}),
+    models: z
+      .looseObject({
+        /** Seconds an upstream's model list is reused before `/v1/models` asks it again. */
+        cache_ttl_seconds: z.number().min(0).default(600),
+      })
+      .prefault({}),
+    providers: z.record(z.string(), compatibleProviderSchema).default({}),
+    enable_plugins: z.boolean().default(true),
+    enabled_plugins: z.array(text).optional(),
+    disabled_plugins: z.array(text).optional(),
+    plugins: z
+      .looseObject({
+        codex: codexPluginSchema.prefault({}),
+        access_log: accessLogPluginSchema.prefault({}),
+        metrics: metricsPluginSchema.prefault({}),
+        claude_api: claudePluginSchema.prefault({}),
+        claude_sdk: genericPluginSchema.prefault({}),
+        copilot: copilotPluginSchema.prefault({}),
+        dashboard: genericPluginSchema.prefault({}),
+      })
+      .prefault({}),
+  })
+  .superRefine((config, context) => {
+    if (config.security.allowed_origins.includes('*') && config.security.auth_token === undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['security', 'allowed_origins'],
+        message:
+          '"*" lets any web page call the proxy, so it needs an access key (security.auth_token)',
+      });
+    }
+  });
 
 /** The resolved configuration. */
 export type Config = z.infer<typeof configSchema>;

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { chooseToolCall, type DemoApi, rewriteToolCall } from './demo-tools.js';
 
 /** The folder of transcripts shipped with the package (`demo/` at its root). */
 export const DEMO_DIR = new URL('../../demo/', import.meta.url);
@@ -48,15 +49,21 @@ export async function startDemoUpstream(): Promise<DemoUpstream> {
   const server: Server = createServer(async (request, response) => {
     const body = await readBody(request);
     const path = (request.url ?? '/').split('?')[0];
-    const tools = Array.isArray(body.tools) && body.tools.length > 0;
-    const variant = tools ? 'tool-call' : 'text';
-    const sse = (name: string) => send(response, 200, 'text/event-stream', load(name));
+    /** Replays `<prefix>-text` or, when the request calls for one, `<prefix>-tool-call`. */
+    const answer = (api: DemoApi, prefix: string, stream: boolean) => {
+      const call = chooseToolCall(api, body);
+      const kind = stream ? 'sse' : 'json';
+      const type = stream ? 'text/event-stream' : 'application/json';
+      if (!call) return send(response, 200, type, load(`${prefix}-text.${kind}`));
+      const recorded = load(`${prefix}-tool-call.${kind}`).toString('utf8');
+      return send(response, 200, type, rewriteToolCall(api, kind, recorded, call));
+    };
     const json = (name: string) => send(response, 200, 'application/json', load(name));
     switch (path) {
       case '/backend-api/codex/responses':
-        return sse(`codex-${variant}.sse`);
+        return answer('responses', 'codex', true);
       case '/v1/messages':
-        return body.stream ? sse(`claude-${variant}.sse`) : json(`claude-${variant}.json`);
+        return answer('messages', 'claude', body.stream === true);
       case '/v1/messages/count_tokens':
         return send(
           response,
@@ -76,11 +83,12 @@ export async function startDemoUpstream(): Promise<DemoUpstream> {
           }),
         );
       case '/copilot/chat/completions':
-        return body.stream ? sse(`chat-${variant}.sse`) : json(`chat-${variant}.json`);
+        return answer('chat', 'chat', body.stream === true);
       case '/copilot/responses':
-        return body.stream ? sse(`codex-${variant}.sse`) : json('responses-text.json');
+        // No recorded non-streaming Responses tool call: that answer is always text.
+        return body.stream ? answer('responses', 'codex', true) : json('responses-text.json');
       case '/copilot/v1/messages':
-        return body.stream ? sse(`claude-${variant}.sse`) : json(`claude-${variant}.json`);
+        return answer('messages', 'claude', body.stream === true);
       case '/copilot/models':
         return send(
           response,

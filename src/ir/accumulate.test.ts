@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { responseArbitrary } from '../../test/helpers/ir-arbitraries.js';
-import { accumulateEvents, TRUNCATED_STREAM_ERROR } from './accumulate.js';
+import { accumulateEvents } from './accumulate.js';
 import { checkEvents } from './check-events.js';
 import type { IrEvent } from './events.js';
+import { TRUNCATED_STREAM_ERROR } from './response.js';
 import { responseToEvents } from './response-to-events.js';
 
 describe('IR accumulator', () => {

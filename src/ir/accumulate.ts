@@ -4,7 +4,13 @@ import type { IrAnnotation, IrAssistantPart } from './content.js';
 import type { IrEvent } from './events.js';
 import { statusForFinishReason } from './finish.js';
 import type { IrMeta } from './meta.js';
-import type { IrError, IrFinishReason, IrResponse, IrStatus } from './response.js';
+import {
+  type IrError,
+  type IrFinishReason,
+  type IrResponse,
+  type IrStatus,
+  TRUNCATED_STREAM_ERROR,
+} from './response.js';
 import { type IrUsage, mergeUsage } from './usage.js';
 
 /** Pushes events in; `result()` gives the response built so far (callable at any time). */
@@ -36,12 +42,6 @@ type BlockState =
       meta?: IrMeta;
     }
   | { kind: 'opaque'; part: IrAssistantPart };
-
-/** The error recorded when a stream stops without its final event. */
-export const TRUNCATED_STREAM_ERROR: IrError = {
-  code: 'upstream_protocol',
-  message: 'Upstream stream ended before its final event',
-};
 
 function mergeMeta(base: IrMeta | undefined, update: IrMeta | undefined): IrMeta | undefined {
   if (update === undefined) return base;

@@ -12,7 +12,13 @@ import type { IrMeta, WireFormatId } from './meta.js';
 export type IrMessage =
   | { role: 'user'; content: IrUserPart[]; meta?: IrMeta }
   | { role: 'assistant'; content: IrAssistantPart[]; meta?: IrMeta }
-  | { role: 'tool'; content: Array<IrToolResultPart | IrOpaquePart>; meta?: IrMeta };
+  | { role: 'tool'; content: Array<IrToolResultPart | IrOpaquePart>; meta?: IrMeta }
+  /**
+   * An instruction the client placed between turns (Anthropic mid-conversation `system`, a Chat
+   * or Responses `system`/`developer` message after the first turn). It stays at its position:
+   * hoisting it into the system prompt would change what the model reads when.
+   */
+  | { role: 'system'; content: IrTextPart[]; developer?: boolean; meta?: IrMeta };
 
 /** A tool the model may call. */
 export type IrTool =
@@ -70,7 +76,10 @@ export interface IrReasoningConfig {
 /** The neutral request. */
 export interface IrRequest {
   model: string;
-  /** System prompt, developer messages and `instructions`, in order. */
+  /**
+   * The leading system prompt: system and developer messages before the first turn and
+   * `instructions`, in order. Instructions between turns are `system` messages in `messages`.
+   */
   system: IrTextPart[];
   messages: IrMessage[];
   tools: IrTool[];

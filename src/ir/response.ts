@@ -29,6 +29,12 @@ export interface IrError {
   retryAfter?: string;
 }
 
+/** The error recorded when a stream stops without its final event (used by every decoder). */
+export const TRUNCATED_STREAM_ERROR: IrError = {
+  code: 'upstream_protocol',
+  message: 'Upstream stream ended before its final event',
+};
+
 /** The neutral response. */
 export interface IrResponse {
   id: string;

@@ -7,6 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { readdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { scrubKnownSecrets } from '../util/secrets.js';
 import type { Logger } from './logger.js';
 import { redactHeaders, redactValue } from './redact.js';
 import type { RequestCapture } from './request-capture.js';
@@ -154,12 +155,16 @@ export function createCaptureStore(
           };
           const work = (async () => {
             try {
-              await writeFile(join(settings.dir, `${base}.sse`), Buffer.concat(upstreamChunks), {
-                mode: 0o600,
-              });
+              // Known secrets are masked by value only: the stream's content keeps its shape
+              // (patterns would also blank model text that merely looks like a key).
+              await writeFile(
+                join(settings.dir, `${base}.sse`),
+                scrubKnownSecrets(Buffer.concat(upstreamChunks).toString('utf8')),
+                { mode: 0o600 },
+              );
               await writeFile(
                 join(settings.dir, `${base}.json`),
-                `${JSON.stringify(sidecar, null, 2)}\n`,
+                scrubKnownSecrets(`${JSON.stringify(sidecar, null, 2)}\n`),
                 { mode: 0o600 },
               );
               pruning = pruning

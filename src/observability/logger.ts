@@ -3,7 +3,8 @@ import type { Writable } from 'node:stream';
 import pino, { type Logger as PinoLogger } from 'pino';
 import pinoPretty from 'pino-pretty';
 import type { LogLevel } from '../config/schema.js';
-import { redactValue, scrubSecrets } from './redact.js';
+import { scrubSecrets } from '../util/secrets.js';
+import { redactValue } from './redact.js';
 
 /** The logger type used across the project (pino's, with child loggers per request). */
 export type Logger = PinoLogger;

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { redactHeaders, redactValue, scrubSecrets } from './redact.js';
+import {
+  registerSecret,
+  registerSecretsIn,
+  scrubKnownSecrets,
+  scrubSecrets,
+} from '../util/secrets.js';
+import { redactHeaders, redactValue } from './redact.js';
 
 const jwt =
   'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1c2VyLTEyMyIsImV4cCI6MTk5OTk5OTk5OX0.c2lnbmF0dXJlLXBhcnQ';
@@ -41,5 +47,36 @@ describe('redaction', () => {
     expect(scrubbed).not.toContain('secret123');
     expect(scrubbed).not.toContain('ghp_abcdefghijklmnopqrstu');
     expect(scrubbed).toContain('access_token=[REDACTED]&a=1');
+  });
+
+  it('keeps error codes readable', () => {
+    expect(redactValue({ code: 'rate_limit_exceeded', err: { code: 'ECONNRESET' } })).toEqual({
+      code: 'rate_limit_exceeded',
+      err: { code: 'ECONNRESET' },
+    });
+  });
+
+  it('replaces registered secrets by value, whatever their shape, longest first', () => {
+    registerSecret('opaque-value-one');
+    registerSecret('opaque-value-one-and-more');
+    const text = 'token opaque-value-one lacks scope; opaque-value-one-and-more too';
+    expect(scrubSecrets(text)).toBe('token [REDACTED] lacks scope; [REDACTED] too');
+    expect(scrubKnownSecrets('a (b) [c] opaque-value-one')).toBe('a (b) [c] [REDACTED]');
+  });
+
+  it('registers credential fields of parsed JSON, not token types or short values', () => {
+    registerSecretsIn({
+      tokens: { access_token: 'walked-access-value', refresh_token: 'walked-refresh-value' },
+      claudeAiOauth: { accessToken: 'walked-camel-value', expiresAt: 123 },
+      token_type: 'Bearer',
+      scope: 'read:user user:email',
+      api_key: 'short',
+    });
+    expect(scrubSecrets('walked-access-value walked-refresh-value walked-camel-value')).toBe(
+      '[REDACTED] [REDACTED] [REDACTED]',
+    );
+    expect(scrubKnownSecrets('Bearer read:user user:email short')).toBe(
+      'Bearer read:user user:email short',
+    );
   });
 });

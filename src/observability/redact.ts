@@ -1,4 +1,5 @@
 /** Redaction of secrets before anything is logged, captured or shown. */
+import { scrubSecrets } from '../util/secrets.js';
 
 const REDACTED = '[REDACTED]';
 
@@ -14,20 +15,13 @@ const SECRET_HEADERS = new Set([
   'openai-organization',
 ]);
 
-/** Field names that hold secrets: any `*token*`, keys, secrets, passwords, cookies, codes. */
+/**
+ * Field names that hold secrets: any `*token*`, keys, secrets, passwords, cookies. A bare `code`
+ * is not one: error codes (`"code": "rate_limit_exceeded"`) must stay readable in logs; OAuth
+ * authorization codes are registered by value instead (`registerSecret`).
+ */
 const SECRET_KEY =
-  /token|secret|password|passwd|api[-_]?key|apikey|authorization|cookie|credential|^code$|code_verifier|^key$|signature$/i;
-
-/** Patterns of secrets that may hide inside free text (error messages, URLs). */
-const SECRET_PATTERNS: RegExp[] = [
-  /\beyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]*/g, // JWT (access and id tokens)
-  /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi,
-  /\bsk-[A-Za-z0-9_-]{8,}/g, // OpenAI and Anthropic API keys (sk-..., sk-ant-...)
-  /\bgh[pousr]_[A-Za-z0-9]{16,}/g, // GitHub tokens
-  /\bgithub_pat_[A-Za-z0-9_]{16,}/g,
-  /\b(rt|at)_[A-Za-z0-9._-]{16,}/g, // opaque OAuth refresh/access tokens
-  /([?&](?:access_token|refresh_token|code|key|token)=)[^&\s]+/gi,
-];
+  /token|secret|password|passwd|api[-_]?key|apikey|authorization|cookie|credential|code_verifier|^key$|signature$/i;
 
 /** True when a header's value must never be shown. */
 export function isSecretHeader(name: string): boolean {
@@ -38,17 +32,6 @@ export function isSecretHeader(name: string): boolean {
 /** True when a JSON field with this name holds a secret. */
 export function isSecretKey(name: string): boolean {
   return SECRET_KEY.test(name);
-}
-
-/** Replaces secrets found inside free text. */
-export function scrubSecrets(text: string): string {
-  let result = text;
-  for (const pattern of SECRET_PATTERNS) {
-    result = result.replace(pattern, (_match, prefix: unknown) =>
-      typeof prefix === 'string' && prefix.endsWith('=') ? `${prefix}${REDACTED}` : REDACTED,
-    );
-  }
-  return result;
 }
 
 /** A copy of headers with secret values replaced. */

@@ -14,11 +14,11 @@ import type { IrEvent } from '../ir/events.js';
 import type { IrResponse } from '../ir/response.js';
 import type { IrUsage } from '../ir/usage.js';
 import type { ConversionWarning } from '../ir/warnings.js';
-import { scrubSecrets } from '../observability/redact.js';
 import { createSseSerializer } from '../sse/encode.js';
 import type { SseMessage } from '../sse/message.js';
 import { createSseParser } from '../sse/parse.js';
 import { composeSteps, type StreamStep, tapStep } from '../streams/step.js';
+import { scrubSecrets } from '../util/secrets.js';
 import { createCustomToolUnwrapStep, unwrapCustomToolCalls } from './custom-tools.js';
 import { streamFailureToIr } from './to-ir-error.js';
 

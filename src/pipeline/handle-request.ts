@@ -2,11 +2,12 @@
  * The whole flow of one proxied request: client wire → IR → upstream wire → upstream → IR →
  * client wire, choosing passthrough or translation in one place (see `planResponse`).
  */
-import { ProxyError } from '../errors.js';
+import { invalidField, ProxyError } from '../errors.js';
 import type { EncodeContext, WireBody, WireFormatId } from '../formats/format.js';
 import { readBodyJson } from '../http/upstream-fetch.js';
 import type { IrRequest } from '../ir/request.js';
 import { mergeUsage } from '../ir/usage.js';
+import type { Converted } from '../ir/warnings.js';
 import type { RequestCapture } from '../observability/request-capture.js';
 import { resolveModel } from '../providers/resolve-model.js';
 import { isRecord } from '../util/json.js';
@@ -14,6 +15,7 @@ import { answerBuffered } from './buffered-response.js';
 import { createWarningLog, type PipelineDeps, type PipelineInput } from './context.js';
 import type { ConversionPlan } from './conversion.js';
 import { customToolNames } from './custom-tools.js';
+import { droppedClientFields } from './foreign-fields.js';
 import { startStatefulResponses } from './stored-responses.js';
 import { answerStream } from './stream-response.js';
 
@@ -50,8 +52,14 @@ function buildUpstreamBody(
 ): WireBody {
   const upstream = deps.formats[upstreamFormat];
   if (input.clientFormat === upstreamFormat && isRecord(input.body)) {
-    // Same format: forward the client's own body (every field it sent, known or not).
-    return { ...input.body, model: upstreamModel, stream: upstreamStream };
+    // Same format: forward the client's own body (every field it sent, known or not); `stream`
+    // is written only when the client sent it or the upstream must stream.
+    const body: WireBody = { ...input.body, model: upstreamModel };
+    if (upstreamStream || 'stream' in input.body) body.stream = upstreamStream;
+    return body;
+  }
+  for (const warning of droppedClientFields(request, input.clientFormat, upstreamFormat)) {
+    addWarning(warning);
   }
   const encoded = upstream.encodeRequest({
     ...request,
@@ -60,6 +68,49 @@ function buildUpstreamBody(
   });
   for (const warning of encoded.warnings) addWarning(warning);
   return encoded.value;
+}
+
+/** The client's model: the one field every route must read to choose an upstream. */
+function readModel(body: WireBody): string {
+  if (body.model === undefined || body.model === null) throw invalidField('model', 'is required');
+  if (typeof body.model !== 'string') throw invalidField('model', 'must be a string');
+  return body.model;
+}
+
+/**
+ * The neutral request. On a same-format route the client's body goes upstream as it came, so a
+ * body the decoder cannot read whole (a field shaped in a way ccproxy does not know yet) is not
+ * refused: the upstream judges it, and the proxy keeps only what it must read (model, stream).
+ * On a converting route the decoder's `invalid_request` stands: there is nothing to forward.
+ */
+function decodeClientRequest(
+  deps: PipelineDeps,
+  clientFormat: WireFormatId,
+  upstreamFormat: WireFormatId,
+  body: WireBody,
+): Converted<IrRequest> {
+  try {
+    return deps.formats[clientFormat].decodeRequest(body);
+  } catch (error) {
+    if (
+      clientFormat !== upstreamFormat ||
+      !(error instanceof ProxyError) ||
+      error.code !== 'invalid_request'
+    ) {
+      throw error;
+    }
+    const model = body.model as string;
+    return {
+      value: { model, system: [], messages: [], tools: [], stream: body.stream === true },
+      warnings: [
+        {
+          code: 'unexpected',
+          message: `Forwarded as sent, for the upstream to judge: ${error.message}`,
+          ...(error.param !== undefined ? { path: error.param } : {}),
+        },
+      ],
+    };
+  }
 }
 
 /** Handles one request; throws `ProxyError` for anything the client must see as an error. */
@@ -95,21 +146,20 @@ async function proxyRequest(
   capture: RequestCapture | undefined,
 ): Promise<Response> {
   const { provider, record } = input;
-  const client = deps.formats[input.clientFormat];
   const warnings = createWarningLog(input);
-  const decoded = client.decodeRequest(body);
-  for (const warning of decoded.warnings) warnings.add(warning);
-  const request = decoded.value;
-  const clientModel = request.model;
+  const clientModel = readModel(body);
   const upstreamModel = resolveModel(provider.modelMappings, clientModel);
   record.model = clientModel;
   if (upstreamModel !== clientModel) record.upstreamModel = upstreamModel;
-  record.stream = request.stream;
   // A provider with several upstream APIs picks the client's own when it can (no translation).
   const upstreamFormat =
     provider.selectFormat?.(input.clientFormat, upstreamModel) ?? provider.format;
   const upstream = deps.formats[upstreamFormat];
   record.upstreamFormat = upstreamFormat;
+  const decoded = decodeClientRequest(deps, input.clientFormat, upstreamFormat, body);
+  for (const warning of decoded.warnings) warnings.add(warning);
+  const request = decoded.value;
+  record.stream = request.stream;
 
   const upstreamStream = request.stream || provider.streamingOnly;
   const context = {

@@ -26,7 +26,7 @@ describe('resolveModel', () => {
   it('applies the first matching rule of each kind', () => {
     expect(resolveModel(rules, 'gpt-4o')).toBe('gpt-5.1');
     expect(resolveModel(rules, 'gpt-4o-2024')).toBe('gpt-4o-2024');
-    expect(resolveModel(rules, 'claude-sonnet-4-5')).toBe('gpt-5.3-codex');
+    expect(resolveModel(rules, 'claude-sonnet-4-6')).toBe('gpt-5.3-codex');
     expect(resolveModel(rules, 'o4-mini')).toBe('gpt-5.1-codex-mini');
     expect(resolveModel(rules, 'o3')).toBe('gpt-5.2');
     expect(resolveModel(rules, 'gpt-5.1-codex')).toBe('gpt-5.1-codex');

@@ -1,28 +1,29 @@
 /** The HTTP application: routes, the access check, the request record, and the one error boundary. */
-import type { IncomingMessage } from 'node:http';
 import { Hono } from 'hono';
 import type { Config } from '../config/schema.js';
-import { isDashboardPath } from '../dashboard/access.js';
-import { type DashboardDeps, registerDashboard } from '../dashboard/routes.js';
 import { isProxyError, ProxyError, toProxyError } from '../errors.js';
 import { estimateInputTokens } from '../formats/anthropic-messages/index.js';
 import type { WireFormat, WireFormatId } from '../formats/format.js';
 import { readBodyJson } from '../http/upstream-fetch.js';
 import type { Logger } from '../observability/logger.js';
 import type { ProxyMetrics } from '../observability/metrics.js';
-import { scrubSecrets } from '../observability/redact.js';
 import { createRequestRecord, type RecordLifecycle } from '../observability/request-record.js';
 import type { PipelineDeps } from '../pipeline/context.js';
 import { handleRequest } from '../pipeline/handle-request.js';
 import type { Provider } from '../providers/provider.js';
 import type { ResponsesStore } from '../responses-store/store.js';
 import { createId } from '../util/ids.js';
+import { scrubSecrets } from '../util/secrets.js';
 import { VERSION } from '../version.js';
 import { logAccess } from './access-log.js';
 import { clientFormatForPath } from './client-format.js';
+import { isDashboardPath } from './dashboard/access.js';
+import { type DashboardDeps, registerDashboard } from './dashboard/routes.js';
 import { keysMatch, presentedKey } from './local-auth.js';
 import { anthropicModelList, openaiModelList, wantsAnthropicModels } from './models-route.js';
 import { type BodySource, readJsonBody } from './read-body.js';
+import { hostGuard, incomingOf, originGuard } from './request-guards.js';
+import { isLoopbackHost } from './serve.js';
 
 /** Everything the application needs, injected (tests build it with fakes and loopback URLs). */
 export interface AppDeps {
@@ -61,8 +62,9 @@ const ROUTES: Array<{ suffix: string; format: WireFormatId }> = [
  * (reading it directly skips a web-stream copy of every chunk), the web request otherwise.
  */
 function bodySource(c: { env: unknown; req: { raw: Request } }): BodySource {
-  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  const incoming = incomingOf(c);
   return {
+    contentEncoding: c.req.raw.headers.get('content-encoding'),
     contentLength: c.req.raw.headers.get('content-length'),
     chunks: incoming ?? (c.req.raw.body as AsyncIterable<Uint8Array> | null),
   };
@@ -138,6 +140,10 @@ export function createApp(deps: AppDeps): Hono<{ Variables: Variables }> {
     });
   });
 
+  const loopbackBind = isLoopbackHost(deps.config.server.host);
+  app.use('*', hostGuard({ loopbackBind, allowedHosts: deps.config.server.allowed_hosts }));
+  app.use('*', originGuard({ allowedOrigins: deps.config.security.allowed_origins }));
+
   app.use('*', async (c, next) => {
     if (authToken === undefined || c.req.path === '/health') return next();
     // The dashboard checks the key itself (it also takes its login cookie).
@@ -152,6 +158,13 @@ export function createApp(deps: AppDeps): Hono<{ Variables: Variables }> {
   });
 
   app.get('/health', async (c) => {
+    // Account identity and credential sources are for the proxy's own users only: requests
+    // with the key, or (keyless) loopback requests to a loopback server.
+    const authorized =
+      authToken !== undefined
+        ? keysMatch(authToken, presentedKey(c.req.raw.headers))
+        : loopbackBind && isLoopbackHost(incomingOf(c)?.socket.remoteAddress ?? '');
+    if (!authorized) return c.json({ status: 'ok', version: VERSION, plugins: deps.plugins });
     const providers: Record<string, unknown> = {};
     for (const [id, provider] of deps.providers) providers[id] = await provider.credentialStatus();
     return c.json({ status: 'ok', version: VERSION, plugins: deps.plugins, providers });

@@ -5,14 +5,13 @@ import type { PluginFlags } from '../config/plugins.js';
 import { selectPlugins } from '../config/plugins.js';
 import { ConfigError } from '../config/resolve.js';
 import type { Config } from '../config/schema.js';
-import { createDashboardFeed, type DashboardFeed } from '../dashboard/feed.js';
-import { emptyPlanUsage, type PlanUsageSource } from '../dashboard/plan-usage.js';
 import { ProxyError } from '../errors.js';
 import { formats } from '../formats/index.js';
 import { createUpstreamAgent } from '../http/upstream-fetch.js';
 import { createCaptureStore } from '../observability/capture.js';
 import type { Logger } from '../observability/logger.js';
 import { createMetrics, type ProxyMetrics } from '../observability/metrics.js';
+import { isSecretHeader } from '../observability/redact.js';
 import { createClaudeProvider } from '../providers/claude/index.js';
 import { createCodexProvider } from '../providers/codex/index.js';
 import { createCopilotProvider } from '../providers/copilot/index.js';
@@ -21,7 +20,10 @@ import type { Provider } from '../providers/provider.js';
 import type { UpstreamHttp } from '../providers/upstream-http.js';
 import { createMemoryResponsesStore } from '../responses-store/memory-store.js';
 import type { ResponsesStore } from '../responses-store/store.js';
+import { registerSecret, registerSecretsIn } from '../util/secrets.js';
 import { createApp } from './app.js';
+import { createDashboardFeed, type DashboardFeed } from './dashboard/feed.js';
+import { emptyPlanUsage, type PlanUsageSource } from './dashboard/plan-usage.js';
 
 /** Inputs of `composeApp`. */
 export interface ComposeOptions {
@@ -40,12 +42,12 @@ export interface ComposeOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** Plan usage per account for the dashboard (nothing reported by default). */
   planUsage?: PlanUsageSource;
-  /** Wall-clock milliseconds for the dashboard's history (tests move it). */
-  wallClock?: () => number;
   /** Replaces the in-memory Responses store (a shared backend, or a test's). */
   responsesStore?: ResponsesStore;
   /** Monotonic milliseconds for expiries (the Responses store, model list caching); tests inject one. */
   clock?: () => number;
+  /** Wall-clock milliseconds for token expiry and the dashboard's history (default `Date.now`; tests move it). */
+  now?(): number;
 }
 
 /** Route prefixes taken by ccproxy itself. */
@@ -90,13 +92,33 @@ export interface ComposedApp {
   endStreams(): void;
 }
 
+/**
+ * Registers every secret the configuration holds (access key, API keys, GitHub token, secret
+ * headers of compatible providers) with the redactor, so each is masked by value wherever it
+ * could be echoed back.
+ */
+function registerConfigSecrets(config: Readonly<Config>): void {
+  registerSecretsIn(config);
+  const headerTables = [
+    config.plugins.copilot.api_headers,
+    ...Object.values(config.providers).map((provider) => provider.headers),
+  ];
+  for (const headers of headerTables) {
+    for (const [name, value] of Object.entries(headers)) {
+      if (isSecretHeader(name)) registerSecret(value.replace(/^(Bearer|Basic|token)\s+/i, ''));
+    }
+  }
+}
+
 /** Builds providers and features from the configuration and creates the application. */
 export function composeApp(options: ComposeOptions): ComposedApp {
   const { config, logger } = options;
+  registerConfigSecrets(config);
   const selection = selectPlugins(config, options.pluginFlags);
   const enabled = new Set<string>(selection.enabled);
   const metrics = enabled.has('metrics') ? createMetrics() : undefined;
   const fetchImpl = options.fetch ?? globalThis.fetch;
+  const now = options.now ?? (() => Date.now());
   const providers = new Map<string, Provider>();
   const settings = {
     connectTimeoutMs: config.http.connect_timeout * 1000,
@@ -117,7 +139,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
         fetch: fetchImpl,
         logger: logger.child({ provider: 'codex' }),
         ...(metrics ? { metrics } : {}),
-        now: () => Date.now(),
+        now,
         http,
         modelCache,
         ...(options.home ? { home: options.home } : {}),
@@ -138,7 +160,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
         http,
         logger: logger.child({ provider: 'claude' }),
         ...(metrics ? { metrics } : {}),
-        now: () => Date.now(),
+        now,
         dataDir: options.dataDir ?? dataDir({ HOME: options.home }),
         modelCache,
         ...(options.home ? { home: options.home } : {}),
@@ -159,7 +181,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
         http,
         logger: logger.child({ provider: 'copilot' }),
         ...(metrics ? { metrics } : {}),
-        now: () => Date.now(),
+        now,
         dataDir: options.dataDir ?? dataDir({ HOME: options.home }),
         modelCache,
       }),
@@ -216,9 +238,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
       }))
     : undefined;
   const shutdown = new AbortController();
-  const dashboard = enabled.has('dashboard')
-    ? createDashboardFeed(options.wallClock ? { wallClock: options.wallClock } : {})
-    : undefined;
+  const dashboard = enabled.has('dashboard') ? createDashboardFeed({ wallClock: now }) : undefined;
   const app = createApp({
     shutdown: shutdown.signal,
     config,
@@ -244,7 +264,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
               claude: config.plugins.claude_api.refresh_skew_seconds,
               copilot: config.plugins.copilot.refresh_skew_seconds,
             },
-            ...(options.wallClock ? { wallClock: options.wallClock } : {}),
+            wallClock: now,
           },
         }
       : {}),

@@ -1,5 +1,7 @@
-/** Reads a JSON request body with a size limit and a nesting limit. */
+/** Reads a JSON request body (decoded from its content-encoding) with a size and a nesting limit. */
+import type { Readable } from 'node:stream';
 import { ProxyError } from '../errors.js';
+import { createBodyDecoder } from './decode-body.js';
 
 /** Largest JSON nesting accepted (deeper bodies are an attack, not a prompt). */
 export const MAX_JSON_DEPTH = 128;
@@ -25,34 +27,56 @@ function nestingDepth(text: string): number {
   return max;
 }
 
-/** Where a request body comes from: its declared length and its chunks. */
+/** Where a request body comes from: its declared length and encoding, and its chunks. */
 export interface BodySource {
   contentLength: string | null | undefined;
+  /** The `content-encoding` header (gzip, deflate, br, zstd), if any. */
+  contentEncoding?: string | null | undefined;
   /** The Node request itself (faster), or a web stream. */
   chunks: AsyncIterable<Uint8Array> | null;
 }
 
-/** Reads and parses the body; 413 when it is larger than `limitBytes`, 400 when it is not JSON. */
+function isNodeReadable(value: unknown): value is Readable {
+  return typeof (value as Readable | null)?.iterator === 'function';
+}
+
+/**
+ * Reads and parses the body; 413 when it (or its decoded form) is larger than `limitBytes`, 415
+ * for an encoding ccproxy cannot decode, 400 when it is not JSON. A leading byte order mark is
+ * accepted.
+ */
 export async function readJsonBody(source: BodySource, limitBytes: number): Promise<unknown> {
+  const tooLarge = () =>
+    new ProxyError('request_too_large', `Request body is larger than ${limitBytes} bytes`);
   const declared = Number(source.contentLength ?? '');
-  if (Number.isFinite(declared) && declared > limitBytes) {
-    throw new ProxyError('request_too_large', `Request body is larger than ${limitBytes} bytes`);
-  }
+  if (Number.isFinite(declared) && declared > limitBytes) throw tooLarge();
   const chunks: Uint8Array[] = [];
   let size = 0;
+  const decoder = createBodyDecoder(source.contentEncoding, (chunk) => {
+    size += chunk.byteLength;
+    if (size > limitBytes) throw tooLarge();
+    chunks.push(chunk);
+  });
   if (source.chunks) {
-    for await (const chunk of source.chunks) {
-      size += chunk.byteLength;
-      if (size > limitBytes) {
-        throw new ProxyError(
-          'request_too_large',
-          `Request body is larger than ${limitBytes} bytes`,
-        );
+    const input = source.chunks;
+    // Leaving a Node request's iterator early would destroy the request stream; it is kept and
+    // the rest of the upload drained instead, so the client reads its 413 on a usable socket.
+    const iterable = isNodeReadable(input) ? input.iterator({ destroyOnReturn: false }) : input;
+    let received = 0;
+    try {
+      for await (const chunk of iterable) {
+        received += chunk.byteLength;
+        if (received > limitBytes) throw tooLarge();
+        await decoder.write(chunk);
       }
-      chunks.push(chunk);
+    } catch (error) {
+      if (isNodeReadable(input)) input.resume();
+      throw error;
     }
   }
-  const text = Buffer.concat(chunks).toString('utf8');
+  await decoder.end();
+  let text = Buffer.concat(chunks).toString('utf8');
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.trim() === '')
     throw new ProxyError('invalid_request', 'Request body is empty; send a JSON object');
   if (nestingDepth(text) > MAX_JSON_DEPTH) {

@@ -2,6 +2,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
+import type { Config } from '../config/schema.js';
 import type { Logger } from '../observability/logger.js';
 
 /** A running server. */
@@ -29,6 +30,41 @@ export interface StartServerOptions {
   logger: Logger;
   /** Largest request header block, in bytes. */
   maxHeaderSize?: number;
+  /** Connection limits and timeouts (defaults: those of `[server]`). */
+  connections?: Partial<ConnectionSettings>;
+}
+
+/** How client connections are bounded (all durations in milliseconds). */
+export interface ConnectionSettings {
+  /**
+   * Time a new connection has to send its first request's headers, and any request its header
+   * block; silent and slow-header sockets are closed after it.
+   */
+  headersTimeoutMs: number;
+  /** Time a request has to arrive whole (headers and body). The answer is never timed. */
+  requestTimeoutMs: number;
+  /** Time an idle keep-alive connection stays open after an answer. */
+  keepAliveTimeoutMs: number;
+  /** Most connections open at once (`undefined`: no cap); more are closed as they arrive. */
+  maxConnections: number | undefined;
+}
+
+/** The defaults of `[server]`: every idle socket is closed within 60 seconds. */
+export const DEFAULT_CONNECTION_SETTINGS: ConnectionSettings = {
+  headersTimeoutMs: 30_000,
+  requestTimeoutMs: 300_000,
+  keepAliveTimeoutMs: 5_000,
+  maxConnections: undefined,
+};
+
+/** The connection settings of a configuration's `[server]` table. */
+export function connectionSettings(config: Readonly<Config>): ConnectionSettings {
+  return {
+    headersTimeoutMs: config.server.headers_timeout * 1000,
+    requestTimeoutMs: config.server.request_timeout * 1000,
+    keepAliveTimeoutMs: config.server.keep_alive_timeout * 1000,
+    maxConnections: config.server.max_connections,
+  };
 }
 
 /** True for loopback addresses (the only ones served without an access key). */
@@ -51,8 +87,15 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   });
   let active = 0;
   const drained = new Set<() => void>();
+  const limits = { ...DEFAULT_CONNECTION_SETTINGS, ...options.connections };
+  // Node requires the header timeout not to exceed the request timeout.
+  const headersTimeoutMs = Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs);
   const server = createServer(
-    { maxHeaderSize: options.maxHeaderSize ?? 64 * 1024 },
+    {
+      maxHeaderSize: options.maxHeaderSize ?? 64 * 1024,
+      // How often Node checks header and request deadlines (its default, 30 s, would double them).
+      connectionsCheckingInterval: Math.max(10, Math.min(5_000, headersTimeoutMs / 4)),
+    },
     (request, response) => {
       active++;
       response.on('close', () => {
@@ -62,9 +105,26 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       void listener(request, response);
     },
   );
-  server.headersTimeout = 60_000;
-  server.requestTimeout = 0; // streams may legitimately last many minutes
-  server.keepAliveTimeout = 65_000;
+  // Node times the header block from the moment a connection opens, so a socket that never
+  // sends a byte is closed after it too.
+  server.headersTimeout = headersTimeoutMs;
+  // Bounds receiving the request only: Node stops timing once it is whole, so an answer
+  // (a stream lasting many minutes) is never cut by it.
+  server.requestTimeout = limits.requestTimeoutMs;
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+  if (limits.maxConnections !== undefined) server.maxConnections = limits.maxConnections;
+  let lastDropWarning = Number.NEGATIVE_INFINITY;
+  server.on('drop', () => {
+    // Once a minute at most: a flood must not become a flood of log lines too.
+    const now = performance.now();
+    if (now - lastDropWarning < 60_000) return;
+    lastDropWarning = now;
+    options.logger.warn(
+      { max_connections: limits.maxConnections },
+      'connection refused: the connection cap (server.max_connections) is reached',
+    );
+  });
+
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {

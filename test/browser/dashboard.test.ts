@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createPlanUsageStore } from '../../src/dashboard/plan-usage.js';
+import { createPlanUsageStore } from '../../src/server/dashboard/plan-usage.js';
 import type { FakeUpstream } from '../helpers/fake-upstream.js';
 import type { TestProxy } from '../helpers/proxy.js';
 import { anthropicClient, openaiClient } from '../helpers/sdk-clients.js';
@@ -264,7 +264,7 @@ describe.runIf(screenshot)('README screenshot', () => {
     ]);
     // The history is made by real requests; a movable clock spreads them over the last hour.
     let offset = 0;
-    const { url } = await proxyWith({ planUsage, wallClock: () => Date.now() - offset });
+    const { url } = await proxyWith({ planUsage, now: () => Date.now() - offset });
     const codex = openaiClient(`${url}/codex/v1`);
     const claude = anthropicClient(`${url}/claude`);
     const router = openaiClient(`${url}/openrouter/v1`);

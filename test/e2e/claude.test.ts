@@ -278,7 +278,7 @@ describe('Claude subscription (OAuth) through every route', () => {
     expect(counted.input_tokens).toBe(4242);
     expect(server.requests.at(-1)!.path).toBe('/v1/messages/count_tokens');
     const models = await client.models.list();
-    expect(models.data.map((m) => m.id)).toContain('claude-sonnet-4-5');
+    expect(models.data.map((m) => m.id)).toContain('claude-sonnet-4-6');
     const openaiModels = await new OpenAI({
       baseURL: `${running.url}/claude/v1`,
       apiKey: KEY,
@@ -323,7 +323,7 @@ describe('Claude OAuth refresh', () => {
     const answers = await Promise.all(
       Array.from({ length: 50 }, () =>
         client.messages.create({
-          model: 'claude-sonnet-4-5',
+          model: 'claude-sonnet-4-6',
           max_tokens: 10,
           messages: [{ role: 'user', content: 'hi' }],
         }),
@@ -357,7 +357,7 @@ describe('Claude OAuth refresh', () => {
       apiKey: KEY,
       maxRetries: 0,
     }).messages.create({
-      model: 'claude-sonnet-4-5',
+      model: 'claude-sonnet-4-6',
       max_tokens: 10,
       messages: [{ role: 'user', content: 'hi' }],
     });
@@ -381,7 +381,7 @@ describe('Claude with an API key', () => {
       env: { CCPROXY_CLAUDE_BASE_URL: upstream.url, ANTHROPIC_API_KEY: 'sk-ant-api03-user-key' },
     });
     const message = await anthropicClient(`${proxy.url}/claude`).messages.create({
-      model: 'claude-sonnet-4-5',
+      model: 'claude-sonnet-4-6',
       max_tokens: 10,
       system: 'Plain.',
       messages: [{ role: 'user', content: 'hi' }],
@@ -432,7 +432,7 @@ describe('Claude errors', () => {
       },
     });
     const body = {
-      model: 'claude-sonnet-4-5',
+      model: 'claude-sonnet-4-6',
       max_tokens: 5,
       messages: [{ role: 'user', content: 'x' }],
     };
@@ -447,7 +447,7 @@ describe('Claude errors', () => {
     });
     const chat = await openaiClient(`${proxy.url}/claude/v1`)
       .chat.completions.create({
-        model: 'claude-sonnet-4-5',
+        model: 'claude-sonnet-4-6',
         messages: [{ role: 'user', content: 'x' }],
       })
       .catch((e: unknown) => e);
@@ -463,7 +463,7 @@ describe('Claude errors', () => {
     ).toBe('30');
     const responses = await fetch(`${proxy.url}/claude/v1/responses`, {
       method: 'POST',
-      body: JSON.stringify({ model: 'claude-sonnet-4-5', input: 'x' }),
+      body: JSON.stringify({ model: 'claude-sonnet-4-6', input: 'x' }),
     });
     expect(responses.status).toBe(429);
     expect(responses.headers.get('retry-after')).toBe('30');
@@ -478,7 +478,7 @@ describe('Claude errors', () => {
     });
     const anthropicError = await anthropicClient(`${proxy.url}/claude`)
       .messages.stream({
-        model: 'claude-sonnet-4-5',
+        model: 'claude-sonnet-4-6',
         max_tokens: 10,
         messages: [{ role: 'user', content: 'x' }],
       })
@@ -487,7 +487,7 @@ describe('Claude errors', () => {
     expect(anthropicError).toBeInstanceOf(Anthropic.APIError);
     const chatError = await openaiClient(`${proxy.url}/claude/v1`)
       .chat.completions.stream({
-        model: 'claude-sonnet-4-5',
+        model: 'claude-sonnet-4-6',
         messages: [{ role: 'user', content: 'x' }],
       })
       .finalChatCompletion()
@@ -496,7 +496,43 @@ describe('Claude errors', () => {
     expect((chatError as Error).message).toMatch(/Overloaded/i);
   });
 
-  it('malformed bodies get 400 naming the field, before any upstream call', async () => {
+  it('a body the proxy cannot read goes to Claude on /claude; the upstream judges it', async () => {
+    upstream = await startFakeUpstream((request) => {
+      const body = request.json as { messages?: Array<{ content?: unknown }> };
+      return {
+        status: 400,
+        body: {
+          type: 'error',
+          error: {
+            type: 'invalid_request_error',
+            message: `messages.0.content: Input should be a valid list (got ${String(body.messages?.[0]?.content)})`,
+          },
+        },
+      };
+    });
+    proxy = await startProxy({
+      env: { CCPROXY_CLAUDE_BASE_URL: upstream.url, ANTHROPIC_API_KEY: 'k' },
+    });
+    const sent = {
+      model: 'claude-sonnet-4-5',
+      max_tokens: 5,
+      messages: [{ role: 'user', content: 42 }],
+      some_future_field: { on: true },
+    };
+    const bad = await fetch(`${proxy.url}/claude/v1/messages`, {
+      method: 'POST',
+      body: JSON.stringify(sent),
+    });
+    expect(bad.status).toBe(400);
+    const body = (await bad.json()) as { type: string; error: { type: string; message: string } };
+    expect(body.type).toBe('error');
+    expect(body.error.type).toBe('invalid_request_error');
+    expect(body.error.message).toContain('messages.0.content');
+    expect(upstream.requests).toHaveLength(1);
+    expect(upstream.requests[0]?.json).toEqual(sent);
+  });
+
+  it('a field of the wrong type is a 400 naming it, before any upstream call', async () => {
     upstream = await startFakeUpstream(
       fakeAnthropicApi({ transcript: 'text', auth: { mode: 'api-key', key: 'k' } }),
     );
@@ -505,16 +541,23 @@ describe('Claude errors', () => {
     });
     const bad = await fetch(`${proxy.url}/claude/v1/messages`, {
       method: 'POST',
-      body: JSON.stringify({
-        model: 'claude-sonnet-4-5',
-        max_tokens: 5,
-        messages: [{ role: 'user', content: 42 }],
-      }),
+      body: JSON.stringify({ model: 5, max_tokens: 5, messages: [] }),
     });
     expect(bad.status).toBe(400);
     const body = (await bad.json()) as { error: { type: string; message: string } };
     expect(body.error.type).toBe('invalid_request_error');
-    expect(body.error.message).toContain('messages[0].content');
+    expect(body.error.message).toBe('Invalid request: "model" must be a string');
+    // On a converting route the proxy must read the body whole, so it says what is wrong.
+    const chat = await fetch(`${proxy.url}/claude/v1/chat/completions`, {
+      method: 'POST',
+      body: JSON.stringify({
+        model: 'claude-sonnet-4-5',
+        messages: [{ role: 'user', content: 4 }],
+      }),
+    });
+    expect(chat.status).toBe(400);
+    const chatBody = (await chat.json()) as { error: { message: string; param: string } };
+    expect(chatBody.error.param).toBe('messages[0].content');
     expect(upstream.requests).toHaveLength(0);
   });
 });
@@ -529,7 +572,7 @@ describe('freeform (custom) tools over Claude', () => {
         id: 'msg_01Patch',
         type: 'message',
         role: 'assistant',
-        model: 'claude-sonnet-4-5',
+        model: 'claude-sonnet-4-6',
         content: [],
         stop_reason: null,
         stop_sequence: null,
@@ -568,7 +611,7 @@ describe('freeform (custom) tools over Claude', () => {
     id: 'msg_01Patch',
     type: 'message',
     role: 'assistant',
-    model: 'claude-sonnet-4-5',
+    model: 'claude-sonnet-4-6',
     content: [
       { type: 'tool_use', id: 'toolu_01Patch', name: 'apply_patch', input: { input: patch } },
     ],
@@ -591,7 +634,7 @@ describe('freeform (custom) tools over Claude', () => {
       { type: 'custom', name: 'apply_patch', description: 'Apply a patch' },
     ];
     const created = await openai.responses.create({
-      model: 'claude-sonnet-4-5',
+      model: 'claude-sonnet-4-6',
       input: 'fix the sign',
       tools,
     });
@@ -604,7 +647,7 @@ describe('freeform (custom) tools over Claude', () => {
       }),
     ]);
     const streamed = await openai.responses
-      .stream({ model: 'claude-sonnet-4-5', input: 'fix the sign', tools })
+      .stream({ model: 'claude-sonnet-4-6', input: 'fix the sign', tools })
       .finalResponse();
     expect(streamed.output).toEqual([
       expect.objectContaining({ type: 'custom_tool_call', input: patch }),

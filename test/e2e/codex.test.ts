@@ -186,7 +186,7 @@ describe('every route, streaming and not, with the official SDKs', () => {
 
   it('anthropic messages, non-streaming: thinking block, text, tool_use and usage', async () => {
     const message = await anthropicClient(`${proxy.url}/codex`).messages.create({
-      model: 'claude-sonnet-4-5',
+      model: 'claude-sonnet-4-6',
       max_tokens: 4096,
       system: 'You are Claude Code.',
       messages: [{ role: 'user', content: 'Why does the tide table test fail?' }],
@@ -199,7 +199,7 @@ describe('every route, streaming and not, with the official SDKs', () => {
     });
     expect(message.content.map((block) => block.type)).toEqual(['thinking', 'text', 'tool_use']);
     expect(message.stop_reason).toBe('tool_use');
-    expect(message.model).toBe('claude-sonnet-4-5');
+    expect(message.model).toBe('claude-sonnet-4-6');
     expect(message.usage.output_tokens).toBe(187);
     expect(message.usage.input_tokens + (message.usage.cache_read_input_tokens ?? 0)).toBe(2259);
     const body = upstream.requests[0]!.json as Record<string, unknown>;
@@ -209,7 +209,7 @@ describe('every route, streaming and not, with the official SDKs', () => {
 
   it('anthropic messages, streaming: real thinking blocks, usage in message_delta, tool_use', async () => {
     const stream = anthropicClient(`${proxy.url}/codex`).messages.stream({
-      model: 'claude-sonnet-4-5',
+      model: 'claude-sonnet-4-6',
       max_tokens: 4096,
       messages: [{ role: 'user', content: 'hi' }],
     });
@@ -229,7 +229,7 @@ describe('every route, streaming and not, with the official SDKs', () => {
 
   it('count_tokens answers with an estimate', async () => {
     const counted = await anthropicClient(`${proxy.url}/codex`).messages.countTokens({
-      model: 'claude-sonnet-4-5',
+      model: 'claude-sonnet-4-6',
       messages: [
         { role: 'user', content: 'Count these words, please: one two three four five six.' },
       ],

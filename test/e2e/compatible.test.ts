@@ -96,6 +96,32 @@ describe('[providers.NAME]', () => {
     expect(models.data.map((m) => m.id)).toEqual(['deepseek/deepseek-chat']);
   });
 
+  it('forwards a Chat body the proxy cannot read whole, for the API to judge', async () => {
+    const api = await startChatApi();
+    proxy = await startProxy({
+      config: config(api.url),
+      env: { OPENROUTER_API_KEY: 'sk-or-test' },
+    });
+    // A message shape ccproxy does not know (a content type it cannot read) and a new field:
+    // on the same format they are the upstream's business, so the request goes through.
+    const sent = {
+      model: 'deepseek/deepseek-chat',
+      messages: [
+        { role: 'system', content: 'sys' },
+        { role: 'user', content: { kind: 'rich', parts: ['x'] } },
+        { role: 'user', content: 'y' },
+        { role: 'system', content: 'later instruction' },
+      ],
+      provider: { sort: 'throughput' },
+    };
+    const completion = await openaiClient(`${proxy.url}/openrouter/v1`).chat.completions.create(
+      sent as unknown as OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming,
+    );
+    expect(completion.choices[0]?.message.content).not.toBe('');
+    const forwarded = api.requests.find((r) => r.path === '/api/v1/chat/completions')?.json;
+    expect(forwarded).toEqual(sent);
+  });
+
   it('a missing key variable gives 401 naming the variable, never a value', async () => {
     const api = await startChatApi();
     proxy = await startProxy({ config: config(api.url), env: {} });

@@ -25,8 +25,11 @@ afterEach(async () => {
 const GITHUB_TOKEN = 'gho_githubTokenForTests0123456789';
 
 /** One fake playing GitHub's token exchange and the Copilot API. */
-async function startCopilot(options: { lifetimeSeconds?: number; rejectFirst?: boolean } = {}) {
+async function startCopilot(
+  options: { lifetimeSeconds?: number; rejectFirst?: boolean; now?: () => number } = {},
+) {
   const issued: string[] = [];
+  const now = options.now ?? Date.now;
   let rejected = !options.rejectFirst;
   const fake = await startFakeUpstream(async (request: RecordedRequest) => {
     if (request.path === '/copilot_internal/v2/token') {
@@ -38,7 +41,8 @@ async function startCopilot(options: { lifetimeSeconds?: number; rejectFirst?: b
       return {
         body: {
           token,
-          expires_at: Math.floor(Date.now() / 1000) + (options.lifetimeSeconds ?? 1800),
+          // GitHub dates the token by its clock; the fake uses the proxy's (the test's) clock.
+          expires_at: Math.floor(now() / 1000) + (options.lifetimeSeconds ?? 1800),
           refresh_in: 1500,
           endpoints: { api: fake.url },
         },
@@ -111,6 +115,7 @@ async function startCopilot(options: { lifetimeSeconds?: number; rejectFirst?: b
   server = fake;
   proxy = await startProxy({
     env: { GH_TOKEN: GITHUB_TOKEN, CCPROXY_COPILOT_GITHUB_API_URL: fake.url },
+    ...(options.now ? { now: options.now } : {}),
   });
   return { fake, running: proxy, issued };
 }
@@ -183,8 +188,13 @@ describe('Copilot', () => {
   });
 
   it('exchanges the GitHub token once for concurrent requests, again when it expires, and after a 401', async () => {
-    // 121 s of lifetime against the 120 s refresh margin: the token is good for about a second.
-    const { fake, running, issued } = await startCopilot({ lifetimeSeconds: 121 });
+    // 121 s of lifetime against the 120 s refresh margin: the token is good for about a second
+    // of the proxy's clock, which the test moves forward instead of waiting.
+    let clock = Date.now();
+    const { fake, running, issued } = await startCopilot({
+      lifetimeSeconds: 121,
+      now: () => clock,
+    });
     const client = openaiClient(`${running.url}/copilot/v1`);
     const ask = () =>
       client.chat.completions.create({
@@ -193,7 +203,7 @@ describe('Copilot', () => {
       });
     await Promise.all(Array.from({ length: 20 }, ask));
     expect(issued).toHaveLength(1);
-    await new Promise((resolve) => setTimeout(resolve, 1200));
+    clock += 2000;
     await Promise.all(Array.from({ length: 20 }, ask));
     expect(issued).toHaveLength(2);
     expect(

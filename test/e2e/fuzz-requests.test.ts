@@ -38,20 +38,32 @@ const VALID: Record<string, Record<string, unknown>> = {
     messages: [
       { role: 'system', content: 'sys' },
       { role: 'user', content: [{ type: 'text', text: 'hi' }] },
+      { role: 'assistant', content: 'ok' },
+      { role: 'developer', content: 'be brief' },
+      { role: 'user', content: 'more' },
     ],
     tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object' } } }],
     stream: false,
   },
   '/codex/v1/responses': {
     model: 'gpt-5.1-codex',
-    input: [{ role: 'user', content: [{ type: 'input_text', text: 'hi' }] }],
+    input: [
+      { role: 'user', content: [{ type: 'input_text', text: 'hi' }] },
+      { role: 'system', content: 'be brief' },
+    ],
     tools: [{ type: 'function', name: 'f', parameters: { type: 'object' } }],
   },
   '/codex/v1/messages': {
     model: 'gpt-5.1-codex',
     max_tokens: 100,
     system: [{ type: 'text', text: 'sys' }],
-    messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }],
+    messages: [
+      { role: 'user', content: [{ type: 'text', text: 'hi' }] },
+      { role: 'system', content: 'be brief' },
+      { role: 'user', content: 'more' },
+    ],
+    thinking: { type: 'adaptive' },
+    output_config: { effort: 'high' },
   },
 };
 const ROUTES = Object.keys(VALID);

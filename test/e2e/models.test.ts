@@ -167,7 +167,7 @@ describe('/claude/v1/models', () => {
     const { running } = await claudeSetup(() => ({ status: 500, body: {} }));
     const models = await openaiClient(`${running.url}/claude/v1`).models.list();
     expect(models.data.map((model) => model.id)).toEqual(DEFAULT_CLAUDE_MODELS.map((m) => m.id));
-    expect(models.data.map((model) => model.id)).toContain('claude-sonnet-4-5');
+    expect(models.data.map((model) => model.id)).toContain('claude-sonnet-4-6');
     expect(warnings(running)).toHaveLength(1);
   });
 });

@@ -74,7 +74,7 @@ describe('logs and the access log', () => {
     const response = await post(
       '/codex/v1/messages',
       {
-        model: 'claude-sonnet-4-5',
+        model: 'claude-sonnet-4-6',
         max_tokens: 100,
         stream: true,
         messages: [{ role: 'user', content: 'hi' }],
@@ -89,7 +89,7 @@ describe('logs and the access log', () => {
       client_format: 'anthropic-messages',
       provider: 'codex',
       upstream_format: 'openai-responses',
-      model: 'claude-sonnet-4-5',
+      model: 'claude-sonnet-4-6',
       upstream_model: 'gpt-5.6-sol',
       stream: true,
       mode: 'translate',
@@ -121,6 +121,27 @@ describe('logs and the access log', () => {
       status: 200,
       output_tokens: 187,
     });
+  });
+
+  it('carry conversion warnings: logged with their path, and counted in the access line', async () => {
+    // Responses has no stop sequences: converting a Chat request for Codex drops them, and says so.
+    const response = await post(
+      '/codex/v1/chat/completions',
+      { model: 'gpt-5.1-codex', stop: ['END'], messages: [{ role: 'user', content: 'hi' }] },
+      { 'x-request-id': 'req-warn-1' },
+    );
+    expect(response.status).toBe(200);
+    await response.text();
+    const access = await accessLine('req-warn-1');
+    const logged = proxy
+      .logs()
+      .find((l) => l.request_id === 'req-warn-1' && l.msg === 'conversion warnings');
+    expect(logged?.level).toBe('warn');
+    const warnings = logged?.warnings as string[] | undefined;
+    expect(warnings).toEqual(
+      expect.arrayContaining(['stop: Stop sequences cannot be sent to Responses']),
+    );
+    expect(access.warnings).toBe(warnings?.length);
   });
 
   it('record errors with their code', async () => {

@@ -165,6 +165,26 @@ describe('limits', () => {
   });
 });
 
+describe('the access key rule', () => {
+  it('refuses to start with an empty key or one under 16 characters, saying why', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'ccproxy-key-rule-'));
+    const env = { HOME: home, XDG_CONFIG_HOME: join(home, 'c'), XDG_DATA_HOME: join(home, 'd') };
+    for (const key of ['', 'short-key']) {
+      const refused = await runCli(
+        ['serve', '--host', '0.0.0.0', '--port', '0', '--auth-token', key],
+        env,
+      );
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(
+        /security\.auth_token.*at least 16 characters.*config generate-token.*--auth-token/s,
+      );
+    }
+    const fromEnv = await runCli(['serve', '--port', '0'], { ...env, SECURITY__AUTH_TOKEN: '' });
+    expect(fromEnv.code).toBe(2);
+    expect(fromEnv.stderr).toContain('SECURITY__AUTH_TOKEN');
+  });
+});
+
 describe('credential files and binding', () => {
   it('warns about a credentials file other users can read', async () => {
     await call(

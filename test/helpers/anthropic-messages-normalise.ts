@@ -3,10 +3,9 @@
  * format's round-trip properties to state exactly what the format cannot carry.
  */
 
-import { encodeStopReason } from '../../src/formats/anthropic-messages/finish-reason.js';
 import type { IrAssistantPart } from '../../src/ir/content.js';
 import { statusForFinishReason } from '../../src/ir/finish.js';
-import type { IrResponse } from '../../src/ir/response.js';
+import type { IrFinishReason, IrResponse } from '../../src/ir/response.js';
 
 /**
  * What an IR response looks like after a trip through Anthropic, when it holds only what the
@@ -50,15 +49,7 @@ export function normaliseThroughAnthropic(response: IrResponse, stream: boolean)
     } else content.push(part);
   }
   const failed = response.status === 'failed';
-  const finishReason =
-    failed && stream
-      ? 'error'
-      : (decodeFinish(
-          encodeStopReason(response.finishReason, {
-            hasToolCalls: response.content.some((part) => part.type === 'tool-call'),
-            hasRefusal: response.content.some((part) => part.type === 'refusal'),
-          }),
-        ) ?? 'other');
+  const finishReason = failed && stream ? 'error' : finishThroughAnthropic(response);
   const usage = response.usage;
   const input = Math.max(usage.inputTokens ?? 0, usage.cachedInputTokens ?? 0);
   return {
@@ -80,12 +71,24 @@ export function normaliseThroughAnthropic(response: IrResponse, stream: boolean)
   };
 }
 
-function decodeFinish(stopReason: string): IrResponse['finishReason'] | undefined {
-  const table: Record<string, IrResponse['finishReason']> = {
-    end_turn: 'stop',
-    max_tokens: 'length',
-    tool_use: 'tool-calls',
-    refusal: 'refusal',
-  };
-  return table[stopReason];
+/**
+ * The finish reason after a trip through `stop_reason`, written out from the format's rules
+ * rather than computed with its own encoder (which the round trip is there to check):
+ * `max_tokens` and `tool_use` keep `length` and `tool-calls`; content-filter and refusal are
+ * `refusal`; anything else is `end_turn`, unless the turn called tools (Anthropic clients run
+ * tools only on `tool_use`) or holds a refusal part (shown only as `refusal`).
+ */
+function finishThroughAnthropic(response: IrResponse): IrFinishReason {
+  switch (response.finishReason) {
+    case 'length':
+    case 'tool-calls':
+      return response.finishReason;
+    case 'content-filter':
+    case 'refusal':
+      return 'refusal';
+    default:
+      if (response.content.some((part) => part.type === 'tool-call')) return 'tool-calls';
+      if (response.content.some((part) => part.type === 'refusal')) return 'refusal';
+      return 'stop';
+  }
 }

@@ -22,6 +22,12 @@ function error(
   };
 }
 
+/** The start of Claude Code's billing system block. */
+export const BILLING_PREFIX = 'x-anthropic-billing-header:';
+
+/** The beta under which the API takes `system` messages between turns. */
+export const MID_CONVERSATION_SYSTEM_BETA = 'mid-conversation-system-2026-04-07';
+
 /** Checks a request; returns the error reply, or undefined when valid. */
 export function checkAnthropicRequest(
   request: RecordedRequest,
@@ -46,7 +52,10 @@ export function checkAnthropicRequest(
       return error(401, 'authentication_error', 'OAuth authentication is currently not supported.');
     }
     const body = request.json as { system?: Array<{ type: string; text: string }> } | undefined;
-    if (body?.system?.[0]?.text !== IDENTITY) {
+    // Claude Code's billing block may come first; the identity follows it.
+    const system = body?.system ?? [];
+    const first = system[0]?.text?.startsWith(BILLING_PREFIX) ? system[1] : system[0];
+    if (first?.text !== IDENTITY) {
       return error(
         400,
         'invalid_request_error',
@@ -56,6 +65,20 @@ export function checkAnthropicRequest(
   }
   if (request.headers['x-api-key'] && auth.mode === 'oauth') {
     return error(400, 'invalid_request_error', 'unexpected x-api-key');
+  }
+  const messages = (request.json as { messages?: unknown } | undefined)?.messages;
+  const betas = String(request.headers['anthropic-beta'] ?? '').split(',');
+  if (Array.isArray(messages) && !betas.includes(MID_CONVERSATION_SYSTEM_BETA)) {
+    const index = messages.findIndex(
+      (message) => (message as { role?: unknown } | null)?.role === 'system',
+    );
+    if (index >= 0) {
+      return error(
+        400,
+        'invalid_request_error',
+        `messages.${index}.role: Input should be 'user' or 'assistant'`,
+      );
+    }
   }
   return undefined;
 }

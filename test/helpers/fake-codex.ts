@@ -53,7 +53,9 @@ export function checkCodexRequest(
   for (const key of REJECTED)
     if (key in body) return badRequest(`Unsupported parameter: ${key}`, key);
   for (const item of body.input as Array<Record<string, unknown>>) {
-    if (item?.role === 'system') return badRequest('System messages are not allowed');
+    // The real backend's own words and shape (observed 2026-12); `developer` items it takes.
+    if (item?.role === 'system')
+      return { status: 400, body: { detail: 'System messages are not allowed' } };
     if (typeof item?.id === 'string' && !item.id.startsWith('rs_')) {
       return badRequest(
         `Item with id '${item.id}' not found. Items are not persisted when \`store\` is set to false.`,

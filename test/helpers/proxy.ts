@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { PluginFlags } from '../../src/config/plugins.js';
 import { layerFrom, resolveConfig } from '../../src/config/resolve.js';
-import type { PlanUsageSource } from '../../src/dashboard/plan-usage.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { type ComposedApp, composeApp } from '../../src/server/compose.js';
-import { type RunningServer, startServer } from '../../src/server/serve.js';
+import type { PlanUsageSource } from '../../src/server/dashboard/plan-usage.js';
+import { connectionSettings, type RunningServer, startServer } from '../../src/server/serve.js';
 import type { JsonObject } from '../../src/util/json.js';
 import { findSecrets } from './secrets.js';
 
@@ -34,12 +34,12 @@ export interface StartProxyOptions {
   home?: string;
   /** Plan usage for the dashboard. */
   planUsage?: PlanUsageSource;
-  /** Wall-clock milliseconds for the dashboard's history. */
-  wallClock?: () => number;
   /** Port to listen on (default: a free one). */
   port?: number;
   /** Monotonic milliseconds for expiries (Responses store, model list cache). */
   clock?: () => number;
+  /** Wall-clock milliseconds: token expiry and the dashboard's history (default the real one). */
+  now?(): number;
 }
 
 /** Starts the proxy on 127.0.0.1 with a random port. */
@@ -65,14 +65,15 @@ export async function startProxy(options: StartProxyOptions = {}): Promise<TestP
     sources,
     env: options.env ?? {},
     ...(options.planUsage ? { planUsage: options.planUsage } : {}),
-    ...(options.wallClock ? { wallClock: options.wallClock } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.now ? { now: options.now } : {}),
   });
   const server = await startServer({
     fetch: composed.app.fetch,
     host: '127.0.0.1',
     port: options.port ?? 0,
     logger,
+    connections: connectionSettings(config),
   });
   return {
     url: server.url,

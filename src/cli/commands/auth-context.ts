@@ -6,13 +6,13 @@ import { openUrl } from '../../auth/open-url.js';
 import { loadConfig } from '../../config/load.js';
 import { dataDir } from '../../config/paths.js';
 import { ConfigError, type ConfigSource, type ResolvedConfig } from '../../config/resolve.js';
-import { scrubSecrets } from '../../observability/redact.js';
 import {
   type ClaudeCredentialPaths,
   claudeCredentialPaths,
 } from '../../providers/claude/credentials.js';
 import { resolveCodexAuthFile } from '../../providers/codex/login.js';
 import { copilotStorePath } from '../../providers/copilot/credentials.js';
+import { scrubSecrets } from '../../util/secrets.js';
 import { type CliIo, CommandFailure, promptLine, UsageError } from '../io.js';
 
 /** `CliIo` with every optional member filled in. */

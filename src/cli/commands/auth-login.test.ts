@@ -157,7 +157,7 @@ describe('ccproxy auth login codex', () => {
     }
   });
 
-  it('fails with exit code 1 when the callback state is wrong, without exchanging a code', async () => {
+  it('answers a callback with a wrong state with a 400 page and keeps waiting for the right one', async () => {
     const server = await fake(() => ({ status: 500, body: {} }));
     const cli = codexCli(server);
     const authFile = withCodexHome(cli);
@@ -167,10 +167,12 @@ describe('ccproxy auth login codex', () => {
     expect(cli.opened).toEqual([printed]);
     const page = await browserCallback(new URL(printed), 'code=auth-code-1&state=forged');
     expect(page.status).toBe(400);
+    expect(await page.text()).toContain('state mismatch');
+    // The forged callback was ignored: the login still answers the right state (here a denial).
+    const state = new URL(printed).searchParams.get('state')!;
+    await browserCallback(new URL(printed), `error=access_denied&state=${state}`);
     expect(await exit).toBe(1);
-    expect(cli.stderr()).toBe(
-      'ccproxy: Sign-in failed: the callback state does not match this login attempt (possible CSRF); run the login again\n',
-    );
+    expect(cli.stderr()).toBe('ccproxy: Sign-in was denied (access_denied)\n');
     expect(server.requests).toHaveLength(0);
     expect(existsSync(authFile)).toBe(false);
   });
@@ -207,7 +209,7 @@ describe('ccproxy auth login codex', () => {
     await browserCallback(new URL(printed), `code=c&state=${state}`);
     expect(await exit).toBe(1);
     expect(cli.stderr()).toBe(
-      'ccproxy: The Codex token endpoint refused the sign-in (invalid_grant: Code expired)\n',
+      'ccproxy: The Codex token endpoint refused the sign-in (HTTP 400: invalid_grant: Code expired)\n',
     );
   });
 });
@@ -354,7 +356,7 @@ describe('ccproxy auth login claude', () => {
     const cli = claudeCli(server, (state) => `bad#${state}`);
     expect(await cli.run(['auth', 'login', 'claude', '--no-browser'])).toBe(1);
     expect(cli.stderr()).toBe(
-      'ccproxy: The Claude token endpoint refused the code (invalid_grant: Invalid code)\n',
+      'ccproxy: The Claude token endpoint refused the code (HTTP 400: invalid_grant: Invalid code)\n',
     );
   });
 });
@@ -446,14 +448,24 @@ describe('ccproxy auth login copilot', () => {
     expect(existsSync(join(cli.dataDir, 'copilot.json'))).toBe(false);
   });
 
-  it('fails with exit code 1 when GitHub cannot be reached', async () => {
+  it('fails with exit code 1 when GitHub cannot be reached, naming the cause', async () => {
     const server = await github([]);
     const cli = copilotCli(server);
     await server.close();
     upstream = undefined;
     expect(await cli.run(['auth', 'login', 'copilot', '--no-browser'])).toBe(1);
     expect(cli.stderr()).toMatch(
-      /^ccproxy: Request to the GitHub device-code endpoint \(127\.0\.0\.1:\d+\) failed\n$/,
+      /^ccproxy: Request to the GitHub device-code endpoint \(127\.0\.0\.1:\d+\) failed: connection refused \(ECONNREFUSED\)\n$/,
+    );
+  });
+  it('names a DNS failure as the cause', async () => {
+    const cli = createTestCli({
+      now: () => Date.UTC(2026, 0, 1),
+      env: { CCPROXY_COPILOT_GITHUB_URL: 'http://no-such-host.invalid' },
+    });
+    expect(await cli.run(['auth', 'login', 'copilot', '--no-browser'])).toBe(1);
+    expect(cli.stderr()).toMatch(
+      /^ccproxy: Request to the GitHub device-code endpoint \(no-such-host\.invalid\) failed: DNS lookup failed \((ENOTFOUND|EAI_AGAIN)\)\n$/,
     );
   });
 });

@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createTestCli } from '../../../test/helpers/cli.js';
+import { resolveConfig } from '../../config/resolve.js';
 
 describe('ccproxy config', () => {
   it('shows every setting with its source, secrets redacted', async () => {
@@ -43,6 +44,29 @@ describe('ccproxy config', () => {
     });
   });
 
+  it('lists settings without a default that are not set, and every base URL', async () => {
+    const cli = createTestCli({ env: { CCPROXY_CODEX_BASE_URL: 'http://127.0.0.1:1/codex' } });
+    expect(await cli.run(['config', 'show'])).toBe(0);
+    const out = cli.stdout();
+    expect(out).toMatch(/^logging\.level\s+= \(unset\)$/m);
+    expect(out).toMatch(/^plugins\.claude_api\.base_url\s+= \(unset\)$/m);
+    expect(out).toMatch(/^plugins\.copilot\.base_url\s+= \(unset\)$/m);
+    expect(out).toMatch(
+      /^plugins\.codex\.base_url\s+= "http:\/\/127\.0\.0\.1:1\/codex" {2}# environment CCPROXY_CODEX_BASE_URL$/m,
+    );
+
+    const json = createTestCli({});
+    expect(await json.run(['config', 'show', '--json'])).toBe(0);
+    const parsed = JSON.parse(json.stdout()) as {
+      settings: Array<{ key: string; value: unknown; source: string }>;
+    };
+    expect(parsed.settings.find((s) => s.key === 'logging.level')).toEqual({
+      key: 'logging.level',
+      value: null,
+      source: 'not set',
+    });
+  });
+
   it('names a bad key and exits 2', async () => {
     const cli = createTestCli({ env: { SERVER__PORT: 'nope' } });
     expect(await cli.run(['config', 'show'])).toBe(2);
@@ -57,6 +81,12 @@ describe('ccproxy config', () => {
       keys.add(cli.stdout().trim());
     }
     expect(keys.size).toBe(3);
-    for (const key of keys) expect(key).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    for (const key of keys) {
+      expect(key).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      // It meets the access-key rule (16 characters or more).
+      expect(resolveConfig({ env: { SECURITY__AUTH_TOKEN: key } }).config.security.auth_token).toBe(
+        key,
+      );
+    }
   });
 });

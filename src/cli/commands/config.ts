@@ -1,8 +1,10 @@
 /** `ccproxy config show` (resolved settings and their sources) and `ccproxy config generate-token`. */
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
+import { z } from 'zod';
 import { loadConfig } from '../../config/load.js';
 import { ConfigError, type ConfigSource } from '../../config/resolve.js';
+import { configSchema } from '../../config/schema.js';
 import { isSecretKey } from '../../observability/redact.js';
 import { isRecord } from '../../util/json.js';
 import { type CliIo, UsageError } from '../io.js';
@@ -36,27 +38,75 @@ function sourceOf(
   return undefined;
 }
 
-/** Every leaf setting with its value (secrets redacted) and where it came from. */
+/** The schema under optional/default/prefault/nullable/pipe wrappers (zod's public API). */
+function unwrapSchema(schema: z.ZodType): z.ZodType {
+  let current = schema;
+  for (let depth = 0; depth < 8; depth++) {
+    if (
+      current instanceof z.ZodOptional ||
+      current instanceof z.ZodDefault ||
+      current instanceof z.ZodPrefault ||
+      current instanceof z.ZodNullable
+    ) {
+      current = current.unwrap() as z.ZodType;
+    } else if (current instanceof z.ZodPipe) {
+      current = current.in as z.ZodType;
+    } else break;
+  }
+  return current;
+}
+
+/**
+ * Every setting with its value (secrets redacted) and where it came from: each key the schema
+ * knows, including those without a default and not set (value `undefined`, source `not set`),
+ * plus the keys of user-named tables (`providers.NAME`) and unknown keys that were given.
+ */
 export function listSettings(
   config: unknown,
   sources: Readonly<Record<string, ConfigSource>>,
+  schema: z.ZodType = configSchema,
 ): ShownSetting[] {
   const out: ShownSetting[] = [];
-  const walk = (value: unknown, key: string) => {
-    if (isRecord(value) && Object.keys(value).length > 0) {
-      for (const [child, inner] of Object.entries(value))
-        walk(inner, key ? `${key}.${child}` : child);
-      return;
-    }
-    const leaf = key.slice(key.lastIndexOf('.') + 1);
-    const secret = isSecretKey(leaf) && typeof value === 'string';
+  const leaf = (value: unknown, key: string) => {
+    const name = key.slice(key.lastIndexOf('.') + 1);
+    const secret = isSecretKey(name) && typeof value === 'string';
+    const source = sourceOf(key, sources);
     out.push({
       key,
       value: secret ? '[REDACTED]' : value,
-      source: describe(sourceOf(key, sources)),
+      source: value === undefined && source === undefined ? 'not set' : describe(source),
     });
   };
-  walk(config, '');
+  const walk = (node: z.ZodType | undefined, value: unknown, key: string) => {
+    const join = (child: string) => (key ? `${key}.${child}` : child);
+    const inner = node ? unwrapSchema(node) : undefined;
+    if (inner instanceof z.ZodObject) {
+      const shape = inner.shape as Record<string, z.ZodType>;
+      const given = isRecord(value) ? value : {};
+      for (const [child, childSchema] of Object.entries(shape)) {
+        walk(childSchema, given[child], join(child));
+      }
+      for (const [child, childValue] of Object.entries(given)) {
+        if (!(child in shape)) walk(undefined, childValue, join(child));
+      }
+      return;
+    }
+    if (inner instanceof z.ZodRecord) {
+      if (isRecord(value) && Object.keys(value).length > 0) {
+        for (const [child, childValue] of Object.entries(value)) {
+          walk(inner.valueType as z.ZodType, childValue, join(child));
+        }
+      } else leaf(value, key);
+      return;
+    }
+    if (inner === undefined && isRecord(value) && Object.keys(value).length > 0) {
+      for (const [child, childValue] of Object.entries(value))
+        walk(undefined, childValue, join(child));
+      return;
+    }
+    leaf(value, key);
+  };
+  walk(schema, config, '');
   return out;
 }
 
@@ -84,16 +134,21 @@ export function registerConfigCommand(program: Command, io: CliIo): void {
       }
       const settings = listSettings(loaded.config, loaded.sources);
       if (options.json) {
+        // Unset settings are listed too, with `null` (JSON has no undefined).
+        const shown = settings.map((setting) => ({ ...setting, value: setting.value ?? null }));
         io.stdout.write(
-          `${JSON.stringify({ file: loaded.file ?? null, warnings: loaded.warnings, settings }, null, 2)}\n`,
+          `${JSON.stringify({ file: loaded.file ?? null, warnings: loaded.warnings, settings: shown }, null, 2)}\n`,
         );
         return;
       }
       io.stdout.write(`# config file: ${loaded.file ?? '(none found)'}\n`);
       const width = Math.max(...settings.map((setting) => setting.key.length));
       for (const setting of settings) {
-        const value = setting.value === undefined ? '(unset)' : JSON.stringify(setting.value);
-        io.stdout.write(`${setting.key.padEnd(width)} = ${value}  # ${setting.source}\n`);
+        const line =
+          setting.value === undefined
+            ? '(unset)'
+            : `${JSON.stringify(setting.value)}  # ${setting.source}`;
+        io.stdout.write(`${setting.key.padEnd(width)} = ${line}\n`);
       }
       for (const warning of loaded.warnings) io.stderr.write(`warning: ${warning}\n`);
     });

@@ -13,7 +13,12 @@ import { demoSettings } from '../../demo/demo-settings.js';
 import { startDemoUpstream } from '../../demo/replay-upstream.js';
 import { createLogger } from '../../observability/logger.js';
 import { composeApp } from '../../server/compose.js';
-import { isLoopbackHost, type RunningServer, startServer } from '../../server/serve.js';
+import {
+  connectionSettings,
+  isLoopbackHost,
+  type RunningServer,
+  startServer,
+} from '../../server/serve.js';
 import { VERSION } from '../../version.js';
 import { type CliIo, UsageError } from '../io.js';
 
@@ -29,6 +34,12 @@ export interface ServeOptions {
   disablePlugin?: string[];
   authToken?: string;
   allowUnauthenticated?: boolean;
+  allowedOrigin?: string[];
+  allowedHost?: string[];
+  headersTimeout?: string;
+  requestTimeout?: string;
+  keepAliveTimeout?: string;
+  maxConnections?: string;
   reload?: boolean;
   demo?: boolean;
 }
@@ -66,6 +77,26 @@ function flagLayer(options: ServeOptions): ConfigLayer {
     set('security', 'auth_token', options.authToken, '--auth-token');
   if (options.allowUnauthenticated)
     set('security', 'allow_unauthenticated', true, '--allow-unauthenticated');
+  if (options.allowedOrigin !== undefined)
+    set('security', 'allowed_origins', options.allowedOrigin, '--allowed-origin');
+  if (options.allowedHost !== undefined)
+    set('server', 'allowed_hosts', options.allowedHost, '--allowed-host');
+  const numeric: Array<[string | undefined, string, string, boolean]> = [
+    [options.headersTimeout, 'headers_timeout', '--headers-timeout', false],
+    [options.requestTimeout, 'request_timeout', '--request-timeout', false],
+    [options.keepAliveTimeout, 'keep_alive_timeout', '--keep-alive-timeout', false],
+    [options.maxConnections, 'max_connections', '--max-connections', true],
+  ];
+  for (const [raw, key, flag, integer] of numeric) {
+    if (raw === undefined) continue;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
+      throw new UsageError(
+        `Invalid value for ${flag}: "${raw}" is not a positive ${integer ? 'whole number' : 'number of seconds'}`,
+      );
+    }
+    set('server', key, value, flag);
+  }
   return { values, sources };
 }
 
@@ -84,7 +115,15 @@ function withDemo(
 
 /** Runs the proxy until SIGINT/SIGTERM; resolves to the exit code. */
 export async function runServe(options: ServeOptions, io: CliIo): Promise<number> {
-  const demo = options.demo ? await startDemoUpstream() : undefined;
+  const upstream = options.demo ? await startDemoUpstream() : undefined;
+  const credentials = upstream ? demoSettings(upstream.url) : undefined;
+  const demo = upstream && {
+    url: upstream.url,
+    close: async () => {
+      await upstream.close();
+      credentials?.remove();
+    },
+  };
   let loaded: ReturnType<typeof loadConfig>;
   try {
     const flags = flagLayer(options);
@@ -92,7 +131,7 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
       ...(options.config !== undefined ? { configFile: options.config } : {}),
       cwd: io.cwd,
       env: io.env,
-      flags: demo ? withDemo(flags, demoSettings(demo.url)) : flags,
+      flags: credentials ? withDemo(flags, credentials.settings) : flags,
     });
   } catch (error) {
     await demo?.close();
@@ -121,6 +160,7 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
   const host = config.server.host;
   if (!isLoopbackHost(host)) {
     if (config.security.auth_token === undefined && !config.security.allow_unauthenticated) {
+      await demo?.close();
       throw new UsageError(
         `Refusing to listen on ${host} without an access key: set one with --auth-token, SECURITY__AUTH_TOKEN or [security] auth_token ` +
           '(make one with `ccproxy config generate-token`), or pass --allow-unauthenticated if a network policy protects this address',
@@ -152,6 +192,7 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
       env: io.env,
     });
   } catch (error) {
+    await demo?.close();
     if (error instanceof ConfigError) throw new UsageError(error.message);
     throw error;
   }
@@ -164,6 +205,7 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
       host,
       port: config.server.port,
       logger,
+      connections: connectionSettings(config),
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -175,10 +217,6 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
     );
     return 1;
   }
-  logger.info(
-    { version: VERSION, plugins: composed.plugins, providers: [...composed.providers.keys()] },
-    'ccproxy started',
-  );
   return new Promise<number>((resolve) => {
     let stopping = false;
     const stop = (signal: string) => {
@@ -205,8 +243,13 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
     const onTerm = () => stop('SIGTERM');
     process.on('SIGINT', onInt);
     process.on('SIGTERM', onTerm);
-    // Only now: a supervisor that signals as soon as it reads this line must find the handlers
-    // (a pipe write is synchronous, so it can act before the next statement runs).
+    // The ready line goes out only once the handlers are in place: a supervisor (or a test) that
+    // stops the proxy as soon as it reads the line must get a clean shutdown, not the default
+    // action of a signal that arrived between the line and the handlers (seen under CPU load).
+    logger.info(
+      { version: VERSION, plugins: composed.plugins, providers: [...composed.providers.keys()] },
+      'ccproxy started',
+    );
     io.stdout.write(`listening on ${running.url}\n`);
   });
 }

@@ -6,9 +6,9 @@ import {
   scenarioBytes,
   scenarioExpected,
 } from '../../../test/helpers/anthropic-messages-scenarios.js';
-import { TRUNCATED_STREAM_ERROR } from '../../ir/accumulate.js';
+import { TRUNCATED_STREAM_ERROR } from '../../ir/response.js';
 import type { ConversionWarning } from '../../ir/warnings.js';
-import { createStreamAccumulator } from './accumulate-stream.js';
+import { createAnthropicStreamAccumulator } from './accumulate-stream.js';
 
 const SEEDS = [1, 7, 42, 1234, 99_991];
 
@@ -19,7 +19,7 @@ describe('native Anthropic stream accumulation over the transcripts', () => {
       const bytes = scenarioBytes(scenario.name);
       for (const seed of SEEDS) {
         const unknown: string[] = [];
-        const accumulator = createStreamAccumulator({
+        const accumulator = createAnthropicStreamAccumulator({
           onUnknownEvent: (type) => unknown.push(type),
         });
         for (const message of parseSplit(bytes, seed)) accumulator.push(message);
@@ -33,7 +33,7 @@ describe('native Anthropic stream accumulation over the transcripts', () => {
   }
 
   it('keeps the upstream error of an error event', () => {
-    const accumulator = createStreamAccumulator();
+    const accumulator = createAnthropicStreamAccumulator();
     for (const message of parseSplit(scenarioBytes('error-mid-stream'), 3)) {
       accumulator.push(message);
     }
@@ -46,7 +46,9 @@ describe('native Anthropic stream accumulation over the transcripts', () => {
 
   it('reports a stream cut before message_stop as truncated, and the bad last event', () => {
     const warnings: ConversionWarning[] = [];
-    const accumulator = createStreamAccumulator({ onWarning: (warning) => warnings.push(warning) });
+    const accumulator = createAnthropicStreamAccumulator({
+      onWarning: (warning) => warnings.push(warning),
+    });
     for (const message of parseSplit(scenarioBytes('truncated'), 5)) accumulator.push(message);
     expect(accumulator.result().error).toEqual(TRUNCATED_STREAM_ERROR);
     expect(warnings.map((warning) => warning.message)).toEqual([
@@ -62,7 +64,7 @@ describe('native accumulation edge cases', () => {
   });
 
   it('synthesises the envelope when message_start is missing', () => {
-    const accumulator = createStreamAccumulator();
+    const accumulator = createAnthropicStreamAccumulator();
     accumulator.push(
       event('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }),
     );
@@ -94,7 +96,9 @@ describe('native accumulation edge cases', () => {
 
   it('sets (never appends) signatures and gives {} plus a warning for invalid tool JSON', () => {
     const warnings: ConversionWarning[] = [];
-    const accumulator = createStreamAccumulator({ onWarning: (warning) => warnings.push(warning) });
+    const accumulator = createAnthropicStreamAccumulator({
+      onWarning: (warning) => warnings.push(warning),
+    });
     accumulator.push(
       event('message_start', {
         message: { id: 'msg_1', usage: { input_tokens: 1, output_tokens: 0 } },
@@ -140,7 +144,7 @@ describe('native accumulation edge cases', () => {
   });
 
   it('overwrites only the usage fields a message_delta sets', () => {
-    const accumulator = createStreamAccumulator();
+    const accumulator = createAnthropicStreamAccumulator();
     accumulator.push(
       event('message_start', {
         message: {
@@ -164,7 +168,7 @@ describe('native accumulation edge cases', () => {
   });
 
   it('ignores what follows message_stop and returns copies', () => {
-    const accumulator = createStreamAccumulator();
+    const accumulator = createAnthropicStreamAccumulator();
     for (const message of parseSplit(scenarioBytes('text'), 11)) accumulator.push(message);
     const first = accumulator.result();
     accumulator.push(

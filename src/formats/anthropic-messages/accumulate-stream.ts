@@ -4,8 +4,9 @@
  *
  * @see https://github.com/anthropics/anthropic-sdk-typescript/blob/main/src/lib/MessageStream.ts
  */
-import { TRUNCATED_STREAM_ERROR } from '../../ir/accumulate.js';
+
 import type { IrError } from '../../ir/response.js';
+import { TRUNCATED_STREAM_ERROR } from '../../ir/response.js';
 import {
   getNumber,
   getRecord,
@@ -43,7 +44,9 @@ function emptyEnvelope(): JsonObject {
  * unknown deltas into them; copies any non-null `message_delta` field; and reports a stream
  * that ended before `message_stop` as incomplete with `TRUNCATED_STREAM_ERROR`.
  */
-export function createStreamAccumulator(options: DecodeStreamOptions = {}): WireStreamAccumulator {
+export function createAnthropicStreamAccumulator(
+  options: DecodeStreamOptions = {},
+): WireStreamAccumulator {
   let envelope: JsonObject | undefined;
   const content: Array<JsonObject | undefined> = [];
   /** `input_json_delta` pieces per block index, joined at the block's stop. */

@@ -69,7 +69,7 @@ export function decodeStreamError(payload: unknown): IrError {
  * An upstream error answer as a `ProxyError`: 529/`overloaded_error` stays 529 and retryable,
  * 5xx becomes `upstream_error` (502) with the upstream's message, 4xx keep their status.
  */
-export function decodeError(status: number, body: unknown, headers: Headers): ProxyError {
+export function decodeAnthropicError(status: number, body: unknown, headers: Headers): ProxyError {
   const { type, message } = readErrorObject(body);
   const classified = classifyUpstreamStatus(status, type);
   const retryAfter =

@@ -6,6 +6,7 @@ import { invalidField } from '../../errors.js';
 import type {
   IrAssistantPart,
   IrOpaquePart,
+  IrTextPart,
   IrToolResultPart,
   IrUserPart,
 } from '../../ir/content.js';
@@ -13,7 +14,7 @@ import type { IrMeta } from '../../ir/meta.js';
 import type { IrMessage } from '../../ir/request.js';
 import type { ConversionWarning } from '../../ir/warnings.js';
 import { getString, isRecord, type JsonObject } from '../../util/json.js';
-import { decodeAssistantBlock } from './decode-assistant-block.js';
+import { decodeAssistantBlock, decodeTextBlock } from './decode-assistant-block.js';
 import { decodeToolResultBlock, decodeUserBlock } from './decode-user-block.js';
 import { extrasOf, makeMeta } from './meta.js';
 
@@ -24,8 +25,10 @@ import { extrasOf, makeMeta } from './meta.js';
  * - `separateTurn`: the client sent two turns of the same role in a row (kept apart).
  * - `layout`: order of `tool`/`user` blocks when tool results were not all first.
  * - `extra`: unknown keys of the message object.
+ * - `role`: the role as sent, when it was not one this format knows (restored as it came).
  */
 export interface MessageMarkers {
+  role?: string;
   contentString?: boolean;
   separateTurn?: boolean;
   layout?: Array<'tool' | 'user'>;
@@ -66,6 +69,52 @@ function decodeUserTurn(
   return messages;
 }
 
+/**
+ * A `system` message between turns (Claude Code 2.1.197, beta
+ * `mid-conversation-system-2026-04-07`): its text blocks, at its position. Other blocks have no
+ * place in an instruction and are dropped with a warning.
+ */
+function decodeSystemTurn(
+  blocks: JsonObject[],
+  path: string,
+  markers: MessageMarkers,
+  warn: (warning: ConversionWarning) => void,
+): IrMessage {
+  const content: IrTextPart[] = [];
+  blocks.forEach((block, index) => {
+    if (block.type === 'text' && typeof block.text === 'string') {
+      content.push(decodeTextBlock(block));
+      return;
+    }
+    warn({
+      code: 'dropped',
+      message: `A "${String(block.type)}" block in a system message was left out`,
+      path: `${path}.content[${index}]`,
+    });
+  });
+  return withMarkers({ role: 'system', content }, markers);
+}
+
+/**
+ * The nearest known role of a message: `user`, `assistant` and `system` as they are; `developer`
+ * (an OpenAI word) as `system`; anything else as `user`, with a warning, so that a client that
+ * learnt a new role keeps working.
+ */
+function knownRole(
+  role: string | undefined,
+  path: string,
+  warn: (warning: ConversionWarning) => void,
+): 'user' | 'assistant' | 'system' {
+  if (role === 'user' || role === 'assistant' || role === 'system') return role;
+  const mapped = role === 'developer' ? 'system' : 'user';
+  warn({
+    code: 'unexpected',
+    message: `A message with role "${String(role)}" was read as a ${mapped} message`,
+    path: `${path}.role`,
+  });
+  return mapped;
+}
+
 /** Decodes every message; throws `invalid_request` naming the first bad block. */
 export function decodeMessages(
   messages: ReadonlyArray<JsonObject>,
@@ -75,8 +124,10 @@ export function decodeMessages(
   let previousRole: string | undefined;
   messages.forEach((message, index) => {
     const path = `messages[${index}]`;
-    const role = getString(message, 'role');
+    const sent = getString(message, 'role');
+    const role = knownRole(sent, path, warn);
     const markers: MessageMarkers = {};
+    if (sent !== role) markers.role = sent;
     const extra = extrasOf(message, ['role', 'content']);
     if (extra !== undefined) markers.extra = extra;
     if (role === previousRole) markers.separateTurn = true;
@@ -90,6 +141,10 @@ export function decodeMessages(
       blocks = raw;
     } else {
       throw invalidField(`${path}.content`, 'must be a string or an array of blocks');
+    }
+    if (role === 'system') {
+      decoded.push(decodeSystemTurn(blocks, path, markers, warn));
+      return;
     }
     if (role === 'assistant') {
       const parts: IrAssistantPart[] = blocks.map((block, blockIndex) => {

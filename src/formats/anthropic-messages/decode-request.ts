@@ -6,7 +6,6 @@
  * @see https://docs.claude.com/en/api/messages
  */
 
-import { invalidField } from '../../errors.js';
 import type { IrTextPart } from '../../ir/content.js';
 import type { IrReasoningConfig, IrRequest } from '../../ir/request.js';
 import type { ConversionWarning, Converted } from '../../ir/warnings.js';
@@ -34,15 +33,38 @@ const REQUEST_KEYS = [
   'stream',
 ];
 
-function decodeSystem(system: string | JsonObject[] | null | undefined): IrTextPart[] {
-  if (system === undefined || system === null) return [];
-  if (typeof system === 'string') return [{ type: 'text', text: system }];
-  return system.map((block, index) => {
+/** Claude Code's first system block: client accounting for Anthropic, not an instruction. */
+export const BILLING_HEADER_PREFIX = 'x-anthropic-billing-header:';
+
+/**
+ * The system prompt. Claude Code's billing block (`x-anthropic-billing-header: cc_version=...;`)
+ * is set apart: it goes back to Anthropic where it was and to no other upstream. Blocks other
+ * than text are dropped with a warning (a system prompt is text).
+ */
+function decodeSystem(
+  system: string | JsonObject[] | null | undefined,
+  warn: (warning: ConversionWarning) => void,
+): { parts: IrTextPart[]; billing?: JsonObject } {
+  if (system === undefined || system === null) return { parts: [] };
+  if (typeof system === 'string') return { parts: [{ type: 'text', text: system }] };
+  const parts: IrTextPart[] = [];
+  let billing: JsonObject | undefined;
+  system.forEach((block, index) => {
     if (block.type !== 'text' || typeof block.text !== 'string') {
-      throw invalidField(`system[${index}]`, 'must be a text block');
+      warn({
+        code: 'dropped',
+        message: `A "${String(block.type)}" block in the system prompt was left out`,
+        path: `system[${index}]`,
+      });
+      return;
     }
-    return decodeTextBlock(block);
+    if (index === 0 && block.text.startsWith(BILLING_HEADER_PREFIX)) {
+      billing = block;
+      return;
+    }
+    parts.push(decodeTextBlock(block));
   });
+  return { parts, ...(billing ? { billing } : {}) };
 }
 
 /**
@@ -68,7 +90,7 @@ function decodeThinking(thinking: JsonObject): {
 }
 
 /** Decodes a request body; throws `invalid_request` naming the first bad field. */
-export function decodeRequest(body: unknown): Converted<IrRequest> {
+export function decodeAnthropicRequest(body: unknown): Converted<IrRequest> {
   const parsed = parseRequestBody(body);
   if (parsed instanceof Error) throw parsed;
   const warnings: ConversionWarning[] = [];
@@ -77,6 +99,7 @@ export function decodeRequest(body: unknown): Converted<IrRequest> {
   };
   const choice = isRecord(parsed.tool_choice) ? decodeToolChoice(parsed.tool_choice) : {};
   const thinking = isRecord(parsed.thinking) ? decodeThinking(parsed.thinking) : {};
+  const system = decodeSystem(parsed.system, warn);
   let user: string | undefined;
   let metadata: JsonObject | undefined;
   if (isRecord(parsed.metadata)) {
@@ -89,6 +112,7 @@ export function decodeRequest(body: unknown): Converted<IrRequest> {
   const meta = makeMeta({
     extra: extrasOf(parsed, REQUEST_KEYS),
     systemString: typeof parsed.system === 'string' ? true : undefined,
+    billingBlock: system.billing,
     topK: parsed.top_k ?? undefined,
     thinking: thinking.raw,
     metadata,
@@ -103,11 +127,17 @@ export function decodeRequest(body: unknown): Converted<IrRequest> {
     : undefined;
   const outputFormat =
     outputConfig && isRecord(outputConfig.format) ? outputConfig.format : undefined;
-  const effort = typeof outputConfig?.effort === 'string' ? outputConfig.effort : undefined;
+  // Anthropic's top effort is "max"; the neutral (OpenAI) word for it is "xhigh".
+  const effort =
+    typeof outputConfig?.effort === 'string'
+      ? outputConfig.effort === 'max'
+        ? 'xhigh'
+        : outputConfig.effort
+      : undefined;
   const reasoning = effort ? { ...thinking.reasoning, effort } : thinking.reasoning;
   const request: IrRequest = {
     model: parsed.model,
-    system: decodeSystem(parsed.system),
+    system: system.parts,
     messages: decodeMessages(parsed.messages, warn),
     tools: decodeTools(parsed.tools ?? []),
     ...(choice.toolChoice ? { toolChoice: choice.toolChoice } : {}),

@@ -17,7 +17,7 @@ import { metaField } from './meta.js';
  * opaque parts, unknown fields (`stop_details`, `container`, ...) ride in
  * `meta['anthropic-messages'].extra`, and the raw `stop_reason` in `.stopReason`.
  */
-export function decodeResponse(body: unknown): Converted<IrResponse> {
+export function decodeAnthropicResponse(body: unknown): Converted<IrResponse> {
   const warnings: ConversionWarning[] = [];
   const message = isRecord(body) ? body : {};
   if (!isRecord(body)) {

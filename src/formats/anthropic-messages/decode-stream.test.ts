@@ -7,19 +7,20 @@ import {
   scenarioExpected,
   withParsedArguments,
 } from '../../../test/helpers/anthropic-messages-scenarios.js';
-import { accumulateEvents, TRUNCATED_STREAM_ERROR } from '../../ir/accumulate.js';
+import { accumulateEvents } from '../../ir/accumulate.js';
 import { checkEvents } from '../../ir/check-events.js';
 import type { IrEvent } from '../../ir/events.js';
 import { packOpaque } from '../../ir/opaque.js';
 import type { IrResponse } from '../../ir/response.js';
+import { TRUNCATED_STREAM_ERROR } from '../../ir/response.js';
 import type { ConversionWarning } from '../../ir/warnings.js';
 import type { SseMessage } from '../../sse/message.js';
 import { runStep } from '../../streams/step.js';
-import { decodeResponse } from './decode-response.js';
-import { createStreamDecoder } from './decode-stream.js';
+import { decodeAnthropicResponse } from './decode-response.js';
+import { createAnthropicStreamDecoder } from './decode-stream.js';
 
 function decode(messages: SseMessage[]): IrEvent[] {
-  return runStep(createStreamDecoder(), messages);
+  return runStep(createAnthropicStreamDecoder(), messages);
 }
 
 function event(type: string, payload: Record<string, unknown> = {}): SseMessage {
@@ -31,13 +32,13 @@ describe('Anthropic stream decoder over the transcripts', () => {
     it(`${scenario.name}: well-formed events that rebuild the expected response`, () => {
       const unknown: string[] = [];
       const events = runStep(
-        createStreamDecoder({ onUnknownEvent: (type) => unknown.push(type) }),
+        createAnthropicStreamDecoder({ onUnknownEvent: (type) => unknown.push(type) }),
         parseSplit(scenarioBytes(scenario.name), 17),
       );
       expect(checkEvents(events)).toEqual([]);
       expect(unknown).toEqual(scenario.unknownEvents ?? []);
       const streamed = accumulateEvents(events);
-      const expected = decodeResponse(scenarioExpected(scenario.name)).value;
+      const expected = decodeAnthropicResponse(scenarioExpected(scenario.name)).value;
       if (scenario.complete) {
         // Everything, meta included, except JSON spacing inside tool arguments.
         expect(withParsedArguments(streamed)).toEqual(withParsedArguments(expected));
@@ -256,7 +257,7 @@ describe('Anthropic stream decoder events', () => {
   it('tolerates drift: invalid JSON, missing types, [DONE], events after the end', () => {
     const warnings: ConversionWarning[] = [];
     const unknown: string[] = [];
-    const decoder = createStreamDecoder({
+    const decoder = createAnthropicStreamDecoder({
       onWarning: (warning) => warnings.push(warning),
       onUnknownEvent: (type) => unknown.push(type),
     });

@@ -3,8 +3,9 @@
  *
  * @see https://docs.claude.com/en/docs/build-with-claude/streaming
  */
-import { TRUNCATED_STREAM_ERROR } from '../../ir/accumulate.js';
+
 import type { IrEvent } from '../../ir/events.js';
+import { TRUNCATED_STREAM_ERROR } from '../../ir/response.js';
 import type { SseMessage } from '../../sse/message.js';
 import type { StreamStep } from '../../streams/step.js';
 import { getArray, getNumber, getRecord, getString, type JsonObject } from '../../util/json.js';
@@ -23,7 +24,7 @@ import { decodeUsage } from './usage.js';
  * each one is emitted as a whole snapshot. Unknown event and delta types are reported through
  * `options.onUnknownEvent` (`content_block_delta:<delta type>` for deltas) and skipped.
  */
-export function createStreamDecoder(
+export function createAnthropicStreamDecoder(
   options: DecodeStreamOptions = {},
 ): StreamStep<SseMessage, IrEvent> {
   const blocks = createBlockDecoder(options);

@@ -61,7 +61,7 @@ export function encodeErrorObject(error: ProxyError | IrError): AnthropicErrorOb
 }
 
 /** An error as an Anthropic HTTP error response (overloaded stays 529 for Anthropic clients). */
-export function encodeError(error: ProxyError | IrError): EncodedError {
+export function encodeAnthropicError(error: ProxyError | IrError): EncodedError {
   const headers: Record<string, string> = {};
   if (error.retryAfter !== undefined) headers['retry-after'] = error.retryAfter;
   return {

@@ -5,11 +5,12 @@
  *
  * @see https://docs.claude.com/en/docs/agents-and-tools/tool-use/implement-tool-use#handling-tool-use-and-tool-result-content-blocks
  */
+import { resultsRightAfterCalls } from '../../ir/order.js';
 import type { IrMessage } from '../../ir/request.js';
 import type { ConversionWarning } from '../../ir/warnings.js';
 import { assertNever } from '../../util/assert-never.js';
 import type { JsonObject } from '../../util/json.js';
-import { encodeAssistantPart } from './encode-assistant-part.js';
+import { encodeAssistantPart, encodeTextPart } from './encode-assistant-part.js';
 import { encodeToolResult, encodeUserPart } from './encode-user-part.js';
 import { ownExtra, ownMeta } from './meta.js';
 
@@ -20,7 +21,7 @@ export interface EncodeMessagesOptions {
 }
 
 interface Turn {
-  role: 'user' | 'assistant';
+  role: 'user' | 'assistant' | 'system';
   toolBlocks: JsonObject[];
   blocks: JsonObject[];
   layout: Array<'tool' | 'user'> | undefined;
@@ -28,10 +29,14 @@ interface Turn {
   stringText: string | undefined;
   extra: JsonObject;
   path: string;
+  /** A role this format did not know, as the client sent it (same-format round trip). */
+  sentRole?: string;
 }
 
 function asStringText(message: IrMessage): string | undefined {
-  if (ownMeta(message.meta)?.contentString !== true || message.content.length !== 1) {
+  // An instruction between turns from another format goes as Claude Code sends it: a string.
+  const plain = message.role === 'system' && ownMeta(message.meta) === undefined;
+  if ((ownMeta(message.meta)?.contentString !== true && !plain) || message.content.length !== 1) {
     return undefined;
   }
   const part = message.content[0];
@@ -62,6 +67,14 @@ function encodeInto(
       message.content.forEach((part, partIndex) => {
         const block = encodeUserPart(part, { ...options, path: `${base}[${partIndex}]` });
         if (block !== undefined) turn.blocks.push(block);
+      });
+      return;
+    case 'system':
+      message.content.forEach((part, partIndex) => {
+        if (part.text.trim() === '') return;
+        turn.blocks.push(
+          encodeTextPart(part, { ...options, target: 'request', path: `${base}[${partIndex}]` }),
+        );
       });
       return;
     case 'assistant':
@@ -101,11 +114,17 @@ export function encodeMessages(
   options: EncodeMessagesOptions,
 ): JsonObject[] {
   const turns: Turn[] = [];
-  messages.forEach((message, index) => {
+  for (const { message, index } of resultsRightAfterCalls(messages, options.warn)) {
     const own = ownMeta(message.meta);
-    const role = message.role === 'assistant' ? 'assistant' : 'user';
+    const role = message.role === 'assistant' || message.role === 'system' ? message.role : 'user';
     let turn = turns.at(-1);
-    if (turn === undefined || turn.role !== role || own?.separateTurn === true) {
+    // An instruction between turns is a message of its own, never merged into a turn.
+    if (
+      turn === undefined ||
+      turn.role !== role ||
+      role === 'system' ||
+      own?.separateTurn === true
+    ) {
       turn = {
         role,
         toolBlocks: [],
@@ -113,6 +132,7 @@ export function encodeMessages(
         layout: Array.isArray(own?.layout) ? (own.layout as Array<'tool' | 'user'>) : undefined,
         stringText: asStringText(message),
         extra: ownExtra(message.meta),
+        ...(typeof own?.role === 'string' ? { sentRole: own.role } : {}),
         path: `messages[${index}]`,
       };
       turns.push(turn);
@@ -121,11 +141,12 @@ export function encodeMessages(
       turn.extra = { ...turn.extra, ...ownExtra(message.meta) };
     }
     encodeInto(turn, message, index, options);
-  });
+  }
   const wire: JsonObject[] = [];
   for (const turn of turns) {
+    const role = turn.sentRole ?? turn.role;
     if (turn.stringText !== undefined) {
-      wire.push({ role: turn.role, content: turn.stringText, ...turn.extra });
+      wire.push({ role, content: turn.stringText, ...turn.extra });
       continue;
     }
     const content = turnContent(turn);
@@ -137,7 +158,7 @@ export function encodeMessages(
       });
       continue;
     }
-    wire.push({ role: turn.role, content, ...turn.extra });
+    wire.push({ role, content, ...turn.extra });
   }
   return wire;
 }

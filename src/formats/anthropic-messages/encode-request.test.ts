@@ -2,13 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import { packOpaque } from '../../ir/opaque.js';
 import type { IrRequest } from '../../ir/request.js';
-import { encodeRequest } from './encode-request.js';
+import { encodeAnthropicRequest } from './encode-request.js';
+import { thinksWithBudget } from './encode-thinking.js';
 import { CUSTOM_TOOL_SCHEMA } from './encode-tools.js';
 
 /** A request as another format's decoder would build it (no Anthropic meta). */
 function foreign(overrides: Partial<IrRequest> = {}): IrRequest {
   return {
-    model: 'claude-sonnet-4-5',
+    model: 'claude-sonnet-4-6',
     system: [],
     messages: [],
     tools: [],
@@ -19,7 +20,7 @@ function foreign(overrides: Partial<IrRequest> = {}): IrRequest {
 
 describe('Anthropic request encoding from another format', () => {
   it('sends system as text blocks, defaults max_tokens, and maps stop, user and stream', () => {
-    const { value, warnings } = encodeRequest(
+    const { value, warnings } = encodeAnthropicRequest(
       foreign({
         system: [
           { type: 'text', text: 'Be brief.' },
@@ -34,7 +35,7 @@ describe('Anthropic request encoding from another format', () => {
       }),
     );
     expect(value).toEqual({
-      model: 'claude-sonnet-4-5',
+      model: 'claude-sonnet-4-6',
       max_tokens: 32000,
       system: [
         { type: 'text', text: 'Be brief.' },
@@ -51,7 +52,7 @@ describe('Anthropic request encoding from another format', () => {
   });
 
   it('puts tool results in a user turn, first, merged with the next user message', () => {
-    const { value, warnings } = encodeRequest(
+    const { value, warnings } = encodeAnthropicRequest(
       foreign({
         messages: [
           { role: 'user', content: [{ type: 'text', text: 'Weather in Paris and Oslo?' }] },
@@ -138,7 +139,7 @@ describe('Anthropic request encoding from another format', () => {
   });
 
   it('sanitises tool ids consistently and without collisions', () => {
-    const { value } = encodeRequest(
+    const { value } = encodeAnthropicRequest(
       foreign({
         messages: [
           {
@@ -168,7 +169,7 @@ describe('Anthropic request encoding from another format', () => {
   });
 
   it('wraps custom (freeform) tools and their calls, with lossy warnings', () => {
-    const { value, warnings } = encodeRequest(
+    const { value, warnings } = encodeAnthropicRequest(
       foreign({
         tools: [
           { kind: 'custom', name: 'apply_patch', description: 'Apply a patch' },
@@ -220,7 +221,7 @@ describe('Anthropic request encoding from another format', () => {
   });
 
   it('sends reasoning only with a native signature', () => {
-    const { value, warnings } = encodeRequest(
+    const { value, warnings } = encodeAnthropicRequest(
       foreign({
         messages: [
           {
@@ -259,7 +260,7 @@ describe('Anthropic request encoding from another format', () => {
   });
 
   it('converts images and files, and drops what Anthropic cannot read', () => {
-    const { value, warnings } = encodeRequest(
+    const { value, warnings } = encodeAnthropicRequest(
       foreign({
         messages: [
           {
@@ -313,7 +314,7 @@ describe('Anthropic request encoding from another format', () => {
   });
 
   it('drops turns left empty and reports them', () => {
-    const { value, warnings } = encodeRequest(
+    const { value, warnings } = encodeAnthropicRequest(
       foreign({
         messages: [
           { role: 'user', content: [{ type: 'text', text: 'hi' }] },
@@ -337,7 +338,7 @@ describe('Anthropic request encoding from another format', () => {
       { kind: 'function', name: 'f', parameters: { type: 'object' } },
     ];
     const choice = (overrides: Partial<IrRequest>) =>
-      encodeRequest(foreign({ tools, ...overrides })).value.tool_choice;
+      encodeAnthropicRequest(foreign({ tools, ...overrides })).value.tool_choice;
     expect(choice({ toolChoice: { type: 'required' } })).toEqual({ type: 'any' });
     expect(choice({ toolChoice: { type: 'tool', name: 'f' }, parallelToolCalls: false })).toEqual({
       type: 'tool',
@@ -350,14 +351,15 @@ describe('Anthropic request encoding from another format', () => {
       disable_parallel_tool_use: true,
     });
     expect(choice({})).toBeUndefined();
-    const withoutTools = encodeRequest(foreign({ toolChoice: { type: 'required' } }));
+    const withoutTools = encodeAnthropicRequest(foreign({ toolChoice: { type: 'required' } }));
     expect(withoutTools.value.tool_choice).toBeUndefined();
     expect(withoutTools.warnings.map((warning) => warning.code)).toEqual(['dropped']);
   });
 
   it('turns reasoning effort into a thinking budget, keeping max_tokens above it', () => {
+    // A model that thinks within a budget (4.5 and older); newer ones think adaptively (below).
     const thinking = (request: Partial<IrRequest>) => {
-      const { value } = encodeRequest(foreign(request));
+      const { value } = encodeAnthropicRequest(foreign({ model: 'claude-haiku-4-5', ...request }));
       return { thinking: value.thinking, max_tokens: value.max_tokens };
     };
     expect(thinking({ reasoning: { effort: 'minimal' } })).toEqual({
@@ -391,9 +393,90 @@ describe('Anthropic request encoding from another format', () => {
     expect(thinking({ reasoning: { enabled: false } }).thinking).toEqual({ type: 'disabled' });
   });
 
+  it('asks models that think adaptively for adaptive thinking steered by output_config.effort', () => {
+    const sent = (request: Partial<IrRequest>) => {
+      const { value, warnings } = encodeAnthropicRequest(
+        foreign({ model: 'claude-opus-4-6', ...request }),
+      );
+      return { thinking: value.thinking, output_config: value.output_config, warnings };
+    };
+    expect(sent({ reasoning: { effort: 'high' } })).toEqual({
+      thinking: { type: 'adaptive' },
+      output_config: { effort: 'high' },
+      warnings: [],
+    });
+    expect(sent({ reasoning: { effort: 'xhigh' } }).output_config).toEqual({ effort: 'max' });
+    expect(sent({ reasoning: { effort: 'minimal' } })).toMatchObject({
+      thinking: { type: 'adaptive' },
+      output_config: { effort: 'low' },
+      warnings: [{ code: 'lossy', path: 'reasoning.effort' }],
+    });
+    expect(sent({ reasoning: { effort: 'none' } })).toEqual({
+      thinking: undefined,
+      output_config: undefined,
+      warnings: [],
+    });
+    expect(sent({ reasoning: { enabled: true } })).toMatchObject({
+      thinking: { type: 'adaptive' },
+      output_config: undefined,
+    });
+    // "max" is Opus's only.
+    expect(
+      encodeAnthropicRequest(
+        foreign({ model: 'claude-sonnet-4-6', reasoning: { effort: 'xhigh' } }),
+      ).value.output_config,
+    ).toEqual({ effort: 'high' });
+    // A forced tool rules thinking out, not the effort; a schema joins the effort.
+    const forced = sent({
+      reasoning: { effort: 'low' },
+      tools: [{ kind: 'function', name: 'f', parameters: { type: 'object' } }],
+      toolChoice: { type: 'tool', name: 'f' },
+      responseFormat: { type: 'json-schema', name: 'x', schema: { type: 'object' } },
+    });
+    expect(forced.thinking).toBeUndefined();
+    expect(forced.output_config).toEqual({
+      effort: 'low',
+      format: { type: 'json_schema', schema: { type: 'object' } },
+    });
+    // A budget stays a budget.
+    expect(sent({ reasoning: { budgetTokens: 5000 }, maxOutputTokens: 9000 }).thinking).toEqual({
+      type: 'enabled',
+      budget_tokens: 5000,
+    });
+  });
+
+  it('knows which models think within a budget', () => {
+    for (const model of [
+      'claude-sonnet-4-5',
+      'claude-sonnet-4-5-20250929',
+      'claude-opus-4-1',
+      'claude-opus-4',
+      'claude-sonnet-4-20250514',
+      'claude-3-7-sonnet-latest',
+      'claude-haiku-4-5',
+      'claude-sonnet-4-5@20250929',
+      'my-own-model',
+    ]) {
+      expect(thinksWithBudget(model), model).toBe(true);
+    }
+    for (const model of [
+      'claude-opus-4-6',
+      'claude-sonnet-4-6',
+      'claude-opus-4-7',
+      'claude-opus-5',
+    ]) {
+      expect(thinksWithBudget(model), model).toBe(false);
+    }
+  });
+
   it('drops sampling parameters and forced tool choice conflicts that thinking forbids', () => {
-    const withThinking = encodeRequest(
-      foreign({ reasoning: { effort: 'low' }, temperature: 0.2, topP: 0.5 }),
+    const withThinking = encodeAnthropicRequest(
+      foreign({
+        model: 'claude-haiku-4-5',
+        reasoning: { effort: 'low' },
+        temperature: 0.2,
+        topP: 0.5,
+      }),
     );
     expect(withThinking.value).toMatchObject({
       thinking: { type: 'enabled', budget_tokens: 2048 },
@@ -401,8 +484,9 @@ describe('Anthropic request encoding from another format', () => {
     expect(withThinking.value.temperature).toBeUndefined();
     expect(withThinking.value.top_p).toBeUndefined();
     expect(withThinking.warnings.map((warning) => warning.path)).toEqual(['temperature', 'top_p']);
-    const forced = encodeRequest(
+    const forced = encodeAnthropicRequest(
       foreign({
+        model: 'claude-haiku-4-5',
         reasoning: { effort: 'medium' },
         tools: [{ kind: 'function', name: 'f', parameters: { type: 'object' } }],
         toolChoice: { type: 'tool', name: 'f' },
@@ -412,8 +496,12 @@ describe('Anthropic request encoding from another format', () => {
     expect(forced.value.thinking).toBeUndefined();
     expect(forced.value.temperature).toBe(0.2);
     expect(forced.warnings.map((warning) => warning.path)).toEqual(['reasoning']);
-    const tooSmall = encodeRequest(
-      foreign({ reasoning: { effort: 'medium' }, maxOutputTokens: 1500 }),
+    const tooSmall = encodeAnthropicRequest(
+      foreign({
+        model: 'claude-haiku-4-5',
+        reasoning: { effort: 'medium' },
+        maxOutputTokens: 1500,
+      }),
     );
     expect(tooSmall.value.thinking).toBeUndefined();
     expect(tooSmall.warnings.map((warning) => warning.message)).toEqual([
@@ -423,12 +511,14 @@ describe('Anthropic request encoding from another format', () => {
 
   it('sends a JSON schema response format as structured output, and reports one it cannot send', () => {
     const schema = { type: 'object', properties: { a: { type: 'string' } } };
-    const withSchema = encodeRequest(
+    const withSchema = encodeAnthropicRequest(
       foreign({ responseFormat: { type: 'json-schema', name: 'x', schema } }),
     );
     expect(withSchema.value.output_config).toEqual({ format: { type: 'json_schema', schema } });
     expect(withSchema.warnings).toEqual([]);
-    const { value, warnings } = encodeRequest(foreign({ responseFormat: { type: 'json-object' } }));
+    const { value, warnings } = encodeAnthropicRequest(
+      foreign({ responseFormat: { type: 'json-object' } }),
+    );
     expect(value).not.toHaveProperty('output_config');
     expect(warnings).toEqual([
       {

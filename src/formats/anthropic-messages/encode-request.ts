@@ -1,6 +1,6 @@
 /**
  * Encodes a neutral request as an Anthropic `POST /v1/messages` body. For a request this format
- * decoded itself, the result equals the client's body (see `decodeRequest` for the markers);
+ * decoded itself, the result equals the client's body (see `decodeAnthropicRequest` for the markers);
  * for other formats' requests, whatever Anthropic cannot express is dropped with a warning.
  *
  * @see https://docs.claude.com/en/api/messages
@@ -35,6 +35,9 @@ function encodeSystem(
     .map((part, index) =>
       encodeTextPart(part, { target: 'request', warn, path: `system[${index}]`, toolId: String }),
     );
+  // Claude Code's billing block goes back first, where the client put it.
+  const billing = ownMeta(request.meta)?.billingBlock;
+  if (isRecord(billing)) blocks.unshift(billing);
   return blocks.length > 0 ? blocks : undefined;
 }
 
@@ -48,7 +51,7 @@ function encodeMetadata(request: IrRequest): JsonObject | undefined {
 }
 
 /** Encodes a request body for the Anthropic API. */
-export function encodeRequest(request: IrRequest): Converted<WireBody> {
+export function encodeAnthropicRequest(request: IrRequest): Converted<WireBody> {
   const warnings: ConversionWarning[] = [];
   const warn = (warning: ConversionWarning): void => {
     warnings.push(warning);
@@ -73,7 +76,10 @@ export function encodeRequest(request: IrRequest): Converted<WireBody> {
   if (request.responseFormat?.type === 'json-schema' && extra.output_config === undefined) {
     // Structured outputs: the API constrains the answer to the schema.
     // @see https://platform.claude.com/docs/en/build-with-claude/structured-outputs
-    body.output_config = { format: { type: 'json_schema', schema: request.responseFormat.schema } };
+    body.output_config = {
+      ...(isRecord(body.output_config) ? body.output_config : {}),
+      format: { type: 'json_schema', schema: request.responseFormat.schema },
+    };
   } else if (request.responseFormat?.type === 'json-object') {
     warn({
       code: 'dropped',

@@ -17,7 +17,10 @@ import { encodeUsage } from './usage.js';
  * without a native signature gets a packed one (see `signatureForClient`); other formats'
  * opaque parts are dropped with a warning. The id is the response's, or a fresh `msg_` id.
  */
-export function encodeResponse(response: IrResponse, context: EncodeContext): Converted<WireBody> {
+export function encodeAnthropicResponse(
+  response: IrResponse,
+  context: EncodeContext,
+): Converted<WireBody> {
   const warnings: ConversionWarning[] = [];
   const warn = (warning: ConversionWarning): void => {
     warnings.push(warning);

@@ -20,8 +20,8 @@ import type { SseMessage } from '../../sse/message.js';
 import { parseSse } from '../../sse/parse.js';
 import { runStep } from '../../streams/step.js';
 import type { EncodeContext } from '../format.js';
-import { createStreamDecoder } from './decode-stream.js';
-import { createStreamEncoder } from './encode-stream.js';
+import { createAnthropicStreamDecoder } from './decode-stream.js';
+import { createAnthropicStreamEncoder } from './encode-stream.js';
 
 function context(overrides: Partial<EncodeContext> = {}): EncodeContext {
   let counter = 0;
@@ -35,7 +35,9 @@ function context(overrides: Partial<EncodeContext> = {}): EncodeContext {
 function encode(events: IrEvent[], overrides: Partial<EncodeContext> = {}) {
   const warnings: ConversionWarning[] = [];
   const messages = runStep(
-    createStreamEncoder(context({ onWarning: (warning) => warnings.push(warning), ...overrides })),
+    createAnthropicStreamEncoder(
+      context({ onWarning: (warning) => warnings.push(warning), ...overrides }),
+    ),
     events,
   );
   return { messages, warnings, payloads: messages.map((message) => JSON.parse(message.data)) };
@@ -44,7 +46,7 @@ function encode(events: IrEvent[], overrides: Partial<EncodeContext> = {}) {
 /** Encoded SSE text, parsed and decoded again. */
 function roundTrip(events: IrEvent[]): IrEvent[] {
   const text = encodeSse(encode(events).messages);
-  return runStep(createStreamDecoder(), parseSse(text));
+  return runStep(createAnthropicStreamDecoder(), parseSse(text));
 }
 
 describe('Anthropic stream encoder', () => {
@@ -66,7 +68,7 @@ describe('Anthropic stream encoder', () => {
         { type: 'usage', usage: { inputTokens: 100, outputTokens: 20, cachedInputTokens: 40 } },
         { type: 'message-end', finishReason: 'stop' },
       ],
-      { model: 'claude-sonnet-4-5' },
+      { model: 'claude-sonnet-4-6' },
     );
     for (const message of messages) expect(message.event).toBe(JSON.parse(message.data).type);
     expect(payloads).toEqual([
@@ -76,7 +78,7 @@ describe('Anthropic stream encoder', () => {
           id: 'resp_1',
           type: 'message',
           role: 'assistant',
-          model: 'claude-sonnet-4-5',
+          model: 'claude-sonnet-4-6',
           content: [],
           stop_reason: null,
           stop_sequence: null,
@@ -209,7 +211,7 @@ describe('Anthropic stream encoder', () => {
   });
 
   it('closes the open block, then writes the error event and nothing after', () => {
-    const encoder = createStreamEncoder(context());
+    const encoder = createAnthropicStreamEncoder(context());
     const input: IrEvent[] = [
       { type: 'message-start', id: 'msg_e' },
       { type: 'text-start', index: 0 },
@@ -346,7 +348,10 @@ describe('Anthropic stream encoder', () => {
 describe('Anthropic stream re-encoding of the transcripts', () => {
   for (const scenario of ANTHROPIC_SCENARIOS) {
     it(`${scenario.name}: decode, encode and decode again gives the same response`, () => {
-      const events = runStep(createStreamDecoder(), parseSplit(scenarioBytes(scenario.name), 3));
+      const events = runStep(
+        createAnthropicStreamDecoder(),
+        parseSplit(scenarioBytes(scenario.name), 3),
+      );
       const again = roundTrip(events);
       expect(checkEvents(again)).toEqual([]);
       const first = accumulateEvents(events);

@@ -41,7 +41,9 @@ const DELTA_FIELDS = new Set(['stop_details', 'container']);
  * `message_stop`. An IR `error` closes the open block and ends the stream with `event: error`.
  * `end()` finishes a stream that stopped without its last event.
  */
-export function createStreamEncoder(context: EncodeContext): StreamStep<IrEvent, SseMessage> {
+export function createAnthropicStreamEncoder(
+  context: EncodeContext,
+): StreamStep<IrEvent, SseMessage> {
   let phase: 'idle' | 'pending' | 'streaming' | 'done' = 'idle';
   let id = '';
   let model = '';

@@ -1,9 +1,9 @@
 /** Tests of Anthropic error decoding and encoding. */
 import { describe, expect, it } from 'vitest';
 import { ProxyError, type ProxyErrorCode } from '../../errors.js';
-import { TRUNCATED_STREAM_ERROR } from '../../ir/accumulate.js';
-import { decodeError } from './decode-error.js';
-import { encodeError } from './encode-error.js';
+import { TRUNCATED_STREAM_ERROR } from '../../ir/response.js';
+import { decodeAnthropicError } from './decode-error.js';
+import { encodeAnthropicError } from './encode-error.js';
 
 const body = (type: string, message: string) => ({
   type: 'error',
@@ -13,7 +13,7 @@ const body = (type: string, message: string) => ({
 
 describe('Anthropic upstream errors', () => {
   it('keeps overloaded as a retryable 529', () => {
-    const error = decodeError(529, body('overloaded_error', 'Overloaded'), new Headers());
+    const error = decodeAnthropicError(529, body('overloaded_error', 'Overloaded'), new Headers());
     expect(error).toBeInstanceOf(ProxyError);
     expect({
       code: error.code,
@@ -29,7 +29,7 @@ describe('Anthropic upstream errors', () => {
   });
 
   it('keeps rate limits with their retry-after', () => {
-    const error = decodeError(
+    const error = decodeAnthropicError(
       429,
       body('rate_limit_error', 'Number of request tokens has exceeded your per-minute rate limit'),
       new Headers({ 'retry-after': '17' }),
@@ -42,7 +42,11 @@ describe('Anthropic upstream errors', () => {
   });
 
   it('turns 5xx into upstream_error 502 with the upstream message', () => {
-    const error = decodeError(500, body('api_error', 'Internal server error'), new Headers());
+    const error = decodeAnthropicError(
+      500,
+      body('api_error', 'Internal server error'),
+      new Headers(),
+    );
     expect([error.code, error.status, error.message]).toEqual([
       'upstream_error',
       502,
@@ -51,7 +55,7 @@ describe('Anthropic upstream errors', () => {
   });
 
   it('keeps client errors and their status', () => {
-    const invalid = decodeError(
+    const invalid = decodeAnthropicError(
       400,
       body('invalid_request_error', 'messages.1.content: Field required'),
       new Headers(),
@@ -62,17 +66,22 @@ describe('Anthropic upstream errors', () => {
       'messages.1.content: Field required',
     ]);
     expect(
-      decodeError(401, body('authentication_error', 'invalid x-api-key'), new Headers()).code,
+      decodeAnthropicError(401, body('authentication_error', 'invalid x-api-key'), new Headers())
+        .code,
     ).toBe('upstream_authentication');
-    expect(decodeError(413, 'Request Entity Too Large', new Headers()).code).toBe(
+    expect(decodeAnthropicError(413, 'Request Entity Too Large', new Headers()).code).toBe(
       'request_too_large',
     );
   });
 
   it('copes with bodies that are not Anthropic errors', () => {
-    expect(decodeError(502, '', new Headers()).message).toBe('Upstream server error (HTTP 502)');
-    expect(decodeError(503, '<html>busy</html>', new Headers()).message).toBe('<html>busy</html>');
-    expect(decodeError(400, { message: 'bare' }, new Headers()).message).toBe('bare');
+    expect(decodeAnthropicError(502, '', new Headers()).message).toBe(
+      'Upstream server error (HTTP 502)',
+    );
+    expect(decodeAnthropicError(503, '<html>busy</html>', new Headers()).message).toBe(
+      '<html>busy</html>',
+    );
+    expect(decodeAnthropicError(400, { message: 'bare' }, new Headers()).message).toBe('bare');
   });
 });
 
@@ -95,7 +104,7 @@ describe('Anthropic error responses', () => {
   ];
   for (const [code, type, status] of cases) {
     it(`${code} -> ${status} ${type}`, () => {
-      expect(encodeError(new ProxyError(code, 'Something failed'))).toEqual({
+      expect(encodeAnthropicError(new ProxyError(code, 'Something failed'))).toEqual({
         status,
         body: { type: 'error', error: { type, message: 'Something failed' } },
         headers: {},
@@ -109,7 +118,7 @@ describe('Anthropic error responses', () => {
       upstream: { status: 400, type: 'billing_error' },
       retryAfter: '30',
     });
-    expect(encodeError(error)).toEqual({
+    expect(encodeAnthropicError(error)).toEqual({
       status: 400,
       body: {
         type: 'error',
@@ -120,14 +129,14 @@ describe('Anthropic error responses', () => {
     const foreignType = new ProxyError('upstream_rate_limited', 'Quota exceeded', {
       upstream: { status: 429, type: 'insufficient_quota' },
     });
-    expect(encodeError(foreignType).body).toEqual({
+    expect(encodeAnthropicError(foreignType).body).toEqual({
       type: 'error',
       error: { type: 'rate_limit_error', message: 'Quota exceeded' },
     });
   });
 
   it('encodes a stream error without a status', () => {
-    expect(encodeError(TRUNCATED_STREAM_ERROR)).toEqual({
+    expect(encodeAnthropicError(TRUNCATED_STREAM_ERROR)).toEqual({
       status: 502,
       body: {
         type: 'error',

@@ -5,15 +5,15 @@
  * @see https://docs.claude.com/en/api/messages
  */
 import type { WireFormat } from '../format.js';
-import { createStreamAccumulator } from './accumulate-stream.js';
-import { decodeError } from './decode-error.js';
-import { decodeRequest } from './decode-request.js';
-import { decodeResponse } from './decode-response.js';
-import { createStreamDecoder } from './decode-stream.js';
-import { encodeError } from './encode-error.js';
-import { encodeRequest } from './encode-request.js';
-import { encodeResponse } from './encode-response.js';
-import { createStreamEncoder } from './encode-stream.js';
+import { createAnthropicStreamAccumulator } from './accumulate-stream.js';
+import { decodeAnthropicError } from './decode-error.js';
+import { decodeAnthropicRequest } from './decode-request.js';
+import { decodeAnthropicResponse } from './decode-response.js';
+import { createAnthropicStreamDecoder } from './decode-stream.js';
+import { encodeAnthropicError } from './encode-error.js';
+import { encodeAnthropicRequest } from './encode-request.js';
+import { encodeAnthropicResponse } from './encode-response.js';
+import { createAnthropicStreamEncoder } from './encode-stream.js';
 import { createAnthropicStreamPassthrough } from './passthrough-stream.js';
 import { FORMAT_ID } from './types.js';
 
@@ -22,14 +22,14 @@ export { estimateInputTokens } from './count-tokens.js';
 /** The Anthropic Messages format: converters, stream steps and native reassembly. */
 export const anthropicMessages: WireFormat = {
   id: FORMAT_ID,
-  decodeRequest,
-  encodeRequest,
-  decodeResponse,
-  encodeResponse,
-  createStreamDecoder,
-  createStreamEncoder,
-  createStreamAccumulator,
+  decodeRequest: decodeAnthropicRequest,
+  encodeRequest: encodeAnthropicRequest,
+  decodeResponse: decodeAnthropicResponse,
+  encodeResponse: encodeAnthropicResponse,
+  createStreamDecoder: createAnthropicStreamDecoder,
+  createStreamEncoder: createAnthropicStreamEncoder,
+  createStreamAccumulator: createAnthropicStreamAccumulator,
   createStreamPassthrough: createAnthropicStreamPassthrough,
-  decodeError,
-  encodeError,
+  decodeError: decodeAnthropicError,
+  encodeError: encodeAnthropicError,
 };

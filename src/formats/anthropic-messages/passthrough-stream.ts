@@ -4,8 +4,9 @@
  * client asked for it; an event that is not JSON (a cut line) is dropped with a warning; a
  * connection failure, or an end before `message_stop` or `error`, becomes an `error` event.
  */
-import { TRUNCATED_STREAM_ERROR } from '../../ir/accumulate.js';
+
 import type { IrError } from '../../ir/response.js';
+import { TRUNCATED_STREAM_ERROR } from '../../ir/response.js';
 import type { SseMessage } from '../../sse/message.js';
 import type { StreamStep } from '../../streams/step.js';
 import { isRecord, tryParseJson } from '../../util/json.js';

@@ -12,8 +12,8 @@ import { responseArbitrary } from '../../../test/helpers/ir-arbitraries.js';
 import { unpackOpaque } from '../../ir/opaque.js';
 import type { IrResponse } from '../../ir/response.js';
 import type { EncodeContext } from '../format.js';
-import { decodeResponse } from './decode-response.js';
-import { encodeResponse } from './encode-response.js';
+import { decodeAnthropicResponse } from './decode-response.js';
+import { encodeAnthropicResponse } from './encode-response.js';
 
 function context(overrides: Partial<EncodeContext> = {}): EncodeContext {
   let counter = 0;
@@ -49,16 +49,18 @@ describe('Anthropic response decoding and re-encoding (same format)', () => {
   ];
   for (const [name, body] of bodies) {
     it(`gives back ${name} exactly`, () => {
-      const decoded = decodeResponse(body);
+      const decoded = decodeAnthropicResponse(body);
       expect(decoded.warnings).toEqual([]);
-      const encoded = encodeResponse(decoded.value, context());
+      const encoded = encodeAnthropicResponse(decoded.value, context());
       expect(encoded.value).toEqual(body);
       expect(encoded.warnings).toEqual([]);
     });
   }
 
   it('decodes blocks, usage and stop reason into neutral fields', () => {
-    const { value } = decodeResponse(loadFixtureJson('anthropic-messages', 'response-rich.json'));
+    const { value } = decodeAnthropicResponse(
+      loadFixtureJson('anthropic-messages', 'response-rich.json'),
+    );
     expect(value.finishReason).toBe('tool-calls');
     expect(value.status).toBe('completed');
     expect(value.usage).toEqual({
@@ -120,26 +122,30 @@ describe('Anthropic response decoding and re-encoding (same format)', () => {
         cache_read_input_tokens: 0,
       },
     };
-    expect(encodeResponse(decodeResponse(body).value, context()).value.content).toEqual([
+    expect(
+      encodeAnthropicResponse(decodeAnthropicResponse(body).value, context()).value.content,
+    ).toEqual([
       { type: 'text', text: 'a' },
       { type: 'text', text: 'b' },
     ]);
   });
 
   it('tolerates a body that is not a message', () => {
-    const { value, warnings } = decodeResponse({
+    const { value, warnings } = decodeAnthropicResponse({
       content: ['junk', { type: 'text', text: 'ok' }],
       usage: 'none',
     });
     expect(value.content).toEqual([{ type: 'text', text: 'ok' }]);
     expect(warnings.map((warning) => warning.path)).toEqual(['content[0]']);
-    expect(decodeResponse(null).warnings.map((warning) => warning.code)).toEqual(['unexpected']);
+    expect(decodeAnthropicResponse(null).warnings.map((warning) => warning.code)).toEqual([
+      'unexpected',
+    ]);
   });
 });
 
 describe('Anthropic response encoding from another format', () => {
   it('writes the envelope with a fresh msg_ id, the client model and the usage split back', () => {
-    const { value } = encodeResponse(
+    const { value } = encodeAnthropicResponse(
       base({
         id: '',
         content: [{ type: 'text', text: 'Hi' }],
@@ -152,13 +158,13 @@ describe('Anthropic response encoding from another format', () => {
           totalTokens: 1040,
         },
       }),
-      context({ model: 'claude-sonnet-4-5' }),
+      context({ model: 'claude-sonnet-4-6' }),
     );
     expect(value).toEqual({
       id: 'msg_ctx1',
       type: 'message',
       role: 'assistant',
-      model: 'claude-sonnet-4-5',
+      model: 'claude-sonnet-4-6',
       content: [{ type: 'text', text: 'Hi' }],
       stop_reason: 'end_turn',
       stop_sequence: null,
@@ -174,7 +180,7 @@ describe('Anthropic response encoding from another format', () => {
 
   it('maps finish reasons, refusals and tool calls to stop_reason', () => {
     const stop = (response: Partial<IrResponse>) =>
-      encodeResponse(base(response), context()).value.stop_reason;
+      encodeAnthropicResponse(base(response), context()).value.stop_reason;
     expect(stop({ finishReason: 'length' })).toBe('max_tokens');
     expect(stop({ finishReason: 'content-filter' })).toBe('refusal');
     expect(stop({ finishReason: 'tool-calls' })).toBe('tool_use');
@@ -185,7 +191,7 @@ describe('Anthropic response encoding from another format', () => {
         content: [{ type: 'tool-call', callId: 'c', name: 'f', arguments: '{}', kind: 'function' }],
       }),
     ).toBe('tool_use');
-    const refusal = encodeResponse(
+    const refusal = encodeAnthropicResponse(
       base({ content: [{ type: 'refusal', text: 'I cannot help.' }] }),
       context(),
     ).value;
@@ -194,7 +200,7 @@ describe('Anthropic response encoding from another format', () => {
   });
 
   it('packs encrypted reasoning into the signature and drops foreign opaque parts', () => {
-    const { value, warnings } = encodeResponse(
+    const { value, warnings } = encodeAnthropicResponse(
       base({
         content: [
           { type: 'reasoning', text: 'Summary', encryptedContent: 'gAAAA', id: 'rs_7' },
@@ -222,11 +228,11 @@ describe('Anthropic response encoding from another format', () => {
     ]);
   });
 
-  it('encodeResponse then decodeResponse gives any neutral response back, modulo the format', () => {
+  it('encodeAnthropicResponse then decodeAnthropicResponse gives any neutral response back, modulo the format', () => {
     fc.assert(
       fc.property(responseArbitrary, (response) => {
-        const encoded = encodeResponse(response, context()).value;
-        const { meta: _meta, ...decoded } = decodeResponse(encoded).value;
+        const encoded = encodeAnthropicResponse(response, context()).value;
+        const { meta: _meta, ...decoded } = decodeAnthropicResponse(encoded).value;
         expect(withParsedArguments(decoded)).toEqual(
           withParsedArguments(normaliseThroughAnthropic(response, false)),
         );

@@ -9,8 +9,10 @@ import { invalidField, type ProxyError } from '../../errors.js';
 
 const block = z.looseObject({ type: z.string() });
 
+// Any role: `system` between turns (beta `mid-conversation-system-2026-04-07`, Claude Code
+// 2.1.197) and roles added later are mapped by the decoder, not refused here.
 const message = z.looseObject({
-  role: z.enum(['user', 'assistant']),
+  role: z.string(),
   content: z.union([z.string(), z.array(block)]),
 });
 
@@ -65,9 +67,39 @@ export function parseRequestBody(body: unknown): RequestBody | ProxyError {
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   if (issue === undefined) return invalidField('body', 'is invalid');
-  const problem =
-    issue.code === 'invalid_type' && issue.input === undefined
-      ? 'is required'
-      : `is invalid (${issue.message})`;
-  return invalidField(formatPath(issue.path), problem);
+  return invalidField(formatPath(issue.path), describeIssue(issue, valueAt(body, issue.path)));
+}
+
+/** The value at `path` in `root` (zod does not report the input it rejected). */
+export function valueAt(root: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  let value = root;
+  for (const key of path) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+const ARTICLE: Readonly<Record<string, string>> = {
+  string: 'a string',
+  number: 'a number',
+  int: 'an integer',
+  boolean: 'a boolean',
+  object: 'an object',
+  array: 'an array',
+};
+
+/** What is wrong, in words: `must be a string`, `is required`, `must not be negative`. */
+function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      if (input === undefined) return 'is required';
+      return `must be ${ARTICLE[issue.expected] ?? issue.expected}`;
+    case 'too_small':
+      return `must be at least ${String(issue.minimum)}`;
+    case 'invalid_union':
+      return 'has an unexpected type';
+    default:
+      return `is invalid (${issue.message})`;
+  }
 }

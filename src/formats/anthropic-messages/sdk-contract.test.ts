@@ -12,8 +12,8 @@ import { streamMessagesWithSdk } from '../../../test/helpers/sdk-clients.js';
 import type { IrEvent } from '../../ir/events.js';
 import { encodeSse } from '../../sse/encode.js';
 import { runStep } from '../../streams/step.js';
-import { createStreamDecoder } from './decode-stream.js';
-import { createStreamEncoder } from './encode-stream.js';
+import { createAnthropicStreamDecoder } from './decode-stream.js';
+import { createAnthropicStreamEncoder } from './encode-stream.js';
 
 let upstream: FakeUpstream;
 let seed = 0;
@@ -28,10 +28,10 @@ afterAll(async () => {
 /** Serves what our encoder writes for `events`, cut at random places, to the official SDK. */
 async function sdkFinalMessage(events: IrEvent[]) {
   let counter = 0;
-  const encoder = createStreamEncoder({
+  const encoder = createAnthropicStreamEncoder({
     createdAt: 1_760_000_000,
     createId: (prefix) => `${prefix}sdk${++counter}`,
-    model: 'claude-sonnet-4-5',
+    model: 'claude-sonnet-4-6',
   });
   const text = encodeSse(runStep(encoder, events));
   const current = ++seed;
@@ -54,7 +54,7 @@ describe('the official Anthropic SDK accepts our streams', () => {
       id: 'resp_text',
       type: 'message',
       role: 'assistant',
-      model: 'claude-sonnet-4-5',
+      model: 'claude-sonnet-4-6',
       content: [{ type: 'text', text: 'Low tide is at 14:12 🌊.' }],
       stop_reason: 'end_turn',
       stop_sequence: null,
@@ -150,11 +150,17 @@ describe('the official Anthropic SDK accepts our streams', () => {
 
   for (const scenario of ANTHROPIC_SCENARIOS.filter((item) => item.complete)) {
     it(`${scenario.name}: Anthropic upstream -> IR -> our encoder -> SDK gives the upstream's message`, async () => {
-      const events = runStep(createStreamDecoder(), parseSplit(scenarioBytes(scenario.name), 9));
+      const events = runStep(
+        createAnthropicStreamDecoder(),
+        parseSplit(scenarioBytes(scenario.name), 9),
+      );
       let counter = 0;
       const text = encodeSse(
         runStep(
-          createStreamEncoder({ createdAt: 0, createId: (prefix) => `${prefix}${++counter}` }),
+          createAnthropicStreamEncoder({
+            createdAt: 0,
+            createId: (prefix) => `${prefix}${++counter}`,
+          }),
           events,
         ),
       );

@@ -6,7 +6,7 @@ import {
   loadChatStream,
 } from '../../../test/helpers/openai-chat-fixtures.js';
 import { splitRandomly } from '../../../test/helpers/split.js';
-import { TRUNCATED_STREAM_ERROR } from '../../ir/accumulate.js';
+import { TRUNCATED_STREAM_ERROR } from '../../ir/response.js';
 import type { SseMessage } from '../../sse/message.js';
 import { createSseParser, parseSse } from '../../sse/parse.js';
 import { createChatStreamAccumulator } from './accumulate-stream.js';

@@ -3,8 +3,9 @@
  * request would have got without streaming, leniently and without going through the IR.
  * @see https://platform.openai.com/docs/api-reference/chat-streaming
  */
-import { TRUNCATED_STREAM_ERROR } from '../../ir/accumulate.js';
+
 import type { IrError } from '../../ir/response.js';
+import { TRUNCATED_STREAM_ERROR } from '../../ir/response.js';
 import {
   getArray,
   getNumber,

@@ -4,7 +4,8 @@
  */
 import type { IrAnnotation } from '../../ir/content.js';
 import { getNumber, getRecord, getString, isRecord } from '../../util/json.js';
-import { CHAT_FORMAT, chatMeta, extraFields, metaField } from './meta.js';
+import { chatMeta, extraFields, metaField } from './meta.js';
+import { FORMAT_ID } from './types.js';
 
 /**
  * A wire annotation as a neutral one; kinds other than `url_citation` stay opaque. `offset` is
@@ -13,7 +14,7 @@ import { CHAT_FORMAT, chatMeta, extraFields, metaField } from './meta.js';
 export function decodeAnnotation(value: unknown, offset = 0): IrAnnotation {
   const citation = isRecord(value) ? getRecord(value, 'url_citation') : undefined;
   if (!isRecord(value) || value.type !== 'url_citation' || citation === undefined) {
-    return { type: 'opaque', format: CHAT_FORMAT, value };
+    return { type: 'opaque', format: FORMAT_ID, value };
   }
   const title = getString(citation, 'title');
   const start = getNumber(citation, 'start_index');
@@ -45,9 +46,9 @@ export function encodeAnnotation(
   length: number,
 ): unknown | undefined {
   if (annotation.type === 'opaque') {
-    return annotation.format === CHAT_FORMAT ? annotation.value : undefined;
+    return annotation.format === FORMAT_ID ? annotation.value : undefined;
   }
-  const meta = annotation.meta?.[CHAT_FORMAT];
+  const meta = annotation.meta?.[FORMAT_ID];
   const extra = isRecord(meta?.extra) ? meta.extra : {};
   const citationExtra = isRecord(meta?.citationExtra) ? meta.citationExtra : {};
   return {

@@ -13,11 +13,11 @@ import type {
 import { isPackedOpaque } from '../../ir/opaque.js';
 import type { IrMessage } from '../../ir/request.js';
 import type { ConversionWarning } from '../../ir/warnings.js';
-import { getRecord, getString, isRecord, type JsonObject } from '../../util/json.js';
+import { getRecord, getString, isRecord, type JsonObject, tryParseJson } from '../../util/json.js';
 import { decodeContentPart, decodeTextPart } from './decode-parts.js';
-import { CHAT_FORMAT, chatMeta, extraFields, metaField } from './meta.js';
+import { chatMeta, extraFields, metaField } from './meta.js';
 import { REASONING_OPAQUE_FIELD, unpackReasoning } from './reasoning-opaque.js';
-import type { ChatMessage } from './types.js';
+import { type ChatMessage, FORMAT_ID } from './types.js';
 
 /** The neutral system prompt and turns of a request. */
 export interface DecodedMessages {
@@ -32,6 +32,8 @@ interface DecodeState {
   legacyCount: number;
   /** Position of the message being decoded, for warning paths. */
   index: number;
+  /** Names of the custom tools the request declares. */
+  customTools: ReadonlySet<string>;
   warnings: ConversionWarning[];
 }
 
@@ -55,7 +57,7 @@ function decodeSystem(message: ChatMessage, index: number, state: DecodeState): 
       return;
     }
     const text = decodeTextPart(part);
-    const partMeta = text.meta?.[CHAT_FORMAT];
+    const partMeta = text.meta?.[FORMAT_ID];
     parts.push({
       type: 'text',
       text: text.text,
@@ -71,6 +73,25 @@ function decodeSystem(message: ChatMessage, index: number, state: DecodeState): 
   return parts;
 }
 
+/** A system or developer message after the first turn: an instruction kept at its position. */
+function decodeInstruction(message: ChatMessage, index: number, state: DecodeState): IrMessage {
+  // Only a part's own extra fields stay: the role and position are the message's now.
+  const parts = decodeSystem(message, index, state).map(({ meta: partMeta, ...part }) => ({
+    ...part,
+    ...metaField(chatMeta({ extra: partMeta?.[FORMAT_ID]?.extra })),
+  }));
+  const meta = chatMeta({
+    extra: extraFields(message, ['role', 'content']),
+    contentArray: Array.isArray(message.content) ? true : undefined,
+  });
+  return {
+    role: 'system',
+    content: parts,
+    ...(message.role === 'developer' ? { developer: true } : {}),
+    ...metaField(meta),
+  };
+}
+
 function decodeUser(message: ChatMessage): IrMessage {
   const meta = chatMeta({
     extra: extraFields(message, ['role', 'content']),
@@ -83,11 +104,37 @@ function decodeUser(message: ChatMessage): IrMessage {
   return { role: 'user', content, ...metaField(meta) };
 }
 
+/**
+ * The raw text of a function call to a declared custom tool whose arguments are exactly
+ * `{"input": "..."}` (how Chat clients get custom calls), or `undefined`.
+ */
+function customInput(fn: JsonObject, state: DecodeState): string | undefined {
+  const name = getString(fn, 'name');
+  if (name === undefined || !state.customTools.has(name)) return undefined;
+  const text = getString(fn, 'arguments');
+  if (text === undefined) return undefined;
+  const parsed = tryParseJson(text);
+  if (!isRecord(parsed) || Object.keys(parsed).length !== 1) return undefined;
+  return typeof parsed.input === 'string' ? parsed.input : undefined;
+}
+
 function decodeToolCall(call: JsonObject, state: DecodeState): IrAssistantPart {
   const id = getString(call, 'id') ?? '';
   if (call.type === 'function' || call.type === 'custom') {
+    const body = getRecord(call, call.type) ?? {};
+    const wrapped = call.type === 'function' ? customInput(body, state) : undefined;
+    if (wrapped !== undefined) {
+      // A custom call as ccproxy sent it to this client: {"input": "<raw text>"} back to raw.
+      state.toolKinds.set(id, 'custom');
+      return {
+        type: 'tool-call',
+        callId: id,
+        name: getString(body, 'name') ?? '',
+        arguments: wrapped,
+        kind: 'custom',
+      };
+    }
     const kind = call.type;
-    const body = getRecord(call, kind) ?? {};
     const valueKey = kind === 'function' ? 'arguments' : 'input';
     state.toolKinds.set(id, kind);
     return {
@@ -105,7 +152,7 @@ function decodeToolCall(call: JsonObject, state: DecodeState): IrAssistantPart {
       ),
     };
   }
-  return { type: 'opaque', format: CHAT_FORMAT, value: { toolCall: call } };
+  return { type: 'opaque', format: FORMAT_ID, value: { toolCall: call } };
 }
 
 /**
@@ -154,7 +201,7 @@ function decodeAssistant(message: ChatMessage, state: DecodeState): IrMessage {
             chatMeta({ contentPart: true, extra: extraFields(part, ['type', 'refusal']) }),
           ),
         });
-      } else content.push({ type: 'opaque', format: CHAT_FORMAT, value: { contentPart: part } });
+      } else content.push({ type: 'opaque', format: FORMAT_ID, value: { contentPart: part } });
     }
   }
   if (typeof message.refusal === 'string') content.push({ type: 'refusal', text: message.refusal });
@@ -201,7 +248,7 @@ function decodeTool(message: ChatMessage, state: DecodeState): IrMessage {
     (message.content ?? []).forEach((part, position) => {
       const decoded = decodeContentPart(part as JsonObject);
       if (decoded.type === 'opaque') {
-        content.push({ type: 'opaque', format: CHAT_FORMAT, value: { position, part } });
+        content.push({ type: 'opaque', format: FORMAT_ID, value: { position, part } });
       } else result.content.push(decoded);
     });
   }
@@ -226,7 +273,7 @@ function decodeFunctionResult(message: ChatMessage, state: DecodeState): IrMessa
           typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : [],
         kind: 'function',
         meta: {
-          [CHAT_FORMAT]: {
+          [FORMAT_ID]: {
             legacy: true,
             name,
             ...(message.content === null ? { contentNull: true } : {}),
@@ -245,12 +292,14 @@ function decodeFunctionResult(message: ChatMessage, state: DecodeState): IrMessa
 export function decodeMessages(
   messages: readonly ChatMessage[],
   warnings: ConversionWarning[],
+  customTools: ReadonlySet<string> = new Set(),
 ): DecodedMessages {
   const state: DecodeState = {
     toolKinds: new Map(),
     legacyCalls: new Map(),
     legacyCount: 0,
     index: 0,
+    customTools,
     warnings,
   };
   const system: IrTextPart[] = [];
@@ -260,7 +309,9 @@ export function decodeMessages(
     switch (message.role) {
       case 'system':
       case 'developer':
-        system.push(...decodeSystem(message, index, state));
+        // Before the first turn it is the system prompt; after it, an instruction at its place.
+        if (turns.length === 0) system.push(...decodeSystem(message, index, state));
+        else turns.push(decodeInstruction(message, index, state));
         return;
       case 'user':
         turns.push(decodeUser(message));
@@ -274,9 +325,23 @@ export function decodeMessages(
       case 'function':
         turns.push(decodeFunctionResult(message, state));
         return;
-      default:
-        // Unreachable: the schema admits only the roles above.
+      default: {
+        // A role this proxy does not know yet: its nearest meaning is the user's turn.
+        warnings.push({
+          code: 'unexpected',
+          message: `A message with role "${String(message.role)}" was read as a user message`,
+          path: `messages[${index}].role`,
+        });
+        const user = decodeUser(message);
+        turns.push({
+          ...user,
+          meta: {
+            ...user.meta,
+            [FORMAT_ID]: { ...user.meta?.[FORMAT_ID], sentRole: message.role },
+          },
+        });
         return;
+      }
     }
   });
   return { system, messages: turns };

@@ -2,7 +2,8 @@
 import type { IrFilePart, IrImagePart, IrOpaquePart, IrTextPart } from '../../ir/content.js';
 import { getRecord, getString, type JsonObject } from '../../util/json.js';
 import { parseDataUrl } from './data-url.js';
-import { CHAT_FORMAT, chatMeta, extraFields, metaField } from './meta.js';
+import { chatMeta, extraFields, metaField } from './meta.js';
+import { FORMAT_ID } from './types.js';
 
 /** A decoded content part; kinds the IR does not model stay opaque for this format. */
 export type DecodedPart = IrTextPart | IrImagePart | IrFilePart | IrOpaquePart;
@@ -71,7 +72,7 @@ function decodeFilePart(part: JsonObject): IrFilePart | IrOpaquePart {
       ...metaField(chatMeta(extra)),
     };
   }
-  return { type: 'opaque', format: CHAT_FORMAT, value: part };
+  return { type: 'opaque', format: FORMAT_ID, value: part };
 }
 
 /**
@@ -87,6 +88,6 @@ export function decodeContentPart(part: JsonObject): DecodedPart {
     case 'file':
       return decodeFilePart(part);
     default:
-      return { type: 'opaque', format: CHAT_FORMAT, value: part };
+      return { type: 'opaque', format: FORMAT_ID, value: part };
   }
 }

@@ -72,8 +72,12 @@ describe('decodeRequest mapping', () => {
       'You are terse. Answer in French.',
       'Never reveal secrets.',
       'Cite sources.',
-      'The user is on a phone; keep answers short.',
     ]);
+    // A system message after the first turn stays a message at its place.
+    expect(value.messages[5]).toEqual({
+      role: 'system',
+      content: [{ type: 'text', text: 'The user is on a phone; keep answers short.' }],
+    });
     expect(value.system[0]?.meta?.['openai-chat']).toMatchObject({ role: 'developer', message: 0 });
     const extra = value.meta?.['openai-chat']?.extra;
     expect(extra).toMatchObject({
@@ -177,7 +181,7 @@ describe('decodeRequest mapping', () => {
         { type: 'text', text: '1 file changed.' },
       ],
     });
-    expect(value.messages[7]).toMatchObject({
+    expect(value.messages[8]).toMatchObject({
       role: 'tool',
       content: [
         {
@@ -187,7 +191,7 @@ describe('decodeRequest mapping', () => {
         },
       ],
     });
-    expect(value.messages[8]?.content[0]).toEqual({
+    expect(value.messages[9]?.content[0]).toEqual({
       type: 'reasoning',
       text: 'Short answer.',
       meta: { 'openai-chat': { field: 'reasoning' } },
@@ -296,6 +300,11 @@ describe('decodeRequest validation', () => {
     expect(rejection({ messages: [user] })).toEqual({
       code: 'invalid_request',
       param: 'model',
+      message: 'Invalid request: "model" is required',
+    });
+    expect(rejection({ model: 5, messages: [user] })).toEqual({
+      code: 'invalid_request',
+      param: 'model',
       message: 'Invalid request: "model" must be a string',
     });
     expect(rejection({ model: 'm', messages: 'hi' })).toMatchObject({ param: 'messages' });
@@ -305,9 +314,18 @@ describe('decodeRequest validation', () => {
       message:
         'Invalid request: "messages[1].content" must be a string or an array of content parts',
     });
-    expect(rejection({ model: 'm', messages: [{ role: 'robot', content: 'x' }] })).toMatchObject({
-      param: 'messages[0].role',
+    // A role added later is read as a user message, so only its content must be readable.
+    expect(rejection({ model: 'm', messages: [{ role: 'robot', content: 42 }] })).toMatchObject({
+      param: 'messages[0].content',
     });
+    const robot = decodeChatRequest({ model: 'm', messages: [{ role: 'robot', content: 'x' }] });
+    expect(robot.value.messages).toMatchObject([
+      { role: 'user', content: [{ type: 'text', text: 'x' }] },
+    ]);
+    expect(robot.warnings).toMatchObject([{ code: 'unexpected', path: 'messages[0].role' }]);
+    expect(encodeChatRequest(robot.value).value.messages).toEqual([
+      { role: 'robot', content: 'x' },
+    ]);
     expect(
       rejection({
         model: 'm',

@@ -8,9 +8,9 @@ import type { IrRequest, IrResponseFormat, IrTool, IrToolChoice } from '../../ir
 import type { ConversionWarning, Converted } from '../../ir/warnings.js';
 import { getRecord, getString, isRecord, type JsonObject } from '../../util/json.js';
 import { decodeMessages } from './decode-messages.js';
-import { CHAT_FORMAT, chatMeta, extraFields, metaField } from './meta.js';
+import { chatMeta, extraFields, metaField } from './meta.js';
 import { validateChatRequest } from './schema.js';
-import type { ChatRequest, ChatRequestMeta } from './types.js';
+import { type ChatRequest, type ChatRequestMeta, FORMAT_ID } from './types.js';
 
 /** Top-level fields mapped to the IR; a `null` in one of them is kept verbatim in meta instead. */
 const READ = [
@@ -80,7 +80,7 @@ function decodeTool(tool: JsonObject): IrTool {
       ),
     };
   }
-  return { kind: 'builtin', format: CHAT_FORMAT, value: tool };
+  return { kind: 'builtin', format: FORMAT_ID, value: tool };
 }
 
 function decodeToolChoice(
@@ -170,7 +170,14 @@ export function decodeChatRequest(body: unknown): Converted<IrRequest> {
   const extra: JsonObject = extraFields(request, READ) ?? {};
   for (const key of READ) if (request[key] === null) extra[key] = null;
 
-  const { system, messages } = decodeMessages(request.messages, warnings);
+  const customTools = new Set(
+    (request.tools ?? []).flatMap((tool) =>
+      isRecord(tool) && tool.type === 'custom'
+        ? [getString(getRecord(tool, 'custom') ?? {}, 'name') ?? '']
+        : [],
+    ),
+  );
+  const { system, messages } = decodeMessages(request.messages, warnings, customTools);
   const ir: IrRequest = { model: request.model, system, messages, tools: [], stream: false };
 
   const legacy = request.tools == null && Array.isArray(request.functions);

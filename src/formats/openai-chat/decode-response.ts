@@ -17,14 +17,15 @@ import {
 } from '../../util/json.js';
 import { decodeAnnotation } from './annotations.js';
 import { decodeFinishReason } from './finish-reason.js';
-import { CHAT_FORMAT, chatMeta, extraFields, metaField } from './meta.js';
+import { chatMeta, extraFields, metaField } from './meta.js';
+import { FORMAT_ID } from './types.js';
 import { decodeUsage } from './usage.js';
 
 const STANDARD_FINISH = new Set(['stop', 'length', 'tool_calls', 'content_filter']);
 
 function decodeToolCall(call: unknown, index: number): IrAssistantPart {
   if (!isRecord(call) || (call.type !== 'function' && call.type !== 'custom')) {
-    return { type: 'opaque', format: CHAT_FORMAT, value: { toolCall: call } };
+    return { type: 'opaque', format: FORMAT_ID, value: { toolCall: call } };
   }
   const kind = call.type;
   const body = getRecord(call, kind) ?? {};
@@ -39,6 +40,8 @@ function decodeToolCall(call: unknown, index: number): IrAssistantPart {
       chatMeta({
         extra: extraFields(call, ['id', 'type', kind]),
         bodyExtra: extraFields(body, ['name', valueKey]),
+        // A Chat upstream's own custom call goes back to a Chat client as it came.
+        nativeCustom: kind === 'custom' ? true : undefined,
       }),
     ),
   };
@@ -66,9 +69,9 @@ function decodeContent(content: unknown, parts: IrAssistantPart[]): IrTextPart |
       parts.push({
         type: 'refusal',
         text: getString(part, 'refusal') ?? '',
-        meta: { [CHAT_FORMAT]: { contentPart: true } },
+        meta: { [FORMAT_ID]: { contentPart: true } },
       });
-    } else parts.push({ type: 'opaque', format: CHAT_FORMAT, value: { contentPart: part } });
+    } else parts.push({ type: 'opaque', format: FORMAT_ID, value: { contentPart: part } });
   }
   return first;
 }
@@ -112,7 +115,7 @@ function decodeMessage(message: JsonObject, meta: JsonObject): IrAssistantPart[]
       name: getString(legacy, 'name') ?? '',
       arguments: getString(legacy, 'arguments') ?? '',
       kind: 'function',
-      meta: { [CHAT_FORMAT]: { legacy: true } },
+      meta: { [FORMAT_ID]: { legacy: true } },
     });
   } else if (message.function_call !== undefined) {
     read.splice(read.indexOf('function_call'), 1);

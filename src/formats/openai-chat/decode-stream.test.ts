@@ -8,10 +8,11 @@ import {
   withoutMeta,
 } from '../../../test/helpers/openai-chat-fixtures.js';
 import { splitRandomly } from '../../../test/helpers/split.js';
-import { accumulateEvents, TRUNCATED_STREAM_ERROR } from '../../ir/accumulate.js';
+import { accumulateEvents } from '../../ir/accumulate.js';
 import { checkEvents } from '../../ir/check-events.js';
 import type { IrEvent } from '../../ir/events.js';
 import type { IrResponse } from '../../ir/response.js';
+import { TRUNCATED_STREAM_ERROR } from '../../ir/response.js';
 import type { ConversionWarning } from '../../ir/warnings.js';
 import { encodeSse } from '../../sse/encode.js';
 import type { SseMessage } from '../../sse/message.js';

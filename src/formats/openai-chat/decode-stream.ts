@@ -3,9 +3,10 @@
  * empty Azure chunks, invalid JSON and extra choices are skipped and reported, never fatal.
  * @see https://platform.openai.com/docs/api-reference/chat-streaming
  */
-import { TRUNCATED_STREAM_ERROR } from '../../ir/accumulate.js';
+
 import type { IrEvent } from '../../ir/events.js';
 import type { IrFinishReason } from '../../ir/response.js';
+import { TRUNCATED_STREAM_ERROR } from '../../ir/response.js';
 import type { SseMessage } from '../../sse/message.js';
 import type { StreamStep } from '../../streams/step.js';
 import {

@@ -8,13 +8,14 @@ import type {
   IrTextPart,
   IrToolResultPart,
 } from '../../ir/content.js';
+import { resultsRightAfterCalls } from '../../ir/order.js';
 import type { IrMessage, IrRequest } from '../../ir/request.js';
 import type { ConversionWarning } from '../../ir/warnings.js';
 import { assertNever } from '../../util/assert-never.js';
 import { isRecord, type JsonObject } from '../../util/json.js';
 import { encodeTextPart, encodeUserPart, isPlainText } from './encode-parts.js';
-import { CHAT_FORMAT, readChatMeta } from './meta.js';
-import type { ChatContentPart } from './types.js';
+import { readChatMeta } from './meta.js';
+import { type ChatContentPart, FORMAT_ID } from './types.js';
 
 type Warnings = ConversionWarning[];
 
@@ -77,7 +78,8 @@ function encodeUser(message: IrMessage & { role: 'user' }, path: string, warning
       : parts.length === 0
         ? ''
         : parts;
-  return { ...record(meta.extra), role: 'user', content };
+  const role = typeof meta.sentRole === 'string' ? meta.sentRole : 'user';
+  return { ...record(meta.extra), role, content };
 }
 
 /** The fields an assistant turn is built from, gathered in one pass over its parts. */
@@ -153,7 +155,7 @@ function collectOpaque(
   path: string,
   warnings: Warnings,
 ) {
-  const value = part.format === CHAT_FORMAT ? record(part.value) : {};
+  const value = part.format === FORMAT_ID ? record(part.value) : {};
   if (isRecord(value.toolCall)) fields.toolCalls.push(value.toolCall);
   else if (isRecord(value.contentPart)) fields.array.push(value.contentPart);
   else {
@@ -252,7 +254,7 @@ function encodeTool(
       encoded.push(encodeToolResult(part, asArray, partPath, warnings));
       return;
     }
-    const value = part.format === CHAT_FORMAT ? record(part.value) : {};
+    const value = part.format === FORMAT_ID ? record(part.value) : {};
     const target = encoded[encoded.length - 1]?.content;
     if (isRecord(value.part) && typeof value.position === 'number' && Array.isArray(target)) {
       target.splice(value.position, 0, value.part);
@@ -270,28 +272,50 @@ function encodeTool(
 }
 
 /**
+ * An instruction between turns, at its position: its role (`developer` when the client said so),
+ * as a string unless this format decoded it from parts.
+ */
+function encodeInstruction(message: IrMessage & { role: 'system' }): JsonObject {
+  const meta = readChatMeta(message.meta);
+  return {
+    ...record(meta.extra),
+    role: message.developer === true ? 'developer' : 'system',
+    content:
+      meta.contentArray === true
+        ? message.content.map(encodeTextPart)
+        : message.content.map((part) => part.text).join('\n\n'),
+  };
+}
+
+/**
  * The `messages` array of a request. System parts decoded from Chat return to their original
  * positions and roles; other system parts become one leading `system` (or `developer`) message.
  */
 export function encodeMessages(request: IrRequest, warnings: Warnings): JsonObject[] {
   const { leading, placed } = encodeSystem(request);
   const messages: JsonObject[] = [...leading];
-  request.messages.forEach((message, index) => {
+  const warn = (warning: ConversionWarning): void => {
+    warnings.push(warning);
+  };
+  for (const { message, index } of resultsRightAfterCalls(request.messages, warn)) {
     const path = `messages[${index}]`;
     switch (message.role) {
       case 'user':
         messages.push(encodeUser(message, path, warnings));
-        return;
+        continue;
       case 'assistant':
         messages.push(encodeAssistant(message, path, warnings));
-        return;
+        continue;
       case 'tool':
         messages.push(...encodeTool(message, path, warnings));
-        return;
+        continue;
+      case 'system':
+        messages.push(encodeInstruction(message));
+        continue;
       default:
         assertNever(message, 'message');
     }
-  });
+  }
   for (const { at, message } of placed) messages.splice(at, 0, message);
   return messages;
 }

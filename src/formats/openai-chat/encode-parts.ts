@@ -4,8 +4,8 @@ import type { ConversionWarning } from '../../ir/warnings.js';
 import { assertNever } from '../../util/assert-never.js';
 import { isRecord, type JsonObject } from '../../util/json.js';
 import { toDataUrl } from './data-url.js';
-import { CHAT_FORMAT, readChatMeta } from './meta.js';
-import type { ChatContentPart } from './types.js';
+import { readChatMeta } from './meta.js';
+import { type ChatContentPart, FORMAT_ID } from './types.js';
 
 function record(value: unknown): JsonObject {
   return isRecord(value) ? value : {};
@@ -100,7 +100,7 @@ export function encodeUserPart(
     case 'file':
       return encodeFilePart(part, path, warnings);
     case 'opaque':
-      if (part.format === CHAT_FORMAT && isRecord(part.value)) return part.value as ChatContentPart;
+      if (part.format === FORMAT_ID && isRecord(part.value)) return part.value as ChatContentPart;
       warnings.push({
         code: 'dropped',
         message: `A "${part.format}" content part cannot be sent in Chat`,

@@ -5,7 +5,7 @@ import { encodeChatRequest } from './encode-request.js';
 
 /** A request as another format's decoder (Anthropic Messages here) would build it. */
 const foreign: IrRequest = {
-  model: 'claude-sonnet-4-5',
+  model: 'claude-sonnet-4-6',
   system: [
     {
       type: 'text',
@@ -114,7 +114,7 @@ describe('encodeRequest from another format', () => {
 
   it('writes a Chat request a Chat upstream accepts', () => {
     expect(value).toEqual({
-      model: 'claude-sonnet-4-5',
+      model: 'claude-sonnet-4-6',
       messages: [
         { role: 'system', content: 'You are a helpful agent.\n\nUse tools when useful.' },
         {

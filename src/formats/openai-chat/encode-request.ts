@@ -8,7 +8,8 @@ import { assertNever } from '../../util/assert-never.js';
 import { isRecord, type JsonObject } from '../../util/json.js';
 import type { WireBody } from '../format.js';
 import { encodeMessages } from './encode-messages.js';
-import { CHAT_FORMAT, readChatMeta } from './meta.js';
+import { readChatMeta } from './meta.js';
+import { FORMAT_ID } from './types.js';
 
 function record(value: unknown): JsonObject {
   return isRecord(value) ? value : {};
@@ -44,7 +45,7 @@ function encodeTool(tool: IrTool, warnings: ConversionWarning[]): JsonObject | u
       };
     }
     case 'builtin':
-      if (tool.format === CHAT_FORMAT && isRecord(tool.value)) return tool.value;
+      if (tool.format === FORMAT_ID && isRecord(tool.value)) return tool.value;
       warnings.push({
         code: 'dropped',
         message: `A "${tool.format}" hosted tool cannot be offered to a Chat upstream`,

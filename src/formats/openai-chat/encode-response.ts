@@ -10,13 +10,14 @@ import { isRecord, type JsonObject } from '../../util/json.js';
 import type { EncodeContext, WireBody } from '../format.js';
 import { encodeAnnotation } from './annotations.js';
 import { decodeFinishReason, encodeFinishReason } from './finish-reason.js';
-import { CHAT_FORMAT, readChatMeta } from './meta.js';
+import { readChatMeta } from './meta.js';
 import {
   packReasoning,
   REASONING_OPAQUE_FIELD,
   type ReasoningEntry,
   reasoningEntry,
 } from './reasoning-opaque.js';
+import { FORMAT_ID } from './types.js';
 import { encodeUsage } from './usage.js';
 
 function record(value: unknown): JsonObject {
@@ -77,15 +78,30 @@ function collectPart(part: IrAssistantPart, fields: MessageFields, warnings: Con
         fields.functionCall = { name: part.name, arguments: part.arguments };
         return;
       }
-      const body =
-        part.kind === 'custom'
-          ? { custom: { ...record(meta.bodyExtra), name: part.name, input: part.arguments } }
-          : { function: { ...record(meta.bodyExtra), name: part.name, arguments: part.arguments } };
-      fields.toolCalls.push({ ...record(meta.extra), id: part.callId, type: part.kind, ...body });
+      // A custom call goes out as the stream sends it: a function call of the same name with
+      // arguments {"input": "<raw text>"}, the one tool-call shape every Chat client reads.
+      // (A Chat upstream's own custom call, in the same format, goes back as it came.)
+      if (part.kind === 'custom' && meta.nativeCustom === true) {
+        fields.toolCalls.push({
+          ...record(meta.extra),
+          id: part.callId,
+          type: 'custom',
+          custom: { ...record(meta.bodyExtra), name: part.name, input: part.arguments },
+        });
+        return;
+      }
+      const args =
+        part.kind === 'custom' ? JSON.stringify({ input: part.arguments }) : part.arguments;
+      fields.toolCalls.push({
+        ...record(meta.extra),
+        id: part.callId,
+        type: 'function',
+        function: { ...record(meta.bodyExtra), name: part.name, arguments: args },
+      });
       return;
     }
     case 'opaque': {
-      const value = part.format === CHAT_FORMAT ? record(part.value) : {};
+      const value = part.format === FORMAT_ID ? record(part.value) : {};
       if (isRecord(value.toolCall)) fields.toolCalls.push(value.toolCall);
       else if ('contentPart' in value) fields.array.push(value.contentPart);
       else {

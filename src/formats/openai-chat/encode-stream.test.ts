@@ -132,14 +132,21 @@ describe('Chat stream encoder', () => {
         ],
         finish: null,
       },
+      // A custom call goes out as a function call whose arguments wrap the raw text.
       {
         tool_calls: [
-          { index: 1, id: 'call_b', type: 'custom', custom: { name: 'apply_patch', input: '' } },
+          {
+            index: 1,
+            id: 'call_b',
+            type: 'function',
+            function: { name: 'apply_patch', arguments: '{"input":"' },
+          },
         ],
         finish: null,
       },
       { tool_calls: [{ index: 0, function: { arguments: '{"city":"Oslo"}' } }], finish: null },
-      { tool_calls: [{ index: 1, custom: { input: '*** Begin Patch' } }], finish: null },
+      { tool_calls: [{ index: 1, function: { arguments: '*** Begin Patch' } }], finish: null },
+      { tool_calls: [{ index: 1, function: { arguments: '"}' } }], finish: null },
       { finish: 'tool_calls' },
     ]);
   });

@@ -33,7 +33,14 @@ interface ToolBlock {
   wireIndex: number;
   kind: 'function' | 'custom';
   legacy: boolean;
+  /** A custom call whose `{"input": "` wrapper is open (its closing `"}` not yet sent). */
+  wrapOpen?: boolean;
 }
+
+/** The start of the function arguments that carry a custom call's raw text. */
+const CUSTOM_WRAP_START = '{"input":"';
+/** Their end. */
+const CUSTOM_WRAP_END = '"}';
 
 /** Whether the client asked for the usage chunk (`stream_options.include_usage`). */
 function wantsUsage(context: EncodeContext): boolean {
@@ -127,9 +134,13 @@ export function createChatStreamEncoder(context: EncodeContext): StreamStep<IrEv
     if (legacy) {
       out.push(chunk(`{"function_call":{"name":${JSON.stringify(name)},"arguments":""}}`));
     } else if (kind === 'custom') {
+      // Chat stream chunks define only function calls (the openai SDK's stream helper throws
+      // "missing choices[0].tool_calls[0].function.name" on a custom delta), so a custom call
+      // goes out as a function call of the same name with arguments {"input": "<raw text>"}.
+      block.wrapOpen = true;
       out.push(
         chunk(
-          `{"tool_calls":[{"index":${block.wireIndex},"id":${id},"type":"custom","custom":{"name":${JSON.stringify(name)},"input":""}}]}`,
+          `{"tool_calls":[{"index":${block.wireIndex},"id":${id},"type":"function","function":{"name":${JSON.stringify(name)},"arguments":${JSON.stringify(CUSTOM_WRAP_START)}}}]}`,
         ),
       );
     } else {
@@ -145,9 +156,20 @@ export function createChatStreamEncoder(context: EncodeContext): StreamStep<IrEv
   function toolDelta(block: ToolBlock, delta: string): SseMessage {
     const text = JSON.stringify(delta);
     if (block.legacy) return chunk(`{"function_call":{"arguments":${text}}}`);
-    const body =
-      block.kind === 'custom' ? `"custom":{"input":${text}}` : `"function":{"arguments":${text}}`;
-    return chunk(`{"tool_calls":[{"index":${block.wireIndex},${body}}]}`);
+    // Inside the wrapper the raw text is a JSON string's content: escaped piece by piece.
+    const piece = block.kind === 'custom' ? JSON.stringify(text.slice(1, -1)) : text;
+    return chunk(`{"tool_calls":[{"index":${block.wireIndex},"function":{"arguments":${piece}}}]}`);
+  }
+
+  /** Closes the wrapper of custom calls still open (at their end, or at the turn's end). */
+  function closeWrap(out: SseMessage[], block: ToolBlock | undefined): void {
+    if (block?.wrapOpen !== true) return;
+    block.wrapOpen = false;
+    out.push(
+      chunk(
+        `{"tool_calls":[{"index":${block.wireIndex},"function":{"arguments":${JSON.stringify(CUSTOM_WRAP_END)}}}]}`,
+      ),
+    );
   }
 
   /** Sends a closed text block's citations, with indices into the whole content. */
@@ -172,6 +194,7 @@ export function createChatStreamEncoder(context: EncodeContext): StreamStep<IrEv
 
   function finish(out: SseMessage[], reason: IrFinishReason, meta?: IrMeta): void {
     finished = true;
+    for (const block of tools.values()) closeWrap(out, block);
     for (const index of textBlocks.keys()) flushAnnotations(out, index);
     const packed = packReasoning(reasoningEntries);
     if (packed !== undefined) {
@@ -273,9 +296,11 @@ export function createChatStreamEncoder(context: EncodeContext): StreamStep<IrEv
       case 'error':
         fail(out, event.error);
         return;
+      case 'tool-call-end':
+        closeWrap(out, tools.get(event.index));
+        return;
       case 'refusal-start':
       case 'refusal-end':
-      case 'tool-call-end':
         return;
       default:
         assertNever(event, 'IR event');

@@ -1,7 +1,7 @@
 /** Chat error decoding and encoding. */
 import { describe, expect, it } from 'vitest';
 import { ProxyError } from '../../errors.js';
-import { TRUNCATED_STREAM_ERROR } from '../../ir/accumulate.js';
+import { TRUNCATED_STREAM_ERROR } from '../../ir/response.js';
 import { openaiChat } from './index.js';
 
 describe('Chat errors', () => {

@@ -9,14 +9,14 @@ import { encodeChatError } from './encode-error.js';
 import { encodeChatRequest } from './encode-request.js';
 import { encodeChatResponse } from './encode-response.js';
 import { createChatStreamEncoder } from './encode-stream.js';
-import { CHAT_FORMAT } from './meta.js';
 import { createChatStreamPassthrough } from './passthrough-stream.js';
+import { FORMAT_ID } from './types.js';
 
 export type { ChatRequestMeta } from './types.js';
 
 /** OpenAI Chat Completions (`POST /v1/chat/completions`), on the client or the upstream side. */
 export const openaiChat: WireFormat = {
-  id: CHAT_FORMAT,
+  id: FORMAT_ID,
   decodeRequest: decodeChatRequest,
   encodeRequest: encodeChatRequest,
   decodeResponse: decodeChatResponse,

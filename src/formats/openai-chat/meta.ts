@@ -1,13 +1,11 @@
 /** Reading and writing this format's own entry of an `IrMeta` bag (`meta['openai-chat']`). */
 import type { IrMeta } from '../../ir/meta.js';
 import type { JsonObject } from '../../util/json.js';
-
-/** This format's id, the key of its meta entries. */
-export const CHAT_FORMAT = 'openai-chat' as const;
+import { FORMAT_ID } from './types.js';
 
 /** This format's extras in `meta`, or an empty object. */
 export function readChatMeta(meta: IrMeta | undefined): JsonObject {
-  return meta?.[CHAT_FORMAT] ?? {};
+  return meta?.[FORMAT_ID] ?? {};
 }
 
 /**
@@ -21,7 +19,7 @@ export function chatMeta(extras: JsonObject): IrMeta | undefined {
     kept ??= {};
     kept[key] = value;
   }
-  return kept === undefined ? undefined : { [CHAT_FORMAT]: kept };
+  return kept === undefined ? undefined : { [FORMAT_ID]: kept };
 }
 
 /** Spread helper: `{ meta }` when there is meta, `{}` otherwise. */

@@ -5,8 +5,9 @@
  * connection failure, or an end before any `finish_reason`, `[DONE]` or error chunk, becomes the
  * error chunk plus `[DONE]`.
  */
-import { TRUNCATED_STREAM_ERROR } from '../../ir/accumulate.js';
+
 import type { IrError } from '../../ir/response.js';
+import { TRUNCATED_STREAM_ERROR } from '../../ir/response.js';
 
 import type { SseMessage } from '../../sse/message.js';
 import type { StreamStep } from '../../streams/step.js';

@@ -335,7 +335,7 @@ describe('encodeResponse from another format', () => {
     const { value } = encodeChatResponse(anthropic, chatTestContext());
     const message = (value.choices as Array<{ message: Record<string, unknown> }>)[0]?.message;
     const next = decodeChatRequest({
-      model: 'claude-sonnet-4-5',
+      model: 'claude-sonnet-4-6',
       messages: [
         { role: 'user', content: 'Limits?' },
         message,

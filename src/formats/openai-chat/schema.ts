@@ -8,9 +8,17 @@ import { z } from 'zod';
 import { invalidField } from '../../errors.js';
 import type { ChatRequest } from './types.js';
 
-const string = z.string({ error: 'must be a string' });
-const number = z.number({ error: 'must be a number' });
-const boolean = z.boolean({ error: 'must be a boolean' });
+/** `is required` for an absent field, else `must be <what>`. */
+function typeError(what: string) {
+  return {
+    error: (issue: { input?: unknown }) =>
+      issue.input === undefined ? 'is required' : `must be ${what}`,
+  };
+}
+
+const string = z.string(typeError('a string'));
+const number = z.number(typeError('a number'));
+const boolean = z.boolean(typeError('a boolean'));
 const object = z.looseObject({}, { error: 'must be an object' });
 
 /** A part whose `type` is a string; known types are also checked against their own schema. */
@@ -63,7 +71,7 @@ const toolCallSchema = partSchema({
   }),
 });
 
-const messageSchema = z.discriminatedUnion(
+const knownMessageSchema = z.discriminatedUnion(
   'role',
   [
     z.looseObject({ role: z.literal('system'), content: contentSchema(userPartSchema) }),
@@ -87,6 +95,29 @@ const messageSchema = z.discriminatedUnion(
   ],
   { error: 'must be one of "system", "developer", "user", "assistant", "tool", "function"' },
 );
+
+const KNOWN_ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool', 'function']);
+
+/**
+ * A message: a known role is checked against its own shape; a role added later is read by the
+ * decoder as a user message (with a warning), so only its content must be readable.
+ */
+const messageSchema = z
+  .looseObject({ role: string }, { error: 'must be an object' })
+  .superRefine((message, ctx) => {
+    const schema = KNOWN_ROLES.has(message.role)
+      ? knownMessageSchema
+      : z.looseObject({ content: contentSchema(userPartSchema).nullish() });
+    const result = schema.safeParse(message);
+    if (result.success) return;
+    for (const issue of result.error.issues) {
+      ctx.addIssue({
+        code: 'custom',
+        message: deepestIssue(issue).message,
+        path: deepestIssue(issue).path,
+      });
+    }
+  });
 
 const toolSchema = partSchema({
   function: z.looseObject({

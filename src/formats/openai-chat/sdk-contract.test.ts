@@ -46,7 +46,7 @@ function serve(events: IrEvent[], includeUsage = true) {
 const start: IrEvent = {
   type: 'message-start',
   id: 'msg_01XyZ',
-  model: 'claude-sonnet-4-5',
+  model: 'claude-sonnet-4-6',
   createdAt: 1767000000,
 };
 

@@ -3,6 +3,9 @@
  * @see https://platform.openai.com/docs/api-reference/chat
  */
 
+/** The format id, used as the key of this format's extras in `IrMeta`. */
+export const FORMAT_ID = 'openai-chat' as const;
+
 /** A JSON object with fields this format does not model. */
 export type ChatExtra = Record<string, unknown>;
 
@@ -150,12 +153,6 @@ export interface ChatRequest {
   [key: string]: unknown;
 }
 
-/** A `url_citation` annotation on an assistant message. */
-export interface ChatUrlCitation {
-  type: 'url_citation';
-  url_citation: { url: string; title: string; start_index: number; end_index: number };
-}
-
 /** Token usage of a completion. */
 export interface ChatUsage {
   prompt_tokens: number;
@@ -203,42 +200,6 @@ export interface ChatCompletion {
   service_tier?: string | null;
   system_fingerprint?: string | null;
   [key: string]: unknown;
-}
-
-/** A tool call piece inside a chunk's delta. */
-export interface ChatToolCallDelta {
-  index: number;
-  id?: string;
-  type?: 'function' | 'custom';
-  function?: { name?: string; arguments?: string };
-  custom?: { name?: string; input?: string };
-}
-
-/** The delta of a streamed choice. */
-export interface ChatDelta {
-  role?: 'assistant';
-  content?: string | null;
-  refusal?: string | null;
-  reasoning_content?: string;
-  tool_calls?: ChatToolCallDelta[];
-  annotations?: unknown[];
-}
-
-/** One `chat.completion.chunk` of a stream. */
-export interface ChatCompletionChunk {
-  id: string;
-  object: 'chat.completion.chunk';
-  created: number;
-  model: string;
-  choices: Array<{
-    index: number;
-    delta: ChatDelta;
-    logprobs: null;
-    finish_reason: ChatFinishReason | null;
-  }>;
-  usage?: ChatUsage | null;
-  service_tier?: string | null;
-  system_fingerprint?: string | null;
 }
 
 /** Meta of an `IrRequest` decoded from this format (`meta['openai-chat']`). */

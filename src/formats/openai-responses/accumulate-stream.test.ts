@@ -5,7 +5,7 @@ import {
   transcriptNames,
 } from '../../../test/helpers/openai-responses-kit.js';
 import { createLargeCodexStream } from '../../../test/helpers/openai-responses-large-stream.js';
-import { TRUNCATED_STREAM_ERROR } from '../../ir/accumulate.js';
+import { TRUNCATED_STREAM_ERROR } from '../../ir/response.js';
 import type { SseMessage } from '../../sse/message.js';
 import { parseSse } from '../../sse/parse.js';
 import { createResponsesStreamAccumulator } from './accumulate-stream.js';

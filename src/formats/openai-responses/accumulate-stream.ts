@@ -2,8 +2,9 @@
  * Rebuilds the final Responses body from a Responses (or Codex backend) stream, drift-proof.
  * @see https://platform.openai.com/docs/api-reference/responses-streaming
  */
-import { TRUNCATED_STREAM_ERROR } from '../../ir/accumulate.js';
+
 import type { IrError } from '../../ir/response.js';
+import { TRUNCATED_STREAM_ERROR } from '../../ir/response.js';
 import type { SseMessage } from '../../sse/message.js';
 import { isRecord, type JsonObject, omitKeys } from '../../util/json.js';
 import type { DecodeStreamOptions, StreamAccumulation, WireStreamAccumulator } from '../format.js';

@@ -11,6 +11,7 @@ import type {
   IrUserPart,
 } from '../../ir/content.js';
 import type { IrMessage } from '../../ir/request.js';
+import type { ConversionWarning } from '../../ir/warnings.js';
 import { isRecord, type JsonObject, omitKeys } from '../../util/json.js';
 import { decodeReasoningItem } from './decode-output.js';
 import { type DecodedInputPart, decodeInputPart } from './input-content.js';
@@ -29,6 +30,7 @@ import { FORMAT_ID } from './types.js';
 export interface DecodedInput {
   system: IrTextPart[];
   messages: IrMessage[];
+  warnings: ConversionWarning[];
 }
 
 type Side = 'user' | 'assistant' | 'tool';
@@ -60,6 +62,7 @@ function withIndex(part: DecodedInputPart, index: number, item: JsonObject): Dec
 class InputDecoder {
   readonly system: IrTextPart[] = [];
   readonly messages: IrMessage[] = [];
+  readonly warnings: ConversionWarning[] = [];
 
   private assistantTurn(): IrAssistantPart[] {
     const last = this.messages[this.messages.length - 1];
@@ -128,7 +131,12 @@ class InputDecoder {
     const extras = omitKeys(item, ['content']);
     const content = item.content as string | JsonObject[];
     const base: ResponsesMeta = { item: extras, index };
-    if (message.role === 'system' || message.role === 'developer') {
+    const role = this.knownRole(message.role, path);
+    if ((role === 'system' || role === 'developer') && this.messages.length > 0) {
+      this.instruction(item, content, role, base);
+      return;
+    }
+    if (role === 'system' || role === 'developer') {
       if (typeof content === 'string') {
         this.system.push({
           type: 'text',
@@ -149,7 +157,7 @@ class InputDecoder {
       });
       return;
     }
-    if (message.role === 'assistant') {
+    if (role === 'assistant') {
       this.assistantMessage(item, content, base, path);
       return;
     }
@@ -167,6 +175,59 @@ class InputDecoder {
         ...base,
         ...(typeof content === 'string' ? { contentString: true } : {}),
       }),
+    });
+  }
+
+  /**
+   * The nearest known role: the four the API defines as they are, anything else as `user` with
+   * a warning (a client that learnt a new role keeps working).
+   */
+  private knownRole(role: string, path: string): 'user' | 'assistant' | 'system' | 'developer' {
+    if (role === 'user' || role === 'assistant' || role === 'system' || role === 'developer') {
+      return role;
+    }
+    this.warnings.push({
+      code: 'unexpected',
+      message: `A message with role "${role}" was read as a user message`,
+      path: `${path}.role`,
+    });
+    return 'user';
+  }
+
+  /**
+   * A system or developer message after the first turn: an instruction kept at its position.
+   * One with parts other than text stays whole (opaque), as at the start.
+   */
+  private instruction(
+    item: JsonObject,
+    content: string | JsonObject[],
+    role: 'system' | 'developer',
+    base: ResponsesMeta,
+  ): void {
+    const index = base.index ?? 0;
+    const developer = role === 'developer' ? { developer: true } : {};
+    if (typeof content === 'string') {
+      this.messages.push({
+        role: 'system',
+        content: [{ type: 'text', text: content }],
+        ...developer,
+        meta: responsesMeta({ ...base, contentString: true }),
+      });
+      return;
+    }
+    if (content.some((part) => part.type !== 'input_text' || typeof part.text !== 'string')) {
+      this.addOpaque(item, index, 'user');
+      return;
+    }
+    this.messages.push({
+      role: 'system',
+      content: content.map((part) => ({
+        type: 'text',
+        text: part.text as string,
+        meta: responsesMeta({ part: omitKeys(part, ['text']) }),
+      })),
+      ...developer,
+      meta: responsesMeta(base),
     });
   }
 
@@ -259,15 +320,17 @@ class InputDecoder {
 /**
  * Decodes `input`, validating it (`invalid_request` names the bad field). Assistant-side items
  * (messages, reasoning, calls) that follow each other form one IR assistant turn, tool outputs
- * that follow each other one tool turn; system and developer messages go to `system` with their
- * position in meta, so the same format puts them back; items the IR does not model stay whole
+ * that follow each other one tool turn; system and developer messages before the first turn go
+ * to `system` with their position in meta, so the same format puts them back, and later ones are
+ * `system` messages at their place; items the IR does not model stay whole
  * as opaque parts.
  */
 export function decodeInput(input: unknown): DecodedInput {
-  if (input === undefined || input === null) return { system: [], messages: [] };
+  if (input === undefined || input === null) return { system: [], messages: [], warnings: [] };
   if (typeof input === 'string') {
     return {
       system: [],
+      warnings: [],
       messages: [
         {
           role: 'user',
@@ -282,5 +345,5 @@ export function decodeInput(input: unknown): DecodedInput {
   input.forEach((item, index) => {
     decoder.item(item, index);
   });
-  return { system: decoder.system, messages: decoder.messages };
+  return { system: decoder.system, messages: decoder.messages, warnings: decoder.warnings };
 }

@@ -37,13 +37,29 @@ describe('Responses request decoding', () => {
     }
   });
 
-  it('maps instructions and developer messages to system, in order', () => {
+  it('maps instructions and leading developer messages to system, later ones to messages', () => {
     const request = decode(codexRequest);
     expect(request.system.map((part) => part.text)).toEqual([
       'You are Codex, a coding agent running in a terminal.',
       '<permissions>workspace-write</permissions>',
-      'Prefer small patches.',
     ]);
+    const later = request.messages.find((message) => message.role === 'system');
+    expect(later).toMatchObject({
+      role: 'system',
+      developer: true,
+      content: [{ type: 'text', text: 'Prefer small patches.' }],
+    });
+  });
+
+  it('reads an unknown role as a user message, with a warning', () => {
+    const { value, warnings } = decodeResponsesRequest({
+      model: 'm',
+      input: [{ role: 'robot', content: 'x' }],
+    });
+    expect(value.messages).toMatchObject([
+      { role: 'user', content: [{ type: 'text', text: 'x' }] },
+    ]);
+    expect(warnings).toMatchObject([{ code: 'unexpected', path: 'input[0].role' }]);
   });
 
   it('groups assistant-side items into one turn and tool outputs into another', () => {
@@ -58,6 +74,7 @@ describe('Responses request decoding', () => {
       'assistant',
       'tool',
       'user',
+      'system',
       'user',
     ]);
     const assistant = request.messages[2];
@@ -335,9 +352,6 @@ describe('Responses request decoding', () => {
     expect(invalid('nope').param).toBe('body');
     expect(invalid({ input: 'x' }).param).toBe('model');
     expect(invalid({ model: 'm', input: 3 }).param).toBe('input');
-    expect(invalid({ model: 'm', input: [{ role: 'robot', content: 'x' }] }).param).toBe(
-      'input[0].role',
-    );
     expect(invalid({ model: 'm', input: [{ role: 'user', content: 5 }] }).param).toBe(
       'input[0].content',
     );
@@ -359,10 +373,8 @@ describe('Responses request decoding', () => {
     );
     expect(invalid({ model: 'm', tool_choice: 'sometimes' }).param).toBe('tool_choice');
     expect(invalid({ model: 'm', max_output_tokens: -1 }).param).toBe('max_output_tokens');
-    const error = invalid({ model: 'm', input: [{ role: 'robot', content: 'x' }] });
+    const error = invalid({ model: 5, input: 'x' });
     expect(error.code).toBe('invalid_request');
-    expect(error.message).toBe(
-      'Invalid request: "input[0].role" must be one of "user", "assistant", "system", "developer"',
-    );
+    expect(error.message).toBe('Invalid request: "model" must be a string');
   });
 });

@@ -5,7 +5,7 @@
 import { invalidField } from '../../errors.js';
 import type { IrTextPart } from '../../ir/content.js';
 import type { IrReasoningConfig, IrRequest } from '../../ir/request.js';
-import type { ConversionWarning, Converted } from '../../ir/warnings.js';
+import type { Converted } from '../../ir/warnings.js';
 import {
   getNumber,
   getRecord,
@@ -65,8 +65,7 @@ function decodeReasoning(value: JsonObject | undefined): {
 export function decodeResponsesRequest(body: unknown): Converted<IrRequest> {
   if (!isRecord(body)) throw invalidField('body', 'must be a JSON object');
   parseOrThrow(requestSchema, body, '');
-  const warnings: ConversionWarning[] = [];
-  const { system, messages } = decodeInput(body.input);
+  const { system, messages, warnings } = decodeInput(body.input);
   const instructions = getString(body, 'instructions');
   const systemParts: IrTextPart[] =
     instructions !== undefined

@@ -8,11 +8,12 @@ import {
   transcriptNames,
   withoutMeta,
 } from '../../../test/helpers/openai-responses-kit.js';
-import { accumulateEvents, TRUNCATED_STREAM_ERROR } from '../../ir/accumulate.js';
+import { accumulateEvents } from '../../ir/accumulate.js';
 import { checkEvents } from '../../ir/check-events.js';
 import type { IrTextPart as TextPart } from '../../ir/content.js';
 import type { IrEvent } from '../../ir/events.js';
 import type { IrResponse } from '../../ir/response.js';
+import { TRUNCATED_STREAM_ERROR } from '../../ir/response.js';
 import type { SseMessage } from '../../sse/message.js';
 import { parseSse } from '../../sse/parse.js';
 import { decodeResponsesResponse } from './decode-response.js';

@@ -2,9 +2,10 @@
  * Decodes an upstream Responses (or Codex backend) SSE stream into IR events.
  * @see https://platform.openai.com/docs/api-reference/responses-streaming
  */
-import { TRUNCATED_STREAM_ERROR } from '../../ir/accumulate.js';
+
 import type { IrEvent } from '../../ir/events.js';
 import type { IrError } from '../../ir/response.js';
+import { TRUNCATED_STREAM_ERROR } from '../../ir/response.js';
 import type { SseMessage } from '../../sse/message.js';
 import type { StreamStep } from '../../streams/step.js';
 import { getNumber, getRecord, getString, isRecord, type JsonObject } from '../../util/json.js';

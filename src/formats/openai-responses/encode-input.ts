@@ -160,6 +160,31 @@ class InputEncoder {
     });
   }
 
+  /**
+   * An instruction between turns, at its position: a `system` or `developer` message item (the
+   * Codex provider turns `system` into `developer`, the only one that backend takes).
+   */
+  instruction(message: Extract<IrMessage, { role: 'system' }>): void {
+    const own = readResponsesMeta(message.meta);
+    const native = isRecord(own?.item) ? own.item : undefined;
+    const only = message.content[0];
+    if (native && own?.contentString === true && message.content.length === 1 && only) {
+      this.items.push({ ...native, content: only.text });
+      return;
+    }
+    const content = message.content.map((part) => {
+      const extras = readResponsesMeta(part.meta)?.part;
+      return { type: 'input_text', ...(isRecord(extras) ? extras : {}), text: part.text };
+    });
+    this.items.push({
+      ...(native ?? {
+        type: 'message',
+        role: message.developer === true ? 'developer' : 'system',
+      }),
+      content,
+    });
+  }
+
   tool(message: Extract<IrMessage, { role: 'tool' }>, path: string): void {
     message.content.forEach((part, index) => {
       const at = `${path}.content[${index}]`;
@@ -249,6 +274,9 @@ export function encodeInput(request: IrRequest, warnings: ConversionWarning[]): 
         return;
       case 'tool':
         encoder.tool(message, path);
+        return;
+      case 'system':
+        encoder.instruction(message);
         return;
       default:
         assertNever(message, 'message');

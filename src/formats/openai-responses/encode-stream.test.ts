@@ -29,7 +29,7 @@ function lastResponse(events: Json[]): Json {
   return (events[events.length - 1]?.response ?? {}) as Json;
 }
 
-const start: IrEvent = { type: 'message-start', id: 'msg_01Anthropic', model: 'claude-sonnet-4-5' };
+const start: IrEvent = { type: 'message-start', id: 'msg_01Anthropic', model: 'claude-sonnet-4-6' };
 
 /**
  * What a Responses round trip keeps of an IR response, stated explicitly:
@@ -124,7 +124,7 @@ describe('Responses stream encoder', () => {
       id: 'resp_test_1',
       object: 'response',
       created_at: 1767300000,
-      model: 'claude-sonnet-4-5',
+      model: 'claude-sonnet-4-6',
       status: 'completed',
       error: null,
       incomplete_details: null,

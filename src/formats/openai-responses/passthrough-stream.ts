@@ -3,8 +3,8 @@
  * @see https://github.com/openai/openai-node/blob/master/src/lib/responses/ResponseStream.ts
  */
 
-import { TRUNCATED_STREAM_ERROR } from '../../ir/accumulate.js';
 import type { IrError } from '../../ir/response.js';
+import { TRUNCATED_STREAM_ERROR } from '../../ir/response.js';
 import type { SseMessage } from '../../sse/message.js';
 import type { StreamStep } from '../../streams/step.js';
 import { isRecord, type JsonObject } from '../../util/json.js';

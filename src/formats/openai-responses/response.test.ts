@@ -17,7 +17,7 @@ type Json = Record<string, unknown>;
 
 const foreign: IrResponse = {
   id: 'msg_01AnthropicId',
-  model: 'claude-sonnet-4-5',
+  model: 'claude-sonnet-4-6',
   content: [
     { type: 'reasoning', text: 'Considering tides.', signature: 'EqQBCkgIAxAC' },
     {

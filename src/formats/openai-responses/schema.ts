@@ -30,7 +30,8 @@ export const requestSchema = z.looseObject({
 
 /** A `message` input item (with or without `type`). */
 export const messageItemSchema = z.looseObject({
-  role: z.enum(['user', 'assistant', 'system', 'developer']),
+  // Any role: roles the decoder does not know are read by their nearest meaning, not refused.
+  role: z.string(),
   content: z.union([z.string(), z.array(z.looseObject({ type: z.string() }))]),
 });
 
@@ -89,10 +90,24 @@ export const customToolSchema = z.looseObject({
   description: optionalString,
 });
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+function article(expected: string): string {
+  return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
+}
+
+/** The value at `path` in `root` (zod does not report the input it rejected). */
+function valueAt(root: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  let value = root;
+  for (const key of path) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
   switch (issue.code) {
     case 'invalid_type':
-      return issue.input === undefined ? 'is required' : `must be ${issue.expected}`;
+      return input === undefined ? 'is required' : `must be ${article(issue.expected)}`;
     case 'invalid_value':
       return `must be one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}`;
     case 'too_small':
@@ -121,5 +136,5 @@ export function parseOrThrow<T extends z.ZodType>(
   for (const key of issue.path) {
     param += typeof key === 'number' ? `[${key}]` : param === '' ? String(key) : `.${String(key)}`;
   }
-  throw invalidField(param || 'body', describeIssue(issue));
+  throw invalidField(param || 'body', describeIssue(issue, valueAt(value, issue.path)));
 }

@@ -35,7 +35,7 @@ function encoded(events: IrEvent[]): string {
   );
 }
 
-const start: IrEvent = { type: 'message-start', id: 'msg_01XyZ', model: 'claude-sonnet-4-5' };
+const start: IrEvent = { type: 'message-start', id: 'msg_01XyZ', model: 'claude-sonnet-4-6' };
 
 describe('openai-node responses.stream() accepts what the encoder writes', () => {
   it('text', async () => {

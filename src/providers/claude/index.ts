@@ -19,7 +19,7 @@ import { type ClaudeCredentials, createClaudeAuth } from './auth.js';
 import { claudeCredentialPaths } from './credentials.js';
 import { CLAUDE_TOKEN_URL } from './login.js';
 import { DEFAULT_CLAUDE_MODELS, MAX_MODEL_PAGES, readClaudeModelPage } from './models.js';
-import { mergeBetas, OAUTH_BETAS, prepareClaudeBody } from './request.js';
+import { betasForBody, mergeBetas, OAUTH_BETAS, prepareClaudeBody } from './request.js';
 
 /** Default upstream base URL. */
 export const CLAUDE_BASE_URL = 'https://api.anthropic.com';
@@ -81,12 +81,13 @@ export function createClaudeProvider(deps: ClaudeProviderDeps): Provider {
     credentials: ClaudeCredentials,
     clientHeaders: Headers,
     stream: boolean,
+    bodyBetas: readonly string[],
   ): Record<string, string> {
     const clientBetas = clientHeaders.get('anthropic-beta');
     const betas =
       credentials.kind === 'oauth'
-        ? mergeBetas(clientBetas, OAUTH_BETAS)
-        : mergeBetas(clientBetas, []);
+        ? mergeBetas(clientBetas, [...OAUTH_BETAS, ...bodyBetas])
+        : mergeBetas(clientBetas, bodyBetas);
     return {
       ...(credentials.kind === 'oauth'
         ? { authorization: `Bearer ${credentials.accessToken}` }
@@ -108,12 +109,13 @@ export function createClaudeProvider(deps: ClaudeProviderDeps): Provider {
     logger?: Logger,
   ) {
     const payload = JSON.stringify(body);
+    const bodyBetas = betasForBody(body);
     return sendWithAuth({
       credentials: auth.credentials,
       url: `${baseUrl}${path}`,
       buildInit: (credentials) => ({
         method: 'POST',
-        headers: headers(credentials, clientHeaders, stream),
+        headers: headers(credentials, clientHeaders, stream, bodyBetas),
         body: payload,
       }),
       http: { ...deps.http, signal, ...(logger ? { logger } : {}) },
@@ -135,7 +137,7 @@ export function createClaudeProvider(deps: ClaudeProviderDeps): Provider {
           credentials: auth.credentials,
           url: `${baseUrl}/v1/models?${query}`,
           buildInit: (credentials) => {
-            const { 'content-type': _c, ...rest } = headers(credentials, new Headers(), false);
+            const { 'content-type': _c, ...rest } = headers(credentials, new Headers(), false, []);
             return { method: 'GET', headers: rest };
           },
           http: { ...deps.http, maxRetries: 0, signal: AbortSignal.timeout(15_000) },

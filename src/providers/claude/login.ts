@@ -4,7 +4,7 @@
  */
 import { LoginError } from '../../auth/login-error.js';
 import { createPkcePair, createState } from '../../auth/pkce.js';
-import { describeOAuthError, postOAuthRequest } from '../../auth/token-request.js';
+import { describeReply, postOAuthRequest } from '../../auth/token-request.js';
 import { getNumber, getRecord, getString } from '../../util/json.js';
 import { writeClaudeCredentials } from './credentials.js';
 
@@ -130,7 +130,7 @@ export async function loginClaude(options: ClaudeLoginOptions): Promise<ClaudeLo
     ...(options.signal ? { signal: options.signal } : {}),
   });
   if (!reply.ok) {
-    const detail = describeOAuthError(reply.body) ?? `HTTP ${reply.status}`;
+    const detail = describeReply(reply);
     throw new LoginError('rejected', `The Claude token endpoint refused the code (${detail})`);
   }
   const accessToken = getString(reply.body, 'access_token');

@@ -20,7 +20,6 @@ export const DEFAULT_CLAUDE_MODELS: ModelCard[] = [
   { id: 'claude-opus-4-6', display_name: 'Claude Opus 4.6' },
   { id: 'claude-sonnet-4-6', display_name: 'Claude Sonnet 4.6' },
   { id: 'claude-opus-4-5', display_name: 'Claude Opus 4.5' },
-  { id: 'claude-sonnet-4-5', display_name: 'Claude Sonnet 4.5' },
   { id: 'claude-haiku-4-5', display_name: 'Claude Haiku 4.5' },
 ].map((card) => ({ ...card, object: 'model', created: 0, owned_by: 'anthropic' }));
 

@@ -22,9 +22,26 @@ function systemBlocks(system: unknown): JsonObject[] {
   return [];
 }
 
-/** The system blocks with Claude Code's identity first (inserted, or split off the first block). */
+/**
+ * The system blocks with Claude Code's identity first (inserted, or split off the first block).
+ * Claude Code's own billing block (`x-anthropic-billing-header: ...`) may come before it, as
+ * Claude Code sends it.
+ */
 function withIdentity(system: unknown): { blocks: JsonObject[]; changed: boolean } {
-  const blocks = systemBlocks(system);
+  const all = systemBlocks(system);
+  const head = all[0];
+  if (
+    head?.type === 'text' &&
+    typeof head.text === 'string' &&
+    head.text.startsWith('x-anthropic-billing-header:')
+  ) {
+    const rest = identityFirst(all.slice(1));
+    return { blocks: [head, ...rest.blocks], changed: rest.changed };
+  }
+  return identityFirst(all);
+}
+
+function identityFirst(blocks: JsonObject[]): { blocks: JsonObject[]; changed: boolean } {
   const first = blocks[0];
   const text = typeof first?.text === 'string' ? first.text : undefined;
   if (first?.type === 'text' && text === CLAUDE_CODE_IDENTITY) return { blocks, changed: false };
@@ -115,6 +132,19 @@ export function prepareClaudeBody(
     });
   }
   return { value: body, warnings };
+}
+
+/** The beta under which the API takes `system` messages between turns. */
+export const MID_CONVERSATION_SYSTEM_BETA = 'mid-conversation-system-2026-04-07';
+
+/**
+ * Betas the body itself needs: a `system` message between turns (sent by Claude Code with its
+ * beta, or converted from another format's instruction) is only accepted under its beta.
+ */
+export function betasForBody(body: WireBody): string[] {
+  const messages = Array.isArray(body.messages) ? body.messages : [];
+  const midSystem = messages.some((message) => isRecord(message) && message.role === 'system');
+  return midSystem ? [MID_CONVERSATION_SYSTEM_BETA] : [];
 }
 
 /** The client's `anthropic-beta` values followed by `required` ones, without duplicates. */

@@ -7,6 +7,7 @@ import { decodeJwtPayload, jwtExpiryMs } from '../../auth/jwt.js';
 import { type CredentialCache, createCredentialCache } from '../../auth/single-flight.js';
 import { ProxyError } from '../../errors.js';
 import { getRecord, getString, isRecord, type JsonObject } from '../../util/json.js';
+import { registerSecretsIn } from '../../util/secrets.js';
 import type { CredentialStatus } from '../provider.js';
 
 /** The Codex CLI's public OAuth client id. */
@@ -121,6 +122,8 @@ async function requestRefresh(
     );
   }
   const body: unknown = await response.json().catch(() => undefined);
+  // Minted tokens are known by value from now on, whatever their shape.
+  registerSecretsIn(body);
   if (response.status === 400 || response.status === 401 || response.status === 403) {
     throw new ProxyError(
       'upstream_authentication',

@@ -9,7 +9,7 @@ import { startCallbackServer } from '../../auth/callback-server.js';
 import { readCredentialFile, writeCredentialFile } from '../../auth/credential-file.js';
 import { LoginError } from '../../auth/login-error.js';
 import { createPkcePair, createState } from '../../auth/pkce.js';
-import { describeOAuthError, postOAuthRequest } from '../../auth/token-request.js';
+import { describeReply, postOAuthRequest } from '../../auth/token-request.js';
 import { getString, isRecord, type JsonObject } from '../../util/json.js';
 import { CODEX_CLIENT_ID, readIdTokenClaims } from './auth.js';
 
@@ -71,6 +71,8 @@ export interface CodexLoginOptions {
   onAuthorizeUrl(url: string): void | Promise<void>;
   /** How long to wait for the browser (default 5 minutes). */
   timeoutMs?: number;
+  /** Waits out `timeoutMs` (injectable so tests do not wait on the clock). */
+  sleep?(ms: number, signal: AbortSignal): Promise<void>;
   signal?: AbortSignal;
 }
 
@@ -103,7 +105,7 @@ async function exchangeCode(
     ...(options.signal ? { signal: options.signal } : {}),
   });
   if (!reply.ok) {
-    const detail = describeOAuthError(reply.body) ?? `HTTP ${reply.status}`;
+    const detail = describeReply(reply);
     throw new LoginError('rejected', `The Codex token endpoint refused the sign-in (${detail})`);
   }
   const idToken = getString(reply.body, 'id_token');
@@ -156,6 +158,7 @@ export async function loginCodex(options: CodexLoginOptions): Promise<CodexLogin
     state,
     title: 'ccproxy: Codex sign-in',
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.sleep ? { sleep: options.sleep } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
   // The client's registered redirect URIs use `localhost`, not `127.0.0.1`.

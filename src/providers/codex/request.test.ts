@@ -83,6 +83,30 @@ describe('prepareCodexBody', () => {
     ]);
   });
 
+  it('keeps instructions between turns at their place, as developer messages', () => {
+    const { value } = prepareCodexBody(
+      {
+        model: 'm',
+        input: [
+          { role: 'system', content: 'Lead.' },
+          { type: 'message', role: 'user', content: 'q' },
+          { type: 'message', role: 'system', content: 'Mind the tests.', id: 'msg_1' },
+          { type: 'message', role: 'developer', content: 'Be brief.' },
+          { type: 'message', role: 'user', content: 'r' },
+        ],
+      },
+      context(),
+      options,
+    );
+    expect(value.instructions).toBe('Lead.');
+    expect(value.input).toEqual([
+      { type: 'message', role: 'user', content: 'q' },
+      { type: 'message', role: 'developer', content: 'Mind the tests.' },
+      { type: 'message', role: 'developer', content: 'Be brief.' },
+      { type: 'message', role: 'user', content: 'r' },
+    ]);
+  });
+
   it('sends function tools non-strict unless the client chose, and adds no tools', () => {
     const { value } = prepareCodexBody(
       {

@@ -2,7 +2,7 @@
  * Shapes a Responses request to what the ChatGPT Codex backend accepts (observed 2025-09 to
  * 2026-11): it only streams, never stores, needs a non-empty `instructions` string and `input`
  * as a list, rejects token limits, `metadata` and sampling parameters, and answers 400
- * "System messages are not allowed" for system input messages.
+ * "System messages are not allowed" for system input messages (developer ones it takes).
  */
 import { createHash } from 'node:crypto';
 import { ProxyError } from '../../errors.js';
@@ -134,9 +134,17 @@ export function prepareCodexBody(
   }
   const kept: unknown[] = [];
   for (const [index, item] of input.entries()) {
-    if (isInstructionMessage(item)) {
+    if (isInstructionMessage(item) && kept.length === 0) {
+      // Leading instructions are the system prompt: `instructions` is where the backend wants it.
       const text = messageText(item);
       if (text !== '') instructions.push(text);
+      continue;
+    }
+    if (isInstructionMessage(item)) {
+      // Between turns an instruction keeps its place; the backend rejects `system` items
+      // ("System messages are not allowed") but takes `developer` ones, as the Codex CLI sends.
+      const { id: _id, ...rest } = item;
+      kept.push(item.role === 'system' ? { ...rest, role: 'developer' } : rest);
       continue;
     }
     if (!isRecord(item)) {

@@ -6,6 +6,7 @@
 import { type CredentialCache, createCredentialCache } from '../../auth/single-flight.js';
 import { ProxyError } from '../../errors.js';
 import { getNumber, getRecord, getString, isRecord } from '../../util/json.js';
+import { registerSecretsIn } from '../../util/secrets.js';
 import type { CredentialStatus } from '../provider.js';
 import { type CopilotTokenSources, resolveCopilotGithubToken } from './credentials.js';
 
@@ -71,6 +72,8 @@ async function exchange(options: CopilotAuthOptions): Promise<CopilotToken> {
     );
   }
   const body: unknown = await response.json().catch(() => undefined);
+  // The minted Copilot token is known by value from now on, whatever its shape.
+  registerSecretsIn(body);
   if (response.status === 401 || response.status === 403 || response.status === 404) {
     options.onExchange?.('failure');
     throw new ProxyError(

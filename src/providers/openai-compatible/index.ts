@@ -10,6 +10,7 @@ import { fetchUpstream, readBodyJson } from '../../http/upstream-fetch.js';
 import type { ConversionWarning } from '../../ir/warnings.js';
 import type { Logger } from '../../observability/logger.js';
 import { getArray, getString, isRecord } from '../../util/json.js';
+import { registerSecret } from '../../util/secrets.js';
 import {
   createModelCatalog,
   DEFAULT_MODEL_CACHE,
@@ -41,7 +42,8 @@ function keyOf(deps: CompatibleProviderDeps): { key?: string; problem?: string }
   const { settings } = deps;
   if (settings.api_key_env) {
     const key = deps.env[settings.api_key_env];
-    if (key) return { key };
+    // Known by value from now on: an upstream echoing it in an error text gets it masked.
+    if (key) return { key: registerSecret(key) };
     return {
       problem: `The environment variable ${settings.api_key_env} (providers.${deps.name}.api_key_env) is not set`,
     };

@@ -5,15 +5,15 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import type { Context, Env, Hono } from 'hono';
-import type { Provider } from '../providers/provider.js';
-import { keysMatch } from '../server/local-auth.js';
-import { VERSION } from '../version.js';
+import type { Provider } from '../../providers/provider.js';
+import { VERSION } from '../../version.js';
+import { keysMatch } from '../local-auth.js';
 import { dashboardAccess, sessionCookie, sessionToken } from './access.js';
 import type { DashboardFeed, FeedSubscriber } from './feed.js';
 import type { PlanUsageSource } from './plan-usage.js';
 
 /** Where the page's files are (the package's `dashboard/` folder). */
-export const DASHBOARD_ASSETS = new URL('../../dashboard/', import.meta.url);
+export const DASHBOARD_ASSETS = new URL('../../../dashboard/', import.meta.url);
 
 /** Everything the dashboard reads. */
 export interface DashboardDeps {

@@ -3,7 +3,7 @@
  * `record()`, which keeps per-minute token counts and the last requests (references, no copies),
  * and serializes and publishes the record only while at least one dashboard is connected.
  */
-import type { RequestRecord } from '../observability/request-record.js';
+import type { RequestRecord } from '../../observability/request-record.js';
 
 /** A finished request as the dashboard shows it (JSON). */
 export interface DashboardRequest {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRequestRecord, type RequestRecord } from '../observability/request-record.js';
+import { createRequestRecord, type RequestRecord } from '../../observability/request-record.js';
 import { createDashboardFeed, dashboardRequest, replayCommand } from './feed.js';
 
 function record(fields: Partial<RequestRecord>): RequestRecord {

@@ -5,8 +5,8 @@
  * reach it by DNS rebinding).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { keysMatch, presentedKey } from '../server/local-auth.js';
-import { isLoopbackHost } from '../server/serve.js';
+import { keysMatch, presentedKey } from '../local-auth.js';
+import { isLoopbackHost } from '../serve.js';
 
 /** The session cookie's name. */
 export const SESSION_COOKIE = 'ccproxy_dashboard';
