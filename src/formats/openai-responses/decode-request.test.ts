@@ -3,7 +3,7 @@ import { loadFixtureJson } from '../../../test/helpers/fixtures.js';
 import { ProxyError } from '../../errors.js';
 import { packOpaque } from '../../ir/opaque.js';
 import type { IrRequest } from '../../ir/request.js';
-import { encodeRequest as encodeAnthropicRequest } from '../anthropic-messages/encode-request.js';
+import { encodeAnthropicRequest } from '../anthropic-messages/encode-request.js';
 import { decodeResponsesRequest } from './decode-request.js';
 import { encodeResponsesRequest } from './encode-request.js';
 
