@@ -3,7 +3,6 @@ import { loadFixtureJson } from '../../../test/helpers/fixtures.js';
 import { ProxyError } from '../../errors.js';
 import { packOpaque } from '../../ir/opaque.js';
 import type { IrRequest } from '../../ir/request.js';
-import { encodeAnthropicRequest } from '../anthropic-messages/encode-request.js';
 import { decodeResponsesRequest } from './decode-request.js';
 import { encodeResponsesRequest } from './encode-request.js';
 
@@ -343,9 +342,6 @@ describe('Responses request decoding', () => {
     ]);
     // Back to Responses, the item carries the tools: nothing is added to the request.
     expect(encodeResponsesRequest(request).value).toEqual(body);
-    // Toward Anthropic, the model gets them as tools (the freeform one wrapped as `input`).
-    const anthropic = encodeAnthropicRequest(request).value as { tools: Array<{ name: string }> };
-    expect(anthropic.tools.map((tool) => tool.name)).toEqual(['exec', 'wait']);
   });
 
   it('names the bad field of an invalid request', () => {
