@@ -102,6 +102,41 @@ const setScript = (route: Route, script: Scripts[Route]) => {
   routes.scripts[route] = script;
 };
 
+describe.each(CASES.filter((entry) => entry.name.startsWith('Responses')))(
+  'AI SDK: $name with previous_response_id',
+  ({ route, upstreamPath, model }) => {
+    it('continues from the previous response by id', async () => {
+      setScript(route, (turn) => ({
+        text:
+          turn.assistantTexts.length === 0
+            ? 'High tide at 14:05.'
+            : `Before, I said: ${turn.assistantTexts.at(-1)}`,
+      }));
+      const baseURL = `${routes.proxy.url}/${route}/v1`;
+      const first = await generateText({
+        model: model(baseURL),
+        prompt: 'When is high tide at Brest?',
+        maxRetries: 0,
+      });
+      const responseId = first.providerMetadata?.openai?.responseId;
+      expect(typeof responseId).toBe('string');
+      // Only the new message goes up; the proxy fills in the conversation from its store.
+      const second = await generateText({
+        model: model(baseURL),
+        prompt: 'And low tide?',
+        providerOptions: { openai: { previousResponseId: responseId as string } },
+        maxRetries: 0,
+      });
+      expect(second.text).toBe('Before, I said: High tide at 14:05.');
+      const calls = apiCalls(upstreamOf(route), upstreamPath);
+      expect(calls).toHaveLength(2);
+      const api = upstreamPath === '/v1/messages' ? 'anthropic-messages' : 'openai-responses';
+      const seen = viewTurn(api, calls[1]!.json as Record<string, unknown>);
+      expect(seen.userTexts).toEqual(['When is high tide at Brest?', 'And low tide?']);
+    });
+  },
+);
+
 describe.each(CASES)('AI SDK: $name', ({ route, upstreamPath, model }) => {
   const baseURL = () => `${routes.proxy.url}/${route}/v1`;
 
