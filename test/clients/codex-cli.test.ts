@@ -57,6 +57,10 @@ async function codexExec(
       'request_max_retries = 0',
       'stream_max_retries = 0',
       '',
+      // Nothing but the proxy: no analytics from a test run.
+      '[analytics]',
+      'enabled = false',
+      '',
     ].join('\n'),
   );
   const lastFile = join(sandbox.home, 'last-message.txt');
