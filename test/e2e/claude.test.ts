@@ -287,6 +287,39 @@ describe('Claude subscription (OAuth) through every route', () => {
     expect(openaiModels.data[0]).toMatchObject({ object: 'model', owned_by: 'anthropic' });
   });
 
+  it('count_tokens: a body that is not an object is a 400, an upstream 429 stays a 429 with its wait', async () => {
+    const { server, running } = await oauthSetup();
+    const notObject = await fetch(`${running.url}/claude/v1/messages/count_tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': KEY },
+      body: '[1, 2]',
+    });
+    expect(notObject.status).toBe(400);
+    expect(await notObject.json()).toEqual({
+      type: 'error',
+      error: { type: 'invalid_request_error', message: 'Request body must be a JSON object' },
+    });
+    expect(server.requests.some((r) => r.path === '/v1/messages/count_tokens')).toBe(false);
+
+    server.handle(() => ({
+      status: 429,
+      headers: { 'retry-after': '17' },
+      body: { type: 'error', error: { type: 'rate_limit_error', message: 'Slow down' } },
+    }));
+    const client = new Anthropic({ baseURL: `${running.url}/claude`, apiKey: KEY, maxRetries: 0 });
+    const error = await client.messages
+      .countTokens({ model: 'claude-opus-4-1', messages: [{ role: 'user', content: 'hi' }] })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(Anthropic.RateLimitError);
+    const rateLimited = error as InstanceType<typeof Anthropic.RateLimitError>;
+    expect(rateLimited.status).toBe(429);
+    expect(rateLimited.headers?.get('retry-after')).toBe('17');
+    expect(rateLimited.error).toMatchObject({
+      type: 'error',
+      error: { type: 'rate_limit_error', message: expect.stringContaining('Slow down') },
+    });
+  });
+
   it('keeps at most 4 cache_control markers, dropping the oldest', async () => {
     const { server, running } = await oauthSetup();
     const marker = { type: 'ephemeral' } as const;
