@@ -18,7 +18,7 @@ import { decodeInput } from './decode-input.js';
 import { responsesMeta } from './meta.js';
 import { parseOrThrow, requestSchema } from './schema.js';
 import { decodeTextFormat } from './text-format.js';
-import { decodeToolChoice, decodeTools } from './tools.js';
+import { decodeAdditionalTools, decodeToolChoice, decodeTools } from './tools.js';
 
 /** Top-level fields the IR models; every other one is kept in meta `extras`. */
 export const MAPPED_REQUEST_KEYS = [
@@ -98,7 +98,10 @@ export function decodeResponsesRequest(body: unknown): Converted<IrRequest> {
     model: body.model as string,
     system: systemParts,
     messages,
-    tools: Array.isArray(body.tools) ? decodeTools(body.tools as JsonObject[]) : [],
+    tools: [
+      ...(Array.isArray(body.tools) ? decodeTools(body.tools as JsonObject[]) : []),
+      ...decodeAdditionalTools(body.input, warnings),
+    ],
     ...(toolChoice.choice ? { toolChoice: toolChoice.choice } : {}),
     ...(typeof body.parallel_tool_calls === 'boolean'
       ? { parallelToolCalls: body.parallel_tool_calls }
