@@ -29,15 +29,20 @@ export interface ResponsesAnnotation extends ResponsesObject {
   type: string;
 }
 
-/** An assistant `message` output item. */
-export interface ResponsesMessageItem extends ResponsesObject {
-  id: string;
+/** An assistant `message` output item's fields other than its content. */
+export interface ResponsesMessageShell extends ResponsesObject {
+  /** Absent only when a client's own item without one is replayed as it came. */
+  id?: string;
   type: 'message';
   role: 'assistant';
   status: 'in_progress' | 'completed' | 'incomplete';
-  content: Array<ResponsesOutputText | ResponsesRefusal>;
   /** Codex models mark a message as `commentary` or `final_answer`. */
   phase?: 'commentary' | 'final_answer' | null;
+}
+
+/** An assistant `message` output item. */
+export interface ResponsesMessageItem extends ResponsesMessageShell {
+  content: Array<ResponsesOutputText | ResponsesRefusal>;
 }
 
 /** A `reasoning` output item. */
