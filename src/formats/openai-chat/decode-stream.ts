@@ -9,21 +9,20 @@ import type { IrFinishReason } from '../../ir/response.js';
 import { TRUNCATED_STREAM_ERROR } from '../../ir/response.js';
 import type { SseMessage } from '../../sse/message.js';
 import type { StreamStep } from '../../streams/step.js';
-import {
-  getArray,
-  getNumber,
-  getRecord,
-  getString,
-  isRecord,
-  type JsonObject,
-  tryParseJson,
-} from '../../util/json.js';
+import { type JsonObject, tryParseJson } from '../../util/json.js';
 import type { DecodeStreamOptions } from '../format.js';
 import { decodeAnnotation } from './annotations.js';
 import { decodeFinishReason } from './finish-reason.js';
 import { chatMeta, metaField } from './meta.js';
+import { narrowChatChunk } from './narrow.js';
 import { decodeStreamError, isStreamError } from './stream-error.js';
 import { toolCallKey } from './tool-call-key.js';
+import type {
+  ChatChunkChoice,
+  ChatChunkDelta,
+  ChatChunkToolCall,
+  ChatCompletionChunk,
+} from './types.js';
 import { decodeUsage } from './usage.js';
 
 type TextKind = 'text' | 'refusal' | 'reasoning';
@@ -65,12 +64,12 @@ interface ChatDecodeState {
   warnedChoices: boolean;
 }
 
-function start(state: ChatDecodeState, out: IrEvent[], chunk: JsonObject): void {
+function start(state: ChatDecodeState, out: IrEvent[], chunk: ChatCompletionChunk): void {
   if (state.started) return;
   state.started = true;
   const id = nonEmpty(chunk.id);
   const model = nonEmpty(chunk.model);
-  const created = getNumber(chunk, 'created');
+  const created = chunk.created;
   const extra: JsonObject = {};
   if ('service_tier' in chunk) extra.service_tier = chunk.service_tier;
   if ('system_fingerprint' in chunk) extra.system_fingerprint = chunk.system_fingerprint;
@@ -126,14 +125,19 @@ function openTool(state: ChatDecodeState, out: IrEvent[], tool: ToolState): void
   }
 }
 
-function toolKey(state: ChatDecodeState, call: JsonObject): number {
-  const index = getNumber(call, 'index');
+function toolKey(state: ChatDecodeState, call: ChatChunkToolCall): number {
+  const index = call.index;
   if (index !== undefined) return index;
   const calls = [...state.tools.values()].map((tool) => [tool.key, tool.callId] as const);
   return toolCallKey(call, calls, state.lastToolKey);
 }
 
-function onToolDelta(state: ChatDecodeState, out: IrEvent[], call: JsonObject, key: number): void {
+function onToolDelta(
+  state: ChatDecodeState,
+  out: IrEvent[],
+  call: ChatChunkToolCall,
+  key: number,
+): void {
   state.lastToolKey = key;
   let tool = state.tools.get(key);
   if (tool === undefined) {
@@ -147,14 +151,21 @@ function onToolDelta(state: ChatDecodeState, out: IrEvent[], call: JsonObject, k
     };
     state.tools.set(key, tool);
   }
-  const custom = getRecord(call, 'custom');
+  const custom = call.custom;
   if (tool.irIndex === undefined && (call.type === 'custom' || custom !== undefined)) {
     tool.kind = 'custom';
   }
-  const body = tool.kind === 'custom' ? (custom ?? {}) : (getRecord(call, 'function') ?? call);
   tool.callId ??= nonEmpty(call.id);
-  tool.name ??= nonEmpty(body.name);
-  const piece = getString(body, tool.kind === 'custom' ? 'input' : 'arguments') ?? '';
+  let piece: string;
+  if (tool.kind === 'custom') {
+    tool.name ??= nonEmpty(custom?.name);
+    piece = custom?.input ?? '';
+  } else {
+    // Legacy `function_call` pieces carry name and arguments at the top.
+    const body = call.function ?? call;
+    tool.name ??= nonEmpty(body.name);
+    piece = body.arguments ?? '';
+  }
   if (tool.irIndex === undefined) {
     tool.pending += piece;
     if (tool.name !== undefined) openTool(state, out, tool);
@@ -163,19 +174,17 @@ function onToolDelta(state: ChatDecodeState, out: IrEvent[], call: JsonObject, k
   if (piece !== '') out.push({ type: 'tool-call-delta', index: tool.irIndex, delta: piece });
 }
 
-function onDelta(state: ChatDecodeState, out: IrEvent[], delta: JsonObject): void {
+function onDelta(state: ChatDecodeState, out: IrEvent[], delta: ChatChunkDelta): void {
   const reasoning = nonEmpty(delta.reasoning_content) ?? nonEmpty(delta.reasoning);
   if (reasoning !== undefined) appendText(state, out, 'reasoning', reasoning);
   const content = nonEmpty(delta.content);
   if (content !== undefined) appendText(state, out, 'text', content);
   const refusal = nonEmpty(delta.refusal);
   if (refusal !== undefined) appendText(state, out, 'refusal', refusal);
-  for (const call of getArray(delta, 'tool_calls') ?? []) {
-    if (isRecord(call)) onToolDelta(state, out, call, toolKey(state, call));
-  }
-  const legacy = getRecord(delta, 'function_call');
+  for (const call of delta.tool_calls ?? []) onToolDelta(state, out, call, toolKey(state, call));
+  const legacy = delta.function_call;
   if (legacy !== undefined) onToolDelta(state, out, legacy, LEGACY_KEY);
-  const annotations = getArray(delta, 'annotations');
+  const annotations = delta.annotations;
   if (annotations !== undefined && annotations.length > 0) onAnnotations(state, out, annotations);
 }
 
@@ -196,8 +205,8 @@ function onAnnotations(state: ChatDecodeState, out: IrEvent[], annotations: unkn
   state.annotationCount = Math.max(state.annotationCount, annotations.length);
 }
 
-function onChoice(state: ChatDecodeState, out: IrEvent[], choice: JsonObject): void {
-  const index = getNumber(choice, 'index') ?? 0;
+function onChoice(state: ChatDecodeState, out: IrEvent[], choice: ChatChunkChoice): void {
+  const index = choice.index ?? 0;
   if (index !== 0) {
     if (!state.warnedChoices) {
       state.warnedChoices = true;
@@ -209,13 +218,17 @@ function onChoice(state: ChatDecodeState, out: IrEvent[], choice: JsonObject): v
     return;
   }
   // A whole `message` instead of a `delta`: some servers send the final completion as one chunk.
-  const delta = getRecord(choice, 'delta') ?? getRecord(choice, 'message');
+  const delta = choice.delta ?? choice.message;
   if (delta !== undefined) onDelta(state, out, delta);
   const raw = nonEmpty(choice.finish_reason);
   if (raw !== undefined) state.finish = { reason: decodeFinishReason(raw), raw };
 }
 
-function onChunk(state: ChatDecodeState, chunk: JsonObject, event: string | undefined): IrEvent[] {
+function onChunk(
+  state: ChatDecodeState,
+  chunk: ChatCompletionChunk,
+  event: string | undefined,
+): IrEvent[] {
   const out: IrEvent[] = [];
   if (isStreamError(chunk, event)) {
     start(state, out, chunk);
@@ -223,12 +236,11 @@ function onChunk(state: ChatDecodeState, chunk: JsonObject, event: string | unde
     out.push({ type: 'error', error: decodeStreamError(chunk) });
     return out;
   }
-  const choices = getArray(chunk, 'choices');
+  const choices = chunk.choices;
   const first = choices?.[0];
   // Moonshot's Kimi API puts usage inside the choice (northes/go-moonshot#17, 2024-06).
-  const usage =
-    getRecord(chunk, 'usage') ?? (isRecord(first) ? getRecord(first, 'usage') : undefined);
-  const object = getString(chunk, 'object');
+  const usage = chunk.usage ?? first?.usage;
+  const object = chunk.object;
   if (object !== undefined && object !== '' && !object.startsWith('chat.completion')) {
     state.options.onUnknownEvent?.(object);
     return out;
@@ -243,7 +255,7 @@ function onChunk(state: ChatDecodeState, chunk: JsonObject, event: string | unde
     return out;
   }
   start(state, out, chunk);
-  for (const choice of choices ?? []) if (isRecord(choice)) onChoice(state, out, choice);
+  for (const choice of choices ?? []) onChoice(state, out, choice);
   if (usage !== undefined) out.push({ type: 'usage', usage: decodeUsage(usage) });
   return out;
 }
@@ -321,8 +333,8 @@ export function createChatStreamDecoder(
       const data = message.data.trim();
       if (data === '') return [];
       if (data === '[DONE]') return finishStream(state, true);
-      const chunk = tryParseJson(data);
-      if (!isRecord(chunk)) {
+      const chunk = narrowChatChunk(tryParseJson(data));
+      if (chunk === undefined) {
         options.onWarning?.({
           code: 'unexpected',
           message: 'Skipped a Chat stream event that is not a JSON object',

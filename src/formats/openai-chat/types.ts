@@ -202,6 +202,70 @@ export interface ChatCompletion {
   [key: string]: unknown;
 }
 
+/** A function (or legacy `function_call`) piece of a streamed tool call. */
+export interface ChatChunkFunction {
+  name?: string;
+  arguments?: string;
+  [key: string]: unknown;
+}
+
+/** A custom call's piece of a streamed tool call. */
+export interface ChatChunkCustom {
+  name?: string;
+  input?: string;
+  [key: string]: unknown;
+}
+
+/** One `delta.tool_calls[]` piece (also the shape of the legacy `delta.function_call`). */
+export interface ChatChunkToolCall {
+  index?: number;
+  id?: string;
+  type?: string;
+  function?: ChatChunkFunction;
+  custom?: ChatChunkCustom;
+  /** Legacy `function_call` pieces carry these at the top. */
+  name?: string;
+  arguments?: string;
+  [key: string]: unknown;
+}
+
+/** A streamed choice's `delta` (or a whole `message`, as some servers send the last chunk). */
+export interface ChatChunkDelta {
+  content?: string | null;
+  refusal?: string | null;
+  /** Non-standard (DeepSeek and compatible servers). */
+  reasoning_content?: string | null;
+  /** Non-standard (OpenRouter, vLLM and compatible servers). */
+  reasoning?: string | null;
+  tool_calls?: ChatChunkToolCall[];
+  function_call?: ChatChunkToolCall;
+  annotations?: unknown[];
+  [key: string]: unknown;
+}
+
+/** One choice of a `chat.completion.chunk`. */
+export interface ChatChunkChoice {
+  index?: number;
+  delta?: ChatChunkDelta;
+  message?: ChatChunkDelta;
+  finish_reason?: string | null;
+  /** Moonshot's Kimi API puts usage here. */
+  usage?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+/** A `chat.completion.chunk` as the stream decoder reads it (every field may be missing). */
+export interface ChatCompletionChunk {
+  id?: string;
+  object?: string;
+  created?: number;
+  model?: string;
+  choices?: ChatChunkChoice[];
+  usage?: Record<string, unknown>;
+  error?: unknown;
+  [key: string]: unknown;
+}
+
 /** Meta of an `IrRequest` decoded from this format (`meta['openai-chat']`). */
 export interface ChatRequestMeta {
   /** Top-level fields ccproxy does not map (`seed`, `logprobs`, `metadata`, nulls, ...), verbatim. */

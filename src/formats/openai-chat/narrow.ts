@@ -1,0 +1,65 @@
+/**
+ * Narrows what a Chat upstream sends to this format's wire types once, at the edge; converters
+ * then read typed fields. Lenient: a field of the wrong type reads as absent, unknown fields stay.
+ */
+import {
+  arrayOf,
+  asArray,
+  asNumber,
+  asObject,
+  asString,
+  asUnknown,
+  objectOf,
+  orNull,
+} from '../../util/narrow.js';
+import type {
+  ChatChunkChoice,
+  ChatChunkCustom,
+  ChatChunkDelta,
+  ChatChunkFunction,
+  ChatChunkToolCall,
+  ChatCompletionChunk,
+} from './types.js';
+
+const chunkFunction = objectOf<ChatChunkFunction>({ name: asString, arguments: asString });
+
+const chunkCustom = objectOf<ChatChunkCustom>({ name: asString, input: asString });
+
+const chunkToolCall = objectOf<ChatChunkToolCall>({
+  index: asNumber,
+  id: asString,
+  type: asString,
+  function: chunkFunction,
+  custom: chunkCustom,
+  name: asString,
+  arguments: asString,
+});
+
+const chunkDelta = objectOf<ChatChunkDelta>({
+  content: orNull(asString),
+  refusal: orNull(asString),
+  reasoning_content: orNull(asString),
+  reasoning: orNull(asString),
+  tool_calls: arrayOf(chunkToolCall),
+  function_call: chunkToolCall,
+  annotations: asArray,
+});
+
+const chunkChoice = objectOf<ChatChunkChoice>({
+  index: asNumber,
+  delta: chunkDelta,
+  message: chunkDelta,
+  finish_reason: orNull(asString),
+  usage: asObject,
+});
+
+/** A parsed stream payload as a `chat.completion.chunk`, or `undefined` when not an object. */
+export const narrowChatChunk = objectOf<ChatCompletionChunk>({
+  id: asString,
+  object: asString,
+  created: asNumber,
+  model: asString,
+  choices: arrayOf(chunkChoice),
+  usage: asObject,
+  error: asUnknown,
+});
