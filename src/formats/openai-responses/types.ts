@@ -91,3 +91,38 @@ export interface ResponsesUsage extends ResponsesObject {
   output_tokens_details: { reasoning_tokens: number };
   total_tokens: number;
 }
+
+/** The `response` object of a lifecycle event as the stream decoder reads it. */
+export interface ResponsesStreamResponse extends ResponsesObject {
+  id?: string;
+  model?: string;
+  created_at?: number;
+  status?: string;
+  output?: unknown[];
+  usage?: ResponsesObject;
+  incomplete_details?: { reason?: string; [key: string]: unknown };
+  error?: unknown;
+}
+
+/**
+ * A stream event as the decoder reads it: the fields of every event type it handles, each
+ * optional. Items and parts stay plain objects: they are kept verbatim (in meta or as opaque
+ * blocks), so none of their fields may be lost to narrowing.
+ */
+export interface ResponsesStreamEvent extends ResponsesObject {
+  type: string;
+  output_index?: number;
+  content_index?: number;
+  summary_index?: number;
+  item_id?: string;
+  delta?: string;
+  /** The final text of `*.done` events. */
+  text?: string;
+  refusal?: string;
+  arguments?: string;
+  input?: string;
+  item?: ResponsesObject;
+  part?: ResponsesObject;
+  annotation?: unknown;
+  response?: ResponsesStreamResponse;
+}

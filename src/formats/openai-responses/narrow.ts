@@ -1,0 +1,43 @@
+/**
+ * Narrows what a Responses upstream streams to this format's wire types once, at the edge; the
+ * decoder then reads typed fields. Lenient: a field of the wrong type reads as absent, unknown
+ * fields stay.
+ */
+import type { JsonObject } from '../../util/json.js';
+import { asArray, asNumber, asObject, asString, asUnknown, objectOf } from '../../util/narrow.js';
+import type { ResponsesStreamEvent, ResponsesStreamResponse } from './types.js';
+
+const incompleteDetails = objectOf<{ reason?: string }>({ reason: asString });
+
+const streamResponse = objectOf<ResponsesStreamResponse>({
+  id: asString,
+  model: asString,
+  created_at: asNumber,
+  status: asString,
+  output: asArray,
+  usage: asObject,
+  incomplete_details: incompleteDetails,
+  error: asUnknown,
+});
+
+const streamEvent = objectOf<ResponsesStreamEvent>({
+  type: asString,
+  output_index: asNumber,
+  content_index: asNumber,
+  summary_index: asNumber,
+  item_id: asString,
+  delta: asString,
+  text: asString,
+  refusal: asString,
+  arguments: asString,
+  input: asString,
+  item: asObject,
+  part: asObject,
+  annotation: asUnknown,
+  response: streamResponse,
+});
+
+/** A read event (its `type` already settled by `readStreamEvent`) with typed fields. */
+export function narrowResponsesEvent(event: JsonObject & { type: string }): ResponsesStreamEvent {
+  return streamEvent(event) ?? { type: event.type };
+}
