@@ -15,3 +15,55 @@ export interface AnthropicErrorObject {
   type: string;
   message: string;
 }
+
+/**
+ * A stream event as the decoder reads it. Blocks, deltas and the message stay plain objects
+ * here: unknown blocks are kept whole, and `message_delta` folds every field of its delta into
+ * the envelope, so narrowing them away would lose fields.
+ */
+export interface AnthropicStreamEvent {
+  type?: string;
+  index?: number;
+  content_block?: Record<string, unknown>;
+  delta?: Record<string, unknown>;
+  message?: Record<string, unknown>;
+  usage?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+/** The `message` of `message_start`, as read for the fields the decoder uses. */
+export interface AnthropicStreamMessage {
+  id?: string;
+  model?: string;
+  usage?: Record<string, unknown>;
+  /** Some relays send blocks in the envelope. */
+  content?: unknown[];
+  [key: string]: unknown;
+}
+
+/** A `content_block_start` block of a known type, as read. */
+export interface AnthropicStreamBlock {
+  type?: string;
+  text?: string;
+  citations?: unknown[];
+  thinking?: string;
+  signature?: string;
+  /** `redacted_thinking` only. */
+  data?: string;
+  /** `tool_use` only. */
+  id?: string;
+  name?: string;
+  input?: unknown;
+  [key: string]: unknown;
+}
+
+/** A `content_block_delta` delta of a known type, as read. */
+export interface AnthropicBlockDelta {
+  type?: string;
+  text?: string;
+  citation?: unknown;
+  thinking?: string;
+  signature?: string;
+  partial_json?: string;
+  [key: string]: unknown;
+}

@@ -1,0 +1,53 @@
+/**
+ * Narrows what an Anthropic upstream streams to this format's wire types once, at the edge; the
+ * decoder then reads typed fields. Lenient: a field of the wrong type reads as absent, unknown
+ * fields stay (and the raw objects stay available where they are kept whole).
+ */
+import { asArray, asNumber, asObject, asString, asUnknown, objectOf } from '../../util/narrow.js';
+import type {
+  AnthropicBlockDelta,
+  AnthropicStreamBlock,
+  AnthropicStreamEvent,
+  AnthropicStreamMessage,
+} from './types.js';
+
+/** A parsed stream payload with typed envelope fields, or `undefined` when not an object. */
+export const narrowStreamEvent = objectOf<AnthropicStreamEvent>({
+  type: asString,
+  index: asNumber,
+  content_block: asObject,
+  delta: asObject,
+  message: asObject,
+  usage: asObject,
+});
+
+/** `message_start`'s message, for the fields the decoder reads. */
+export const narrowStreamMessage = objectOf<AnthropicStreamMessage>({
+  id: asString,
+  model: asString,
+  usage: asObject,
+  content: asArray,
+});
+
+/** A known-type block of `content_block_start`. */
+export const narrowStreamBlock = objectOf<AnthropicStreamBlock>({
+  type: asString,
+  text: asString,
+  citations: asArray,
+  thinking: asString,
+  signature: asString,
+  data: asString,
+  id: asString,
+  name: asString,
+  input: asUnknown,
+});
+
+/** A known-type delta of `content_block_delta`. */
+export const narrowBlockDelta = objectOf<AnthropicBlockDelta>({
+  type: asString,
+  text: asString,
+  citation: asUnknown,
+  thinking: asString,
+  signature: asString,
+  partial_json: asString,
+});
