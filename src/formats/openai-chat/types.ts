@@ -7,31 +7,31 @@
 export const FORMAT_ID = 'openai-chat' as const;
 
 /** A JSON object with fields this format does not model. */
-export type ChatExtra = Record<string, unknown>;
+type ChatExtra = Record<string, unknown>;
 
 /** `{type:"text", text}`: the only part type every role accepts. */
-export interface ChatTextPart {
+interface ChatTextPart {
   type: 'text';
   text: string;
   [key: string]: unknown;
 }
 
 /** `{type:"image_url", image_url:{url, detail}}`; `url` is an https or `data:` URL. */
-export interface ChatImagePart {
+interface ChatImagePart {
   type: 'image_url';
   image_url: { url: string; detail?: string; [key: string]: unknown };
   [key: string]: unknown;
 }
 
 /** `{type:"file", file:{file_data?, file_id?, filename?}}`; `file_data` is usually a `data:` URL. */
-export interface ChatFilePart {
+interface ChatFilePart {
   type: 'file';
   file: { file_data?: string; file_id?: string; filename?: string; [key: string]: unknown };
   [key: string]: unknown;
 }
 
 /** `{type:"refusal", refusal}`: only in assistant content arrays. */
-export interface ChatRefusalPart {
+interface ChatRefusalPart {
   type: 'refusal';
   refusal: string;
   [key: string]: unknown;
@@ -46,7 +46,7 @@ export type ChatContentPart =
   | { type: string; [key: string]: unknown };
 
 /** A function tool call in an assistant message or a response. */
-export interface ChatFunctionToolCall {
+interface ChatFunctionToolCall {
   id: string;
   type: 'function';
   function: { name: string; arguments: string; [key: string]: unknown };
@@ -54,7 +54,7 @@ export interface ChatFunctionToolCall {
 }
 
 /** A custom (free-form) tool call in an assistant message or a response. */
-export interface ChatCustomToolCall {
+interface ChatCustomToolCall {
   id: string;
   type: 'custom';
   custom: { name: string; input: string; [key: string]: unknown };
@@ -62,7 +62,7 @@ export interface ChatCustomToolCall {
 }
 
 /** A tool call of any type. */
-export type ChatToolCall = ChatFunctionToolCall | ChatCustomToolCall;
+type ChatToolCall = ChatFunctionToolCall | ChatCustomToolCall;
 
 /** One message of `messages`, any role (loosely typed: extra fields are kept). */
 export interface ChatMessage {
@@ -85,7 +85,7 @@ export interface ChatMessage {
 }
 
 /** A function tool definition. */
-export interface ChatFunctionTool {
+interface ChatFunctionTool {
   type: 'function';
   function: {
     name: string;
@@ -98,14 +98,14 @@ export interface ChatFunctionTool {
 }
 
 /** A custom (free-form input) tool definition. */
-export interface ChatCustomTool {
+interface ChatCustomTool {
   type: 'custom';
   custom: { name: string; description?: string; format?: unknown; [key: string]: unknown };
   [key: string]: unknown;
 }
 
 /** `tool_choice` in all its documented shapes. */
-export type ChatToolChoice =
+type ChatToolChoice =
   | 'auto'
   | 'none'
   | 'required'
@@ -114,7 +114,7 @@ export type ChatToolChoice =
   | { type: 'allowed_tools'; allowed_tools: { mode: string; tools: unknown[] } };
 
 /** `response_format`. */
-export type ChatResponseFormat =
+type ChatResponseFormat =
   | { type: 'text' }
   | { type: 'json_object' }
   | {
@@ -171,19 +171,22 @@ export type ChatFinishReason =
   | 'content_filter'
   | 'function_call';
 
-/** The assistant message of a non-streaming completion. */
-export interface ChatResponseMessage {
+/** The assistant message of a non-streaming completion, as the encoder writes it. */
+interface ChatResponseMessage {
   role: 'assistant';
-  content: string | null;
+  /** A string; `null` with only tool calls or a refusal; an array when the upstream sent one. */
+  content?: string | unknown[] | null;
   refusal?: string | null;
   annotations?: unknown[];
-  tool_calls?: Array<ChatToolCall | ChatExtra>;
+  tool_calls?: unknown[];
+  /** Legacy function calling. */
+  function_call?: { name: string; arguments: string; [key: string]: unknown };
   /** Non-standard: the reasoning text of DeepSeek-style servers. */
   reasoning_content?: string;
   [key: string]: unknown;
 }
 
-/** A non-streaming `chat.completion`. */
+/** A non-streaming `chat.completion`, as the encoder writes it. */
 export interface ChatCompletion {
   id: string;
   object: 'chat.completion';
@@ -192,13 +195,11 @@ export interface ChatCompletion {
   choices: Array<{
     index: number;
     message: ChatResponseMessage;
-    logprobs?: unknown;
-    finish_reason: string | null;
+    /** A documented reason, or the upstream's own value given back verbatim. */
+    finish_reason: unknown;
     [key: string]: unknown;
   }>;
   usage?: ChatUsage;
-  service_tier?: string | null;
-  system_fingerprint?: string | null;
   [key: string]: unknown;
 }
 

@@ -8,7 +8,7 @@
 export const FORMAT_ID = 'openai-responses' as const;
 
 /** A JSON object whose other fields are kept as they came. */
-export type ResponsesObject = Record<string, unknown>;
+type ResponsesObject = Record<string, unknown>;
 
 /** `output_text` content part of an assistant message. */
 export interface ResponsesOutputText extends ResponsesObject {
@@ -56,7 +56,7 @@ export interface ResponsesReasoningItem extends ResponsesObject {
 }
 
 /** A `function_call` output item (its `arguments` is a JSON string). */
-export interface ResponsesFunctionCallItem extends ResponsesObject {
+interface ResponsesFunctionCallItem extends ResponsesObject {
   id?: string;
   type: 'function_call';
   call_id: string;
@@ -66,7 +66,7 @@ export interface ResponsesFunctionCallItem extends ResponsesObject {
 }
 
 /** A `custom_tool_call` output item (freeform input such as Codex's `apply_patch`). */
-export interface ResponsesCustomToolCallItem extends ResponsesObject {
+interface ResponsesCustomToolCallItem extends ResponsesObject {
   id?: string;
   type: 'custom_tool_call';
   call_id: string;
