@@ -17,6 +17,7 @@ import type {
   ChatChunkCustom,
   ChatChunkDelta,
   ChatChunkFunction,
+  ChatChunkLogprobs,
   ChatChunkToolCall,
   ChatCompletionChunk,
 } from './types.js';
@@ -45,11 +46,17 @@ const chunkDelta = objectOf<ChatChunkDelta>({
   annotations: asArray,
 });
 
+const chunkLogprobs = objectOf<ChatChunkLogprobs>({
+  content: orNull(asArray),
+  refusal: orNull(asArray),
+});
+
 const chunkChoice = objectOf<ChatChunkChoice>({
   index: asNumber,
   delta: chunkDelta,
   message: chunkDelta,
   finish_reason: orNull(asString),
+  logprobs: orNull(chunkLogprobs),
   usage: asObject,
 });
 

@@ -244,12 +244,20 @@ export interface ChatChunkDelta {
   [key: string]: unknown;
 }
 
+/** A streamed choice's `logprobs`: the token entries of this chunk. */
+export interface ChatChunkLogprobs {
+  content?: unknown[] | null;
+  refusal?: unknown[] | null;
+  [key: string]: unknown;
+}
+
 /** One choice of a `chat.completion.chunk`. */
 export interface ChatChunkChoice {
   index?: number;
   delta?: ChatChunkDelta;
   message?: ChatChunkDelta;
   finish_reason?: string | null;
+  logprobs?: ChatChunkLogprobs | null;
   /** Moonshot's Kimi API puts usage here. */
   usage?: Record<string, unknown>;
   [key: string]: unknown;
