@@ -20,7 +20,7 @@ import {
   readStreamEvent,
   TERMINAL_EVENT_TYPES,
 } from './stream-event.js';
-import type { ResponsesStreamEvent, ResponsesStreamResponse } from './types.js';
+import type { ResponsesResponse, ResponsesStreamEvent } from './types.js';
 import { decodeUsage } from './usage.js';
 
 /**
@@ -41,7 +41,7 @@ export function createResponsesStreamDecoder(
   /** An `error` event's error, reported with the next event (`response.failed`, with usage). */
   let pendingError: IrError | undefined;
 
-  function start(response: ResponsesStreamResponse | undefined): void {
+  function start(response: ResponsesResponse | undefined): void {
     if (started) return;
     started = true;
     const id = response?.id;
@@ -61,7 +61,7 @@ export function createResponsesStreamDecoder(
     out.push({ type: 'error', error });
   }
 
-  function terminal(type: string, response: ResponsesStreamResponse): void {
+  function terminal(type: string, response: ResponsesResponse): void {
     start(response);
     if (!pendingError) items.finishAll(response.output);
     if (response.usage) out.push({ type: 'usage', usage: decodeUsage(response.usage) });

@@ -5,11 +5,12 @@
  */
 import type { JsonObject } from '../../util/json.js';
 import { asArray, asNumber, asObject, asString, asUnknown, objectOf } from '../../util/narrow.js';
-import type { ResponsesStreamEvent, ResponsesStreamResponse } from './types.js';
+import type { ResponsesResponse, ResponsesStreamEvent } from './types.js';
 
 const incompleteDetails = objectOf<{ reason?: string }>({ reason: asString });
 
-const streamResponse = objectOf<ResponsesStreamResponse>({
+/** A response object (a body or a lifecycle event's `response`) with typed fields. */
+export const narrowResponsesResponse = objectOf<ResponsesResponse>({
   id: asString,
   model: asString,
   created_at: asNumber,
@@ -34,7 +35,7 @@ const streamEvent = objectOf<ResponsesStreamEvent>({
   item: asObject,
   part: asObject,
   annotation: asUnknown,
-  response: streamResponse,
+  response: narrowResponsesResponse,
 });
 
 /** A read event (its `type` already settled by `readStreamEvent`) with typed fields. */

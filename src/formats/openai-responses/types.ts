@@ -92,8 +92,8 @@ export interface ResponsesUsage extends ResponsesObject {
   total_tokens: number;
 }
 
-/** The `response` object of a lifecycle event as the stream decoder reads it. */
-export interface ResponsesStreamResponse extends ResponsesObject {
+/** A response object (an upstream body, or the `response` of a lifecycle event) as read. */
+export interface ResponsesResponse extends ResponsesObject {
   id?: string;
   model?: string;
   created_at?: number;
@@ -124,5 +124,5 @@ export interface ResponsesStreamEvent extends ResponsesObject {
   item?: ResponsesObject;
   part?: ResponsesObject;
   annotation?: unknown;
-  response?: ResponsesStreamResponse;
+  response?: ResponsesResponse;
 }
