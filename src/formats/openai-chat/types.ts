@@ -128,28 +128,37 @@ type ChatResponseFormat =
       };
     };
 
-/** The request body of `POST /v1/chat/completions` (fields ccproxy reads; others pass in meta). */
+/**
+ * The request body of `POST /v1/chat/completions` (fields ccproxy reads; others pass in meta).
+ * Optional fields may be `null`, which clients send for "not set" and the schema accepts.
+ */
 export interface ChatRequest {
   model: string;
   messages: ChatMessage[];
-  tools?: Array<ChatFunctionTool | ChatCustomTool | { type: string; [key: string]: unknown }>;
-  tool_choice?: ChatToolChoice;
-  parallel_tool_calls?: boolean;
-  max_completion_tokens?: number;
-  max_tokens?: number;
-  temperature?: number;
-  top_p?: number;
-  stop?: string | string[];
-  response_format?: ChatResponseFormat;
-  reasoning_effort?: string;
-  user?: string;
-  stream?: boolean;
-  stream_options?: { include_usage?: boolean; [key: string]: unknown };
-  n?: number;
+  tools?: Array<
+    ChatFunctionTool | ChatCustomTool | { type: string; [key: string]: unknown }
+  > | null;
+  tool_choice?: ChatToolChoice | null;
+  parallel_tool_calls?: boolean | null;
+  max_completion_tokens?: number | null;
+  max_tokens?: number | null;
+  temperature?: number | null;
+  top_p?: number | null;
+  stop?: string | string[] | null;
+  response_format?: ChatResponseFormat | null;
+  reasoning_effort?: string | null;
+  user?: string | null;
+  stream?: boolean | null;
+  stream_options?: { include_usage?: boolean; [key: string]: unknown } | null;
+  n?: number | null;
   /** Legacy function definitions. */
-  functions?: Array<{ name: string; description?: string; parameters?: Record<string, unknown> }>;
+  functions?: Array<{
+    name: string;
+    description?: string;
+    parameters?: Record<string, unknown>;
+  }> | null;
   /** Legacy function choice. */
-  function_call?: 'auto' | 'none' | { name: string };
+  function_call?: 'auto' | 'none' | { name: string } | null;
   [key: string]: unknown;
 }
 
