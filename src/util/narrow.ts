@@ -49,9 +49,11 @@ export function arrayOf<T>(narrow: Narrow<T>): Narrow<T[]> {
       const entry: unknown = value[index];
       const narrowed = narrow(entry);
       if (narrowed === entry && out === undefined) continue;
+      // The entries before `index` all came back from `narrow` unchanged: they are `T`s.
       out ??= value.slice(0, index) as T[];
       if (narrowed !== undefined) out.push(narrowed);
     }
+    // No copy: every entry came back from `narrow` unchanged.
     return out ?? (value as T[]);
   };
 }
