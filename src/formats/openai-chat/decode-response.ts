@@ -7,17 +7,11 @@ import type { IrAnnotation, IrAssistantPart, IrTextPart } from '../../ir/content
 import { statusForFinishReason } from '../../ir/finish.js';
 import type { IrResponse } from '../../ir/response.js';
 import type { ConversionWarning, Converted } from '../../ir/warnings.js';
-import {
-  getArray,
-  getNumber,
-  getRecord,
-  getString,
-  isRecord,
-  type JsonObject,
-} from '../../util/json.js';
+import { getArray, getRecord, getString, isRecord, type JsonObject } from '../../util/json.js';
 import { decodeAnnotation } from './annotations.js';
 import { decodeFinishReason } from './finish-reason.js';
 import { chatMeta, extraFields, metaField } from './meta.js';
+import { narrowChatChoice, narrowChatCompletion } from './narrow.js';
 import { FORMAT_ID } from './types.js';
 import { decodeUsage } from './usage.js';
 
@@ -135,11 +129,14 @@ function decodeMessage(message: JsonObject, meta: JsonObject): IrAssistantPart[]
  */
 export function decodeChatResponse(body: unknown): Converted<IrResponse> {
   const warnings: ConversionWarning[] = [];
-  const response = isRecord(body) ? body : {};
+  // Typed reads come from the narrowed body; extras from the body as it came, so a field of an
+  // unexpected type is given back verbatim rather than narrowed away.
+  const raw = isRecord(body) ? body : {};
+  const response = narrowChatCompletion(raw) ?? {};
   if (!isRecord(body)) {
     warnings.push({ code: 'unexpected', message: 'The Chat response body is not an object' });
   }
-  const choices = getArray(response, 'choices') ?? [];
+  const choices = response.choices ?? [];
   if (choices.length > 1) {
     warnings.push({
       code: 'dropped',
@@ -147,8 +144,9 @@ export function decodeChatResponse(body: unknown): Converted<IrResponse> {
       path: 'choices',
     });
   }
-  const choice = isRecord(choices[0]) ? choices[0] : {};
-  const message = getRecord(choice, 'message') ?? {};
+  const rawChoice = isRecord(choices[0]) ? choices[0] : {};
+  const choice = narrowChatChoice(rawChoice) ?? {};
+  const message = choice.message ?? {};
   const meta: JsonObject = {};
   const content = decodeMessage(message, meta);
   const rawFinish = choice.finish_reason;
@@ -159,12 +157,12 @@ export function decodeChatResponse(body: unknown): Converted<IrResponse> {
   if (typeof rawFinish !== 'string' || !STANDARD_FINISH.has(rawFinish)) {
     meta.finishReason = rawFinish ?? null;
   }
-  meta.choiceExtra = extraFields(choice, ['index', 'message', 'finish_reason']) ?? {};
-  const usage = getRecord(response, 'usage');
+  meta.choiceExtra = extraFields(rawChoice, ['index', 'message', 'finish_reason']) ?? {};
+  const usage = response.usage;
   // Without a usage object (absent, or `null` kept verbatim in `extra`) none is written back.
   if (usage !== undefined) meta.usage = usage;
   else meta.usageAbsent = true;
-  meta.extra = extraFields(response, [
+  meta.extra = extraFields(raw, [
     'id',
     'object',
     'created',
@@ -172,12 +170,12 @@ export function decodeChatResponse(body: unknown): Converted<IrResponse> {
     'choices',
     ...(usage !== undefined ? ['usage'] : []),
   ]);
-  const created = getNumber(response, 'created');
+  const created = response.created;
   const irMeta = chatMeta(meta);
   return {
     value: {
-      id: getString(response, 'id') ?? '',
-      model: getString(response, 'model') ?? '',
+      id: response.id ?? '',
+      model: response.model ?? '',
       ...(created !== undefined ? { createdAt: created } : {}),
       content,
       finishReason,

@@ -19,6 +19,8 @@ import type {
   ChatChunkFunction,
   ChatChunkLogprobs,
   ChatChunkToolCall,
+  ChatCompletionBody,
+  ChatCompletionChoice,
   ChatCompletionChunk,
 } from './types.js';
 
@@ -69,4 +71,20 @@ export const narrowChatChunk = objectOf<ChatCompletionChunk>({
   choices: arrayOf(chunkChoice),
   usage: asObject,
   error: asUnknown,
+});
+
+/** A non-streaming body with typed envelope fields, or `undefined` when not an object. */
+export const narrowChatCompletion = objectOf<ChatCompletionBody>({
+  id: asString,
+  created: asNumber,
+  model: asString,
+  choices: asArray,
+  usage: asObject,
+});
+
+/** One choice of a non-streaming body. */
+export const narrowChatChoice = objectOf<ChatCompletionChoice>({
+  index: asNumber,
+  message: asObject,
+  finish_reason: asUnknown,
 });

@@ -212,6 +212,28 @@ export interface ChatCompletion {
   [key: string]: unknown;
 }
 
+/**
+ * A `chat.completion` body as the response decoder reads it (every field may be missing). The
+ * message stays a plain object: its fields of unexpected types are given back verbatim.
+ */
+export interface ChatCompletionBody {
+  id?: string;
+  created?: number;
+  model?: string;
+  choices?: unknown[];
+  usage?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+/** One choice of a `chat.completion` body, as read. */
+export interface ChatCompletionChoice {
+  index?: number;
+  message?: Record<string, unknown>;
+  /** A documented reason, or any value, kept verbatim when non-standard. */
+  finish_reason?: unknown;
+  [key: string]: unknown;
+}
+
 /** A function (or legacy `function_call`) piece of a streamed tool call. */
 export interface ChatChunkFunction {
   name?: string;
