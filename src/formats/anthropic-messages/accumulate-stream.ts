@@ -11,7 +11,7 @@ import { getString, isRecord, type JsonObject, parseJsonObjectLenient } from '..
 import type { DecodeStreamOptions, StreamAccumulation, WireStreamAccumulator } from '../format.js';
 import { decodeStreamError } from './decode-error.js';
 import { applyMessageDelta } from './envelope.js';
-import { narrowBlockDelta, narrowStreamMessage } from './narrow.js';
+import { narrowBlockDelta, narrowMessage } from './narrow.js';
 import { readStreamEvent } from './read-event.js';
 import type { AnthropicStreamEvent } from './types.js';
 import { applyUnknownDelta } from './unknown-delta.js';
@@ -73,7 +73,7 @@ export function createAnthropicStreamAccumulator(
       return;
     }
     const raw = event.message ?? {};
-    const message = narrowStreamMessage(raw) ?? {};
+    const message = narrowMessage(raw) ?? {};
     envelope = { ...emptyEnvelope(), ...raw };
     delete envelope.content;
     envelope.usage = { ...(message.usage ?? { input_tokens: 0, output_tokens: 0 }) };

@@ -14,7 +14,7 @@ import { decodeStreamError } from './decode-error.js';
 import { createBlockDecoder } from './decode-stream-blocks.js';
 import { applyMessageDelta, decodeEnvelope, MESSAGE_KEYS } from './envelope.js';
 import { extrasOf, makeMeta, metaField } from './meta.js';
-import { narrowStreamMessage } from './narrow.js';
+import { narrowMessage } from './narrow.js';
 import { readStreamEvent } from './read-event.js';
 import type { AnthropicStreamEvent } from './types.js';
 import { decodeUsage } from './usage.js';
@@ -60,7 +60,7 @@ export function createAnthropicStreamDecoder(
     started = true;
     // The raw message is the envelope (every field kept); the narrowed one is what is read.
     const raw = event.message ?? {};
-    const message = narrowStreamMessage(raw) ?? {};
+    const message = narrowMessage(raw) ?? {};
     envelope = { ...raw };
     delete envelope.content;
     const usage = message.usage;

@@ -6,9 +6,9 @@
 import { asArray, asNumber, asObject, asString, asUnknown, objectOf } from '../../util/narrow.js';
 import type {
   AnthropicBlockDelta,
+  AnthropicMessage,
   AnthropicStreamBlock,
   AnthropicStreamEvent,
-  AnthropicStreamMessage,
 } from './types.js';
 
 /** A parsed stream payload with typed envelope fields, or `undefined` when not an object. */
@@ -21,10 +21,11 @@ export const narrowStreamEvent = objectOf<AnthropicStreamEvent>({
   usage: asObject,
 });
 
-/** `message_start`'s message, for the fields the decoder reads. */
-export const narrowStreamMessage = objectOf<AnthropicStreamMessage>({
+/** A Message (body or `message_start` envelope), for the fields the decoders map. */
+export const narrowMessage = objectOf<AnthropicMessage>({
   id: asString,
   model: asString,
+  stop_sequence: asString,
   usage: asObject,
   content: asArray,
 });

@@ -31,12 +31,16 @@ export interface AnthropicStreamEvent {
   [key: string]: unknown;
 }
 
-/** The `message` of `message_start`, as read for the fields the decoder uses. */
-export interface AnthropicStreamMessage {
+/**
+ * A Message (a body, or the `message` of `message_start`), as read for the fields the decoders
+ * map; every other field is read from the object as it came.
+ */
+export interface AnthropicMessage {
   id?: string;
   model?: string;
+  stop_sequence?: string;
   usage?: Record<string, unknown>;
-  /** Some relays send blocks in the envelope. */
+  /** Some relays send blocks in the `message_start` envelope too. */
   content?: unknown[];
   [key: string]: unknown;
 }
