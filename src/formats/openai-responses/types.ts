@@ -114,7 +114,10 @@ export interface ResponsesStreamEvent extends ResponsesObject {
   output_index?: number;
   content_index?: number;
   summary_index?: number;
+  annotation_index?: number;
   item_id?: string;
+  /** `function_call_arguments.done` may name the function (newer streams). */
+  name?: string;
   delta?: string;
   /** The final text of `*.done` events. */
   text?: string;
