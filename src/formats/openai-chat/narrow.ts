@@ -22,6 +22,8 @@ import type {
   ChatCompletionBody,
   ChatCompletionChoice,
   ChatCompletionChunk,
+  ChatUsage,
+  ChatUsageRead,
 } from './types.js';
 
 const chunkFunction = objectOf<ChatChunkFunction>({ name: asString, arguments: asString });
@@ -87,4 +89,19 @@ export const narrowChatChoice = objectOf<ChatCompletionChoice>({
   index: asNumber,
   message: asObject,
   finish_reason: asUnknown,
+});
+
+/** A `usage` object with typed counts, or `undefined` when not an object. */
+export const narrowChatUsage = objectOf<ChatUsageRead>({
+  prompt_tokens: asNumber,
+  completion_tokens: asNumber,
+  total_tokens: asNumber,
+  prompt_tokens_details: objectOf<NonNullable<ChatUsage['prompt_tokens_details']>>({
+    cached_tokens: asNumber,
+    cache_write_tokens: asNumber,
+  }),
+  completion_tokens_details: objectOf<NonNullable<ChatUsage['completion_tokens_details']>>({
+    reasoning_tokens: asNumber,
+  }),
+  prompt_cache_hit_tokens: asNumber,
 });

@@ -167,10 +167,21 @@ export interface ChatUsage {
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
-  prompt_tokens_details?: { cached_tokens?: number; [key: string]: unknown };
+  /** `cache_write_tokens` is OpenRouter's. */
+  prompt_tokens_details?: {
+    cached_tokens?: number;
+    cache_write_tokens?: number;
+    [key: string]: unknown;
+  };
   completion_tokens_details?: { reasoning_tokens?: number; [key: string]: unknown };
   [key: string]: unknown;
 }
+
+/** A `usage` object as read from an upstream: every count may be missing. */
+export type ChatUsageRead = Partial<ChatUsage> & {
+  /** DeepSeek's count of cache hits. */
+  prompt_cache_hit_tokens?: number;
+};
 
 /** The finish reasons the API documents. */
 export type ChatFinishReason =

@@ -5,7 +5,7 @@
  */
 import type { JsonObject } from '../../util/json.js';
 import { asArray, asNumber, asObject, asString, asUnknown, objectOf } from '../../util/narrow.js';
-import type { ResponsesResponse, ResponsesStreamEvent } from './types.js';
+import type { ResponsesResponse, ResponsesStreamEvent, ResponsesUsageRead } from './types.js';
 
 const incompleteDetails = objectOf<{ reason?: string }>({ reason: asString });
 
@@ -44,3 +44,17 @@ const streamEvent = objectOf<ResponsesStreamEvent>({
 export function narrowResponsesEvent(event: JsonObject & { type: string }): ResponsesStreamEvent {
   return streamEvent(event) ?? { type: event.type };
 }
+
+/** A `usage` object with typed counts, or `undefined` when not an object. */
+export const narrowResponsesUsage = objectOf<ResponsesUsageRead>({
+  input_tokens: asNumber,
+  input_tokens_details: objectOf<NonNullable<ResponsesUsageRead['input_tokens_details']>>({
+    cached_tokens: asNumber,
+    cache_write_tokens: asNumber,
+  }),
+  output_tokens: asNumber,
+  output_tokens_details: objectOf<NonNullable<ResponsesUsageRead['output_tokens_details']>>({
+    reasoning_tokens: asNumber,
+  }),
+  total_tokens: asNumber,
+});

@@ -92,6 +92,19 @@ export interface ResponsesUsage extends ResponsesObject {
   total_tokens: number;
 }
 
+/** A `usage` object as read from an upstream: every count may be missing. */
+export interface ResponsesUsageRead extends ResponsesObject {
+  input_tokens?: number;
+  input_tokens_details?: {
+    cached_tokens?: number;
+    cache_write_tokens?: number;
+    [key: string]: unknown;
+  };
+  output_tokens?: number;
+  output_tokens_details?: { reasoning_tokens?: number; [key: string]: unknown };
+  total_tokens?: number;
+}
+
 /** A response object (an upstream body, or the `response` of a lifecycle event) as read. */
 export interface ResponsesResponse extends ResponsesObject {
   id?: string;
