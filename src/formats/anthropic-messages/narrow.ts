@@ -9,6 +9,7 @@ import type {
   AnthropicMessage,
   AnthropicStreamBlock,
   AnthropicStreamEvent,
+  AnthropicUsageRead,
 } from './types.js';
 
 /** A parsed stream payload with typed envelope fields, or `undefined` when not an object. */
@@ -51,4 +52,15 @@ export const narrowBlockDelta = objectOf<AnthropicBlockDelta>({
   thinking: asString,
   signature: asString,
   partial_json: asString,
+});
+
+/** A `usage` object with typed counts (its extras are read from the object as it came). */
+export const narrowUsage = objectOf<AnthropicUsageRead>({
+  input_tokens: asNumber,
+  output_tokens: asNumber,
+  cache_read_input_tokens: asNumber,
+  cache_creation_input_tokens: asNumber,
+  output_tokens_details: objectOf<NonNullable<AnthropicUsageRead['output_tokens_details']>>({
+    thinking_tokens: asNumber,
+  }),
 });

@@ -71,3 +71,13 @@ export interface AnthropicBlockDelta {
   partial_json?: string;
   [key: string]: unknown;
 }
+
+/** A `usage` object as read from an upstream: every count may be missing (or `null`). */
+export interface AnthropicUsageRead {
+  input_tokens?: number;
+  output_tokens?: number;
+  cache_read_input_tokens?: number;
+  cache_creation_input_tokens?: number;
+  output_tokens_details?: { thinking_tokens?: number; [key: string]: unknown };
+  [key: string]: unknown;
+}
