@@ -3,7 +3,7 @@
  * @see https://platform.openai.com/docs/api-reference/responses-streaming
  */
 import type { IrEvent } from '../../ir/events.js';
-import { getString, isRecord, type JsonObject, omitKeys } from '../../util/json.js';
+import { isRecord, type JsonObject, omitKeys } from '../../util/json.js';
 import type { DecodeStreamOptions } from '../format.js';
 import { decodeOutputItem } from './decode-output.js';
 import { BlockWriter, catchUp, type ItemBlock } from './decode-stream-blocks.js';
@@ -15,6 +15,7 @@ import {
 } from './decode-stream-message.js';
 import { ReasoningDecoder } from './decode-stream-reasoning.js';
 import { responsesMeta } from './meta.js';
+import { narrowCallItem } from './narrow.js';
 import { FORMAT_ID, type ResponsesStreamEvent } from './types.js';
 
 interface ItemState extends ItemBlock {
@@ -84,20 +85,21 @@ export class StreamItemDecoder {
   private openCall(state: ItemState): void {
     const custom = state.type === 'custom_tool_call';
     const field = custom ? 'input' : 'arguments';
+    const call = narrowCallItem(state.item) ?? {};
     state.block = this.blocks.open();
     state.open = true;
     this.blocks.hasToolCalls = true;
     this.blocks.emit({
       type: 'tool-call-start',
       index: state.block,
-      callId: getString(state.item, 'call_id') ?? getString(state.item, 'id') ?? '',
-      name: getString(state.item, 'name') ?? '',
+      callId: call.call_id ?? call.id ?? '',
+      name: call.name ?? '',
       kind: custom ? 'custom' : 'function',
       meta: responsesMeta({
         item: omitKeys(state.item, ['type', 'call_id', 'name', field, 'status']),
       }),
     });
-    this.callDelta(state, getString(state.item, field) ?? '');
+    this.callDelta(state, call[field] ?? '');
   }
 
   private callDelta(state: ItemState, delta: string): void {

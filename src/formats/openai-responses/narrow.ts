@@ -1,11 +1,16 @@
 /**
- * Narrows what a Responses upstream streams to this format's wire types once, at the edge; the
- * decoder then reads typed fields. Lenient: a field of the wrong type reads as absent, unknown
+ * Narrows what a Responses upstream sends to this format's wire types once, at the edge; the
+ * decoders then read typed fields. Lenient: a field of the wrong type reads as absent, unknown
  * fields stay.
  */
 import type { JsonObject } from '../../util/json.js';
 import { asArray, asNumber, asObject, asString, asUnknown, objectOf } from '../../util/narrow.js';
-import type { ResponsesResponse, ResponsesStreamEvent, ResponsesUsageRead } from './types.js';
+import type {
+  ResponsesCallItemRead,
+  ResponsesResponse,
+  ResponsesStreamEvent,
+  ResponsesUsageRead,
+} from './types.js';
 
 const incompleteDetails = objectOf<{ reason?: string }>({ reason: asString });
 
@@ -57,4 +62,13 @@ export const narrowResponsesUsage = objectOf<ResponsesUsageRead>({
     reasoning_tokens: asNumber,
   }),
   total_tokens: asNumber,
+});
+
+/** A `function_call` / `custom_tool_call` item's fields, read without changing the item. */
+export const narrowCallItem = objectOf<ResponsesCallItemRead>({
+  id: asString,
+  call_id: asString,
+  name: asString,
+  arguments: asString,
+  input: asString,
 });

@@ -75,6 +75,17 @@ interface ResponsesCustomToolCallItem extends ResponsesObject {
   status?: 'in_progress' | 'completed' | 'incomplete';
 }
 
+/** A streamed call item's fields as read (the item itself is kept as it came). */
+export interface ResponsesCallItemRead extends ResponsesObject {
+  id?: string;
+  call_id?: string;
+  name?: string;
+  /** `function_call` */
+  arguments?: string;
+  /** `custom_tool_call` */
+  input?: string;
+}
+
 /** Any output item; unknown types are kept verbatim. */
 export type ResponsesOutputItem =
   | ResponsesMessageItem
