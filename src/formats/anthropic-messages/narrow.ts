@@ -1,6 +1,6 @@
 /**
- * Narrows what an Anthropic upstream streams to this format's wire types once, at the edge; the
- * decoder then reads typed fields. Lenient: a field of the wrong type reads as absent, unknown
+ * Narrows what an Anthropic upstream sends to this format's wire types once, at the edge; the
+ * decoders then read typed fields. Lenient: a field of the wrong type reads as absent, unknown
  * fields stay (and the raw objects stay available where they are kept whole).
  */
 import { asArray, asNumber, asObject, asString, asUnknown, objectOf } from '../../util/narrow.js';
