@@ -7,6 +7,7 @@ import type { JsonObject } from '../../util/json.js';
 import { asArray, asNumber, asObject, asString, asUnknown, objectOf } from '../../util/narrow.js';
 import type {
   ResponsesCallItemRead,
+  ResponsesReasoningItemRead,
   ResponsesResponse,
   ResponsesStreamEvent,
   ResponsesUsageRead,
@@ -71,4 +72,10 @@ export const narrowCallItem = objectOf<ResponsesCallItemRead>({
   name: asString,
   arguments: asString,
   input: asString,
+});
+
+/** A `reasoning` item's id and encrypted content, read without changing the item. */
+export const narrowReasoningItem = objectOf<ResponsesReasoningItemRead>({
+  id: asString,
+  encrypted_content: asString,
 });

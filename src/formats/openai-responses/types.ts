@@ -75,7 +75,7 @@ interface ResponsesCustomToolCallItem extends ResponsesObject {
   status?: 'in_progress' | 'completed' | 'incomplete';
 }
 
-/** A streamed call item's fields as read (the item itself is kept as it came). */
+/** A call item's fields as read (the item itself is kept as it came). */
 export interface ResponsesCallItemRead extends ResponsesObject {
   id?: string;
   call_id?: string;
@@ -84,6 +84,12 @@ export interface ResponsesCallItemRead extends ResponsesObject {
   arguments?: string;
   /** `custom_tool_call` */
   input?: string;
+}
+
+/** A reasoning item's scalar fields as read (the item itself is kept as it came). */
+export interface ResponsesReasoningItemRead extends ResponsesObject {
+  id?: string;
+  encrypted_content?: string;
 }
 
 /** Any output item; unknown types are kept verbatim. */
