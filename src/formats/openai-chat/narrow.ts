@@ -22,6 +22,7 @@ import type {
   ChatCompletionBody,
   ChatCompletionChoice,
   ChatCompletionChunk,
+  ChatResponseMessageRead,
   ChatUsage,
   ChatUsageRead,
 } from './types.js';
@@ -30,7 +31,8 @@ const chunkFunction = objectOf<ChatChunkFunction>({ name: asString, arguments: a
 
 const chunkCustom = objectOf<ChatChunkCustom>({ name: asString, input: asString });
 
-const chunkToolCall = objectOf<ChatChunkToolCall>({
+/** A tool call (a stream piece, or one of a completion's message), read typed. */
+export const narrowToolCall = objectOf<ChatChunkToolCall>({
   index: asNumber,
   id: asString,
   type: asString,
@@ -45,8 +47,8 @@ const chunkDelta = objectOf<ChatChunkDelta>({
   refusal: orNull(asString),
   reasoning_content: orNull(asString),
   reasoning: orNull(asString),
-  tool_calls: arrayOf(chunkToolCall),
-  function_call: chunkToolCall,
+  tool_calls: arrayOf(narrowToolCall),
+  function_call: narrowToolCall,
   annotations: asArray,
 });
 
@@ -104,4 +106,13 @@ export const narrowChatUsage = objectOf<ChatUsageRead>({
     reasoning_tokens: asNumber,
   }),
   prompt_cache_hit_tokens: asNumber,
+});
+
+/** A completion's message, for the fields read typed (see `ChatResponseMessageRead`). */
+export const narrowResponseMessage = objectOf<ChatResponseMessageRead>({
+  reasoning_content: asString,
+  reasoning: asString,
+  annotations: asArray,
+  tool_calls: asArray,
+  function_call: chunkFunction,
 });

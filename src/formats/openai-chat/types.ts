@@ -236,6 +236,19 @@ export interface ChatCompletionBody {
   [key: string]: unknown;
 }
 
+/**
+ * The fields of a completion's `message` read typed. `content` and `refusal` are read from the
+ * message as it came: a value of an unexpected type there is given back verbatim.
+ */
+export interface ChatResponseMessageRead {
+  reasoning_content?: string;
+  reasoning?: string;
+  annotations?: unknown[];
+  tool_calls?: unknown[];
+  function_call?: ChatChunkFunction;
+  [key: string]: unknown;
+}
+
 /** One choice of a `chat.completion` body, as read. */
 export interface ChatCompletionChoice {
   index?: number;
@@ -259,7 +272,10 @@ export interface ChatChunkCustom {
   [key: string]: unknown;
 }
 
-/** One `delta.tool_calls[]` piece (also the shape of the legacy `delta.function_call`). */
+/**
+ * One `delta.tool_calls[]` piece (also the shape of the legacy `delta.function_call`), or a tool
+ * call of a completion's message.
+ */
 export interface ChatChunkToolCall {
   index?: number;
   id?: string;
