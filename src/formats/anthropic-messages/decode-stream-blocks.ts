@@ -11,7 +11,7 @@ import type { DecodeStreamOptions } from '../format.js';
 import { decodeCitation } from './citations.js';
 import { decodeSignature } from './decode-assistant-block.js';
 import { extrasOf, makeMeta, metaField } from './meta.js';
-import { narrowBlockDelta, narrowStreamBlock } from './narrow.js';
+import { narrowBlockDelta, narrowContentBlock } from './narrow.js';
 import { type AnthropicStreamEvent, FORMAT_ID } from './types.js';
 import { applyUnknownDelta } from './unknown-delta.js';
 
@@ -54,7 +54,7 @@ export function createBlockDecoder(options: DecodeStreamOptions): BlockDecoder {
     }
     if (open.has(wireIndex)) closeBlock(wireIndex, out);
     // Known types are read through the narrowed block; an unknown one is kept whole, as it came.
-    const block = narrowStreamBlock(raw) ?? {};
+    const block = narrowContentBlock(raw) ?? {};
     switch (block.type) {
       case 'text': {
         const index = nextIndex++;

@@ -6,8 +6,8 @@
 import { asArray, asNumber, asObject, asString, asUnknown, objectOf } from '../../util/narrow.js';
 import type {
   AnthropicBlockDelta,
+  AnthropicContentBlock,
   AnthropicMessage,
-  AnthropicStreamBlock,
   AnthropicStreamEvent,
   AnthropicUsageRead,
 } from './types.js';
@@ -31,8 +31,8 @@ export const narrowMessage = objectOf<AnthropicMessage>({
   content: asArray,
 });
 
-/** A known-type block of `content_block_start`. */
-export const narrowStreamBlock = objectOf<AnthropicStreamBlock>({
+/** A content block of a known type (body or `content_block_start`), read typed. */
+export const narrowContentBlock = objectOf<AnthropicContentBlock>({
   type: asString,
   text: asString,
   citations: asArray,

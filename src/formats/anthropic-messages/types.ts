@@ -45,8 +45,8 @@ export interface AnthropicMessage {
   [key: string]: unknown;
 }
 
-/** A `content_block_start` block of a known type, as read. */
-export interface AnthropicStreamBlock {
+/** A content block of a known type (of a body, or of `content_block_start`), as read. */
+export interface AnthropicContentBlock {
   type?: string;
   text?: string;
   citations?: unknown[];
