@@ -192,7 +192,7 @@ export function encodeReasoningItem(
     type: 'reasoning',
     ...splitReasoningText(part.text, part.meta),
     ...(encrypted !== undefined ? { encrypted_content: encrypted } : {}),
-  } as ResponsesReasoningItem;
+  };
 }
 
 /** A `function_call` or `custom_tool_call` item. */
@@ -210,14 +210,11 @@ export function encodeCallItem(
   const id =
     getString(base, 'id') ??
     (context.ensureIds ? context.createId(custom ? 'ctc_' : 'fc_') : undefined);
-  return {
-    ...base,
-    ...(id !== undefined ? { id } : {}),
-    type: custom ? 'custom_tool_call' : 'function_call',
-    call_id: part.callId,
-    name: part.name,
-    ...(custom ? { input: part.arguments } : { arguments: part.arguments }),
-  } as ResponsesOutputItem;
+  const shell = { ...base, ...(id !== undefined ? { id } : {}) };
+  const { callId, name, arguments: text } = part;
+  return custom
+    ? { ...shell, type: 'custom_tool_call', call_id: callId, name, input: text }
+    : { ...shell, type: 'function_call', call_id: callId, name, arguments: text };
 }
 
 /** An object with a string `type`: any output item, kept verbatim when its type is unknown. */

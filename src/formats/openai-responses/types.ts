@@ -47,10 +47,13 @@ export interface ResponsesMessageItem extends ResponsesMessageShell {
 
 /** A `reasoning` output item. */
 export interface ResponsesReasoningItem extends ResponsesObject {
-  id: string;
+  /** Absent only when a client's own item without one is replayed as it came. */
+  id?: string;
   type: 'reasoning';
-  summary: Array<{ type: 'summary_text'; text: string }>;
-  content?: Array<{ type: 'reasoning_text'; text: string }>;
+  /** `summary_text` parts (with the fields of the parts they were read from). */
+  summary: ResponsesObject[];
+  /** `reasoning_text` parts. */
+  content?: ResponsesObject[];
   encrypted_content?: string | null;
   status?: 'in_progress' | 'completed' | 'incomplete';
 }
