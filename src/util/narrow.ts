@@ -64,11 +64,14 @@ export function arrayOf<T>(narrow: Narrow<T>): Narrow<T[]> {
  * lost. The same object comes back when it is already well-formed; otherwise a shallow copy.
  */
 export function objectOf<T extends JsonObject>(fields: FieldNarrowers<T>): Narrow<T> {
-  const entries = Object.entries(fields) as Array<[string, Narrow<unknown>]>;
+  const table = new Map<string, Narrow<unknown>>(Object.entries(fields));
   return (value) => {
     if (!isRecord(value)) return undefined;
     let out: JsonObject | undefined;
-    for (const [key, narrow] of entries) {
+    // Over the object's own keys (a handful) rather than every field the type names.
+    for (const key in value) {
+      const narrow = table.get(key);
+      if (narrow === undefined) continue;
       const field = value[key];
       if (field === undefined) continue;
       const narrowed = narrow(field);
