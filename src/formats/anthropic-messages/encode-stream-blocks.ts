@@ -233,7 +233,7 @@ function apply(
   }
 }
 
-/** Makes the next waiting blocks state.current, replaying what they buffered. */
+/** Makes the next waiting blocks current, replaying what they buffered. */
 function drain(state: BlockWriterState, out: SseMessage[]): void {
   while (state.current === undefined) {
     const record = state.queue.shift();
