@@ -1,14 +1,18 @@
-/** Answers a non-streaming client: one JSON body, rebuilt from a stream when the upstream streams. */
+/**
+ * Answers from the upstream's whole answer: a non-streaming client gets one JSON body (rebuilt
+ * from a stream when the upstream streams), a streaming client over one upstream body gets it
+ * as events (fake streaming). Both judge the body and its failure the same way.
+ */
 import type { StreamAccumulation, WireBody } from '../formats/format.js';
-import type { UpstreamResponse } from '../http/upstream-fetch.js';
-import type { RequestCapture } from '../observability/request-capture.js';
-import type { createWarningLog, PipelineDeps, PipelineInput } from './context.js';
-import {
-  type ConversionPlan,
-  convertBufferedBody,
-  createStreamReassembler,
-  hasContent,
-} from './conversion.js';
+import type { IrResponse } from '../ir/response.js';
+import { responseToEvents } from '../ir/response-to-events.js';
+import { encodeSse } from '../sse/encode.js';
+import { sseResponseHeaders } from '../sse/headers.js';
+import { runStep } from '../streams/step.js';
+import type { AnswerContext } from './context.js';
+import { convertBufferedBody, createStreamReassembler, hasContent } from './conversion.js';
+import { unwrapCustomToolCalls } from './custom-tools.js';
+import type { BufferedMode } from './plan.js';
 import { irErrorToProxy, streamFailureToIr, withRetryAfter } from './to-ir-error.js';
 import {
   bodyFailure,
@@ -18,27 +22,14 @@ import {
   readUpstreamAnswer,
 } from './upstream-body.js';
 
-interface BufferedAnswerInput {
-  input: PipelineInput;
-  deps: PipelineDeps;
-  plan: ConversionPlan;
-  response: UpstreamResponse;
-  mode: 'reassemble' | 'convert';
-  warnings: ReturnType<typeof createWarningLog>;
-  capture: RequestCapture | undefined;
-}
-
 /** Reads the whole upstream body, showing the bytes to the capture. */
-async function readAll(
-  options: BufferedAnswerInput,
-  onBytes: (bytes: Uint8Array) => void,
-): Promise<unknown> {
-  const body = options.response.body;
+async function readAll(ctx: AnswerContext, onBytes: (bytes: Uint8Array) => void): Promise<unknown> {
+  const body = ctx.response.body;
   try {
     for (;;) {
       const next = await body.read();
       if (next.done) return undefined;
-      options.capture?.upstream(next.value);
+      ctx.capture?.upstream(next.value);
       onBytes(next.value);
     }
   } catch (error) {
@@ -51,18 +42,18 @@ async function readAll(
  * Reads an upstream stream to its end into the upstream format's native accumulator. A body
  * without a single SSE line (HTML, a JSON error, nothing) is judged as a body instead.
  */
-async function reassemble(options: BufferedAnswerInput): Promise<StreamAccumulation> {
-  const reassembler = createStreamReassembler(options.plan);
+async function reassemble(ctx: AnswerContext): Promise<StreamAccumulation> {
+  const reassembler = createStreamReassembler(ctx.conversion);
   const textDecoder = new TextDecoder();
   let head = '';
-  const failure = await readAll(options, (bytes) => {
+  const failure = await readAll(ctx, (bytes) => {
     if (head.length < HEAD_TEXT_LIMIT) head += textDecoder.decode(bytes, { stream: true });
     reassembler.push(bytes);
   });
   const result = reassembler.result();
   if (failure === undefined && !result.complete && !isEventStreamText(head)) {
-    const upstream = options.plan.formats[options.plan.upstreamFormat];
-    throw bodyFailure(head, upstream, options.response, 'an event stream');
+    const upstream = ctx.conversion.formats[ctx.conversion.upstreamFormat];
+    throw bodyFailure(head, upstream, ctx.response, 'an event stream');
   }
   if (failure === undefined) return result;
   return {
@@ -80,54 +71,93 @@ async function reassemble(options: BufferedAnswerInput): Promise<StreamAccumulat
  * 503 for an overload, 502 for a server failure or a cut stream). A length cut the upstream
  * reported is an answer.
  */
-export async function answerBuffered(options: BufferedAnswerInput): Promise<Response> {
+export async function answerBuffered(ctx: AnswerContext, mode: BufferedMode): Promise<Response> {
   try {
-    return await answerBufferedBody(options);
+    return await answerBufferedBody(ctx, mode);
   } finally {
     // Also on failure: the request's conversion warnings are logged with its error.
-    options.warnings.flush();
+    ctx.warnings.flush();
   }
 }
 
 /** The buffered answer, or the client's error for a failed one. */
-async function answerBufferedBody(options: BufferedAnswerInput): Promise<Response> {
-  const { input, deps, plan, response } = options;
-  const { record } = input;
-
+async function answerBufferedBody(ctx: AnswerContext, mode: BufferedMode): Promise<Response> {
   let upstreamBody: WireBody;
   let streamError: StreamAccumulation['error'];
-  if (options.mode === 'reassemble') {
-    const result = await reassemble(options);
+  if (mode === 'reassemble') {
+    const result = await reassemble(ctx);
     upstreamBody = result.body;
     streamError = result.error;
   } else {
-    upstreamBody = await readUpstreamAnswer(
-      response,
-      plan.formats[plan.upstreamFormat],
-      options.capture,
-    );
+    upstreamBody = await readUpstreamBody(ctx);
   }
-
-  const answer = convertBufferedBody(plan, upstreamBody);
-  record.usage = answer.ir.usage;
-  record.finishReason = answer.ir.finishReason;
-  const failure = streamError
-    ? irErrorToProxy(withRetryAfter(streamError, response.headers))
-    : failureOf(answer.ir, response.headers);
-  if (failure) {
-    record.errorCode = failure.code;
-    if (hasContent(answer.ir)) {
-      input.logger.warn(
-        { error_code: failure.code },
-        'upstream answer failed after content; the client gets the error',
-      );
-    }
-    throw failure;
-  }
-  options.capture?.finish({ status: 200, body: answer.body });
-  record.ttfbMs = deps.now() - record.startedAt;
+  const answer = convertBufferedBody(ctx.conversion, upstreamBody);
+  settle(ctx, answer.ir, streamError);
+  ctx.capture?.finish({ status: 200, body: answer.body });
+  ctx.record.ttfbMs = ctx.deps.now() - ctx.record.startedAt;
   return new Response(JSON.stringify(answer.body), {
     status: 200,
     headers: { 'content-type': 'application/json' },
   });
+}
+
+/**
+ * A streaming client over an upstream that answered with one JSON body: the body is judged as
+ * for a non-streaming client, then written out as the client format's events.
+ */
+export async function answerFakeStream(ctx: AnswerContext): Promise<Response> {
+  try {
+    const { conversion } = ctx;
+    const upstreamBody = await readUpstreamBody(ctx);
+    const decoded = conversion.formats[conversion.upstreamFormat].decodeResponse(upstreamBody);
+    for (const warning of decoded.warnings) ctx.warnings.add(warning);
+    const ir = unwrapCustomToolCalls(decoded.value, conversion.customTools);
+    settle(ctx, ir, undefined);
+    const encoder = conversion.formats[conversion.clientFormat].createStreamEncoder(
+      conversion.encodeContext,
+    );
+    const sse = encodeSse(runStep(encoder, responseToEvents(ir)));
+    ctx.capture?.client(sse);
+    ctx.capture?.finish({ status: 200 });
+    ctx.record.ttfbMs = ctx.deps.now() - ctx.record.startedAt;
+    return new Response(sse, { status: 200, headers: sseResponseHeaders() });
+  } finally {
+    ctx.warnings.flush();
+  }
+}
+
+/** The upstream's one JSON answer, or the client's error for a body that is not one. */
+function readUpstreamBody(ctx: AnswerContext): Promise<WireBody> {
+  const { conversion } = ctx;
+  return readUpstreamAnswer(
+    ctx.response,
+    conversion.formats[conversion.upstreamFormat],
+    ctx.capture,
+  );
+}
+
+/**
+ * Records the answer's usage and finish reason, and throws the client's error when the answer
+ * failed or broke off (`streamError`, from a reassembled stream) or reports a failure itself.
+ */
+function settle(
+  ctx: AnswerContext,
+  ir: IrResponse,
+  streamError: StreamAccumulation['error'],
+): void {
+  const { record, response } = ctx;
+  record.usage = ir.usage;
+  record.finishReason = ir.finishReason;
+  const failure = streamError
+    ? irErrorToProxy(withRetryAfter(streamError, response.headers))
+    : failureOf(ir, response.headers);
+  if (!failure) return;
+  record.errorCode = failure.code;
+  if (hasContent(ir)) {
+    ctx.logger.warn(
+      { error_code: failure.code },
+      'upstream answer failed after content; the client gets the error',
+    );
+  }
+  throw failure;
 }

@@ -1,5 +1,9 @@
-/** What the pipeline needs from the outside world, injected so it can be tested and reused. */
+/**
+ * What the pipeline needs from the outside world (injected so it can be tested and reused), what a
+ * route hands it, and the one context a request carries through every step.
+ */
 import type { WireFormat, WireFormatId } from '../formats/format.js';
+import type { UpstreamResponse } from '../http/upstream-fetch.js';
 import type { ConversionWarning } from '../ir/warnings.js';
 import type { Logger } from '../observability/logger.js';
 import type { ProxyMetrics } from '../observability/metrics.js';
@@ -7,6 +11,7 @@ import type { RequestCapture } from '../observability/request-capture.js';
 import type { RequestRecord } from '../observability/request-record.js';
 import type { Provider } from '../providers/provider.js';
 import type { ResponsesStore } from '../responses-store/store.js';
+import type { ConversionPlan } from './conversion.js';
 
 /** Dependencies of the request pipeline. */
 export interface PipelineDeps {
@@ -52,11 +57,34 @@ function warningText(warning: ConversionWarning): string {
   return warning.path ? `${warning.path}: ${warning.message}` : warning.message;
 }
 
-/** Collects warnings of one request and logs them once, together. */
-export function createWarningLog(input: PipelineInput): {
+/** The conversion warnings of one request, counted as they come and logged once, together. */
+export interface WarningLog {
   add(warning: ConversionWarning): void;
   flush(): void;
-} {
+}
+
+/**
+ * One request inside the pipeline: what the route handed over, the app's services, and what the
+ * request collects on its way. Built once by `handleRequest` and passed to every step.
+ */
+export interface RequestContext extends PipelineInput {
+  deps: PipelineDeps;
+  warnings: WarningLog;
+  /** The request's capture, when capture is on. */
+  capture: RequestCapture | undefined;
+}
+
+/**
+ * The request's context once the upstream has answered: the answer and its conversion. Each
+ * answer branch is given its `ResponseMode` (see `planResponse`) beside it, narrowed to its own.
+ */
+export interface AnswerContext extends RequestContext {
+  response: UpstreamResponse;
+  conversion: ConversionPlan;
+}
+
+/** Collects warnings of one request and logs them once, together. */
+export function createWarningLog(input: Pick<PipelineInput, 'record' | 'logger'>): WarningLog {
   const warnings: ConversionWarning[] = [];
   return {
     add(warning) {

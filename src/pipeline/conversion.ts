@@ -20,13 +20,12 @@ import { createSseParser } from '../sse/parse.js';
 import { composeSteps, type StreamStep, tapStep } from '../streams/step.js';
 import { scrubSecrets } from '../util/secrets.js';
 import { createCustomToolUnwrapStep, unwrapCustomToolCalls } from './custom-tools.js';
+import type { FormatRoute, LiveStreamMode } from './plan.js';
 import { streamFailureToIr } from './to-ir-error.js';
 
 /** Everything a conversion needs to know, and the hooks it reports through. */
-export interface ConversionPlan {
+export interface ConversionPlan extends FormatRoute {
   formats: Readonly<Record<WireFormatId, WireFormat>>;
-  clientFormat: WireFormatId;
-  upstreamFormat: WireFormatId;
   encodeContext: EncodeContext;
   /** Client custom tools the upstream took as wrapped function tools (see custom-tools.ts). */
   customTools: ReadonlySet<string>;
@@ -118,6 +117,14 @@ export function createTranslateHalves(plan: ConversionPlan): StreamHalves<IrEven
   };
 }
 
+/** The halves of a live stream in the given mode. */
+export function createStreamHalves(
+  plan: ConversionPlan,
+  mode: LiveStreamMode,
+): StreamHalves<SseMessage | IrErrorEvent> | StreamHalves<IrEvent> {
+  return mode === 'passthrough' ? createPassthroughHalves(plan) : createTranslateHalves(plan);
+}
+
 /** A native accumulator of the upstream format, fed with raw bytes. */
 export function createStreamReassembler(plan: ConversionPlan): {
   push(bytes: Uint8Array): void;
@@ -162,7 +169,7 @@ export function hasContent(response: IrResponse): boolean {
 export function convertBufferedBody(plan: ConversionPlan, upstreamBody: WireBody): BufferedAnswer {
   const decoded = plan.formats[plan.upstreamFormat].decodeResponse(upstreamBody);
   const ir = unwrapCustomToolCalls(decoded.value, plan.customTools);
-  if (plan.clientFormat === plan.upstreamFormat) {
+  if (plan.sameFormat) {
     return { body: { ...upstreamBody, model: plan.encodeContext.model ?? upstreamBody.model }, ir };
   }
   for (const warning of decoded.warnings) plan.onWarning(warning);

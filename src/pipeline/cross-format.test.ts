@@ -19,6 +19,7 @@ import {
   createStreamReassembler,
   createTranslateHalves,
 } from './conversion.js';
+import { routeBetween } from './plan.js';
 
 const TRANSCRIPTS: Array<[WireFormatId, string]> = [
   ['openai-responses', 'text'],
@@ -69,9 +70,8 @@ const chatRequest = formats['openai-chat'].decodeRequest({
 
 function plan(clientFormat: WireFormatId, upstreamFormat: WireFormatId): ConversionPlan {
   return {
+    ...routeBetween(clientFormat, upstreamFormat),
     formats,
-    clientFormat,
-    upstreamFormat,
     encodeContext: {
       createdAt: 1_767_300_000,
       createId: (prefix) => `${prefix}matrix`,

@@ -9,10 +9,24 @@ import type { IrRequest } from '../ir/request.js';
 import type { IrResponse } from '../ir/response.js';
 import type { StreamStep } from '../streams/step.js';
 import { isRecord, tryParseJson } from '../util/json.js';
+import type { FormatRoute } from './plan.js';
 
 /** Names of the custom tools the client declared. */
 export function customToolNames(request: IrRequest): ReadonlySet<string> {
   return new Set(request.tools.filter((tool) => tool.kind === 'custom').map((tool) => tool.name));
+}
+
+/**
+ * The custom tools to unwrap in an answer: only an Anthropic upstream serving another format
+ * wrapped them (the other formats carry freeform tools as they are).
+ */
+export function wrappedCustomTools(
+  route: FormatRoute,
+  request: IrRequest | undefined,
+): ReadonlySet<string> {
+  return request && route.upstreamFormat === 'anthropic-messages' && !route.sameFormat
+    ? customToolNames(request)
+    : new Set<string>();
 }
 
 /** The freeform text inside `{"input": "..."}`, or the arguments as they are when not so wrapped. */

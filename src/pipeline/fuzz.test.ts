@@ -18,6 +18,7 @@ import {
   createStreamReassembler,
   createTranslateHalves,
 } from './conversion.js';
+import { routeBetween } from './plan.js';
 
 const SAMPLES: Record<WireFormatId, Buffer[]> = {
   'openai-responses': [
@@ -44,9 +45,8 @@ const SAMPLES: Record<WireFormatId, Buffer[]> = {
 function plan(clientFormat: WireFormatId, upstreamFormat: WireFormatId): ConversionPlan {
   let ids = 0;
   return {
+    ...routeBetween(clientFormat, upstreamFormat),
     formats,
-    clientFormat,
-    upstreamFormat,
     encodeContext: { createdAt: 1, createId: (prefix) => `${prefix}${++ids}`, model: 'fuzz' },
     customTools: new Set(['apply_patch']),
     onWarning: () => {},

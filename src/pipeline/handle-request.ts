@@ -1,72 +1,57 @@
 /**
  * The whole flow of one proxied request: client wire → IR → upstream wire → upstream → IR →
- * client wire, choosing passthrough or translation in one place (see `planResponse`).
+ * client wire, on the plan decided once in plan.ts (`routeBetween`, `planResponse`).
  */
 import { invalidField, ProxyError } from '../errors.js';
-import type { EncodeContext, WireBody, WireFormatId } from '../formats/format.js';
-import { readBodyJson } from '../http/upstream-fetch.js';
+import type { WireBody } from '../formats/format.js';
+import type { UpstreamResponse } from '../http/upstream-fetch.js';
 import type { IrRequest } from '../ir/request.js';
 import { mergeUsage } from '../ir/usage.js';
 import type { Converted } from '../ir/warnings.js';
-import type { RequestCapture } from '../observability/request-capture.js';
 import { resolveModel } from '../providers/resolve-model.js';
+import { assertNever } from '../util/assert-never.js';
 import { isRecord } from '../util/json.js';
-import { answerBuffered } from './buffered-response.js';
-import { createWarningLog, type PipelineDeps, type PipelineInput } from './context.js';
+import { answerBuffered, answerFakeStream } from './buffered-response.js';
+import { requireObjectBody } from './client-body.js';
+import {
+  type AnswerContext,
+  createWarningLog,
+  type PipelineDeps,
+  type PipelineInput,
+  type RequestContext,
+} from './context.js';
 import type { ConversionPlan } from './conversion.js';
-import { customToolNames } from './custom-tools.js';
+import { wrappedCustomTools } from './custom-tools.js';
 import { droppedClientFields } from './foreign-fields.js';
+import { type FormatRoute, planResponse, recordedMode, routeBetween } from './plan.js';
 import { startStatefulResponses } from './stored-responses.js';
 import { answerStream } from './stream-response.js';
+import { upstreamError } from './upstream-body.js';
 
-/** How a response is produced. */
-export type ResponseMode =
-  /** Same format both sides: events forwarded, fixed only where the format needs it. */
-  | 'passthrough'
-  /** Different formats: decoded to IR and encoded again, event by event. */
-  | 'translate'
-  /** A non-streaming client over a stream: the stream is rebuilt into one body. */
-  | 'reassemble'
-  /** A non-streaming client over a non-streaming upstream body. */
-  | 'convert';
-
-/** Decides how the response is produced — the one place that makes this choice. */
-export function planResponse(options: {
-  sameFormat: boolean;
-  clientStream: boolean;
-  upstreamStreams: boolean;
-}): ResponseMode {
-  if (options.clientStream)
-    return options.sameFormat && options.upstreamStreams ? 'passthrough' : 'translate';
-  return options.upstreamStreams ? 'reassemble' : 'convert';
-}
-
+/** The upstream body: the client's own on a same-format route, else encoded from the IR. */
 function buildUpstreamBody(
-  input: PipelineInput,
-  deps: PipelineDeps,
-  upstreamFormat: WireFormatId,
+  ctx: RequestContext,
+  route: FormatRoute,
   request: IrRequest,
   upstreamModel: string,
   upstreamStream: boolean,
-  addWarning: (warning: import('../ir/warnings.js').ConversionWarning) => void,
 ): WireBody {
-  const upstream = deps.formats[upstreamFormat];
-  if (input.clientFormat === upstreamFormat && isRecord(input.body)) {
+  if (route.sameFormat && isRecord(ctx.body)) {
     // Same format: forward the client's own body (every field it sent, known or not); `stream`
     // is written only when the client sent it or the upstream must stream.
-    const body: WireBody = { ...input.body, model: upstreamModel };
-    if (upstreamStream || 'stream' in input.body) body.stream = upstreamStream;
+    const body: WireBody = { ...ctx.body, model: upstreamModel };
+    if (upstreamStream || 'stream' in ctx.body) body.stream = upstreamStream;
     return body;
   }
-  for (const warning of droppedClientFields(request, input.clientFormat, upstreamFormat)) {
-    addWarning(warning);
+  for (const warning of droppedClientFields(request, route.clientFormat, route.upstreamFormat)) {
+    ctx.warnings.add(warning);
   }
-  const encoded = upstream.encodeRequest({
+  const encoded = ctx.deps.formats[route.upstreamFormat].encodeRequest({
     ...request,
     model: upstreamModel,
     stream: upstreamStream,
   });
-  for (const warning of encoded.warnings) addWarning(warning);
+  for (const warning of encoded.warnings) ctx.warnings.add(warning);
   return encoded.value;
 }
 
@@ -85,18 +70,13 @@ function readModel(body: WireBody): string {
  */
 function decodeClientRequest(
   deps: PipelineDeps,
-  clientFormat: WireFormatId,
-  upstreamFormat: WireFormatId,
+  route: FormatRoute,
   body: WireBody,
 ): Converted<IrRequest> {
   try {
-    return deps.formats[clientFormat].decodeRequest(body);
+    return deps.formats[route.clientFormat].decodeRequest(body);
   } catch (error) {
-    if (
-      clientFormat !== upstreamFormat ||
-      !(error instanceof ProxyError) ||
-      error.code !== 'invalid_request'
-    ) {
+    if (!route.sameFormat || !(error instanceof ProxyError) || error.code !== 'invalid_request') {
       throw error;
     }
     const model = body.model as string;
@@ -118,16 +98,19 @@ export async function handleRequest(input: PipelineInput, deps: PipelineDeps): P
   const { record } = input;
   record.clientFormat = input.clientFormat;
   record.provider = input.provider.id;
-  if (!isRecord(input.body)) {
-    throw new ProxyError('invalid_request', 'Request body must be a JSON object');
-  }
-  const capture = deps.startCapture?.({ record, headers: input.headers, body: input.body });
+  const body = requireObjectBody(input.body);
+  const capture = deps.startCapture?.({ record, headers: input.headers, body });
   try {
     // Stateful Responses: stored references expanded before anything reads the body; the
     // answer kept after it is served (see stored-responses.ts).
     const stateful = await startStatefulResponses(input, deps);
-    const body = stateful.input.body as WireBody;
-    return await stateful.remember(await proxyRequest(stateful.input, deps, body, capture));
+    const ctx: RequestContext = {
+      ...stateful.input,
+      deps,
+      warnings: createWarningLog(input),
+      capture,
+    };
+    return await stateful.remember(await proxyRequest(ctx));
   } catch (error) {
     const status = error instanceof ProxyError ? error.status : 500;
     const message = error instanceof Error ? error.message : 'error';
@@ -139,45 +122,42 @@ export async function handleRequest(input: PipelineInput, deps: PipelineDeps): P
   }
 }
 
-async function proxyRequest(
-  input: PipelineInput,
-  deps: PipelineDeps,
-  body: WireBody,
-  capture: RequestCapture | undefined,
-): Promise<Response> {
-  const { provider, record } = input;
-  const warnings = createWarningLog(input);
+/** What went upstream: the formats, the neutral request and the client's model. */
+interface SentRequest {
+  route: FormatRoute;
+  request: IrRequest;
+  clientModel: string;
+  response: UpstreamResponse;
+}
+
+/** The client's request, decoded, shaped for the upstream and sent. */
+async function sendUpstream(ctx: RequestContext): Promise<SentRequest> {
+  const { provider, record, deps, warnings } = ctx;
+  const body = ctx.body as WireBody;
   const clientModel = readModel(body);
   const upstreamModel = resolveModel(provider.modelMappings, clientModel);
   record.model = clientModel;
   if (upstreamModel !== clientModel) record.upstreamModel = upstreamModel;
   // A provider with several upstream APIs picks the client's own when it can (no translation).
-  const upstreamFormat =
-    provider.selectFormat?.(input.clientFormat, upstreamModel) ?? provider.format;
-  const upstream = deps.formats[upstreamFormat];
-  record.upstreamFormat = upstreamFormat;
-  const decoded = decodeClientRequest(deps, input.clientFormat, upstreamFormat, body);
+  const route = routeBetween(
+    ctx.clientFormat,
+    provider.selectFormat?.(ctx.clientFormat, upstreamModel) ?? provider.format,
+  );
+  record.upstreamFormat = route.upstreamFormat;
+  const decoded = decodeClientRequest(deps, route, body);
   for (const warning of decoded.warnings) warnings.add(warning);
   const request = decoded.value;
   record.stream = request.stream;
 
   const upstreamStream = request.stream || provider.streamingOnly;
   const context = {
-    clientFormat: input.clientFormat,
-    upstreamFormat,
-    clientHeaders: input.headers,
+    clientFormat: route.clientFormat,
+    upstreamFormat: route.upstreamFormat,
+    clientHeaders: ctx.headers,
     clientStream: request.stream,
-    ...(input.routeSessionId !== undefined ? { routeSessionId: input.routeSessionId } : {}),
+    ...(ctx.routeSessionId !== undefined ? { routeSessionId: ctx.routeSessionId } : {}),
   };
-  const wire = buildUpstreamBody(
-    input,
-    deps,
-    upstreamFormat,
-    request,
-    upstreamModel,
-    upstreamStream,
-    warnings.add,
-  );
+  const wire = buildUpstreamBody(ctx, route, request, upstreamModel, upstreamStream);
   const prepared = provider.prepareBody(wire, context);
   for (const warning of prepared.warnings) warnings.add(warning);
 
@@ -185,55 +165,74 @@ async function proxyRequest(
     body: prepared.value,
     stream: upstreamStream,
     context,
-    signal: input.signal,
-    logger: input.logger,
+    signal: ctx.signal,
+    logger: ctx.logger,
   });
-  record.upstreamStatus = response.status;
-  capture?.upstreamResponse(response.status, response.headers);
+  return { route, request, clientModel, response };
+}
+
+/** The client's request sent upstream; the upstream's answer (or its error) on the plan for it. */
+async function proxyRequest(ctx: RequestContext): Promise<Response> {
+  const { route, request, clientModel, response } = await sendUpstream(ctx);
+  ctx.record.upstreamStatus = response.status;
+  ctx.capture?.upstreamResponse(response.status, response.headers);
   if (!response.ok) {
-    const errorBody = await readBodyJson(response);
-    capture?.upstream(
-      new TextEncoder().encode(
-        typeof errorBody === 'string' ? errorBody : JSON.stringify(errorBody),
-      ),
-    );
-    warnings.flush();
-    throw upstream.decodeError(response.status, errorBody, response.headers);
+    const upstream = ctx.deps.formats[route.upstreamFormat];
+    const error = await upstreamError(response, upstream, ctx.capture);
+    ctx.warnings.flush();
+    throw error;
   }
 
-  const upstreamStreams = (response.headers.get('content-type') ?? '').includes(
-    'text/event-stream',
-  );
-  const mode = planResponse({
-    sameFormat: input.clientFormat === upstreamFormat,
+  const mode = planResponse(route, {
     clientStream: request.stream,
-    upstreamStreams,
+    upstreamStreams: (response.headers.get('content-type') ?? '').includes('text/event-stream'),
   });
-  record.mode = mode;
-  const encodeContext: EncodeContext = {
-    model: clientModel,
-    createdAt: deps.unixSeconds(),
-    createId: deps.createId,
-    onWarning: warnings.add,
-    request,
+  ctx.record.mode = recordedMode(mode);
+  const answer: AnswerContext = {
+    ...ctx,
+    response,
+    conversion: conversionPlan(ctx, route, request, clientModel),
   };
-  const plan: ConversionPlan = {
+  switch (mode) {
+    case 'passthrough':
+    case 'translate':
+      return answerStream(answer, mode);
+    case 'fake-stream':
+      return answerFakeStream(answer);
+    case 'reassemble':
+    case 'convert':
+      return answerBuffered(answer, mode);
+    default:
+      return assertNever(mode);
+  }
+}
+
+/** The conversion of the answer, reporting into the request's record and warning log. */
+function conversionPlan(
+  ctx: RequestContext,
+  route: FormatRoute,
+  request: IrRequest,
+  clientModel: string,
+): ConversionPlan {
+  const { record, deps, warnings } = ctx;
+  return {
+    ...route,
     formats: deps.formats,
-    clientFormat: input.clientFormat,
-    upstreamFormat,
-    encodeContext,
-    // Only Anthropic cannot express freeform tools: its encoder wrapped them, so unwrap the calls.
-    customTools:
-      upstreamFormat === 'anthropic-messages' && input.clientFormat !== upstreamFormat
-        ? customToolNames(request)
-        : new Set<string>(),
+    encodeContext: {
+      model: clientModel,
+      createdAt: deps.unixSeconds(),
+      createId: deps.createId,
+      onWarning: warnings.add,
+      request,
+    },
+    customTools: wrappedCustomTools(route, request),
     onWarning: warnings.add,
     onUnknownEvent: (type) => {
       record.unknownEvents += 1;
       record.unknownEventTypes ??= [];
       const types = record.unknownEventTypes;
       if (types.length < 10 && !types.includes(type)) types.push(type);
-      deps.reportUnknownEvent(upstreamFormat, type);
+      deps.reportUnknownEvent(route.upstreamFormat, type);
     },
     onUsage: (usage) => {
       record.usage = mergeUsage(record.usage, usage);
@@ -245,19 +244,4 @@ async function proxyRequest(
       record.errorCode = code;
     },
   };
-  if (mode === 'passthrough' || mode === 'translate') {
-    return answerStream({
-      input,
-      deps,
-      plan,
-      response,
-      mode,
-      encodeContext,
-      warnings,
-      upstreamStreams,
-      upstreamFormat,
-      capture,
-    });
-  }
-  return answerBuffered({ input, deps, plan, response, mode, warnings, capture });
 }

@@ -1,45 +1,19 @@
-/** Answers a streaming client: forwards or translates the upstream stream event by event. */
+/** Answers a streaming client over a stream: forwards or translates it event by event. */
 import type { ProxyError } from '../errors.js';
-import type { EncodeContext, WireFormat, WireFormatId } from '../formats/format.js';
-import type { UpstreamResponse } from '../http/upstream-fetch.js';
+import type { WireFormat } from '../formats/format.js';
+import type { UpstreamBody, UpstreamResponse } from '../http/upstream-fetch.js';
 import { type IrEvent, isBlockEvent } from '../ir/events.js';
 import type { IrError } from '../ir/response.js';
-import { responseToEvents } from '../ir/response-to-events.js';
 import type { RequestCapture } from '../observability/request-capture.js';
-import { encodeSse } from '../sse/encode.js';
 import { sseResponseHeaders } from '../sse/headers.js';
 import { createSseParser } from '../sse/parse.js';
 import { type ChunkSource, createFencedStream } from '../streams/fenced-stream.js';
-import { composeSteps, runStep, type StreamStep } from '../streams/step.js';
-import type { createWarningLog, PipelineDeps, PipelineInput } from './context.js';
-import {
-  type ConversionPlan,
-  createPassthroughHalves,
-  createTranslateHalves,
-  type StreamHalves,
-} from './conversion.js';
-import { unwrapCustomToolCalls } from './custom-tools.js';
+import { composeSteps, type StreamStep } from '../streams/step.js';
+import type { AnswerContext } from './context.js';
+import { createStreamHalves, type StreamHalves } from './conversion.js';
+import type { LiveStreamMode } from './plan.js';
 import { irErrorToProxy, streamFailureToIr, withRetryAfter } from './to-ir-error.js';
-import {
-  bodyFailure,
-  failureOf,
-  HEAD_TEXT_LIMIT,
-  isEventStreamText,
-  readUpstreamAnswer,
-} from './upstream-body.js';
-
-interface StreamAnswerInput {
-  input: PipelineInput;
-  deps: PipelineDeps;
-  plan: ConversionPlan;
-  response: UpstreamResponse;
-  mode: 'passthrough' | 'translate';
-  encodeContext: EncodeContext;
-  warnings: ReturnType<typeof createWarningLog>;
-  upstreamStreams: boolean;
-  upstreamFormat: WireFormatId;
-  capture: RequestCapture | undefined;
-}
+import { bodyFailure, HEAD_TEXT_LIMIT, isEventStreamText } from './upstream-body.js';
 
 /** Wraps stream halves so the capture sees the upstream bytes and what the client gets. */
 function captured<Mid>(
@@ -91,14 +65,9 @@ async function readStreamHead(
   capture: RequestCapture | undefined,
   stop: AbortSignal | undefined,
 ): Promise<ChunkSource> {
-  const parser = createSseParser();
-  const decoder = upstream.createStreamDecoder();
-  const chunks: Uint8Array[] = [];
-  const textDecoder = new TextDecoder();
-  let text = '';
-  let ended = false;
+  const head = createHead(upstream);
   const fail = (error: ProxyError): never => {
-    for (const chunk of chunks) capture?.upstream(chunk);
+    for (const chunk of head.chunks) capture?.upstream(chunk);
     throw error;
   };
   // A server shutdown while waiting ends the wait with its own error (503, "shutting down").
@@ -110,21 +79,7 @@ async function readStreamHead(
     for (;;) {
       let events: IrEvent[];
       try {
-        if (stop?.aborted) throw stop.reason;
-        const next = await response.body.read();
-        if (stop?.aborted) throw stop.reason;
-        events = [];
-        if (next.done) {
-          ended = true;
-          for (const message of parser.end()) events.push(...decoder.push(message));
-          events.push(...decoder.end());
-        } else {
-          chunks.push(next.value);
-          if (text.length < HEAD_TEXT_LIMIT) {
-            text += textDecoder.decode(next.value, { stream: true });
-          }
-          for (const message of parser.push(next.value)) events.push(...decoder.push(message));
-        }
+        events = await readHeadChunk(head, response.body, stop);
       } catch (error) {
         // A cut connection, an idle upstream, an oversized event, a shutdown.
         response.body.cancel(error).catch(() => {});
@@ -132,71 +87,88 @@ async function readStreamHead(
       }
       const verdict = verdictOf(events);
       if (verdict !== undefined && verdict !== 'answer') {
-        if (ended && !isEventStreamText(text)) {
-          fail(bodyFailure(text, upstream, response, 'an event stream'));
+        if (head.ended && !isEventStreamText(head.text)) {
+          fail(bodyFailure(head.text, upstream, response, 'an event stream'));
         }
         fail(irErrorToProxy(withRetryAfter(verdict, response.headers)));
       }
-      if (verdict === 'answer' || ended) break;
+      if (verdict === 'answer' || head.ended) break;
     }
   } finally {
     stop?.removeEventListener('abort', onStop);
   }
   return {
     read: async () => {
-      const chunk = chunks.shift();
+      const chunk = head.chunks.shift();
       if (chunk !== undefined) return { done: false, value: chunk };
-      return ended ? { done: true } : response.body.read();
+      return head.ended ? { done: true } : response.body.read();
     },
     cancel: (reason) => response.body.cancel(reason),
   };
 }
 
-/** The streamed answer; the request record is completed when the body ends or the client leaves. */
-export async function answerStream(options: StreamAnswerInput): Promise<Response> {
-  const { input, deps, plan, response, encodeContext, warnings, capture } = options;
-  const { record } = input;
-  const client = deps.formats[input.clientFormat];
+/** The head of an upstream stream read so far, and the probe decoding it. */
+interface StreamHead {
+  parser: ReturnType<typeof createSseParser>;
+  decoder: ReturnType<WireFormat['createStreamDecoder']>;
+  /** The chunks read, to replay to the real decoding half. */
+  chunks: Uint8Array[];
+  textDecoder: InstanceType<typeof TextDecoder>;
+  /** The head as text (up to `HEAD_TEXT_LIMIT`), to explain a body that is not a stream. */
+  text: string;
+  ended: boolean;
+}
 
-  if (!options.upstreamStreams) {
-    // The upstream answered with one JSON body: stream it as events (fake streaming).
-    const upstream = deps.formats[options.upstreamFormat];
-    const upstreamBody = await readUpstreamAnswer(response, upstream, capture).catch(
-      (error: unknown) => {
-        warnings.flush();
-        throw error;
-      },
-    );
-    const decoded = upstream.decodeResponse(upstreamBody);
-    for (const warning of decoded.warnings) warnings.add(warning);
-    const ir = unwrapCustomToolCalls(decoded.value, plan.customTools);
-    record.usage = ir.usage;
-    record.finishReason = ir.finishReason;
-    const failure = failureOf(ir, response.headers);
-    if (failure) {
-      warnings.flush();
-      throw failure;
+function createHead(upstream: WireFormat): StreamHead {
+  return {
+    parser: createSseParser(),
+    decoder: upstream.createStreamDecoder(),
+    chunks: [],
+    textDecoder: new TextDecoder(),
+    text: '',
+    ended: false,
+  };
+}
+
+/** Reads the next chunk (or the end) into the head; the probe's events for it. */
+async function readHeadChunk(
+  head: StreamHead,
+  body: UpstreamBody,
+  stop: AbortSignal | undefined,
+): Promise<IrEvent[]> {
+  if (stop?.aborted) throw stop.reason;
+  const next = await body.read();
+  if (stop?.aborted) throw stop.reason;
+  const events: IrEvent[] = [];
+  if (next.done) {
+    head.ended = true;
+    for (const message of head.parser.end()) events.push(...head.decoder.push(message));
+    events.push(...head.decoder.end());
+  } else {
+    head.chunks.push(next.value);
+    if (head.text.length < HEAD_TEXT_LIMIT) {
+      head.text += head.textDecoder.decode(next.value, { stream: true });
     }
-    const sse = encodeSse(runStep(client.createStreamEncoder(encodeContext), responseToEvents(ir)));
-    capture?.client(sse);
-    capture?.finish({ status: 200 });
-    warnings.flush();
-    record.ttfbMs = deps.now() - record.startedAt;
-    return new Response(sse, { status: 200, headers: sseResponseHeaders() });
+    for (const message of head.parser.push(next.value)) events.push(...head.decoder.push(message));
   }
+  return events;
+}
 
+/** The streamed answer; the request record is completed when the body ends or the client leaves. */
+export async function answerStream(ctx: AnswerContext, mode: LiveStreamMode): Promise<Response> {
+  const { deps, record, warnings, capture, conversion } = ctx;
   // Nothing is sent before the upstream stream shows content: a failure before it is an HTTP error.
   const source = await readStreamHead(
-    response,
-    deps.formats[options.upstreamFormat],
+    ctx.response,
+    deps.formats[conversion.upstreamFormat],
     capture,
     deps.shutdown,
   ).catch((error: unknown) => {
     warnings.flush();
     throw error;
   });
-  const finish = input.deferFinish();
-  const provider = input.provider.id;
+  const finish = ctx.deferFinish();
+  const provider = ctx.provider.id;
   deps.metrics?.inFlightStreams.inc({ provider });
   const complete = (cancelled: boolean) => {
     deps.metrics?.inFlightStreams.dec({ provider });
@@ -211,12 +183,9 @@ export async function answerStream(options: StreamAnswerInput): Promise<Response
     });
     finish();
   };
-  const halves =
-    options.mode === 'passthrough'
-      ? captured(createPassthroughHalves(plan), capture)
-      : captured(createTranslateHalves(plan), capture);
+  const halves = captured(createStreamHalves(conversion, mode) as StreamHalves<unknown>, capture);
   const body = createFencedStream<unknown>({
-    ...(halves as StreamHalves<unknown>),
+    ...halves,
     source,
     ...(deps.shutdown ? { stop: deps.shutdown } : {}),
     onFirstBytes: () => {

@@ -5,7 +5,7 @@
  */
 import { ProxyError } from '../errors.js';
 import type { WireBody, WireFormat } from '../formats/format.js';
-import type { UpstreamResponse } from '../http/upstream-fetch.js';
+import { readBodyJson, type UpstreamResponse } from '../http/upstream-fetch.js';
 import type { IrResponse } from '../ir/response.js';
 import type { RequestCapture } from '../observability/request-capture.js';
 import { isRecord, tryParseJson } from '../util/json.js';
@@ -65,6 +65,22 @@ export function bodyFailure(
     'upstream_protocol',
     `Upstream answered HTTP ${response.status} with a body that is not ${expected}${type ? ` (content-type ${type.split(';')[0]})` : ''}`,
   );
+}
+
+/**
+ * The client's error for an upstream's error status: its body decoded by the upstream's format
+ * (status, message, `retry-after` kept), the body shown to the capture.
+ */
+export async function upstreamError(
+  response: UpstreamResponse,
+  upstream: WireFormat,
+  capture: RequestCapture | undefined,
+): Promise<ProxyError> {
+  const errorBody = await readBodyJson(response);
+  capture?.upstream(
+    new TextEncoder().encode(typeof errorBody === 'string' ? errorBody : JSON.stringify(errorBody)),
+  );
+  return upstream.decodeError(response.status, errorBody, response.headers);
 }
 
 /** Reads the whole body as text, showing the bytes to the capture; a cut connection is a 502. */

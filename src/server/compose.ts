@@ -7,14 +7,15 @@ import { ConfigError } from '../config/resolve.js';
 import type { Config } from '../config/schema.js';
 import { ProxyError } from '../errors.js';
 import { formats } from '../formats/index.js';
-import { createUpstreamAgent } from '../http/upstream-fetch.js';
-import { createCaptureStore } from '../observability/capture.js';
+import { createUpstreamAgent, type UpstreamHttpSettings } from '../http/upstream-fetch.js';
+import { type CaptureStore, createCaptureStore } from '../observability/capture.js';
 import type { Logger } from '../observability/logger.js';
 import { createMetrics, type ProxyMetrics } from '../observability/metrics.js';
 import { isSecretHeader } from '../observability/redact.js';
 import { createClaudeProvider } from '../providers/claude/index.js';
 import { createCodexProvider } from '../providers/codex/index.js';
 import { createCopilotProvider } from '../providers/copilot/index.js';
+import type { ModelCacheSettings } from '../providers/model-catalog.js';
 import { createCompatibleProvider } from '../providers/openai-compatible/index.js';
 import type { Provider } from '../providers/provider.js';
 import type { UpstreamHttp } from '../providers/upstream-http.js';
@@ -24,6 +25,7 @@ import { registerSecret, registerSecretsIn } from '../util/secrets.js';
 import { createApp } from './app.js';
 import { createDashboardFeed, type DashboardFeed } from './dashboard/feed.js';
 import { emptyPlanUsage, type PlanUsageSource } from './dashboard/plan-usage.js';
+import type { DashboardDeps } from './dashboard/routes.js';
 
 /** Inputs of `composeApp`. */
 export interface ComposeOptions {
@@ -110,84 +112,80 @@ function registerConfigSecrets(config: Readonly<Config>): void {
   }
 }
 
-/** Builds providers and features from the configuration and creates the application. */
-export function composeApp(options: ComposeOptions): ComposedApp {
-  const { config, logger } = options;
-  registerConfigSecrets(config);
-  const selection = selectPlugins(config, options.pluginFlags);
-  const enabled = new Set<string>(selection.enabled);
-  const metrics = enabled.has('metrics') ? createMetrics() : undefined;
-  const fetchImpl = options.fetch ?? globalThis.fetch;
-  const now = options.now ?? (() => Date.now());
-  const providers = new Map<string, Provider>();
-  const settings = {
-    connectTimeoutMs: config.http.connect_timeout * 1000,
-    firstByteTimeoutMs: config.http.first_byte_timeout * 1000,
-    idleTimeoutMs: config.http.idle_timeout * 1000,
-    maxRetries: config.http.max_retries,
-  };
-  const agent = createUpstreamAgent(settings);
-  const clock = options.clock ?? (() => performance.now());
-  const modelCache = { ttlMs: config.models.cache_ttl_seconds * 1000, now: clock };
-  const http: UpstreamHttp = { ...settings, dispatcher: agent };
+/** What every built-in provider is made with (each takes the part it needs). */
+interface SharedProviderDeps {
+  fetch: typeof fetch;
+  http: UpstreamHttp;
+  logger: Logger;
+  metrics?: ProxyMetrics;
+  now(): number;
+  modelCache: ModelCacheSettings;
+  home?: string;
+  dataDir: string;
+}
 
-  if (enabled.has('codex')) {
-    providers.set(
-      'codex',
-      createCodexProvider({
-        settings: config.plugins.codex,
-        fetch: fetchImpl,
-        logger: logger.child({ provider: 'codex' }),
-        ...(metrics ? { metrics } : {}),
-        now,
-        http,
-        modelCache,
-        ...(options.home ? { home: options.home } : {}),
-      }),
-    );
-  }
+/** A built-in provider: the plugin that turns it on, its route id, and how it is made. */
+interface BuiltInProvider {
+  plugin: 'codex' | 'claude_api' | 'copilot';
+  id: string;
+  create(
+    deps: SharedProviderDeps,
+    config: Readonly<Config>,
+    sources: Readonly<Record<string, string>>,
+  ): Provider;
+}
 
-  if (enabled.has('claude_api')) {
-    const keySource = options.sources?.['plugins.claude_api.api_key'];
-    providers.set(
-      'claude',
-      createClaudeProvider({
+/** Where a secret setting came from, as a name for messages (`env:X` → `X`, `file:P` → `P`). */
+function sourceName(sources: Readonly<Record<string, string>>, key: string): string | undefined {
+  return sources[key]?.replace(/^env:/, '').replace(/^file:/, '');
+}
+
+/** The built-in providers, in route order. */
+const BUILT_IN_PROVIDERS: readonly BuiltInProvider[] = [
+  {
+    plugin: 'codex',
+    id: 'codex',
+    create: (deps, config) => createCodexProvider({ ...deps, settings: config.plugins.codex }),
+  },
+  {
+    plugin: 'claude_api',
+    id: 'claude',
+    create: (deps, config, sources) => {
+      const apiKeySource = sourceName(sources, 'plugins.claude_api.api_key');
+      return createClaudeProvider({
+        ...deps,
         settings: config.plugins.claude_api,
-        ...(keySource
-          ? { apiKeySource: keySource.replace(/^env:/, '').replace(/^file:/, '') }
-          : {}),
-        fetch: fetchImpl,
-        http,
-        logger: logger.child({ provider: 'claude' }),
-        ...(metrics ? { metrics } : {}),
-        now,
-        dataDir: options.dataDir ?? dataDir({ HOME: options.home }),
-        modelCache,
-        ...(options.home ? { home: options.home } : {}),
-      }),
-    );
-  }
-
-  if (enabled.has('copilot')) {
-    const tokenSource = options.sources?.['plugins.copilot.github_token'];
-    providers.set(
-      'copilot',
-      createCopilotProvider({
+        ...(apiKeySource ? { apiKeySource } : {}),
+      });
+    },
+  },
+  {
+    plugin: 'copilot',
+    id: 'copilot',
+    create: (deps, config, sources) => {
+      const githubTokenSource = sourceName(sources, 'plugins.copilot.github_token');
+      return createCopilotProvider({
+        ...deps,
         settings: config.plugins.copilot,
-        ...(tokenSource
-          ? { githubTokenSource: tokenSource.replace(/^env:/, '').replace(/^file:/, '') }
-          : {}),
-        fetch: fetchImpl,
-        http,
-        logger: logger.child({ provider: 'copilot' }),
-        ...(metrics ? { metrics } : {}),
-        now,
-        dataDir: options.dataDir ?? dataDir({ HOME: options.home }),
-        modelCache,
-      }),
-    );
-  }
+        ...(githubTokenSource ? { githubTokenSource } : {}),
+      });
+    },
+  },
+];
 
+/** The enabled providers: the built-in ones turned on, then each `[providers.NAME]`. */
+function createProviders(
+  options: ComposeOptions,
+  enabled: ReadonlySet<string>,
+  shared: Omit<SharedProviderDeps, 'logger'>,
+): Map<string, Provider> {
+  const { config, logger } = options;
+  const providers = new Map<string, Provider>();
+  for (const builtIn of BUILT_IN_PROVIDERS) {
+    if (!enabled.has(builtIn.plugin)) continue;
+    const deps = { ...shared, logger: logger.child({ provider: builtIn.id }) };
+    providers.set(builtIn.id, builtIn.create(deps, config, options.sources ?? {}));
+  }
   for (const [name, settings] of Object.entries(config.providers)) {
     checkProviderName(name);
     if (settings.enabled === false) continue;
@@ -197,46 +195,126 @@ export function composeApp(options: ComposeOptions): ComposedApp {
         name,
         settings,
         env: options.env ?? {},
-        http,
-        modelCache,
+        http: shared.http,
+        modelCache: shared.modelCache,
         logger: logger.child({ provider: name }),
       }),
     );
   }
+  return providers;
+}
 
-  const accessLogPath = config.plugins.access_log.file;
-  let accessLogStream: WriteStream | undefined;
-  if (accessLogPath && enabled.has('access_log')) {
-    accessLogStream = createWriteStream(accessLogPath, { flags: 'a', mode: 0o600 });
-    accessLogStream.on('error', (error) =>
-      logger.error({ err: error, path: accessLogPath }, 'cannot write the access log file'),
-    );
-  }
-  const capture = config.capture.dir
-    ? createCaptureStore(
-        {
-          dir: config.capture.dir,
-          maxFiles: config.capture.max_files,
-          maxBytes: config.capture.max_bytes,
-          maxResponseBytes: config.capture.max_response_bytes,
-        },
-        logger,
-      )
-    : undefined;
-  const storeSettings = config.responses_store;
-  const responsesStore = storeSettings.enabled
-    ? (options.responsesStore ??
-      createMemoryResponsesStore({
-        maxBytes: storeSettings.max_bytes,
-        ttlMs: storeSettings.ttl_seconds * 1000,
-        now: clock,
-        onTooLarge: (id, bytes) =>
-          logger.warn(
-            { response_id: id, bytes, max_bytes: storeSettings.max_bytes },
-            'response larger than [responses_store] max_bytes; not kept',
-          ),
-      }))
-    : undefined;
+/** The access log file, opened for appending when the plugin is on and a file is set. */
+function openAccessLog(
+  config: Readonly<Config>,
+  enabled: ReadonlySet<string>,
+  logger: Logger,
+): WriteStream | undefined {
+  const path = config.plugins.access_log.file;
+  if (!path || !enabled.has('access_log')) return undefined;
+  const stream = createWriteStream(path, { flags: 'a', mode: 0o600 });
+  stream.on('error', (error) =>
+    logger.error({ err: error, path }, 'cannot write the access log file'),
+  );
+  return stream;
+}
+
+/** Timeouts and retries of upstream calls, from `[http]` (seconds there, milliseconds here). */
+function upstreamHttpSettings(config: Readonly<Config>): UpstreamHttpSettings {
+  return {
+    connectTimeoutMs: config.http.connect_timeout * 1000,
+    firstByteTimeoutMs: config.http.first_byte_timeout * 1000,
+    idleTimeoutMs: config.http.idle_timeout * 1000,
+    maxRetries: config.http.max_retries,
+  };
+}
+
+/** The capture store, when `[capture] dir` is set. */
+function captureStoreOf(config: Readonly<Config>, logger: Logger): CaptureStore | undefined {
+  if (!config.capture.dir) return undefined;
+  return createCaptureStore(
+    {
+      dir: config.capture.dir,
+      maxFiles: config.capture.max_files,
+      maxBytes: config.capture.max_bytes,
+      maxResponseBytes: config.capture.max_response_bytes,
+    },
+    logger,
+  );
+}
+
+/** The Responses store: the one given, or an in-memory one; none when the store is off. */
+function responsesStoreOf(
+  options: ComposeOptions,
+  clock: () => number,
+): ResponsesStore | undefined {
+  const { logger } = options;
+  const settings = options.config.responses_store;
+  if (!settings.enabled) return undefined;
+  return (
+    options.responsesStore ??
+    createMemoryResponsesStore({
+      maxBytes: settings.max_bytes,
+      ttlMs: settings.ttl_seconds * 1000,
+      now: clock,
+      onTooLarge: (id, bytes) =>
+        logger.warn(
+          { response_id: id, bytes, max_bytes: settings.max_bytes },
+          'response larger than [responses_store] max_bytes; not kept',
+        ),
+    })
+  );
+}
+
+/** The dashboard plugin's dependencies. */
+function dashboardDeps(
+  options: ComposeOptions,
+  feed: DashboardFeed,
+  providers: ReadonlyMap<string, Provider>,
+  plugins: string[],
+  now: () => number,
+): DashboardDeps {
+  const { config } = options;
+  return {
+    feed,
+    authToken: config.security.auth_token,
+    providers,
+    plugins,
+    planUsage: options.planUsage ?? emptyPlanUsage,
+    captureDir: config.capture.dir,
+    refreshSkewSeconds: {
+      codex: config.plugins.codex.refresh_skew_seconds,
+      claude: config.plugins.claude_api.refresh_skew_seconds,
+      copilot: config.plugins.copilot.refresh_skew_seconds,
+    },
+    wallClock: now,
+  };
+}
+
+/** Builds providers and features from the configuration and creates the application. */
+export function composeApp(options: ComposeOptions): ComposedApp {
+  const { config, logger } = options;
+  registerConfigSecrets(config);
+  const selection = selectPlugins(config, options.pluginFlags);
+  const enabled = new Set<string>(selection.enabled);
+  const metrics = enabled.has('metrics') ? createMetrics() : undefined;
+  const now = options.now ?? (() => Date.now());
+  const settings = upstreamHttpSettings(config);
+  const agent = createUpstreamAgent(settings);
+  const clock = options.clock ?? (() => performance.now());
+  const providers = createProviders(options, enabled, {
+    fetch: options.fetch ?? globalThis.fetch,
+    http: { ...settings, dispatcher: agent },
+    ...(metrics ? { metrics } : {}),
+    now,
+    modelCache: { ttlMs: config.models.cache_ttl_seconds * 1000, now: clock },
+    ...(options.home ? { home: options.home } : {}),
+    dataDir: options.dataDir ?? dataDir({ HOME: options.home }),
+  });
+
+  const accessLogStream = openAccessLog(config, enabled, logger);
+  const capture = captureStoreOf(config, logger);
+  const responsesStore = responsesStoreOf(options, clock);
   const shutdown = new AbortController();
   const dashboard = enabled.has('dashboard') ? createDashboardFeed({ wallClock: now }) : undefined;
   const app = createApp({
@@ -251,22 +329,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     ...(responsesStore ? { responsesStore } : {}),
     ...(capture ? { startCapture: capture.start } : {}),
     ...(dashboard
-      ? {
-          dashboard: {
-            feed: dashboard,
-            authToken: config.security.auth_token,
-            providers,
-            plugins: [...enabled],
-            planUsage: options.planUsage ?? emptyPlanUsage,
-            captureDir: config.capture.dir,
-            refreshSkewSeconds: {
-              codex: config.plugins.codex.refresh_skew_seconds,
-              claude: config.plugins.claude_api.refresh_skew_seconds,
-              copilot: config.plugins.copilot.refresh_skew_seconds,
-            },
-            wallClock: now,
-          },
-        }
+      ? { dashboard: dashboardDeps(options, dashboard, providers, [...enabled], now) }
       : {}),
     ...(accessLogStream
       ? { accessLogFile: (line: string) => accessLogStream.write(`${line}\n`) }

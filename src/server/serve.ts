@@ -78,6 +78,44 @@ export function isLoopbackHost(host: string): boolean {
   );
 }
 
+/** The server's timeouts and connection cap; a refused connection is logged once a minute. */
+function applyConnectionLimits(
+  server: Server,
+  limits: ConnectionSettings & { headersTimeoutMs: number },
+  logger: Logger,
+): void {
+  // Node times the header block from the moment a connection opens, so a socket that never
+  // sends a byte is closed after it too.
+  server.headersTimeout = limits.headersTimeoutMs;
+  // Bounds receiving the request only: Node stops timing once it is whole, so an answer
+  // (a stream lasting many minutes) is never cut by it.
+  server.requestTimeout = limits.requestTimeoutMs;
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+  if (limits.maxConnections !== undefined) server.maxConnections = limits.maxConnections;
+  let lastDropWarning = Number.NEGATIVE_INFINITY;
+  server.on('drop', () => {
+    // Once a minute at most: a flood must not become a flood of log lines too.
+    const now = performance.now();
+    if (now - lastDropWarning < 60_000) return;
+    lastDropWarning = now;
+    logger.warn(
+      { max_connections: limits.maxConnections },
+      'connection refused: the connection cap (server.max_connections) is reached',
+    );
+  });
+}
+
+/** Binds the server; rejects with the listen error (the port taken, the address not ours). */
+function listenOn(server: Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
 /** Starts listening; resolves once the port is bound. */
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
   const listener = getRequestListener(options.fetch, {
@@ -105,33 +143,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       void listener(request, response);
     },
   );
-  // Node times the header block from the moment a connection opens, so a socket that never
-  // sends a byte is closed after it too.
-  server.headersTimeout = headersTimeoutMs;
-  // Bounds receiving the request only: Node stops timing once it is whole, so an answer
-  // (a stream lasting many minutes) is never cut by it.
-  server.requestTimeout = limits.requestTimeoutMs;
-  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
-  if (limits.maxConnections !== undefined) server.maxConnections = limits.maxConnections;
-  let lastDropWarning = Number.NEGATIVE_INFINITY;
-  server.on('drop', () => {
-    // Once a minute at most: a flood must not become a flood of log lines too.
-    const now = performance.now();
-    if (now - lastDropWarning < 60_000) return;
-    lastDropWarning = now;
-    options.logger.warn(
-      { max_connections: limits.maxConnections },
-      'connection refused: the connection cap (server.max_connections) is reached',
-    );
-  });
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  applyConnectionLimits(server, { ...limits, headersTimeoutMs }, options.logger);
+  await listenOn(server, options.port, options.host);
   const address = server.address() as AddressInfo;
   const host = address.address;
   const displayHost = host.includes(':') ? `[${host}]` : host;

@@ -7,6 +7,7 @@ import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fakeAnthropicApi, IDENTITY } from '../helpers/fake-anthropic.js';
 import { type FakeUpstream, startFakeUpstream } from '../helpers/fake-upstream.js';
+import { loadFixtureJson } from '../helpers/fixtures.js';
 import { startProxy, type TestProxy } from '../helpers/proxy.js';
 import { anthropicClient, openaiClient } from '../helpers/sdk-clients.js';
 
@@ -284,6 +285,39 @@ describe('Claude subscription (OAuth) through every route', () => {
       apiKey: KEY,
     }).models.list();
     expect(openaiModels.data[0]).toMatchObject({ object: 'model', owned_by: 'anthropic' });
+  });
+
+  it('count_tokens: a body that is not an object is a 400, an upstream 429 stays a 429 with its wait', async () => {
+    const { server, running } = await oauthSetup();
+    const notObject = await fetch(`${running.url}/claude/v1/messages/count_tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': KEY },
+      body: '[1, 2]',
+    });
+    expect(notObject.status).toBe(400);
+    expect(await notObject.json()).toEqual({
+      type: 'error',
+      error: { type: 'invalid_request_error', message: 'Request body must be a JSON object' },
+    });
+    expect(server.requests.some((r) => r.path === '/v1/messages/count_tokens')).toBe(false);
+
+    server.handle(() => ({
+      status: 429,
+      headers: { 'retry-after': '17' },
+      body: { type: 'error', error: { type: 'rate_limit_error', message: 'Slow down' } },
+    }));
+    const client = new Anthropic({ baseURL: `${running.url}/claude`, apiKey: KEY, maxRetries: 0 });
+    const error = await client.messages
+      .countTokens({ model: 'claude-opus-4-1', messages: [{ role: 'user', content: 'hi' }] })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(Anthropic.RateLimitError);
+    const rateLimited = error as InstanceType<typeof Anthropic.RateLimitError>;
+    expect(rateLimited.status).toBe(429);
+    expect(rateLimited.headers?.get('retry-after')).toBe('17');
+    expect(rateLimited.error).toMatchObject({
+      type: 'error',
+      error: { type: 'rate_limit_error', message: expect.stringContaining('Slow down') },
+    });
   });
 
   it('keeps at most 4 cache_control markers, dropping the oldest', async () => {
@@ -658,5 +692,59 @@ describe('freeform (custom) tools over Claude', () => {
       name: 'apply_patch',
       input_schema: { type: 'object', properties: { input: { type: 'string' } } },
     });
+  });
+});
+
+describe("the Codex CLI's additional_tools over Claude", () => {
+  it('offers the tools of the default namespace to Claude, and drops the others with a warning', async () => {
+    upstream = await startFakeUpstream(() => ({
+      body: loadFixtureJson('anthropic-messages', 'text.expected.json'),
+    }));
+    proxy = await startProxy({
+      env: { CCPROXY_CLAUDE_BASE_URL: upstream.url, ANTHROPIC_API_KEY: 'k' },
+    });
+    // As the Codex CLI 0.169 sends it with its default model (gpt-6.1-sol): no `tools`, the tools
+    // in an `additional_tools` input item, grouped in namespaces.
+    const additionalTools = {
+      type: 'additional_tools',
+      id: 'at_01',
+      role: 'developer',
+      tools: [
+        {
+          type: 'namespace',
+          name: 'functions',
+          description: '',
+          tools: [
+            { type: 'custom', name: 'exec', description: 'Run JavaScript that calls tools' },
+            {
+              type: 'function',
+              name: 'wait',
+              strict: false,
+              parameters: { type: 'object', properties: { cell_id: { type: 'string' } } },
+            },
+          ],
+        },
+        {
+          type: 'namespace',
+          name: 'clock',
+          description: '',
+          tools: [{ type: 'function', name: 'sleep', parameters: { type: 'object' } }],
+        },
+      ],
+    };
+    const response = await openaiClient(`${proxy.url}/claude/v1`).responses.create({
+      model: 'claude-sonnet-4-6',
+      input: [
+        additionalTools,
+        { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hi' }] },
+      ] as unknown as OpenAI.Responses.ResponseInput,
+    });
+    expect(response.status).toBe('completed');
+    const sent = upstream.requests[0]!.json as { tools: Array<{ name: string }> };
+    expect(sent.tools.map((tool) => tool.name)).toEqual(['exec', 'wait']);
+    const access = proxy.logs().find((line) => line.msg === 'access')?.access as {
+      warnings: number;
+    };
+    expect(access.warnings).toBeGreaterThan(0);
   });
 });

@@ -11,13 +11,13 @@ import type { ConversionWarning } from '../../ir/warnings.js';
 import {
   type ConversionPlan,
   convertBufferedBody,
-  createPassthroughHalves,
+  createStreamHalves,
   createStreamReassembler,
-  createTranslateHalves,
   hasContent,
   type StreamHalves,
 } from '../../pipeline/conversion.js';
-import { customToolNames } from '../../pipeline/custom-tools.js';
+import { wrappedCustomTools } from '../../pipeline/custom-tools.js';
+import { type FormatRoute, liveStreamMode, routeBetween } from '../../pipeline/plan.js';
 import { irErrorToProxy } from '../../pipeline/to-ir-error.js';
 import { runStep } from '../../streams/step.js';
 import { isRecord } from '../../util/json.js';
@@ -81,9 +81,11 @@ function capturedRequest(sidecar: Record<string, unknown> | undefined): IrReques
   }
 }
 
-/** Runs the replay; resolves to the exit code (1 when the stream yields only an error). */
-export async function runReplay(file: string, options: ReplayOptions, io: CliIo): Promise<number> {
-  const clientFormat = formatOf(options.as, '--as');
+/** The replayed file: its bytes, its sidecar, and the upstream format it holds. */
+function readReplayInput(
+  file: string,
+  options: ReplayOptions,
+): { bytes: Buffer; sidecar: Record<string, unknown> | undefined; upstreamFormat: WireFormatId } {
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
@@ -103,56 +105,78 @@ export async function runReplay(file: string, options: ReplayOptions, io: CliIo)
       `Cannot tell the format of "${file}": pass --from chat, responses or messages`,
     );
   }
+  return { bytes, sidecar, upstreamFormat };
+}
+
+/** What a replay collects on its way. */
+interface ReplayReport {
+  warnings: ConversionWarning[];
+  unknown: Map<string, number>;
+}
+
+/** The conversion the server would run, with the captured request, time and model. */
+function replayPlan(
+  route: FormatRoute,
+  sidecar: Record<string, unknown> | undefined,
+  options: ReplayOptions,
+  report: ReplayReport,
+): ConversionPlan {
   const request = capturedRequest(sidecar);
-  const warnings: ConversionWarning[] = [];
-  const unknown = new Map<string, number>();
   let ids = 0;
   const time = typeof sidecar?.time === 'string' ? Date.parse(sidecar.time) : Number.NaN;
   const model = options.model ?? (typeof sidecar?.model === 'string' ? sidecar.model : undefined);
-  const plan: ConversionPlan = {
+  return {
+    ...route,
     formats,
-    clientFormat,
-    upstreamFormat,
     encodeContext: {
       ...(model ? { model } : {}),
       createdAt: Number.isFinite(time) ? Math.floor(time / 1000) : Math.floor(Date.now() / 1000),
       createId: (prefix) => `${prefix}replay${++ids}`,
-      onWarning: (warning) => warnings.push(warning),
+      onWarning: (warning) => report.warnings.push(warning),
       ...(request ? { request } : {}),
     },
-    customTools:
-      request && upstreamFormat === 'anthropic-messages' && clientFormat !== upstreamFormat
-        ? customToolNames(request)
-        : new Set(),
-    onWarning: (warning) => warnings.push(warning),
-    onUnknownEvent: (type) => unknown.set(type, (unknown.get(type) ?? 0) + 1),
+    customTools: wrappedCustomTools(route, request),
+    onWarning: (warning) => report.warnings.push(warning),
+    onUnknownEvent: (type) => report.unknown.set(type, (report.unknown.get(type) ?? 0) + 1),
   };
+}
+
+/** Prints the body a non-streaming client would get (or its error); the exit code. */
+function replayBuffered(plan: ConversionPlan, bytes: Buffer, io: CliIo): number {
+  const reassembler = createStreamReassembler(plan);
+  reassembler.push(bytes);
+  const accumulation = reassembler.result();
+  const answer = convertBufferedBody(plan, accumulation.body);
+  if (!accumulation.error) {
+    io.stdout.write(`${JSON.stringify(answer.body, null, 2)}\n`);
+    return 0;
+  }
+  // The server answers a failed or broken-off stream with this error, content or not.
+  const encoded = formats[plan.clientFormat].encodeError(irErrorToProxy(accumulation.error));
+  io.stdout.write(`${JSON.stringify(encoded.body, null, 2)}\n`);
+  io.stderr.write(
+    `replay: the stream ${hasContent(answer.ir) ? 'failed after content' : 'yields only an error'} (the client would get HTTP ${encoded.status})\n`,
+  );
+  return 1;
+}
+
+/** Runs the replay; resolves to the exit code (1 when the stream yields only an error). */
+export async function runReplay(file: string, options: ReplayOptions, io: CliIo): Promise<number> {
+  const clientFormat = formatOf(options.as, '--as');
+  const { bytes, sidecar, upstreamFormat } = readReplayInput(file, options);
+  const report: ReplayReport = { warnings: [], unknown: new Map() };
+  const route = routeBetween(clientFormat, upstreamFormat);
+  const plan = replayPlan(route, sidecar, options, report);
 
   let code = 0;
   if (options.stream) {
-    const halves: StreamHalves<unknown> =
-      clientFormat === upstreamFormat
-        ? (createPassthroughHalves(plan) as StreamHalves<unknown>)
-        : (createTranslateHalves(plan) as StreamHalves<unknown>);
+    const halves = createStreamHalves(plan, liveStreamMode(route)) as StreamHalves<unknown>;
     const items = runStep(halves.decode, [bytes]);
     for (const chunk of runStep(halves.encode, items)) io.stdout.write(chunk);
   } else {
-    const reassembler = createStreamReassembler(plan);
-    reassembler.push(bytes);
-    const accumulation = reassembler.result();
-    const answer = convertBufferedBody(plan, accumulation.body);
-    if (accumulation.error) {
-      // The server answers a failed or broken-off stream with this error, content or not.
-      const encoded = formats[clientFormat].encodeError(irErrorToProxy(accumulation.error));
-      io.stdout.write(`${JSON.stringify(encoded.body, null, 2)}\n`);
-      io.stderr.write(
-        `replay: the stream ${hasContent(answer.ir) ? 'failed after content' : 'yields only an error'} (the client would get HTTP ${encoded.status})\n`,
-      );
-      code = 1;
-    } else {
-      io.stdout.write(`${JSON.stringify(answer.body, null, 2)}\n`);
-    }
+    code = replayBuffered(plan, bytes, io);
   }
+  const { warnings, unknown } = report;
   for (const warning of warnings) {
     io.stderr.write(`warning: ${warning.path ? `${warning.path}: ` : ''}${warning.message}\n`);
   }

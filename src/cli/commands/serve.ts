@@ -1,6 +1,6 @@
 /** `ccproxy serve`: resolves the configuration, starts the proxy, and stops it cleanly on a signal. */
 import { homedir } from 'node:os';
-import { loadConfig } from '../../config/load.js';
+import { type LoadedConfig, loadConfig } from '../../config/load.js';
 import { dataDir } from '../../config/paths.js';
 import {
   ConfigError,
@@ -8,11 +8,11 @@ import {
   type ConfigSource,
   layerFrom,
 } from '../../config/resolve.js';
-import { normalizeLogLevel } from '../../config/schema.js';
+import { type Config, normalizeLogLevel } from '../../config/schema.js';
 import { demoSettings } from '../../demo/demo-settings.js';
 import { startDemoUpstream } from '../../demo/replay-upstream.js';
-import { createLogger } from '../../observability/logger.js';
-import { composeApp } from '../../server/compose.js';
+import { createLogger, type Logger } from '../../observability/logger.js';
+import { type ComposedApp, composeApp } from '../../server/compose.js';
 import {
   connectionSettings,
   isLoopbackHost,
@@ -113,40 +113,56 @@ function withDemo(
   return { values, sources: { ...layer.sources, ...demo.sources } };
 }
 
-/** Runs the proxy until SIGINT/SIGTERM; resolves to the exit code. */
-export async function runServe(options: ServeOptions, io: CliIo): Promise<number> {
-  const upstream = options.demo ? await startDemoUpstream() : undefined;
-  const credentials = upstream ? demoSettings(upstream.url) : undefined;
-  const demo = upstream && {
+/** The demo upstream of `serve --demo` and the settings that point every provider at it. */
+interface Demo {
+  url: string;
+  settings: Record<string, Record<string, unknown>>;
+  close(): Promise<void>;
+}
+
+/** Starts the demo upstream and writes its throwaway credentials. */
+async function startDemo(): Promise<Demo> {
+  const upstream = await startDemoUpstream();
+  const credentials = demoSettings(upstream.url);
+  return {
     url: upstream.url,
+    settings: credentials.settings,
     close: async () => {
       await upstream.close();
-      credentials?.remove();
+      credentials.remove();
     },
   };
-  let loaded: ReturnType<typeof loadConfig>;
-  try {
-    const flags = flagLayer(options);
-    loaded = loadConfig({
-      ...(options.config !== undefined ? { configFile: options.config } : {}),
-      cwd: io.cwd,
-      env: io.env,
-      flags: credentials ? withDemo(flags, credentials.settings) : flags,
-    });
-  } catch (error) {
-    await demo?.close();
-    if (error instanceof ConfigError) throw new UsageError(error.message);
-    throw error;
-  }
-  const { config } = loaded;
-  const logger = createLogger({
+}
+
+/** Resolves the configuration: flags (with the demo's settings), config file, environment. */
+function loadServeConfig(options: ServeOptions, io: CliIo, demo: Demo | undefined): LoadedConfig {
+  const flags = flagLayer(options);
+  return loadConfig({
+    ...(options.config !== undefined ? { configFile: options.config } : {}),
+    cwd: io.cwd,
+    env: io.env,
+    flags: demo ? withDemo(flags, demo.settings) : flags,
+  });
+}
+
+/** The logger `[logging]` (or the older `[server]` keys) asks for, writing to stderr. */
+function serveLogger(config: Config, io: CliIo): Logger {
+  const file = config.logging.file ?? config.server.log_file;
+  return createLogger({
     level: config.logging.level ?? config.server.log_level ?? 'info',
     format: config.logging.format,
     destination: io.stderr,
-    ...((config.logging.file ?? config.server.log_file)
-      ? { file: config.logging.file ?? config.server.log_file }
-      : {}),
+    ...(file ? { file } : {}),
   });
+}
+
+/** Logs what the configuration and the command line decided before the server starts. */
+function logStartupNotes(
+  logger: Logger,
+  loaded: LoadedConfig,
+  options: ServeOptions,
+  demo: Demo | undefined,
+): void {
   if (loaded.file) logger.info({ path: loaded.file }, 'loaded config file');
   for (const warning of loaded.warnings) logger.warn(warning);
   if (options.reload) logger.warn('--reload is not supported by ccproxy and is ignored');
@@ -156,67 +172,87 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
       'demo mode: every provider answers with canned transcripts from a local replay upstream; no account is used',
     );
   }
+}
 
+/** Refuses a non-loopback address without an access key, unless told the network protects it. */
+function checkExposure(config: Config, logger: Logger): void {
   const host = config.server.host;
-  if (!isLoopbackHost(host)) {
-    if (config.security.auth_token === undefined && !config.security.allow_unauthenticated) {
-      await demo?.close();
-      throw new UsageError(
-        `Refusing to listen on ${host} without an access key: set one with --auth-token, SECURITY__AUTH_TOKEN or [security] auth_token ` +
-          '(make one with `ccproxy config generate-token`), or pass --allow-unauthenticated if a network policy protects this address',
-      );
-    }
-    if (config.security.auth_token === undefined) {
-      logger.warn(
-        { host },
-        'serving a non-loopback address WITHOUT an access key (--allow-unauthenticated)',
-      );
-    }
+  if (isLoopbackHost(host)) return;
+  if (config.security.auth_token === undefined && !config.security.allow_unauthenticated) {
+    throw new UsageError(
+      `Refusing to listen on ${host} without an access key: set one with --auth-token, SECURITY__AUTH_TOKEN or [security] auth_token ` +
+        '(make one with `ccproxy config generate-token`), or pass --allow-unauthenticated if a network policy protects this address',
+    );
   }
-
-  let composed: ReturnType<typeof composeApp>;
-  try {
-    composed = composeApp({
-      config,
-      logger,
-      pluginFlags: {
-        enable: [
-          ...(options.enablePlugin ?? []),
-          ...(demo ? ['codex', 'claude_api', 'copilot'] : []),
-        ],
-        disable: options.disablePlugin ?? [],
-      },
-      home: io.env.HOME || homedir(),
-      dataDir: dataDir(io.env),
-      sources: loaded.sources,
-      env: io.env,
-    });
-  } catch (error) {
-    await demo?.close();
-    if (error instanceof ConfigError) throw new UsageError(error.message);
-    throw error;
+  if (config.security.auth_token === undefined) {
+    logger.warn(
+      { host },
+      'serving a non-loopback address WITHOUT an access key (--allow-unauthenticated)',
+    );
   }
-  for (const warning of composed.warnings) logger.warn(warning);
+}
 
-  let running: RunningServer;
+/** The application, with the plugins the flags (and the demo) turn on or off. */
+function composeServe(
+  options: ServeOptions,
+  io: CliIo,
+  loaded: LoadedConfig,
+  logger: Logger,
+  demo: Demo | undefined,
+): ComposedApp {
+  return composeApp({
+    config: loaded.config,
+    logger,
+    pluginFlags: {
+      enable: [
+        ...(options.enablePlugin ?? []),
+        ...(demo ? ['codex', 'claude_api', 'copilot'] : []),
+      ],
+      disable: options.disablePlugin ?? [],
+    },
+    home: io.env.HOME || homedir(),
+    dataDir: dataDir(io.env),
+    sources: loaded.sources,
+    env: io.env,
+  });
+}
+
+/** Starts listening; `undefined` (after saying why) when the address cannot be had. */
+async function listen(
+  composed: ComposedApp,
+  config: Config,
+  logger: Logger,
+  io: CliIo,
+): Promise<RunningServer | undefined> {
+  const { host, port } = config.server;
   try {
-    running = await startServer({
+    return await startServer({
       fetch: composed.app.fetch,
       host,
-      port: config.server.port,
+      port,
       logger,
       connections: connectionSettings(config),
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    logger.error({ code }, `cannot listen on ${host}:${config.server.port}`);
-    await composed.close();
-    await demo?.close();
-    io.stderr.write(
-      `ccproxy: cannot listen on ${host}:${config.server.port} (${code ?? 'error'})\n`,
-    );
-    return 1;
+    logger.error({ code }, `cannot listen on ${host}:${port}`);
+    io.stderr.write(`ccproxy: cannot listen on ${host}:${port} (${code ?? 'error'})\n`);
+    return undefined;
   }
+}
+
+/**
+ * Serves until SIGINT or SIGTERM, then drains (ending open streams after the shutdown timeout),
+ * closes everything and resolves to 0.
+ */
+function serveUntilSignal(
+  running: RunningServer,
+  composed: ComposedApp,
+  config: Config,
+  logger: Logger,
+  io: CliIo,
+  demo: Demo | undefined,
+): Promise<number> {
   return new Promise<number>((resolve) => {
     let stopping = false;
     const stop = (signal: string) => {
@@ -252,4 +288,32 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
     );
     io.stdout.write(`listening on ${running.url}\n`);
   });
+}
+
+/** Runs the proxy until SIGINT/SIGTERM; resolves to the exit code. */
+export async function runServe(options: ServeOptions, io: CliIo): Promise<number> {
+  const demo = options.demo ? await startDemo() : undefined;
+  let config: Config;
+  let logger: Logger;
+  let composed: ComposedApp;
+  try {
+    const loaded = loadServeConfig(options, io, demo);
+    config = loaded.config;
+    logger = serveLogger(config, io);
+    logStartupNotes(logger, loaded, options, demo);
+    checkExposure(config, logger);
+    composed = composeServe(options, io, loaded, logger, demo);
+  } catch (error) {
+    await demo?.close();
+    if (error instanceof ConfigError) throw new UsageError(error.message);
+    throw error;
+  }
+  for (const warning of composed.warnings) logger.warn(warning);
+  const running = await listen(composed, config, logger, io);
+  if (!running) {
+    await composed.close();
+    await demo?.close();
+    return 1;
+  }
+  return serveUntilSignal(running, composed, config, logger, io, demo);
 }

@@ -295,6 +295,55 @@ describe('Responses request decoding', () => {
     expect(encodeResponsesRequest(request).value).toEqual(body);
   });
 
+  it('offers the tools of an additional_tools item (Codex CLI 0.169, gpt-6.1-sol) to other formats', () => {
+    const exec = {
+      type: 'custom',
+      name: 'exec',
+      description: 'Run JavaScript code to orchestrate tool calls',
+      format: { type: 'grammar', syntax: 'lark', definition: 'start: /[\\s\\S]*/' },
+    };
+    const wait = {
+      type: 'function',
+      name: 'wait',
+      description: 'Wait for a running exec cell',
+      strict: false,
+      parameters: { type: 'object', properties: { cell_id: { type: 'string' } } },
+    };
+    const body = {
+      model: 'gpt-6.1-sol',
+      input: [
+        {
+          type: 'additional_tools',
+          id: 'at_1',
+          role: 'developer',
+          tools: [
+            { type: 'namespace', name: 'functions', description: '', tools: [exec, wait] },
+            {
+              type: 'namespace',
+              name: 'clock',
+              description: '',
+              tools: [{ type: 'function', name: 'sleep', parameters: { type: 'object' } }],
+            },
+            { type: 'web_search' },
+          ],
+        },
+        { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hi' }] },
+      ],
+      stream: true,
+    };
+    const { value: request, warnings } = decodeResponsesRequest(body);
+    expect(request.tools.map((tool) => tool.kind !== 'builtin' && [tool.kind, tool.name])).toEqual([
+      ['custom', 'exec'],
+      ['function', 'wait'],
+    ]);
+    // A call to another namespace must name it, which no other format can express.
+    expect(warnings).toEqual([
+      expect.objectContaining({ code: 'dropped', path: 'input[0].tools[1]' }),
+    ]);
+    // Back to Responses, the item carries the tools: nothing is added to the request.
+    expect(encodeResponsesRequest(request).value).toEqual(body);
+  });
+
   it('names the bad field of an invalid request', () => {
     expect(invalid('nope').param).toBe('body');
     expect(invalid({ input: 'x' }).param).toBe('model');

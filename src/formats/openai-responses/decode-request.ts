@@ -11,7 +11,7 @@ import { decodeInput } from './decode-input.js';
 import { responsesMeta } from './meta.js';
 import { parseOrThrow, requestSchema } from './schema.js';
 import { decodeTextFormat } from './text-format.js';
-import { decodeToolChoice, decodeTools } from './tools.js';
+import { decodeAdditionalTools, decodeToolChoice, decodeTools } from './tools.js';
 
 /** Top-level fields the IR models; every other one is kept in meta `extras`. */
 export const MAPPED_REQUEST_KEYS = [
@@ -92,7 +92,10 @@ export function decodeResponsesRequest(body: unknown): Converted<IrRequest> {
     model: parsed.model,
     system: systemParts,
     messages,
-    tools: parsed.tools ? decodeTools(parsed.tools) : [],
+    tools: [
+      ...(parsed.tools ? decodeTools(parsed.tools) : []),
+      ...decodeAdditionalTools(parsed.input, warnings),
+    ],
     ...(toolChoice.choice ? { toolChoice: toolChoice.choice } : {}),
     ...(typeof parsed.parallel_tool_calls === 'boolean'
       ? { parallelToolCalls: parsed.parallel_tool_calls }

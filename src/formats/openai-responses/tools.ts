@@ -50,6 +50,51 @@ export function decodeTools(tools: readonly JsonObject[]): IrTool[] {
   });
 }
 
+/** The namespace whose tools the Codex CLI runs when a call names no namespace. */
+const DEFAULT_NAMESPACE = 'functions';
+
+/**
+ * The tools the Codex CLI (0.147+, with its newest models such as gpt-6.1-sol) declares in
+ * `additional_tools` input items instead of `tools`, so that converting routes can offer them to
+ * the upstream (without them the model has no tools at all). Tools outside a namespace and in the
+ * default `functions` namespace keep their names: the CLI runs a call without a namespace from
+ * there. A call to another namespace must name it, which no other format can: those tools are
+ * dropped with a warning. The item itself stays in `input` (an opaque item), so a Responses
+ * upstream gets it unchanged and `encodeTools` leaves these hoisted copies out.
+ */
+export function decodeAdditionalTools(input: unknown, warnings: ConversionWarning[]): IrTool[] {
+  if (!Array.isArray(input)) return [];
+  const hoisted: IrTool[] = [];
+  input.forEach((item, index) => {
+    if (!isRecord(item) || item.type !== 'additional_tools' || !Array.isArray(item.tools)) return;
+    const plain: JsonObject[] = [];
+    item.tools.forEach((tool, toolIndex) => {
+      if (!isRecord(tool)) return;
+      if (tool.type !== 'namespace') {
+        plain.push(tool);
+        return;
+      }
+      const nested = Array.isArray(tool.tools) ? tool.tools.filter(isRecord) : [];
+      if (tool.name === DEFAULT_NAMESPACE) {
+        plain.push(...nested);
+        return;
+      }
+      warnings.push({
+        code: 'dropped',
+        message: `Tools of namespace "${String(tool.name)}" cannot be offered to this upstream (a call to them must name the namespace)`,
+        path: `input[${index}].tools[${toolIndex}]`,
+      });
+    });
+    for (const tool of decodeTools(plain)) {
+      // Hosted tools only a Responses upstream runs; it gets them in the item itself.
+      if (tool.kind === 'builtin') continue;
+      const own = readResponsesMeta(tool.meta) ?? {};
+      hoisted.push({ ...tool, meta: responsesMeta({ ...own, additionalTools: true }) });
+    }
+  });
+  return hoisted;
+}
+
 /**
  * Encodes tools. A function tool from another format is sent with `strict: false` unless it
  * asked for strict: the Responses API (and the Codex backend) make an unspecified function tool
@@ -58,6 +103,8 @@ export function decodeTools(tools: readonly JsonObject[]): IrTool[] {
 export function encodeTools(tools: readonly IrTool[], warnings: ConversionWarning[]): JsonObject[] {
   const out: JsonObject[] = [];
   tools.forEach((tool, index) => {
+    // Hoisted from an `additional_tools` item, which the request still carries.
+    if (tool.kind !== 'builtin' && readResponsesMeta(tool.meta)?.additionalTools === true) return;
     if (tool.kind === 'builtin') {
       if (tool.format === FORMAT_ID && isRecord(tool.value)) out.push(tool.value);
       else {

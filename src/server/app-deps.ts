@@ -1,0 +1,43 @@
+/** What the application is built from, and the per-request values its middleware hands on. */
+import type { Hono } from 'hono';
+import type { Config } from '../config/schema.js';
+import type { WireFormat, WireFormatId } from '../formats/format.js';
+import type { Logger } from '../observability/logger.js';
+import type { ProxyMetrics } from '../observability/metrics.js';
+import type { RecordLifecycle } from '../observability/request-record.js';
+import type { PipelineDeps } from '../pipeline/context.js';
+import type { Provider } from '../providers/provider.js';
+import type { ResponsesStore } from '../responses-store/store.js';
+import type { DashboardDeps } from './dashboard/routes.js';
+
+/** Everything the application needs, injected (tests build it with fakes and loopback URLs). */
+export interface AppDeps {
+  config: Readonly<Config>;
+  logger: Logger;
+  metrics?: ProxyMetrics;
+  formats: Readonly<Record<WireFormatId, WireFormat>>;
+  providers: ReadonlyMap<string, Provider>;
+  /** Enabled plugin names, for `/health`. */
+  plugins: readonly string[];
+  /** Monotonic milliseconds. */
+  now?(): number;
+  /** Appends access-log records to a file, when configured. */
+  accessLogFile?: (line: string) => void;
+  accessLog?: boolean;
+  /** Aborted at shutdown once draining times out: open streams end with their error event. */
+  shutdown?: AbortSignal;
+  /** Starts capturing a request (raw upstream stream and the answer), when capture is on. */
+  startCapture?: PipelineDeps['startCapture'];
+  /** The dashboard plugin (its own access check, routes and feed), when it is on. */
+  dashboard?: DashboardDeps;
+  /** Kept Responses answers (`[responses_store]`); absent when the store is off. */
+  responsesStore?: ResponsesStore;
+}
+
+/** The values the request-record middleware sets for every later handler. */
+export interface AppEnv {
+  Variables: { lifecycle: RecordLifecycle; logger: Logger };
+}
+
+/** The application. */
+export type App = Hono<AppEnv>;

@@ -1,0 +1,53 @@
+/** The proxied API routes (`POST /<provider>[/<session>]/v1/...`), handed to the pipeline. */
+import type { PipelineDeps } from '../../pipeline/context.js';
+import { handleRequest } from '../../pipeline/handle-request.js';
+import type { Provider } from '../../providers/provider.js';
+import type { App } from '../app-deps.js';
+import { type BodySource, readJsonBody } from '../read-body.js';
+import { incomingOf } from '../request-guards.js';
+import { providerApiRoutes, providerPrefixes } from './provider-paths.js';
+
+/**
+ * The request body's source: Node's own request when the app runs under `@hono/node-server`
+ * (reading it directly skips a web-stream copy of every chunk), the web request otherwise.
+ */
+export function bodySource(c: { env: unknown; req: { raw: Request } }): BodySource {
+  const incoming = incomingOf(c);
+  return {
+    contentEncoding: c.req.raw.headers.get('content-encoding'),
+    contentLength: c.req.raw.headers.get('content-length'),
+    chunks: incoming ?? (c.req.raw.body as AsyncIterable<Uint8Array> | null),
+  };
+}
+
+/** Registers a provider's API routes. */
+export function registerProxyRoutes(
+  app: App,
+  options: { id: string; provider: Provider; pipeline: PipelineDeps; maxBodyBytes: number },
+): void {
+  const { id, provider } = options;
+  for (const { suffix, format } of providerApiRoutes(provider)) {
+    for (const prefix of providerPrefixes(id)) {
+      app.post(`${prefix}${suffix}`, async (c) => {
+        const lifecycle = c.get('lifecycle');
+        lifecycle.record.route = `/${id}${suffix}`;
+        const body = await readJsonBody(bodySource(c), options.maxBodyBytes);
+        const sessionId = c.req.param('session_id' as never) as string | undefined;
+        return handleRequest(
+          {
+            clientFormat: format,
+            provider,
+            body,
+            headers: c.req.raw.headers,
+            signal: c.req.raw.signal,
+            record: lifecycle.record,
+            deferFinish: () => lifecycle.deferFinish(),
+            logger: c.get('logger'),
+            ...(sessionId ? { routeSessionId: sessionId } : {}),
+          },
+          options.pipeline,
+        );
+      });
+    }
+  }
+}
