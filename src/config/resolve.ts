@@ -146,15 +146,22 @@ function deepMerge(base: JsonObject, override: JsonObject): JsonObject {
   return merged;
 }
 
-/** Unwraps optional/default/prefault/pipe wrappers to reach an object schema, if any. */
+/** Unwraps optional/default/prefault/nullable/pipe wrappers to reach an object schema, if any. */
 function objectShape(schema: z.ZodType): Record<string, z.ZodType> | undefined {
   let current: z.ZodType = schema;
   for (let depth = 0; depth < 8; depth++) {
     if (current instanceof z.ZodObject) return current.shape as Record<string, z.ZodType>;
-    const def = (current as unknown as { _zod: { def: Record<string, unknown> } })._zod.def;
-    const inner = (def.innerType ?? def.out ?? def.in) as z.ZodType | undefined;
-    if (!inner || inner === current) return undefined;
-    current = inner;
+    if (
+      current instanceof z.ZodOptional ||
+      current instanceof z.ZodDefault ||
+      current instanceof z.ZodPrefault ||
+      current instanceof z.ZodNullable
+    ) {
+      current = current.unwrap() as z.ZodType;
+    } else if (current instanceof z.ZodPipe) {
+      // `z.preprocess(fn, schema)` validates with its output side.
+      current = current.out as z.ZodType;
+    } else return undefined;
   }
   return undefined;
 }

@@ -7,18 +7,13 @@
 
 import type { IrError } from '../../ir/response.js';
 import { TRUNCATED_STREAM_ERROR } from '../../ir/response.js';
-import {
-  getNumber,
-  getRecord,
-  getString,
-  isRecord,
-  type JsonObject,
-  parseJsonObjectLenient,
-} from '../../util/json.js';
+import { getString, isRecord, type JsonObject, parseJsonObjectLenient } from '../../util/json.js';
 import type { DecodeStreamOptions, StreamAccumulation, WireStreamAccumulator } from '../format.js';
 import { decodeStreamError } from './decode-error.js';
 import { applyMessageDelta } from './envelope.js';
+import { narrowBlockDelta, narrowMessage } from './narrow.js';
 import { readStreamEvent } from './read-event.js';
+import type { AnthropicStreamEvent } from './types.js';
 import { applyUnknownDelta } from './unknown-delta.js';
 
 /** Block types whose deltas this accumulator understands; others take unknown deltas generically. */
@@ -72,45 +67,46 @@ export function createAnthropicStreamAccumulator(
     block.input = parsed.value;
   }
 
-  function onMessageStart(event: JsonObject): void {
+  function onMessageStart(event: AnthropicStreamEvent): void {
     if (envelope !== undefined) {
       warn('Ignored a second Anthropic "message_start"');
       return;
     }
-    const message = getRecord(event, 'message') ?? {};
-    envelope = { ...emptyEnvelope(), ...message };
+    const raw = event.message ?? {};
+    const message = narrowMessage(raw) ?? {};
+    envelope = { ...emptyEnvelope(), ...raw };
     delete envelope.content;
-    envelope.usage = { ...(getRecord(message, 'usage') ?? { input_tokens: 0, output_tokens: 0 }) };
-    if (Array.isArray(message.content)) {
-      for (const block of message.content) if (isRecord(block)) content.push({ ...block });
-    }
+    envelope.usage = { ...(message.usage ?? { input_tokens: 0, output_tokens: 0 }) };
+    for (const block of message.content ?? []) if (isRecord(block)) content.push({ ...block });
   }
 
-  function onBlockStart(event: JsonObject): void {
+  function onBlockStart(event: AnthropicStreamEvent): void {
     ensureEnvelope();
-    const block = getRecord(event, 'content_block');
+    const block = event.content_block;
     if (block === undefined) {
       warn('Skipped an Anthropic "content_block_start" without content_block');
       return;
     }
     const copy = { ...block };
     if (copy.type === 'thinking' && typeof copy.signature !== 'string') copy.signature = '';
-    content[getNumber(event, 'index') ?? content.length] = copy;
+    content[event.index ?? content.length] = copy;
   }
 
-  function onBlockDelta(event: JsonObject): void {
-    const index = getNumber(event, 'index');
+  function onBlockDelta(event: AnthropicStreamEvent): void {
+    const index = event.index;
     const block = index === undefined ? undefined : content[index];
-    const delta = getRecord(event, 'delta');
-    if (index === undefined || block === undefined || delta === undefined) {
+    const raw = event.delta;
+    if (index === undefined || block === undefined || raw === undefined) {
       warn('Skipped an Anthropic "content_block_delta" for no known block');
       return;
     }
-    const deltaType = getString(delta, 'type') ?? '';
+    // Known types are read through the narrowed delta; an unknown one is folded in as it came.
+    const delta = narrowBlockDelta(raw) ?? {};
+    const deltaType = delta.type ?? '';
     switch (deltaType) {
       case 'text_delta':
         if (block.type === 'text')
-          block.text = (getString(block, 'text') ?? '') + (getString(delta, 'text') ?? '');
+          block.text = (getString(block, 'text') ?? '') + (delta.text ?? '');
         return;
       case 'citations_delta':
         if (block.type === 'text') {
@@ -121,17 +117,16 @@ export function createAnthropicStreamAccumulator(
         return;
       case 'thinking_delta':
         if (block.type === 'thinking') {
-          block.thinking =
-            (getString(block, 'thinking') ?? '') + (getString(delta, 'thinking') ?? '');
+          block.thinking = (getString(block, 'thinking') ?? '') + (delta.thinking ?? '');
         }
         return;
       case 'signature_delta':
         // Set, not appended: the delta holds the whole signature.
-        if (block.type === 'thinking') block.signature = getString(delta, 'signature') ?? '';
+        if (block.type === 'thinking') block.signature = delta.signature ?? '';
         return;
       case 'input_json_delta': {
         const pieces = buffers.get(index);
-        const piece = getString(delta, 'partial_json') ?? '';
+        const piece = delta.partial_json ?? '';
         if (pieces === undefined) buffers.set(index, [piece]);
         else pieces.push(piece);
         return;
@@ -139,7 +134,7 @@ export function createAnthropicStreamAccumulator(
       default:
         options.onUnknownEvent?.(`content_block_delta:${deltaType}`);
         if (typeof block.type !== 'string' || !KNOWN_BLOCKS.has(block.type)) {
-          applyUnknownDelta(block, delta);
+          applyUnknownDelta(block, raw);
         }
     }
   }
@@ -160,7 +155,7 @@ export function createAnthropicStreamAccumulator(
         onBlockDelta(event);
         return;
       case 'content_block_stop': {
-        const index = getNumber(event, 'index');
+        const index = event.index;
         const block = index === undefined ? undefined : content[index];
         if (index !== undefined && block !== undefined) finishInput(index, block);
         return;

@@ -11,20 +11,22 @@ import type {
   IrTextPart,
 } from '../../ir/content.js';
 import { unpackOpaque } from '../../ir/opaque.js';
-import { getArray, getString, type JsonObject } from '../../util/json.js';
+import type { JsonObject } from '../../util/json.js';
 import { decodeCitation } from './citations.js';
 import { extrasOf, makeMeta, metaField } from './meta.js';
-import { FORMAT_ID } from './types.js';
+import { narrowContentBlock } from './narrow.js';
+import { type AnthropicContentBlock, FORMAT_ID } from './types.js';
 
 /**
  * A text block as a text part. An empty or `null` `citations` list is dropped (documented
  * normalisation: real non-streaming answers omit the key when there are none).
  */
 export function decodeTextBlock(block: JsonObject): IrTextPart {
-  const annotations: IrAnnotation[] = (getArray(block, 'citations') ?? []).map(decodeCitation);
+  const read = narrowContentBlock(block) ?? {};
+  const annotations: IrAnnotation[] = (read.citations ?? []).map(decodeCitation);
   return {
     type: 'text',
-    text: getString(block, 'text') ?? '',
+    text: read.text ?? '',
     ...(annotations.length > 0 ? { annotations } : {}),
     ...metaField(makeMeta({ extra: extrasOf(block, ['type', 'text', 'citations']) })),
   };
@@ -47,34 +49,36 @@ export function decodeSignature(
   return fields;
 }
 
-function decodeThinkingBlock(block: JsonObject): IrReasoningPart {
+function decodeThinkingBlock(block: JsonObject, read: AnthropicContentBlock): IrReasoningPart {
   return {
     type: 'reasoning',
-    text: getString(block, 'thinking') ?? '',
-    ...decodeSignature(getString(block, 'signature')),
+    text: read.thinking ?? '',
+    ...decodeSignature(read.signature),
     ...metaField(makeMeta({ extra: extrasOf(block, ['type', 'thinking', 'signature']) })),
   };
 }
 
 /** A block as a neutral assistant part; unknown and server-tool blocks become opaque parts. */
 export function decodeAssistantBlock(block: JsonObject): IrAssistantPart {
+  // Known fields are read typed; extras and opaque blocks come from the block as it came.
+  const read = narrowContentBlock(block) ?? {};
   switch (block.type) {
     case 'text':
       return decodeTextBlock(block);
     case 'thinking':
-      return decodeThinkingBlock(block);
+      return decodeThinkingBlock(block, read);
     case 'redacted_thinking':
       return {
         type: 'reasoning',
         text: '',
-        redactedData: getString(block, 'data') ?? '',
+        redactedData: read.data ?? '',
         ...metaField(makeMeta({ extra: extrasOf(block, ['type', 'data']) })),
       };
     case 'tool_use':
       return {
         type: 'tool-call',
-        callId: getString(block, 'id') ?? '',
-        name: getString(block, 'name') ?? '',
+        callId: read.id ?? '',
+        name: read.name ?? '',
         arguments: JSON.stringify(block.input ?? {}),
         kind: 'function',
         ...metaField(makeMeta({ extra: extrasOf(block, ['type', 'id', 'name', 'input']) })),

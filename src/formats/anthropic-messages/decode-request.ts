@@ -122,9 +122,7 @@ export function decodeAnthropicRequest(body: unknown): Converted<IrRequest> {
   });
   // Structured outputs and effort (`output_config`) stay in meta for this format; other formats
   // get them as the neutral response format and reasoning effort.
-  const outputConfig = isRecord((parsed as JsonObject).output_config)
-    ? ((parsed as JsonObject).output_config as JsonObject)
-    : undefined;
+  const outputConfig = isRecord(parsed.output_config) ? parsed.output_config : undefined;
   const outputFormat =
     outputConfig && isRecord(outputConfig.format) ? outputConfig.format : undefined;
   // Anthropic's top effort is "max"; the neutral (OpenAI) word for it is "xhigh".

@@ -7,10 +7,11 @@ import type { IrAssistantPart } from '../../ir/content.js';
 import { statusForFinishReason } from '../../ir/finish.js';
 import type { IrResponse } from '../../ir/response.js';
 import type { ConversionWarning, Converted } from '../../ir/warnings.js';
-import { getArray, isRecord } from '../../util/json.js';
+import { isRecord } from '../../util/json.js';
 import { decodeAssistantBlock } from './decode-assistant-block.js';
 import { decodeEnvelope } from './envelope.js';
 import { metaField } from './meta.js';
+import { narrowMessage } from './narrow.js';
 
 /**
  * Decodes a Message leniently: missing fields get neutral defaults, unknown blocks become
@@ -24,7 +25,7 @@ export function decodeAnthropicResponse(body: unknown): Converted<IrResponse> {
     warnings.push({ code: 'unexpected', message: 'Anthropic response body is not an object' });
   }
   const content: IrAssistantPart[] = [];
-  (getArray(message, 'content') ?? []).forEach((block, index) => {
+  (narrowMessage(message)?.content ?? []).forEach((block, index) => {
     if (isRecord(block)) content.push(decodeAssistantBlock(block));
     else {
       warnings.push({

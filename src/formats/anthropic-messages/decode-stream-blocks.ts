@@ -6,20 +6,13 @@
  */
 import type { IrEvent } from '../../ir/events.js';
 import { assertNever } from '../../util/assert-never.js';
-import {
-  getArray,
-  getNumber,
-  getRecord,
-  getString,
-  isRecord,
-  type JsonObject,
-  parseJsonObjectLenient,
-} from '../../util/json.js';
+import { isRecord, type JsonObject, parseJsonObjectLenient } from '../../util/json.js';
 import type { DecodeStreamOptions } from '../format.js';
 import { decodeCitation } from './citations.js';
 import { decodeSignature } from './decode-assistant-block.js';
 import { extrasOf, makeMeta, metaField } from './meta.js';
-import { FORMAT_ID } from './types.js';
+import { narrowBlockDelta, narrowContentBlock } from './narrow.js';
+import { type AnthropicStreamEvent, FORMAT_ID } from './types.js';
 import { applyUnknownDelta } from './unknown-delta.js';
 
 /** An open content block, keyed by its wire index. */
@@ -32,8 +25,8 @@ type OpenBlock =
 
 /** The block half of the stream decoder; every method appends its events to `out`. */
 export interface BlockDecoder {
-  onBlockStart(event: JsonObject, out: IrEvent[]): void;
-  onBlockDelta(event: JsonObject, out: IrEvent[]): void;
+  onBlockStart(event: AnthropicStreamEvent, out: IrEvent[]): void;
+  onBlockDelta(event: AnthropicStreamEvent, out: IrEvent[]): void;
   closeBlock(wireIndex: number, out: IrEvent[]): void;
   /** Closes every open block (at `message_stop`, an error or the end of input). */
   closeAll(out: IrEvent[]): void;
@@ -52,24 +45,26 @@ export function createBlockDecoder(options: DecodeStreamOptions): BlockDecoder {
     options.onWarning?.({ code: 'unexpected', message });
   }
 
-  function onBlockStart(event: JsonObject, out: IrEvent[]): void {
-    const wireIndex = getNumber(event, 'index');
-    const block = getRecord(event, 'content_block');
-    if (wireIndex === undefined || block === undefined) {
+  function onBlockStart(event: AnthropicStreamEvent, out: IrEvent[]): void {
+    const wireIndex = event.index;
+    const raw = event.content_block;
+    if (wireIndex === undefined || raw === undefined) {
       warn('Skipped an Anthropic "content_block_start" without index or content_block');
       return;
     }
     if (open.has(wireIndex)) closeBlock(wireIndex, out);
+    // Known types are read through the narrowed block; an unknown one is kept whole, as it came.
+    const block = narrowContentBlock(raw) ?? {};
     switch (block.type) {
       case 'text': {
         const index = nextIndex++;
         open.set(wireIndex, { kind: 'text', index });
-        const meta = makeMeta({ extra: extrasOf(block, ['type', 'text', 'citations']) });
+        const meta = makeMeta({ extra: extrasOf(raw, ['type', 'text', 'citations']) });
         out.push({ type: 'text-start', index, ...metaField(meta) });
-        for (const citation of getArray(block, 'citations') ?? []) {
+        for (const citation of block.citations ?? []) {
           out.push({ type: 'text-annotation', index, annotation: decodeCitation(citation) });
         }
-        const text = getString(block, 'text');
+        const text = block.text;
         if (text) out.push({ type: 'text-delta', index, delta: text });
         return;
       }
@@ -80,15 +75,15 @@ export function createBlockDecoder(options: DecodeStreamOptions): BlockDecoder {
         const known = redacted ? ['type', 'data'] : ['type', 'thinking', 'signature'];
         const state: OpenBlock = { kind: 'reasoning', index };
         // Current streams start thinking with `signature: ""`, older docs without one: same thing.
-        if (redacted) state.redactedData = getString(block, 'data') ?? '';
-        else state.signature = getString(block, 'signature') ?? '';
+        if (redacted) state.redactedData = block.data ?? '';
+        else state.signature = block.signature ?? '';
         open.set(wireIndex, state);
         out.push({
           type: 'reasoning-start',
           index,
-          ...metaField(makeMeta({ extra: extrasOf(block, known) })),
+          ...metaField(makeMeta({ extra: extrasOf(raw, known) })),
         });
-        const thinking = getString(block, 'thinking');
+        const thinking = block.thinking;
         if (thinking) out.push({ type: 'reasoning-delta', index, delta: thinking });
         return;
       }
@@ -98,30 +93,32 @@ export function createBlockDecoder(options: DecodeStreamOptions): BlockDecoder {
         out.push({
           type: 'tool-call-start',
           index,
-          callId: getString(block, 'id') ?? '',
-          name: getString(block, 'name') ?? '',
+          callId: block.id ?? '',
+          name: block.name ?? '',
           kind: 'function',
-          ...metaField(makeMeta({ extra: extrasOf(block, ['type', 'id', 'name', 'input']) })),
+          ...metaField(makeMeta({ extra: extrasOf(raw, ['type', 'id', 'name', 'input']) })),
         });
         return;
       }
       default:
-        open.set(wireIndex, { kind: 'opaque', block: { ...block }, json: undefined });
+        open.set(wireIndex, { kind: 'opaque', block: { ...raw }, json: undefined });
     }
   }
 
-  function onBlockDelta(event: JsonObject, out: IrEvent[]): void {
-    const wireIndex = getNumber(event, 'index');
-    const delta = getRecord(event, 'delta');
+  function onBlockDelta(event: AnthropicStreamEvent, out: IrEvent[]): void {
+    const wireIndex = event.index;
+    const raw = event.delta;
     const state = wireIndex === undefined ? undefined : open.get(wireIndex);
-    if (delta === undefined || state === undefined) {
+    if (raw === undefined || state === undefined) {
       warn('Skipped an Anthropic "content_block_delta" for no open block');
       return;
     }
-    const deltaType = getString(delta, 'type') ?? '';
+    // Known types are read through the narrowed delta; an unknown one is folded in as it came.
+    const delta = narrowBlockDelta(raw) ?? {};
+    const deltaType = delta.type ?? '';
     switch (deltaType) {
       case 'text_delta': {
-        const text = getString(delta, 'text');
+        const text = delta.text;
         if (state.kind === 'text' && text)
           out.push({ type: 'text-delta', index: state.index, delta: text });
         return;
@@ -136,20 +133,20 @@ export function createBlockDecoder(options: DecodeStreamOptions): BlockDecoder {
         }
         return;
       case 'thinking_delta': {
-        const thinking = getString(delta, 'thinking');
+        const thinking = delta.thinking;
         if (state.kind === 'reasoning' && thinking) {
           out.push({ type: 'reasoning-delta', index: state.index, delta: thinking });
         }
         return;
       }
       case 'signature_delta': {
-        const signature = getString(delta, 'signature');
+        const signature = delta.signature;
         // Set, not appended: the delta holds the whole signature.
         if (state.kind === 'reasoning' && signature !== undefined) state.signature = signature;
         return;
       }
       case 'input_json_delta': {
-        const piece = getString(delta, 'partial_json') ?? '';
+        const piece = delta.partial_json ?? '';
         if (state.kind === 'tool' && piece !== '') {
           state.argumentsLength += piece.length;
           out.push({ type: 'tool-call-delta', index: state.index, delta: piece });
@@ -158,7 +155,7 @@ export function createBlockDecoder(options: DecodeStreamOptions): BlockDecoder {
       }
       default:
         options.onUnknownEvent?.(`content_block_delta:${deltaType}`);
-        if (state.kind === 'opaque') applyUnknownDelta(state.block, delta);
+        if (state.kind === 'opaque') applyUnknownDelta(state.block, raw);
     }
   }
 

@@ -66,6 +66,26 @@ describe('Anthropic stream decoder over the transcripts', () => {
 });
 
 describe('Anthropic stream decoder events', () => {
+  it('reads a field of the wrong type as absent without losing what is around it', () => {
+    const events = decode([
+      event('message_start', { message: { id: 5, model: 'claude-x', content: [], usage: 'n/a' } }),
+      event('content_block_start', { index: 0, content_block: { type: 'text', text: 3, id: 9 } }),
+      event('content_block_delta', { index: 0, delta: { type: 'text_delta', text: 'Hi' } }),
+      event('content_block_delta', { index: 0, delta: { type: 'text_delta', text: [] } }),
+      event('content_block_stop', { index: 'zero' }),
+      event('content_block_stop', { index: 0 }),
+      event('message_delta', { delta: { stop_reason: 'end_turn' }, usage: 7 }),
+      event('message_stop'),
+    ]);
+    expect(events).toEqual([
+      { type: 'message-start', model: 'claude-x' },
+      { type: 'text-start', index: 0, meta: { 'anthropic-messages': { extra: { id: 9 } } } },
+      { type: 'text-delta', index: 0, delta: 'Hi' },
+      { type: 'text-end', index: 0 },
+      { type: 'message-end', finishReason: 'stop', meta: expect.any(Object) },
+    ]);
+  });
+
   it('streams tool input pieces (skipping the empty first one) and the usage snapshots', () => {
     expect(decode(parseSplit(scenarioBytes('tool-use'), 1))).toEqual([
       {

@@ -8,13 +8,15 @@ import type { IrEvent } from '../../ir/events.js';
 import { TRUNCATED_STREAM_ERROR } from '../../ir/response.js';
 import type { SseMessage } from '../../sse/message.js';
 import type { StreamStep } from '../../streams/step.js';
-import { getArray, getNumber, getRecord, getString, type JsonObject } from '../../util/json.js';
+import { getRecord, isRecord, type JsonObject } from '../../util/json.js';
 import type { DecodeStreamOptions } from '../format.js';
 import { decodeStreamError } from './decode-error.js';
 import { createBlockDecoder } from './decode-stream-blocks.js';
 import { applyMessageDelta, decodeEnvelope, MESSAGE_KEYS } from './envelope.js';
 import { extrasOf, makeMeta, metaField } from './meta.js';
+import { narrowMessage } from './narrow.js';
 import { readStreamEvent } from './read-event.js';
+import type { AnthropicStreamEvent } from './types.js';
 import { decodeUsage } from './usage.js';
 
 /**
@@ -50,34 +52,35 @@ export function createAnthropicStreamDecoder(
     if (Object.keys(decoded).length > 0) out.push({ type: 'usage', usage: decoded });
   }
 
-  function onMessageStart(event: JsonObject, out: IrEvent[]): void {
+  function onMessageStart(event: AnthropicStreamEvent, out: IrEvent[]): void {
     if (started) {
       warn('Ignored a second Anthropic "message_start"');
       return;
     }
     started = true;
-    const message = getRecord(event, 'message') ?? {};
-    envelope = { ...message };
+    // The raw message is the envelope (every field kept); the narrowed one is what is read.
+    const raw = event.message ?? {};
+    const message = narrowMessage(raw) ?? {};
+    envelope = { ...raw };
     delete envelope.content;
-    const usage = getRecord(message, 'usage');
+    const usage = message.usage;
     if (usage !== undefined) envelope.usage = { ...usage };
-    const id = getString(message, 'id');
-    const model = getString(message, 'model');
+    const { id, model } = message;
     out.push({
       type: 'message-start',
       ...(id !== undefined ? { id } : {}),
       ...(model !== undefined ? { model } : {}),
       ...metaField(
         makeMeta({
-          extra: extrasOf(message, MESSAGE_KEYS),
+          extra: extrasOf(raw, MESSAGE_KEYS),
           usage: usage === undefined ? undefined : decodeUsage(usage).extras,
         }),
       ),
     });
     usageEvent(out);
     // Blocks already in the envelope (some relays send them) come first, as whole blocks.
-    (getArray(message, 'content') ?? []).forEach((block, index) => {
-      blocks.onBlockStart({ index, content_block: block }, out);
+    (message.content ?? []).forEach((block, index) => {
+      blocks.onBlockStart({ index, content_block: isRecord(block) ? block : undefined }, out);
       blocks.closeBlock(index, out);
     });
   }
@@ -114,14 +117,13 @@ export function createAnthropicStreamDecoder(
           blocks.onBlockDelta(event, out);
           break;
         case 'content_block_stop': {
-          const wireIndex = getNumber(event, 'index');
-          if (wireIndex !== undefined) blocks.closeBlock(wireIndex, out);
+          if (event.index !== undefined) blocks.closeBlock(event.index, out);
           break;
         }
         case 'message_delta':
           ensureStarted(out);
           applyMessageDelta(envelope, event);
-          if (getRecord(event, 'usage') !== undefined) usageEvent(out);
+          if (event.usage !== undefined) usageEvent(out);
           break;
         case 'message_stop':
           onMessageStop(out);

@@ -44,207 +44,276 @@ function sse(type: string, payload: JsonObject): SseMessage {
   return { event: type, data: JSON.stringify({ type, ...payload }) };
 }
 
+/** Per-stream state of the block writer. */
+interface BlockWriterState {
+  context: EncodeContext;
+  records: Map<number, BlockRecord>;
+  /** Blocks that started while another was open, in order of start. */
+  queue: BlockRecord[];
+  current: BlockRecord | undefined;
+  nextWireIndex: number;
+  toolCalls: boolean;
+  refusal: boolean;
+}
+
+function open(
+  state: BlockWriterState,
+  record: BlockRecord,
+  block: JsonObject,
+  out: SseMessage[],
+): number {
+  const index = state.nextWireIndex++;
+  record.wireIndex = index;
+  out.push(sse('content_block_start', { index, content_block: block }));
+  return index;
+}
+
+function delta(record: BlockRecord, payload: JsonObject, out: SseMessage[]): void {
+  out.push(sse('content_block_delta', { index: record.wireIndex, delta: payload }));
+}
+
+function close(state: BlockWriterState, record: BlockRecord, out: SseMessage[]): void {
+  if (record.wireIndex !== undefined) {
+    out.push(sse('content_block_stop', { index: record.wireIndex }));
+  }
+  record.ended = true;
+  if (state.current === record) state.current = undefined;
+}
+
+function endReasoning(
+  state: BlockWriterState,
+  record: BlockRecord,
+  event: Extract<BlockEvent, { type: 'reasoning-end' }>,
+  out: SseMessage[],
+): void {
+  const extra = ownExtra(record.startMeta);
+  if (event.redactedData !== undefined && record.wireIndex === undefined) {
+    open(state, record, { type: 'redacted_thinking', data: event.redactedData, ...extra }, out);
+    close(state, record, out);
+    return;
+  }
+  const signature = signatureForClient({ ...event, id: event.id ?? record.reasoningId });
+  if (record.wireIndex === undefined) {
+    // Nothing to show and nothing to give back next turn: no block at all.
+    if (signature === '') {
+      close(state, record, out);
+      return;
+    }
+    open(state, record, { type: 'thinking', thinking: '', signature: '', ...extra }, out);
+  } else if (event.redactedData !== undefined) {
+    state.context.onWarning?.({
+      code: 'dropped',
+      message: 'Redacted reasoning data after readable reasoning text was left out',
+    });
+  }
+  // One signature_delta right before the stop, as the API sends it.
+  delta(record, { type: 'signature_delta', signature }, out);
+  close(state, record, out);
+}
+
+type EventOf<T extends BlockEvent['type']> = Extract<BlockEvent, { type: T }>;
+
+function onTextAnnotation(
+  state: BlockWriterState,
+  record: BlockRecord,
+  event: EventOf<'text-annotation'>,
+  out: SseMessage[],
+): void {
+  const citation = encodeAnnotation(
+    event.annotation,
+    'response',
+    (warning) => state.context.onWarning?.(warning),
+    `content[${record.wireIndex}]`,
+  );
+  if (citation !== undefined) delta(record, { type: 'citations_delta', citation }, out);
+}
+
+/** Ends a text, refusal or tool-call block; a custom call's raw input goes out whole here. */
+function endBlock(state: BlockWriterState, record: BlockRecord, out: SseMessage[]): void {
+  if (record.rawInput !== undefined) {
+    state.context.onWarning?.({
+      code: 'lossy',
+      message: 'Custom tool call sent as a tool_use with its raw input in "input"',
+    });
+    const input = JSON.stringify({ input: record.rawInput.join('') });
+    delta(record, { type: 'input_json_delta', partial_json: input }, out);
+  }
+  close(state, record, out);
+}
+
+function onReasoningDelta(
+  state: BlockWriterState,
+  record: BlockRecord,
+  event: EventOf<'reasoning-delta'>,
+  out: SseMessage[],
+): void {
+  if (event.delta === '') return;
+  if (record.wireIndex === undefined) {
+    const extra = ownExtra(record.startMeta);
+    open(state, record, { type: 'thinking', thinking: '', signature: '', ...extra }, out);
+  }
+  delta(record, { type: 'thinking_delta', thinking: event.delta }, out);
+}
+
+function onToolCallStart(
+  state: BlockWriterState,
+  record: BlockRecord,
+  event: EventOf<'tool-call-start'>,
+  out: SseMessage[],
+): void {
+  state.toolCalls = true;
+  if (event.kind === 'custom') record.rawInput = [];
+  const block = {
+    type: 'tool_use',
+    id: event.callId === '' ? state.context.createId('toolu_') : event.callId,
+    name: event.name,
+    input: {},
+    ...ownExtra(event.meta),
+  };
+  open(state, record, block, out);
+}
+
+function onToolCallDelta(
+  record: BlockRecord,
+  event: EventOf<'tool-call-delta'>,
+  out: SseMessage[],
+) {
+  if (record.rawInput !== undefined) record.rawInput.push(event.delta);
+  else if (event.delta !== '') {
+    delta(record, { type: 'input_json_delta', partial_json: event.delta }, out);
+  }
+}
+
+function apply(
+  state: BlockWriterState,
+  record: BlockRecord,
+  event: BlockEvent,
+  out: SseMessage[],
+): void {
+  switch (event.type) {
+    case 'text-start':
+    case 'refusal-start':
+      open(state, record, { type: 'text', text: '', ...ownExtra(event.meta) }, out);
+      return;
+    case 'text-delta':
+    case 'refusal-delta':
+      if (event.delta !== '') delta(record, { type: 'text_delta', text: event.delta }, out);
+      return;
+    case 'text-annotation':
+      onTextAnnotation(state, record, event, out);
+      return;
+    case 'text-end':
+    case 'refusal-end':
+    case 'tool-call-end':
+      endBlock(state, record, out);
+      return;
+    case 'reasoning-start':
+      // Opened lazily: only the end tells whether it is thinking or redacted_thinking.
+      record.startMeta = event.meta;
+      record.reasoningId = event.id;
+      return;
+    case 'reasoning-delta':
+      onReasoningDelta(state, record, event, out);
+      return;
+    case 'reasoning-end':
+      endReasoning(state, record, event, out);
+      return;
+    case 'tool-call-start':
+      onToolCallStart(state, record, event, out);
+      return;
+    case 'tool-call-delta':
+      onToolCallDelta(record, event, out);
+      return;
+    case 'opaque':
+      if (isRecord(event.value)) open(state, record, event.value, out);
+      close(state, record, out);
+      return;
+    default:
+      assertNever(event, 'block event');
+  }
+}
+
+/** Makes the next waiting blocks current, replaying what they buffered. */
+function drain(state: BlockWriterState, out: SseMessage[]): void {
+  while (state.current === undefined) {
+    const record = state.queue.shift();
+    if (record === undefined) return;
+    state.current = record;
+    const waiting = record.waiting;
+    record.waiting = [];
+    for (const event of waiting) apply(state, record, event, out);
+  }
+}
+
+function push(state: BlockWriterState, event: BlockEvent, out: SseMessage[]): void {
+  if (isStart(event)) {
+    if (state.records.has(event.index)) return;
+    if (event.type === 'opaque' && event.format !== FORMAT_ID) {
+      state.context.onWarning?.({
+        code: 'dropped',
+        message: `A "${event.format}" block has no Anthropic equivalent`,
+      });
+      return;
+    }
+    if (event.type === 'refusal-start') state.refusal = true;
+    const record: BlockRecord = {
+      kind: kindOf(event),
+      irIndex: event.index,
+      waiting: [],
+      wireIndex: undefined,
+      ended: false,
+      startMeta: undefined,
+      reasoningId: undefined,
+      rawInput: undefined,
+    };
+    state.records.set(event.index, record);
+    if (state.current === undefined && state.queue.length === 0) {
+      state.current = record;
+      apply(state, record, event, out);
+      drain(state, out);
+    } else {
+      record.waiting.push(event);
+      state.queue.push(record);
+    }
+    return;
+  }
+  const record = state.records.get(event.index);
+  if (record === undefined || record.ended || kindOf(event) !== record.kind) return;
+  if (record === state.current) {
+    apply(state, record, event, out);
+    drain(state, out);
+  } else record.waiting.push(event);
+}
+
+function finish(state: BlockWriterState, out: SseMessage[]): void {
+  drain(state, out);
+  while (state.current !== undefined) {
+    apply(state, state.current, syntheticEnd(state.current.kind, state.current.irIndex), out);
+    drain(state, out);
+  }
+}
+
+function abort(state: BlockWriterState, out: SseMessage[]): void {
+  if (state.current !== undefined) close(state, state.current, out);
+  state.queue.length = 0;
+}
+
 /** Creates a block writer for one stream. */
 export function createBlockWriter(context: EncodeContext): BlockWriter {
-  const records = new Map<number, BlockRecord>();
-  const queue: BlockRecord[] = [];
-  let current: BlockRecord | undefined;
-  let nextWireIndex = 0;
-  let toolCalls = false;
-  let refusal = false;
-
-  function open(record: BlockRecord, block: JsonObject, out: SseMessage[]): number {
-    const index = nextWireIndex++;
-    record.wireIndex = index;
-    out.push(sse('content_block_start', { index, content_block: block }));
-    return index;
-  }
-
-  function delta(record: BlockRecord, payload: JsonObject, out: SseMessage[]): void {
-    out.push(sse('content_block_delta', { index: record.wireIndex, delta: payload }));
-  }
-
-  function close(record: BlockRecord, out: SseMessage[]): void {
-    if (record.wireIndex !== undefined) {
-      out.push(sse('content_block_stop', { index: record.wireIndex }));
-    }
-    record.ended = true;
-    if (current === record) current = undefined;
-  }
-
-  function endReasoning(
-    record: BlockRecord,
-    event: Extract<BlockEvent, { type: 'reasoning-end' }>,
-    out: SseMessage[],
-  ): void {
-    const extra = ownExtra(record.startMeta);
-    if (event.redactedData !== undefined && record.wireIndex === undefined) {
-      open(record, { type: 'redacted_thinking', data: event.redactedData, ...extra }, out);
-      close(record, out);
-      return;
-    }
-    const signature = signatureForClient({ ...event, id: event.id ?? record.reasoningId });
-    if (record.wireIndex === undefined) {
-      // Nothing to show and nothing to give back next turn: no block at all.
-      if (signature === '') {
-        close(record, out);
-        return;
-      }
-      open(record, { type: 'thinking', thinking: '', signature: '', ...extra }, out);
-    } else if (event.redactedData !== undefined) {
-      context.onWarning?.({
-        code: 'dropped',
-        message: 'Redacted reasoning data after readable reasoning text was left out',
-      });
-    }
-    // One signature_delta right before the stop, as the API sends it.
-    delta(record, { type: 'signature_delta', signature }, out);
-    close(record, out);
-  }
-
-  function apply(record: BlockRecord, event: BlockEvent, out: SseMessage[]): void {
-    switch (event.type) {
-      case 'text-start':
-      case 'refusal-start':
-        open(record, { type: 'text', text: '', ...ownExtra(event.meta) }, out);
-        return;
-      case 'text-delta':
-      case 'refusal-delta':
-        if (event.delta !== '') delta(record, { type: 'text_delta', text: event.delta }, out);
-        return;
-      case 'text-annotation': {
-        const citation = encodeAnnotation(
-          event.annotation,
-          'response',
-          (warning) => context.onWarning?.(warning),
-          `content[${record.wireIndex}]`,
-        );
-        if (citation !== undefined) delta(record, { type: 'citations_delta', citation }, out);
-        return;
-      }
-      case 'text-end':
-      case 'refusal-end':
-      case 'tool-call-end':
-        if (record.rawInput !== undefined) {
-          context.onWarning?.({
-            code: 'lossy',
-            message: 'Custom tool call sent as a tool_use with its raw input in "input"',
-          });
-          const input = JSON.stringify({ input: record.rawInput.join('') });
-          delta(record, { type: 'input_json_delta', partial_json: input }, out);
-        }
-        close(record, out);
-        return;
-      case 'reasoning-start':
-        // Opened lazily: only the end tells whether it is thinking or redacted_thinking.
-        record.startMeta = event.meta;
-        record.reasoningId = event.id;
-        return;
-      case 'reasoning-delta':
-        if (event.delta === '') return;
-        if (record.wireIndex === undefined) {
-          const extra = ownExtra(record.startMeta);
-          open(record, { type: 'thinking', thinking: '', signature: '', ...extra }, out);
-        }
-        delta(record, { type: 'thinking_delta', thinking: event.delta }, out);
-        return;
-      case 'reasoning-end':
-        endReasoning(record, event, out);
-        return;
-      case 'tool-call-start':
-        toolCalls = true;
-        if (event.kind === 'custom') record.rawInput = [];
-        open(
-          record,
-          {
-            type: 'tool_use',
-            id: event.callId === '' ? context.createId('toolu_') : event.callId,
-            name: event.name,
-            input: {},
-            ...ownExtra(event.meta),
-          },
-          out,
-        );
-        return;
-      case 'tool-call-delta':
-        if (record.rawInput !== undefined) record.rawInput.push(event.delta);
-        else if (event.delta !== '') {
-          delta(record, { type: 'input_json_delta', partial_json: event.delta }, out);
-        }
-        return;
-      case 'opaque':
-        if (isRecord(event.value)) open(record, event.value, out);
-        close(record, out);
-        return;
-      default:
-        assertNever(event, 'block event');
-    }
-  }
-
-  /** Makes the next waiting blocks current, replaying what they buffered. */
-  function drain(out: SseMessage[]): void {
-    while (current === undefined) {
-      const record = queue.shift();
-      if (record === undefined) return;
-      current = record;
-      const waiting = record.waiting;
-      record.waiting = [];
-      for (const event of waiting) apply(record, event, out);
-    }
-  }
-
-  function push(event: BlockEvent, out: SseMessage[]): void {
-    if (isStart(event)) {
-      if (records.has(event.index)) return;
-      if (event.type === 'opaque' && event.format !== FORMAT_ID) {
-        context.onWarning?.({
-          code: 'dropped',
-          message: `A "${event.format}" block has no Anthropic equivalent`,
-        });
-        return;
-      }
-      if (event.type === 'refusal-start') refusal = true;
-      const record: BlockRecord = {
-        kind: kindOf(event),
-        irIndex: event.index,
-        waiting: [],
-        wireIndex: undefined,
-        ended: false,
-        startMeta: undefined,
-        reasoningId: undefined,
-        rawInput: undefined,
-      };
-      records.set(event.index, record);
-      if (current === undefined && queue.length === 0) {
-        current = record;
-        apply(record, event, out);
-        drain(out);
-      } else {
-        record.waiting.push(event);
-        queue.push(record);
-      }
-      return;
-    }
-    const record = records.get(event.index);
-    if (record === undefined || record.ended || kindOf(event) !== record.kind) return;
-    if (record === current) {
-      apply(record, event, out);
-      drain(out);
-    } else record.waiting.push(event);
-  }
-
-  function finish(out: SseMessage[]): void {
-    drain(out);
-    while (current !== undefined) {
-      apply(current, syntheticEnd(current.kind, current.irIndex), out);
-      drain(out);
-    }
-  }
-
-  function abort(out: SseMessage[]): void {
-    if (current !== undefined) close(current, out);
-    queue.length = 0;
-  }
-
-  return { push, finish, abort, hasToolCalls: () => toolCalls, hasRefusal: () => refusal };
+  const state: BlockWriterState = {
+    context,
+    records: new Map(),
+    queue: [],
+    current: undefined,
+    nextWireIndex: 0,
+    toolCalls: false,
+    refusal: false,
+  };
+  return {
+    push: (event, out) => push(state, event, out),
+    finish: (out) => finish(state, out),
+    abort: (out) => abort(state, out),
+    hasToolCalls: () => state.toolCalls,
+    hasRefusal: () => state.refusal,
+  };
 }

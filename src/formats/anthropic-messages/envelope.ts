@@ -8,9 +8,11 @@
 import type { IrMeta } from '../../ir/meta.js';
 import type { IrFinishReason } from '../../ir/response.js';
 import type { IrUsage } from '../../ir/usage.js';
-import { getRecord, getString, isRecord, type JsonObject } from '../../util/json.js';
+import { isRecord, type JsonObject } from '../../util/json.js';
 import { decodeStopReason } from './finish-reason.js';
 import { extrasOf, makeMeta } from './meta.js';
+import { narrowMessage } from './narrow.js';
+import type { AnthropicStreamEvent } from './types.js';
 import { decodeUsage } from './usage.js';
 
 /** Message fields the decoders map; every other top-level field is kept in meta. */
@@ -34,14 +36,14 @@ const ALWAYS_SET = new Set(['stop_reason', 'stop_sequence', 'stop_details']);
  * (`context_management`) only when non-null; usage counters are cumulative, so each non-null one
  * overwrites (never adds) the earlier value.
  */
-export function applyMessageDelta(envelope: JsonObject, event: JsonObject): void {
-  const delta = getRecord(event, 'delta');
+export function applyMessageDelta(envelope: JsonObject, event: AnthropicStreamEvent): void {
+  const delta = event.delta;
   if (delta !== undefined) {
     for (const [key, value] of Object.entries(delta)) {
       if (ALWAYS_SET.has(key) || (value !== null && value !== undefined)) envelope[key] = value;
     }
   }
-  const usage = getRecord(event, 'usage');
+  const usage = event.usage;
   if (usage !== undefined) {
     const target = isRecord(envelope.usage) ? envelope.usage : {};
     for (const [key, value] of Object.entries(usage)) {
@@ -68,12 +70,14 @@ export interface DecodedEnvelope {
 
 /** Decodes an envelope (a Message, with or without its content). */
 export function decodeEnvelope(message: JsonObject): DecodedEnvelope {
-  const usage = decodeUsage(getRecord(message, 'usage') ?? {});
+  // Mapped fields are read typed; the raw stop reason and the extras come as they came.
+  const read = narrowMessage(message) ?? {};
+  const usage = decodeUsage(read.usage ?? {});
   return {
-    id: getString(message, 'id') ?? '',
-    model: getString(message, 'model') ?? '',
+    id: read.id ?? '',
+    model: read.model ?? '',
     finishReason: decodeStopReason(message.stop_reason),
-    stopSequence: getString(message, 'stop_sequence'),
+    stopSequence: read.stop_sequence,
     usage: usage.usage,
     meta: makeMeta({
       stopReason: message.stop_reason,

@@ -5,13 +5,15 @@
  * @see https://docs.claude.com/en/docs/build-with-claude/streaming
  */
 import type { SseMessage } from '../../sse/message.js';
-import { getString, isRecord, type JsonObject, tryParseJson } from '../../util/json.js';
+import { tryParseJson } from '../../util/json.js';
 import type { DecodeStreamOptions } from '../format.js';
+import { narrowStreamEvent } from './narrow.js';
+import type { AnthropicStreamEvent } from './types.js';
 
 /** A stream event: its type (JSON `type`, else the SSE `event:` name) and its payload. */
 export interface StreamEvent {
   type: string;
-  event: JsonObject;
+  event: AnthropicStreamEvent;
 }
 
 /**
@@ -29,15 +31,15 @@ export function readStreamEvent(
   }
   // Not an Anthropic sentinel, but some relays append it (LESSONS.md); it carries nothing.
   if (data === '[DONE]') return undefined;
-  const parsed = tryParseJson(data);
-  if (!isRecord(parsed)) {
+  const parsed = narrowStreamEvent(tryParseJson(data));
+  if (parsed === undefined) {
     options.onWarning?.({
       code: 'unexpected',
       message: `Skipped an Anthropic stream event${message.event ? ` "${message.event}"` : ''} whose data is not a JSON object`,
     });
     return undefined;
   }
-  const type = getString(parsed, 'type') ?? message.event;
+  const type = parsed.type ?? message.event;
   if (type === undefined) {
     options.onWarning?.({
       code: 'unexpected',

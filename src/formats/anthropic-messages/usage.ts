@@ -8,7 +8,8 @@
  * @see https://docs.claude.com/en/docs/build-with-claude/prompt-caching#tracking-cache-performance
  */
 import type { IrUsage } from '../../ir/usage.js';
-import { getNumber, isRecord, type JsonObject } from '../../util/json.js';
+import { isRecord, type JsonObject } from '../../util/json.js';
+import { narrowUsage } from './narrow.js';
 
 /** Usage keys mapped into `IrUsage`; every other key is kept verbatim as an extra. */
 const MAPPED_KEYS = new Set([
@@ -33,13 +34,15 @@ export interface DecodedUsage {
 export function decodeUsage(wire: JsonObject): DecodedUsage {
   const usage: IrUsage = {};
   const extras: JsonObject = {};
-  const input = getNumber(wire, 'input_tokens');
-  const cacheRead = getNumber(wire, 'cache_read_input_tokens');
-  const cacheWrite = getNumber(wire, 'cache_creation_input_tokens');
+  // Counts are read typed; extras come from the object as it came.
+  const read = narrowUsage(wire) ?? {};
+  const input = read.input_tokens;
+  const cacheRead = read.cache_read_input_tokens;
+  const cacheWrite = read.cache_creation_input_tokens;
   if (input !== undefined || cacheRead !== undefined || cacheWrite !== undefined) {
     usage.inputTokens = (input ?? 0) + (cacheRead ?? 0) + (cacheWrite ?? 0);
   }
-  const output = getNumber(wire, 'output_tokens');
+  const output = read.output_tokens;
   if (output !== undefined) usage.outputTokens = output;
   if (cacheRead !== undefined) usage.cachedInputTokens = cacheRead;
   if (cacheWrite !== undefined) usage.cacheWriteInputTokens = cacheWrite;
@@ -48,7 +51,7 @@ export function decodeUsage(wire: JsonObject): DecodedUsage {
   }
   const details = wire.output_tokens_details;
   if (isRecord(details)) {
-    const thinking = getNumber(details, 'thinking_tokens');
+    const thinking = read.output_tokens_details?.thinking_tokens;
     if (thinking !== undefined) usage.reasoningTokens = thinking;
     const rest: JsonObject = {};
     for (const [key, value] of Object.entries(details)) {

@@ -6,23 +6,22 @@
 
 import type { IrError } from '../../ir/response.js';
 import { TRUNCATED_STREAM_ERROR } from '../../ir/response.js';
-import {
-  getArray,
-  getNumber,
-  getRecord,
-  getString,
-  isRecord,
-  type JsonObject,
-  tryParseJson,
-} from '../../util/json.js';
+import { type JsonObject, tryParseJson } from '../../util/json.js';
 import type {
   DecodeStreamOptions,
   StreamAccumulation,
   WireBody,
   WireStreamAccumulator,
 } from '../format.js';
+import { narrowChatChunk } from './narrow.js';
 import { decodeStreamError, isStreamError } from './stream-error.js';
 import { toolCallKey } from './tool-call-key.js';
+import type {
+  ChatChunkDelta,
+  ChatChunkLogprobs,
+  ChatCompletion,
+  ChatCompletionChunk,
+} from './types.js';
 
 interface ToolCallState {
   id?: string;
@@ -55,21 +54,20 @@ function newChoice(): ChoiceState {
   };
 }
 
-function appendDelta(choice: ChoiceState, delta: JsonObject): void {
+function appendDelta(choice: ChoiceState, delta: ChatChunkDelta): void {
   if (typeof delta.content === 'string') {
     choice.content += delta.content;
     choice.sawContent = true;
   }
   if (typeof delta.refusal === 'string') choice.refusal = (choice.refusal ?? '') + delta.refusal;
-  for (const field of ['reasoning_content', 'reasoning']) {
+  for (const field of ['reasoning_content', 'reasoning'] as const) {
     const piece = delta[field];
     if (typeof piece === 'string')
       choice.reasoning.set(field, (choice.reasoning.get(field) ?? '') + piece);
   }
-  for (const call of getArray(delta, 'tool_calls') ?? []) {
-    if (!isRecord(call)) continue;
+  for (const call of delta.tool_calls ?? []) {
     const index =
-      getNumber(call, 'index') ??
+      call.index ??
       toolCallKey(
         call,
         [...choice.toolCalls].map(([key, state]) => [key, state.id] as const),
@@ -81,29 +79,32 @@ function appendDelta(choice: ChoiceState, delta: JsonObject): void {
       state = { arguments: '' };
       choice.toolCalls.set(index, state);
     }
-    const custom = getRecord(call, 'custom');
-    const fn = getRecord(call, 'function');
-    state.id ??= getString(call, 'id') || undefined;
-    state.type ??= getString(call, 'type') || (custom !== undefined ? 'custom' : undefined);
-    const body = custom ?? fn ?? {};
-    state.name ??= getString(body, 'name') || undefined;
-    state.arguments += getString(body, custom !== undefined ? 'input' : 'arguments') ?? '';
+    const custom = call.custom;
+    state.id ??= call.id || undefined;
+    state.type ??= call.type || (custom !== undefined ? 'custom' : undefined);
+    if (custom !== undefined) {
+      state.name ??= custom.name || undefined;
+      state.arguments += custom.input ?? '';
+    } else {
+      state.name ??= call.function?.name || undefined;
+      state.arguments += call.function?.arguments ?? '';
+    }
   }
-  const legacy = getRecord(delta, 'function_call');
+  const legacy = delta.function_call;
   if (legacy !== undefined) {
     choice.functionCall ??= { name: '', arguments: '' };
-    choice.functionCall.name ||= getString(legacy, 'name') ?? '';
-    choice.functionCall.arguments += getString(legacy, 'arguments') ?? '';
+    choice.functionCall.name ||= legacy.name ?? '';
+    choice.functionCall.arguments += legacy.arguments ?? '';
   }
-  const annotations = getArray(delta, 'annotations');
+  const annotations = delta.annotations;
   if (annotations !== undefined) choice.annotations = annotations;
 }
 
-function appendLogprobs(choice: ChoiceState, logprobs: unknown): void {
-  if (!isRecord(logprobs)) return;
+function appendLogprobs(choice: ChoiceState, logprobs: ChatChunkLogprobs | null | undefined): void {
+  if (!logprobs) return;
   choice.logprobs ??= { content: [], refusal: [] };
-  choice.logprobs.content.push(...(getArray(logprobs, 'content') ?? []));
-  choice.logprobs.refusal.push(...(getArray(logprobs, 'refusal') ?? []));
+  choice.logprobs.content.push(...(logprobs.content ?? []));
+  choice.logprobs.refusal.push(...(logprobs.refusal ?? []));
 }
 
 function encodeToolCall(index: number, call: ToolCallState): JsonObject {
@@ -114,12 +115,12 @@ function encodeToolCall(index: number, call: ToolCallState): JsonObject {
   return { id, type: 'function', function: { name: call.name ?? '', arguments: call.arguments } };
 }
 
-function buildChoice(index: number, choice: ChoiceState): JsonObject {
+function buildChoice(index: number, choice: ChoiceState): ChatCompletion['choices'][number] {
   const toolCalls = [...choice.toolCalls.entries()]
     .sort(([a], [b]) => a - b)
     .map(([key, call]) => encodeToolCall(key, call));
   const calls = toolCalls.length > 0 || choice.functionCall !== undefined;
-  const message: JsonObject = {
+  const message: ChatCompletion['choices'][number]['message'] = {
     role: 'assistant',
     // Like the API: `null` when the turn is only tool calls (or nothing), never `""` for them.
     content: choice.content !== '' || (choice.sawContent && !calls) ? choice.content : null,
@@ -167,40 +168,39 @@ export function createChatStreamAccumulator(
   let sawDone = false;
   let error: IrError | undefined;
 
-  function onChunk(chunk: JsonObject, event: string | undefined): void {
+  function onChunk(chunk: ChatCompletionChunk, event: string | undefined): void {
     if (isStreamError(chunk, event)) {
       error = decodeStreamError(chunk);
       return;
     }
-    const object = getString(chunk, 'object');
+    const object = chunk.object;
     if (object !== undefined && object !== '' && !object.startsWith('chat.completion')) {
       options.onUnknownEvent?.(object);
       return;
     }
-    if (id === '') id = getString(chunk, 'id') ?? '';
-    if (created === 0) created = getNumber(chunk, 'created') ?? 0;
-    if (model === '') model = getString(chunk, 'model') ?? '';
+    if (id === '') id = chunk.id ?? '';
+    if (created === 0) created = chunk.created ?? 0;
+    if (model === '') model = chunk.model ?? '';
     for (const key of ['service_tier', 'system_fingerprint']) {
       if (key in chunk) envelope[key] = chunk[key];
     }
-    const chunkUsage = getRecord(chunk, 'usage');
+    const chunkUsage = chunk.usage;
     if (chunkUsage !== undefined) usage = chunkUsage;
-    for (const entry of getArray(chunk, 'choices') ?? []) {
-      if (!isRecord(entry)) continue;
-      const index = getNumber(entry, 'index') ?? 0;
+    for (const entry of chunk.choices ?? []) {
+      const index = entry.index ?? 0;
       let choice = choices.get(index);
       if (choice === undefined) {
         choice = newChoice();
         choices.set(index, choice);
       }
       // Moonshot's Kimi API puts usage inside the choice (northes/go-moonshot#17, 2024-06).
-      const choiceUsage = getRecord(entry, 'usage');
+      const choiceUsage = entry.usage;
       if (choiceUsage !== undefined && chunkUsage === undefined) usage = choiceUsage;
-      const delta = getRecord(entry, 'delta') ?? getRecord(entry, 'message');
+      const delta = entry.delta ?? entry.message;
       if (delta !== undefined) appendDelta(choice, delta);
       appendLogprobs(choice, entry.logprobs);
-      const finish = getString(entry, 'finish_reason');
-      if (finish !== undefined && finish !== '') {
+      const finish = entry.finish_reason;
+      if (typeof finish === 'string' && finish !== '') {
         choice.finishReason = finish;
         sawFinish = true;
       }
@@ -216,8 +216,8 @@ export function createChatStreamAccumulator(
         sawDone = true;
         return;
       }
-      const chunk = tryParseJson(data);
-      if (isRecord(chunk)) onChunk(chunk, message.event);
+      const chunk = narrowChatChunk(tryParseJson(data));
+      if (chunk !== undefined) onChunk(chunk, message.event);
       else {
         options.onWarning?.({
           code: 'unexpected',

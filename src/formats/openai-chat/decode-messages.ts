@@ -100,7 +100,7 @@ function decodeUser(message: ChatMessage): IrMessage {
   const content: IrUserPart[] =
     typeof message.content === 'string'
       ? [{ type: 'text', text: message.content }]
-      : (message.content ?? []).map((part) => decodeContentPart(part as JsonObject));
+      : (message.content ?? []).map((part) => decodeContentPart(part));
   return { role: 'user', content, ...metaField(meta) };
 }
 
@@ -246,7 +246,7 @@ function decodeTool(message: ChatMessage, state: DecodeState): IrMessage {
     result.content.push({ type: 'text', text: message.content });
   } else {
     (message.content ?? []).forEach((part, position) => {
-      const decoded = decodeContentPart(part as JsonObject);
+      const decoded = decodeContentPart(part);
       if (decoded.type === 'opaque') {
         content.push({ type: 'opaque', format: FORMAT_ID, value: { position, part } });
       } else result.content.push(decoded);

@@ -7,17 +7,16 @@ import type { IrAnnotation, IrAssistantPart, IrTextPart } from '../../ir/content
 import { statusForFinishReason } from '../../ir/finish.js';
 import type { IrResponse } from '../../ir/response.js';
 import type { ConversionWarning, Converted } from '../../ir/warnings.js';
-import {
-  getArray,
-  getNumber,
-  getRecord,
-  getString,
-  isRecord,
-  type JsonObject,
-} from '../../util/json.js';
+import { getRecord, getString, isRecord, type JsonObject } from '../../util/json.js';
 import { decodeAnnotation } from './annotations.js';
 import { decodeFinishReason } from './finish-reason.js';
 import { chatMeta, extraFields, metaField } from './meta.js';
+import {
+  narrowChatChoice,
+  narrowChatCompletion,
+  narrowResponseMessage,
+  narrowToolCall,
+} from './narrow.js';
 import { FORMAT_ID } from './types.js';
 import { decodeUsage } from './usage.js';
 
@@ -28,13 +27,15 @@ function decodeToolCall(call: unknown, index: number): IrAssistantPart {
     return { type: 'opaque', format: FORMAT_ID, value: { toolCall: call } };
   }
   const kind = call.type;
+  // Read typed; the extras come from the call as it came.
+  const read = narrowToolCall(call) ?? {};
   const body = getRecord(call, kind) ?? {};
   const valueKey = kind === 'function' ? 'arguments' : 'input';
   return {
     type: 'tool-call',
-    callId: getString(call, 'id') ?? `call_${index}`,
-    name: getString(body, 'name') ?? '',
-    arguments: getString(body, valueKey) ?? '',
+    callId: read.id ?? `call_${index}`,
+    name: (kind === 'function' ? read.function?.name : read.custom?.name) ?? '',
+    arguments: (kind === 'function' ? read.function?.arguments : read.custom?.input) ?? '',
     kind,
     ...metaField(
       chatMeta({
@@ -78,10 +79,12 @@ function decodeContent(content: unknown, parts: IrAssistantPart[]): IrTextPart |
 
 function decodeMessage(message: JsonObject, meta: JsonObject): IrAssistantPart[] {
   const parts: IrAssistantPart[] = [];
+  // Typed reads; `content`, `refusal` and the extras come from the message as it came.
+  const typed = narrowResponseMessage(message) ?? {};
   const read = ['role', 'content', 'refusal', 'annotations', 'tool_calls', 'function_call'];
   for (const field of ['reasoning_content', 'reasoning'] as const) {
-    const text = message[field];
-    if (typeof text !== 'string' || parts.length > 0) continue;
+    const text = typed[field];
+    if (text === undefined || parts.length > 0) continue;
     read.push(field);
     parts.push({
       type: 'reasoning',
@@ -91,7 +94,7 @@ function decodeMessage(message: JsonObject, meta: JsonObject): IrAssistantPart[]
   }
   const text = decodeContent(message.content, parts);
   if (Array.isArray(message.content)) meta.contentArray = true;
-  const annotations = getArray(message, 'annotations');
+  const annotations = typed.annotations;
   if (annotations === undefined) meta.absent = ['annotations'];
   else if (annotations.length > 0) {
     const decoded: IrAnnotation[] = annotations.map((annotation) => decodeAnnotation(annotation));
@@ -102,18 +105,18 @@ function decodeMessage(message: JsonObject, meta: JsonObject): IrAssistantPart[]
   if (typeof refusal === 'string') parts.push({ type: 'refusal', text: refusal });
   else if (refusal === undefined) meta.absent = [...((meta.absent as string[]) ?? []), 'refusal'];
   else if (refusal !== null) read.splice(read.indexOf('refusal'), 1);
-  const toolCalls = getArray(message, 'tool_calls');
+  const toolCalls = typed.tool_calls;
   toolCalls?.forEach((call, index) => {
     parts.push(decodeToolCall(call, index));
   });
   if (toolCalls?.length === 0) meta.toolCallsEmpty = true;
-  const legacy = getRecord(message, 'function_call');
+  const legacy = typed.function_call;
   if (legacy !== undefined) {
     parts.push({
       type: 'tool-call',
       callId: 'call_legacy_1',
-      name: getString(legacy, 'name') ?? '',
-      arguments: getString(legacy, 'arguments') ?? '',
+      name: legacy.name ?? '',
+      arguments: legacy.arguments ?? '',
       kind: 'function',
       meta: { [FORMAT_ID]: { legacy: true } },
     });
@@ -135,11 +138,14 @@ function decodeMessage(message: JsonObject, meta: JsonObject): IrAssistantPart[]
  */
 export function decodeChatResponse(body: unknown): Converted<IrResponse> {
   const warnings: ConversionWarning[] = [];
-  const response = isRecord(body) ? body : {};
+  // Typed reads come from the narrowed body; extras from the body as it came, so a field of an
+  // unexpected type is given back verbatim rather than narrowed away.
+  const raw = isRecord(body) ? body : {};
+  const response = narrowChatCompletion(raw) ?? {};
   if (!isRecord(body)) {
     warnings.push({ code: 'unexpected', message: 'The Chat response body is not an object' });
   }
-  const choices = getArray(response, 'choices') ?? [];
+  const choices = response.choices ?? [];
   if (choices.length > 1) {
     warnings.push({
       code: 'dropped',
@@ -147,8 +153,9 @@ export function decodeChatResponse(body: unknown): Converted<IrResponse> {
       path: 'choices',
     });
   }
-  const choice = isRecord(choices[0]) ? choices[0] : {};
-  const message = getRecord(choice, 'message') ?? {};
+  const rawChoice = isRecord(choices[0]) ? choices[0] : {};
+  const choice = narrowChatChoice(rawChoice) ?? {};
+  const message = choice.message ?? {};
   const meta: JsonObject = {};
   const content = decodeMessage(message, meta);
   const rawFinish = choice.finish_reason;
@@ -159,12 +166,12 @@ export function decodeChatResponse(body: unknown): Converted<IrResponse> {
   if (typeof rawFinish !== 'string' || !STANDARD_FINISH.has(rawFinish)) {
     meta.finishReason = rawFinish ?? null;
   }
-  meta.choiceExtra = extraFields(choice, ['index', 'message', 'finish_reason']) ?? {};
-  const usage = getRecord(response, 'usage');
+  meta.choiceExtra = extraFields(rawChoice, ['index', 'message', 'finish_reason']) ?? {};
+  const usage = response.usage;
   // Without a usage object (absent, or `null` kept verbatim in `extra`) none is written back.
   if (usage !== undefined) meta.usage = usage;
   else meta.usageAbsent = true;
-  meta.extra = extraFields(response, [
+  meta.extra = extraFields(raw, [
     'id',
     'object',
     'created',
@@ -172,12 +179,12 @@ export function decodeChatResponse(body: unknown): Converted<IrResponse> {
     'choices',
     ...(usage !== undefined ? ['usage'] : []),
   ]);
-  const created = getNumber(response, 'created');
+  const created = response.created;
   const irMeta = chatMeta(meta);
   return {
     value: {
-      id: getString(response, 'id') ?? '',
-      model: getString(response, 'model') ?? '',
+      id: response.id ?? '',
+      model: response.model ?? '',
       ...(created !== undefined ? { createdAt: created } : {}),
       content,
       finishReason,

@@ -108,6 +108,43 @@ describe('Chat stream decoder over the transcripts', () => {
 });
 
 describe('Chat stream decoder, event by event', () => {
+  it('reads a field of the wrong type as absent without losing what is around it', () => {
+    const warnings: ConversionWarning[] = [];
+    const events = decode(
+      [
+        data({ ...envelope, created: 'soon', choices: [{ index: 0, delta: { content: 'Hi' } }] }),
+        chunk({ content: 42, refusal: null, reasoning_content: 'think', tool_calls: 'none' }),
+        chunk({ tool_calls: ['junk', { index: 0, id: 7, function: { name: 'f', arguments: 1 } }] }),
+        chunk({ tool_calls: [{ index: 0, function: { arguments: '{}' } }] }, 'tool_calls'),
+        { data: '[DONE]' },
+      ],
+      warnings,
+    );
+    expect(events.map((event) => ({ ...event, meta: undefined }))).toEqual([
+      { type: 'message-start', id: 'chatcmpl-x', model: 'm', meta: undefined },
+      { type: 'text-start', index: 0, meta: undefined },
+      { type: 'text-delta', index: 0, delta: 'Hi', meta: undefined },
+      { type: 'text-end', index: 0, meta: undefined },
+      { type: 'reasoning-start', index: 1, meta: undefined },
+      { type: 'reasoning-delta', index: 1, delta: 'think', meta: undefined },
+      { type: 'reasoning-end', index: 1, meta: undefined },
+      {
+        type: 'tool-call-start',
+        index: 2,
+        callId: 'call_0',
+        name: 'f',
+        kind: 'function',
+        meta: undefined,
+      },
+      { type: 'tool-call-delta', index: 2, delta: '{}', meta: undefined },
+      { type: 'tool-call-end', index: 2, meta: undefined },
+      { type: 'message-end', finishReason: 'tool-calls', meta: undefined },
+    ]);
+    expect(warnings.map((warning) => warning.message)).toEqual([
+      'A streamed tool call had no id; it was given "call_0"',
+    ]);
+  });
+
   it('keeps dense indices in order of first appearance when text and tool calls interleave', () => {
     const events = decode([
       chunk({ role: 'assistant', content: 'Hi' }),

@@ -9,21 +9,20 @@ import type { IrFinishReason } from '../../ir/response.js';
 import { TRUNCATED_STREAM_ERROR } from '../../ir/response.js';
 import type { SseMessage } from '../../sse/message.js';
 import type { StreamStep } from '../../streams/step.js';
-import {
-  getArray,
-  getNumber,
-  getRecord,
-  getString,
-  isRecord,
-  type JsonObject,
-  tryParseJson,
-} from '../../util/json.js';
+import { type JsonObject, tryParseJson } from '../../util/json.js';
 import type { DecodeStreamOptions } from '../format.js';
 import { decodeAnnotation } from './annotations.js';
 import { decodeFinishReason } from './finish-reason.js';
 import { chatMeta, metaField } from './meta.js';
+import { narrowChatChunk } from './narrow.js';
 import { decodeStreamError, isStreamError } from './stream-error.js';
 import { toolCallKey } from './tool-call-key.js';
+import type {
+  ChatChunkChoice,
+  ChatChunkDelta,
+  ChatChunkToolCall,
+  ChatCompletionChunk,
+} from './types.js';
 import { decodeUsage } from './usage.js';
 
 type TextKind = 'text' | 'refusal' | 'reasoning';
@@ -46,6 +45,262 @@ function nonEmpty(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
+/** Per-stream state of the decoder. */
+interface ChatDecodeState {
+  options: DecodeStreamOptions;
+  started: boolean;
+  ended: boolean;
+  nextIndex: number;
+  /** The open reasoning, text or refusal block, if any. */
+  current: { kind: TextKind; index: number } | undefined;
+  /** Where each text block starts in the message's whole content, for citation indices. */
+  textOffsets: Map<number, number>;
+  contentLength: number;
+  annotationCount: number;
+  tools: Map<number, ToolState>;
+  lastToolKey: number | undefined;
+  finish: { reason: IrFinishReason; raw: string } | undefined;
+  sawRefusal: boolean;
+  warnedChoices: boolean;
+}
+
+function start(state: ChatDecodeState, out: IrEvent[], chunk: ChatCompletionChunk): void {
+  if (state.started) return;
+  state.started = true;
+  const id = nonEmpty(chunk.id);
+  const model = nonEmpty(chunk.model);
+  const created = chunk.created;
+  const extra: JsonObject = {};
+  if ('service_tier' in chunk) extra.service_tier = chunk.service_tier;
+  if ('system_fingerprint' in chunk) extra.system_fingerprint = chunk.system_fingerprint;
+  out.push({
+    type: 'message-start',
+    ...(id !== undefined ? { id } : {}),
+    ...(model !== undefined ? { model } : {}),
+    ...(created !== undefined && created > 0 ? { createdAt: created } : {}),
+    ...metaField(chatMeta({ extra: Object.keys(extra).length > 0 ? extra : undefined })),
+  });
+}
+
+function closeCurrent(state: ChatDecodeState, out: IrEvent[]): void {
+  if (state.current === undefined) return;
+  out.push({ type: `${state.current.kind}-end`, index: state.current.index });
+  state.current = undefined;
+}
+
+function appendText(state: ChatDecodeState, out: IrEvent[], kind: TextKind, delta: string): void {
+  if (state.current?.kind !== kind) {
+    closeCurrent(state, out);
+    state.current = { kind, index: state.nextIndex++ };
+    out.push({ type: `${kind}-start`, index: state.current.index });
+    if (kind === 'text') state.textOffsets.set(state.current.index, state.contentLength);
+    if (kind === 'refusal') state.sawRefusal = true;
+  }
+  if (kind === 'text') state.contentLength += delta.length;
+  out.push({ type: `${kind}-delta`, index: state.current.index, delta });
+}
+
+function openTool(state: ChatDecodeState, out: IrEvent[], tool: ToolState): void {
+  closeCurrent(state, out);
+  tool.irIndex = state.nextIndex++;
+  if (tool.key === LEGACY_KEY) tool.callId ??= 'call_legacy';
+  if (tool.callId === undefined) {
+    tool.callId = `call_${tool.key}`;
+    state.options.onWarning?.({
+      code: 'unexpected',
+      message: `A streamed tool call had no id; it was given "${tool.callId}"`,
+    });
+  }
+  out.push({
+    type: 'tool-call-start',
+    index: tool.irIndex,
+    callId: tool.callId,
+    name: tool.name ?? '',
+    kind: tool.kind,
+    ...metaField(chatMeta({ legacy: tool.key === LEGACY_KEY ? true : undefined })),
+  });
+  if (tool.pending !== '') {
+    out.push({ type: 'tool-call-delta', index: tool.irIndex, delta: tool.pending });
+    tool.pending = '';
+  }
+}
+
+function toolKey(state: ChatDecodeState, call: ChatChunkToolCall): number {
+  const index = call.index;
+  if (index !== undefined) return index;
+  const calls = [...state.tools.values()].map((tool) => [tool.key, tool.callId] as const);
+  return toolCallKey(call, calls, state.lastToolKey);
+}
+
+function onToolDelta(
+  state: ChatDecodeState,
+  out: IrEvent[],
+  call: ChatChunkToolCall,
+  key: number,
+): void {
+  state.lastToolKey = key;
+  let tool = state.tools.get(key);
+  if (tool === undefined) {
+    tool = {
+      key,
+      irIndex: undefined,
+      callId: undefined,
+      name: undefined,
+      kind: 'function',
+      pending: '',
+    };
+    state.tools.set(key, tool);
+  }
+  const custom = call.custom;
+  if (tool.irIndex === undefined && (call.type === 'custom' || custom !== undefined)) {
+    tool.kind = 'custom';
+  }
+  tool.callId ??= nonEmpty(call.id);
+  let piece: string;
+  if (tool.kind === 'custom') {
+    tool.name ??= nonEmpty(custom?.name);
+    piece = custom?.input ?? '';
+  } else {
+    // Legacy `function_call` pieces carry name and arguments at the top.
+    const body = call.function ?? call;
+    tool.name ??= nonEmpty(body.name);
+    piece = body.arguments ?? '';
+  }
+  if (tool.irIndex === undefined) {
+    tool.pending += piece;
+    if (tool.name !== undefined) openTool(state, out, tool);
+    return;
+  }
+  if (piece !== '') out.push({ type: 'tool-call-delta', index: tool.irIndex, delta: piece });
+}
+
+function onDelta(state: ChatDecodeState, out: IrEvent[], delta: ChatChunkDelta): void {
+  const reasoning = nonEmpty(delta.reasoning_content) ?? nonEmpty(delta.reasoning);
+  if (reasoning !== undefined) appendText(state, out, 'reasoning', reasoning);
+  const content = nonEmpty(delta.content);
+  if (content !== undefined) appendText(state, out, 'text', content);
+  const refusal = nonEmpty(delta.refusal);
+  if (refusal !== undefined) appendText(state, out, 'refusal', refusal);
+  for (const call of delta.tool_calls ?? []) onToolDelta(state, out, call, toolKey(state, call));
+  const legacy = delta.function_call;
+  if (legacy !== undefined) onToolDelta(state, out, legacy, LEGACY_KEY);
+  const annotations = delta.annotations;
+  if (annotations !== undefined && annotations.length > 0) onAnnotations(state, out, annotations);
+}
+
+function onAnnotations(state: ChatDecodeState, out: IrEvent[], annotations: unknown[]): void {
+  // Each `annotations` delta holds the message's whole list so far (the SDK replaces it), with
+  // indices into the whole content: the new ones go to the open text block (a new empty one
+  // when none is open), their indices made relative to where that block starts.
+  if (state.current?.kind !== 'text') appendText(state, out, 'text', '');
+  const block = state.current as { index: number };
+  const offset = state.textOffsets.get(block.index) ?? 0;
+  for (const value of annotations.slice(state.annotationCount)) {
+    out.push({
+      type: 'text-annotation',
+      index: block.index,
+      annotation: decodeAnnotation(value, offset),
+    });
+  }
+  state.annotationCount = Math.max(state.annotationCount, annotations.length);
+}
+
+function onChoice(state: ChatDecodeState, out: IrEvent[], choice: ChatChunkChoice): void {
+  const index = choice.index ?? 0;
+  if (index !== 0) {
+    if (!state.warnedChoices) {
+      state.warnedChoices = true;
+      state.options.onWarning?.({
+        code: 'dropped',
+        message: `Stream choices other than the first are ignored (saw choice ${index})`,
+      });
+    }
+    return;
+  }
+  // A whole `message` instead of a `delta`: some servers send the final completion as one chunk.
+  const delta = choice.delta ?? choice.message;
+  if (delta !== undefined) onDelta(state, out, delta);
+  const raw = nonEmpty(choice.finish_reason);
+  if (raw !== undefined) state.finish = { reason: decodeFinishReason(raw), raw };
+}
+
+function onChunk(
+  state: ChatDecodeState,
+  chunk: ChatCompletionChunk,
+  event: string | undefined,
+): IrEvent[] {
+  const out: IrEvent[] = [];
+  if (isStreamError(chunk, event)) {
+    start(state, out, chunk);
+    state.ended = true;
+    out.push({ type: 'error', error: decodeStreamError(chunk) });
+    return out;
+  }
+  const choices = chunk.choices;
+  const first = choices?.[0];
+  // Moonshot's Kimi API puts usage inside the choice (northes/go-moonshot#17, 2024-06).
+  const usage = chunk.usage ?? first?.usage;
+  const object = chunk.object;
+  if (object !== undefined && object !== '' && !object.startsWith('chat.completion')) {
+    state.options.onUnknownEvent?.(object);
+    return out;
+  }
+  // Azure's first chunk has an empty id and model, `choices: []` and `prompt_filter_results`.
+  if (
+    !state.started &&
+    nonEmpty(chunk.id) === undefined &&
+    !choices?.length &&
+    usage === undefined
+  ) {
+    return out;
+  }
+  start(state, out, chunk);
+  for (const choice of choices ?? []) onChoice(state, out, choice);
+  if (usage !== undefined) out.push({ type: 'usage', usage: decodeUsage(usage) });
+  return out;
+}
+
+function finishStream(state: ChatDecodeState, done: boolean): IrEvent[] {
+  const out: IrEvent[] = [];
+  state.ended = true;
+  start(state, out, {});
+  if (state.finish === undefined && !done) {
+    out.push({ type: 'error', error: TRUNCATED_STREAM_ERROR });
+    return out;
+  }
+  for (const tool of state.tools.values()) {
+    if (tool.irIndex !== undefined) continue;
+    state.options.onWarning?.({
+      code: 'unexpected',
+      message: 'A streamed tool call never got a name',
+    });
+    openTool(state, out, tool);
+  }
+  closeCurrent(state, out);
+  for (const tool of state.tools.values()) {
+    if (tool.irIndex !== undefined) out.push({ type: 'tool-call-end', index: tool.irIndex });
+  }
+  let reason: IrFinishReason;
+  if (state.finish === undefined) {
+    state.options.onWarning?.({
+      code: 'unexpected',
+      message: 'The Chat stream ended without a finish_reason',
+    });
+    reason = state.tools.size > 0 ? 'tool-calls' : 'stop';
+  } else
+    reason = state.finish.reason === 'stop' && state.sawRefusal ? 'refusal' : state.finish.reason;
+  const raw =
+    state.finish !== undefined && !STANDARD_FINISH.has(state.finish.raw)
+      ? state.finish.raw
+      : undefined;
+  out.push({
+    type: 'message-end',
+    finishReason: reason,
+    ...metaField(chatMeta({ finishReason: raw })),
+  });
+  return out;
+}
+
 /**
  * Creates a decoder. Blocks get dense indices in order of first appearance: reasoning, text and
  * refusal pieces form one block each until another kind of piece arrives (so a text that resumes
@@ -57,250 +312,39 @@ function nonEmpty(value: unknown): string | undefined {
 export function createChatStreamDecoder(
   options: DecodeStreamOptions = {},
 ): StreamStep<SseMessage, IrEvent> {
-  let started = false;
-  let ended = false;
-  let nextIndex = 0;
-  let current: { kind: TextKind; index: number } | undefined;
-  /** Where each text block starts in the message's whole content, for citation indices. */
-  const textOffsets = new Map<number, number>();
-  let contentLength = 0;
-  let annotationCount = 0;
-  const tools = new Map<number, ToolState>();
-  let lastToolKey: number | undefined;
-  let finish: { reason: IrFinishReason; raw: string } | undefined;
-  let sawRefusal = false;
-  let warnedChoices = false;
-
-  function start(out: IrEvent[], chunk: JsonObject): void {
-    if (started) return;
-    started = true;
-    const id = nonEmpty(chunk.id);
-    const model = nonEmpty(chunk.model);
-    const created = getNumber(chunk, 'created');
-    const extra: JsonObject = {};
-    if ('service_tier' in chunk) extra.service_tier = chunk.service_tier;
-    if ('system_fingerprint' in chunk) extra.system_fingerprint = chunk.system_fingerprint;
-    out.push({
-      type: 'message-start',
-      ...(id !== undefined ? { id } : {}),
-      ...(model !== undefined ? { model } : {}),
-      ...(created !== undefined && created > 0 ? { createdAt: created } : {}),
-      ...metaField(chatMeta({ extra: Object.keys(extra).length > 0 ? extra : undefined })),
-    });
-  }
-
-  function closeCurrent(out: IrEvent[]): void {
-    if (current === undefined) return;
-    out.push({ type: `${current.kind}-end`, index: current.index });
-    current = undefined;
-  }
-
-  function appendText(out: IrEvent[], kind: TextKind, delta: string): void {
-    if (current?.kind !== kind) {
-      closeCurrent(out);
-      current = { kind, index: nextIndex++ };
-      out.push({ type: `${kind}-start`, index: current.index });
-      if (kind === 'text') textOffsets.set(current.index, contentLength);
-      if (kind === 'refusal') sawRefusal = true;
-    }
-    if (kind === 'text') contentLength += delta.length;
-    out.push({ type: `${kind}-delta`, index: current.index, delta });
-  }
-
-  function openTool(out: IrEvent[], tool: ToolState): void {
-    closeCurrent(out);
-    tool.irIndex = nextIndex++;
-    if (tool.key === LEGACY_KEY) tool.callId ??= 'call_legacy';
-    if (tool.callId === undefined) {
-      tool.callId = `call_${tool.key}`;
-      options.onWarning?.({
-        code: 'unexpected',
-        message: `A streamed tool call had no id; it was given "${tool.callId}"`,
-      });
-    }
-    out.push({
-      type: 'tool-call-start',
-      index: tool.irIndex,
-      callId: tool.callId,
-      name: tool.name ?? '',
-      kind: tool.kind,
-      ...metaField(chatMeta({ legacy: tool.key === LEGACY_KEY ? true : undefined })),
-    });
-    if (tool.pending !== '') {
-      out.push({ type: 'tool-call-delta', index: tool.irIndex, delta: tool.pending });
-      tool.pending = '';
-    }
-  }
-
-  function toolKey(call: JsonObject): number {
-    const index = getNumber(call, 'index');
-    if (index !== undefined) return index;
-    const calls = [...tools.values()].map((tool) => [tool.key, tool.callId] as const);
-    return toolCallKey(call, calls, lastToolKey);
-  }
-
-  function onToolDelta(out: IrEvent[], call: JsonObject, key: number): void {
-    lastToolKey = key;
-    let tool = tools.get(key);
-    if (tool === undefined) {
-      tool = {
-        key,
-        irIndex: undefined,
-        callId: undefined,
-        name: undefined,
-        kind: 'function',
-        pending: '',
-      };
-      tools.set(key, tool);
-    }
-    const custom = getRecord(call, 'custom');
-    if (tool.irIndex === undefined && (call.type === 'custom' || custom !== undefined)) {
-      tool.kind = 'custom';
-    }
-    const body = tool.kind === 'custom' ? (custom ?? {}) : (getRecord(call, 'function') ?? call);
-    tool.callId ??= nonEmpty(call.id);
-    tool.name ??= nonEmpty(body.name);
-    const piece = getString(body, tool.kind === 'custom' ? 'input' : 'arguments') ?? '';
-    if (tool.irIndex === undefined) {
-      tool.pending += piece;
-      if (tool.name !== undefined) openTool(out, tool);
-      return;
-    }
-    if (piece !== '') out.push({ type: 'tool-call-delta', index: tool.irIndex, delta: piece });
-  }
-
-  function onDelta(out: IrEvent[], delta: JsonObject): void {
-    const reasoning = nonEmpty(delta.reasoning_content) ?? nonEmpty(delta.reasoning);
-    if (reasoning !== undefined) appendText(out, 'reasoning', reasoning);
-    const content = nonEmpty(delta.content);
-    if (content !== undefined) appendText(out, 'text', content);
-    const refusal = nonEmpty(delta.refusal);
-    if (refusal !== undefined) appendText(out, 'refusal', refusal);
-    for (const call of getArray(delta, 'tool_calls') ?? []) {
-      if (isRecord(call)) onToolDelta(out, call, toolKey(call));
-    }
-    const legacy = getRecord(delta, 'function_call');
-    if (legacy !== undefined) onToolDelta(out, legacy, LEGACY_KEY);
-    const annotations = getArray(delta, 'annotations');
-    if (annotations !== undefined && annotations.length > 0) onAnnotations(out, annotations);
-  }
-
-  function onAnnotations(out: IrEvent[], annotations: unknown[]): void {
-    // Each `annotations` delta holds the message's whole list so far (the SDK replaces it), with
-    // indices into the whole content: the new ones go to the open text block (a new empty one
-    // when none is open), their indices made relative to where that block starts.
-    if (current?.kind !== 'text') appendText(out, 'text', '');
-    const block = current as { index: number };
-    const offset = textOffsets.get(block.index) ?? 0;
-    for (const value of annotations.slice(annotationCount)) {
-      out.push({
-        type: 'text-annotation',
-        index: block.index,
-        annotation: decodeAnnotation(value, offset),
-      });
-    }
-    annotationCount = Math.max(annotationCount, annotations.length);
-  }
-
-  function onChoice(out: IrEvent[], choice: JsonObject): void {
-    const index = getNumber(choice, 'index') ?? 0;
-    if (index !== 0) {
-      if (!warnedChoices) {
-        warnedChoices = true;
-        options.onWarning?.({
-          code: 'dropped',
-          message: `Stream choices other than the first are ignored (saw choice ${index})`,
-        });
-      }
-      return;
-    }
-    // A whole `message` instead of a `delta`: some servers send the final completion as one chunk.
-    const delta = getRecord(choice, 'delta') ?? getRecord(choice, 'message');
-    if (delta !== undefined) onDelta(out, delta);
-    const raw = nonEmpty(choice.finish_reason);
-    if (raw !== undefined) finish = { reason: decodeFinishReason(raw), raw };
-  }
-
-  function onChunk(chunk: JsonObject, event: string | undefined): IrEvent[] {
-    const out: IrEvent[] = [];
-    if (isStreamError(chunk, event)) {
-      start(out, chunk);
-      ended = true;
-      out.push({ type: 'error', error: decodeStreamError(chunk) });
-      return out;
-    }
-    const choices = getArray(chunk, 'choices');
-    const first = choices?.[0];
-    // Moonshot's Kimi API puts usage inside the choice (northes/go-moonshot#17, 2024-06).
-    const usage =
-      getRecord(chunk, 'usage') ?? (isRecord(first) ? getRecord(first, 'usage') : undefined);
-    const object = getString(chunk, 'object');
-    if (object !== undefined && object !== '' && !object.startsWith('chat.completion')) {
-      options.onUnknownEvent?.(object);
-      return out;
-    }
-    // Azure's first chunk has an empty id and model, `choices: []` and `prompt_filter_results`.
-    if (!started && nonEmpty(chunk.id) === undefined && !choices?.length && usage === undefined) {
-      return out;
-    }
-    start(out, chunk);
-    for (const choice of choices ?? []) if (isRecord(choice)) onChoice(out, choice);
-    if (usage !== undefined) out.push({ type: 'usage', usage: decodeUsage(usage) });
-    return out;
-  }
-
-  function finishStream(done: boolean): IrEvent[] {
-    const out: IrEvent[] = [];
-    ended = true;
-    start(out, {});
-    if (finish === undefined && !done) {
-      out.push({ type: 'error', error: TRUNCATED_STREAM_ERROR });
-      return out;
-    }
-    for (const tool of tools.values()) {
-      if (tool.irIndex !== undefined) continue;
-      options.onWarning?.({ code: 'unexpected', message: 'A streamed tool call never got a name' });
-      openTool(out, tool);
-    }
-    closeCurrent(out);
-    for (const tool of tools.values()) {
-      if (tool.irIndex !== undefined) out.push({ type: 'tool-call-end', index: tool.irIndex });
-    }
-    let reason: IrFinishReason;
-    if (finish === undefined) {
-      options.onWarning?.({
-        code: 'unexpected',
-        message: 'The Chat stream ended without a finish_reason',
-      });
-      reason = tools.size > 0 ? 'tool-calls' : 'stop';
-    } else reason = finish.reason === 'stop' && sawRefusal ? 'refusal' : finish.reason;
-    const raw = finish !== undefined && !STANDARD_FINISH.has(finish.raw) ? finish.raw : undefined;
-    out.push({
-      type: 'message-end',
-      finishReason: reason,
-      ...metaField(chatMeta({ finishReason: raw })),
-    });
-    return out;
-  }
-
+  const state: ChatDecodeState = {
+    options,
+    started: false,
+    ended: false,
+    nextIndex: 0,
+    current: undefined,
+    textOffsets: new Map(),
+    contentLength: 0,
+    annotationCount: 0,
+    tools: new Map(),
+    lastToolKey: undefined,
+    finish: undefined,
+    sawRefusal: false,
+    warnedChoices: false,
+  };
   return {
     push(message) {
-      if (ended || message.comment !== undefined) return [];
+      if (state.ended || message.comment !== undefined) return [];
       const data = message.data.trim();
       if (data === '') return [];
-      if (data === '[DONE]') return finishStream(true);
-      const chunk = tryParseJson(data);
-      if (!isRecord(chunk)) {
+      if (data === '[DONE]') return finishStream(state, true);
+      const chunk = narrowChatChunk(tryParseJson(data));
+      if (chunk === undefined) {
         options.onWarning?.({
           code: 'unexpected',
           message: 'Skipped a Chat stream event that is not a JSON object',
         });
         return [];
       }
-      return onChunk(chunk, message.event);
+      return onChunk(state, chunk, message.event);
     },
     end() {
-      return ended ? [] : finishStream(false);
+      return state.ended ? [] : finishStream(state, false);
     },
   };
 }

@@ -17,7 +17,7 @@ import {
   type ReasoningEntry,
   reasoningEntry,
 } from './reasoning-opaque.js';
-import { FORMAT_ID } from './types.js';
+import { type ChatCompletion, FORMAT_ID } from './types.js';
 import { encodeUsage } from './usage.js';
 
 function record(value: unknown): JsonObject {
@@ -38,7 +38,7 @@ interface MessageFields {
   /** Every reasoning part, for the values only `reasoning_opaque` can carry. */
   reasoningEntries: ReasoningEntry[];
   toolCalls: unknown[];
-  functionCall?: JsonObject;
+  functionCall?: { name: string; arguments: string };
 }
 
 function collectPart(part: IrAssistantPart, fields: MessageFields, warnings: ConversionWarning[]) {
@@ -121,7 +121,7 @@ function encodeMessage(
   response: IrResponse,
   meta: JsonObject,
   warnings: ConversionWarning[],
-): { message: JsonObject; hasToolCalls: boolean } {
+): { message: ChatCompletion['choices'][number]['message']; hasToolCalls: boolean } {
   const fields: MessageFields = {
     text: '',
     hasText: false,
@@ -138,7 +138,7 @@ function encodeMessage(
   const extra = record(meta.messageExtra);
   const absent = Array.isArray(meta.absent) ? meta.absent : [];
   const hasToolCalls = fields.toolCalls.length > 0 || fields.functionCall !== undefined;
-  const message: JsonObject = { ...extra, role: 'assistant' };
+  const message: ChatCompletion['choices'][number]['message'] = { ...extra, role: 'assistant' };
   if (meta.contentArray === true) message.content = fields.array;
   else if (fields.hasText) message.content = fields.text;
   else {
@@ -187,7 +187,7 @@ export function encodeChatResponse(
   const meta = readChatMeta(response.meta);
   const { message, hasToolCalls } = encodeMessage(response, meta, warnings);
   const choiceExtra = isRecord(meta.choiceExtra) ? meta.choiceExtra : { logprobs: null };
-  const body: WireBody = {
+  const body: ChatCompletion = {
     ...record(meta.extra),
     id: response.id !== '' ? response.id : context.createId('chatcmpl-'),
     object: 'chat.completion',

@@ -48,6 +48,318 @@ function wantsUsage(context: EncodeContext): boolean {
   return isRecord(options) && options.include_usage === true;
 }
 
+/** Per-stream state of the encoder. */
+interface ChatEncodeState {
+  context: EncodeContext;
+  includeUsage: boolean;
+  /** `,"usage":null` on every chunk when the client asked for the usage chunk. */
+  usageNull: string;
+  /** The JSON every chunk starts with (id, object, created, model), set by the first event. */
+  prefix: string;
+  finished: boolean;
+  usage: IrUsage;
+  tools: Map<number, ToolBlock>;
+  nextTool: number;
+  hasToolCalls: boolean;
+  /** Reasoning text per open block, and every ended block, for `reasoning_opaque`. */
+  reasoningText: Map<number, string>;
+  reasoningEntries: ReasoningEntry[];
+  /** The kind of the last piece written, so adjacent reasoning blocks get a blank line between. */
+  lastWritten: 'text' | 'refusal' | 'reasoning' | 'tool' | undefined;
+  separateReasoning: boolean;
+  contentLength: number;
+  textBlocks: Map<number, { offset: number; length: number; annotations: IrAnnotation[] }>;
+  /** Every citation sent so far: each `annotations` delta repeats the whole list. */
+  sentAnnotations: unknown[];
+}
+
+function chunk(state: ChatEncodeState, delta: string, finishReason = 'null'): SseMessage {
+  return {
+    data: `${state.prefix},"choices":[{"index":0,"delta":${delta},"logprobs":null,"finish_reason":${finishReason}}]${state.usageNull}}`,
+  };
+}
+
+function start(
+  state: ChatEncodeState,
+  out: SseMessage[],
+  id?: string,
+  model?: string,
+  createdAt?: number,
+  meta?: IrMeta,
+) {
+  if (state.prefix !== '') return;
+  const chatId = id !== undefined && id !== '' ? id : state.context.createId('chatcmpl-');
+  state.prefix = `{"id":${JSON.stringify(chatId)},"object":"chat.completion.chunk","created":${createdAt ?? state.context.createdAt},"model":${JSON.stringify(state.context.model ?? model ?? '')}`;
+  const extra = readChatMeta(meta).extra;
+  if (isRecord(extra)) {
+    for (const key of ['service_tier', 'system_fingerprint']) {
+      if (key in extra) state.prefix += `,"${key}":${JSON.stringify(extra[key] ?? null)}`;
+    }
+  }
+  out.push(chunk(state, '{"role":"assistant","content":""}'));
+}
+
+function warn(state: ChatEncodeState, message: string): void {
+  state.context.onWarning?.({ code: 'dropped', message });
+}
+
+function toolBlock(state: ChatEncodeState, out: SseMessage[], index: number): ToolBlock {
+  const known = state.tools.get(index);
+  if (known !== undefined) return known;
+  // A delta without its start (a broken upstream): open the call so its arguments survive.
+  return openTool(state, out, index, state.context.createId('call_'), '', 'function', false);
+}
+
+function openTool(
+  state: ChatEncodeState,
+  out: SseMessage[],
+  index: number,
+  callId: string,
+  name: string,
+  kind: 'function' | 'custom',
+  legacy: boolean,
+): ToolBlock {
+  const block: ToolBlock = { wireIndex: state.nextTool++, kind, legacy };
+  state.tools.set(index, block);
+  state.hasToolCalls = true;
+  state.lastWritten = 'tool';
+  const id = JSON.stringify(callId !== '' ? callId : state.context.createId('call_'));
+  if (legacy) {
+    out.push(chunk(state, `{"function_call":{"name":${JSON.stringify(name)},"arguments":""}}`));
+  } else if (kind === 'custom') {
+    // Chat stream chunks define only function calls (the openai SDK's stream helper throws
+    // "missing choices[0].tool_calls[0].function.name" on a custom delta), so a custom call
+    // goes out as a function call of the same name with arguments {"input": "<raw text>"}.
+    block.wrapOpen = true;
+    out.push(
+      chunk(
+        state,
+        `{"tool_calls":[{"index":${block.wireIndex},"id":${id},"type":"function","function":{"name":${JSON.stringify(name)},"arguments":${JSON.stringify(CUSTOM_WRAP_START)}}}]}`,
+      ),
+    );
+  } else {
+    out.push(
+      chunk(
+        state,
+        `{"tool_calls":[{"index":${block.wireIndex},"id":${id},"type":"function","function":{"name":${JSON.stringify(name)},"arguments":""}}]}`,
+      ),
+    );
+  }
+  return block;
+}
+
+function toolDelta(state: ChatEncodeState, block: ToolBlock, delta: string): SseMessage {
+  const text = JSON.stringify(delta);
+  if (block.legacy) return chunk(state, `{"function_call":{"arguments":${text}}}`);
+  // Inside the wrapper the raw text is a JSON string's content: escaped piece by piece.
+  const piece = block.kind === 'custom' ? JSON.stringify(text.slice(1, -1)) : text;
+  return chunk(
+    state,
+    `{"tool_calls":[{"index":${block.wireIndex},"function":{"arguments":${piece}}}]}`,
+  );
+}
+
+/** Closes the wrapper of custom calls still open (at their end, or at the turn's end). */
+function closeWrap(state: ChatEncodeState, out: SseMessage[], block: ToolBlock | undefined): void {
+  if (block?.wrapOpen !== true) return;
+  block.wrapOpen = false;
+  out.push(
+    chunk(
+      state,
+      `{"tool_calls":[{"index":${block.wireIndex},"function":{"arguments":${JSON.stringify(CUSTOM_WRAP_END)}}}]}`,
+    ),
+  );
+}
+
+/** Sends a closed text block's citations, with indices into the whole content. */
+function flushAnnotations(state: ChatEncodeState, out: SseMessage[], index: number): void {
+  const block = state.textBlocks.get(index);
+  if (block === undefined || block.annotations.length === 0) return;
+  let added = false;
+  for (const annotation of block.annotations) {
+    const value = encodeAnnotation(annotation, block.offset, block.length);
+    if (value === undefined) warn(state, 'A citation of another format was left out');
+    else {
+      state.sentAnnotations.push(value);
+      added = true;
+    }
+  }
+  block.annotations = [];
+  if (!added) return;
+  // Readers attach citations to the text being written, so they count as text.
+  state.lastWritten = 'text';
+  out.push(chunk(state, `{"annotations":${JSON.stringify(state.sentAnnotations)}}`));
+}
+
+function finish(
+  state: ChatEncodeState,
+  out: SseMessage[],
+  reason: IrFinishReason,
+  meta?: IrMeta,
+): void {
+  state.finished = true;
+  for (const block of state.tools.values()) closeWrap(state, out, block);
+  for (const index of state.textBlocks.keys()) flushAnnotations(state, out, index);
+  const packed = packReasoning(state.reasoningEntries);
+  if (packed !== undefined) {
+    out.push(chunk(state, `{"${REASONING_OPAQUE_FIELD}":${JSON.stringify(packed)}}`));
+  }
+  const raw = readChatMeta(meta).finishReason;
+  const wire =
+    typeof raw === 'string' && decodeFinishReason(raw) === reason
+      ? raw
+      : encodeFinishReason(reason, state.hasToolCalls);
+  out.push(chunk(state, '{}', JSON.stringify(wire)));
+  if (state.includeUsage) {
+    out.push({
+      data: `${state.prefix},"choices":[],"usage":${JSON.stringify(encodeUsage(state.usage))}}`,
+    });
+  }
+  out.push(DONE);
+}
+
+function fail(state: ChatEncodeState, out: SseMessage[], error: IrError): void {
+  state.finished = true;
+  out.push({ data: JSON.stringify({ error: encodeOpenAIErrorObject(error) }) });
+  out.push(DONE);
+}
+
+type EventOf<T extends IrEvent['type']> = Extract<IrEvent, { type: T }>;
+
+function onTextStart(
+  state: ChatEncodeState,
+  event: EventOf<'text-start'>,
+  out: SseMessage[],
+): void {
+  start(state, out);
+  state.textBlocks.set(event.index, { offset: state.contentLength, length: 0, annotations: [] });
+}
+
+function onTextDelta(
+  state: ChatEncodeState,
+  event: EventOf<'text-delta'>,
+  out: SseMessage[],
+): void {
+  start(state, out);
+  if (event.delta === '') return;
+  const block = state.textBlocks.get(event.index);
+  if (block !== undefined) block.length += event.delta.length;
+  state.contentLength += event.delta.length;
+  state.lastWritten = 'text';
+  out.push(chunk(state, `{"content":${JSON.stringify(event.delta)}}`));
+}
+
+function onRefusalDelta(
+  state: ChatEncodeState,
+  event: EventOf<'refusal-delta'>,
+  out: SseMessage[],
+): void {
+  start(state, out);
+  if (event.delta === '') return;
+  state.lastWritten = 'refusal';
+  out.push(chunk(state, `{"refusal":${JSON.stringify(event.delta)}}`));
+}
+
+function onReasoningDelta(
+  state: ChatEncodeState,
+  event: EventOf<'reasoning-delta'>,
+  out: SseMessage[],
+): void {
+  start(state, out);
+  if (event.delta === '') return;
+  state.reasoningText.set(event.index, (state.reasoningText.get(event.index) ?? '') + event.delta);
+  const text = state.separateReasoning ? `\n\n${event.delta}` : event.delta;
+  state.separateReasoning = false;
+  state.lastWritten = 'reasoning';
+  out.push(chunk(state, `{"reasoning_content":${JSON.stringify(text)}}`));
+}
+
+function onReasoningEnd(state: ChatEncodeState, event: EventOf<'reasoning-end'>): void {
+  state.reasoningEntries.push(
+    reasoningEntry({ ...event, text: state.reasoningText.get(event.index) ?? '' }),
+  );
+  state.reasoningText.delete(event.index);
+}
+
+function onToolCallStart(
+  state: ChatEncodeState,
+  event: EventOf<'tool-call-start'>,
+  out: SseMessage[],
+): void {
+  start(state, out);
+  const legacy = readChatMeta(event.meta).legacy === true;
+  openTool(state, out, event.index, event.callId, event.name, event.kind, legacy);
+}
+
+function onToolCallDelta(
+  state: ChatEncodeState,
+  event: EventOf<'tool-call-delta'>,
+  out: SseMessage[],
+): void {
+  start(state, out);
+  if (event.delta === '') return;
+  out.push(toolDelta(state, toolBlock(state, out, event.index), event.delta));
+}
+
+function onEvent(state: ChatEncodeState, event: IrEvent, out: SseMessage[]): void {
+  switch (event.type) {
+    case 'message-start':
+      start(state, out, event.id, event.model, event.createdAt, event.meta);
+      return;
+    case 'text-start':
+      onTextStart(state, event, out);
+      return;
+    case 'text-delta':
+      onTextDelta(state, event, out);
+      return;
+    case 'text-annotation':
+      state.textBlocks.get(event.index)?.annotations.push(event.annotation);
+      return;
+    case 'text-end':
+      flushAnnotations(state, out, event.index);
+      return;
+    case 'refusal-delta':
+      onRefusalDelta(state, event, out);
+      return;
+    case 'reasoning-start':
+      state.separateReasoning = state.lastWritten === 'reasoning';
+      return;
+    case 'reasoning-delta':
+      onReasoningDelta(state, event, out);
+      return;
+    case 'reasoning-end':
+      onReasoningEnd(state, event);
+      return;
+    case 'tool-call-start':
+      onToolCallStart(state, event, out);
+      return;
+    case 'tool-call-delta':
+      onToolCallDelta(state, event, out);
+      return;
+    case 'tool-call-end':
+      closeWrap(state, out, state.tools.get(event.index));
+      return;
+    case 'opaque':
+      warn(state, `A "${event.format}" block cannot be expressed in a Chat stream`);
+      return;
+    case 'usage':
+      state.usage = mergeUsage(state.usage, event.usage);
+      return;
+    case 'message-end':
+      start(state, out);
+      finish(state, out, event.finishReason, event.meta);
+      return;
+    case 'error':
+      fail(state, out, event.error);
+      return;
+    case 'refusal-start':
+    case 'refusal-end':
+      return;
+    default:
+      assertNever(event, 'IR event');
+  }
+}
+
 /**
  * Creates an encoder. Each tool-call block gets a dense wire `index` (0, 1, ... in block order)
  * and a first delta with `id`, `type` and the name with empty arguments. Reasoning goes out as
@@ -61,264 +373,36 @@ function wantsUsage(context: EncodeContext): boolean {
  */
 export function createChatStreamEncoder(context: EncodeContext): StreamStep<IrEvent, SseMessage> {
   const includeUsage = wantsUsage(context);
-  const usageNull = includeUsage ? ',"usage":null' : '';
-  let prefix = '';
-  let finished = false;
-  let usage: IrUsage = {};
-  const tools = new Map<number, ToolBlock>();
-  let nextTool = 0;
-  let hasToolCalls = false;
-  /** Reasoning text per open block, and every ended block, for `reasoning_opaque`. */
-  const reasoningText = new Map<number, string>();
-  const reasoningEntries: ReasoningEntry[] = [];
-  /** The kind of the last piece written, so adjacent reasoning blocks get a blank line between. */
-  let lastWritten: 'text' | 'refusal' | 'reasoning' | 'tool' | undefined;
-  let separateReasoning = false;
-  let contentLength = 0;
-  const textBlocks = new Map<
-    number,
-    { offset: number; length: number; annotations: IrAnnotation[] }
-  >();
-  /** Every citation sent so far: each `annotations` delta repeats the whole list. */
-  const sentAnnotations: unknown[] = [];
-
-  function chunk(delta: string, finishReason = 'null'): SseMessage {
-    return {
-      data: `${prefix},"choices":[{"index":0,"delta":${delta},"logprobs":null,"finish_reason":${finishReason}}]${usageNull}}`,
-    };
-  }
-
-  function start(
-    out: SseMessage[],
-    id?: string,
-    model?: string,
-    createdAt?: number,
-    meta?: IrMeta,
-  ) {
-    if (prefix !== '') return;
-    const chatId = id !== undefined && id !== '' ? id : context.createId('chatcmpl-');
-    prefix = `{"id":${JSON.stringify(chatId)},"object":"chat.completion.chunk","created":${createdAt ?? context.createdAt},"model":${JSON.stringify(context.model ?? model ?? '')}`;
-    const extra = readChatMeta(meta).extra;
-    if (isRecord(extra)) {
-      for (const key of ['service_tier', 'system_fingerprint']) {
-        if (key in extra) prefix += `,"${key}":${JSON.stringify(extra[key] ?? null)}`;
-      }
-    }
-    out.push(chunk('{"role":"assistant","content":""}'));
-  }
-
-  function warn(message: string): void {
-    context.onWarning?.({ code: 'dropped', message });
-  }
-
-  function toolBlock(out: SseMessage[], index: number): ToolBlock {
-    const known = tools.get(index);
-    if (known !== undefined) return known;
-    // A delta without its start (a broken upstream): open the call so its arguments survive.
-    return openTool(out, index, context.createId('call_'), '', 'function', false);
-  }
-
-  function openTool(
-    out: SseMessage[],
-    index: number,
-    callId: string,
-    name: string,
-    kind: 'function' | 'custom',
-    legacy: boolean,
-  ): ToolBlock {
-    const block: ToolBlock = { wireIndex: nextTool++, kind, legacy };
-    tools.set(index, block);
-    hasToolCalls = true;
-    lastWritten = 'tool';
-    const id = JSON.stringify(callId !== '' ? callId : context.createId('call_'));
-    if (legacy) {
-      out.push(chunk(`{"function_call":{"name":${JSON.stringify(name)},"arguments":""}}`));
-    } else if (kind === 'custom') {
-      // Chat stream chunks define only function calls (the openai SDK's stream helper throws
-      // "missing choices[0].tool_calls[0].function.name" on a custom delta), so a custom call
-      // goes out as a function call of the same name with arguments {"input": "<raw text>"}.
-      block.wrapOpen = true;
-      out.push(
-        chunk(
-          `{"tool_calls":[{"index":${block.wireIndex},"id":${id},"type":"function","function":{"name":${JSON.stringify(name)},"arguments":${JSON.stringify(CUSTOM_WRAP_START)}}}]}`,
-        ),
-      );
-    } else {
-      out.push(
-        chunk(
-          `{"tool_calls":[{"index":${block.wireIndex},"id":${id},"type":"function","function":{"name":${JSON.stringify(name)},"arguments":""}}]}`,
-        ),
-      );
-    }
-    return block;
-  }
-
-  function toolDelta(block: ToolBlock, delta: string): SseMessage {
-    const text = JSON.stringify(delta);
-    if (block.legacy) return chunk(`{"function_call":{"arguments":${text}}}`);
-    // Inside the wrapper the raw text is a JSON string's content: escaped piece by piece.
-    const piece = block.kind === 'custom' ? JSON.stringify(text.slice(1, -1)) : text;
-    return chunk(`{"tool_calls":[{"index":${block.wireIndex},"function":{"arguments":${piece}}}]}`);
-  }
-
-  /** Closes the wrapper of custom calls still open (at their end, or at the turn's end). */
-  function closeWrap(out: SseMessage[], block: ToolBlock | undefined): void {
-    if (block?.wrapOpen !== true) return;
-    block.wrapOpen = false;
-    out.push(
-      chunk(
-        `{"tool_calls":[{"index":${block.wireIndex},"function":{"arguments":${JSON.stringify(CUSTOM_WRAP_END)}}}]}`,
-      ),
-    );
-  }
-
-  /** Sends a closed text block's citations, with indices into the whole content. */
-  function flushAnnotations(out: SseMessage[], index: number): void {
-    const block = textBlocks.get(index);
-    if (block === undefined || block.annotations.length === 0) return;
-    let added = false;
-    for (const annotation of block.annotations) {
-      const value = encodeAnnotation(annotation, block.offset, block.length);
-      if (value === undefined) warn('A citation of another format was left out');
-      else {
-        sentAnnotations.push(value);
-        added = true;
-      }
-    }
-    block.annotations = [];
-    if (!added) return;
-    // Readers attach citations to the text being written, so they count as text.
-    lastWritten = 'text';
-    out.push(chunk(`{"annotations":${JSON.stringify(sentAnnotations)}}`));
-  }
-
-  function finish(out: SseMessage[], reason: IrFinishReason, meta?: IrMeta): void {
-    finished = true;
-    for (const block of tools.values()) closeWrap(out, block);
-    for (const index of textBlocks.keys()) flushAnnotations(out, index);
-    const packed = packReasoning(reasoningEntries);
-    if (packed !== undefined) {
-      out.push(chunk(`{"${REASONING_OPAQUE_FIELD}":${JSON.stringify(packed)}}`));
-    }
-    const raw = readChatMeta(meta).finishReason;
-    const wire =
-      typeof raw === 'string' && decodeFinishReason(raw) === reason
-        ? raw
-        : encodeFinishReason(reason, hasToolCalls);
-    out.push(chunk('{}', JSON.stringify(wire)));
-    if (includeUsage) {
-      out.push({ data: `${prefix},"choices":[],"usage":${JSON.stringify(encodeUsage(usage))}}` });
-    }
-    out.push(DONE);
-  }
-
-  function fail(out: SseMessage[], error: IrError): void {
-    finished = true;
-    out.push({ data: JSON.stringify({ error: encodeOpenAIErrorObject(error) }) });
-    out.push(DONE);
-  }
-
-  function onEvent(event: IrEvent, out: SseMessage[]): void {
-    switch (event.type) {
-      case 'message-start':
-        start(out, event.id, event.model, event.createdAt, event.meta);
-        return;
-      case 'text-start':
-        start(out);
-        textBlocks.set(event.index, { offset: contentLength, length: 0, annotations: [] });
-        return;
-      case 'text-delta': {
-        start(out);
-        if (event.delta === '') return;
-        const block = textBlocks.get(event.index);
-        if (block !== undefined) block.length += event.delta.length;
-        contentLength += event.delta.length;
-        lastWritten = 'text';
-        out.push(chunk(`{"content":${JSON.stringify(event.delta)}}`));
-        return;
-      }
-      case 'text-annotation':
-        textBlocks.get(event.index)?.annotations.push(event.annotation);
-        return;
-      case 'text-end':
-        flushAnnotations(out, event.index);
-        return;
-      case 'refusal-delta':
-        start(out);
-        if (event.delta === '') return;
-        lastWritten = 'refusal';
-        out.push(chunk(`{"refusal":${JSON.stringify(event.delta)}}`));
-        return;
-      case 'reasoning-start':
-        separateReasoning = lastWritten === 'reasoning';
-        return;
-      case 'reasoning-delta': {
-        start(out);
-        if (event.delta === '') return;
-        reasoningText.set(event.index, (reasoningText.get(event.index) ?? '') + event.delta);
-        const text = separateReasoning ? `\n\n${event.delta}` : event.delta;
-        separateReasoning = false;
-        lastWritten = 'reasoning';
-        out.push(chunk(`{"reasoning_content":${JSON.stringify(text)}}`));
-        return;
-      }
-      case 'reasoning-end':
-        reasoningEntries.push(
-          reasoningEntry({ ...event, text: reasoningText.get(event.index) ?? '' }),
-        );
-        reasoningText.delete(event.index);
-        return;
-      case 'tool-call-start':
-        start(out);
-        openTool(
-          out,
-          event.index,
-          event.callId,
-          event.name,
-          event.kind,
-          readChatMeta(event.meta).legacy === true,
-        );
-        return;
-      case 'tool-call-delta':
-        start(out);
-        if (event.delta !== '') out.push(toolDelta(toolBlock(out, event.index), event.delta));
-        return;
-      case 'opaque':
-        warn(`A "${event.format}" block cannot be expressed in a Chat stream`);
-        return;
-      case 'usage':
-        usage = mergeUsage(usage, event.usage);
-        return;
-      case 'message-end':
-        start(out);
-        finish(out, event.finishReason, event.meta);
-        return;
-      case 'error':
-        fail(out, event.error);
-        return;
-      case 'tool-call-end':
-        closeWrap(out, tools.get(event.index));
-        return;
-      case 'refusal-start':
-      case 'refusal-end':
-        return;
-      default:
-        assertNever(event, 'IR event');
-    }
-  }
-
+  const state: ChatEncodeState = {
+    context,
+    includeUsage,
+    usageNull: includeUsage ? ',"usage":null' : '',
+    prefix: '',
+    finished: false,
+    usage: {},
+    tools: new Map(),
+    nextTool: 0,
+    hasToolCalls: false,
+    reasoningText: new Map(),
+    reasoningEntries: [],
+    lastWritten: undefined,
+    separateReasoning: false,
+    contentLength: 0,
+    textBlocks: new Map(),
+    sentAnnotations: [],
+  };
   return {
     push(event) {
-      if (finished) return [];
+      if (state.finished) return [];
       const out: SseMessage[] = [];
-      onEvent(event, out);
+      onEvent(state, event, out);
       return out;
     },
     end() {
-      if (finished) return [];
+      if (state.finished) return [];
       const out: SseMessage[] = [];
-      start(out);
-      finish(out, 'other');
+      start(state, out);
+      finish(state, out, 'other');
       return out;
     },
   };

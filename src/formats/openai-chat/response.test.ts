@@ -212,6 +212,34 @@ describe('decodeResponse mapping', () => {
     });
   });
 
+  it('reads envelope fields of the wrong type as absent, keeping the answer around them', () => {
+    const { value } = decodeChatResponse({
+      id: 7,
+      object: 'chat.completion',
+      created: 'yesterday',
+      model: 'm',
+      choices: [
+        {
+          index: 'first',
+          message: { role: 'assistant', content: 'Hello' },
+          finish_reason: 'stop',
+          rank: 1,
+        },
+      ],
+      usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 },
+    });
+    expect(value).toMatchObject({
+      id: '',
+      model: 'm',
+      content: [{ type: 'text', text: 'Hello' }],
+      finishReason: 'stop',
+      usage: { inputTokens: 3, outputTokens: 1, totalTokens: 4 },
+    });
+    expect(value.createdAt).toBeUndefined();
+    // Fields the decoder does not map come back as they came.
+    expect(value.meta?.['openai-chat']).toMatchObject({ choiceExtra: { rank: 1 } });
+  });
+
   it('tolerates a body that is not an object', () => {
     const { value, warnings } = decodeChatResponse('Bad Gateway');
     expect(value).toMatchObject({

@@ -236,6 +236,7 @@ function formatPath(path: readonly PropertyKey[]): string {
  */
 export function validateChatRequest(body: unknown): ChatRequest {
   const result = chatRequestSchema.safeParse(body);
+  // The per-type checks are refinements, which zod's inferred type cannot express.
   if (result.success) return body as ChatRequest;
   const first = result.error.issues[0];
   if (first === undefined) throw invalidField('body', 'is invalid');

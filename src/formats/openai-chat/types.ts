@@ -7,31 +7,31 @@
 export const FORMAT_ID = 'openai-chat' as const;
 
 /** A JSON object with fields this format does not model. */
-export type ChatExtra = Record<string, unknown>;
+type ChatExtra = Record<string, unknown>;
 
 /** `{type:"text", text}`: the only part type every role accepts. */
-export interface ChatTextPart {
+interface ChatTextPart {
   type: 'text';
   text: string;
   [key: string]: unknown;
 }
 
 /** `{type:"image_url", image_url:{url, detail}}`; `url` is an https or `data:` URL. */
-export interface ChatImagePart {
+interface ChatImagePart {
   type: 'image_url';
   image_url: { url: string; detail?: string; [key: string]: unknown };
   [key: string]: unknown;
 }
 
 /** `{type:"file", file:{file_data?, file_id?, filename?}}`; `file_data` is usually a `data:` URL. */
-export interface ChatFilePart {
+interface ChatFilePart {
   type: 'file';
   file: { file_data?: string; file_id?: string; filename?: string; [key: string]: unknown };
   [key: string]: unknown;
 }
 
 /** `{type:"refusal", refusal}`: only in assistant content arrays. */
-export interface ChatRefusalPart {
+interface ChatRefusalPart {
   type: 'refusal';
   refusal: string;
   [key: string]: unknown;
@@ -46,7 +46,7 @@ export type ChatContentPart =
   | { type: string; [key: string]: unknown };
 
 /** A function tool call in an assistant message or a response. */
-export interface ChatFunctionToolCall {
+interface ChatFunctionToolCall {
   id: string;
   type: 'function';
   function: { name: string; arguments: string; [key: string]: unknown };
@@ -54,7 +54,7 @@ export interface ChatFunctionToolCall {
 }
 
 /** A custom (free-form) tool call in an assistant message or a response. */
-export interface ChatCustomToolCall {
+interface ChatCustomToolCall {
   id: string;
   type: 'custom';
   custom: { name: string; input: string; [key: string]: unknown };
@@ -62,7 +62,7 @@ export interface ChatCustomToolCall {
 }
 
 /** A tool call of any type. */
-export type ChatToolCall = ChatFunctionToolCall | ChatCustomToolCall;
+type ChatToolCall = ChatFunctionToolCall | ChatCustomToolCall;
 
 /** One message of `messages`, any role (loosely typed: extra fields are kept). */
 export interface ChatMessage {
@@ -85,7 +85,7 @@ export interface ChatMessage {
 }
 
 /** A function tool definition. */
-export interface ChatFunctionTool {
+interface ChatFunctionTool {
   type: 'function';
   function: {
     name: string;
@@ -98,14 +98,14 @@ export interface ChatFunctionTool {
 }
 
 /** A custom (free-form input) tool definition. */
-export interface ChatCustomTool {
+interface ChatCustomTool {
   type: 'custom';
   custom: { name: string; description?: string; format?: unknown; [key: string]: unknown };
   [key: string]: unknown;
 }
 
 /** `tool_choice` in all its documented shapes. */
-export type ChatToolChoice =
+type ChatToolChoice =
   | 'auto'
   | 'none'
   | 'required'
@@ -114,7 +114,7 @@ export type ChatToolChoice =
   | { type: 'allowed_tools'; allowed_tools: { mode: string; tools: unknown[] } };
 
 /** `response_format`. */
-export type ChatResponseFormat =
+type ChatResponseFormat =
   | { type: 'text' }
   | { type: 'json_object' }
   | {
@@ -128,28 +128,37 @@ export type ChatResponseFormat =
       };
     };
 
-/** The request body of `POST /v1/chat/completions` (fields ccproxy reads; others pass in meta). */
+/**
+ * The request body of `POST /v1/chat/completions` (fields ccproxy reads; others pass in meta).
+ * Optional fields may be `null`, which clients send for "not set" and the schema accepts.
+ */
 export interface ChatRequest {
   model: string;
   messages: ChatMessage[];
-  tools?: Array<ChatFunctionTool | ChatCustomTool | { type: string; [key: string]: unknown }>;
-  tool_choice?: ChatToolChoice;
-  parallel_tool_calls?: boolean;
-  max_completion_tokens?: number;
-  max_tokens?: number;
-  temperature?: number;
-  top_p?: number;
-  stop?: string | string[];
-  response_format?: ChatResponseFormat;
-  reasoning_effort?: string;
-  user?: string;
-  stream?: boolean;
-  stream_options?: { include_usage?: boolean; [key: string]: unknown };
-  n?: number;
+  tools?: Array<
+    ChatFunctionTool | ChatCustomTool | { type: string; [key: string]: unknown }
+  > | null;
+  tool_choice?: ChatToolChoice | null;
+  parallel_tool_calls?: boolean | null;
+  max_completion_tokens?: number | null;
+  max_tokens?: number | null;
+  temperature?: number | null;
+  top_p?: number | null;
+  stop?: string | string[] | null;
+  response_format?: ChatResponseFormat | null;
+  reasoning_effort?: string | null;
+  user?: string | null;
+  stream?: boolean | null;
+  stream_options?: { include_usage?: boolean; [key: string]: unknown } | null;
+  n?: number | null;
   /** Legacy function definitions. */
-  functions?: Array<{ name: string; description?: string; parameters?: Record<string, unknown> }>;
+  functions?: Array<{
+    name: string;
+    description?: string;
+    parameters?: Record<string, unknown>;
+  }> | null;
   /** Legacy function choice. */
-  function_call?: 'auto' | 'none' | { name: string };
+  function_call?: 'auto' | 'none' | { name: string } | null;
   [key: string]: unknown;
 }
 
@@ -158,10 +167,21 @@ export interface ChatUsage {
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
-  prompt_tokens_details?: { cached_tokens?: number; [key: string]: unknown };
+  /** `cache_write_tokens` is OpenRouter's. */
+  prompt_tokens_details?: {
+    cached_tokens?: number;
+    cache_write_tokens?: number;
+    [key: string]: unknown;
+  };
   completion_tokens_details?: { reasoning_tokens?: number; [key: string]: unknown };
   [key: string]: unknown;
 }
+
+/** A `usage` object as read from an upstream: every count may be missing. */
+export type ChatUsageRead = Partial<ChatUsage> & {
+  /** DeepSeek's count of cache hits. */
+  prompt_cache_hit_tokens?: number;
+};
 
 /** The finish reasons the API documents. */
 export type ChatFinishReason =
@@ -171,19 +191,22 @@ export type ChatFinishReason =
   | 'content_filter'
   | 'function_call';
 
-/** The assistant message of a non-streaming completion. */
-export interface ChatResponseMessage {
+/** The assistant message of a non-streaming completion, as the encoder writes it. */
+interface ChatResponseMessage {
   role: 'assistant';
-  content: string | null;
+  /** A string; `null` with only tool calls or a refusal; an array when the upstream sent one. */
+  content?: string | unknown[] | null;
   refusal?: string | null;
   annotations?: unknown[];
-  tool_calls?: Array<ChatToolCall | ChatExtra>;
+  tool_calls?: unknown[];
+  /** Legacy function calling. */
+  function_call?: { name: string; arguments: string; [key: string]: unknown };
   /** Non-standard: the reasoning text of DeepSeek-style servers. */
   reasoning_content?: string;
   [key: string]: unknown;
 }
 
-/** A non-streaming `chat.completion`. */
+/** A non-streaming `chat.completion`, as the encoder writes it. */
 export interface ChatCompletion {
   id: string;
   object: 'chat.completion';
@@ -192,13 +215,121 @@ export interface ChatCompletion {
   choices: Array<{
     index: number;
     message: ChatResponseMessage;
-    logprobs?: unknown;
-    finish_reason: string | null;
+    /** A documented reason, or the upstream's own value given back verbatim. */
+    finish_reason: unknown;
     [key: string]: unknown;
   }>;
   usage?: ChatUsage;
-  service_tier?: string | null;
-  system_fingerprint?: string | null;
+  [key: string]: unknown;
+}
+
+/**
+ * A `chat.completion` body as the response decoder reads it (every field may be missing). The
+ * message stays a plain object: its fields of unexpected types are given back verbatim.
+ */
+export interface ChatCompletionBody {
+  id?: string;
+  created?: number;
+  model?: string;
+  choices?: unknown[];
+  usage?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+/**
+ * The fields of a completion's `message` read typed. `content` and `refusal` are read from the
+ * message as it came: a value of an unexpected type there is given back verbatim.
+ */
+export interface ChatResponseMessageRead {
+  reasoning_content?: string;
+  reasoning?: string;
+  annotations?: unknown[];
+  tool_calls?: unknown[];
+  function_call?: ChatChunkFunction;
+  [key: string]: unknown;
+}
+
+/** One choice of a `chat.completion` body, as read. */
+export interface ChatCompletionChoice {
+  index?: number;
+  message?: Record<string, unknown>;
+  /** A documented reason, or any value, kept verbatim when non-standard. */
+  finish_reason?: unknown;
+  [key: string]: unknown;
+}
+
+/** A function (or legacy `function_call`) piece of a streamed tool call. */
+export interface ChatChunkFunction {
+  name?: string;
+  arguments?: string;
+  [key: string]: unknown;
+}
+
+/** A custom call's piece of a streamed tool call. */
+export interface ChatChunkCustom {
+  name?: string;
+  input?: string;
+  [key: string]: unknown;
+}
+
+/**
+ * One `delta.tool_calls[]` piece (also the shape of the legacy `delta.function_call`), or a tool
+ * call of a completion's message.
+ */
+export interface ChatChunkToolCall {
+  index?: number;
+  id?: string;
+  type?: string;
+  function?: ChatChunkFunction;
+  custom?: ChatChunkCustom;
+  /** Legacy `function_call` pieces carry these at the top. */
+  name?: string;
+  arguments?: string;
+  [key: string]: unknown;
+}
+
+/** A streamed choice's `delta` (or a whole `message`, as some servers send the last chunk). */
+export interface ChatChunkDelta {
+  content?: string | null;
+  refusal?: string | null;
+  /** Non-standard (DeepSeek and compatible servers). */
+  reasoning_content?: string | null;
+  /** Non-standard (OpenRouter, vLLM and compatible servers). */
+  reasoning?: string | null;
+  tool_calls?: ChatChunkToolCall[];
+  function_call?: ChatChunkToolCall;
+  annotations?: unknown[];
+  [key: string]: unknown;
+}
+
+/** A streamed choice's `logprobs`: the token entries of this chunk. */
+export interface ChatChunkLogprobs {
+  content?: unknown[] | null;
+  refusal?: unknown[] | null;
+  [key: string]: unknown;
+}
+
+/** One choice of a `chat.completion.chunk`. */
+export interface ChatChunkChoice {
+  index?: number;
+  delta?: ChatChunkDelta;
+  message?: ChatChunkDelta;
+  finish_reason?: string | null;
+  logprobs?: ChatChunkLogprobs | null;
+  /** Moonshot's Kimi API puts usage here. */
+  usage?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+/** A `chat.completion.chunk` as the stream decoder reads it (every field may be missing). */
+export interface ChatCompletionChunk {
+  id?: string;
+  object?: string;
+  created?: number;
+  model?: string;
+  choices?: ChatChunkChoice[];
+  usage?: Record<string, unknown>;
+  error?: unknown;
   [key: string]: unknown;
 }
 

@@ -3,6 +3,19 @@ import { describe, expect, it } from 'vitest';
 import { decodeUsage, encodeUsage } from './usage.js';
 
 describe('Chat usage', () => {
+  it('reads counts of the wrong type as absent and keeps the others', () => {
+    expect(
+      decodeUsage({
+        prompt_tokens: '100',
+        completion_tokens: 20,
+        total_tokens: null,
+        prompt_tokens_details: { cached_tokens: 'many' },
+        prompt_cache_hit_tokens: 8,
+        completion_tokens_details: 'n/a',
+      }),
+    ).toEqual({ outputTokens: 20, cachedInputTokens: 8 });
+  });
+
   it('decodes OpenAI details, DeepSeek cache hits and OpenRouter cache writes', () => {
     expect(
       decodeUsage({

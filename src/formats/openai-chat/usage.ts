@@ -4,7 +4,8 @@
  */
 import type { IrUsage } from '../../ir/usage.js';
 import { totalTokens } from '../../ir/usage.js';
-import { getNumber, getRecord, isRecord, type JsonObject } from '../../util/json.js';
+import { getRecord, type JsonObject } from '../../util/json.js';
+import { narrowChatUsage } from './narrow.js';
 import type { ChatUsage } from './types.js';
 
 /**
@@ -16,18 +17,15 @@ import type { ChatUsage } from './types.js';
  * @see https://openrouter.ai/docs/use-cases/usage-accounting
  */
 export function decodeUsage(value: unknown): IrUsage {
-  if (!isRecord(value)) return {};
+  const wire = narrowChatUsage(value);
+  if (wire === undefined) return {};
   const usage: IrUsage = {};
-  const input = getNumber(value, 'prompt_tokens');
-  const output = getNumber(value, 'completion_tokens');
-  const total = getNumber(value, 'total_tokens');
-  const promptDetails = getRecord(value, 'prompt_tokens_details');
-  const completionDetails = getRecord(value, 'completion_tokens_details');
-  const cached =
-    (promptDetails && getNumber(promptDetails, 'cached_tokens')) ??
-    getNumber(value, 'prompt_cache_hit_tokens');
-  const cacheWrite = promptDetails && getNumber(promptDetails, 'cache_write_tokens');
-  const reasoning = completionDetails && getNumber(completionDetails, 'reasoning_tokens');
+  const input = wire.prompt_tokens;
+  const output = wire.completion_tokens;
+  const total = wire.total_tokens;
+  const cached = wire.prompt_tokens_details?.cached_tokens ?? wire.prompt_cache_hit_tokens;
+  const cacheWrite = wire.prompt_tokens_details?.cache_write_tokens;
+  const reasoning = wire.completion_tokens_details?.reasoning_tokens;
   if (input !== undefined) usage.inputTokens = input;
   if (output !== undefined) usage.outputTokens = output;
   if (cached !== undefined) usage.cachedInputTokens = cached;

@@ -9,6 +9,7 @@ import type { SseMessage } from '../../sse/message.js';
 import { isRecord, type JsonObject, omitKeys } from '../../util/json.js';
 import type { DecodeStreamOptions, StreamAccumulation, WireStreamAccumulator } from '../format.js';
 import { encodeResponseError } from './encode-response.js';
+import { narrowResponsesEvent } from './narrow.js';
 import { OutputBuilder } from './output-builder.js';
 import { decodeStreamError, readStreamErrorObject } from './stream-error.js';
 import {
@@ -17,16 +18,14 @@ import {
   isKnownEvent,
   readStreamEvent,
 } from './stream-event.js';
+import type { ResponsesStreamEvent } from './types.js';
 
 /** Hosted-tool progress events: the last segment of the type is the item's status. */
 const PROGRESS =
   /^response\.(?:file_search_call|web_search_call|code_interpreter_call|image_generation_call|mcp_call)\.(in_progress|searching|interpreting|generating|completed|failed)$/;
 
 /** Applies one stream event to a builder; lifecycle and error events are the caller's. */
-export function applyItemEvent(
-  output: OutputBuilder,
-  event: JsonObject & { type: string },
-): boolean {
+export function applyItemEvent(output: OutputBuilder, event: ResponsesStreamEvent): boolean {
   switch (event.type) {
     case 'response.output_item.added':
       output.added(event);
@@ -141,7 +140,9 @@ export function createResponsesEventAccumulator(
   let streamError: IrError | undefined;
 
   function pushEvent(event: JsonObject & { type: string }): void {
-    if (applyItemEvent(output, event)) return;
+    // Item events are read narrowed; lifecycle events keep their `response` as it came (it is
+    // the envelope of the rebuilt body).
+    if (applyItemEvent(output, narrowResponsesEvent(event))) return;
     switch (event.type) {
       case 'response.created':
       case 'response.in_progress':

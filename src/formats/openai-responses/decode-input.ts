@@ -54,7 +54,7 @@ function opaque(value: unknown): IrOpaquePart {
   return { type: 'opaque', format: FORMAT_ID, value };
 }
 
-function withIndex(part: DecodedInputPart, index: number, item: JsonObject): DecodedInputPart {
+function withIndex<T extends DecodedInputPart>(part: T, index: number, item: JsonObject): T {
   const own = readResponsesMeta(part.meta) ?? {};
   return { ...part, meta: responsesMeta({ ...own, item, index }) };
 }
@@ -129,7 +129,7 @@ class InputDecoder {
   private message(item: JsonObject, index: number, path: string): void {
     const message = parseOrThrow(messageItemSchema, item, path);
     const extras = omitKeys(item, ['content']);
-    const content = item.content as string | JsonObject[];
+    const content = message.content;
     const base: ResponsesMeta = { item: extras, index };
     const role = this.knownRole(message.role, path);
     if ((role === 'system' || role === 'developer') && this.messages.length > 0) {
@@ -152,8 +152,9 @@ class InputDecoder {
         return;
       }
       content.forEach((part, position) => {
-        const decoded = decodeInputPart(part, `${path}.content[${position}]`) as IrTextPart;
-        this.system.push(withIndex(decoded, index, extras) as IrTextPart);
+        const decoded = decodeInputPart(part, `${path}.content[${position}]`);
+        // Every part is `input_text`, which decodes to a text part.
+        if (decoded?.type === 'text') this.system.push(withIndex(decoded, index, extras));
       });
       return;
     }
@@ -215,17 +216,21 @@ class InputDecoder {
       });
       return;
     }
-    if (content.some((part) => part.type !== 'input_text' || typeof part.text !== 'string')) {
-      this.addOpaque(item, index, 'user');
-      return;
+    const texts: IrTextPart[] = [];
+    for (const part of content) {
+      if (part.type !== 'input_text' || typeof part.text !== 'string') {
+        this.addOpaque(item, index, 'user');
+        return;
+      }
+      texts.push({
+        type: 'text',
+        text: part.text,
+        meta: responsesMeta({ part: omitKeys(part, ['text']) }),
+      });
     }
     this.messages.push({
       role: 'system',
-      content: content.map((part) => ({
-        type: 'text',
-        text: part.text as string,
-        meta: responsesMeta({ part: omitKeys(part, ['text']) }),
-      })),
+      content: texts,
       ...developer,
       meta: responsesMeta(base),
     });
@@ -249,10 +254,10 @@ class InputDecoder {
     for (const [position, part] of content.entries()) {
       const at = `${path}.content[${position}]`;
       if (part.type === 'refusal') {
-        parseOrThrow(refusalPartSchema, part, at);
+        const refusal = parseOrThrow(refusalPartSchema, part, at);
         parts.push({
           type: 'refusal',
-          text: part.refusal as string,
+          text: refusal.refusal,
           meta: responsesMeta({ ...base, part: omitKeys(part, ['refusal']) }),
         });
         continue;
@@ -276,20 +281,26 @@ class InputDecoder {
 
   private call(item: JsonObject, index: number, path: string, kind: 'function' | 'custom'): void {
     const field = kind === 'function' ? 'arguments' : 'input';
-    parseOrThrow(kind === 'function' ? functionCallSchema : customToolCallSchema, item, path);
+    let call: { callId: string; name: string; text: string };
+    if (kind === 'function') {
+      const parsed = parseOrThrow(functionCallSchema, item, path);
+      call = { callId: parsed.call_id, name: parsed.name, text: parsed.arguments };
+    } else {
+      const parsed = parseOrThrow(customToolCallSchema, item, path);
+      call = { callId: parsed.call_id, name: parsed.name, text: parsed.input };
+    }
     this.assistantTurn().push({
       type: 'tool-call',
-      callId: item.call_id as string,
-      name: item.name as string,
-      arguments: item[field] as string,
+      callId: call.callId,
+      name: call.name,
+      arguments: call.text,
       kind,
       meta: responsesMeta({ item: omitKeys(item, ['type', 'call_id', 'name', field]), index }),
     });
   }
 
   private output(item: JsonObject, index: number, path: string, kind: 'function' | 'custom'): void {
-    parseOrThrow(toolOutputSchema, item, path);
-    const output = item.output as string | JsonObject[];
+    const { call_id: callId, output } = parseOrThrow(toolOutputSchema, item, path);
     const content: IrToolResultPart['content'] = [];
     if (typeof output === 'string') {
       content.push({ type: 'text', text: output });
@@ -305,7 +316,7 @@ class InputDecoder {
     }
     this.toolTurn().push({
       type: 'tool-result',
-      callId: item.call_id as string,
+      callId,
       content,
       kind,
       meta: responsesMeta({

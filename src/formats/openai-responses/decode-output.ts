@@ -7,6 +7,7 @@ import { unpackOpaque } from '../../ir/opaque.js';
 import { getString, isRecord, type JsonObject, omitKeys } from '../../util/json.js';
 import { decodeAnnotations } from './annotations.js';
 import { responsesMeta } from './meta.js';
+import { narrowCallItem, narrowReasoningItem } from './narrow.js';
 import { FORMAT_ID } from './types.js';
 
 /** The text between two reasoning parts (summary parts, then reasoning_text parts). */
@@ -91,8 +92,7 @@ export function decodeReasoningItem(
   // `content: null` means no reasoning text (kept as it came).
   const content = readSegments(item.content ?? undefined);
   if (!summary || !content) return undefined;
-  const id = getString(item, 'id');
-  const encrypted = getString(item, 'encrypted_content');
+  const { id, encrypted_content: encrypted } = narrowReasoningItem(item) ?? {};
   const extras = omitKeys(item, ['type', 'summary', 'content']);
   if (item.content === null) extras.content = null;
   if (id !== undefined) delete extras.id;
@@ -121,16 +121,16 @@ export function decodeReasoningItem(
 
 function decodeCall(item: JsonObject, kind: 'function' | 'custom'): IrAssistantPart | undefined {
   const field = kind === 'function' ? 'arguments' : 'input';
-  const name = getString(item, 'name');
+  const { name, call_id: callId, id } = narrowCallItem(item) ?? {};
+  // Checked on the item as it came: a text of another type keeps the whole item opaque.
   const text = item[field] ?? '';
   if (name === undefined || typeof text !== 'string') return undefined;
-  const callId = getString(item, 'call_id');
   const extras = omitKeys(item, ['type', 'name', field]);
   if (callId !== undefined) delete extras.call_id;
   return {
     type: 'tool-call',
     // A call without `call_id` (seen from lenient compatible servers) is answered by its id.
-    callId: callId ?? getString(item, 'id') ?? '',
+    callId: callId ?? id ?? '',
     name,
     arguments: text,
     kind,

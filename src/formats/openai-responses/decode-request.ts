@@ -6,14 +6,7 @@ import { invalidField } from '../../errors.js';
 import type { IrTextPart } from '../../ir/content.js';
 import type { IrReasoningConfig, IrRequest } from '../../ir/request.js';
 import type { Converted } from '../../ir/warnings.js';
-import {
-  getNumber,
-  getRecord,
-  getString,
-  isRecord,
-  type JsonObject,
-  omitKeys,
-} from '../../util/json.js';
+import { getString, isRecord, type JsonObject, omitKeys } from '../../util/json.js';
 import { decodeInput } from './decode-input.js';
 import { responsesMeta } from './meta.js';
 import { parseOrThrow, requestSchema } from './schema.js';
@@ -64,9 +57,10 @@ function decodeReasoning(value: JsonObject | undefined): {
  */
 export function decodeResponsesRequest(body: unknown): Converted<IrRequest> {
   if (!isRecord(body)) throw invalidField('body', 'must be a JSON object');
-  parseOrThrow(requestSchema, body, '');
-  const { system, messages, warnings } = decodeInput(body.input);
-  const instructions = getString(body, 'instructions');
+  // Typed reads come from the validated body; extras from the body as it came.
+  const parsed = parseOrThrow(requestSchema, body, '');
+  const { system, messages, warnings } = decodeInput(parsed.input);
+  const instructions = parsed.instructions ?? undefined;
   const systemParts: IrTextPart[] =
     instructions !== undefined
       ? [
@@ -81,30 +75,30 @@ export function decodeResponsesRequest(body: unknown): Converted<IrRequest> {
 
   const toolChoice = decodeToolChoice(body.tool_choice);
   if (toolChoice.warning) warnings.push(toolChoice.warning);
-  const reasoning = decodeReasoning(getRecord(body, 'reasoning'));
-  const text = getRecord(body, 'text');
+  const reasoning = decodeReasoning(parsed.reasoning ?? undefined);
+  const text = parsed.text ?? undefined;
   const textFormat = decodeTextFormat(text?.format);
 
-  const safetyIdentifier = getString(body, 'safety_identifier');
+  const safetyIdentifier = parsed.safety_identifier ?? undefined;
   const userField = safetyIdentifier !== undefined ? 'safety_identifier' : 'user';
-  const user = safetyIdentifier ?? getString(body, 'user');
+  const user = safetyIdentifier ?? parsed.user ?? undefined;
   // When both are sent, `user` is not the IR's: it stays as it came.
   if (safetyIdentifier !== undefined && body.user !== undefined) extras.user = body.user;
 
-  const maxOutputTokens = getNumber(body, 'max_output_tokens');
-  const temperature = getNumber(body, 'temperature');
-  const topP = getNumber(body, 'top_p');
+  const maxOutputTokens = parsed.max_output_tokens ?? undefined;
+  const temperature = parsed.temperature ?? undefined;
+  const topP = parsed.top_p ?? undefined;
   const request: IrRequest = {
-    model: body.model as string,
+    model: parsed.model,
     system: systemParts,
     messages,
     tools: [
-      ...(Array.isArray(body.tools) ? decodeTools(body.tools as JsonObject[]) : []),
-      ...decodeAdditionalTools(body.input, warnings),
+      ...(parsed.tools ? decodeTools(parsed.tools) : []),
+      ...decodeAdditionalTools(parsed.input, warnings),
     ],
     ...(toolChoice.choice ? { toolChoice: toolChoice.choice } : {}),
-    ...(typeof body.parallel_tool_calls === 'boolean'
-      ? { parallelToolCalls: body.parallel_tool_calls }
+    ...(typeof parsed.parallel_tool_calls === 'boolean'
+      ? { parallelToolCalls: parsed.parallel_tool_calls }
       : {}),
     ...(maxOutputTokens !== undefined ? { maxOutputTokens } : {}),
     ...(temperature !== undefined ? { temperature } : {}),
@@ -112,7 +106,7 @@ export function decodeResponsesRequest(body: unknown): Converted<IrRequest> {
     ...(reasoning.reasoning ? { reasoning: reasoning.reasoning } : {}),
     ...(textFormat.format ? { responseFormat: textFormat.format } : {}),
     ...(user !== undefined ? { user } : {}),
-    stream: body.stream === true,
+    stream: parsed.stream === true,
     meta: responsesMeta({
       keys: Object.keys(body),
       extras,

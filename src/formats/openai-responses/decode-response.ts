@@ -5,10 +5,11 @@
 import { ProxyError } from '../../errors.js';
 import type { IrResponse } from '../../ir/response.js';
 import type { Converted } from '../../ir/warnings.js';
-import { getNumber, getRecord, getString, isRecord, omitKeys } from '../../util/json.js';
+import { isRecord, omitKeys } from '../../util/json.js';
 import { decodeOutputItems } from './decode-output.js';
 import { decodeFinishReason, decodeStatus } from './finish-reason.js';
 import { responsesMeta } from './meta.js';
+import { narrowResponsesResponse } from './narrow.js';
 import { decodeStreamError } from './stream-error.js';
 import { decodeUsage, readUsageExtras } from './usage.js';
 
@@ -21,40 +22,42 @@ export const MAPPED_RESPONSE_KEYS = ['id', 'model', 'created_at', 'output', 'usa
  * when the body is not a JSON object.
  */
 export function decodeResponsesResponse(body: unknown): Converted<IrResponse> {
-  if (!isRecord(body)) {
+  const response = narrowResponsesResponse(body);
+  if (!isRecord(body) || response === undefined) {
     throw new ProxyError('upstream_protocol', 'Cannot decode Responses body: not a JSON object');
   }
-  const output = Array.isArray(body.output) ? body.output : [];
+  const output = response.output ?? [];
   // Unpacking restores what ccproxy itself packed (another ccproxy upstream, tests).
   const content = decodeOutputItems(output, { unpackOpaque: true });
-  const status = getString(body, 'status');
-  const incompleteReason = getString(getRecord(body, 'incomplete_details') ?? {}, 'reason');
+  const status = response.status;
+  const incompleteReason = response.incomplete_details?.reason;
   const finishReason = decodeFinishReason({
     status,
     ...(incompleteReason !== undefined ? { incompleteReason } : {}),
     hasToolCalls: content.some((part) => part.type === 'tool-call'),
   });
-  const rawError = body.error;
+  const rawError = response.error;
   const error =
     isRecord(rawError) || status === 'failed'
       ? decodeStreamError(rawError, 'Upstream response failed')
       : undefined;
-  const createdAt = getNumber(body, 'created_at');
+  const createdAt = response.created_at;
   const usageExtras = readUsageExtras(body.usage);
-  const response: IrResponse = {
-    id: getString(body, 'id') ?? '',
-    model: getString(body, 'model') ?? '',
+  const decoded: IrResponse = {
+    id: response.id ?? '',
+    model: response.model ?? '',
     ...(createdAt !== undefined ? { createdAt } : {}),
     content,
     finishReason,
     status: decodeStatus(status),
     usage: decodeUsage(body.usage),
     ...(error ? { error } : {}),
+    // From the body as it came: fields of the wrong type are kept verbatim, not narrowed away.
     meta: responsesMeta({
       envelope: omitKeys(body, MAPPED_RESPONSE_KEYS),
       ...(usageExtras ? { usage: usageExtras } : {}),
       ...('usage' in body && !isRecord(body.usage) ? { usageRaw: body.usage } : {}),
     }),
   };
-  return { value: response, warnings: [] };
+  return { value: decoded, warnings: [] };
 }

@@ -3,7 +3,7 @@
  * @see https://platform.openai.com/docs/api-reference/responses-streaming
  */
 import type { IrEvent } from '../../ir/events.js';
-import { getNumber, getString, isRecord, type JsonObject, omitKeys } from '../../util/json.js';
+import { isRecord, type JsonObject, omitKeys } from '../../util/json.js';
 import type { DecodeStreamOptions } from '../format.js';
 import { decodeOutputItem } from './decode-output.js';
 import { BlockWriter, catchUp, type ItemBlock } from './decode-stream-blocks.js';
@@ -15,7 +15,8 @@ import {
 } from './decode-stream-message.js';
 import { ReasoningDecoder } from './decode-stream-reasoning.js';
 import { responsesMeta } from './meta.js';
-import { FORMAT_ID } from './types.js';
+import { narrowCallItem } from './narrow.js';
+import { FORMAT_ID, type ResponsesStreamEvent } from './types.js';
 
 interface ItemState extends ItemBlock {
   type: string;
@@ -47,9 +48,9 @@ export class StreamItemDecoder {
     return this.blocks.hasToolCalls;
   }
 
-  private stateFor(event: JsonObject, type: string): ItemState {
-    const index = getNumber(event, 'output_index');
-    const itemId = getString(event, 'item_id');
+  private stateFor(event: ResponsesStreamEvent, type: string): ItemState {
+    const index = event.output_index;
+    const itemId = event.item_id;
     const placeholder = { type, ...(itemId !== undefined ? { id: itemId } : {}) };
     if (index !== undefined && index >= 0)
       return this.items[index] ?? this.create(index, placeholder);
@@ -84,20 +85,21 @@ export class StreamItemDecoder {
   private openCall(state: ItemState): void {
     const custom = state.type === 'custom_tool_call';
     const field = custom ? 'input' : 'arguments';
+    const call = narrowCallItem(state.item) ?? {};
     state.block = this.blocks.open();
     state.open = true;
     this.blocks.hasToolCalls = true;
     this.blocks.emit({
       type: 'tool-call-start',
       index: state.block,
-      callId: getString(state.item, 'call_id') ?? getString(state.item, 'id') ?? '',
-      name: getString(state.item, 'name') ?? '',
+      callId: call.call_id ?? call.id ?? '',
+      name: call.name ?? '',
       kind: custom ? 'custom' : 'function',
       meta: responsesMeta({
         item: omitKeys(state.item, ['type', 'call_id', 'name', field, 'status']),
       }),
     });
-    this.callDelta(state, getString(state.item, field) ?? '');
+    this.callDelta(state, call[field] ?? '');
   }
 
   private callDelta(state: ItemState, delta: string): void {
@@ -106,9 +108,9 @@ export class StreamItemDecoder {
     this.blocks.emit({ type: 'tool-call-delta', index: state.block, delta });
   }
 
-  private partFor(event: JsonObject, kind: 'text' | 'refusal'): PartBlock | undefined {
+  private partFor(event: ResponsesStreamEvent, kind: 'text' | 'refusal'): PartBlock | undefined {
     const state = this.stateFor(event, 'message');
-    const contentIndex = getNumber(event, 'content_index') ?? Math.max(state.parts.length - 1, 0);
+    const contentIndex = event.content_index ?? Math.max(state.parts.length - 1, 0);
     return (
       state.parts[contentIndex] ??
       this.messages.open(state.parts, state.item, contentIndex, partTypeOf(kind))
@@ -116,73 +118,73 @@ export class StreamItemDecoder {
   }
 
   /** `response.output_item.added`. */
-  added(event: JsonObject): void {
+  added(event: ResponsesStreamEvent): void {
     const item = event.item;
-    if (!isRecord(item)) return;
-    const index = getNumber(event, 'output_index') ?? this.items.length;
+    if (item === undefined) return;
+    const index = event.output_index ?? this.items.length;
     const existing = this.items[index];
     if (existing && !existing.done) existing.item = item;
     else this.create(index, item);
   }
 
   /** `response.content_part.added` (message parts, and reasoning_text of reasoning items). */
-  partAdded(event: JsonObject): void {
+  partAdded(event: ResponsesStreamEvent): void {
     const part = event.part;
-    if (!isRecord(part)) return;
+    if (part === undefined) return;
     if (part.type === 'reasoning_text') {
-      const segment = `c${getNumber(event, 'content_index') ?? 0}`;
+      const segment = `c${event.content_index ?? 0}`;
       this.reasoning.done(this.stateFor(event, 'reasoning'), segment, part.text);
       return;
     }
     const state = this.stateFor(event, 'message');
-    const contentIndex = getNumber(event, 'content_index') ?? state.parts.length;
+    const contentIndex = event.content_index ?? state.parts.length;
     this.messages.open(state.parts, state.item, contentIndex, part);
   }
 
   /** `response.content_part.done`. */
-  partDone(event: JsonObject): void {
+  partDone(event: ResponsesStreamEvent): void {
     const part = event.part;
-    if (!isRecord(part)) return;
+    if (part === undefined) return;
     if (part.type === 'reasoning_text') {
-      this.segmentDone(event, `c${getNumber(event, 'content_index') ?? 0}`, part.text);
+      this.segmentDone(event, `c${event.content_index ?? 0}`, part.text);
       return;
     }
     const state = this.stateFor(event, 'message');
-    const contentIndex = getNumber(event, 'content_index') ?? Math.max(state.parts.length - 1, 0);
+    const contentIndex = event.content_index ?? Math.max(state.parts.length - 1, 0);
     const block =
       state.parts[contentIndex] ?? this.messages.open(state.parts, state.item, contentIndex, part);
     if (block) this.messages.close(state.item, block, part);
   }
 
   /** `response.output_text.delta` / `response.refusal.delta`. */
-  textDelta(event: JsonObject, kind: 'text' | 'refusal'): void {
+  textDelta(event: ResponsesStreamEvent, kind: 'text' | 'refusal'): void {
     const block = this.partFor(event, kind);
     if (block) this.messages.text(block, deltaOf(event));
   }
 
   /** `response.output_text.done` / `response.refusal.done`. */
-  textDone(event: JsonObject, kind: 'text' | 'refusal'): void {
+  textDone(event: ResponsesStreamEvent, kind: 'text' | 'refusal'): void {
     const block = this.partFor(event, kind);
     if (block) this.messages.text(block, catchUp(block.emitted, event[kind]));
   }
 
   /** `response.output_text.annotation.added`. */
-  annotation(event: JsonObject): void {
+  annotation(event: ResponsesStreamEvent): void {
     const block = this.partFor(event, 'text');
     if (block) this.messages.annotation(block, event.annotation);
   }
 
   /** `response.reasoning_summary_part.added`. */
-  summaryPartAdded(event: JsonObject): void {
+  summaryPartAdded(event: ResponsesStreamEvent): void {
     const state = this.stateFor(event, 'reasoning');
-    const segment = `s${getNumber(event, 'summary_index') ?? 0}`;
-    const part = isRecord(event.part) ? event.part : {};
+    const segment = `s${event.summary_index ?? 0}`;
+    const part = event.part ?? {};
     this.reasoning.done(state, segment, part.text);
   }
 
   /** `response.reasoning_summary_text.delta` (`s`) / `response.reasoning_text.delta` (`c`). */
-  segmentDelta(event: JsonObject, segment: 's' | 'c'): void {
-    const position = getNumber(event, segment === 's' ? 'summary_index' : 'content_index') ?? 0;
+  segmentDelta(event: ResponsesStreamEvent, segment: 's' | 'c'): void {
+    const position = (segment === 's' ? event.summary_index : event.content_index) ?? 0;
     this.reasoning.delta(
       this.stateFor(event, 'reasoning'),
       `${segment}${position}`,
@@ -191,17 +193,17 @@ export class StreamItemDecoder {
   }
 
   /** The `.done` events of reasoning parts: catch up with their final text. */
-  segmentDone(event: JsonObject, segment: string, text: unknown): void {
+  segmentDone(event: ResponsesStreamEvent, segment: string, text: unknown): void {
     this.reasoning.done(this.stateFor(event, 'reasoning'), segment, text);
   }
 
   /** `function_call_arguments.delta` / `custom_tool_call_input.delta`. */
-  callDeltaEvent(event: JsonObject, type: 'function_call' | 'custom_tool_call'): void {
+  callDeltaEvent(event: ResponsesStreamEvent, type: 'function_call' | 'custom_tool_call'): void {
     this.callDelta(this.stateFor(event, type), deltaOf(event));
   }
 
   /** `function_call_arguments.done` / `custom_tool_call_input.done`. */
-  callDoneEvent(event: JsonObject, type: 'function_call' | 'custom_tool_call'): void {
+  callDoneEvent(event: ResponsesStreamEvent, type: 'function_call' | 'custom_tool_call'): void {
     const state = this.stateFor(event, type);
     this.callDelta(
       state,
@@ -210,10 +212,10 @@ export class StreamItemDecoder {
   }
 
   /** `response.output_item.done`: the authoritative item closes (or wholly makes) its blocks. */
-  done(event: JsonObject): void {
+  done(event: ResponsesStreamEvent): void {
     const item = event.item;
-    if (!isRecord(item)) return;
-    const index = getNumber(event, 'output_index') ?? this.items.length;
+    if (item === undefined) return;
+    const index = event.output_index ?? this.items.length;
     const state = this.items[index] ?? this.create(index, item);
     if (!state.done) this.finish(state, item);
   }

@@ -1,9 +1,10 @@
 /** Decodes the content parts of streamed `message` items into IR text and refusal blocks. */
-import { getString, isRecord, type JsonObject, omitKeys } from '../../util/json.js';
+import { isRecord, type JsonObject, omitKeys } from '../../util/json.js';
 import type { DecodeStreamOptions } from '../format.js';
 import { decodeAnnotation } from './annotations.js';
 import { type BlockWriter, catchUp } from './decode-stream-blocks.js';
 import { responsesMeta } from './meta.js';
+import type { ResponsesStreamEvent } from './types.js';
 
 /** One content part being streamed. */
 export interface PartBlock {
@@ -134,6 +135,6 @@ export function partTypeOf(kind: 'text' | 'refusal'): JsonObject {
 }
 
 /** Reads `delta` of an event. */
-export function deltaOf(event: JsonObject): string {
-  return getString(event, 'delta') ?? '';
+export function deltaOf(event: ResponsesStreamEvent): string {
+  return event.delta ?? '';
 }

@@ -152,6 +152,37 @@ describe('Responses stream decoder over the transcripts', () => {
 });
 
 describe('Responses stream decoder on edge cases', () => {
+  it('reads a field of the wrong type as absent without losing what is around it', () => {
+    const events = decode(
+      sse([
+        { type: 'response.created', response: { id: 'resp_1', model: 'm', created_at: 'now' } },
+        {
+          type: 'response.output_item.added',
+          output_index: 0,
+          item: { type: 'message', id: 'msg_1', role: 'assistant', content: [] },
+        },
+        {
+          type: 'response.content_part.added',
+          output_index: 0,
+          content_index: 0,
+          part: { type: 'output_text', text: '' },
+        },
+        { type: 'response.output_text.delta', output_index: 0, content_index: 0, delta: 'Hi' },
+        { type: 'response.output_text.delta', output_index: 0, content_index: 0, delta: 5 },
+        { type: 'response.output_text.delta', output_index: '0', content_index: 0, delta: '!' },
+        { type: 'response.output_item.done', output_index: 0, item: 'gone' },
+        { type: 'response.completed', response: { status: 'completed', usage: 'none' } },
+      ]),
+    );
+    expect(events.filter((event) => event.type !== 'text-start')).toEqual([
+      { type: 'message-start', id: 'resp_1', model: 'm' },
+      { type: 'text-delta', index: 0, delta: 'Hi' },
+      { type: 'text-delta', index: 0, delta: '!' },
+      { type: 'text-end', index: 0, meta: expect.any(Object) },
+      { type: 'message-end', finishReason: 'stop', status: 'completed' },
+    ]);
+  });
+
   it('emits catch-up deltas when a done event holds more than the deltas', () => {
     const events = decode(
       sse([

@@ -8,10 +8,10 @@ import type { IrError } from '../../ir/response.js';
 import { TRUNCATED_STREAM_ERROR } from '../../ir/response.js';
 import type { SseMessage } from '../../sse/message.js';
 import type { StreamStep } from '../../streams/step.js';
-import { getNumber, getRecord, getString, isRecord, type JsonObject } from '../../util/json.js';
 import type { DecodeStreamOptions } from '../format.js';
 import { StreamItemDecoder } from './decode-stream-items.js';
 import { decodeFinishReason, decodeStatus } from './finish-reason.js';
+import { narrowResponsesEvent } from './narrow.js';
 import { decodeStreamError, readStreamErrorObject } from './stream-error.js';
 import {
   createUnknownReporter,
@@ -20,6 +20,7 @@ import {
   readStreamEvent,
   TERMINAL_EVENT_TYPES,
 } from './stream-event.js';
+import type { ResponsesResponse, ResponsesStreamEvent } from './types.js';
 import { decodeUsage } from './usage.js';
 
 /**
@@ -40,12 +41,12 @@ export function createResponsesStreamDecoder(
   /** An `error` event's error, reported with the next event (`response.failed`, with usage). */
   let pendingError: IrError | undefined;
 
-  function start(response: JsonObject | undefined): void {
+  function start(response: ResponsesResponse | undefined): void {
     if (started) return;
     started = true;
-    const id = response ? getString(response, 'id') : undefined;
-    const model = response ? getString(response, 'model') : undefined;
-    const createdAt = response ? getNumber(response, 'created_at') : undefined;
+    const id = response?.id;
+    const model = response?.model;
+    const createdAt = response?.created_at;
     out.push({
       type: 'message-start',
       ...(id !== undefined ? { id } : {}),
@@ -60,12 +61,12 @@ export function createResponsesStreamDecoder(
     out.push({ type: 'error', error });
   }
 
-  function terminal(type: string, response: JsonObject): void {
+  function terminal(type: string, response: ResponsesResponse): void {
     start(response);
     if (!pendingError) items.finishAll(response.output);
-    if (isRecord(response.usage)) out.push({ type: 'usage', usage: decodeUsage(response.usage) });
+    if (response.usage) out.push({ type: 'usage', usage: decodeUsage(response.usage) });
     const status =
-      getString(response, 'status') ??
+      response.status ??
       (type === 'response.failed'
         ? 'failed'
         : type === 'response.incomplete'
@@ -75,7 +76,7 @@ export function createResponsesStreamDecoder(
       fail(pendingError ?? decodeStreamError(response.error, 'Upstream response failed'));
       return;
     }
-    const incompleteReason = getString(getRecord(response, 'incomplete_details') ?? {}, 'reason');
+    const incompleteReason = response.incomplete_details?.reason;
     ended = true;
     out.push({
       type: 'message-end',
@@ -88,7 +89,7 @@ export function createResponsesStreamDecoder(
     });
   }
 
-  function dispatch(event: JsonObject & { type: string }): void {
+  function dispatch(event: ResponsesStreamEvent): void {
     // An error waits for the terminal event that normally follows it (it may carry usage);
     // anything else ends the stream with the error at once.
     if (pendingError && !TERMINAL_EVENT_TYPES.has(event.type)) {
@@ -99,12 +100,12 @@ export function createResponsesStreamDecoder(
       case 'response.created':
       case 'response.in_progress':
       case 'response.queued':
-        start(getRecord(event, 'response'));
+        start(event.response);
         return;
       case 'response.completed':
       case 'response.incomplete':
       case 'response.failed':
-        terminal(event.type, getRecord(event, 'response') ?? {});
+        terminal(event.type, event.response ?? {});
         return;
       case 'error':
         pendingError ??= decodeStreamError(readStreamErrorObject(event), 'Upstream stream failed');
@@ -121,7 +122,7 @@ export function createResponsesStreamDecoder(
     dispatchItem(event);
   }
 
-  function dispatchItem(event: JsonObject & { type: string }): void {
+  function dispatchItem(event: ResponsesStreamEvent): void {
     switch (event.type) {
       case 'response.output_item.added':
         items.added(event);
@@ -158,16 +159,15 @@ export function createResponsesStreamDecoder(
         return;
       case 'response.reasoning_summary_text.done':
       case 'response.reasoning_summary_part.done': {
-        const part = getRecord(event, 'part');
-        const text = event.type.endsWith('text.done') ? event.text : part?.text;
-        items.segmentDone(event, `s${getNumber(event, 'summary_index') ?? 0}`, text);
+        const text = event.type.endsWith('text.done') ? event.text : event.part?.text;
+        items.segmentDone(event, `s${event.summary_index ?? 0}`, text);
         return;
       }
       case 'response.reasoning_text.delta':
         items.segmentDelta(event, 'c');
         return;
       case 'response.reasoning_text.done':
-        items.segmentDone(event, `c${getNumber(event, 'content_index') ?? 0}`, event.text);
+        items.segmentDone(event, `c${event.content_index ?? 0}`, event.text);
         return;
       case 'response.function_call_arguments.delta':
         items.callDeltaEvent(event, 'function_call');
@@ -192,7 +192,7 @@ export function createResponsesStreamDecoder(
     push(message) {
       if (ended) return [];
       const event = readStreamEvent(message, options);
-      if (event) dispatch(event);
+      if (event) dispatch(narrowResponsesEvent(event));
       const events = out;
       out = [];
       return events;

@@ -20,6 +20,7 @@ import { readResponsesMeta } from './meta.js';
 import {
   FORMAT_ID,
   type ResponsesMessageItem,
+  type ResponsesMessageShell,
   type ResponsesOutputItem,
   type ResponsesOutputText,
   type ResponsesReasoningItem,
@@ -72,7 +73,7 @@ export function encodeMessageShell(
   meta: IrMeta | undefined,
   context: EncodeItemContext,
   status: ResponsesMessageItem['status'],
-): JsonObject {
+): ResponsesMessageShell {
   const extras = nativeItemExtras(meta);
   if (extras) {
     // A message decoded from a stream has no final status in its meta: `status` is a default.
@@ -191,7 +192,7 @@ export function encodeReasoningItem(
     type: 'reasoning',
     ...splitReasoningText(part.text, part.meta),
     ...(encrypted !== undefined ? { encrypted_content: encrypted } : {}),
-  } as ResponsesReasoningItem;
+  };
 }
 
 /** A `function_call` or `custom_tool_call` item. */
@@ -209,14 +210,16 @@ export function encodeCallItem(
   const id =
     getString(base, 'id') ??
     (context.ensureIds ? context.createId(custom ? 'ctc_' : 'fc_') : undefined);
-  return {
-    ...base,
-    ...(id !== undefined ? { id } : {}),
-    type: custom ? 'custom_tool_call' : 'function_call',
-    call_id: part.callId,
-    name: part.name,
-    ...(custom ? { input: part.arguments } : { arguments: part.arguments }),
-  } as ResponsesOutputItem;
+  const shell = { ...base, ...(id !== undefined ? { id } : {}) };
+  const { callId, name, arguments: text } = part;
+  return custom
+    ? { ...shell, type: 'custom_tool_call', call_id: callId, name, input: text }
+    : { ...shell, type: 'function_call', call_id: callId, name, arguments: text };
+}
+
+/** An object with a string `type`: any output item, kept verbatim when its type is unknown. */
+function isTypedObject(value: unknown): value is JsonObject & { type: string } {
+  return isRecord(value) && typeof value.type === 'string';
 }
 
 /** An opaque part as an item, or `undefined` (with a warning) when it is another format's. */
@@ -226,9 +229,7 @@ export function encodeOpaqueItem(
   warnings: ConversionWarning[],
   path: string,
 ): ResponsesOutputItem | undefined {
-  if (format === FORMAT_ID && isRecord(value) && typeof value.type === 'string') {
-    return value as ResponsesOutputItem;
-  }
+  if (format === FORMAT_ID && isTypedObject(value)) return value;
   warnings.push({
     code: 'dropped',
     message: `Content from "${format}" cannot be expressed as a Responses output item`,
@@ -258,10 +259,7 @@ export function encodeOutputItems(
     if (part.type === 'text' || part.type === 'refusal') {
       const key = messageGroupKey(part);
       if (!message || key !== messageKey) {
-        message = {
-          ...encodeMessageShell(part.meta, context, 'completed'),
-          content: [],
-        } as unknown as ResponsesMessageItem;
+        message = { ...encodeMessageShell(part.meta, context, 'completed'), content: [] };
         messageKey = key;
         items.push(message);
       }

@@ -42,6 +42,219 @@ function implicitStart(event: BlockEvent): BlockEvent {
   return { type: `${kind}-start` as 'text-start', index: event.index };
 }
 
+/** Per-stream state of the encoder. */
+interface ResponsesEncodeState {
+  context: EncodeContext;
+  /** Messages written since the last `push`/`end` returned. */
+  out: SseMessage[];
+  sequence: number;
+  /** The response's fixed fields, set by the first event. */
+  envelope: JsonObject | undefined;
+  usage: IrUsage;
+  sawUsage: boolean;
+  terminated: boolean;
+  /** The block being written; others wait in `queue`/`pending` (items do not interleave). */
+  active: number | undefined;
+  queue: number[];
+  pending: Map<number, BlockEvent[]>;
+  finished: Set<number>;
+  items: StreamItemEncoder;
+}
+
+function write(state: ResponsesEncodeState, type: string, fields: JsonObject): void {
+  const event = { type, sequence_number: state.sequence++, ...fields };
+  state.out.push({ event: type, data: JSON.stringify(event) });
+}
+
+function begin(
+  state: ResponsesEncodeState,
+  start?: Extract<IrEvent, { type: 'message-start' }>,
+): void {
+  if (state.envelope) return;
+  state.envelope = {
+    id: responseIdFor(start?.id, state.context),
+    object: 'response',
+    created_at: start?.createdAt ?? state.context.createdAt,
+    ...buildEnvelope(state.context),
+    model: state.context.model ?? start?.model ?? state.context.request?.model ?? '',
+  };
+  const snapshot = {
+    ...state.envelope,
+    status: 'in_progress',
+    error: null,
+    incomplete_details: null,
+    output: [],
+    usage: null,
+  };
+  write(state, 'response.created', { response: snapshot });
+  write(state, 'response.in_progress', { response: snapshot });
+}
+
+function processBlock(state: ResponsesEncodeState, event: BlockEvent): void {
+  switch (event.type) {
+    case 'text-start':
+    case 'refusal-start':
+    case 'reasoning-start':
+    case 'tool-call-start':
+      state.items.start(event);
+      return;
+    case 'opaque':
+      state.items.start(event);
+      state.finished.add(event.index);
+      return;
+    case 'text-delta':
+    case 'text-annotation':
+    case 'refusal-delta':
+    case 'reasoning-delta':
+    case 'tool-call-delta':
+      state.items.delta(event);
+      return;
+    case 'text-end':
+    case 'refusal-end':
+    case 'reasoning-end':
+    case 'tool-call-end':
+      state.items.end(event, 'completed');
+      state.finished.add(event.index);
+      return;
+    default:
+      assertNever(event, 'IR block event');
+  }
+}
+
+/** Writes buffered blocks, in order, until one of them is still open. */
+function drain(state: ResponsesEncodeState, force: boolean): void {
+  for (;;) {
+    if (state.active !== undefined) {
+      if (!force) return;
+      state.items.end(undefined, 'incomplete');
+      state.finished.add(state.active);
+      state.active = undefined;
+    }
+    const next = state.queue.shift();
+    if (next === undefined) return;
+    const events = state.pending.get(next) ?? [];
+    state.pending.delete(next);
+    state.active = next;
+    for (const event of events) processBlock(state, event);
+    if (state.finished.has(next)) state.active = undefined;
+  }
+}
+
+function onBlock(state: ResponsesEncodeState, event: BlockEvent): void {
+  const index = event.index;
+  if (state.finished.has(index)) return;
+  if (index === state.active) {
+    processBlock(state, event);
+    if (isEnd(event)) {
+      state.active = undefined;
+      drain(state, false);
+    }
+    return;
+  }
+  const buffered = state.pending.get(index);
+  if (buffered) {
+    buffered.push(event);
+    return;
+  }
+  const opening = isStart(event) ? event : implicitStart(event);
+  if (state.active === undefined && state.queue.length === 0) {
+    state.active = index;
+    processBlock(state, opening);
+    if (opening !== event) processBlock(state, event);
+    if (state.finished.has(index)) state.active = undefined;
+    return;
+  }
+  state.queue.push(index);
+  state.pending.set(index, opening === event ? [event] : [opening, event]);
+}
+
+function responseBody(state: ResponsesEncodeState, status: string, extra: JsonObject): JsonObject {
+  return {
+    ...state.envelope,
+    status,
+    error: null,
+    incomplete_details: null,
+    ...(status === 'completed' ? { completed_at: state.context.createdAt } : {}),
+    output: state.items.output,
+    usage: encodeUsage(state.usage),
+    ...extra,
+  };
+}
+
+function finish(state: ResponsesEncodeState, finishReason: IrFinishReason, status: IrStatus): void {
+  begin(state);
+  drain(state, true);
+  const ending = encodeFinishReason(finishReason, status);
+  state.items.closeMessage(ending.status === 'completed' ? 'completed' : 'incomplete');
+  state.terminated = true;
+  if (ending.status === 'failed') {
+    fail(state, { code: 'upstream_error', message: 'Upstream response failed' });
+    return;
+  }
+  write(state, ending.status === 'completed' ? 'response.completed' : 'response.incomplete', {
+    response: responseBody(state, ending.status, { incomplete_details: ending.incomplete_details }),
+  });
+}
+
+function fail(state: ResponsesEncodeState, error: IrError): void {
+  begin(state);
+  drain(state, true);
+  state.items.closeMessage('incomplete');
+  state.terminated = true;
+  // The upstream's own error type, when there is one, says more than ours.
+  const base = encodeOpenAIErrorObject(error);
+  const object: JsonObject = { ...base, type: error.upstreamType ?? base.type };
+  // Both documented (flat) and observed (nested) shapes: openai-node throws an `APIError`
+  // carrying `error.message` only for the nested one.
+  write(state, 'error', {
+    code: object.code,
+    message: object.message,
+    param: object.param,
+    error: object,
+  });
+  write(state, 'response.failed', {
+    response: responseBody(state, 'failed', {
+      error: encodeResponseError(error),
+      usage: state.sawUsage ? encodeUsage(state.usage) : null,
+    }),
+  });
+}
+
+function onEvent(state: ResponsesEncodeState, event: IrEvent): void {
+  if (state.terminated) return;
+  if (isBlockEvent(event)) {
+    begin(state);
+    onBlock(state, event);
+    return;
+  }
+  switch (event.type) {
+    case 'message-start':
+      begin(state, event);
+      return;
+    case 'usage':
+      state.usage = mergeUsage(state.usage, event.usage);
+      state.sawUsage = true;
+      return;
+    case 'message-end':
+      for (const warning of endingLosses(event.finishReason, event.stopSequence)) {
+        state.context.onWarning?.(warning);
+      }
+      finish(state, event.finishReason, event.status ?? 'completed');
+      return;
+    case 'error':
+      fail(state, event.error);
+      return;
+    default:
+      assertNever(event, 'IR event');
+  }
+}
+
+function take(state: ResponsesEncodeState): SseMessage[] {
+  const messages = state.out;
+  state.out = [];
+  return messages;
+}
+
 /**
  * Creates the encoder (`WireFormat.createStreamEncoder`): `response.created` and
  * `response.in_progress` first, numbered from 0; blocks written one item at a time (a block that
@@ -53,223 +266,33 @@ function implicitStart(event: BlockEvent): BlockEvent {
 export function createResponsesStreamEncoder(
   context: EncodeContext,
 ): StreamStep<IrEvent, SseMessage> {
-  let out: SseMessage[] = [];
-  let sequence = 0;
-  let envelope: JsonObject | undefined;
-  let usage: IrUsage = {};
-  let sawUsage = false;
-  let terminated = false;
-  let active: number | undefined;
-  const queue: number[] = [];
-  const pending = new Map<number, BlockEvent[]>();
-  const finished = new Set<number>();
-
-  function write(type: string, fields: JsonObject): void {
-    const event = { type, sequence_number: sequence++, ...fields };
-    out.push({ event: type, data: JSON.stringify(event) });
-  }
-
-  const items = new StreamItemEncoder(
-    write,
-    { createId: context.createId, warnings: [], ensureIds: true },
-    context.onWarning,
-  );
-
-  function begin(start?: Extract<IrEvent, { type: 'message-start' }>): void {
-    if (envelope) return;
-    envelope = {
-      id: responseIdFor(start?.id, context),
-      object: 'response',
-      created_at: start?.createdAt ?? context.createdAt,
-      ...buildEnvelope(context),
-      model: context.model ?? start?.model ?? context.request?.model ?? '',
-    };
-    const snapshot = {
-      ...envelope,
-      status: 'in_progress',
-      error: null,
-      incomplete_details: null,
-      output: [],
-      usage: null,
-    };
-    write('response.created', { response: snapshot });
-    write('response.in_progress', { response: snapshot });
-  }
-
-  function process(event: BlockEvent): void {
-    switch (event.type) {
-      case 'text-start':
-      case 'refusal-start':
-      case 'reasoning-start':
-      case 'tool-call-start':
-        items.start(event);
-        return;
-      case 'opaque':
-        items.start(event);
-        finished.add(event.index);
-        return;
-      case 'text-delta':
-      case 'text-annotation':
-      case 'refusal-delta':
-      case 'reasoning-delta':
-      case 'tool-call-delta':
-        items.delta(event);
-        return;
-      case 'text-end':
-      case 'refusal-end':
-      case 'reasoning-end':
-      case 'tool-call-end':
-        items.end(event, 'completed');
-        finished.add(event.index);
-        return;
-      default:
-        assertNever(event, 'IR block event');
-    }
-  }
-
-  /** Writes buffered blocks, in order, until one of them is still open. */
-  function drain(force: boolean): void {
-    for (;;) {
-      if (active !== undefined) {
-        if (!force) return;
-        items.end(undefined, 'incomplete');
-        finished.add(active);
-        active = undefined;
-      }
-      const next = queue.shift();
-      if (next === undefined) return;
-      const events = pending.get(next) ?? [];
-      pending.delete(next);
-      active = next;
-      for (const event of events) process(event);
-      if (finished.has(next)) active = undefined;
-    }
-  }
-
-  function onBlock(event: BlockEvent): void {
-    const index = event.index;
-    if (finished.has(index)) return;
-    if (index === active) {
-      process(event);
-      if (isEnd(event)) {
-        active = undefined;
-        drain(false);
-      }
-      return;
-    }
-    const buffered = pending.get(index);
-    if (buffered) {
-      buffered.push(event);
-      return;
-    }
-    const opening = isStart(event) ? event : implicitStart(event);
-    if (active === undefined && queue.length === 0) {
-      active = index;
-      process(opening);
-      if (opening !== event) process(event);
-      if (finished.has(index)) active = undefined;
-      return;
-    }
-    queue.push(index);
-    pending.set(index, opening === event ? [event] : [opening, event]);
-  }
-
-  function response(status: string, extra: JsonObject): JsonObject {
-    return {
-      ...envelope,
-      status,
-      error: null,
-      incomplete_details: null,
-      ...(status === 'completed' ? { completed_at: context.createdAt } : {}),
-      output: items.output,
-      usage: encodeUsage(usage),
-      ...extra,
-    };
-  }
-
-  function finish(finishReason: IrFinishReason, status: IrStatus): void {
-    begin();
-    drain(true);
-    const ending = encodeFinishReason(finishReason, status);
-    items.closeMessage(ending.status === 'completed' ? 'completed' : 'incomplete');
-    terminated = true;
-    if (ending.status === 'failed') {
-      fail({ code: 'upstream_error', message: 'Upstream response failed' });
-      return;
-    }
-    write(ending.status === 'completed' ? 'response.completed' : 'response.incomplete', {
-      response: response(ending.status, { incomplete_details: ending.incomplete_details }),
-    });
-  }
-
-  function fail(error: IrError): void {
-    begin();
-    drain(true);
-    items.closeMessage('incomplete');
-    terminated = true;
-    // The upstream's own error type, when there is one, says more than ours.
-    const base = encodeOpenAIErrorObject(error);
-    const object: JsonObject = { ...base, type: error.upstreamType ?? base.type };
-    // Both documented (flat) and observed (nested) shapes: openai-node throws an `APIError`
-    // carrying `error.message` only for the nested one.
-    write('error', {
-      code: object.code,
-      message: object.message,
-      param: object.param,
-      error: object,
-    });
-    write('response.failed', {
-      response: response('failed', {
-        error: encodeResponseError(error),
-        usage: sawUsage ? encodeUsage(usage) : null,
-      }),
-    });
-  }
-
-  function push(event: IrEvent): void {
-    if (terminated) return;
-    if (isBlockEvent(event)) {
-      begin();
-      onBlock(event);
-      return;
-    }
-    switch (event.type) {
-      case 'message-start':
-        begin(event);
-        return;
-      case 'usage':
-        usage = mergeUsage(usage, event.usage);
-        sawUsage = true;
-        return;
-      case 'message-end':
-        for (const warning of endingLosses(event.finishReason, event.stopSequence)) {
-          context.onWarning?.(warning);
-        }
-        finish(event.finishReason, event.status ?? 'completed');
-        return;
-      case 'error':
-        fail(event.error);
-        return;
-      default:
-        assertNever(event, 'IR event');
-    }
-  }
-
-  function take(): SseMessage[] {
-    const messages = out;
-    out = [];
-    return messages;
-  }
-
+  const state: ResponsesEncodeState = {
+    context,
+    out: [],
+    sequence: 0,
+    envelope: undefined,
+    usage: {},
+    sawUsage: false,
+    terminated: false,
+    active: undefined,
+    queue: [],
+    pending: new Map(),
+    finished: new Set(),
+    items: new StreamItemEncoder(
+      (type, fields) => write(state, type, fields),
+      { createId: context.createId, warnings: [], ensureIds: true },
+      context.onWarning,
+    ),
+  };
   return {
     push(event) {
-      push(event);
-      return take();
+      onEvent(state, event);
+      return take(state);
     },
     end() {
       // The IR stopped without its end: close what is open and say the response is incomplete.
-      if (!terminated) finish('other', 'incomplete');
-      return take();
+      if (!state.terminated) finish(state, 'other', 'incomplete');
+      return take(state);
     },
   };
 }

@@ -110,10 +110,10 @@ export function decodeInputPart(part: JsonObject, path: string): DecodedInputPar
   switch (part.type) {
     case 'input_text':
     case 'output_text': {
-      parseOrThrow(textPartSchema, part, path);
+      const { text } = parseOrThrow(textPartSchema, part, path);
       return {
         type: 'text',
-        text: part.text as string,
+        text,
         meta: responsesMeta({ part: omitKeys(part, ['text']) }),
       };
     }

@@ -1,5 +1,6 @@
 /** Keeps the output list the native accumulator rebuilds from item and delta events. */
-import { getNumber, getString, isRecord, type JsonObject } from '../../util/json.js';
+import { isRecord, type JsonObject } from '../../util/json.js';
+import type { ResponsesStreamEvent } from './types.js';
 
 interface Slot {
   item: JsonObject;
@@ -24,14 +25,14 @@ export class OutputBuilder {
   }
 
   /** The slot an item event addresses: by `output_index`, else by `item_id`, else the last. */
-  private slotFor(event: JsonObject, fallbackType: string): Slot {
-    const index = getNumber(event, 'output_index');
+  private slotFor(event: ResponsesStreamEvent, fallbackType: string): Slot {
+    const index = event.output_index;
     if (index !== undefined && index >= 0) {
       const slot = this.slots[index];
       if (slot) return slot;
       return this.create(index, fallbackType, event);
     }
-    const itemId = getString(event, 'item_id');
+    const itemId = event.item_id;
     for (let i = this.slots.length - 1; i >= 0; i--) {
       const slot = this.slots[i];
       if (slot && itemId !== undefined && slot.item.id === itemId) return slot;
@@ -42,7 +43,7 @@ export class OutputBuilder {
 
   /** A placeholder for an item whose `output_item.added` never came. */
   private create(index: number, type: string, event: JsonObject): Slot {
-    const itemId = getString(event, 'item_id');
+    const itemId = event.item_id;
     const item: JsonObject = { ...(itemId !== undefined ? { id: itemId } : {}), type };
     if (type === 'message')
       Object.assign(item, { role: 'assistant', status: 'in_progress', content: [] });
@@ -64,14 +65,14 @@ export class OutputBuilder {
 
   /** The content part an event addresses, created with `empty` when missing. */
   private part(
-    event: JsonObject,
+    event: ResponsesStreamEvent,
     key: 'content' | 'summary',
-    indexKey: string,
+    indexKey: 'content_index' | 'summary_index',
     empty: JsonObject,
   ): JsonObject {
     const slot = this.slotFor(event, key === 'summary' ? 'reasoning' : 'message');
     const parts = this.list(slot.item, key);
-    const index = getNumber(event, indexKey) ?? Math.max(parts.length - 1, 0);
+    const index = event[indexKey] ?? Math.max(parts.length - 1, 0);
     const existing = parts[index];
     if (isRecord(existing)) return existing;
     const created = { ...empty };
@@ -80,42 +81,42 @@ export class OutputBuilder {
   }
 
   /** `response.output_item.added`: the item takes its slot. */
-  added(event: JsonObject): void {
+  added(event: ResponsesStreamEvent): void {
     const item = event.item;
-    if (!isRecord(item)) return;
-    const index = getNumber(event, 'output_index') ?? this.slots.length;
+    if (item === undefined) return;
+    const index = event.output_index ?? this.slots.length;
     this.slots[index] = { item, done: false };
   }
 
   /** `response.output_item.done`: the final item replaces what was built. */
-  done(event: JsonObject): void {
+  done(event: ResponsesStreamEvent): void {
     const item = event.item;
-    if (!isRecord(item)) return;
-    const index = getNumber(event, 'output_index') ?? this.slots.length;
+    if (item === undefined) return;
+    const index = event.output_index ?? this.slots.length;
     this.slots[index] = { item, done: true };
   }
 
   /** `content_part.added` (or `.done` when `replace`): sets a message or reasoning_text part. */
-  partAdded(event: JsonObject, replace: boolean): void {
+  partAdded(event: ResponsesStreamEvent, replace: boolean): void {
     const part = event.part;
-    if (!isRecord(part)) return;
+    if (part === undefined) return;
     const slot = this.slotFor(event, part.type === 'reasoning_text' ? 'reasoning' : 'message');
     const parts = this.list(slot.item, 'content');
-    const index = getNumber(event, 'content_index') ?? (replace ? parts.length - 1 : parts.length);
+    const index = event.content_index ?? (replace ? parts.length - 1 : parts.length);
     parts[Math.max(index, 0)] = part;
   }
 
   /** `reasoning_summary_part.added` / `.done`: sets a summary part. */
-  summaryPart(event: JsonObject): void {
+  summaryPart(event: ResponsesStreamEvent): void {
     const part = event.part;
-    if (!isRecord(part)) return;
+    if (part === undefined) return;
     const slot = this.slotFor(event, 'reasoning');
     const parts = this.list(slot.item, 'summary');
-    parts[getNumber(event, 'summary_index') ?? parts.length] = part;
+    parts[event.summary_index ?? parts.length] = part;
   }
 
   /** Text, refusal and reasoning_text deltas (appended) and `.done` events (set). */
-  text(event: JsonObject, field: 'text' | 'refusal', type: string, final: boolean): void {
+  text(event: ResponsesStreamEvent, field: 'text' | 'refusal', type: string, final: boolean): void {
     const part = this.part(event, 'content', 'content_index', { type, [field]: '' });
     if (final) {
       const value = event[field];
@@ -126,14 +127,14 @@ export class OutputBuilder {
   }
 
   /** `output_text.annotation.added`: sets the annotation at its index. */
-  annotation(event: JsonObject): void {
+  annotation(event: ResponsesStreamEvent): void {
     const part = this.part(event, 'content', 'content_index', { type: 'output_text', text: '' });
     const annotations = this.list(part, 'annotations');
-    annotations[getNumber(event, 'annotation_index') ?? annotations.length] = event.annotation;
+    annotations[event.annotation_index ?? annotations.length] = event.annotation;
   }
 
   /** `reasoning_summary_text.delta` (appended) and `.done` (set). */
-  summaryText(event: JsonObject, final: boolean): void {
+  summaryText(event: ResponsesStreamEvent, final: boolean): void {
     const part = this.part(event, 'summary', 'summary_index', { type: 'summary_text', text: '' });
     if (final) {
       if (typeof event.text === 'string') part.text = event.text;
@@ -144,7 +145,7 @@ export class OutputBuilder {
 
   /** Appends to (or, when `final`, sets) a string field of the item itself. */
   itemField(
-    event: JsonObject,
+    event: ResponsesStreamEvent,
     type: string,
     field: string,
     finalKey: string,
@@ -155,7 +156,7 @@ export class OutputBuilder {
       const value = event[finalKey];
       if (typeof value === 'string') slot.item[field] = value;
       // `function_call_arguments.done` may name the function (newer streams); fill a gap only.
-      const name = getString(event, 'name');
+      const name = event.name;
       if (name !== undefined && !slot.item.name) slot.item.name = name;
     } else {
       slot.item[field] = textOf(slot.item[field]) + textOf(event.delta);
@@ -163,8 +164,8 @@ export class OutputBuilder {
   }
 
   /** Hosted-tool progress (`web_search_call.searching`, ...): the item's status so far. */
-  status(event: JsonObject, status: string): void {
-    const index = getNumber(event, 'output_index');
+  status(event: ResponsesStreamEvent, status: string): void {
+    const index = event.output_index;
     const slot = index !== undefined ? this.slots[index] : undefined;
     if (slot && !slot.done) slot.item.status = status;
   }

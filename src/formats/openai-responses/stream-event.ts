@@ -127,8 +127,8 @@ export function readStreamEvent(
     });
     return undefined;
   }
-  if (parsed.type !== type) parsed.type = type;
-  return parsed as JsonObject & { type: string };
+  // The SSE event name stands in for a missing `type`.
+  return Object.assign(parsed, { type });
 }
 
 /** Reports each unknown event type once per stream. */

@@ -29,7 +29,7 @@ export function decodeTools(tools: readonly JsonObject[]): IrTool[] {
         kind: 'function',
         name: parsed.name,
         ...(typeof parsed.description === 'string' ? { description: parsed.description } : {}),
-        ...(isRecord(parsed.parameters) ? { parameters: tool.parameters as JsonObject } : {}),
+        ...(parsed.parameters ? { parameters: parsed.parameters } : {}),
         ...(typeof parsed.strict === 'boolean' ? { strict: parsed.strict } : {}),
         meta: responsesMeta({
           item: extrasOf(tool, ['name', 'description', 'parameters', 'strict']),

@@ -3,7 +3,8 @@
  * @see https://platform.openai.com/docs/api-reference/responses/object#responses/object-usage
  */
 import { type IrUsage, totalTokens } from '../../ir/usage.js';
-import { getNumber, getRecord, isRecord, type JsonObject, omitKeys } from '../../util/json.js';
+import { getRecord, isRecord, type JsonObject, omitKeys } from '../../util/json.js';
+import { narrowResponsesUsage } from './narrow.js';
 import type { ResponsesUsage } from './types.js';
 
 const USAGE_KEYS = [
@@ -29,16 +30,15 @@ export interface UsageExtras {
  * tokens, as in the IR: counts map one to one.
  */
 export function decodeUsage(value: unknown): IrUsage {
-  if (!isRecord(value)) return {};
+  const wire = narrowResponsesUsage(value);
+  if (wire === undefined) return {};
   const usage: IrUsage = {};
-  const input = getNumber(value, 'input_tokens');
-  const output = getNumber(value, 'output_tokens');
-  const total = getNumber(value, 'total_tokens');
-  const inputDetails = getRecord(value, 'input_tokens_details');
-  const outputDetails = getRecord(value, 'output_tokens_details');
-  const cached = inputDetails ? getNumber(inputDetails, 'cached_tokens') : undefined;
-  const cacheWrite = inputDetails ? getNumber(inputDetails, 'cache_write_tokens') : undefined;
-  const reasoning = outputDetails ? getNumber(outputDetails, 'reasoning_tokens') : undefined;
+  const input = wire.input_tokens;
+  const output = wire.output_tokens;
+  const total = wire.total_tokens;
+  const cached = wire.input_tokens_details?.cached_tokens;
+  const cacheWrite = wire.input_tokens_details?.cache_write_tokens;
+  const reasoning = wire.output_tokens_details?.reasoning_tokens;
   if (input !== undefined) usage.inputTokens = input;
   if (output !== undefined) usage.outputTokens = output;
   if (cached !== undefined) usage.cachedInputTokens = cached;
