@@ -1,5 +1,6 @@
 // ccproxy dashboard: vanilla JS, no build step. Reads /dashboard/api/snapshot for the initial
-// state and /dashboard/api/events (server-sent events) for requests as they finish.
+// state and /dashboard/api/events (server-sent events) for requests as they finish and plan usage
+// as upstream answers report it.
 
 const MAX_ROWS = 500;
 const MINUTE = 60_000;
@@ -618,6 +619,11 @@ function connect() {
       .catch(() => setConnection('reconnecting', 'reconnecting'));
   });
   source.addEventListener('request', (event) => onRequest(JSON.parse(event.data)));
+  // Sent as soon as an upstream answer reports plan usage.
+  source.addEventListener('usage', (event) => {
+    const usage = JSON.parse(event.data);
+    renderPlanUsage(usage.planUsage, Date.parse(usage.now));
+  });
   source.addEventListener('error', () => {
     setConnection('reconnecting', 'reconnecting');
     // EventSource retries by itself unless the answer was not an event stream; then we retry.
@@ -660,7 +666,7 @@ function start() {
   connect();
   setInterval(tickUptime, 1000);
   setInterval(renderChart, MINUTE / 2);
-  // Health and plan usage change without requests (token expiry, another client's answer).
+  // Health changes without requests (token expiry), and the time to each reset moves on.
   setInterval(() => loadSnapshot({ full: false }).catch(() => {}), 15_000);
 }
 

@@ -32,6 +32,25 @@ describe('plan usage store', () => {
     expect(recorded).toHaveLength(2);
   });
 
+  it('tells watchers about recorded and absorbed changes until they unsubscribe', () => {
+    const store = createPlanUsageStore(() => 1000);
+    let changes = 0;
+    const unwatch = store.watch(() => {
+      changes += 1;
+    });
+    store.record('codex', 'default', { windows: [] });
+    expect(changes).toBe(0);
+    store.record('codex', 'default', { windows: [{ name: 'primary', usedRatio: 0.5 }] });
+    expect(changes).toBe(1);
+    store.absorb({ provider: 'codex', account: 'default', updatedAt: 500, windows: [] });
+    expect(changes).toBe(1);
+    store.absorb({ provider: 'codex', account: 'work', updatedAt: 2000, windows: [] });
+    expect(changes).toBe(2);
+    unwatch();
+    store.record('codex', 'default', { windows: [{ name: 'primary', usedRatio: 0.6 }] });
+    expect(changes).toBe(2);
+  });
+
   it('counts only windows that have not reset for headroom', () => {
     const usage = {
       provider: 'p',

@@ -62,6 +62,8 @@ export interface PlanUsageStore extends PlanUsageSource, PlanUsageRecorder {
   onRecord?: (usage: AccountUsage) => void;
   /** Takes an account's usage another replica recorded, when it is newer than ours. */
   absorb(usage: AccountUsage): void;
+  /** Calls `listener` after every change (recorded or absorbed); returns the unsubscribe. */
+  watch(listener: () => void): () => void;
 }
 
 /**
@@ -97,6 +99,10 @@ export function mergeUsage(previous: AccountUsage | undefined, next: AccountUsag
 export function createPlanUsageStore(now: () => number = Date.now): PlanUsageStore {
   const accounts = new Map<string, AccountUsage>();
   const key = (provider: string, account: string) => `${provider}\u0000${account}`;
+  const listeners = new Set<() => void>();
+  const changed = () => {
+    for (const listener of listeners) listener();
+  };
   const store: PlanUsageStore = {
     record(provider, account, report) {
       if (report.windows.length === 0 && !report.credits && !report.status) return;
@@ -109,12 +115,20 @@ export function createPlanUsageStore(now: () => number = Date.now): PlanUsageSto
       });
       accounts.set(key(provider, account), merged);
       store.onRecord?.(merged);
+      changed();
     },
     get: (provider, account) => accounts.get(key(provider, account)),
     absorb(usage) {
       const known = accounts.get(key(usage.provider, usage.account));
       if (known && known.updatedAt >= usage.updatedAt) return;
       accounts.set(key(usage.provider, usage.account), usage);
+      changed();
+    },
+    watch(listener) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
     },
     snapshot: () =>
       [...accounts.values()].sort(

@@ -21,6 +21,8 @@ export interface UpstreamResponse {
   ok: boolean;
   headers: Headers;
   body: UpstreamBody;
+  /** The pool account that answered, when the provider has several. */
+  account?: string;
 }
 
 /** Timeouts and retry policy of upstream calls (from `[http]`). */

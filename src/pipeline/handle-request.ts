@@ -175,6 +175,7 @@ async function sendUpstream(ctx: RequestContext): Promise<SentRequest> {
 async function proxyRequest(ctx: RequestContext): Promise<Response> {
   const { route, request, clientModel, response } = await sendUpstream(ctx);
   ctx.record.upstreamStatus = response.status;
+  if (response.account !== undefined) ctx.record.account = response.account;
   ctx.capture?.upstreamResponse(response.status, response.headers);
   if (!response.ok) {
     const upstream = ctx.deps.formats[route.upstreamFormat];

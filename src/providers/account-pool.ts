@@ -231,11 +231,11 @@ export function createAccountPool(options: AccountPoolOptions): Provider & {
         // Not awaited: losing a sticky mark costs a cache miss at most, never the answer's time.
         if (sessionKey !== undefined)
           void options.state.stick(id, sessionKey, name).catch(() => {});
-        return response;
+        return { ...response, account: name };
       }
       // Read the refusal (it is small) so it can be shown if no other account answers.
       const text = await readBodyText(response.body, 64 * 1024).catch(() => '');
-      last = { ...response, body: replayBody(text) };
+      last = { ...response, account: name, body: replayBody(text) };
       if (members.length > 1) await restFor(name, { ...response, text }, reason);
       if (signal.aborted) break;
       if (!isLast) options.onFailover?.(name, reason);

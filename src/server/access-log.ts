@@ -12,6 +12,7 @@ export function accessLogFields(record: RequestRecord): Record<string, unknown> 
     route: record.route,
     client_format: record.clientFormat,
     provider: record.provider,
+    account: record.account,
     upstream_format: record.upstreamFormat,
     model: record.model,
     upstream_model: record.upstreamModel,

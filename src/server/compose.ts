@@ -424,7 +424,7 @@ function createSharedState(config: Readonly<Config>, logger: Logger): RedisState
 /** The dashboard plugin's dependencies. */
 function dashboardDeps(
   options: ComposeOptions,
-  planUsage: PlanUsageStore,
+  planUsage: PlanUsageSource,
   feed: DashboardFeed,
   providers: ReadonlyMap<string, Provider>,
   plugins: string[],
@@ -436,7 +436,7 @@ function dashboardDeps(
     authToken: config.security.auth_token,
     providers,
     plugins,
-    planUsage: options.planUsage ?? dashboardUsageSource(planUsage),
+    planUsage,
     captureDir: config.capture.dir,
     refreshSkewSeconds: {
       codex: config.plugins.codex.refresh_skew_seconds,
@@ -489,7 +489,12 @@ export function composeApp(options: ComposeOptions): ComposedApp {
   const capture = captureStoreOf(config, logger);
   const responsesStore = responsesStoreOf(options, clock, redis);
   const shutdown = new AbortController();
-  const dashboard = enabled.has('dashboard') ? createDashboardFeed({ wallClock: now }) : undefined;
+  const dashboardUsage = options.planUsage ?? dashboardUsageSource(planUsage);
+  const dashboard = enabled.has('dashboard')
+    ? createDashboardFeed({ wallClock: now, planUsage: dashboardUsage })
+    : undefined;
+  // The bars move as soon as an answer reports usage (the feed does nothing while nobody watches).
+  if (dashboard) planUsage.watch(() => dashboard.planUsageChanged());
   const app = createApp({
     shutdown: shutdown.signal,
     config,
@@ -513,7 +518,16 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     ...(responsesStore ? { responsesStore } : {}),
     ...(capture ? { startCapture: capture.start } : {}),
     ...(dashboard
-      ? { dashboard: dashboardDeps(options, planUsage, dashboard, providers, [...enabled], now) }
+      ? {
+          dashboard: dashboardDeps(
+            options,
+            dashboardUsage,
+            dashboard,
+            providers,
+            [...enabled],
+            now,
+          ),
+        }
       : {}),
     ...(accessLogStream
       ? { accessLogFile: (line: string) => accessLogStream.write(`${line}\n`) }

@@ -3,13 +3,18 @@
  * the official SDK as they finish, failures with their error, plan usage, the key form, and it
  * picks the feed up again after the server restarts.
  */
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createPlanUsageStore } from '../../src/server/dashboard/plan-usage.js';
-import type { FakeUpstream } from '../helpers/fake-upstream.js';
-import type { TestProxy } from '../helpers/proxy.js';
+import { accessToken, createCodexHome } from '../helpers/codex-home.js';
+import { fakeAnthropicApi } from '../helpers/fake-anthropic.js';
+import { fakeCodexBackend } from '../helpers/fake-codex.js';
+import { type FakeUpstream, startFakeUpstream } from '../helpers/fake-upstream.js';
+import { loadFixtureBytes } from '../helpers/fixtures.js';
+import { startProxy, type TestProxy } from '../helpers/proxy.js';
 import { anthropicClient, openaiClient } from '../helpers/sdk-clients.js';
 import { launchChromium, type TestBrowser, watchProblems } from './chromium.js';
 import { FAILING_MODEL, LIMIT_MESSAGE, startDashboardProxy, startUpstreams } from './setup.js';
@@ -17,6 +22,7 @@ import { FAILING_MODEL, LIMIT_MESSAGE, startDashboardProxy, startUpstreams } fro
 let browser: TestBrowser;
 let upstream: FakeUpstream;
 const proxies: TestProxy[] = [];
+const ownUpstreams: FakeUpstream[] = [];
 beforeAll(async () => {
   browser = await launchChromium();
   upstream = await startUpstreams();
@@ -28,6 +34,7 @@ afterAll(async () => {
 afterEach(async () => {
   for (const page of browser.context.pages()) await page.close();
   for (const proxy of proxies.splice(0)) await proxy.close();
+  for (const own of ownUpstreams.splice(0)) await own.close();
 });
 
 async function proxyWith(options: Parameters<typeof startDashboardProxy>[1] = {}) {
@@ -190,6 +197,146 @@ describe('dashboard in chromium', () => {
     );
     expect(width).toBe('42%');
     expect(await page.locator('#plan-empty').count()).toBe(0);
+  });
+
+  it('shows the plan usage a fake Codex upstream reports in its headers, and which pool account served each request', async () => {
+    const nowSeconds = Math.floor(Date.now() / 1000);
+    // Half a minute past the shown minute, so the text does not depend on when the page renders.
+    const primaryReset = nowSeconds + (2 * 60 + 15) * 60 + 30;
+    const secondaryReset = nowSeconds + 3 * 86_400 + 4 * 3600 + 30;
+    const tokens = {
+      default: accessToken('plan-default', 3600),
+      work: accessToken('plan-work', 3600),
+    };
+    const used = { default: { primary: 42, secondary: 87 }, work: { primary: 17, secondary: 5 } };
+    const accountOf = (authorization: unknown) =>
+      authorization === `Bearer ${tokens.work}` ? ('work' as const) : ('default' as const);
+    const codex = await startFakeUpstream(
+      fakeCodexBackend({
+        transcript: loadFixtureBytes('openai-responses', 'reasoning.sse'),
+        headers: (request) => {
+          const account = used[accountOf(request.headers.authorization)];
+          return {
+            'x-codex-primary-used-percent': String(account.primary),
+            'x-codex-primary-window-minutes': '300',
+            'x-codex-primary-reset-at': String(primaryReset),
+            'x-codex-secondary-used-percent': String(account.secondary),
+            'x-codex-secondary-window-minutes': '10080',
+            'x-codex-secondary-reset-at': String(secondaryReset),
+          };
+        },
+      }),
+    );
+    ownUpstreams.push(codex);
+    // Two Codex accounts: `default` in CODEX_HOME, `work` as a named account.
+    const home = mkdtempSync(join(tmpdir(), 'ccproxy-browser-pool-'));
+    const work = createCodexHome({ accessToken: tokens.work });
+    const named = join(home, '.local', 'share', 'ccproxy', 'accounts', 'codex');
+    mkdirSync(named, { recursive: true });
+    writeFileSync(join(named, 'work.json'), JSON.stringify(work.read()), { mode: 0o600 });
+    const proxy = await startProxy({
+      home,
+      config: { plugins: { codex: { accounts: ['default', 'work'] } } },
+      env: {
+        CODEX_HOME: createCodexHome({ accessToken: tokens.default }).dir,
+        CCPROXY_CODEX_BASE_URL: `${codex.url}/backend-api/codex`,
+      },
+    });
+    proxies.push(proxy);
+    const page = await openDashboard(proxy.url);
+    const problems = watchProblems(page);
+    expect(await page.textContent('#plan-usage')).toContain('Not reported yet');
+
+    // No usage known yet: the first account in the configured order answers.
+    await chat(proxy.url, 'gpt-5.1-codex', 'req-plan-first');
+    const first = '[data-provider="codex"][data-account="default"]';
+    // Pushed on the feed: no wait for the page's 15 s snapshot poll.
+    await page.waitForSelector(`${first} [data-window="300"]`, { timeout: 2000 });
+    expect(await page.textContent(`${first} [data-window="300"] [data-field="percent"]`)).toBe(
+      '42%',
+    );
+    expect(await page.textContent(`${first} [data-window="300"]`)).toMatch(
+      /5-hour.*resets in 2 h 1[45] min/,
+    );
+    expect(await page.textContent(`${first} [data-window="10080"]`)).toMatch(
+      /Weekly.*87%.*resets in 3 d 4 h/,
+    );
+    const width = await page.$eval(
+      `${first} [data-window="300"] .bar-fill`,
+      (bar) => (bar as unknown as { style: { width: string } }).style.width,
+    );
+    expect(width).toBe('42%');
+    expect(await page.locator('#plan-empty').count()).toBe(0);
+    await page.waitForSelector('tr[data-id="req-plan-first"]');
+    expect(await cell(page, 'req-plan-first', 'account')).toBe('default');
+
+    // `default` has used 42 %: a new conversation goes to the account with more headroom.
+    await openaiClient(`${proxy.url}/codex/v1`).chat.completions.create(
+      { model: 'gpt-5.1-codex', messages: [{ role: 'user', content: 'another conversation' }] },
+      { headers: { 'x-request-id': 'req-plan-second' } },
+    );
+    const second = '[data-provider="codex"][data-account="work"]';
+    await page.waitForSelector(`${second} [data-window="300"]`, { timeout: 2000 });
+    expect(await page.textContent(`${second} [data-window="300"] [data-field="percent"]`)).toBe(
+      '17%',
+    );
+    expect(await page.textContent(`${second} [data-window="10080"] [data-field="percent"]`)).toBe(
+      '5%',
+    );
+    await page.waitForSelector('tr[data-id="req-plan-second"]');
+    expect(await cell(page, 'req-plan-second', 'account')).toBe('work');
+    expect(problems.list()).toEqual([]);
+  });
+
+  it('shows the plan usage a fake Anthropic upstream reports in its unified rate-limit headers', async () => {
+    const nowSeconds = Math.floor(Date.now() / 1000);
+    const fiveHourReset = nowSeconds + 47 * 60 + 30;
+    const weeklyReset = nowSeconds + 5 * 86_400 + 6 * 3600 + 30;
+    const key = 'sk-ant-api03-browser-plan-usage';
+    const anthropic = await startFakeUpstream(
+      fakeAnthropicApi({
+        transcript: 'text',
+        auth: { mode: 'api-key', key },
+        headers: {
+          'anthropic-ratelimit-unified-status': 'allowed',
+          'anthropic-ratelimit-unified-5h-status': 'allowed_warning',
+          'anthropic-ratelimit-unified-5h-utilization': '0.86',
+          'anthropic-ratelimit-unified-5h-reset': String(fiveHourReset),
+          'anthropic-ratelimit-unified-7d-status': 'allowed',
+          'anthropic-ratelimit-unified-7d-utilization': '0.24',
+          'anthropic-ratelimit-unified-7d-reset': String(weeklyReset),
+        },
+      }),
+    );
+    ownUpstreams.push(anthropic);
+    const proxy = await startProxy({
+      env: { CCPROXY_CLAUDE_BASE_URL: anthropic.url, ANTHROPIC_API_KEY: key },
+    });
+    proxies.push(proxy);
+    const page = await openDashboard(proxy.url);
+    expect(await page.textContent('#plan-usage')).toContain('Not reported yet');
+
+    await anthropicClient(`${proxy.url}/claude`)
+      .messages.stream({
+        model: 'claude-sonnet-4-5',
+        max_tokens: 1024,
+        messages: [{ role: 'user', content: 'hi' }],
+      })
+      .finalMessage();
+    const account = '[data-provider="claude"][data-account="default"]';
+    await page.waitForSelector(`${account} [data-window="300"]`, { timeout: 2000 });
+    expect(await page.textContent(`${account} [data-window="300"] [data-field="percent"]`)).toBe(
+      '86%',
+    );
+    expect(await page.textContent(`${account} [data-window="300"]`)).toMatch(
+      /5-hour.*resets in 4[67] min/,
+    );
+    expect(
+      await page.$eval(`${account} [data-window="300"] .bar-fill`, (bar) => bar.className),
+    ).toContain('high');
+    expect(await page.textContent(`${account} [data-window="10080"]`)).toMatch(
+      /Weekly.*24%.*resets in 5 d 6 h/,
+    );
   });
 
   it('asks for the key with a form, refuses a wrong one and opens with the right one', async () => {

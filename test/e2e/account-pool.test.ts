@@ -143,6 +143,11 @@ describe('account pools', () => {
     await ask(running, 'second');
     await ask(running, 'third');
     expect(seen.filter((account) => account === 'default')).toHaveLength(1);
+    // Each request's record names the account that served it (the dashboard's account column).
+    const feed = running.composed.dashboard!;
+    await expect.poll(() => feed.recent().length).toBe(3);
+    expect(feed.recent().map((request) => request.account)).toEqual(['work', 'work', 'work']);
+    expect(seen.slice(1)).toEqual(['work', 'work', 'work']);
 
     const health = (await (await fetch(`${running.url}/health`)).json()) as {
       providers: { codex: { accounts: Record<string, { restingUntil?: string }> } };

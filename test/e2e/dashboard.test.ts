@@ -20,9 +20,15 @@ afterEach(async () => {
   upstream = undefined;
 });
 
-async function start(options: StartProxyOptions = {}): Promise<TestProxy> {
+async function start(
+  options: StartProxyOptions = {},
+  upstreamHeaders: Record<string, string> = {},
+): Promise<TestProxy> {
   upstream = await startFakeUpstream(
-    fakeCodexBackend({ transcript: loadFixtureBytes('openai-responses', 'reasoning.sse') }),
+    fakeCodexBackend({
+      transcript: loadFixtureBytes('openai-responses', 'reasoning.sse'),
+      headers: upstreamHeaders,
+    }),
   );
   proxy = await startProxy({
     ...options,
@@ -159,6 +165,41 @@ describe('dashboard on a keyless loopback server', () => {
     expect(snapshot.requests).toHaveLength(3);
     expect(snapshot.usage.totals.codex).toMatchObject({ requests: 3, inputTokens: 3 * 96 });
     expect(snapshot.planUsage).toEqual([]);
+  });
+
+  it('pushes plan usage to connected dashboards as a usage event when an answer reports it', async () => {
+    const reset = Math.floor(Date.now() / 1000) + 3600;
+    const { url, composed } = await start(
+      {},
+      {
+        'x-codex-primary-used-percent': '42',
+        'x-codex-primary-window-minutes': '300',
+        'x-codex-primary-reset-at': String(reset),
+      },
+    );
+    const abort = new AbortController();
+    const events = await fetch(`${url}/dashboard/api/events`, { signal: abort.signal });
+    const reader = events.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let text = '';
+    while (!text.includes('event: hello')) text += (await reader.read()).value ?? '';
+    expect(composed.dashboard!.subscribers()).toBe(1);
+
+    await chat(url);
+    while (!/event: usage\ndata: .*\n\n/.test(text)) text += (await reader.read()).value ?? '';
+    const data = /event: usage\ndata: (.*)\n/.exec(text)![1]!;
+    expect(JSON.parse(data)).toMatchObject({
+      now: expect.any(String),
+      planUsage: [
+        {
+          provider: 'codex',
+          account: 'default',
+          windows: [
+            { usedRatio: 0.42, windowMinutes: 300, resetsAt: new Date(reset * 1000).toISOString() },
+          ],
+        },
+      ],
+    });
+    abort.abort();
   });
 
   it('keeps its own requests out of the feed and the access log', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRequestRecord, type RequestRecord } from '../../observability/request-record.js';
 import { createDashboardFeed, dashboardRequest, replayCommand } from './feed.js';
+import { createPlanUsageStore } from './plan-usage.js';
 
 function record(fields: Partial<RequestRecord>): RequestRecord {
   const { record } = createRequestRecord({
@@ -74,6 +75,48 @@ describe('dashboard feed', () => {
     feed.closeAll();
     expect(closed).toBe(true);
     expect(feed.subscribers()).toBe(0);
+  });
+
+  it('publishes plan usage changes once per burst, and only while a dashboard is connected', async () => {
+    const planUsage = createPlanUsageStore();
+    let reads = 0;
+    const source = {
+      snapshot: () => {
+        reads += 1;
+        return planUsage.snapshot();
+      },
+    };
+    const now = Date.UTC(2026, 0, 1, 12, 0, 0);
+    const feed = createDashboardFeed({ wallClock: () => now, planUsage: source });
+    planUsage.report('codex', 'default', [{ usedRatio: 0.1, windowMinutes: 300 }]);
+    feed.planUsageChanged();
+    await Promise.resolve();
+    expect(reads).toBe(0);
+
+    const chunks: string[] = [];
+    feed.subscribe({ send: (chunk) => chunks.push(chunk), close: () => {} });
+    planUsage.report('codex', 'default', [{ usedRatio: 0.42, windowMinutes: 300 }]);
+    // Headers and the stream's first event report in the same turn: one event.
+    feed.planUsageChanged();
+    feed.planUsageChanged();
+    await Promise.resolve();
+    expect(reads).toBe(1);
+    expect(chunks).toHaveLength(1);
+    const [, data] = /^event: usage\ndata: (.*)\n\n$/.exec(chunks[0]!)!;
+    expect(JSON.parse(data!)).toEqual({
+      now: '2026-01-01T12:00:00.000Z',
+      planUsage: [
+        {
+          provider: 'codex',
+          account: 'default',
+          updatedAt: expect.any(String),
+          windows: [{ usedRatio: 0.42, windowMinutes: 300 }],
+        },
+      ],
+    });
+    feed.planUsageChanged();
+    await Promise.resolve();
+    expect(chunks).toHaveLength(2);
   });
 
   it('dates a request from its end and duration', () => {

@@ -1,9 +1,11 @@
 /**
  * The dashboard's live feed and in-memory history: every finished request record goes through
  * `record()`, which keeps per-minute token counts and the last requests (references, no copies),
- * and serializes and publishes the record only while at least one dashboard is connected.
+ * and serializes and publishes the record only while at least one dashboard is connected; plan
+ * usage changes are published the same way (a `usage` event), so the bars move without polling.
  */
 import type { RequestRecord } from '../../observability/request-record.js';
+import type { PlanUsageSource } from './plan-usage.js';
 
 /** A finished request as the dashboard shows it (JSON). */
 export interface DashboardRequest {
@@ -80,6 +82,8 @@ export interface FeedSubscriber {
 export interface DashboardFeed {
   /** Takes a finished record (called for every request, so it must stay cheap). */
   record(record: RequestRecord): void;
+  /** Plan usage changed: connected dashboards get the new figures (nothing happens otherwise). */
+  planUsageChanged(): void;
   /** Connects a dashboard; returns the function that disconnects it. */
   subscribe(subscriber: FeedSubscriber): () => void;
   /** Number of connected dashboards. */
@@ -102,6 +106,8 @@ export interface FeedOptions {
   wallClock?: () => number;
   /** How many recent requests the snapshot keeps. */
   keep?: number;
+  /** The plan usage `planUsageChanged()` publishes. */
+  planUsage?: PlanUsageSource;
 }
 
 interface Kept {
@@ -184,6 +190,20 @@ export function createDashboardFeed(options: FeedOptions = {}): DashboardFeed {
   // Minute start -> provider -> tokens; minutes older than an hour are dropped as new ones come.
   const minutes = new Map<number, Map<string, number>>();
   let published = 0;
+  // A Codex answer reports usage in its headers and again in its stream's first event: changes
+  // made in one go are published once.
+  let usagePending = false;
+
+  function publishUsage(): void {
+    usagePending = false;
+    if (subscribers.size === 0 || !options.planUsage) return;
+    const usage = {
+      now: new Date(wallClock()).toISOString(),
+      planUsage: options.planUsage.snapshot(),
+    };
+    const chunk = `event: usage\ndata: ${JSON.stringify(usage)}\n\n`;
+    for (const subscriber of subscribers) subscriber.send(chunk);
+  }
 
   function count(record: RequestRecord, finishedAt: number): void {
     const provider = record.provider;
@@ -231,6 +251,12 @@ export function createDashboardFeed(options: FeedOptions = {}): DashboardFeed {
       const chunk = `event: request\ndata: ${JSON.stringify(dashboardRequest(record, finishedAt))}\n\n`;
       published += 1;
       for (const subscriber of subscribers) subscriber.send(chunk);
+    },
+    planUsageChanged() {
+      // Nobody watching (or already queued): nothing to do.
+      if (subscribers.size === 0 || usagePending || !options.planUsage) return;
+      usagePending = true;
+      queueMicrotask(publishUsage);
     },
     subscribe(subscriber) {
       subscribers.add(subscriber);
