@@ -318,7 +318,7 @@ describe('dashboard in chromium', () => {
 
     await anthropicClient(`${proxy.url}/claude`)
       .messages.stream({
-        model: 'claude-sonnet-4-5',
+        model: 'claude-sonnet-4-6',
         max_tokens: 1024,
         messages: [{ role: 'user', content: 'hi' }],
       })
@@ -427,7 +427,7 @@ describe.runIf(screenshot)('README screenshot', () => {
       if (minute % 3 === 0) {
         await claude.messages
           .stream({
-            model: 'claude-sonnet-4-5',
+            model: 'claude-sonnet-4-6',
             max_tokens: 1024,
             messages: [{ role: 'user', content: 'hi' }],
           })
