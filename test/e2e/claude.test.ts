@@ -548,7 +548,7 @@ describe('Claude errors', () => {
       env: { CCPROXY_CLAUDE_BASE_URL: upstream.url, ANTHROPIC_API_KEY: 'k' },
     });
     const sent = {
-      model: 'claude-sonnet-4-5',
+      model: 'claude-sonnet-4-6',
       max_tokens: 5,
       messages: [{ role: 'user', content: 42 }],
       some_future_field: { on: true },
@@ -585,7 +585,7 @@ describe('Claude errors', () => {
     const chat = await fetch(`${proxy.url}/claude/v1/chat/completions`, {
       method: 'POST',
       body: JSON.stringify({
-        model: 'claude-sonnet-4-5',
+        model: 'claude-sonnet-4-6',
         messages: [{ role: 'user', content: 4 }],
       }),
     });

@@ -101,7 +101,7 @@ describe('serve --demo', () => {
     async (provider) => {
       const model =
         provider === 'claude'
-          ? 'claude-sonnet-4-5'
+          ? 'claude-sonnet-4-6'
           : provider === 'copilot'
             ? 'gpt-4.1'
             : 'gpt-5.1-codex';

@@ -236,12 +236,12 @@ describe('other providers and settings', () => {
     local = { upstream: claude, proxy: running };
     const client = openaiClient(`${running.url}/claude/v1`);
     const first = await client.responses
-      .stream({ model: 'claude-sonnet-4-5', input: 'Tides?' })
+      .stream({ model: 'claude-sonnet-4-6', input: 'Tides?' })
       .finalResponse();
     const message = first.output.find((item) => item.type === 'message');
     expect(message?.id).toMatch(/^msg_/);
     await client.responses.create({
-      model: 'claude-sonnet-4-5',
+      model: 'claude-sonnet-4-6',
       input: [
         { role: 'user', content: 'Tides?' },
         { type: 'item_reference', id: message!.id! },
