@@ -60,11 +60,12 @@ const MiB = 2 ** 20;
 
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });
 
-/** One request: status, body, time to first body byte and to the end, in ms. */
+/** One request: status, body (its first 4 KB unless `keepBody`), time to first byte and to the end, in ms. */
 function timedRequest(
   port: number,
   path: string,
   body: string,
+  keepBody = false,
 ): Promise<{ ttfb: number; total: number; status: number; text: string }> {
   return new Promise((resolvePromise, reject) => {
     const started = performance.now();
@@ -82,7 +83,7 @@ function timedRequest(
         let text = '';
         response.on('data', (chunk: Buffer) => {
           if (ttfb < 0) ttfb = performance.now() - started;
-          if (text.length < 4096) text += chunk.toString();
+          if (keepBody || text.length < 4096) text += chunk.toString();
         });
         response.on('end', () =>
           resolvePromise({
@@ -211,12 +212,15 @@ async function probeRow(
   proxy: Server,
   upstream: Server,
 ): Promise<{ upstreamBody: string } | { skipped: string }> {
-  const answer = await timedRequest(proxy.port, row.path, row.body).catch((error: Error) => ({
+  const answer = await timedRequest(proxy.port, row.path, row.body, true).catch((error: Error) => ({
     status: 0,
     text: error.message,
   }));
   if (answer.status !== 200) {
     return { skipped: `ccproxy answered ${answer.status}: ${answer.text.slice(0, 200)}` };
+  }
+  if (!answer.text.includes(row.complete)) {
+    return { skipped: `ccproxy's answer lacks ${row.complete}: ${answer.text.slice(-200)}` };
   }
   const upstreamBody = await new Promise<string>((resolvePromise, reject) => {
     httpRequest(

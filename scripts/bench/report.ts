@@ -319,7 +319,7 @@ ${raw.join('\n')}
 ## Benchmark commands
 
 \`\`\`sh
-npm run bench                          # every row, ${'3'} rounds, writes BENCHMARKS.md (about 10 minutes on 2 idle cores)
+npm run bench                          # every row, 3 rounds, writes BENCHMARKS.md (about 12 minutes on 2 idle cores)
 npm run bench -- --quick               # one short round, prints the report, leaves BENCHMARKS.md alone (about a minute)
 npm run bench -- --rounds 5 --out /tmp/bench.md
 npm run bench -- --profile ROW         # ccproxy under node --cpu-prof on one row; prints the top self-time functions

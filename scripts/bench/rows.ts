@@ -16,6 +16,8 @@ export interface Row {
   upstreamPath: string;
   kind: RowKind;
   latencyTarget: boolean;
+  /** Text only a complete answer holds (its terminal event or finish); without it the row is not measured. */
+  complete: string;
 }
 
 /** The OpenAI-compatible provider the bench configures, pointing at the fake upstream. */
@@ -48,6 +50,7 @@ export const ROWS: Row[] = [
     upstreamPath: CHAT,
     kind: 'non-stream',
     latencyTarget: true,
+    complete: '"finish_reason":"stop"',
   },
   {
     id: 'messages-to-chat',
@@ -57,6 +60,7 @@ export const ROWS: Row[] = [
     upstreamPath: CHAT,
     kind: 'non-stream',
     latencyTarget: true,
+    complete: '"stop_reason":"end_turn"',
   },
   {
     id: 'claude',
@@ -66,6 +70,7 @@ export const ROWS: Row[] = [
     upstreamPath: MESSAGES,
     kind: 'non-stream',
     latencyTarget: true,
+    complete: '"stop_reason":"end_turn"',
   },
   {
     id: 'chat-stream',
@@ -75,6 +80,7 @@ export const ROWS: Row[] = [
     upstreamPath: CHAT,
     kind: 'pass-through stream',
     latencyTarget: false,
+    complete: 'data: [DONE]',
   },
   {
     id: 'messages-to-chat-stream',
@@ -84,6 +90,7 @@ export const ROWS: Row[] = [
     upstreamPath: CHAT,
     kind: 'converted stream',
     latencyTarget: false,
+    complete: 'event: message_stop',
   },
   {
     id: 'claude-stream',
@@ -93,6 +100,7 @@ export const ROWS: Row[] = [
     upstreamPath: MESSAGES,
     kind: 'pass-through stream',
     latencyTarget: false,
+    complete: 'event: message_stop',
   },
   {
     id: 'responses-stream',
@@ -108,6 +116,7 @@ export const ROWS: Row[] = [
     upstreamPath: CODEX,
     kind: 'pass-through stream',
     latencyTarget: false,
+    complete: 'event: response.completed',
   },
   {
     id: 'codex-chat',
@@ -117,6 +126,7 @@ export const ROWS: Row[] = [
     upstreamPath: CODEX,
     kind: 'report route',
     latencyTarget: false,
+    complete: '"finish_reason":',
   },
 ];
 
