@@ -278,6 +278,7 @@ async function runBench(): Promise<void> {
     servers.push(proxy);
     const variantServers = new Map<string, Server>();
     for (const variant of VARIANTS) {
+      if (variant.unavailable) continue;
       const server = await startCcproxy(
         `ccproxy, ${variant.id}`,
         { ...env, ...variant.env },
@@ -333,7 +334,7 @@ async function runBench(): Promise<void> {
       });
       labels.set(`ccproxy|${row.id}`, { label: `ccproxy ${row.path} (${row.id})`, group: key });
       for (const variant of VARIANTS) {
-        if (!variant.rows.includes(row.id)) continue;
+        if (variant.unavailable || !variant.rows.includes(row.id)) continue;
         const id = `${variant.id}|${row.id}`;
         jobs.push({
           id,

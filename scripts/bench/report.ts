@@ -13,7 +13,7 @@ import {
   TARGETS,
   verdictText,
 } from './analysis.js';
-import type { Row, Variant } from './rows.js';
+import { REDIS_VARIANT, type Row, type Variant } from './rows.js';
 
 /** One measured job: its rounds and their per-field median. */
 export interface JobResult {
@@ -235,6 +235,7 @@ export function renderReport(report: BenchReport): string {
       `| ${r.row.title} | \`${r.row.id}\` | ${r.row.kind} | ${fmt(r.verdict.addedLatency)} | ${fmt(r.verdict.addedLatencyAA)} | ${fmt(r.verdict.throughput)} | ${fmt(r.verdict.throughputAA)} | ${r.floor ? fmt(r.floor.rps / r.pipe.rps) : 'n/a'} | ${fmt(r.ccproxy.rps, 0)} / ${fmt(r.pipe.rps, 0)} | ${fmt(r.ccproxy.cpuMsPerRequest, 3)} / ${fmt(r.pipe.cpuMsPerRequest, 3)} | ${fmt(r.ccproxy.peakRssMiB, 0)} / ${fmt(r.pipe.peakRssMiB, 0)} | ${r.ccproxy.errors} |`,
   );
   const variantSections = report.variants.map((variant) => {
+    if (variant.unavailable) return `### ${variant.title}\n\nNot measured: ${variant.unavailable}.`;
     const lines = variant.rows.flatMap((rowId) => {
       const on = byId.get(`ccproxy|${rowId}`)?.median;
       const off = byId.get(`${variant.id}|${rowId}`)?.median;
@@ -296,11 +297,15 @@ ${readingText(report, judged)}
 
 ${variantSections.join('\n\n')}
 
-### Redis state backend vs memory
+${
+  report.variants.some((variant) => variant.id === REDIS_VARIANT)
+    ? ''
+    : `### Redis state backend vs memory
 
 Not measured yet: the hook is in \`scripts/bench/rows.ts\` (\`VARIANTS\`). Once ccproxy has a \`[state] backend\` setting, a variant with
-\`STATE__BACKEND=redis\` against the default (memory) process adds this comparison.
-
+a Redis backend against the default (memory) process adds this comparison.
+`
+}
 ## Every measurement
 
 | upstream request | server | p50 ms | p99 ms | TTFB p50 ms | req/s @${settings.connections} | req/s min–max over rounds | CPU ms/req | peak RSS MiB | errors |

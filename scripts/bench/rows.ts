@@ -141,7 +141,12 @@ export interface Variant {
   serveArgs: string[];
   env: Record<string, string>;
   rows: string[];
+  /** Why the variant cannot run here (reported as not measured), if it cannot. */
+  unavailable?: string;
 }
+
+/** The id of the Redis state backend variant (see the hook below). */
+export const REDIS_VARIANT = 'redis-state';
 
 export const VARIANTS: Variant[] = [
   {
@@ -151,14 +156,15 @@ export const VARIANTS: Variant[] = [
     env: {},
     rows: ['chat', 'messages-to-chat-stream'],
   },
-  // HOOK (Redis state backend vs memory): once main has a `[state] backend` setting, add
+  // HOOK (Redis state backend vs memory): once main has a `[state] backend` setting, add the
+  // variant below (with the setting's real env names); the default ccproxy process is the
+  // "memory" side, and the report's "Redis state backend vs memory" section then shows it.
   // {
-  //   id: 'redis-state',
+  //   id: REDIS_VARIANT,
   //   title: 'Redis state backend (`STATE__BACKEND=redis`)',
   //   serveArgs: [],
   //   env: { STATE__BACKEND: 'redis', STATE__REDIS_URL: process.env.BENCH_REDIS_URL ?? '' },
-  //   rows: ['responses-stream', 'codex-chat'],
+  //   rows: ['responses-stream', 'codex-chat', 'chat'],
+  //   unavailable: process.env.BENCH_REDIS_URL ? undefined : 'BENCH_REDIS_URL is not set',
   // },
-  // and have the bench skip it (reported as "not measured") when BENCH_REDIS_URL is unset. The
-  // default ccproxy process is the "memory" side of that comparison.
 ];

@@ -203,5 +203,28 @@ describe('renderReport', () => {
     expect(text).toContain("peak RSS ÷ pipe's ≤ 1.50× | 1.80× (180 / 100 MiB) | NOT met |");
     expect(text).toContain('| claude | — | not measured: ccproxy answered 401: no key | NOT met |');
     expect(text).toContain('2 of 3 targets are met in this run. Not measured: claude.');
+    expect(text).toContain('### Redis state backend vs memory\n\nNot measured yet');
+  });
+
+  it('compares each variant with the default process, and names a variant that cannot run', () => {
+    const text = renderReport({
+      ...report,
+      variants: [
+        { id: 'dashboard-off', title: 'dashboard off', serveArgs: [], env: {}, rows: ['chat'] },
+        {
+          id: 'redis-state',
+          title: 'Redis state backend',
+          serveArgs: [],
+          env: {},
+          rows: ['chat'],
+          unavailable: 'BENCH_REDIS_URL is not set',
+        },
+      ],
+      results: [...report.results, job('dashboard-off|chat', { p50: 0.7, rps: 7040 })],
+    });
+    expect(text).toContain('| `chat` | 6400 | 7040 | 1.10 |');
+    expect(text).toContain('dashboard-off: chat +10% throughput, +0% CPU per request');
+    expect(text).toContain('### Redis state backend\n\nNot measured: BENCH_REDIS_URL is not set.');
+    expect(text).not.toContain('Not measured yet');
   });
 });
