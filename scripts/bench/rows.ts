@@ -151,7 +151,8 @@ export const REDIS_VARIANT = 'redis-state';
 export const VARIANTS: Variant[] = [
   {
     id: 'dashboard-off',
-    title: 'dashboard plugin off (`--disable-plugin dashboard`)',
+    title:
+      'dashboard plugin off (`--disable-plugin dashboard`) against on (the default; no dashboard page open)',
     serveArgs: ['--disable-plugin', 'dashboard'],
     env: {},
     rows: ['chat', 'messages-to-chat-stream'],
@@ -159,6 +160,8 @@ export const VARIANTS: Variant[] = [
   // HOOK (Redis state backend vs memory): once main has a `[state] backend` setting, add the
   // variant below (with the setting's real env names); the default ccproxy process is the
   // "memory" side, and the report's "Redis state backend vs memory" section then shows it.
+  // Choose rows that touch the state: the rows above send `store: false`, so add a Responses row
+  // with `store: true` (and one with `previous_response_id`) if the backend keeps responses.
   // {
   //   id: REDIS_VARIANT,
   //   title: 'Redis state backend (`STATE__BACKEND=redis`)',
