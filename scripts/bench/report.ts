@@ -1,0 +1,338 @@
+/**
+ * Renders BENCHMARKS.md from one bench run: targets and verdicts per row, ratios to the bare pipe
+ * beside the A/A control, CPU and memory, the variants, and a reading paragraph computed from the
+ * numbers (nothing in it is written by hand, so it cannot go stale).
+ */
+import {
+  aaNoise,
+  type Judged,
+  judge,
+  judgeRow,
+  type Measurement,
+  type RowVerdict,
+  TARGETS,
+  verdictText,
+} from './analysis.js';
+import { REDIS_VARIANT, type Row, type Variant } from './rows.js';
+import { STREAM_CHUNKS } from './transcripts.js';
+
+/** One measured job: its rounds and their per-field median. */
+export interface JobResult {
+  /** `direct|KEY`, `bare pipe|KEY`, `bare pipe B (A/A control)|KEY`, `stack floor|KEY`, `ccproxy|ROW`, `VARIANT|ROW`. */
+  id: string;
+  label: string;
+  /** The upstream request it stands for (`PATH stream|non-stream`). */
+  group: string;
+  rounds: Measurement[];
+  median: Measurement;
+}
+
+/** Everything the report is rendered from. */
+export interface BenchReport {
+  date: string;
+  machine: {
+    cpus: number;
+    model: string;
+    memGiB: number;
+    node: string;
+    loadStart: number;
+    loadEnd: number;
+  };
+  settings: {
+    rounds: number;
+    latencyRequests: number;
+    throughputSeconds: number;
+    connections: number;
+  };
+  rows: Row[];
+  /** Row id → the baseline key of the upstream request it makes. */
+  rowKeys: Map<string, string>;
+  /** Row id → why it was not measured. */
+  skipped: Map<string, string>;
+  variants: Variant[];
+  results: JobResult[];
+  /** Server name → the kernel's peak RSS over the process's life, MiB. */
+  maxRssMiB: Map<string, number>;
+  reassembly: {
+    events: number;
+    bytes: number;
+    parseMs: number;
+    accumulateMs: number;
+    fromBytesMs: number;
+    jsonFloorMs: number;
+  };
+}
+
+/** A measured row with its baselines and verdict. */
+export interface JudgedRow {
+  row: Row;
+  direct: Measurement;
+  pipe: Measurement;
+  pipeB: Measurement;
+  floor?: Measurement;
+  ccproxy: Measurement;
+  verdict: RowVerdict;
+}
+
+const fmt = (value: number, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
+const pct = (value: number) =>
+  Number.isFinite(value) ? `${value >= 0 ? '+' : ''}${(value * 100).toFixed(0)}%` : 'n/a';
+
+/** Judges every measured row; the A/A noise comes from the same run. */
+export function judgeRows(report: BenchReport): {
+  rows: JudgedRow[];
+  noise: { latency: number; throughput: number };
+  rss?: Judged & { ccproxy: number; pipe: number };
+} {
+  const job = (id: string) => report.results.find((result) => result.id === id)?.median;
+  const measured = report.rows.flatMap((row) => {
+    const key = report.rowKeys.get(row.id);
+    const ccproxy = job(`ccproxy|${row.id}`);
+    const direct = job(`direct|${key}`);
+    const pipe = job(`bare pipe|${key}`);
+    const pipeB = job(`bare pipe B (A/A control)|${key}`);
+    if (!key || !ccproxy || !direct || !pipe || !pipeB) return [];
+    return [{ row, direct, pipe, pipeB, ccproxy, floor: job(`stack floor|${key}`) }];
+  });
+  const keys = [...new Set(report.rowKeys.values())];
+  const aaThroughput = keys.map(
+    (key) =>
+      (job(`bare pipe B (A/A control)|${key}`)?.rps ?? Number.NaN) /
+      (job(`bare pipe|${key}`)?.rps ?? Number.NaN),
+  );
+  const noise = { latency: 0, throughput: aaNoise(aaThroughput) };
+  noise.latency = aaNoise(measured.map((m) => judgeRow({ ...m.row, ...m }, noise).addedLatencyAA));
+  const rows = measured.map((m) => ({
+    ...m,
+    verdict: judgeRow({ kind: m.row.kind, latencyTarget: m.row.latencyTarget, ...m }, noise),
+  }));
+  const peak = (prefix: string) =>
+    Math.max(
+      ...report.results
+        .filter((result) => result.id.startsWith(prefix))
+        .map((result) => result.median.peakRssMiB)
+        .filter(Number.isFinite),
+    );
+  const ccproxyPeak = peak('ccproxy|');
+  const pipePeak = peak('bare pipe|');
+  const rssNoise = aaNoise([peak('bare pipe B (A/A control)|') / pipePeak]);
+  const rss =
+    Number.isFinite(ccproxyPeak) && Number.isFinite(pipePeak)
+      ? {
+          ...judge(ccproxyPeak / pipePeak, TARGETS.peakRss, 'max', rssNoise),
+          ccproxy: ccproxyPeak,
+          pipe: pipePeak,
+        }
+      : undefined;
+  return { rows, noise, rss };
+}
+
+function targetText(judged: Judged): string {
+  return `${judged.bound === 'max' ? '≤' : '≥'} ${fmt(judged.target)}×`;
+}
+
+/** The reading paragraph: every sentence is computed from this run's numbers. */
+export function readingText(report: BenchReport, judged: ReturnType<typeof judgeRows>): string {
+  const { rows, noise, rss } = judged;
+  const verdicts = [
+    ...rows.flatMap((r) =>
+      [r.verdict.latency, r.verdict.throughputVerdict].filter((v) => v !== undefined),
+    ),
+    ...(rss ? [rss] : []),
+  ];
+  const failed = rows.filter(
+    (r) => !r.verdict.throughputVerdict.met || r.verdict.latency?.met === false,
+  );
+  const out: string[] = [];
+  out.push(
+    `${verdicts.filter((v) => v.met).length} of ${verdicts.length} targets are met in this run` +
+      (failed.length > 0
+        ? `; rows with a target not met: ${failed.map((r) => r.row.id).join(', ')}.`
+        : '.') +
+      (report.skipped.size > 0 ? ` Not measured: ${[...report.skipped.keys()].join(', ')}.` : ''),
+  );
+  out.push(
+    `The A/A control (a second, identical pipe process) landed within ±${fmt(noise.throughput * 100, 0)}% of the first pipe's throughput and ±${fmt(noise.latency * 100, 0)}% of its added latency; ` +
+      'a ratio closer to its target than that is marked "within A/A noise", and differences between runs smaller than that are not evidence.' +
+      (noise.throughput > 0.15 || noise.latency > 0.3
+        ? ` This run was noisy (load average ${fmt(report.machine.loadStart, 1)} at the start, ${fmt(report.machine.loadEnd, 1)} at the end on ${report.machine.cpus} cores).`
+        : ''),
+  );
+  if (rows.length > 0) {
+    const worst = [...rows].sort(
+      (a, b) =>
+        a.verdict.throughput / a.verdict.throughputVerdict.target -
+        b.verdict.throughput / b.verdict.throughputVerdict.target,
+    )[0]!;
+    const heaviest = [...rows].sort(
+      (a, b) => b.ccproxy.cpuMsPerRequest - a.ccproxy.cpuMsPerRequest,
+    )[0]!;
+    out.push(
+      `Furthest below its throughput target is ${worst.row.id} at ${fmt(worst.verdict.throughput)}× the pipe's (target ≥ ${fmt(worst.verdict.throughputVerdict.target)}×), where ccproxy spends ${fmt(worst.ccproxy.cpuMsPerRequest, 3)} CPU ms per request against the pipe's ${fmt(worst.pipe.cpuMsPerRequest, 3)} (${fmt(worst.verdict.cpuRatio, 1)}×). ` +
+        `The most CPU per request goes to ${heaviest.row.id} (${fmt(heaviest.ccproxy.cpuMsPerRequest, 3)} ms, ${fmt(heaviest.verdict.cpuRatio, 1)}× the pipe's).`,
+    );
+    const floors = rows.filter((r) => r.floor).map((r) => r.floor!.rps / r.pipe.rps);
+    const ccproxyRange = rows.map((r) => r.verdict.throughput);
+    if (floors.length > 0) {
+      out.push(
+        `The stack floor (Hono + undici, no parsing) reaches ${fmt(Math.min(...floors))}–${fmt(Math.max(...floors))}× the pipe's throughput on the same upstream requests and ccproxy ${fmt(Math.min(...ccproxyRange))}–${fmt(Math.max(...ccproxyRange))}×; ` +
+          "the distance between the floor and ccproxy is ccproxy's own per-request work, the distance between the pipe and the floor is the stack's.",
+      );
+    }
+  }
+  if (rss) {
+    out.push(
+      `Peak RSS sampled during the throughput runs: ccproxy ${fmt(rss.ccproxy, 0)} MiB, the pipe ${fmt(rss.pipe, 0)} MiB (${fmt(rss.value)}×, target ≤ ${fmt(rss.target)}×).`,
+    );
+  }
+  for (const variant of report.variants) {
+    const changes = variant.rows.flatMap((rowId) => {
+      const on = report.results.find((r) => r.id === `ccproxy|${rowId}`)?.median;
+      const off = report.results.find((r) => r.id === `${variant.id}|${rowId}`)?.median;
+      return on && off
+        ? [
+            `${rowId} ${pct(off.rps / on.rps - 1)} throughput, ${pct(off.cpuMsPerRequest / on.cpuMsPerRequest - 1)} CPU per request`,
+          ]
+        : [];
+    });
+    if (changes.length > 0) {
+      out.push(
+        `Against the default ccproxy process, ${variant.id}: ${changes.join('; ')} (A/A noise ±${fmt(noise.throughput * 100, 0)}%).`,
+      );
+    }
+  }
+  return out.join('\n\n');
+}
+
+/** Renders BENCHMARKS.md. */
+export function renderReport(report: BenchReport): string {
+  const judged = judgeRows(report);
+  const { machine, settings } = report;
+  const byId = new Map(report.results.map((result) => [result.id, result]));
+  const targetRows: string[] = [];
+  for (const r of judged.rows) {
+    if (r.verdict.latency) {
+      targetRows.push(
+        `| ${r.row.title} | added p50 latency ÷ pipe's ${targetText(r.verdict.latency)} | ${fmt(r.verdict.addedLatency)}× (A/A ${fmt(r.verdict.addedLatencyAA)}×) | ${verdictText(r.verdict.latency)} |`,
+      );
+    }
+    const t = r.verdict.throughputVerdict;
+    targetRows.push(
+      `| ${r.row.title} | req/s at c=${settings.connections} ÷ pipe's ${targetText(t)} | ${fmt(r.verdict.throughput)}× (A/A ${fmt(r.verdict.throughputAA)}×) | ${verdictText(t)} |`,
+    );
+  }
+  if (judged.rss) {
+    targetRows.push(
+      `| the whole run | peak RSS ÷ pipe's ${targetText(judged.rss)} | ${fmt(judged.rss.value)}× (${fmt(judged.rss.ccproxy, 0)} / ${fmt(judged.rss.pipe, 0)} MiB) | ${verdictText(judged.rss)} |`,
+    );
+  }
+  for (const [rowId, reason] of report.skipped) {
+    targetRows.push(
+      `| ${rowId} | — | not measured: ${reason.replaceAll('|', '\\|').replaceAll('\n', ' ')} | NOT met |`,
+    );
+  }
+  const rowTable = judged.rows.map(
+    (r) =>
+      `| ${r.row.title} | \`${r.row.id}\` | ${r.row.kind} | ${fmt(r.verdict.addedLatency)} | ${fmt(r.verdict.addedLatencyAA)} | ${fmt(r.verdict.throughput)} | ${fmt(r.verdict.throughputAA)} | ${r.floor ? fmt(r.floor.rps / r.pipe.rps) : 'n/a'} | ${fmt(r.ccproxy.rps, 0)} / ${fmt(r.pipe.rps, 0)} | ${fmt(r.ccproxy.cpuMsPerRequest, 3)} / ${fmt(r.pipe.cpuMsPerRequest, 3)} | ${fmt(r.ccproxy.peakRssMiB, 0)} / ${fmt(r.pipe.peakRssMiB, 0)} | ${r.ccproxy.errors} |`,
+  );
+  const variantSections = report.variants.map((variant) => {
+    if (variant.unavailable) return `### ${variant.title}\n\nNot measured: ${variant.unavailable}.`;
+    const lines = variant.rows.flatMap((rowId) => {
+      const on = byId.get(`ccproxy|${rowId}`)?.median;
+      const off = byId.get(`${variant.id}|${rowId}`)?.median;
+      if (!on || !off) return [`| \`${rowId}\` | not measured | | | | | |`];
+      return [
+        `| \`${rowId}\` | ${fmt(on.rps, 0)} | ${fmt(off.rps, 0)} | ${fmt(off.rps / on.rps)} | ${fmt(on.cpuMsPerRequest, 3)} / ${fmt(off.cpuMsPerRequest, 3)} | ${fmt(on.p50)} / ${fmt(off.p50)} | ${fmt(on.peakRssMiB, 0)} / ${fmt(off.peakRssMiB, 0)} |`,
+      ];
+    });
+    return `### ${variant.title}
+
+| row | req/s default | req/s ${variant.id} | ÷ default | CPU ms/req default / ${variant.id} | p50 ms default / ${variant.id} | peak RSS MiB default / ${variant.id} |
+| --- | --- | --- | --- | --- | --- | --- |
+${lines.join('\n')}`;
+  });
+  const raw = report.results.map((result) => {
+    const m = result.median;
+    const rps = result.rounds.map((round) => round.rps);
+    return `| ${result.group} | ${result.label} | ${fmt(m.p50)} | ${fmt(m.p99)} | ${fmt(m.ttfbP50)} | ${fmt(m.rps, 0)} | ${fmt(Math.min(...rps), 0)}–${fmt(Math.max(...rps), 0)} | ${fmt(m.cpuMsPerRequest, 3)} | ${fmt(m.peakRssMiB, 0)} | ${m.errors} |`;
+  });
+  const maxRss = [...report.maxRssMiB]
+    .map(([name, mib]) => `${name} ${fmt(mib, 0)} MiB`)
+    .join(', ');
+  const { reassembly } = report;
+  return `# Benchmarks
+
+Generated by \`npm run bench\` (\`scripts/bench.ts\`) on ${report.date}: ${machine.cpus} × ${machine.model}, ${machine.memGiB} GiB, Node ${machine.node}; load average ${fmt(machine.loadStart, 1)} at the start, ${fmt(machine.loadEnd, 1)} at the end. Do not edit by hand.
+
+Everything runs on loopback in one run, each server in its own process: a fake upstream (\`scripts/bench/upstream.ts\`: a Chat Completions and an Anthropic
+Messages answer, or a ${STREAM_CHUNKS}-chunk stream when asked; the ${Math.round(report.reassembly.bytes / 1000)} KB, ${report.reassembly.events}-event Codex Responses stream of the original report), the bare \`node:http\` pipe
+(\`scripts/bench/pipe.ts\`, the floor), a second identical pipe (the A/A control: its ratios to the first show the run's noise), the stack floor
+(\`scripts/bench/hono-floor.ts\`: Hono + undici, no parsing) and \`ccproxy serve\` (default settings, access log on, an OpenAI-compatible provider \`bench\`
+pointed at the upstream). The baselines replay the very request ccproxy sent upstream for each row. Latency: ${settings.latencyRequests} sequential requests at
+concurrency 1 (full response). Throughput: autocannon, ${settings.connections} connections for ${settings.throughputSeconds} s. CPU: the server process's own
+\`process.cpuUsage()\` (user + system, all threads) over the throughput run ÷ requests, read over IPC by a probe the bench preloads (\`scripts/bench/probe.ts\`).
+Memory: the process's RSS sampled every 20 ms during the throughput run. Every figure is the median of ${settings.rounds} round${settings.rounds === 1 ? '' : 's'}; the job order rotates
+between rounds. Absolute numbers depend on the machine; the ratios to the pipe are the result.
+
+## Targets (issue 13) and verdicts
+
+| row | target | measured | verdict |
+| --- | --- | --- | --- |
+${targetRows.join('\n')}
+
+## Rows
+
+Ratios are to the bare pipe on the same upstream request; A/A is the second pipe's same ratio. "Added p50" is p50 minus the direct request's p50.
+
+| row | id | kind | added p50 ÷ pipe's | A/A | req/s ÷ pipe's | A/A | stack floor req/s ÷ pipe's | req/s ccproxy / pipe | CPU ms/req ccproxy / pipe | peak RSS MiB ccproxy / pipe | ccproxy errors |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
+${rowTable.join('\n')}
+
+Peak RSS over each process's whole life (kernel maxRSS): ${maxRss || 'n/a'}.
+
+## Reading these results
+
+${readingText(report, judged)}
+
+## Variants (same run, against the default ccproxy process)
+
+${variantSections.join('\n\n')}
+
+${
+  report.variants.some((variant) => variant.id === REDIS_VARIANT)
+    ? ''
+    : `### Redis state backend vs memory
+
+Not measured yet: the hook is in \`scripts/bench/rows.ts\` (\`VARIANTS\`). Once ccproxy has a \`[state] backend\` setting, a variant with
+a Redis backend against the default (memory) process adds this comparison.
+`
+}
+## Every measurement
+
+| upstream request | server | p50 ms | p99 ms | TTFB p50 ms | req/s @${settings.connections} | req/s min–max over rounds | CPU ms/req | peak RSS MiB | errors |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
+${raw.join('\n')}
+
+## Reassembly (the original report's stream: ${reassembly.events} events, ${Math.round(reassembly.bytes / 1000)} KB, \`response.completed\` without \`output\`)
+
+| step | median ms | ÷ JSON.parse floor |
+| --- | --- | --- |
+| JSON.parse of every event's data (floor) | ${fmt(reassembly.jsonFloorMs)} | 1.00 |
+| SSE parse of the bytes | ${fmt(reassembly.parseMs)} | ${fmt(reassembly.parseMs / reassembly.jsonFloorMs)} |
+| accumulate parsed messages | ${fmt(reassembly.accumulateMs)} | ${fmt(reassembly.accumulateMs / reassembly.jsonFloorMs)} |
+| bytes → final response (parse + accumulate) | ${fmt(reassembly.fromBytesMs)} | ${fmt(reassembly.fromBytesMs / reassembly.jsonFloorMs)} |
+
+## Benchmark commands
+
+\`\`\`sh
+npm run bench                          # every row, 3 rounds, writes BENCHMARKS.md (about 12 minutes on 2 idle cores)
+npm run bench -- --quick               # one short round, prints the report, leaves BENCHMARKS.md alone (about a minute)
+npm run bench -- --rounds 5 --out /tmp/bench.md
+npm run bench -- --profile ROW         # ccproxy under node --cpu-prof on one row; prints the top self-time functions
+npm run bench -- --profile ROW --profile-dir /tmp/prof   # keep the .cpuprofile (open it in Chrome DevTools)
+\`\`\`
+
+Rows for \`--profile\`: ${report.rows.map((row) => `\`${row.id}\``).join(', ')}. Measure before and after each optimisation with the profile
+and with a full run on an idle machine; a change smaller than the A/A noise above is not a result.
+`;
+}

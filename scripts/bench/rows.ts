@@ -1,0 +1,173 @@
+/**
+ * The rows of issue 13's table: what the client sends to ccproxy, which upstream endpoint that
+ * reaches, and how the row is judged. The baselines get the very body ccproxy sent upstream.
+ */
+import type { RowKind } from './analysis.js';
+
+/** One measured route. */
+export interface Row {
+  /** Short name, for `--profile`. */
+  id: string;
+  title: string;
+  /** ccproxy's path and the client's body. */
+  path: string;
+  body: string;
+  /** The upstream endpoint ccproxy calls for it (the baselines call the same). */
+  upstreamPath: string;
+  kind: RowKind;
+  latencyTarget: boolean;
+  /** Text only a complete answer holds (its terminal event or finish); without it the row is not measured. */
+  complete: string;
+}
+
+/** The OpenAI-compatible provider the bench configures, pointing at the fake upstream. */
+export const COMPAT_PROVIDER = 'bench';
+
+const chat = (stream: boolean) =>
+  JSON.stringify({
+    model: 'gpt-4.1-mini',
+    messages: [{ role: 'user', content: 'Why does bread rise?' }],
+    ...(stream ? { stream: true } : {}),
+  });
+const messages = (model: string, stream: boolean) =>
+  JSON.stringify({
+    model,
+    max_tokens: 1024,
+    messages: [{ role: 'user', content: 'Why does bread rise?' }],
+    ...(stream ? { stream: true } : {}),
+  });
+const CHAT = '/v1/chat/completions';
+const MESSAGES = '/v1/messages';
+const CODEX = '/backend-api/codex/responses';
+
+/** The rows, in the issue's order. */
+export const ROWS: Row[] = [
+  {
+    id: 'chat',
+    title: 'chat non-stream, OpenAI-compatible pass-through',
+    path: `/${COMPAT_PROVIDER}/v1/chat/completions`,
+    body: chat(false),
+    upstreamPath: CHAT,
+    kind: 'non-stream',
+    latencyTarget: true,
+    complete: '"finish_reason":"stop"',
+  },
+  {
+    id: 'messages-to-chat',
+    title: 'messages non-stream to a chat upstream',
+    path: `/${COMPAT_PROVIDER}/v1/messages`,
+    body: messages('gpt-4.1-mini', false),
+    upstreamPath: CHAT,
+    kind: 'non-stream',
+    latencyTarget: true,
+    complete: '"stop_reason":"end_turn"',
+  },
+  {
+    id: 'claude',
+    title: '`/claude/v1/messages` pass-through',
+    path: '/claude/v1/messages',
+    body: messages('claude-sonnet-4-6', false),
+    upstreamPath: MESSAGES,
+    kind: 'non-stream',
+    latencyTarget: true,
+    complete: '"stop_reason":"end_turn"',
+  },
+  {
+    id: 'chat-stream',
+    title: 'chat stream pass-through, 200 chunks',
+    path: `/${COMPAT_PROVIDER}/v1/chat/completions`,
+    body: chat(true),
+    upstreamPath: CHAT,
+    kind: 'pass-through stream',
+    latencyTarget: false,
+    complete: 'data: [DONE]',
+  },
+  {
+    id: 'messages-to-chat-stream',
+    title: 'messages stream to a chat upstream',
+    path: `/${COMPAT_PROVIDER}/v1/messages`,
+    body: messages('gpt-4.1-mini', true),
+    upstreamPath: CHAT,
+    kind: 'converted stream',
+    latencyTarget: false,
+    complete: 'event: message_stop',
+  },
+  {
+    id: 'claude-stream',
+    title: '`/claude` messages stream pass-through',
+    path: '/claude/v1/messages',
+    body: messages('claude-sonnet-4-6', true),
+    upstreamPath: MESSAGES,
+    kind: 'pass-through stream',
+    latencyTarget: false,
+    complete: 'event: message_stop',
+  },
+  {
+    id: 'responses-stream',
+    title: 'Responses stream pass-through, 315 KB (`/codex/v1/responses`)',
+    path: '/codex/v1/responses',
+    body: JSON.stringify({
+      model: 'gpt-5.1-codex',
+      instructions: 'x',
+      input: [{ role: 'user', content: 'Why does bread rise?' }],
+      stream: true,
+      store: false,
+    }),
+    upstreamPath: CODEX,
+    kind: 'pass-through stream',
+    latencyTarget: false,
+    complete: 'event: response.completed',
+  },
+  {
+    id: 'codex-chat',
+    title: "the report's route: `/codex/v1/chat/completions` non-stream over the 315 KB stream",
+    path: '/codex/v1/chat/completions',
+    body: chat(false).replace('gpt-4.1-mini', 'gpt-5.1-codex'),
+    upstreamPath: CODEX,
+    kind: 'report route',
+    latencyTarget: false,
+    complete: '"finish_reason":',
+  },
+];
+
+/**
+ * ccproxy variants measured on some rows in the same run, against the default ccproxy process
+ * (all default plugins on, in-memory state).
+ */
+export interface Variant {
+  id: string;
+  title: string;
+  /** Extra `ccproxy serve` arguments and environment. */
+  serveArgs: string[];
+  env: Record<string, string>;
+  rows: string[];
+  /** Why the variant cannot run here (reported as not measured), if it cannot. */
+  unavailable?: string;
+}
+
+/** The id of the Redis state backend variant (see the hook below). */
+export const REDIS_VARIANT = 'redis-state';
+
+export const VARIANTS: Variant[] = [
+  {
+    id: 'dashboard-off',
+    title:
+      'dashboard plugin off (`--disable-plugin dashboard`) against on (the default; no dashboard page open)',
+    serveArgs: ['--disable-plugin', 'dashboard'],
+    env: {},
+    rows: ['chat', 'messages-to-chat-stream'],
+  },
+  // HOOK (Redis state backend vs memory): once main has a `[state] backend` setting, add the
+  // variant below (with the setting's real env names); the default ccproxy process is the
+  // "memory" side, and the report's "Redis state backend vs memory" section then shows it.
+  // Choose rows that touch the state: the rows above send `store: false`, so add a Responses row
+  // with `store: true` (and one with `previous_response_id`) if the backend keeps responses.
+  // {
+  //   id: REDIS_VARIANT,
+  //   title: 'Redis state backend (`STATE__BACKEND=redis`)',
+  //   serveArgs: [],
+  //   env: { STATE__BACKEND: 'redis', STATE__REDIS_URL: process.env.BENCH_REDIS_URL ?? '' },
+  //   rows: ['responses-stream', 'codex-chat', 'chat'],
+  //   unavailable: process.env.BENCH_REDIS_URL ? undefined : 'BENCH_REDIS_URL is not set',
+  // },
+];
