@@ -240,9 +240,9 @@ const BUILT_IN_PROVIDERS: readonly BuiltInProvider[] = [
     accounts: (config) => config.plugins.copilot,
     defaultHasCredentials: (config, dataDir) =>
       config.plugins.copilot.github_token !== undefined || existsSync(copilotStorePath(dataDir)),
-    // Each replica exchanges its own GitHub token (GH_TOKEN) for short-lived Copilot tokens.
-    sharesCredentials: false,
-    create: (deps, config, sources, { account, file }) => {
+    // The GitHub login is shared; each replica exchanges it for its own short-lived Copilot token.
+    sharesCredentials: true,
+    create: (deps, config, sources, { account, file, shared }) => {
       const githubTokenSource = sourceName(sources, 'plugins.copilot.github_token');
       return createCopilotProvider({
         ...deps,
@@ -250,6 +250,7 @@ const BUILT_IN_PROVIDERS: readonly BuiltInProvider[] = [
         ...(githubTokenSource ? { githubTokenSource } : {}),
         account,
         ...(file ? { storeFile: file } : {}),
+        ...(shared ? { shared } : {}),
       });
     },
   },

@@ -153,7 +153,7 @@ export async function runAuthStatus(
   const entries = await collectAuthStatus(context, options.account);
   if (context.config.state.backend === 'redis') {
     context.io.stderr.write(
-      'ccproxy: note: with [state] backend = "redis" the server reads Codex and Claude credentials from Redis, not from these files (`ccproxy state export` writes them back; /health shows what the server uses)\n',
+      'ccproxy: note: with [state] backend = "redis" the server reads Codex and Claude credentials and the Copilot GitHub login from Redis, not from these files (`ccproxy state export` writes them back; /health shows what the server uses)\n',
     );
   }
   context.io.stdout.write(

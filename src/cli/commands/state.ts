@@ -1,6 +1,7 @@
 /**
- * `ccproxy state import|export`: moves Codex and Claude credentials between the files a single
- * ccproxy uses and the shared Redis state of several replicas. Never prints a credential.
+ * `ccproxy state import|export`: moves Codex and Claude credentials and Copilot's GitHub login
+ * between the files a single ccproxy uses and the shared Redis state of several replicas. Never
+ * prints a credential.
  */
 import { Writable } from 'node:stream';
 import type { Command } from 'commander';
@@ -12,23 +13,31 @@ import { createRedisState, type RedisState } from '../../state/redis-state.js';
 import { type CliIo, CommandFailure, UsageError } from '../io.js';
 import { type AuthContext, loadAuthContext, runGuarded } from './auth-context.js';
 
-/** Providers whose credentials are shared through Redis (Copilot's GitHub token is per replica). */
-const SHARED_PROVIDERS = ['codex', 'claude'] as const;
+/** Providers whose credentials are shared through Redis (for Copilot: the GitHub login). */
+const SHARED_PROVIDERS = ['codex', 'claude', 'copilot'] as const;
 type SharedProvider = (typeof SHARED_PROVIDERS)[number];
 
 /** The file an account's credentials live in when ccproxy runs alone. */
 function accountFile(context: AuthContext, provider: SharedProvider, account: string): string {
   if (account !== DEFAULT_ACCOUNT) return namedAccountFile(context.dataDir, provider, account);
-  return provider === 'codex'
-    ? context.codexAuthFile
-    : resolveClaudeCredentialsFile(context.claudePaths).path;
+  switch (provider) {
+    case 'codex':
+      return context.codexAuthFile;
+    case 'claude':
+      return resolveClaudeCredentialsFile(context.claudePaths).path;
+    case 'copilot':
+      return context.copilotStoreFile;
+  }
 }
 
 function accountsOf(context: AuthContext, provider: SharedProvider): string[] {
+  const { plugins } = context.config;
   const configured =
     provider === 'codex'
-      ? context.config.plugins.codex.accounts
-      : context.config.plugins.claude_api.accounts;
+      ? plugins.codex.accounts
+      : provider === 'claude'
+        ? plugins.claude_api.accounts
+        : plugins.copilot.accounts;
   return configured && configured.length > 0
     ? configured
     : [DEFAULT_ACCOUNT, ...listNamedAccounts(context.dataDir, provider)];
@@ -111,7 +120,9 @@ export function registerStateCommand(program: Command, io: CliIo): void {
     .description('move credentials between files and the shared Redis state of several replicas');
   state
     .command('import')
-    .description('copy Codex and Claude credentials (every account) from their files into Redis')
+    .description(
+      "copy Codex and Claude credentials and Copilot's GitHub login (every account) from their files into Redis",
+    )
     .option('--replace', 'overwrite accounts already in Redis (their tokens may be newer)')
     .option('--config <file>', 'config file')
     .action((options: { config?: string; replace?: boolean }) =>

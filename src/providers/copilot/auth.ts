@@ -9,7 +9,11 @@ import { ProxyError } from '../../errors.js';
 import { getNumber, getRecord, getString, isRecord } from '../../util/json.js';
 import { registerSecretsIn } from '../../util/secrets.js';
 import type { CredentialStatus } from '../provider.js';
-import { type CopilotTokenSources, resolveCopilotGithubToken } from './credentials.js';
+import {
+  type CopilotTokenSources,
+  copilotStoreLocation,
+  resolveCopilotGithubToken,
+} from './credentials.js';
 import { readCopilotQuota } from './usage.js';
 
 /** A Copilot API token and where to use it. */
@@ -50,10 +54,12 @@ const LOGIN_HINT = 'run `ccproxy auth login copilot` or set GH_TOKEN';
 
 /** Exchanges the GitHub token for a Copilot token. */
 async function exchange(options: CopilotAuthOptions): Promise<CopilotToken> {
-  const github = await resolveCopilotGithubToken(options.sources).catch(() => {
+  const github = await resolveCopilotGithubToken(options.sources).catch((error: unknown) => {
+    // A shared store that cannot be reached says so (503), not "sign in again".
+    if (error instanceof ProxyError) throw error;
     throw new ProxyError(
       'upstream_authentication',
-      `The Copilot login in "${options.sources.storeFile}" is unreadable: ${LOGIN_HINT}`,
+      `The Copilot login in "${copilotStoreLocation(options.sources)}" is unreadable: ${LOGIN_HINT}`,
     );
   });
   if (!github) {
@@ -163,14 +169,14 @@ export function createCopilotAuth(options: CopilotAuthOptions): CopilotAuth {
     let github: Awaited<ReturnType<typeof resolveCopilotGithubToken>>;
     try {
       github = await resolveCopilotGithubToken(options.sources);
-    } catch {
+    } catch (error) {
       return {
         state: 'invalid',
-        source: options.sources.storeFile,
-        detail: 'unreadable credentials file',
+        source: copilotStoreLocation(options.sources),
+        detail: error instanceof ProxyError ? error.message : 'unreadable credentials file',
       };
     }
-    if (!github) return { state: 'missing', source: options.sources.storeFile };
+    if (!github) return { state: 'missing', source: copilotStoreLocation(options.sources) };
     return {
       state: 'present',
       source: github.source,

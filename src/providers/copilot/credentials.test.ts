@@ -3,8 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type FakeUpstream, startFakeUpstream } from '../../../test/helpers/fake-upstream.js';
+import type { CredentialStore } from '../../auth/credential-store.js';
+import { ProxyError } from '../../errors.js';
+import { scrubKnownSecrets } from '../../util/secrets.js';
 import {
   copilotCredentialStatus,
+  copilotStoreData,
   copilotStorePath,
   resolveCopilotGithubToken,
   writeCopilotStore,
@@ -79,5 +83,70 @@ describe('Copilot credentials', () => {
     expect(
       await copilotCredentialStatus({ storeFile, githubApiUrl: 'http://127.0.0.1:9', fetch }),
     ).toEqual({ state: 'invalid', source: storeFile, detail: 'unreadable credentials file' });
+  });
+
+  it('lays out the stored login as copilot.json does', () => {
+    expect(
+      copilotStoreData({ githubToken: 'gho_a', scope: 'read:user' }, Date.UTC(2026, 0, 2)),
+    ).toEqual({
+      github_token: 'gho_a',
+      token_type: 'bearer',
+      scope: 'read:user',
+      created_at: '2026-01-02T00:00:00.000Z',
+    });
+  });
+
+  it('reads and writes the login through a credential store instead of the file', async () => {
+    // An in-memory store, as the shared (Redis) one behaves for one account.
+    let held: unknown;
+    const shared: CredentialStore = {
+      location: 'redis:ccproxy:cred:copilot:default',
+      read: async () =>
+        held === undefined ? undefined : { data: held, mtimeMs: 0, insecure: false },
+      write: async (data) => {
+        held = data;
+      },
+    };
+    const storeFile = store();
+    await writeCopilotStore(storeFile, { githubToken: 'gho_inTheLocalFileOnly0001' });
+    expect(await resolveCopilotGithubToken({ storeFile, store: shared })).toBeUndefined();
+    await writeCopilotStore(shared, { githubToken: 'gho_sharedLoginTokenValue0002' });
+    expect(held).toMatchObject({ github_token: 'gho_sharedLoginTokenValue0002' });
+    expect(await resolveCopilotGithubToken({ storeFile, store: shared })).toEqual({
+      token: 'gho_sharedLoginTokenValue0002',
+      source: 'redis:ccproxy:cred:copilot:default',
+      kind: 'store',
+    });
+    // Known to the log redactor by value once read.
+    expect(scrubKnownSecrets('token gho_sharedLoginTokenValue0002')).not.toContain(
+      'gho_sharedLoginTokenValue0002',
+    );
+  });
+
+  it('reports an unreachable shared store as such, not as a corrupt file', async () => {
+    const down: CredentialStore = {
+      location: 'redis:ccproxy:cred:copilot:default',
+      read: async () => {
+        throw new ProxyError('unavailable', 'Shared state (Redis) is unreachable; retry shortly', {
+          status: 503,
+        });
+      },
+      write: async () => {},
+    };
+    await expect(resolveCopilotGithubToken({ storeFile: store(), store: down })).rejects.toThrow(
+      ProxyError,
+    );
+    expect(
+      await copilotCredentialStatus({
+        storeFile: store(),
+        store: down,
+        githubApiUrl: 'http://127.0.0.1:9',
+        fetch,
+      }),
+    ).toEqual({
+      state: 'invalid',
+      source: 'redis:ccproxy:cred:copilot:default',
+      detail: 'Shared state (Redis) is unreachable; retry shortly',
+    });
   });
 });

@@ -1,10 +1,13 @@
 /**
  * The GitHub token the Copilot provider starts from: the `github_token` setting (`GH_TOKEN`), or
- * the one `ccproxy auth login copilot` stored in `{dataDir}/copilot.json`; and its status.
+ * the one `ccproxy auth login copilot` stored in `{dataDir}/copilot.json` (or, with the Redis state
+ * backend, in Redis); and its status.
  */
 import { join } from 'node:path';
-import { readCredentialFile, writeCredentialFile } from '../../auth/credential-file.js';
+import { type CredentialStore, fileCredentialStore } from '../../auth/credential-store.js';
+import { ProxyError } from '../../errors.js';
 import { getString, isRecord } from '../../util/json.js';
+import { registerSecret } from '../../util/secrets.js';
 import type { CredentialStatus } from '../provider.js';
 
 /** Default GitHub web base (device flow). */
@@ -44,14 +47,26 @@ export function parseCopilotStore(data: unknown): CopilotStoredToken | undefined
   };
 }
 
-/** Writes `copilot.json` atomically with mode 0600. */
-export async function writeCopilotStore(path: string, token: CopilotStoredToken): Promise<void> {
-  await writeCredentialFile(path, {
+/** The stored form of a token (`copilot.json`'s layout, also what Redis holds). */
+export function copilotStoreData(token: CopilotStoredToken, nowMs = Date.now()): object {
+  return {
     github_token: token.githubToken,
     token_type: token.tokenType ?? 'bearer',
     scope: token.scope ?? '',
-    created_at: token.createdAt ?? new Date().toISOString(),
-  });
+    created_at: token.createdAt ?? new Date(nowMs).toISOString(),
+  };
+}
+
+/**
+ * Stores a token: in `copilot.json` (a path: atomically, mode 0600) or in a credential store
+ * (Redis: a compare-and-set write).
+ */
+export async function writeCopilotStore(
+  target: string | CredentialStore,
+  token: CopilotStoredToken,
+): Promise<void> {
+  const store = typeof target === 'string' ? fileCredentialStore(target) : target;
+  await store.write(copilotStoreData(token));
 }
 
 /** Where to find the GitHub token. */
@@ -60,8 +75,15 @@ export interface CopilotTokenSources {
   githubToken?: string | undefined;
   /** How to name that setting to the user (`GH_TOKEN`, or the config key and file). */
   githubTokenSource?: string | undefined;
-  /** `{dataDir}/copilot.json`. */
+  /** `{dataDir}/copilot.json` (or a named account's file). */
   storeFile: string;
+  /** Where the login is kept instead of `storeFile` (the shared Redis state), when set. */
+  store?: CredentialStore | undefined;
+}
+
+/** Where the stored login is read from, for messages (a path or `redis:<key>`); never a secret. */
+export function copilotStoreLocation(sources: CopilotTokenSources): string {
+  return sources.store?.location ?? sources.storeFile;
 }
 
 /** A GitHub token and where it came from. */
@@ -74,8 +96,9 @@ export interface CopilotGithubToken {
 }
 
 /**
- * The GitHub token to use: the setting (`GH_TOKEN`) first, else the stored login; `undefined`
- * when there is neither. Throws when the store exists but cannot be read.
+ * The GitHub token to use: the setting (`GH_TOKEN`) first, else the stored login (the file, or
+ * the shared store when there is one); `undefined` when there is neither. Throws when the store
+ * exists but cannot be read (a `ProxyError` when a shared store is unreachable).
  */
 export async function resolveCopilotGithubToken(
   sources: CopilotTokenSources,
@@ -87,12 +110,14 @@ export async function resolveCopilotGithubToken(
       kind: 'setting',
     };
   }
-  const content = await readCredentialFile(sources.storeFile);
+  const store = sources.store ?? fileCredentialStore(sources.storeFile);
+  const content = await store.read();
   const stored = content ? parseCopilotStore(content.data) : undefined;
   return stored
     ? {
-        token: stored.githubToken,
-        source: sources.storeFile,
+        // Known to the log redactor by value, whichever store it came from.
+        token: registerSecret(stored.githubToken),
+        source: store.location,
         kind: 'store',
         ...(content?.insecure ? { insecure: true } : {}),
       }
@@ -149,12 +174,17 @@ export async function copilotCredentialStatus(
   options: CopilotStatusOptions,
 ): Promise<CredentialStatus> {
   let found: CopilotGithubToken | undefined;
+  const location = copilotStoreLocation(options);
   try {
     found = await resolveCopilotGithubToken(options);
-  } catch {
-    return { state: 'invalid', source: options.storeFile, detail: 'unreadable credentials file' };
+  } catch (error) {
+    return {
+      state: 'invalid',
+      source: location,
+      detail: error instanceof ProxyError ? error.message : 'unreadable credentials file',
+    };
   }
-  if (!found) return { state: 'missing', source: options.storeFile };
+  if (!found) return { state: 'missing', source: location };
   const lookup = await fetchGithubLogin({
     apiUrl: options.githubApiUrl,
     token: found.token,

@@ -1,6 +1,7 @@
 /** The Copilot provider: GitHub Copilot's chat, responses and messages APIs with the user's GitHub login. */
 import { randomUUID } from 'node:crypto';
 import type { PlanUsageRecorder, UsageReport } from '../../accounts/plan-usage.js';
+import type { CredentialStore } from '../../auth/credential-store.js';
 import type { Config } from '../../config/schema.js';
 import { fetchUpstream, readBodyJson } from '../../http/upstream-fetch.js';
 import type { Logger } from '../../observability/logger.js';
@@ -45,6 +46,11 @@ export interface CopilotProviderDeps {
   storeFile?: string;
   /** The account this instance signs in as (default `default`). */
   account?: string;
+  /**
+   * The shared state's store of this account's GitHub login (Redis), read instead of the file;
+   * the short-lived Copilot token it is exchanged for stays in this process.
+   */
+  shared?: { store: CredentialStore };
   /** Where the plan's quotas are recorded (read after each token exchange). */
   planUsage?: PlanUsageRecorder;
   /** How long Copilot's model list is reused. */
@@ -61,6 +67,7 @@ export function createCopilotProvider(deps: CopilotProviderDeps): Provider {
       githubToken: deps.storeFile ? undefined : settings.github_token,
       githubTokenSource: deps.githubTokenSource,
       storeFile: deps.storeFile ?? copilotStorePath(deps.dataDir),
+      ...(deps.shared ? { store: deps.shared.store } : {}),
     },
     githubApiUrl: settings.github_api_url ?? GITHUB_API_URL,
     editorHeaders,
