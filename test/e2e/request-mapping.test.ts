@@ -4,14 +4,14 @@
  * effort toward Claude, and instructions between turns from Chat clients.
  */
 import type OpenAI from 'openai';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fakeAnthropicApi, MID_CONVERSATION_SYSTEM_BETA } from '../helpers/fake-anthropic.js';
 import { fakeCodexBackend } from '../helpers/fake-codex.js';
-import { type FakeUpstream, startFakeUpstream } from '../helpers/fake-upstream.js';
+import { startFakeUpstream } from '../helpers/fake-upstream.js';
 import { loadFixtureBytes } from '../helpers/fixtures.js';
-import { startProxy, type TestProxy } from '../helpers/proxy.js';
+import { startProxy } from '../helpers/proxy.js';
 import { openaiClient } from '../helpers/sdk-clients.js';
-import { shareCodexServers } from '../helpers/servers.js';
+import { closeServersAfterEach, shareCodexServers } from '../helpers/servers.js';
 
 type Body = Record<string, unknown>;
 
@@ -105,21 +105,16 @@ describe('Codex custom tool calls for Chat clients', () => {
 });
 
 describe('toward Claude', () => {
-  let upstream: FakeUpstream | undefined;
-  let proxy: TestProxy | undefined;
-  afterEach(async () => {
-    await proxy?.close();
-    await upstream?.close();
-  });
+  const servers = closeServersAfterEach();
 
   it('asks an adaptive model for adaptive thinking with output_config.effort', async () => {
-    upstream = await startFakeUpstream(
+    servers.upstream = await startFakeUpstream(
       fakeAnthropicApi({ transcript: 'text', auth: { mode: 'api-key', key: 'k' } }),
     );
-    proxy = await startProxy({
-      env: { CCPROXY_CLAUDE_BASE_URL: upstream.url, ANTHROPIC_API_KEY: 'k' },
+    servers.proxy = await startProxy({
+      env: { CCPROXY_CLAUDE_BASE_URL: servers.upstream.url, ANTHROPIC_API_KEY: 'k' },
     });
-    const client = openaiClient(`${proxy.url}/claude/v1`);
+    const client = openaiClient(`${servers.proxy.url}/claude/v1`);
     const response = await client.responses
       .stream({ model: 'claude-opus-4-6', input: 'hi', reasoning: { effort: 'high' } })
       .finalResponse();
@@ -130,7 +125,7 @@ describe('toward Claude', () => {
       reasoning_effort: 'low',
     });
     expect(completion.choices[0]?.message.content).not.toBe('');
-    const [adaptive, budget] = upstream.requests.map((request) => request.json as Body);
+    const [adaptive, budget] = servers.upstream.requests.map((request) => request.json as Body);
     expect(adaptive).toMatchObject({
       thinking: { type: 'adaptive' },
       output_config: { effort: 'high' },
@@ -140,14 +135,14 @@ describe('toward Claude', () => {
     expect(budget).not.toHaveProperty('output_config');
   });
   it('sends an instruction between turns as a system message, with its beta', async () => {
-    upstream = await startFakeUpstream(
+    servers.upstream = await startFakeUpstream(
       fakeAnthropicApi({ transcript: 'text', auth: { mode: 'api-key', key: 'k' } }),
     );
-    proxy = await startProxy({
-      env: { CCPROXY_CLAUDE_BASE_URL: upstream.url, ANTHROPIC_API_KEY: 'k' },
+    servers.proxy = await startProxy({
+      env: { CCPROXY_CLAUDE_BASE_URL: servers.upstream.url, ANTHROPIC_API_KEY: 'k' },
     });
     // The fake answers 400 to a system message sent without the beta, as the API does.
-    const completion = await openaiClient(`${proxy.url}/claude/v1`)
+    const completion = await openaiClient(`${servers.proxy.url}/claude/v1`)
       .chat.completions.stream({
         model: 'claude-sonnet-4-5',
         messages: [
@@ -160,7 +155,7 @@ describe('toward Claude', () => {
       })
       .finalChatCompletion();
     expect(completion.choices[0]?.message.content).not.toBe('');
-    const sent = upstream.requests[0];
+    const sent = servers.upstream.requests[0];
     const body = sent?.json as Body;
     expect(body.system).toEqual([{ type: 'text', text: 'You are terse.' }]);
     expect((body.messages as Body[]).map((message) => message.role)).toEqual([
