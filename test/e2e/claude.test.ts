@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
-import { fakeAnthropicApi, IDENTITY } from '../helpers/fake-anthropic.js';
+import { anthropicError, fakeAnthropicApi, IDENTITY } from '../helpers/fake-anthropic.js';
 import { type FakeUpstream, startFakeUpstream } from '../helpers/fake-upstream.js';
 import { loadFixtureJson } from '../helpers/fixtures.js';
 import { startProxy } from '../helpers/proxy.js';
@@ -530,16 +530,11 @@ describe('Claude errors', () => {
   it('a body the proxy cannot read goes to Claude on /claude; the upstream judges it', async () => {
     servers.upstream = await startFakeUpstream((request) => {
       const body = request.json as { messages?: Array<{ content?: unknown }> };
-      return {
-        status: 400,
-        body: {
-          type: 'error',
-          error: {
-            type: 'invalid_request_error',
-            message: `messages.0.content: Input should be a valid list (got ${String(body.messages?.[0]?.content)})`,
-          },
-        },
-      };
+      return anthropicError(
+        400,
+        'invalid_request_error',
+        `messages.0.content: Input should be a valid list (got ${String(body.messages?.[0]?.content)})`,
+      );
     });
     servers.proxy = await startProxy({
       env: { CCPROXY_CLAUDE_BASE_URL: servers.upstream.url, ANTHROPIC_API_KEY: 'k' },
