@@ -17,6 +17,29 @@ export type ModuleRules = Readonly<Record<string, Readonly<Record<string, Access
 /** Leaves every layer may use: helpers, the error type, the version string. */
 const BASE = { util: 'value', errors: 'value' } as const;
 
+/** The conversion core: the format contract and registry, the IR, SSE and stream steps. */
+const CONVERSION = {
+  formats: 'value',
+  'formats/registry': 'value',
+  ir: 'value',
+  sse: 'value',
+  streams: 'value',
+} as const;
+
+/** What the server and the CLI both build on: the conversion core and every layer below them. */
+const APPLICATION = {
+  ...CONVERSION,
+  version: 'value',
+  config: 'value',
+  observability: 'value',
+  http: 'value',
+  providers: 'value',
+  pipeline: 'value',
+  auth: 'value',
+  accounts: 'value',
+  state: 'value',
+} as const;
+
 /**
  * Who may import whom. A module not listed as a key has no rules (a new folder fails the check
  * until it is given a place here). Importing within the same module is always allowed.
@@ -70,11 +93,7 @@ export const MODULE_RULES: ModuleRules = {
   },
   pipeline: {
     ...BASE,
-    formats: 'value',
-    'formats/registry': 'value',
-    ir: 'value',
-    sse: 'value',
-    streams: 'value',
+    ...CONVERSION,
     http: 'value',
     observability: 'value',
     providers: 'value',
@@ -82,52 +101,22 @@ export const MODULE_RULES: ModuleRules = {
   },
   server: {
     ...BASE,
-    version: 'value',
-    config: 'value',
-    observability: 'value',
-    http: 'value',
-    formats: 'value',
-    'formats/registry': 'value',
+    ...APPLICATION,
     'formats/*': 'value',
-    ir: 'value',
-    sse: 'value',
-    streams: 'value',
-    providers: 'value',
-    pipeline: 'value',
-    auth: 'value',
     'responses-store': 'value',
-    accounts: 'value',
-    state: 'value',
   },
   cli: {
     ...BASE,
-    version: 'value',
-    config: 'value',
-    observability: 'value',
-    http: 'value',
-    formats: 'value',
-    'formats/registry': 'value',
-    ir: 'value',
-    sse: 'value',
-    streams: 'value',
-    providers: 'value',
-    pipeline: 'value',
+    ...APPLICATION,
     server: 'value',
-    auth: 'value',
     demo: 'value',
-    accounts: 'value',
-    state: 'value',
   },
   // The library API (conversion and startProxy) sits beside the CLI, on the same layers.
   library: {
     ...BASE,
+    ...CONVERSION,
     config: 'value',
     observability: 'value',
-    formats: 'value',
-    'formats/registry': 'value',
-    ir: 'value',
-    sse: 'value',
-    streams: 'value',
     server: 'value',
   },
   // The package entry (src/index.ts) re-exports the public API; nothing imports it.

@@ -1,6 +1,6 @@
 /** Prometheus metrics of one proxy instance (its own registry, so several apps can coexist). */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { PlanUsageSource, RestingMark } from '../accounts/plan-usage.js';
+import type { PlanUsageSource, RestingMark, UsageWindow } from '../accounts/plan-usage.js';
 
 /** The metric set; names follow `proxy_<thing>_<unit>`. */
 export interface ProxyMetrics {
@@ -33,6 +33,26 @@ export interface MetricsOptions {
 }
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+
+/**
+ * Sets one plan gauge at scrape time from the usage last reported: a value per account and
+ * window, or none where `readWindow` gives none (a window without a reset time).
+ */
+function setPlanWindows(
+  gauge: Gauge<'provider' | 'account' | 'window'>,
+  planUsage: PlanUsageSource | undefined,
+  readWindow: (window: UsageWindow) => number | undefined,
+): void {
+  if (!planUsage) return;
+  gauge.reset();
+  for (const usage of planUsage.snapshot()) {
+    for (const window of usage.windows) {
+      const value = readWindow(window);
+      if (value === undefined) continue;
+      gauge.set({ provider: usage.provider, account: usage.account, window: window.name }, value);
+    }
+  }
+}
 
 /** Creates the metric set on a fresh registry. */
 export function createMetrics(options: MetricsOptions = {}): ProxyMetrics {
@@ -104,16 +124,7 @@ export function createMetrics(options: MetricsOptions = {}): ProxyMetrics {
       labelNames: ['provider', 'account', 'window'],
       registers,
       collect() {
-        if (!planUsage) return;
-        this.reset();
-        for (const usage of planUsage.snapshot()) {
-          for (const window of usage.windows) {
-            this.set(
-              { provider: usage.provider, account: usage.account, window: window.name },
-              window.usedRatio,
-            );
-          }
-        }
+        setPlanWindows(this, planUsage, (window) => window.usedRatio);
       },
     }),
     planResetsAt: new Gauge({
@@ -122,17 +133,9 @@ export function createMetrics(options: MetricsOptions = {}): ProxyMetrics {
       labelNames: ['provider', 'account', 'window'],
       registers,
       collect() {
-        if (!planUsage) return;
-        this.reset();
-        for (const usage of planUsage.snapshot()) {
-          for (const window of usage.windows) {
-            if (window.resetsAt === undefined) continue;
-            this.set(
-              { provider: usage.provider, account: usage.account, window: window.name },
-              Math.round(window.resetsAt / 1000),
-            );
-          }
-        }
+        setPlanWindows(this, planUsage, (window) =>
+          window.resetsAt === undefined ? undefined : Math.round(window.resetsAt / 1000),
+        );
       },
     }),
     accountFailovers: new Counter({

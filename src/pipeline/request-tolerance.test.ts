@@ -245,51 +245,40 @@ describe('fields only the client format has', () => {
   });
 });
 
-describe('instructions toward Claude', () => {
-  it('go after the tool results when they sit between the calls and the results', () => {
-    const { value } = formats['openai-responses'].decodeRequest({
+describe('an instruction between tool calls and their results', () => {
+  // Neither upstream accepts anything between a call and its result: the instruction goes after.
+  it.each([
+    {
+      target: 'anthropic-messages' as const,
       model: 'claude-sonnet-4-5',
-      input: [
-        { role: 'user', content: 'list files' },
-        { type: 'function_call', call_id: 'c1', name: 'ls', arguments: '{}' },
-        { role: 'developer', content: 'Keep it short.' },
-        { type: 'function_call_output', call_id: 'c1', output: 'a.txt' },
-      ],
-    });
-    const { value: body, warnings } = formats['anthropic-messages'].encodeRequest(value);
-    expect((body.messages as JsonObject[]).map((message) => message.role)).toEqual([
-      'user',
-      'assistant',
-      'user',
-      'system',
-    ]);
-    expect((body.messages as JsonObject[])[2]?.content).toMatchObject([
-      { type: 'tool_result', tool_use_id: 'c1' },
-    ]);
-    expect(warnings).toMatchObject([{ code: 'lossy', path: 'messages[2]' }]);
-  });
-});
-
-describe('instructions toward Chat', () => {
-  it('go after the tool messages when they sit between the calls and the results', () => {
-    const { value } = formats['openai-responses'].decodeRequest({
+      instruction: 'developer',
+      after: [],
+      roles: ['user', 'assistant', 'user', 'system'],
+      result: { content: [{ type: 'tool_result', tool_use_id: 'c1' }] },
+    },
+    {
+      target: 'openai-chat' as const,
       model: 'm',
+      instruction: 'system',
+      after: [{ role: 'user', content: 'thanks' }],
+      roles: ['user', 'assistant', 'tool', 'system', 'user'],
+      result: { role: 'tool', tool_call_id: 'c1' },
+    },
+  ])('toward $target: a $instruction message goes after the results', (entry) => {
+    const { value } = formats['openai-responses'].decodeRequest({
+      model: entry.model,
       input: [
         { role: 'user', content: 'list files' },
         { type: 'function_call', call_id: 'c1', name: 'ls', arguments: '{}' },
-        { role: 'system', content: 'Keep it short.' },
+        { role: entry.instruction, content: 'Keep it short.' },
         { type: 'function_call_output', call_id: 'c1', output: 'a.txt' },
-        { role: 'user', content: 'thanks' },
+        ...entry.after,
       ],
     });
-    const { value: body, warnings } = formats['openai-chat'].encodeRequest(value);
-    expect((body.messages as JsonObject[]).map((message) => message.role)).toEqual([
-      'user',
-      'assistant',
-      'tool',
-      'system',
-      'user',
-    ]);
+    const { value: body, warnings } = formats[entry.target].encodeRequest(value);
+    const messages = body.messages as JsonObject[];
+    expect(messages.map((message) => message.role)).toEqual(entry.roles);
+    expect(messages[2]).toMatchObject(entry.result);
     expect(warnings).toMatchObject([{ code: 'lossy', path: 'messages[2]' }]);
   });
 });

@@ -5,22 +5,13 @@
 import { createAnthropic } from '@ai-sdk/anthropic';
 import { createOpenAI } from '@ai-sdk/openai';
 import { generateText, type LanguageModel, stepCountIs, streamText, tool } from 'ai';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { FakeUpstream } from '../helpers/fake-upstream.js';
-import { PROXY_KEY, type Routes, startRoutes } from './harness.js';
-import { callToolThenSay, type Scripts, sayText, viewTurn } from './scripted-fakes.js';
+import { callsTo, PROXY_KEY, secondModelCall, shareRoutes } from './harness.js';
+import { callToolThenSay, type Scripts, sayText } from './scripted-fakes.js';
 
-let routes: Routes;
-beforeAll(async () => {
-  routes = await startRoutes();
-});
-afterAll(async () => {
-  await routes?.close();
-});
-beforeEach(() => routes.reset());
-// Whatever the client saw, the proxy must not have failed inside.
-afterEach(() => expect(routes.errors()).toEqual([]));
+const routes = shareRoutes();
 
 type Route = 'codex' | 'claude' | 'copilot';
 interface Case {
@@ -96,8 +87,17 @@ const CASES: Case[] = [
 ];
 
 const upstreamOf = (route: Route): FakeUpstream => routes[route];
-const apiCalls = (fake: FakeUpstream, path: string) =>
-  fake.requests.filter((request) => request.path.split('?')[0] === path);
+/** The second of a case's two model calls, read in the format of the API it went to. */
+const secondCall = (route: Route, upstreamPath: string) =>
+  secondModelCall(
+    upstreamOf(route),
+    upstreamPath,
+    upstreamPath === '/v1/messages'
+      ? 'anthropic-messages'
+      : upstreamPath === '/chat/completions'
+        ? 'openai-chat'
+        : 'openai-responses',
+  );
 const setScript = (route: Route, script: Scripts[Route]) => {
   routes.scripts[route] = script;
 };
@@ -128,10 +128,7 @@ describe.each(CASES.filter((entry) => entry.name.startsWith('Responses')))(
         maxRetries: 0,
       });
       expect(second.text).toBe('Before, I said: High tide at 14:05.');
-      const calls = apiCalls(upstreamOf(route), upstreamPath);
-      expect(calls).toHaveLength(2);
-      const api = upstreamPath === '/v1/messages' ? 'anthropic-messages' : 'openai-responses';
-      const seen = viewTurn(api, calls[1]!.json as Record<string, unknown>);
+      const seen = secondCall(route, upstreamPath);
       expect(seen.userTexts).toEqual(['When is high tide at Brest?', 'And low tide?']);
     });
   },
@@ -152,7 +149,7 @@ describe.each(CASES)('AI SDK: $name', ({ route, upstreamPath, model }) => {
     for await (const delta of result.textStream) streamed += delta;
     expect(streamed).toBe('Tides follow the moon.');
     expect(await result.finishReason).toBe('stop');
-    const calls = apiCalls(upstreamOf(route), upstreamPath);
+    const calls = callsTo(upstreamOf(route), upstreamPath);
     expect(calls).toHaveLength(1);
   });
 
@@ -197,16 +194,8 @@ describe.each(CASES)('AI SDK: $name', ({ route, upstreamPath, model }) => {
       expect(steps[0]!.finishReason).toBe('tool-calls');
       expect(text).toMatch(/^Brest tide: .*6\.4/);
       expect(finishReason).toBe('stop');
-      const calls = apiCalls(upstreamOf(route), upstreamPath);
-      expect(calls).toHaveLength(2);
       // The second request carries the tool's output and still declares the tool.
-      const api =
-        upstreamPath === '/v1/messages'
-          ? 'anthropic-messages'
-          : upstreamPath === '/chat/completions'
-            ? 'openai-chat'
-            : 'openai-responses';
-      const second = viewTurn(api, calls[1]!.json as Record<string, unknown>);
+      const second = secondCall(route, upstreamPath);
       expect(second.toolNames).toContain('tide_height');
       expect(second.toolResults.join('')).toContain('6.4');
       expect(second.userTexts.join('')).toContain('How high is the tide at Brest?');
@@ -235,16 +224,8 @@ describe.each(CASES)('AI SDK: $name', ({ route, upstreamPath, model }) => {
       maxRetries: 0,
     });
     expect(second.text).toBe('Turn 2.');
-    const calls = apiCalls(upstreamOf(route), upstreamPath);
-    expect(calls).toHaveLength(2);
-    const api =
-      upstreamPath === '/v1/messages'
-        ? 'anthropic-messages'
-        : upstreamPath === '/chat/completions'
-          ? 'openai-chat'
-          : 'openai-responses';
     // The model must see its own first answer, spelled out, on the second turn.
-    const seen = viewTurn(api, calls[1]!.json as Record<string, unknown>);
+    const seen = secondCall(route, upstreamPath);
     expect(seen.assistantTexts.join('')).toContain('High tide at 14:05.');
     expect(seen.userTexts.at(-1)).toBe('And low tide?');
   });

@@ -5,30 +5,21 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { FakeUpstream } from '../helpers/fake-upstream.js';
+import { describe, expect, it } from 'vitest';
 import { anthropicClient } from '../helpers/sdk-clients.js';
 import {
   type ClientRun,
+  callsTo,
   clientBin,
   createSandbox,
   PROXY_KEY,
-  type Routes,
   runClient,
-  startRoutes,
+  secondModelCall,
+  shareRoutes,
 } from './harness.js';
 import { callToolThenSay, sayText, type UpstreamApi, viewTurn } from './scripted-fakes.js';
 
-let routes: Routes;
-beforeAll(async () => {
-  routes = await startRoutes();
-});
-afterAll(async () => {
-  await routes?.close();
-});
-beforeEach(() => routes.reset());
-// Whatever the client saw, the proxy must not have failed inside.
-afterEach(() => expect(routes.errors()).toEqual([]));
+const routes = shareRoutes();
 
 interface ClaudeResult {
   type: string;
@@ -150,9 +141,6 @@ const ROUTES: RouteCase[] = [
   },
 ];
 
-const modelCalls = (fake: FakeUpstream, path: string) =>
-  fake.requests.filter((request) => request.path.split('?')[0] === path);
-
 describe.each(ROUTES)(
   'Claude Code on /$route with $model',
   ({ route, model, upstreamModel, path, api }) => {
@@ -166,7 +154,7 @@ describe.each(ROUTES)(
         result: 'Hello from the fake upstream.',
       });
       expect(run.code).toBe(0);
-      const calls = modelCalls(routes[route], path);
+      const calls = callsTo(routes[route], path);
       expect(calls.length).toBeGreaterThanOrEqual(1);
       const turn = viewTurn(api, calls.at(-1)!.json as Record<string, unknown>);
       expect(turn.model).toMatch(upstreamModel);
@@ -194,9 +182,7 @@ describe.each(ROUTES)(
         result: 'The file says: High tide at Brest: 14:05, 6.4 m',
       });
       expect(result.num_turns).toBe(2);
-      const calls = modelCalls(routes[route], path);
-      expect(calls).toHaveLength(2);
-      const second = viewTurn(api, calls[1]!.json as Record<string, unknown>);
+      const second = secondModelCall(routes[route], path, api);
       // The fake's own check already refused an orphan result; the call and result pair up.
       expect(second.callIds).toHaveLength(1);
       expect(second.resultIds).toEqual(second.callIds);
@@ -218,9 +204,7 @@ describe.each(ROUTES)(
         subtype: 'success',
         result: 'Before, I said: High tide at 14:05.',
       });
-      const calls = modelCalls(routes[route], path);
-      expect(calls).toHaveLength(2);
-      const turn = viewTurn(api, calls[1]!.json as Record<string, unknown>);
+      const turn = secondModelCall(routes[route], path, api);
       expect(turn.userTexts.join('\n')).toContain('When is high tide?');
       expect(turn.userTexts.join('\n')).toContain('And low tide?');
     });

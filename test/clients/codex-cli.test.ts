@@ -5,30 +5,21 @@
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { FakeUpstream } from '../helpers/fake-upstream.js';
+import { describe, expect, it } from 'vitest';
 import {
   type ClientRun,
+  callsTo,
   clientBin,
   createSandbox,
   PROXY_KEY,
-  type Routes,
   runClient,
   type Sandbox,
-  startRoutes,
+  secondModelCall,
+  shareRoutes,
 } from './harness.js';
 import { callToolThenSay, sayText, type UpstreamApi, viewTurn } from './scripted-fakes.js';
 
-let routes: Routes;
-beforeAll(async () => {
-  routes = await startRoutes();
-});
-afterAll(async () => {
-  await routes?.close();
-});
-beforeEach(() => routes.reset());
-// Whatever the client saw, the proxy must not have failed inside.
-afterEach(() => expect(routes.errors()).toEqual([]));
+const routes = shareRoutes();
 
 /** Runs `codex exec <prompt>` with the proxy as its model provider; returns the last message. */
 async function codexExec(
@@ -119,9 +110,6 @@ const ROUTES: RouteCase[] = [
   { route: 'copilot', model: undefined, path: '/chat/completions', api: 'openai-chat' },
 ];
 
-const modelCalls = (fake: FakeUpstream, path: string) =>
-  fake.requests.filter((request) => request.path.split('?')[0] === path);
-
 describe.each(ROUTES)('Codex CLI on /$route/v1 with $model', ({ route, model, path, api }) => {
   // Codex's default model takes its tools from `additional_tools`, in namespaces: the code-mode
   // `exec` (freeform JavaScript that calls the CLI's tools) in the default `functions` one.
@@ -133,7 +121,7 @@ describe.each(ROUTES)('Codex CLI on /$route/v1 with $model', ({ route, model, pa
     const { run, last } = await codexExec(createSandbox(), route, model, 'Say hello.');
     expect(last.trim(), run.stderr).toBe('Hello from the fake upstream.');
     expect(run.code).toBe(0);
-    const calls = modelCalls(routes[route], path);
+    const calls = callsTo(routes[route], path);
     expect(calls).toHaveLength(1);
     const turn = viewTurn(api, calls[0]!.json as Record<string, unknown>);
     expect(turn.userTexts.join('\n')).toContain('Say hello.');
@@ -156,9 +144,7 @@ describe.each(ROUTES)('Codex CLI on /$route/v1 with $model', ({ route, model, pa
     const { run, last } = await codexExec(sandbox, route, model, 'What does tide.txt say?');
     expect(last.trim(), run.stderr).toBe('The file says: High tide at Brest: 14:05, 6.4 m');
     expect(run.code).toBe(0);
-    const calls = modelCalls(routes[route], path);
-    expect(calls).toHaveLength(2);
-    const second = viewTurn(api, calls[1]!.json as Record<string, unknown>);
+    const second = secondModelCall(routes[route], path, api);
     expect(second.callIds).toHaveLength(1);
     expect(second.resultIds).toEqual(second.callIds);
     expect(second.toolResults.join('')).toContain('High tide at Brest: 14:05, 6.4 m');
@@ -178,9 +164,7 @@ describe.each(ROUTES)('Codex CLI on /$route/v1 with $model', ({ route, model, pa
     expect(second.last.trim(), second.run.stderr).toBe(
       'You asked again; before, I said: High tide at 14:05.',
     );
-    const calls = modelCalls(routes[route], path);
-    expect(calls).toHaveLength(2);
-    const turn = viewTurn(api, calls[1]!.json as Record<string, unknown>);
+    const turn = secondModelCall(routes[route], path, api);
     expect(turn.userTexts.join('\n')).toContain('When is high tide?');
     expect(turn.userTexts.at(-1)).toContain('And low tide?');
   });
@@ -207,7 +191,7 @@ describe.each([
       'High tide at Brest: 14:05\n',
     );
     expect(last).toMatch(/^Patched: .*notes\.txt/s);
-    const calls = modelCalls(routes[route], path);
+    const calls = callsTo(routes[route], path);
     expect(calls).toHaveLength(2);
     const second = viewTurn(api, calls[1]!.json as Record<string, unknown>);
     expect(second.resultIds).toEqual(second.callIds);

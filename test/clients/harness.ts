@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { accessToken, createCodexHome } from '../helpers/codex-home.js';
 import { type FakeUpstream, startFakeUpstream } from '../helpers/fake-upstream.js';
 import { startProxy, type TestProxy } from '../helpers/proxy.js';
@@ -19,6 +20,9 @@ import {
   scriptedClaude,
   scriptedCodex,
   scriptedCopilot,
+  type TurnView,
+  type UpstreamApi,
+  viewTurn,
 } from './scripted-fakes.js';
 
 /** test/clients, where the client package is installed. */
@@ -122,6 +126,36 @@ export async function startRoutes(): Promise<Routes> {
       await Promise.all([codex.close(), claude.close(), copilot.close()]);
     },
   };
+}
+
+/**
+ * The routes one test file shares: started before its first test, reset before each test, checked
+ * after each for errors inside the proxy (whatever the client saw), closed after the last.
+ */
+export function shareRoutes(): Routes {
+  // Filled by `beforeAll`, which vitest runs before any test reads it; its members are closures,
+  // so copying them keeps them working.
+  const routes = {} as Routes;
+  beforeAll(async () => {
+    Object.assign(routes, await startRoutes());
+  });
+  afterAll(async () => {
+    await routes.close?.();
+  });
+  beforeEach(() => routes.reset());
+  afterEach(() => expect(routes.errors()).toEqual([]));
+  return routes;
+}
+
+/** The requests a fake received on `path` (its query left out): the model calls of a run. */
+export const callsTo = (fake: FakeUpstream, path: string) =>
+  fake.requests.filter((request) => request.path.split('?')[0] === path);
+
+/** The second of exactly two model calls a fake received on `path`, read as `api` sees it. */
+export function secondModelCall(fake: FakeUpstream, path: string, api: UpstreamApi): TurnView {
+  const calls = callsTo(fake, path);
+  expect(calls).toHaveLength(2);
+  return viewTurn(api, calls[1]!.json as Record<string, unknown>);
 }
 
 /** A temporary HOME (with XDG dirs) and a working directory inside it. */

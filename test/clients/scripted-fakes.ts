@@ -3,7 +3,7 @@
  * (a tool call while no tool result is in the conversation, then a text built from the result),
  * written as each upstream API streams it, so real agent clients can run whole tool loops.
  */
-import { checkAnthropicRequest } from '../helpers/fake-anthropic.js';
+import { anthropicError, checkAnthropicRequest } from '../helpers/fake-anthropic.js';
 import { checkCodexRequest } from '../helpers/fake-codex.js';
 import type { FakeHandler, FakeReply, RecordedRequest } from '../helpers/fake-upstream.js';
 import {
@@ -446,16 +446,11 @@ function forgedThinking(body: Json): FakeReply | undefined {
     for (const [blockIndex, block] of asArray(entry.content).entries()) {
       if (!isJson(block) || block.type !== 'thinking') continue;
       if (issuedSignatures.has(String(block.signature))) continue;
-      return {
-        status: 400,
-        body: {
-          type: 'error',
-          error: {
-            type: 'invalid_request_error',
-            message: `messages.${index}.content.${blockIndex}: Invalid \`signature\` in \`thinking\` block`,
-          },
-        },
-      };
+      return anthropicError(
+        400,
+        'invalid_request_error',
+        `messages.${index}.content.${blockIndex}: Invalid \`signature\` in \`thinking\` block`,
+      );
     }
   }
   return undefined;
@@ -469,16 +464,11 @@ const eventStream = (text: string): FakeReply => ({
 /** The 400 each API answers for a tool result without its call (wording as observed). */
 function orphanResult(api: UpstreamApi, id: string): FakeReply {
   if (api === 'anthropic-messages')
-    return {
-      status: 400,
-      body: {
-        type: 'error',
-        error: {
-          type: 'invalid_request_error',
-          message: `messages: unexpected \`tool_use_id\` found in \`tool_result\` blocks: ${id}. Each \`tool_result\` block must have a corresponding \`tool_use\` block in the previous message.`,
-        },
-      },
-    };
+    return anthropicError(
+      400,
+      'invalid_request_error',
+      `messages: unexpected \`tool_use_id\` found in \`tool_result\` blocks: ${id}. Each \`tool_result\` block must have a corresponding \`tool_use\` block in the previous message.`,
+    );
   return {
     status: 400,
     body: {

@@ -6,28 +6,22 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createTestCli } from '../helpers/cli.js';
 import { accessToken, makeJwt } from '../helpers/codex-home.js';
 import { fakeAnthropicApi } from '../helpers/fake-anthropic.js';
 import { fakeCodexBackend } from '../helpers/fake-codex.js';
-import { type FakeReply, type FakeUpstream, startFakeUpstream } from '../helpers/fake-upstream.js';
+import { type FakeReply, startFakeUpstream } from '../helpers/fake-upstream.js';
 import { loadFixtureBytes } from '../helpers/fixtures.js';
 import { startProxy, type TestProxy } from '../helpers/proxy.js';
 import { anthropicClient, openaiClient } from '../helpers/sdk-clients.js';
+import { closeServersAfterEach } from '../helpers/servers.js';
 
 const transcript = loadFixtureBytes('openai-responses', 'text.sse');
 const ACCOUNTS = ['default', 'work', 'spare'] as const;
 type Account = (typeof ACCOUNTS)[number];
 
-let upstream: FakeUpstream | undefined;
-let proxy: TestProxy | undefined;
-afterEach(async () => {
-  await proxy?.close();
-  await upstream?.close();
-  proxy = undefined;
-  upstream = undefined;
-});
+const servers = closeServersAfterEach();
 
 function authJson(token: string): string {
   return JSON.stringify({
@@ -61,7 +55,7 @@ async function startPool(options: {
   writeFileSync(join(named, 'work.json'), authJson(tokens.work), { mode: 0o600 });
   writeFileSync(join(named, 'spare.json'), authJson(tokens.spare), { mode: 0o600 });
   const seen: Account[] = [];
-  upstream = await startFakeUpstream();
+  servers.upstream = await startFakeUpstream();
   const backend = fakeCodexBackend({
     transcript,
     headers: (request): Record<string, string> => {
@@ -78,7 +72,7 @@ async function startPool(options: {
   function accountOf(authorization: string): Account | undefined {
     return ACCOUNTS.find((account) => authorization === `Bearer ${tokens[account]}`);
   }
-  upstream.handle((request, response) => {
+  servers.upstream.handle((request, response) => {
     if (request.path === '/oauth/token') {
       const refresh = String((request.json as { refresh_token?: string }).refresh_token);
       return options.tokenEndpoint?.(refresh) ?? { status: 500, body: {} };
@@ -88,7 +82,7 @@ async function startPool(options: {
     const special = account ? options.behaviour?.(account) : undefined;
     return special ?? backend(request, response);
   });
-  proxy = await startProxy({
+  servers.proxy = await startProxy({
     home,
     config: {
       plugins: {
@@ -99,11 +93,11 @@ async function startPool(options: {
       },
     },
     env: {
-      CCPROXY_CODEX_BASE_URL: `${upstream.url}/backend-api/codex`,
-      CCPROXY_CODEX_TOKEN_URL: `${upstream.url}/oauth/token`,
+      CCPROXY_CODEX_BASE_URL: `${servers.upstream.url}/backend-api/codex`,
+      CCPROXY_CODEX_TOKEN_URL: `${servers.upstream.url}/oauth/token`,
     },
   });
-  return { proxy, seen, tokens };
+  return { proxy: servers.proxy, seen, tokens };
 }
 
 function ask(running: TestProxy, text: string, session?: string) {
@@ -266,7 +260,7 @@ describe('account pools', () => {
 describe('a Codex account pool over a broken connection', () => {
   it('moves to the next account when one cannot be reached before the first byte', async () => {
     const { proxy: running, seen, tokens } = await startPool({});
-    upstream?.handle((request, response) => {
+    servers.upstream?.handle((request, response) => {
       if (request.headers.authorization === `Bearer ${tokens.default}`) {
         seen.push('default');
         // The connection drops before any answer (a reset, a crashed backend).
@@ -307,12 +301,12 @@ describe('a Claude account pool', () => {
     mkdirSync(named, { recursive: true });
     writeFileSync(join(named, 'work.json'), oauth(tokens.work), { mode: 0o600 });
     const seen: string[] = [];
-    upstream = await startFakeUpstream();
+    servers.upstream = await startFakeUpstream();
     const api = fakeAnthropicApi({
       transcript: 'text',
       auth: { mode: 'oauth', acceptToken: (token) => Object.values(tokens).includes(token) },
     });
-    upstream.handle((request, response) => {
+    servers.upstream.handle((request, response) => {
       const authorization = String(request.headers.authorization);
       const account = authorization === `Bearer ${tokens.default}` ? 'default' : 'work';
       seen.push(account);
@@ -329,22 +323,25 @@ describe('a Claude account pool', () => {
         };
       return api(request, response);
     });
-    proxy = await startProxy({ home, env: { CCPROXY_CLAUDE_BASE_URL: upstream.url } });
-    const message = await anthropicClient(`${proxy.url}/claude`).messages.create({
+    servers.proxy = await startProxy({
+      home,
+      env: { CCPROXY_CLAUDE_BASE_URL: servers.upstream.url },
+    });
+    const message = await anthropicClient(`${servers.proxy.url}/claude`).messages.create({
       model: 'claude-sonnet-4-6',
       max_tokens: 50,
       messages: [{ role: 'user', content: 'hi' }],
     });
     expect(message.content[0]).toMatchObject({ type: 'text' });
     expect(seen).toEqual(['default', 'work']);
-    const health = (await (await fetch(`${proxy.url}/health`)).json()) as {
+    const health = (await (await fetch(`${servers.proxy.url}/health`)).json()) as {
       providers: { claude: { accounts: Record<string, { restingUntil?: string; plan?: string }> } };
     };
     expect(health.providers.claude.accounts.default).toMatchObject({
       restingUntil: new Date(reset * 1000).toISOString(),
       plan: 'max',
     });
-    expect(proxy.composed.planUsage.get('claude', 'default')?.windows[0]).toMatchObject({
+    expect(servers.proxy.composed.planUsage.get('claude', 'default')?.windows[0]).toMatchObject({
       name: '5h',
       usedRatio: 1,
       status: 'rejected',

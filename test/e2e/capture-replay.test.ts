@@ -2,39 +2,33 @@
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createTestCli } from '../helpers/cli.js';
 import { accessToken, createCodexHome } from '../helpers/codex-home.js';
 import { fakeCodexBackend } from '../helpers/fake-codex.js';
-import { type FakeUpstream, startFakeUpstream } from '../helpers/fake-upstream.js';
+import { startFakeUpstream } from '../helpers/fake-upstream.js';
 import { loadFixtureBytes } from '../helpers/fixtures.js';
 import { startProxy, type TestProxy } from '../helpers/proxy.js';
+import { closeServersAfterEach } from '../helpers/servers.js';
 
-let upstream: FakeUpstream | undefined;
-let proxy: TestProxy | undefined;
-afterEach(async () => {
-  await proxy?.close();
-  await upstream?.close();
-  proxy = undefined;
-  upstream = undefined;
-});
+const servers = closeServersAfterEach();
 
 const transcript = loadFixtureBytes('openai-responses', 'codex-output-missing.sse');
 const token = accessToken('capture-secret', 3600);
 
 async function setup(extra: Record<string, unknown> = {}) {
-  upstream = await startFakeUpstream(fakeCodexBackend({ transcript, seed: 21 }));
+  servers.upstream = await startFakeUpstream(fakeCodexBackend({ transcript, seed: 21 }));
   const dir = mkdtempSync(join(tmpdir(), 'ccproxy-capture-'));
   const home = createCodexHome({ accessToken: token });
-  proxy = await startProxy({
+  servers.proxy = await startProxy({
     config: { capture: { dir, ...extra } },
     env: {
       CODEX_HOME: home.dir,
-      CCPROXY_CODEX_BASE_URL: `${upstream.url}/backend-api/codex`,
+      CCPROXY_CODEX_BASE_URL: `${servers.upstream.url}/backend-api/codex`,
       SECURITY__AUTH_TOKEN: 'proxy-key-for-capture',
     },
   });
-  return { dir, running: proxy };
+  return { dir, running: servers.proxy };
 }
 
 async function post(url: string, path: string, body: unknown): Promise<Response> {
@@ -47,7 +41,7 @@ async function post(url: string, path: string, body: unknown): Promise<Response>
 
 async function pairs(dir: string, running: TestProxy, count: number): Promise<string[]> {
   await running.close();
-  proxy = undefined;
+  servers.proxy = undefined;
   const names = readdirSync(dir).sort();
   expect(names).toHaveLength(count * 2);
   return names.filter((name) => name.endsWith('.sse')).map((name) => join(dir, name));
@@ -134,7 +128,7 @@ describe('capture', () => {
 
   it('records failed requests too', async () => {
     const { dir, running } = await setup();
-    upstream!.handle(() => ({
+    servers.upstream!.handle(() => ({
       status: 429,
       headers: { 'retry-after': '9' },
       body: { error: { message: 'slow down', type: 'rate_limit_exceeded' } },

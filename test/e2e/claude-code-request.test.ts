@@ -7,18 +7,15 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Anthropic from '@anthropic-ai/sdk';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { accessToken, createCodexHome } from '../helpers/codex-home.js';
 import { fakeAnthropicApi, MID_CONVERSATION_SYSTEM_BETA } from '../helpers/fake-anthropic.js';
 import { fakeCodexBackend } from '../helpers/fake-codex.js';
-import {
-  type FakeUpstream,
-  type RecordedRequest,
-  startFakeUpstream,
-} from '../helpers/fake-upstream.js';
+import { type RecordedRequest, startFakeUpstream } from '../helpers/fake-upstream.js';
 import { loadFixtureBytes, loadFixtureJson } from '../helpers/fixtures.js';
-import { startProxy, type TestProxy } from '../helpers/proxy.js';
+import { startProxy } from '../helpers/proxy.js';
 import { anthropicClient } from '../helpers/sdk-clients.js';
+import { closeServersAfterEach } from '../helpers/servers.js';
 
 /** The betas Claude Code 2.1.197 sends, in its order. */
 const BETAS = [
@@ -35,14 +32,7 @@ type Body = Record<string, unknown>;
 const claudeCode = (): Body =>
   loadFixtureJson('anthropic-messages', 'request-claude-code-2.1.197.json');
 
-let upstream: FakeUpstream | undefined;
-let proxy: TestProxy | undefined;
-afterEach(async () => {
-  await proxy?.close();
-  await upstream?.close();
-  proxy = undefined;
-  upstream = undefined;
-});
+const servers = closeServersAfterEach();
 
 /** Sends the request the way Claude Code does (`beta.messages` with its betas) and reads it. */
 async function sendAsClaudeCode(baseURL: string, body: Body): Promise<Anthropic.Beta.BetaMessage> {
@@ -68,23 +58,23 @@ function expectInstructionsBetweenTurns(items: Body[], role: string): void {
 
 describe('Claude Code 2.1.197 on every route', () => {
   it('/claude forwards the body field for field, with its betas', async () => {
-    upstream = await startFakeUpstream(
+    servers.upstream = await startFakeUpstream(
       fakeAnthropicApi({ transcript: 'text', auth: { mode: 'api-key', key: 'k' } }),
     );
-    proxy = await startProxy({
-      env: { CCPROXY_CLAUDE_BASE_URL: upstream.url, ANTHROPIC_API_KEY: 'k' },
+    servers.proxy = await startProxy({
+      env: { CCPROXY_CLAUDE_BASE_URL: servers.upstream.url, ANTHROPIC_API_KEY: 'k' },
     });
     const body = claudeCode();
-    const message = await sendAsClaudeCode(`${proxy.url}/claude`, body);
+    const message = await sendAsClaudeCode(`${servers.proxy.url}/claude`, body);
     expect(textOf(message)).not.toBe('');
-    const sent = upstream.requests[0] as RecordedRequest;
+    const sent = servers.upstream.requests[0] as RecordedRequest;
     expect(sent.json).toEqual(body);
     expect(JSON.stringify(sent.json)).toBe(JSON.stringify(body));
     expect(String(sent.headers['anthropic-beta']).split(',')).toEqual(BETAS);
   });
 
   it('/claude on a Claude plan (OAuth) keeps the billing block first and the identity after it', async () => {
-    upstream = await startFakeUpstream(
+    servers.upstream = await startFakeUpstream(
       fakeAnthropicApi({
         transcript: 'text',
         auth: { mode: 'oauth', acceptToken: (token) => token === 'sk-ant-oat01-valid' },
@@ -105,13 +95,16 @@ describe('Claude Code 2.1.197 on every route', () => {
       }),
       { mode: 0o600 },
     );
-    proxy = await startProxy({
-      env: { CCPROXY_CLAUDE_BASE_URL: upstream.url, CCPROXY_CLAUDE_CREDENTIALS_FILE: credentials },
+    servers.proxy = await startProxy({
+      env: {
+        CCPROXY_CLAUDE_BASE_URL: servers.upstream.url,
+        CCPROXY_CLAUDE_CREDENTIALS_FILE: credentials,
+      },
     });
     const body = claudeCode();
-    const message = await sendAsClaudeCode(`${proxy.url}/claude`, body);
+    const message = await sendAsClaudeCode(`${servers.proxy.url}/claude`, body);
     expect(textOf(message)).not.toBe('');
-    const sent = upstream.requests[0] as RecordedRequest;
+    const sent = servers.upstream.requests[0] as RecordedRequest;
     // Its identity block already follows the billing block: nothing to insert, nothing changed.
     expect(sent.json).toEqual(body);
     expect(String(sent.headers['anthropic-beta']).split(',')).toEqual([
@@ -121,24 +114,24 @@ describe('Claude Code 2.1.197 on every route', () => {
   });
 
   it('/codex gets developer messages at their places, effort, and no Anthropic-only fields', async () => {
-    upstream = await startFakeUpstream(
+    servers.upstream = await startFakeUpstream(
       fakeCodexBackend({ transcript: loadFixtureBytes('openai-responses', 'text.sse') }),
     );
     const home = createCodexHome({ accessToken: accessToken('valid', 3600) });
-    proxy = await startProxy({
+    servers.proxy = await startProxy({
       env: {
         CODEX_HOME: home.dir,
-        CCPROXY_CODEX_BASE_URL: `${upstream.url}/backend-api/codex`,
-        CCPROXY_CODEX_TOKEN_URL: `${upstream.url}/oauth/token`,
+        CCPROXY_CODEX_BASE_URL: `${servers.upstream.url}/backend-api/codex`,
+        CCPROXY_CODEX_TOKEN_URL: `${servers.upstream.url}/oauth/token`,
       },
     });
-    const message = await sendAsClaudeCode(`${proxy.url}/codex`, {
+    const message = await sendAsClaudeCode(`${servers.proxy.url}/codex`, {
       ...claudeCode(),
       model: 'gpt-5.1-codex',
     });
     expect(textOf(message)).not.toBe('');
     expect(message.stop_reason).toBe('end_turn');
-    const sent = upstream.requests[0]?.json as Body;
+    const sent = servers.upstream.requests[0]?.json as Body;
     const input = sent.input as Body[];
     // The fake backend answers 400 "System messages are not allowed" to any system item.
     expectInstructionsBetweenTurns(input, 'developer');
@@ -153,7 +146,7 @@ describe('Claude Code 2.1.197 on every route', () => {
       'Bash',
     ]);
     expect((sent.tools as Body[]).length).toBe(24);
-    const dropped = proxy
+    const dropped = servers.proxy
       .logs()
       .filter((line) => JSON.stringify(line.warnings ?? []).includes('context_management: '));
     expect(dropped.length).toBeGreaterThan(0);
@@ -179,14 +172,14 @@ describe('Claude Code 2.1.197 on every route', () => {
         sse: { bytes: loadFixtureBytes('openai-chat', 'text.sse'), seed: 5 },
       };
     });
-    upstream = fake;
-    proxy = await startProxy({
+    servers.upstream = fake;
+    servers.proxy = await startProxy({
       env: {
         GH_TOKEN: 'gho_githubTokenForTests0123456789',
         CCPROXY_COPILOT_GITHUB_API_URL: fake.url,
       },
     });
-    const message = await sendAsClaudeCode(`${proxy.url}/copilot`, {
+    const message = await sendAsClaudeCode(`${servers.proxy.url}/copilot`, {
       ...claudeCode(),
       model: 'gpt-4.1',
     });

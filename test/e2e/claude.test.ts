@@ -4,21 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { afterEach, describe, expect, it } from 'vitest';
-import { fakeAnthropicApi, IDENTITY } from '../helpers/fake-anthropic.js';
+import { describe, expect, it } from 'vitest';
+import { anthropicError, fakeAnthropicApi, IDENTITY } from '../helpers/fake-anthropic.js';
 import { type FakeUpstream, startFakeUpstream } from '../helpers/fake-upstream.js';
 import { loadFixtureJson } from '../helpers/fixtures.js';
-import { startProxy, type TestProxy } from '../helpers/proxy.js';
+import { startProxy } from '../helpers/proxy.js';
 import { anthropicClient, openaiClient } from '../helpers/sdk-clients.js';
+import { closeServersAfterEach } from '../helpers/servers.js';
 
-let upstream: FakeUpstream | undefined;
-let proxy: TestProxy | undefined;
-afterEach(async () => {
-  await proxy?.close();
-  await upstream?.close();
-  proxy = undefined;
-  upstream = undefined;
-});
+const servers = closeServersAfterEach();
 
 function credentialsFile(
   accessToken: string,
@@ -56,12 +50,12 @@ async function oauthSetup(
   } = {},
 ) {
   const accepted = options.accepted ?? new Set([options.token ?? 'sk-ant-oat01-valid']);
-  upstream = await startFakeUpstream();
+  servers.upstream = await startFakeUpstream();
   const api = fakeAnthropicApi({
     transcript: options.transcript ?? 'thinking-text-tool',
     auth: { mode: 'oauth', acceptToken: (t) => accepted.has(t) },
   });
-  const server = upstream;
+  const server = servers.upstream;
   server.handle(async (request, response) => {
     if (request.path === '/v1/oauth/token') {
       await new Promise((resolve) => setTimeout(resolve, 40));
@@ -82,7 +76,7 @@ async function oauthSetup(
     options.expiresInMs ?? 3_600_000,
     { mcpOAuth: { keep: true } },
   );
-  proxy = await startProxy({
+  servers.proxy = await startProxy({
     env: {
       CCPROXY_CLAUDE_BASE_URL: server.url,
       CCPROXY_CLAUDE_TOKEN_URL: `${server.url}/v1/oauth/token`,
@@ -90,7 +84,7 @@ async function oauthSetup(
       SECURITY__AUTH_TOKEN: 'proxy-access-key-123',
     },
   });
-  return { server, running: proxy, credentials, accepted };
+  return { server, running: servers.proxy, credentials, accepted };
 }
 
 const KEY = 'proxy-access-key-123';
@@ -405,28 +399,31 @@ describe('Claude OAuth refresh', () => {
 
 describe('Claude with an API key', () => {
   it('sends x-api-key instead of a bearer token, and no identity block or OAuth betas', async () => {
-    upstream = await startFakeUpstream(
+    servers.upstream = await startFakeUpstream(
       fakeAnthropicApi({
         transcript: 'text',
         auth: { mode: 'api-key', key: 'sk-ant-api03-user-key' },
       }),
     );
-    proxy = await startProxy({
-      env: { CCPROXY_CLAUDE_BASE_URL: upstream.url, ANTHROPIC_API_KEY: 'sk-ant-api03-user-key' },
+    servers.proxy = await startProxy({
+      env: {
+        CCPROXY_CLAUDE_BASE_URL: servers.upstream.url,
+        ANTHROPIC_API_KEY: 'sk-ant-api03-user-key',
+      },
     });
-    const message = await anthropicClient(`${proxy.url}/claude`).messages.create({
+    const message = await anthropicClient(`${servers.proxy.url}/claude`).messages.create({
       model: 'claude-sonnet-4-6',
       max_tokens: 10,
       system: 'Plain.',
       messages: [{ role: 'user', content: 'hi' }],
     });
     expect(message.content[0]).toMatchObject({ type: 'text' });
-    const sent = upstream.requests[0]!;
+    const sent = servers.upstream.requests[0]!;
     expect(sent.headers['x-api-key']).toBe('sk-ant-api03-user-key');
     expect(sent.headers['anthropic-beta']).toBeUndefined();
     expect((sent.json as { system: unknown }).system).toBe('Plain.');
-    expect(proxy.logText()).not.toContain('sk-ant-api03-user-key');
-    const health = (await (await fetch(`${proxy.url}/health`)).json()) as {
+    expect(servers.proxy.logText()).not.toContain('sk-ant-api03-user-key');
+    const health = (await (await fetch(`${servers.proxy.url}/health`)).json()) as {
       providers: { claude: Record<string, unknown> };
     };
     expect(health.providers.claude).toMatchObject({
@@ -438,9 +435,9 @@ describe('Claude with an API key', () => {
 
 describe('Claude errors', () => {
   it('overloaded (529) and rate limits (429 + retry-after) keep their meaning in every client format', async () => {
-    upstream = await startFakeUpstream();
+    servers.upstream = await startFakeUpstream();
     let status = 529;
-    upstream.handle(() =>
+    servers.upstream.handle(() =>
       status === 529
         ? {
             status: 529,
@@ -458,9 +455,9 @@ describe('Claude errors', () => {
             },
           },
     );
-    proxy = await startProxy({
+    servers.proxy = await startProxy({
       env: {
-        CCPROXY_CLAUDE_BASE_URL: upstream.url,
+        CCPROXY_CLAUDE_BASE_URL: servers.upstream.url,
         ANTHROPIC_API_KEY: 'sk-ant-api03-k',
         HTTP__MAX_RETRIES: '0',
       },
@@ -470,7 +467,7 @@ describe('Claude errors', () => {
       max_tokens: 5,
       messages: [{ role: 'user', content: 'x' }],
     };
-    const anthropic = await fetch(`${proxy.url}/claude/v1/messages`, {
+    const anthropic = await fetch(`${servers.proxy.url}/claude/v1/messages`, {
       method: 'POST',
       body: JSON.stringify(body),
     });
@@ -479,7 +476,7 @@ describe('Claude errors', () => {
       type: 'error',
       error: { type: 'overloaded_error', message: 'Overloaded' },
     });
-    const chat = await openaiClient(`${proxy.url}/claude/v1`)
+    const chat = await openaiClient(`${servers.proxy.url}/claude/v1`)
       .chat.completions.create({
         model: 'claude-sonnet-4-6',
         messages: [{ role: 'user', content: 'x' }],
@@ -488,14 +485,14 @@ describe('Claude errors', () => {
     expect((chat as InstanceType<typeof OpenAI.APIError>).status).toBe(503);
 
     status = 429;
-    const limited = await anthropicClient(`${proxy.url}/claude`)
+    const limited = await anthropicClient(`${servers.proxy.url}/claude`)
       .messages.create(body as never)
       .catch((e: unknown) => e);
     expect(limited).toBeInstanceOf(Anthropic.RateLimitError);
     expect(
       (limited as InstanceType<typeof Anthropic.RateLimitError>).headers?.get('retry-after'),
     ).toBe('30');
-    const responses = await fetch(`${proxy.url}/claude/v1/responses`, {
+    const responses = await fetch(`${servers.proxy.url}/claude/v1/responses`, {
       method: 'POST',
       body: JSON.stringify({ model: 'claude-sonnet-4-6', input: 'x' }),
     });
@@ -504,13 +501,13 @@ describe('Claude errors', () => {
   });
 
   it('an error event mid-stream reaches each client as its format’s error', async () => {
-    upstream = await startFakeUpstream(
+    servers.upstream = await startFakeUpstream(
       fakeAnthropicApi({ transcript: 'error-mid-stream', auth: { mode: 'api-key', key: 'k' } }),
     );
-    proxy = await startProxy({
-      env: { CCPROXY_CLAUDE_BASE_URL: upstream.url, ANTHROPIC_API_KEY: 'k' },
+    servers.proxy = await startProxy({
+      env: { CCPROXY_CLAUDE_BASE_URL: servers.upstream.url, ANTHROPIC_API_KEY: 'k' },
     });
-    const anthropicError = await anthropicClient(`${proxy.url}/claude`)
+    const anthropicError = await anthropicClient(`${servers.proxy.url}/claude`)
       .messages.stream({
         model: 'claude-sonnet-4-6',
         max_tokens: 10,
@@ -519,7 +516,7 @@ describe('Claude errors', () => {
       .finalMessage()
       .catch((e: unknown) => e);
     expect(anthropicError).toBeInstanceOf(Anthropic.APIError);
-    const chatError = await openaiClient(`${proxy.url}/claude/v1`)
+    const chatError = await openaiClient(`${servers.proxy.url}/claude/v1`)
       .chat.completions.stream({
         model: 'claude-sonnet-4-6',
         messages: [{ role: 'user', content: 'x' }],
@@ -531,21 +528,16 @@ describe('Claude errors', () => {
   });
 
   it('a body the proxy cannot read goes to Claude on /claude; the upstream judges it', async () => {
-    upstream = await startFakeUpstream((request) => {
+    servers.upstream = await startFakeUpstream((request) => {
       const body = request.json as { messages?: Array<{ content?: unknown }> };
-      return {
-        status: 400,
-        body: {
-          type: 'error',
-          error: {
-            type: 'invalid_request_error',
-            message: `messages.0.content: Input should be a valid list (got ${String(body.messages?.[0]?.content)})`,
-          },
-        },
-      };
+      return anthropicError(
+        400,
+        'invalid_request_error',
+        `messages.0.content: Input should be a valid list (got ${String(body.messages?.[0]?.content)})`,
+      );
     });
-    proxy = await startProxy({
-      env: { CCPROXY_CLAUDE_BASE_URL: upstream.url, ANTHROPIC_API_KEY: 'k' },
+    servers.proxy = await startProxy({
+      env: { CCPROXY_CLAUDE_BASE_URL: servers.upstream.url, ANTHROPIC_API_KEY: 'k' },
     });
     const sent = {
       model: 'claude-sonnet-4-6',
@@ -553,7 +545,7 @@ describe('Claude errors', () => {
       messages: [{ role: 'user', content: 42 }],
       some_future_field: { on: true },
     };
-    const bad = await fetch(`${proxy.url}/claude/v1/messages`, {
+    const bad = await fetch(`${servers.proxy.url}/claude/v1/messages`, {
       method: 'POST',
       body: JSON.stringify(sent),
     });
@@ -562,18 +554,18 @@ describe('Claude errors', () => {
     expect(body.type).toBe('error');
     expect(body.error.type).toBe('invalid_request_error');
     expect(body.error.message).toContain('messages.0.content');
-    expect(upstream.requests).toHaveLength(1);
-    expect(upstream.requests[0]?.json).toEqual(sent);
+    expect(servers.upstream.requests).toHaveLength(1);
+    expect(servers.upstream.requests[0]?.json).toEqual(sent);
   });
 
   it('a field of the wrong type is a 400 naming it, before any upstream call', async () => {
-    upstream = await startFakeUpstream(
+    servers.upstream = await startFakeUpstream(
       fakeAnthropicApi({ transcript: 'text', auth: { mode: 'api-key', key: 'k' } }),
     );
-    proxy = await startProxy({
-      env: { CCPROXY_CLAUDE_BASE_URL: upstream.url, ANTHROPIC_API_KEY: 'k' },
+    servers.proxy = await startProxy({
+      env: { CCPROXY_CLAUDE_BASE_URL: servers.upstream.url, ANTHROPIC_API_KEY: 'k' },
     });
-    const bad = await fetch(`${proxy.url}/claude/v1/messages`, {
+    const bad = await fetch(`${servers.proxy.url}/claude/v1/messages`, {
       method: 'POST',
       body: JSON.stringify({ model: 5, max_tokens: 5, messages: [] }),
     });
@@ -582,7 +574,7 @@ describe('Claude errors', () => {
     expect(body.error.type).toBe('invalid_request_error');
     expect(body.error.message).toBe('Invalid request: "model" must be a string');
     // On a converting route the proxy must read the body whole, so it says what is wrong.
-    const chat = await fetch(`${proxy.url}/claude/v1/chat/completions`, {
+    const chat = await fetch(`${servers.proxy.url}/claude/v1/chat/completions`, {
       method: 'POST',
       body: JSON.stringify({
         model: 'claude-sonnet-4-6',
@@ -592,7 +584,7 @@ describe('Claude errors', () => {
     expect(chat.status).toBe(400);
     const chatBody = (await chat.json()) as { error: { message: string; param: string } };
     expect(chatBody.error.param).toBe('messages[0].content');
-    expect(upstream.requests).toHaveLength(0);
+    expect(servers.upstream.requests).toHaveLength(0);
   });
 });
 
@@ -655,15 +647,15 @@ describe('freeform (custom) tools over Claude', () => {
   };
 
   it('a Responses client that declared apply_patch as custom gets custom_tool_call back, stream and not', async () => {
-    upstream = await startFakeUpstream((request) =>
+    servers.upstream = await startFakeUpstream((request) =>
       (request.json as { stream?: boolean }).stream
         ? { headers: { 'content-type': 'text/event-stream' }, sse: { bytes: sse, seed: 5 } }
         : { body: final },
     );
-    proxy = await startProxy({
-      env: { CCPROXY_CLAUDE_BASE_URL: upstream.url, ANTHROPIC_API_KEY: 'k' },
+    servers.proxy = await startProxy({
+      env: { CCPROXY_CLAUDE_BASE_URL: servers.upstream.url, ANTHROPIC_API_KEY: 'k' },
     });
-    const openai = openaiClient(`${proxy.url}/claude/v1`);
+    const openai = openaiClient(`${servers.proxy.url}/claude/v1`);
     const tools: OpenAI.Responses.Tool[] = [
       { type: 'custom', name: 'apply_patch', description: 'Apply a patch' },
     ];
@@ -686,8 +678,9 @@ describe('freeform (custom) tools over Claude', () => {
     expect(streamed.output).toEqual([
       expect.objectContaining({ type: 'custom_tool_call', input: patch }),
     ]);
-    const sentTool = (upstream.requests[0]!.json as { tools: Array<Record<string, unknown>> })
-      .tools[0]!;
+    const sentTool = (
+      servers.upstream.requests[0]!.json as { tools: Array<Record<string, unknown>> }
+    ).tools[0]!;
     expect(sentTool).toMatchObject({
       name: 'apply_patch',
       input_schema: { type: 'object', properties: { input: { type: 'string' } } },
@@ -697,11 +690,11 @@ describe('freeform (custom) tools over Claude', () => {
 
 describe("the Codex CLI's additional_tools over Claude", () => {
   it('offers the tools of the default namespace to Claude, and drops the others with a warning', async () => {
-    upstream = await startFakeUpstream(() => ({
+    servers.upstream = await startFakeUpstream(() => ({
       body: loadFixtureJson('anthropic-messages', 'text.expected.json'),
     }));
-    proxy = await startProxy({
-      env: { CCPROXY_CLAUDE_BASE_URL: upstream.url, ANTHROPIC_API_KEY: 'k' },
+    servers.proxy = await startProxy({
+      env: { CCPROXY_CLAUDE_BASE_URL: servers.upstream.url, ANTHROPIC_API_KEY: 'k' },
     });
     // As the Codex CLI 0.169 sends it with its default model (gpt-6.1-sol): no `tools`, the tools
     // in an `additional_tools` input item, grouped in namespaces.
@@ -732,7 +725,7 @@ describe("the Codex CLI's additional_tools over Claude", () => {
         },
       ],
     };
-    const response = await openaiClient(`${proxy.url}/claude/v1`).responses.create({
+    const response = await openaiClient(`${servers.proxy.url}/claude/v1`).responses.create({
       model: 'claude-sonnet-4-6',
       input: [
         additionalTools,
@@ -740,9 +733,9 @@ describe("the Codex CLI's additional_tools over Claude", () => {
       ] as unknown as OpenAI.Responses.ResponseInput,
     });
     expect(response.status).toBe('completed');
-    const sent = upstream.requests[0]!.json as { tools: Array<{ name: string }> };
+    const sent = servers.upstream.requests[0]!.json as { tools: Array<{ name: string }> };
     expect(sent.tools.map((tool) => tool.name)).toEqual(['exec', 'wait']);
-    const access = proxy.logs().find((line) => line.msg === 'access')?.access as {
+    const access = servers.proxy.logs().find((line) => line.msg === 'access')?.access as {
       warnings: number;
     };
     expect(access.warnings).toBeGreaterThan(0);

@@ -1,20 +1,16 @@
 /** Codex credentials through the real server: refresh when expired, on 401, once for many requests. */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { accessToken, createCodexHome } from '../helpers/codex-home.js';
 import { fakeCodexBackend } from '../helpers/fake-codex.js';
 import { type FakeUpstream, startFakeUpstream } from '../helpers/fake-upstream.js';
 import { loadFixtureBytes } from '../helpers/fixtures.js';
-import { startProxy, type TestProxy } from '../helpers/proxy.js';
+import { startProxy } from '../helpers/proxy.js';
 import { anthropicClient, openaiClient } from '../helpers/sdk-clients.js';
+import { closeServersAfterEach } from '../helpers/servers.js';
 
 const transcript = loadFixtureBytes('openai-responses', 'text.sse');
 
-let upstream: FakeUpstream | undefined;
-let proxy: TestProxy | undefined;
-afterEach(async () => {
-  await proxy?.close();
-  await upstream?.close();
-});
+const servers = closeServersAfterEach();
 
 /** A backend whose token endpoint issues `fresh` and whose API accepts only tokens in `accepted`. */
 async function setup(options: {
@@ -23,12 +19,12 @@ async function setup(options: {
   accepted: Set<string>;
   tokenStatus?: number;
 }) {
-  upstream = await startFakeUpstream();
+  servers.upstream = await startFakeUpstream();
   const codex = fakeCodexBackend({
     transcript,
     acceptToken: (token) => options.accepted.has(token),
   });
-  upstream.handle(async (request, response) => {
+  servers.upstream.handle(async (request, response) => {
     if (request.path === '/oauth/token') {
       await new Promise((resolve) => setTimeout(resolve, 50));
       if (options.tokenStatus)
@@ -48,14 +44,14 @@ async function setup(options: {
     return codex(request, response);
   });
   const home = createCodexHome({ accessToken: options.initial });
-  proxy = await startProxy({
+  servers.proxy = await startProxy({
     env: {
       CODEX_HOME: home.dir,
-      CCPROXY_CODEX_BASE_URL: `${upstream.url}/backend-api/codex`,
-      CCPROXY_CODEX_TOKEN_URL: `${upstream.url}/oauth/token`,
+      CCPROXY_CODEX_BASE_URL: `${servers.upstream.url}/backend-api/codex`,
+      CCPROXY_CODEX_TOKEN_URL: `${servers.upstream.url}/oauth/token`,
     },
   });
-  return { home, upstream, proxy };
+  return { home, upstream: servers.upstream, proxy: servers.proxy };
 }
 
 const tokenCalls = (server: FakeUpstream) =>
@@ -147,14 +143,14 @@ describe('Codex credentials', () => {
   });
 
   it('answers 401 with a login hint when there are no credentials at all', async () => {
-    upstream = await startFakeUpstream();
-    proxy = await startProxy({
+    servers.upstream = await startFakeUpstream();
+    servers.proxy = await startProxy({
       env: {
         CODEX_HOME: '/nonexistent/codex-home',
-        CCPROXY_CODEX_BASE_URL: `${upstream.url}/backend-api/codex`,
+        CCPROXY_CODEX_BASE_URL: `${servers.upstream.url}/backend-api/codex`,
       },
     });
-    const response = await fetch(`${proxy.url}/codex/v1/responses`, {
+    const response = await fetch(`${servers.proxy.url}/codex/v1/responses`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ model: 'gpt-5.1-codex', input: 'hi' }),
@@ -163,6 +159,6 @@ describe('Codex credentials', () => {
     expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(
       /No Codex credentials found/,
     );
-    expect(upstream.requests).toHaveLength(0);
+    expect(servers.upstream.requests).toHaveLength(0);
   });
 });

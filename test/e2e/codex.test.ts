@@ -1,42 +1,19 @@
 /** The Codex provider end to end: the real server, the official SDKs, a fake Codex backend on loopback. */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { accessToken, type CodexHome, createCodexHome } from '../helpers/codex-home.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { fakeCodexBackend } from '../helpers/fake-codex.js';
-import { type FakeUpstream, startFakeUpstream } from '../helpers/fake-upstream.js';
 import { loadFixtureBytes } from '../helpers/fixtures.js';
 import { createLargeCodexStream } from '../helpers/openai-responses-large-stream.js';
-import { startProxy, type TestProxy } from '../helpers/proxy.js';
 import { anthropicClient, openaiClient } from '../helpers/sdk-clients.js';
+import { shareCodexServers } from '../helpers/servers.js';
 
 const transcript = (name: string) => loadFixtureBytes('openai-responses', `${name}.sse`);
 
-let upstream: FakeUpstream;
-let home: CodexHome;
-let proxy: TestProxy;
-
-beforeAll(async () => {
-  upstream = await startFakeUpstream();
-  home = createCodexHome({ accessToken: accessToken('valid', 3600) });
-  proxy = await startProxy({
-    env: {
-      CODEX_HOME: home.dir,
-      CCPROXY_CODEX_BASE_URL: `${upstream.url}/backend-api/codex`,
-      CCPROXY_CODEX_TOKEN_URL: `${upstream.url}/oauth/token`,
-    },
-  });
-});
-afterAll(async () => {
-  await proxy.close();
-  await upstream.close();
-});
-afterEach(() => {
-  upstream.requests.length = 0;
-});
+const shared = shareCodexServers();
 
 describe('the original report: /codex/v1/chat/completions with stream:false', () => {
   it('answers 200 with the full message, tool calls and usage when response.completed has no output', async () => {
-    upstream.handle(fakeCodexBackend({ transcript: transcript('codex-output-missing') }));
-    const completion = await openaiClient(`${proxy.url}/codex/v1`).chat.completions.create({
+    shared.upstream.handle(fakeCodexBackend({ transcript: transcript('codex-output-missing') }));
+    const completion = await openaiClient(`${shared.proxy.url}/codex/v1`).chat.completions.create({
       model: 'gpt-5.1-codex',
       messages: [
         { role: 'system', content: 'You are a coding agent.' },
@@ -76,7 +53,7 @@ describe('the original report: /codex/v1/chat/completions with stream:false', ()
     expect(completion.usage?.prompt_tokens_details?.cached_tokens).toBe(2176);
     expect(completion.model).toBe('gpt-5.1-codex');
 
-    const sent = upstream.requests[0]!;
+    const sent = shared.upstream.requests[0]!;
     expect(sent.headers).toMatchObject({
       authorization: expect.stringMatching(/^Bearer /),
       'chatgpt-account-id': 'acct-123',
@@ -102,8 +79,8 @@ describe('the original report: /codex/v1/chat/completions with stream:false', ()
 
   it('rebuilds the 431-event, 315 KB stream of the report', async () => {
     const large = createLargeCodexStream();
-    upstream.handle(fakeCodexBackend({ transcript: large.sse }));
-    const response = await fetch(`${proxy.url}/codex/v1/responses`, {
+    shared.upstream.handle(fakeCodexBackend({ transcript: large.sse }));
+    const response = await fetch(`${shared.proxy.url}/codex/v1/responses`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ model: 'gpt-5.1-codex', input: 'fix it', stream: false }),
@@ -117,11 +94,13 @@ describe('the original report: /codex/v1/chat/completions with stream:false', ()
   it.each(['codex-output-empty', 'codex-output-null'])(
     'rebuilds the output when completed has %s',
     async (name) => {
-      upstream.handle(fakeCodexBackend({ transcript: transcript(name) }));
-      const completion = await openaiClient(`${proxy.url}/codex/v1`).chat.completions.create({
-        model: 'gpt-5.1-codex',
-        messages: [{ role: 'user', content: 'hi' }],
-      });
+      shared.upstream.handle(fakeCodexBackend({ transcript: transcript(name) }));
+      const completion = await openaiClient(`${shared.proxy.url}/codex/v1`).chat.completions.create(
+        {
+          model: 'gpt-5.1-codex',
+          messages: [{ role: 'user', content: 'hi' }],
+        },
+      );
       expect(completion.choices[0]!.message.content).toBeTruthy();
       expect(completion.usage?.completion_tokens).toBeGreaterThan(0);
     },
@@ -130,12 +109,14 @@ describe('the original report: /codex/v1/chat/completions with stream:false', ()
 
 describe('every route, streaming and not, with the official SDKs', () => {
   beforeAll(() => {
-    upstream.handle(fakeCodexBackend({ transcript: transcript('codex-output-missing') }));
+    shared.upstream.handle(fakeCodexBackend({ transcript: transcript('codex-output-missing') }));
   });
 
   it('chat completions, streaming', async () => {
-    upstream.handle(fakeCodexBackend({ transcript: transcript('codex-output-missing'), seed: 7 }));
-    const stream = openaiClient(`${proxy.url}/codex/v1`).chat.completions.stream({
+    shared.upstream.handle(
+      fakeCodexBackend({ transcript: transcript('codex-output-missing'), seed: 7 }),
+    );
+    const stream = openaiClient(`${shared.proxy.url}/codex/v1`).chat.completions.stream({
       model: 'gpt-5.1-codex',
       messages: [{ role: 'user', content: 'hi' }],
       stream_options: { include_usage: true },
@@ -150,7 +131,7 @@ describe('every route, streaming and not, with the official SDKs', () => {
   });
 
   it('responses, non-streaming and streaming (finalResponse holds the full output)', async () => {
-    const client = openaiClient(`${proxy.url}/codex/v1`);
+    const client = openaiClient(`${shared.proxy.url}/codex/v1`);
     const created = await client.responses.create({ model: 'gpt-5.1-codex', input: 'hi' });
     expect(created.output.map((item) => item.type)).toEqual([
       'reasoning',
@@ -177,7 +158,7 @@ describe('every route, streaming and not, with the official SDKs', () => {
   });
 
   it('the legacy /codex/responses base URL of ccproxy-api', async () => {
-    const created = await openaiClient(`${proxy.url}/codex`).responses.create({
+    const created = await openaiClient(`${shared.proxy.url}/codex`).responses.create({
       model: 'gpt-5.1-codex',
       input: 'hi',
     });
@@ -185,7 +166,7 @@ describe('every route, streaming and not, with the official SDKs', () => {
   });
 
   it('anthropic messages, non-streaming: thinking block, text, tool_use and usage', async () => {
-    const message = await anthropicClient(`${proxy.url}/codex`).messages.create({
+    const message = await anthropicClient(`${shared.proxy.url}/codex`).messages.create({
       model: 'claude-sonnet-4-6',
       max_tokens: 4096,
       system: 'You are Claude Code.',
@@ -202,13 +183,13 @@ describe('every route, streaming and not, with the official SDKs', () => {
     expect(message.model).toBe('claude-sonnet-4-6');
     expect(message.usage.output_tokens).toBe(187);
     expect(message.usage.input_tokens + (message.usage.cache_read_input_tokens ?? 0)).toBe(2259);
-    const body = upstream.requests[0]!.json as Record<string, unknown>;
+    const body = shared.upstream.requests[0]!.json as Record<string, unknown>;
     expect(body.model).toBe('gpt-5.6-sol');
     expect(body.instructions).toBe('You are Claude Code.');
   });
 
   it('anthropic messages, streaming: real thinking blocks, usage in message_delta, tool_use', async () => {
-    const stream = anthropicClient(`${proxy.url}/codex`).messages.stream({
+    const stream = anthropicClient(`${shared.proxy.url}/codex`).messages.stream({
       model: 'claude-sonnet-4-6',
       max_tokens: 4096,
       messages: [{ role: 'user', content: 'hi' }],
@@ -228,7 +209,7 @@ describe('every route, streaming and not, with the official SDKs', () => {
   });
 
   it('count_tokens answers with an estimate', async () => {
-    const counted = await anthropicClient(`${proxy.url}/codex`).messages.countTokens({
+    const counted = await anthropicClient(`${shared.proxy.url}/codex`).messages.countTokens({
       model: 'claude-sonnet-4-6',
       messages: [
         { role: 'user', content: 'Count these words, please: one two three four five six.' },
@@ -238,9 +219,9 @@ describe('every route, streaming and not, with the official SDKs', () => {
   });
 
   it('lists models for OpenAI and Anthropic clients', async () => {
-    const openaiModels = await openaiClient(`${proxy.url}/codex/v1`).models.list();
+    const openaiModels = await openaiClient(`${shared.proxy.url}/codex/v1`).models.list();
     expect(openaiModels.data.map((model) => model.id)).toContain('gpt-5.6-sol');
-    const anthropicModels = await anthropicClient(`${proxy.url}/codex`).models.list();
+    const anthropicModels = await anthropicClient(`${shared.proxy.url}/codex`).models.list();
     expect(anthropicModels.data[0]).toMatchObject({ type: 'model', id: 'gpt-5.6-sol' });
   });
 });

@@ -1,24 +1,18 @@
 /** OpenAI-compatible providers from `[providers.NAME]`: every client format, keys from the environment. */
 import OpenAI from 'openai';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/resolve.js';
-import { type FakeUpstream, startFakeUpstream } from '../helpers/fake-upstream.js';
+import { startFakeUpstream } from '../helpers/fake-upstream.js';
 import { loadFixtureBytes, loadFixtureJson } from '../helpers/fixtures.js';
-import { startProxy, type TestProxy } from '../helpers/proxy.js';
+import { startProxy } from '../helpers/proxy.js';
 import { anthropicClient, openaiClient } from '../helpers/sdk-clients.js';
+import { closeServersAfterEach } from '../helpers/servers.js';
 
-let upstream: FakeUpstream | undefined;
-let proxy: TestProxy | undefined;
-afterEach(async () => {
-  await proxy?.close();
-  await upstream?.close();
-  proxy = undefined;
-  upstream = undefined;
-});
+const servers = closeServersAfterEach();
 
 /** A Chat Completions API under `/api/v1` that wants `Bearer sk-or-test`. */
 async function startChatApi() {
-  upstream = await startFakeUpstream((request) => {
+  servers.upstream = await startFakeUpstream((request) => {
     if (request.headers.authorization !== 'Bearer sk-or-test') {
       return { status: 401, body: { error: { message: 'No auth credentials found', code: 401 } } };
     }
@@ -34,7 +28,7 @@ async function startChatApi() {
         }
       : { body: loadFixtureJson('openai-chat', 'text-then-tools.expected.json') };
   });
-  return upstream;
+  return servers.upstream;
 }
 
 const config = (url: string) => ({
@@ -51,11 +45,11 @@ const config = (url: string) => ({
 describe('[providers.NAME]', () => {
   it('serves every client format from a Chat Completions API, stream and not', async () => {
     const api = await startChatApi();
-    proxy = await startProxy({
+    servers.proxy = await startProxy({
       config: config(api.url),
       env: { OPENROUTER_API_KEY: 'sk-or-test' },
     });
-    const chat = await openaiClient(`${proxy.url}/openrouter/v1`).chat.completions.create({
+    const chat = await openaiClient(`${servers.proxy.url}/openrouter/v1`).chat.completions.create({
       model: 'deepseek/deepseek-chat',
       messages: [{ role: 'user', content: 'x' }],
       parallel_tool_calls: false,
@@ -65,7 +59,7 @@ describe('[providers.NAME]', () => {
     expect(sent.json).not.toHaveProperty('parallel_tool_calls');
     expect(sent.headers['http-referer']).toBe('https://example.com/ccproxy');
 
-    const streamed = await openaiClient(`${proxy.url}/openrouter/v1`)
+    const streamed = await openaiClient(`${servers.proxy.url}/openrouter/v1`)
       .chat.completions.stream({
         model: 'deepseek/deepseek-chat',
         messages: [{ role: 'user', content: 'x' }],
@@ -76,7 +70,7 @@ describe('[providers.NAME]', () => {
       include_usage: true,
     });
 
-    const message = await anthropicClient(`${proxy.url}/openrouter`)
+    const message = await anthropicClient(`${servers.proxy.url}/openrouter`)
       .messages.stream({
         model: 'deepseek/deepseek-chat',
         max_tokens: 100,
@@ -86,19 +80,19 @@ describe('[providers.NAME]', () => {
     expect(message.content.map((b) => b.type)).toContain('tool_use');
     expect(message.stop_reason).toBe('tool_use');
 
-    const response = await openaiClient(`${proxy.url}/openrouter/v1`).responses.create({
+    const response = await openaiClient(`${servers.proxy.url}/openrouter/v1`).responses.create({
       model: 'deepseek/deepseek-chat',
       input: 'x',
     });
     expect(response.output.some((item) => item.type === 'function_call')).toBe(true);
 
-    const models = await openaiClient(`${proxy.url}/openrouter/v1`).models.list();
+    const models = await openaiClient(`${servers.proxy.url}/openrouter/v1`).models.list();
     expect(models.data.map((m) => m.id)).toEqual(['deepseek/deepseek-chat']);
   });
 
   it('forwards a Chat body the proxy cannot read whole, for the API to judge', async () => {
     const api = await startChatApi();
-    proxy = await startProxy({
+    servers.proxy = await startProxy({
       config: config(api.url),
       env: { OPENROUTER_API_KEY: 'sk-or-test' },
     });
@@ -114,7 +108,9 @@ describe('[providers.NAME]', () => {
       ],
       provider: { sort: 'throughput' },
     };
-    const completion = await openaiClient(`${proxy.url}/openrouter/v1`).chat.completions.create(
+    const completion = await openaiClient(
+      `${servers.proxy.url}/openrouter/v1`,
+    ).chat.completions.create(
       sent as unknown as OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming,
     );
     expect(completion.choices[0]?.message.content).not.toBe('');
@@ -124,25 +120,25 @@ describe('[providers.NAME]', () => {
 
   it('a missing key variable gives 401 naming the variable, never a value', async () => {
     const api = await startChatApi();
-    proxy = await startProxy({ config: config(api.url), env: {} });
-    const error = await openaiClient(`${proxy.url}/openrouter/v1`)
+    servers.proxy = await startProxy({ config: config(api.url), env: {} });
+    const error = await openaiClient(`${servers.proxy.url}/openrouter/v1`)
       .chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'x' }] })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.AuthenticationError);
     expect((error as Error).message).toContain('OPENROUTER_API_KEY');
     expect(api.requests).toHaveLength(0);
-    expect(proxy.logs().some((l) => /OPENROUTER_API_KEY .* is not set/.test(String(l.msg)))).toBe(
-      true,
-    );
+    expect(
+      servers.proxy.logs().some((l) => /OPENROUTER_API_KEY .* is not set/.test(String(l.msg))),
+    ).toBe(true);
   });
 
   it('a key the API rejects gives 401 in the client’s format', async () => {
     const api = await startChatApi();
-    proxy = await startProxy({
+    servers.proxy = await startProxy({
       config: config(api.url),
       env: { OPENROUTER_API_KEY: 'sk-or-wrong' },
     });
-    const response = await fetch(`${proxy.url}/openrouter/v1/messages`, {
+    const response = await fetch(`${servers.proxy.url}/openrouter/v1/messages`, {
       method: 'POST',
       body: JSON.stringify({
         model: 'm',
@@ -155,11 +151,11 @@ describe('[providers.NAME]', () => {
       type: 'error',
       error: { type: 'authentication_error', message: 'No auth credentials found' },
     });
-    expect(proxy.logText()).not.toContain('sk-or-wrong');
+    expect(servers.proxy.logText()).not.toContain('sk-or-wrong');
   });
 
   it('an Anthropic-format API gets x-api-key and anthropic-version', async () => {
-    upstream = await startFakeUpstream((request) =>
+    servers.upstream = await startFakeUpstream((request) =>
       request.headers['x-api-key'] === 'sk-ant-compat' &&
       request.headers['anthropic-version'] === '2023-06-01' &&
       request.path === '/v1/messages'
@@ -169,11 +165,11 @@ describe('[providers.NAME]', () => {
             body: { type: 'error', error: { type: 'authentication_error', message: 'bad' } },
           },
     );
-    proxy = await startProxy({
+    servers.proxy = await startProxy({
       config: {
         providers: {
           minimax: {
-            base_url: upstream.url,
+            base_url: servers.upstream.url,
             api_key_env: 'COMPAT_KEY',
             format: 'anthropic-messages',
             models: ['m1'],
@@ -182,13 +178,13 @@ describe('[providers.NAME]', () => {
       },
       env: { COMPAT_KEY: 'sk-ant-compat' },
     });
-    const chat = await openaiClient(`${proxy.url}/minimax/v1`).chat.completions.create({
+    const chat = await openaiClient(`${servers.proxy.url}/minimax/v1`).chat.completions.create({
       model: 'm1',
       messages: [{ role: 'user', content: 'x' }],
     });
     expect(chat.choices[0]!.message.content).toMatch(/^Sure!/);
     expect(
-      (await openaiClient(`${proxy.url}/minimax/v1`).models.list()).data.map((m) => m.id),
+      (await openaiClient(`${servers.proxy.url}/minimax/v1`).models.list()).data.map((m) => m.id),
     ).toEqual(['m1']);
   });
 

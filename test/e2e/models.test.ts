@@ -3,22 +3,16 @@
  * Anthropic `GET /v1/models` page by page), cached for `[models] cache_ttl_seconds` on an
  * injected clock, and the built-in list when the upstream cannot give one.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_CLAUDE_MODELS } from '../../src/providers/claude/models.js';
 import { CODEX_CLIENT_VERSION, DEFAULT_CODEX_MODELS } from '../../src/providers/codex/models.js';
 import { accessToken, createCodexHome } from '../helpers/codex-home.js';
-import { type FakeReply, type FakeUpstream, startFakeUpstream } from '../helpers/fake-upstream.js';
+import { type FakeReply, startFakeUpstream } from '../helpers/fake-upstream.js';
 import { startProxy, type TestProxy } from '../helpers/proxy.js';
 import { anthropicClient, openaiClient } from '../helpers/sdk-clients.js';
+import { closeServersAfterEach } from '../helpers/servers.js';
 
-let upstream: FakeUpstream | undefined;
-let proxy: TestProxy | undefined;
-afterEach(async () => {
-  await proxy?.close();
-  await upstream?.close();
-  proxy = undefined;
-  upstream = undefined;
-});
+const servers = closeServersAfterEach();
 
 /** A clock the test moves by hand. */
 function manualClock() {
@@ -35,17 +29,20 @@ const CODEX_LIST = {
 };
 
 async function codexSetup(reply: () => FakeReply) {
-  upstream = await startFakeUpstream((request) =>
+  servers.upstream = await startFakeUpstream((request) =>
     request.path.startsWith('/backend-api/codex/models') ? reply() : { status: 404, body: {} },
   );
   const home = createCodexHome({ accessToken: accessToken('valid', 3600) });
   const clock = manualClock();
-  proxy = await startProxy({
+  servers.proxy = await startProxy({
     clock: clock.now,
     config: { models: { cache_ttl_seconds: 60 } },
-    env: { CODEX_HOME: home.dir, CCPROXY_CODEX_BASE_URL: `${upstream.url}/backend-api/codex` },
+    env: {
+      CODEX_HOME: home.dir,
+      CCPROXY_CODEX_BASE_URL: `${servers.upstream.url}/backend-api/codex`,
+    },
   });
-  return { fake: upstream, running: proxy, clock };
+  return { fake: servers.upstream, running: servers.proxy, clock };
 }
 
 const warnings = (running: TestProxy) =>
@@ -103,15 +100,18 @@ describe('/codex/v1/models', () => {
   });
 
   it('a configured models_endpoint wins and the backend is not asked', async () => {
-    upstream = await startFakeUpstream(() => ({ body: CODEX_LIST }));
+    servers.upstream = await startFakeUpstream(() => ({ body: CODEX_LIST }));
     const home = createCodexHome({ accessToken: accessToken('valid', 3600) });
-    proxy = await startProxy({
+    servers.proxy = await startProxy({
       config: { plugins: { codex: { models_endpoint: [{ id: 'my-model' }] } } },
-      env: { CODEX_HOME: home.dir, CCPROXY_CODEX_BASE_URL: `${upstream.url}/backend-api/codex` },
+      env: {
+        CODEX_HOME: home.dir,
+        CCPROXY_CODEX_BASE_URL: `${servers.upstream.url}/backend-api/codex`,
+      },
     });
-    const models = await openaiClient(`${proxy.url}/codex/v1`).models.list();
+    const models = await openaiClient(`${servers.proxy.url}/codex/v1`).models.list();
     expect(models.data.map((model) => model.id)).toEqual(['my-model']);
-    expect(upstream.requests).toHaveLength(0);
+    expect(servers.upstream.requests).toHaveLength(0);
   });
 });
 
@@ -129,7 +129,7 @@ describe('/claude/v1/models', () => {
   });
 
   async function claudeSetup(reply: (path: string) => FakeReply) {
-    upstream = await startFakeUpstream((request) => {
+    servers.upstream = await startFakeUpstream((request) => {
       if (
         request.headers['x-api-key'] !== 'k' ||
         request.headers['anthropic-version'] !== '2023-06-01'
@@ -137,10 +137,10 @@ describe('/claude/v1/models', () => {
         return { status: 401, body: { type: 'error', error: { type: 'authentication_error' } } };
       return reply(request.path);
     });
-    proxy = await startProxy({
-      env: { CCPROXY_CLAUDE_BASE_URL: upstream.url, ANTHROPIC_API_KEY: 'k' },
+    servers.proxy = await startProxy({
+      env: { CCPROXY_CLAUDE_BASE_URL: servers.upstream.url, ANTHROPIC_API_KEY: 'k' },
     });
-    return { fake: upstream, running: proxy };
+    return { fake: servers.upstream, running: servers.proxy };
   }
 
   it('reads every page of the API’s list', async () => {
@@ -175,24 +175,24 @@ describe('/claude/v1/models', () => {
 describe('[providers.NAME] /v1/models', () => {
   it('caches the API’s list and answers an error in the client’s format when there is none', async () => {
     let up = true;
-    upstream = await startFakeUpstream((request) =>
+    servers.upstream = await startFakeUpstream((request) =>
       request.path === '/v1/models' && up
         ? { body: { object: 'list', data: [{ id: 'local-model', owned_by: 'me' }] } }
         : { status: 500, body: { error: { message: 'down' } } },
     );
     const clock = manualClock();
-    proxy = await startProxy({
+    servers.proxy = await startProxy({
       clock: clock.now,
-      config: { providers: { local: { base_url: `${upstream.url}/v1` } } },
+      config: { providers: { local: { base_url: `${servers.upstream.url}/v1` } } },
     });
-    const client = openaiClient(`${proxy.url}/local/v1`);
+    const client = openaiClient(`${servers.proxy.url}/local/v1`);
     expect((await client.models.list()).data.map((m) => m.id)).toEqual(['local-model']);
     up = false;
     expect((await client.models.list()).data.map((m) => m.id)).toEqual(['local-model']);
-    expect(upstream.requests).toHaveLength(1);
+    expect(servers.upstream.requests).toHaveLength(1);
 
     const fresh = await startProxy({
-      config: { providers: { local: { base_url: `${upstream.url}/v1` } } },
+      config: { providers: { local: { base_url: `${servers.upstream.url}/v1` } } },
     });
     try {
       const error = await openaiClient(`${fresh.url}/local/v1`)

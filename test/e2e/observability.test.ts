@@ -7,7 +7,7 @@ import { accessToken, createCodexHome } from '../helpers/codex-home.js';
 import { fakeCodexBackend } from '../helpers/fake-codex.js';
 import { type FakeUpstream, startFakeUpstream } from '../helpers/fake-upstream.js';
 import { loadFixtureBytes } from '../helpers/fixtures.js';
-import { startProxy, type TestProxy } from '../helpers/proxy.js';
+import { accessLine, startProxy, type TestProxy } from '../helpers/proxy.js';
 
 let upstream: FakeUpstream;
 let proxy: TestProxy;
@@ -40,19 +40,6 @@ function post(path: string, body: unknown, headers: Record<string, string> = {})
   });
 }
 
-async function accessLine(requestId: string): Promise<Record<string, unknown>> {
-  for (let i = 0; i < 50; i++) {
-    const line = proxy
-      .logs()
-      .find(
-        (l) => l.msg === 'access' && (l.access as Record<string, unknown>).request_id === requestId,
-      );
-    if (line) return line.access as Record<string, unknown>;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`no access line for ${requestId}`);
-}
-
 describe('logs and the access log', () => {
   it('take the client’s x-request-id, return it, and put it on every line of the request', async () => {
     const response = await post(
@@ -82,7 +69,7 @@ describe('logs and the access log', () => {
       { 'x-request-id': 'req-stream-1' },
     );
     await response.text();
-    const access = await accessLine('req-stream-1');
+    const access = await accessLine(proxy, 'req-stream-1');
     expect(access).toMatchObject({
       method: 'POST',
       route: '/codex/v1/messages',
@@ -132,7 +119,7 @@ describe('logs and the access log', () => {
     );
     expect(response.status).toBe(200);
     await response.text();
-    const access = await accessLine('req-warn-1');
+    const access = await accessLine(proxy, 'req-warn-1');
     const logged = proxy
       .logs()
       .find((l) => l.request_id === 'req-warn-1' && l.msg === 'conversion warnings');
@@ -151,7 +138,7 @@ describe('logs and the access log', () => {
       { 'x-request-id': 'req-bad-1' },
     );
     expect(response.status).toBe(400);
-    expect(await accessLine('req-bad-1')).toMatchObject({
+    expect(await accessLine(proxy, 'req-bad-1')).toMatchObject({
       status: 400,
       error_code: 'invalid_request',
     });

@@ -14,7 +14,7 @@ import {
   streamFailure,
   streamHead,
 } from '../helpers/outcome-streams.js';
-import { startProxy, type TestProxy } from '../helpers/proxy.js';
+import { accessLine, startProxy, type TestProxy } from '../helpers/proxy.js';
 import { anthropicClient, openaiClient } from '../helpers/sdk-clients.js';
 
 const PROVIDER: Record<WireFormatId, string> = {
@@ -52,20 +52,6 @@ afterAll(async () => {
   await proxy.close();
   await upstream.close();
 });
-
-/** The access log line of a request (written when its stream has ended). */
-async function accessLine(requestId: string): Promise<Record<string, unknown>> {
-  for (let i = 0; i < 100; i++) {
-    const line = proxy
-      .logs()
-      .find(
-        (l) => l.msg === 'access' && (l.access as Record<string, unknown>).request_id === requestId,
-      );
-    if (line) return line.access as Record<string, unknown>;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`no access line for ${requestId}`);
-}
 
 /** What a client made of the answer: a finished answer, or what its SDK threw. */
 type Outcome =
@@ -530,7 +516,7 @@ describe('pass-through streams never forward broken bytes', () => {
         .filter((line) => line.msg === 'conversion warnings')
         .flatMap((line) => line.warnings as string[]);
       expect(warnings.some((w) => /not a JSON object/.test(w))).toBe(true);
-      expect(await accessLine(requestId)).toMatchObject({
+      expect(await accessLine(proxy, requestId)).toMatchObject({
         status: 200,
         error_code: 'upstream_protocol',
       });

@@ -1,23 +1,17 @@
 /** Plan usage reported by fake Codex and Anthropic answers reaches /metrics, /health and `ccproxy status`. */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createTestCli } from '../helpers/cli.js';
 import { accessToken, createCodexHome } from '../helpers/codex-home.js';
 import { fakeAnthropicApi } from '../helpers/fake-anthropic.js';
 import { fakeCodexBackend } from '../helpers/fake-codex.js';
-import { type FakeUpstream, startFakeUpstream } from '../helpers/fake-upstream.js';
+import { startFakeUpstream } from '../helpers/fake-upstream.js';
 import { loadFixtureBytes, loadFixtureJson } from '../helpers/fixtures.js';
-import { startProxy, type TestProxy } from '../helpers/proxy.js';
+import { startProxy } from '../helpers/proxy.js';
 import { anthropicClient, openaiClient } from '../helpers/sdk-clients.js';
+import { closeServersAfterEach } from '../helpers/servers.js';
 
 const KEY = 'proxy-access-key-usage';
-let upstream: FakeUpstream | undefined;
-let proxy: TestProxy | undefined;
-afterEach(async () => {
-  await proxy?.close();
-  await upstream?.close();
-  proxy = undefined;
-  upstream = undefined;
-});
+const servers = closeServersAfterEach();
 
 const nowSeconds = Math.floor(Date.now() / 1000);
 const primaryReset = nowSeconds + 2 * 3600 + 30 * 60;
@@ -39,7 +33,7 @@ function codexTranscript(primaryPercent: number): string {
 }
 
 async function start() {
-  upstream = await startFakeUpstream();
+  servers.upstream = await startFakeUpstream();
   const codex = fakeCodexBackend({
     transcript: codexTranscript(42),
     headers: {
@@ -65,20 +59,20 @@ async function start() {
       'anthropic-ratelimit-unified-7d-status': 'allowed_warning',
     },
   });
-  upstream.handle((request, response) =>
+  servers.upstream.handle((request, response) =>
     request.path.startsWith('/backend-api/') ? codex(request, response) : claude(request, response),
   );
   const home = createCodexHome({ accessToken: accessToken('usage', 3600) });
-  proxy = await startProxy({
+  servers.proxy = await startProxy({
     env: {
       CODEX_HOME: home.dir,
-      CCPROXY_CODEX_BASE_URL: `${upstream.url}/backend-api/codex`,
-      CCPROXY_CLAUDE_BASE_URL: upstream.url,
+      CCPROXY_CODEX_BASE_URL: `${servers.upstream.url}/backend-api/codex`,
+      CCPROXY_CLAUDE_BASE_URL: servers.upstream.url,
       ANTHROPIC_API_KEY: 'sk-ant-api03-usage-test-key',
       SECURITY__AUTH_TOKEN: KEY,
     },
   });
-  return proxy;
+  return servers.proxy;
 }
 
 describe('plan usage', () => {
@@ -194,13 +188,13 @@ describe('plan usage', () => {
   });
 
   it('records Copilot quotas from GitHub after the token exchange', async () => {
-    upstream = await startFakeUpstream((request) => {
+    servers.upstream = await startFakeUpstream((request) => {
       if (request.path === '/copilot_internal/v2/token')
         return {
           body: {
             token: 'tid=copilot-quota;exp=soon',
             expires_at: Math.floor(Date.now() / 1000) + 1800,
-            endpoints: { api: upstream?.url },
+            endpoints: { api: servers.upstream?.url },
           },
         };
       if (request.path === '/copilot_internal/user')
@@ -223,24 +217,24 @@ describe('plan usage', () => {
         return { body: loadFixtureJson('openai-chat', 'text.expected.json') };
       return { status: 404, body: {} };
     });
-    proxy = await startProxy({
+    servers.proxy = await startProxy({
       env: {
         GH_TOKEN: 'gho_quotaTestToken0123456789',
-        CCPROXY_COPILOT_GITHUB_API_URL: upstream.url,
+        CCPROXY_COPILOT_GITHUB_API_URL: servers.upstream.url,
       },
     });
-    await openaiClient(`${proxy.url}/copilot/v1`).chat.completions.create({
+    await openaiClient(`${servers.proxy.url}/copilot/v1`).chat.completions.create({
       model: 'gpt-4.1',
       messages: [{ role: 'user', content: 'hi' }],
     });
     // The quota call does not hold up the request: wait for it to land.
     for (
       let attempt = 0;
-      attempt < 100 && proxy.composed.planUsage.snapshot().length === 0;
+      attempt < 100 && servers.proxy.composed.planUsage.snapshot().length === 0;
       attempt++
     )
       await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(proxy.composed.planUsage.snapshot()).toMatchObject([
+    expect(servers.proxy.composed.planUsage.snapshot()).toMatchObject([
       {
         provider: 'copilot',
         account: 'default',

@@ -4,20 +4,14 @@
  * say they cannot reach it. (Recovery with a real Redis is in test/redis/.)
  */
 import { createServer } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createTestCli } from '../helpers/cli.js';
 import { accessToken, createCodexHome } from '../helpers/codex-home.js';
-import { type FakeUpstream, startFakeUpstream } from '../helpers/fake-upstream.js';
-import { startProxy, type TestProxy } from '../helpers/proxy.js';
+import { startFakeUpstream } from '../helpers/fake-upstream.js';
+import { startProxy } from '../helpers/proxy.js';
+import { closeServersAfterEach } from '../helpers/servers.js';
 
-let proxy: TestProxy | undefined;
-let upstream: FakeUpstream | undefined;
-afterEach(async () => {
-  await proxy?.close();
-  await upstream?.close();
-  proxy = undefined;
-  upstream = undefined;
-});
+const servers = closeServersAfterEach();
 
 /** A loopback URL nothing listens on. */
 async function deadRedisUrl(): Promise<string> {
@@ -42,19 +36,19 @@ async function post(url: string, body: unknown, headers: Record<string, string> 
 
 describe('Redis state backend, Redis unreachable', () => {
   it('answers 503 in each client format, without calling the upstream, and /health says so', async () => {
-    upstream = await startFakeUpstream(() => ({ status: 500, body: {} }));
+    servers.upstream = await startFakeUpstream(() => ({ status: 500, body: {} }));
     const home = createCodexHome({ accessToken: accessToken('unused', 3600) });
-    proxy = await startProxy({
+    servers.proxy = await startProxy({
       config: { plugins: { codex: { accounts: ['default', 'work'] } } },
       env: {
         STATE__BACKEND: 'redis',
         STATE__URL: await deadRedisUrl(),
         CODEX_HOME: home.dir,
-        CCPROXY_CODEX_BASE_URL: `${upstream.url}/backend-api/codex`,
-        CCPROXY_CLAUDE_BASE_URL: upstream.url,
+        CCPROXY_CODEX_BASE_URL: `${servers.upstream.url}/backend-api/codex`,
+        CCPROXY_CLAUDE_BASE_URL: servers.upstream.url,
       },
     });
-    const chat = await post(`${proxy.url}/codex/v1/chat/completions`, {
+    const chat = await post(`${servers.proxy.url}/codex/v1/chat/completions`, {
       model: 'gpt-5.1-codex',
       messages: [{ role: 'user', content: 'hi' }],
     });
@@ -63,23 +57,26 @@ describe('Redis state backend, Redis unreachable', () => {
       message: expect.stringContaining('Shared state (Redis) is unreachable'),
     });
     const messages = await post(
-      `${proxy.url}/claude/v1/messages`,
+      `${servers.proxy.url}/claude/v1/messages`,
       { model: 'claude-sonnet-4-6', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] },
       { 'anthropic-version': '2023-06-01' },
     );
     expect(messages.status).toBe(503);
     expect(messages.body.type).toBe('error');
-    const responses = await post(`${proxy.url}/codex/v1/responses`, {
+    const responses = await post(`${servers.proxy.url}/codex/v1/responses`, {
       model: 'gpt-5.1-codex',
       previous_response_id: 'resp_123',
       input: 'next',
     });
     expect(responses.status).toBe(503);
-    const kept = await fetch(`${proxy.url}/codex/v1/responses/resp_123`);
+    const kept = await fetch(`${servers.proxy.url}/codex/v1/responses/resp_123`);
     expect(kept.status).toBe(503);
-    expect(upstream.requests).toHaveLength(0);
+    expect(servers.upstream.requests).toHaveLength(0);
 
-    const health = (await (await fetch(`${proxy.url}/health`)).json()) as Record<string, unknown>;
+    const health = (await (await fetch(`${servers.proxy.url}/health`)).json()) as Record<
+      string,
+      unknown
+    >;
     expect(health.status).toBe('degraded');
     expect(health.state).toEqual({ backend: 'redis', status: 'unreachable' });
     const providers = health.providers as Record<string, { state: string; detail?: string }>;
@@ -87,7 +84,7 @@ describe('Redis state backend, Redis unreachable', () => {
       state: 'invalid',
       detail: expect.stringContaining('unreachable'),
     });
-    const metrics = await fetch(`${proxy.url}/metrics`);
+    const metrics = await fetch(`${servers.proxy.url}/metrics`);
     expect(metrics.status).toBe(200);
   });
 

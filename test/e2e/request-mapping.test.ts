@@ -4,14 +4,14 @@
  * effort toward Claude, and instructions between turns from Chat clients.
  */
 import type OpenAI from 'openai';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { accessToken, type CodexHome, createCodexHome } from '../helpers/codex-home.js';
+import { describe, expect, it } from 'vitest';
 import { fakeAnthropicApi, MID_CONVERSATION_SYSTEM_BETA } from '../helpers/fake-anthropic.js';
 import { fakeCodexBackend } from '../helpers/fake-codex.js';
-import { type FakeUpstream, startFakeUpstream } from '../helpers/fake-upstream.js';
+import { startFakeUpstream } from '../helpers/fake-upstream.js';
 import { loadFixtureBytes } from '../helpers/fixtures.js';
-import { startProxy, type TestProxy } from '../helpers/proxy.js';
+import { startProxy } from '../helpers/proxy.js';
 import { openaiClient } from '../helpers/sdk-clients.js';
+import { closeServersAfterEach, shareCodexServers } from '../helpers/servers.js';
 
 type Body = Record<string, unknown>;
 
@@ -30,31 +30,11 @@ const tools: OpenAI.Chat.Completions.ChatCompletionTool[] = [
 ];
 
 describe('Codex custom tool calls for Chat clients', () => {
-  let upstream: FakeUpstream;
-  let home: CodexHome;
-  let proxy: TestProxy;
-  beforeAll(async () => {
-    upstream = await startFakeUpstream(
-      fakeCodexBackend({
-        transcript: loadFixtureBytes('openai-responses', 'custom-tool-call.sse'),
-      }),
-    );
-    home = createCodexHome({ accessToken: accessToken('valid', 3600) });
-    proxy = await startProxy({
-      env: {
-        CODEX_HOME: home.dir,
-        CCPROXY_CODEX_BASE_URL: `${upstream.url}/backend-api/codex`,
-        CCPROXY_CODEX_TOKEN_URL: `${upstream.url}/oauth/token`,
-      },
-    });
-  });
-  afterAll(async () => {
-    await proxy.close();
-    await upstream.close();
-  });
-  afterEach(() => {
-    upstream.requests.length = 0;
-  });
+  const shared = shareCodexServers(
+    fakeCodexBackend({
+      transcript: loadFixtureBytes('openai-responses', 'custom-tool-call.sse'),
+    }),
+  );
 
   const ask = {
     model: 'gpt-5.1-codex',
@@ -63,7 +43,7 @@ describe('Codex custom tool calls for Chat clients', () => {
   };
 
   it('streams a custom call as a function call with {"input": raw} the SDK helper reads', async () => {
-    const completion = await openaiClient(`${proxy.url}/codex/v1`)
+    const completion = await openaiClient(`${shared.proxy.url}/codex/v1`)
       .chat.completions.stream(ask)
       .finalChatCompletion();
     const call = completion.choices[0]?.message.tool_calls?.[0];
@@ -75,18 +55,20 @@ describe('Codex custom tool calls for Chat clients', () => {
   });
 
   it('answers a non-streaming client the same way', async () => {
-    const completion = await openaiClient(`${proxy.url}/codex/v1`).chat.completions.create(ask);
+    const completion = await openaiClient(`${shared.proxy.url}/codex/v1`).chat.completions.create(
+      ask,
+    );
     const call = completion.choices[0]?.message.tool_calls?.[0];
     if (call?.type !== 'function') throw new Error('expected a function call');
     expect(JSON.parse(call.function.arguments)).toEqual({ input: PATCH });
   });
 
   it('turns the function form back into the custom call on the next turn', async () => {
-    const client = openaiClient(`${proxy.url}/codex/v1`);
+    const client = openaiClient(`${shared.proxy.url}/codex/v1`);
     const first = await client.chat.completions.stream(ask).finalChatCompletion();
     const message = first.choices[0]?.message;
     const callId = message?.tool_calls?.[0]?.id ?? '';
-    upstream.requests.length = 0;
+    shared.upstream.requests.length = 0;
     await client.chat.completions
       .stream({
         ...ask,
@@ -103,7 +85,7 @@ describe('Codex custom tool calls for Chat clients', () => {
         ],
       })
       .finalChatCompletion();
-    const input = (upstream.requests[0]?.json as Body | undefined)?.input as Body[];
+    const input = (shared.upstream.requests[0]?.json as Body | undefined)?.input as Body[];
     expect(input.find((item) => item.type === 'custom_tool_call')).toMatchObject({
       call_id: callId,
       name: 'apply_patch',
@@ -123,21 +105,16 @@ describe('Codex custom tool calls for Chat clients', () => {
 });
 
 describe('toward Claude', () => {
-  let upstream: FakeUpstream | undefined;
-  let proxy: TestProxy | undefined;
-  afterEach(async () => {
-    await proxy?.close();
-    await upstream?.close();
-  });
+  const servers = closeServersAfterEach();
 
   it('asks an adaptive model for adaptive thinking with output_config.effort', async () => {
-    upstream = await startFakeUpstream(
+    servers.upstream = await startFakeUpstream(
       fakeAnthropicApi({ transcript: 'text', auth: { mode: 'api-key', key: 'k' } }),
     );
-    proxy = await startProxy({
-      env: { CCPROXY_CLAUDE_BASE_URL: upstream.url, ANTHROPIC_API_KEY: 'k' },
+    servers.proxy = await startProxy({
+      env: { CCPROXY_CLAUDE_BASE_URL: servers.upstream.url, ANTHROPIC_API_KEY: 'k' },
     });
-    const client = openaiClient(`${proxy.url}/claude/v1`);
+    const client = openaiClient(`${servers.proxy.url}/claude/v1`);
     const response = await client.responses
       .stream({ model: 'claude-opus-4-6', input: 'hi', reasoning: { effort: 'high' } })
       .finalResponse();
@@ -148,7 +125,7 @@ describe('toward Claude', () => {
       reasoning_effort: 'low',
     });
     expect(completion.choices[0]?.message.content).not.toBe('');
-    const [adaptive, budget] = upstream.requests.map((request) => request.json as Body);
+    const [adaptive, budget] = servers.upstream.requests.map((request) => request.json as Body);
     expect(adaptive).toMatchObject({
       thinking: { type: 'adaptive' },
       output_config: { effort: 'high' },
@@ -158,14 +135,14 @@ describe('toward Claude', () => {
     expect(budget).not.toHaveProperty('output_config');
   });
   it('sends an instruction between turns as a system message, with its beta', async () => {
-    upstream = await startFakeUpstream(
+    servers.upstream = await startFakeUpstream(
       fakeAnthropicApi({ transcript: 'text', auth: { mode: 'api-key', key: 'k' } }),
     );
-    proxy = await startProxy({
-      env: { CCPROXY_CLAUDE_BASE_URL: upstream.url, ANTHROPIC_API_KEY: 'k' },
+    servers.proxy = await startProxy({
+      env: { CCPROXY_CLAUDE_BASE_URL: servers.upstream.url, ANTHROPIC_API_KEY: 'k' },
     });
     // The fake answers 400 to a system message sent without the beta, as the API does.
-    const completion = await openaiClient(`${proxy.url}/claude/v1`)
+    const completion = await openaiClient(`${servers.proxy.url}/claude/v1`)
       .chat.completions.stream({
         model: 'claude-sonnet-4-5',
         messages: [
@@ -178,7 +155,7 @@ describe('toward Claude', () => {
       })
       .finalChatCompletion();
     expect(completion.choices[0]?.message.content).not.toBe('');
-    const sent = upstream.requests[0];
+    const sent = servers.upstream.requests[0];
     const body = sent?.json as Body;
     expect(body.system).toEqual([{ type: 'text', text: 'You are terse.' }]);
     expect((body.messages as Body[]).map((message) => message.role)).toEqual([

@@ -4,14 +4,14 @@
  * backend (store:false, ids unresolvable) must receive the expanded items.
  */
 import OpenAI from 'openai';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { accessToken, type CodexHome, createCodexHome } from '../helpers/codex-home.js';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fakeAnthropicApi } from '../helpers/fake-anthropic.js';
 import { fakeCodexBackend } from '../helpers/fake-codex.js';
 import { type FakeUpstream, startFakeUpstream } from '../helpers/fake-upstream.js';
 import { loadFixtureBytes, loadFixtureJson } from '../helpers/fixtures.js';
 import { startProxy, type TestProxy } from '../helpers/proxy.js';
 import { openaiClient } from '../helpers/sdk-clients.js';
+import { shareCodexServers } from '../helpers/servers.js';
 
 type Item = Record<string, unknown>;
 
@@ -19,9 +19,7 @@ const RS_ID = 'rs_4a5b6c7d8e9f00112233445566778899aabbccdd';
 const MSG_ID = 'msg_5b6c7d8e9f00112233445566778899aabbccddee';
 const ANSWER = 'High tide in Monterey is at 06:42 (1.6 m).';
 
-let upstream: FakeUpstream;
-let home: CodexHome;
-let proxy: TestProxy;
+const shared = shareCodexServers();
 let openai: OpenAI;
 
 /** The first turn answers with reasoning and a message; later turns with plain text. */
@@ -34,32 +32,16 @@ function codexTranscripts() {
 }
 
 const codexRequests = () =>
-  upstream.requests.filter((r) => r.path === '/backend-api/codex/responses');
+  shared.upstream.requests.filter((r) => r.path === '/backend-api/codex/responses');
 const sentInput = (index: number) => (codexRequests()[index]!.json as { input: Item[] }).input;
 
-beforeAll(async () => {
-  upstream = await startFakeUpstream();
-  home = createCodexHome({ accessToken: accessToken('valid', 3600) });
-  proxy = await startProxy({
-    env: {
-      CODEX_HOME: home.dir,
-      CCPROXY_CODEX_BASE_URL: `${upstream.url}/backend-api/codex`,
-      CCPROXY_CODEX_TOKEN_URL: `${upstream.url}/oauth/token`,
-    },
-  });
-  openai = openaiClient(`${proxy.url}/codex/v1`);
-});
-afterAll(async () => {
-  await proxy.close();
-  await upstream.close();
-});
-afterEach(() => {
-  upstream.requests.length = 0;
+beforeAll(() => {
+  openai = openaiClient(`${shared.proxy.url}/codex/v1`);
 });
 
 describe('item_reference over the Codex backend', () => {
   it('expands message and reasoning references of a streamed first turn', async () => {
-    upstream.handle(codexTranscripts());
+    shared.upstream.handle(codexTranscripts());
     const first = await openai.responses
       .stream({ model: 'gpt-5.1-codex', input: 'When is high tide in Monterey?' })
       .finalResponse();
@@ -100,7 +82,7 @@ describe('item_reference over the Codex backend', () => {
   });
 
   it('answers 400 naming an unknown item id, without calling the upstream', async () => {
-    upstream.handle(codexTranscripts());
+    shared.upstream.handle(codexTranscripts());
     const error = await openai.responses
       .create({
         model: 'gpt-5.1-codex',
@@ -123,7 +105,7 @@ describe('item_reference over the Codex backend', () => {
 
 describe('previous_response_id over the Codex backend', () => {
   it('sends the previous input and output, then the new input, and no previous_response_id', async () => {
-    upstream.handle(codexTranscripts());
+    shared.upstream.handle(codexTranscripts());
     const first = await openai.responses.create({
       model: 'gpt-5.1-codex',
       instructions: 'Answer briefly.',
@@ -169,7 +151,7 @@ describe('previous_response_id over the Codex backend', () => {
   });
 
   it('answers 400 naming an unknown previous_response_id', async () => {
-    upstream.handle(codexTranscripts());
+    shared.upstream.handle(codexTranscripts());
     const error = (await openai.responses
       .create({ model: 'gpt-5.1-codex', previous_response_id: 'resp_unknown123', input: 'x' })
       .catch((e: unknown) => e)) as InstanceType<typeof OpenAI.BadRequestError>;
@@ -182,12 +164,12 @@ describe('previous_response_id over the Codex backend', () => {
 
 describe('GET and DELETE /v1/responses/{id}', () => {
   it('retrieves a served response, deletes it, then answers 404 in the Responses format', async () => {
-    upstream.handle(codexTranscripts());
+    shared.upstream.handle(codexTranscripts());
     const served = await openai.responses.create({ model: 'gpt-5.1-codex', input: 'Tides?' });
     const retrieved = await openai.responses.retrieve(served.id);
     expect(retrieved).toEqual(served);
 
-    const deleted = await fetch(`${proxy.url}/codex/v1/responses/${served.id}`, {
+    const deleted = await fetch(`${shared.proxy.url}/codex/v1/responses/${served.id}`, {
       method: 'DELETE',
     });
     expect(deleted.status).toBe(200);
@@ -207,7 +189,7 @@ describe('GET and DELETE /v1/responses/{id}', () => {
   });
 
   it('keeps nothing for a request with store:false', async () => {
-    upstream.handle(codexTranscripts());
+    shared.upstream.handle(codexTranscripts());
     const served = await openai.responses.create({
       model: 'gpt-5.1-codex',
       input: 'Tides?',
@@ -327,7 +309,7 @@ describe('other providers and settings', () => {
     const running = await startProxy({
       config: { responses_store: { enabled: false } },
       env: {
-        CODEX_HOME: home.dir,
+        CODEX_HOME: shared.home.dir,
         CCPROXY_CODEX_BASE_URL: `${codex.url}/backend-api/codex`,
       },
     });

@@ -9,7 +9,8 @@ import { loadFixtureBytes, loadFixtureJson } from './fixtures.js';
 /** Claude Code's identity block, verbatim. */
 export const IDENTITY = "You are Claude Code, Anthropic's official CLI for Claude.";
 
-function error(
+/** An error answer as the Anthropic API writes it (`{"type": "error", "error": {...}}`). */
+export function anthropicError(
   status: number,
   type: string,
   message: string,
@@ -36,27 +37,32 @@ export function checkAnthropicRequest(
     | { mode: 'api-key'; key: string },
 ): FakeReply | undefined {
   if (request.headers['anthropic-version'] !== '2023-06-01') {
-    return error(400, 'invalid_request_error', 'anthropic-version: header is required');
+    return anthropicError(400, 'invalid_request_error', 'anthropic-version: header is required');
   }
   if (auth.mode === 'api-key') {
     if (request.headers['x-api-key'] !== auth.key)
-      return error(401, 'authentication_error', 'invalid x-api-key');
+      return anthropicError(401, 'authentication_error', 'invalid x-api-key');
     if (request.headers.authorization)
-      return error(400, 'invalid_request_error', 'unexpected authorization header');
+      return anthropicError(400, 'invalid_request_error', 'unexpected authorization header');
   } else {
     const authorization = String(request.headers.authorization ?? '');
     const token = authorization.startsWith('Bearer ') ? authorization.slice(7) : '';
-    if (!auth.acceptToken(token)) return error(401, 'authentication_error', 'Invalid bearer token');
+    if (!auth.acceptToken(token))
+      return anthropicError(401, 'authentication_error', 'Invalid bearer token');
     const betas = String(request.headers['anthropic-beta'] ?? '').split(',');
     if (!betas.includes('oauth-2025-04-20') || !betas.includes('claude-code-20250219')) {
-      return error(401, 'authentication_error', 'OAuth authentication is currently not supported.');
+      return anthropicError(
+        401,
+        'authentication_error',
+        'OAuth authentication is currently not supported.',
+      );
     }
     const body = request.json as { system?: Array<{ type: string; text: string }> } | undefined;
     // Claude Code's billing block may come first; the identity follows it.
     const system = body?.system ?? [];
     const first = system[0]?.text?.startsWith(BILLING_PREFIX) ? system[1] : system[0];
     if (first?.text !== IDENTITY) {
-      return error(
+      return anthropicError(
         400,
         'invalid_request_error',
         'This credential is only authorized for use with Claude Code',
@@ -64,7 +70,7 @@ export function checkAnthropicRequest(
     }
   }
   if (request.headers['x-api-key'] && auth.mode === 'oauth') {
-    return error(400, 'invalid_request_error', 'unexpected x-api-key');
+    return anthropicError(400, 'invalid_request_error', 'unexpected x-api-key');
   }
   const messages = (request.json as { messages?: unknown } | undefined)?.messages;
   const betas = String(request.headers['anthropic-beta'] ?? '').split(',');
@@ -73,7 +79,7 @@ export function checkAnthropicRequest(
       (message) => (message as { role?: unknown } | null)?.role === 'system',
     );
     if (index >= 0) {
-      return error(
+      return anthropicError(
         400,
         'invalid_request_error',
         `messages.${index}.role: Input should be 'user' or 'assistant'`,
@@ -102,10 +108,10 @@ export function fakeAnthropicApi(options: FakeAnthropicOptions): FakeHandler {
     const rejected = checkAnthropicRequest(request, options.auth);
     if (rejected) return rejected;
     if (request.path === '/v1/messages/count_tokens') return { body: { input_tokens: 4242 } };
-    if (request.path !== '/v1/messages') return error(404, 'not_found_error', 'Not found');
+    if (request.path !== '/v1/messages') return anthropicError(404, 'not_found_error', 'Not found');
     const body = request.json as { stream?: boolean; max_tokens?: unknown } | undefined;
     if (typeof body?.max_tokens !== 'number')
-      return error(400, 'invalid_request_error', 'max_tokens: Field required');
+      return anthropicError(400, 'invalid_request_error', 'max_tokens: Field required');
     const name =
       typeof options.transcript === 'function' ? options.transcript(request) : options.transcript;
     const extra =

@@ -96,3 +96,23 @@ export async function startProxy(options: StartProxyOptions = {}): Promise<TestP
     },
   };
 }
+
+/**
+ * The access log line of a request: written once its answer (or stream) has ended, which can be
+ * a moment after the client has read the last byte, so it is polled for.
+ */
+export async function accessLine(
+  proxy: TestProxy,
+  requestId: string,
+): Promise<Record<string, unknown>> {
+  for (let i = 0; i < 100; i++) {
+    const line = proxy
+      .logs()
+      .find(
+        (l) => l.msg === 'access' && (l.access as Record<string, unknown>).request_id === requestId,
+      );
+    if (line) return line.access as Record<string, unknown>;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`no access line for ${requestId}`);
+}

@@ -4,6 +4,7 @@
  * any newer one) `-utilization` (0 to 1), `-reset` (Unix seconds) and `-status`.
  */
 import type { UsageReport, UsageWindow } from '../../accounts/plan-usage.js';
+import { headerNumber } from '../../util/headers.js';
 
 const PREFIX = 'anthropic-ratelimit-unified-';
 const UTILIZATION = /^anthropic-ratelimit-unified-(.+)-utilization$/;
@@ -19,20 +20,20 @@ export function windowMinutesOf(name: string): number | undefined {
 /** Reads the unified rate-limit headers; `undefined` when the answer carried none. */
 export function readAnthropicUsageHeaders(headers: Headers): UsageReport | undefined {
   const windows: UsageWindow[] = [];
-  headers.forEach((value, key) => {
+  headers.forEach((_value, key) => {
     const match = UTILIZATION.exec(key);
     if (!match) return;
     const name = match[1] as string;
-    const used = Number(value);
-    if (value.trim() === '' || !Number.isFinite(used)) return;
-    const reset = Number(headers.get(`${PREFIX}${name}-reset`) ?? '');
+    const used = headerNumber(headers, key);
+    if (used === undefined) return;
+    const reset = headerNumber(headers, `${PREFIX}${name}-reset`);
     const status = headers.get(`${PREFIX}${name}-status`);
     const minutes = windowMinutesOf(name);
     windows.push({
       name,
       usedRatio: used,
       ...(minutes !== undefined ? { windowMinutes: minutes } : {}),
-      ...(Number.isFinite(reset) && reset > 0 ? { resetsAt: reset * 1000 } : {}),
+      ...(reset !== undefined && reset > 0 ? { resetsAt: reset * 1000 } : {}),
       ...(status ? { status } : {}),
     });
   });
@@ -44,11 +45,11 @@ export function readAnthropicUsageHeaders(headers: Headers): UsageReport | undef
 /** The unified reset time (Unix ms) of the windows that rejected, for a cooldown. */
 export function anthropicRejectedResetMs(headers: Headers): number | undefined {
   const report = readAnthropicUsageHeaders(headers);
-  const overall = Number(headers.get(`${PREFIX}reset`) ?? '');
+  const overall = headerNumber(headers, `${PREFIX}reset`);
   const resets = (report?.windows ?? [])
     .filter((window) => window.status === 'rejected' || window.usedRatio >= 1)
     .map((window) => window.resetsAt)
     .filter((value): value is number => value !== undefined);
   if (resets.length > 0) return Math.max(...resets);
-  return Number.isFinite(overall) && overall > 0 ? overall * 1000 : undefined;
+  return overall !== undefined && overall > 0 ? overall * 1000 : undefined;
 }

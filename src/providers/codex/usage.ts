@@ -6,6 +6,7 @@
 import { createParser } from 'eventsource-parser';
 import type { UsageCredits, UsageReport, UsageWindow } from '../../accounts/plan-usage.js';
 import type { UpstreamBody } from '../../http/upstream-fetch.js';
+import { headerNumber } from '../../util/headers.js';
 import {
   getNumber,
   getRecord,
@@ -17,18 +18,36 @@ import {
 
 const WINDOWS = ['primary', 'secondary'] as const;
 
-function headerNumber(headers: Headers, name: string): number | undefined {
-  const raw = headers.get(name);
-  if (raw === null || raw.trim() === '') return undefined;
-  const value = Number(raw);
-  return Number.isFinite(value) ? value : undefined;
-}
-
 function headerBoolean(headers: Headers, name: string): boolean | undefined {
   const raw = headers.get(name)?.trim().toLowerCase();
   if (raw === 'true' || raw === '1') return true;
   if (raw === 'false' || raw === '0') return false;
   return undefined;
+}
+
+/** The numbers of one window as Codex sends them, in headers or in the event alike. */
+interface CodexWindowNumbers {
+  /** Percent used (0 to 100). */
+  used: number;
+  minutes: number | undefined;
+  /** Absolute reset, Unix seconds. */
+  resetAt: number | undefined;
+  /** Relative reset, seconds from now: used when no absolute one came. */
+  resetAfter: number | undefined;
+}
+
+function codexWindow(name: string, nowMs: number, numbers: CodexWindowNumbers): UsageWindow {
+  const { used, minutes, resetAt, resetAfter } = numbers;
+  return {
+    name,
+    usedRatio: used / 100,
+    ...(minutes !== undefined ? { windowMinutes: minutes } : {}),
+    ...(resetAt !== undefined
+      ? { resetsAt: resetAt * 1000 }
+      : resetAfter !== undefined
+        ? { resetsAt: nowMs + resetAfter * 1000 }
+        : {}),
+  };
 }
 
 /** Reads the usage headers; `undefined` when the answer carried none. */
@@ -37,20 +56,15 @@ export function readCodexUsageHeaders(headers: Headers, nowMs: number): UsageRep
   for (const name of WINDOWS) {
     const used = headerNumber(headers, `x-codex-${name}-used-percent`);
     if (used === undefined) continue;
-    const minutes = headerNumber(headers, `x-codex-${name}-window-minutes`);
-    const resetAt = headerNumber(headers, `x-codex-${name}-reset-at`);
-    // Older backends sent a relative reset instead (observed 2025-09).
-    const resetAfter = headerNumber(headers, `x-codex-${name}-reset-after-seconds`);
-    windows.push({
-      name,
-      usedRatio: used / 100,
-      ...(minutes !== undefined ? { windowMinutes: minutes } : {}),
-      ...(resetAt !== undefined
-        ? { resetsAt: resetAt * 1000 }
-        : resetAfter !== undefined
-          ? { resetsAt: nowMs + resetAfter * 1000 }
-          : {}),
-    });
+    windows.push(
+      codexWindow(name, nowMs, {
+        used,
+        minutes: headerNumber(headers, `x-codex-${name}-window-minutes`),
+        resetAt: headerNumber(headers, `x-codex-${name}-reset-at`),
+        // Older backends sent a relative reset instead (observed 2025-09).
+        resetAfter: headerNumber(headers, `x-codex-${name}-reset-after-seconds`),
+      }),
+    );
   }
   const credits: UsageCredits = {};
   const hasCredits = headerBoolean(headers, 'x-codex-credits-has-credits');
@@ -72,19 +86,12 @@ function eventWindow(
   if (!data) return undefined;
   const used = getNumber(data, 'used_percent');
   if (used === undefined) return undefined;
-  const minutes = getNumber(data, 'window_minutes');
-  const resetAt = getNumber(data, 'reset_at') ?? getNumber(data, 'resets_at');
-  const resetAfter = getNumber(data, 'reset_after_seconds') ?? getNumber(data, 'resets_in_seconds');
-  return {
-    name,
-    usedRatio: used / 100,
-    ...(minutes !== undefined ? { windowMinutes: minutes } : {}),
-    ...(resetAt !== undefined
-      ? { resetsAt: resetAt * 1000 }
-      : resetAfter !== undefined
-        ? { resetsAt: nowMs + resetAfter * 1000 }
-        : {}),
-  };
+  return codexWindow(name, nowMs, {
+    used,
+    minutes: getNumber(data, 'window_minutes'),
+    resetAt: getNumber(data, 'reset_at') ?? getNumber(data, 'resets_at'),
+    resetAfter: getNumber(data, 'reset_after_seconds') ?? getNumber(data, 'resets_in_seconds'),
+  });
 }
 
 /** Reads a `codex.rate_limits` event's payload; `undefined` when it holds no usable numbers. */
