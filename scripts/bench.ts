@@ -20,6 +20,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { Redis } from 'ioredis';
 import { createResponsesStreamAccumulator } from '../src/formats/openai-responses/accumulate-stream.js';
 import { parseSse } from '../src/sse/parse.js';
 import { accessToken, createCodexHome } from '../test/helpers/codex-home.js';
@@ -266,6 +267,28 @@ async function startVariant(
   return startCcproxy(`ccproxy, ${variant.id}`, variantEnv, { serveArgs: variant.serveArgs });
 }
 
+/**
+ * Redis commands per request of a Redis variant on a row, counted by Redis (`INFO stats`) over
+ * sequential requests: shows that the variant's state really is read from Redis on the request
+ * path, and how often.
+ */
+async function redisCommandsPerRequest(server: Server, row: Row, url: string): Promise<number> {
+  const requests = 20;
+  // One connection for both readings, so only the first INFO falls between them (hence the -1).
+  const client = new Redis(url, { maxRetriesPerRequest: 1 });
+  const processed = async () =>
+    Number(/total_commands_processed:(\d+)/.exec(await client.info('stats'))?.[1] ?? Number.NaN);
+  try {
+    const before = await processed();
+    for (let i = 0; i < requests; i++) await timedRequest(server.port, row.path, row.body);
+    // The sticky mark is written after the answer without holding it; let those writes land.
+    await new Promise((resolveWait) => setTimeout(resolveWait, 200));
+    return ((await processed()) - before - 1) / requests;
+  } finally {
+    client.disconnect();
+  }
+}
+
 /** Why a server does not answer a row completely, if it does not (its row is then not measured). */
 async function rowFailure(server: Server, row: Row): Promise<string | undefined> {
   const answer = await timedRequest(server.port, row.path, row.body, true).catch(
@@ -384,6 +407,7 @@ async function runBench(): Promise<void> {
     }
 
     const jobs: Job[] = [];
+    const redisPerRequest = new Map<string, number>();
     const labels = new Map<string, { label: string; group: string }>();
     for (const [key, body] of baselineBodies) {
       const upstreamPath = key.split(' ')[0]!;
@@ -421,6 +445,9 @@ async function runBench(): Promise<void> {
           continue;
         }
         const id = `${variant.id}|${row.id}`;
+        if (variant.redis && redis) {
+          redisPerRequest.set(id, await redisCommandsPerRequest(server, row, redis.url));
+        }
         jobs.push({
           id,
           server,
@@ -476,6 +503,7 @@ async function runBench(): Promise<void> {
       variants,
       results,
       maxRssMiB: maxRss,
+      redisCommandsPerRequest: redisPerRequest,
       reassembly,
     };
     const text = renderReport(report);

@@ -53,6 +53,8 @@ export interface BenchReport {
   results: JobResult[];
   /** Server name → the kernel's peak RSS over the process's life, MiB. */
   maxRssMiB: Map<string, number>;
+  /** `VARIANT|ROW` of a Redis variant → Redis commands per request on that row (counted by Redis). */
+  redisCommandsPerRequest?: Map<string, number>;
   reassembly: {
     events: number;
     bytes: number;
@@ -97,18 +99,20 @@ function redisSection(report: BenchReport, byId: Map<string, JobResult>): string
   const lines = variant.rows.map((rowId) => {
     const base = byId.get(counterpartId(variant, rowId))?.median;
     const redis = byId.get(`${variant.id}|${rowId}`)?.median;
-    if (!base || !redis) return `| \`${rowId}\` | not measured | | | | | |`;
-    return `| \`${rowId}\` | ${fmt(base.p50)} / ${fmt(redis.p50)} | ${redis.p50 >= base.p50 ? '+' : ''}${fmt(redis.p50 - base.p50)} | ${fmt(base.p99)} / ${fmt(redis.p99)} | ${fmt(base.rps, 0)} / ${fmt(redis.rps, 0)} | ${fmt(redis.rps / base.rps)} | ${fmt(base.cpuMsPerRequest, 3)} / ${fmt(redis.cpuMsPerRequest, 3)} |`;
+    if (!base || !redis) return `| \`${rowId}\` | not measured | | | | | | |`;
+    const commands = report.redisCommandsPerRequest?.get(`${variant.id}|${rowId}`) ?? Number.NaN;
+    return `| \`${rowId}\` | ${fmt(base.p50)} / ${fmt(redis.p50)} | ${redis.p50 >= base.p50 ? '+' : ''}${fmt(redis.p50 - base.p50)} | ${fmt(base.p99)} / ${fmt(redis.p99)} | ${fmt(base.rps, 0)} / ${fmt(redis.rps, 0)} | ${fmt(redis.rps / base.rps)} | ${fmt(base.cpuMsPerRequest, 3)} / ${fmt(redis.cpuMsPerRequest, 3)} | ${fmt(commands, 1)} |`;
   });
   return `${heading}
 
 ${variant.title}. The memory side is the \`${memory}\` process, the same two-account pool on the memory backend; the Redis side
 imported its credentials with \`ccproxy state import\` into a loopback \`redis-server\` (\`appendfsync everysec\`) started by the bench.
 Per request the pool reads the resting accounts and the conversation's account from the state before the upstream call and
-refreshes the sticky mark after it, so the difference is what the shared state costs per request.
+refreshes the sticky mark after it, so the difference is what the shared state costs per request. Redis commands per request are counted
+by Redis (\`INFO stats\`) over 20 sequential requests before the measurements.
 
-| row | p50 ms memory / Redis | added p50 ms (Redis − memory) | p99 ms memory / Redis | req/s memory / Redis | throughput Redis ÷ memory | CPU ms/req memory / Redis |
-| --- | --- | --- | --- | --- | --- | --- |
+| row | p50 ms memory / Redis | added p50 ms (Redis − memory) | p99 ms memory / Redis | req/s memory / Redis | throughput Redis ÷ memory | CPU ms/req memory / Redis | Redis commands per request |
+| --- | --- | --- | --- | --- | --- | --- | --- |
 ${lines.join('\n')}`;
 }
 

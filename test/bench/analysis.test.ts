@@ -256,10 +256,11 @@ describe('renderReport', () => {
         job('memory-pool|chat', { p50: 0.8, p99: 1.5, rps: 6000, cpuMsPerRequest: 0.2 }),
         job('redis-state|chat', { p50: 1.1, p99: 2, rps: 4500, cpuMsPerRequest: 0.25 }),
       ],
+      redisCommandsPerRequest: new Map([['redis-state|chat', 3]]),
     });
     // Compared with the pool on memory, not with the default single-account process.
     expect(text).toContain(
-      '| `chat` | 0.80 / 1.10 | +0.30 | 1.50 / 2.00 | 6000 / 4500 | 0.75 | 0.200 / 0.250 |',
+      '| `chat` | 0.80 / 1.10 | +0.30 | 1.50 / 2.00 | 6000 / 4500 | 0.75 | 0.200 / 0.250 | 3.0 |',
     );
     expect(text).toContain('| `claude` | not measured |');
     expect(text).toContain('| `chat` | 6400 | 6000 | 0.94 |');
