@@ -5,7 +5,9 @@
  * instead of writing; `--profile ROW` CPU-profiles ccproxy on one row and prints the top
  * self-time functions.
  */
+import { spawnSync } from 'node:child_process';
 import {
+  copyFileSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -18,10 +20,12 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { Redis } from 'ioredis';
 import { createResponsesStreamAccumulator } from '../src/formats/openai-responses/accumulate-stream.js';
 import { parseSse } from '../src/sse/parse.js';
 import { accessToken, createCodexHome } from '../test/helpers/codex-home.js';
 import { createLargeCodexStream } from '../test/helpers/openai-responses-large-stream.js';
+import { startRedis, type TestRedis } from '../test/helpers/redis-server.js';
 import {
   type CpuProfile,
   type Measurement,
@@ -30,7 +34,14 @@ import {
   summariseCpuProfile,
 } from './bench/analysis.js';
 import { type BenchReport, type JobResult, renderReport } from './bench/report.js';
-import { COMPAT_PROVIDER, ROWS, type Row, VARIANTS } from './bench/rows.js';
+import {
+  availableVariants,
+  COMPAT_PROVIDER,
+  ROWS,
+  type Row,
+  VARIANTS,
+  type Variant,
+} from './bench/rows.js';
 import {
   readUsage,
   type Server,
@@ -186,12 +197,13 @@ function benchReassembly(): BenchReport['reassembly'] {
   };
 }
 
-/** The environment that points ccproxy's providers at the fake upstream. */
+/** The environment that points ccproxy's providers at the fake upstream (one Codex account). */
 function ccproxyEnv(upstreamPort: number): Record<string, string> {
   const home = createCodexHome({ accessToken: accessToken('bench', 24 * 3600) });
   const dataHome = mkdtempSync(join(tmpdir(), 'ccproxy-bench-'));
   const provider = COMPAT_PROVIDER.toUpperCase();
   return {
+    BENCH_CODEX_AUTH_FILE: home.authFile,
     HOME: dataHome,
     XDG_CONFIG_HOME: join(dataHome, 'config'),
     XDG_DATA_HOME: join(dataHome, 'data'),
@@ -204,6 +216,87 @@ function ccproxyEnv(upstreamPort: number): Record<string, string> {
     BENCH_COMPAT_KEY: 'sk-bench-compat-key',
     LOGGING__LEVEL: 'info',
   };
+}
+
+/**
+ * The environment of a two-account Codex pool: its own data home holding a second account
+ * (`work`, the same token as `default`), so the pool's state is read on every request.
+ */
+function poolEnv(env: Record<string, string>): Record<string, string> {
+  const dataHome = mkdtempSync(join(tmpdir(), 'ccproxy-bench-pool-'));
+  const accounts = join(dataHome, 'data', 'ccproxy', 'accounts', 'codex');
+  mkdirSync(accounts, { recursive: true });
+  copyFileSync(env.BENCH_CODEX_AUTH_FILE!, join(accounts, 'work.json'));
+  return {
+    ...env,
+    HOME: dataHome,
+    XDG_CONFIG_HOME: join(dataHome, 'config'),
+    XDG_DATA_HOME: join(dataHome, 'data'),
+    PLUGINS__CODEX__ACCOUNTS: '["default","work"]',
+  };
+}
+
+/** Whether Debian's `redis-server` is on the PATH. */
+function hasRedisServer(): boolean {
+  return spawnSync('redis-server', ['--version']).status === 0;
+}
+
+/** Starts a variant's ccproxy (with its Redis state imported first, if it has one). */
+async function startVariant(
+  variant: Variant,
+  env: Record<string, string>,
+  getRedis: () => Promise<TestRedis>,
+): Promise<Server> {
+  let variantEnv = { ...(variant.pool ? poolEnv(env) : env), ...variant.env };
+  if (variant.redis) {
+    const redis = await getRedis();
+    variantEnv = {
+      ...variantEnv,
+      STATE__URL: redis.url,
+      STATE__KEY_PREFIX: `ccproxy-bench-${variant.id}:`,
+    };
+    const imported = spawnSync(process.execPath, ['bin/ccproxy.js', 'state', 'import'], {
+      cwd: ROOT,
+      env: { ...process.env, ...variantEnv },
+      encoding: 'utf8',
+    });
+    if (imported.status !== 0) {
+      throw new Error(`ccproxy state import failed: ${imported.stderr || imported.stdout}`);
+    }
+  }
+  return startCcproxy(`ccproxy, ${variant.id}`, variantEnv, { serveArgs: variant.serveArgs });
+}
+
+/**
+ * Redis commands per request of a Redis variant on a row, counted by Redis (`INFO stats`) over
+ * sequential requests: shows that the variant's state really is read from Redis on the request
+ * path, and how often.
+ */
+async function redisCommandsPerRequest(server: Server, row: Row, url: string): Promise<number> {
+  const requests = 20;
+  // One connection for both readings, so only the first INFO falls between them (hence the -1).
+  const client = new Redis(url, { maxRetriesPerRequest: 1 });
+  const processed = async () =>
+    Number(/total_commands_processed:(\d+)/.exec(await client.info('stats'))?.[1] ?? Number.NaN);
+  try {
+    const before = await processed();
+    for (let i = 0; i < requests; i++) await timedRequest(server.port, row.path, row.body);
+    // The sticky mark is written after the answer without holding it; let those writes land.
+    await new Promise((resolveWait) => setTimeout(resolveWait, 200));
+    return ((await processed()) - before - 1) / requests;
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** Why a server does not answer a row completely, if it does not (its row is then not measured). */
+async function rowFailure(server: Server, row: Row): Promise<string | undefined> {
+  const answer = await timedRequest(server.port, row.path, row.body, true).catch(
+    (error: Error) => ({ status: 0, text: error.message }),
+  );
+  if (answer.status !== 200) return `answered ${answer.status}: ${answer.text.slice(0, 200)}`;
+  if (!answer.text.includes(row.complete)) return `its answer lacks ${row.complete}`;
+  return undefined;
 }
 
 /** What ccproxy sent upstream for a row, or why the row cannot be measured. */
@@ -264,6 +357,12 @@ async function runBench(): Promise<void> {
   process.stderr.write(`reassembly: ${reassembly.fromBytesMs.toFixed(2)} ms\n`);
 
   const servers: Server[] = [];
+  const variants = availableVariants(VARIANTS, hasRedisServer());
+  let redis: TestRedis | undefined;
+  const getRedis = async () => {
+    redis ??= await startRedis({ fsync: 'everysec' });
+    return redis;
+  };
   try {
     const upstream = await startUpstream();
     servers.push(upstream);
@@ -277,15 +376,18 @@ async function runBench(): Promise<void> {
     const proxy = await startCcproxy('ccproxy', env);
     servers.push(proxy);
     const variantServers = new Map<string, Server>();
-    for (const variant of VARIANTS) {
+    for (const [i, variant] of variants.entries()) {
       if (variant.unavailable) continue;
-      const server = await startCcproxy(
-        `ccproxy, ${variant.id}`,
-        { ...env, ...variant.env },
-        { serveArgs: variant.serveArgs },
-      );
-      servers.push(server);
-      variantServers.set(variant.id, server);
+      try {
+        const server = await startVariant(variant, env, getRedis);
+        servers.push(server);
+        variantServers.set(variant.id, server);
+      } catch (error) {
+        // One variant that cannot start costs its own section, not the run.
+        const reason = (error as Error).message.split('\n')[0]!;
+        process.stderr.write(`variant ${variant.id} not measured: ${reason}\n`);
+        variants[i] = { ...variant, unavailable: reason };
+      }
     }
 
     // Which upstream request each row makes; the baselines replay it.
@@ -305,6 +407,7 @@ async function runBench(): Promise<void> {
     }
 
     const jobs: Job[] = [];
+    const redisPerRequest = new Map<string, number>();
     const labels = new Map<string, { label: string; group: string }>();
     for (const [key, body] of baselineBodies) {
       const upstreamPath = key.split(' ')[0]!;
@@ -333,12 +436,21 @@ async function runBench(): Promise<void> {
         body: row.body,
       });
       labels.set(`ccproxy|${row.id}`, { label: `ccproxy ${row.path} (${row.id})`, group: key });
-      for (const variant of VARIANTS) {
+      for (const variant of variants) {
         if (variant.unavailable || !variant.rows.includes(row.id)) continue;
+        const server = variantServers.get(variant.id)!;
+        const failure = await rowFailure(server, row);
+        if (failure) {
+          process.stderr.write(`skipping ${variant.id} on ${row.id}: ${server.name} ${failure}\n`);
+          continue;
+        }
         const id = `${variant.id}|${row.id}`;
+        if (variant.redis && redis) {
+          redisPerRequest.set(id, await redisCommandsPerRequest(server, row, redis.url));
+        }
         jobs.push({
           id,
-          server: variantServers.get(variant.id)!,
+          server,
           probed: true,
           path: row.path,
           body: row.body,
@@ -388,9 +500,10 @@ async function runBench(): Promise<void> {
       rows: ROWS,
       rowKeys,
       skipped,
-      variants: VARIANTS,
+      variants,
       results,
       maxRssMiB: maxRss,
+      redisCommandsPerRequest: redisPerRequest,
       reassembly,
     };
     const text = renderReport(report);
@@ -401,6 +514,7 @@ async function runBench(): Promise<void> {
       process.stderr.write('(--quick: BENCHMARKS.md left unchanged; --out FILE writes it)\n');
   } finally {
     await Promise.all(servers.map((server) => stop(server, 5000)));
+    await redis?.close();
     agent.destroy();
   }
 }

@@ -53,6 +53,8 @@ export interface BenchReport {
   results: JobResult[];
   /** Server name → the kernel's peak RSS over the process's life, MiB. */
   maxRssMiB: Map<string, number>;
+  /** `VARIANT|ROW` of a Redis variant → Redis commands per request on that row (counted by Redis). */
+  redisCommandsPerRequest?: Map<string, number>;
   reassembly: {
     events: number;
     bytes: number;
@@ -77,6 +79,42 @@ export interface JudgedRow {
 const fmt = (value: number, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
 const pct = (value: number) =>
   Number.isFinite(value) ? `${value >= 0 ? '+' : ''}${(value * 100).toFixed(0)}%` : 'n/a';
+
+/** The id of the job a variant's row is compared with: its counterpart variant's, or the default ccproxy's. */
+const counterpartId = (variant: Variant, rowId: string) =>
+  `${variant.against ?? 'ccproxy'}|${rowId}`;
+
+/** The name of a variant's counterpart in the report. */
+const counterpartName = (variant: Variant) => variant.against ?? 'default';
+
+/** The "Redis state backend vs memory" section: added p50 latency and throughput ratio per row. */
+function redisSection(report: BenchReport, byId: Map<string, JobResult>): string {
+  const variant = report.variants.find((candidate) => candidate.id === REDIS_VARIANT);
+  const heading = '### Redis state backend vs memory';
+  if (!variant) {
+    return `${heading}\n\nNot measured: no Redis variant is defined in \`scripts/bench/rows.ts\` (\`VARIANTS\`).`;
+  }
+  if (variant.unavailable) return `${heading}\n\nNot measured: ${variant.unavailable}.`;
+  const memory = counterpartName(variant);
+  const lines = variant.rows.map((rowId) => {
+    const base = byId.get(counterpartId(variant, rowId))?.median;
+    const redis = byId.get(`${variant.id}|${rowId}`)?.median;
+    if (!base || !redis) return `| \`${rowId}\` | not measured | | | | | | |`;
+    const commands = report.redisCommandsPerRequest?.get(`${variant.id}|${rowId}`) ?? Number.NaN;
+    return `| \`${rowId}\` | ${fmt(base.p50)} / ${fmt(redis.p50)} | ${redis.p50 >= base.p50 ? '+' : ''}${fmt(redis.p50 - base.p50)} | ${fmt(base.p99)} / ${fmt(redis.p99)} | ${fmt(base.rps, 0)} / ${fmt(redis.rps, 0)} | ${fmt(redis.rps / base.rps)} | ${fmt(base.cpuMsPerRequest, 3)} / ${fmt(redis.cpuMsPerRequest, 3)} | ${fmt(commands, 1)} |`;
+  });
+  return `${heading}
+
+${variant.title}. The memory side is the \`${memory}\` process, the same two-account pool on the memory backend; the Redis side
+imported its credentials with \`ccproxy state import\` into a loopback \`redis-server\` (\`appendfsync everysec\`) started by the bench.
+Per request the pool reads the resting accounts and the conversation's account from the state before the upstream call and
+refreshes the sticky mark after it, so the difference is what the shared state costs per request. Redis commands per request are counted
+by Redis (\`INFO stats\`) over 20 sequential requests before the measurements.
+
+| row | p50 ms memory / Redis | added p50 ms (Redis − memory) | p99 ms memory / Redis | req/s memory / Redis | throughput Redis ÷ memory | CPU ms/req memory / Redis | Redis commands per request |
+| --- | --- | --- | --- | --- | --- | --- | --- |
+${lines.join('\n')}`;
+}
 
 /** Judges every measured row; the A/A noise comes from the same run. */
 export function judgeRows(report: BenchReport): {
@@ -187,7 +225,7 @@ export function readingText(report: BenchReport, judged: ReturnType<typeof judge
   }
   for (const variant of report.variants) {
     const changes = variant.rows.flatMap((rowId) => {
-      const on = report.results.find((r) => r.id === `ccproxy|${rowId}`)?.median;
+      const on = report.results.find((r) => r.id === counterpartId(variant, rowId))?.median;
       const off = report.results.find((r) => r.id === `${variant.id}|${rowId}`)?.median;
       return on && off
         ? [
@@ -197,7 +235,7 @@ export function readingText(report: BenchReport, judged: ReturnType<typeof judge
     });
     if (changes.length > 0) {
       out.push(
-        `Against the default ccproxy process, ${variant.id}: ${changes.join('; ')} (A/A noise ±${fmt(noise.throughput * 100, 0)}%).`,
+        `${variant.against ? `Against ${variant.against}` : 'Against the default ccproxy process'}, ${variant.id}: ${changes.join('; ')} (A/A noise ±${fmt(noise.throughput * 100, 0)}%).`,
       );
     }
   }
@@ -235,22 +273,26 @@ export function renderReport(report: BenchReport): string {
     (r) =>
       `| ${r.row.title} | \`${r.row.id}\` | ${r.row.kind} | ${fmt(r.verdict.addedLatency)} | ${fmt(r.verdict.addedLatencyAA)} | ${fmt(r.verdict.throughput)} | ${fmt(r.verdict.throughputAA)} | ${r.floor ? fmt(r.floor.rps / r.pipe.rps) : 'n/a'} | ${fmt(r.ccproxy.rps, 0)} / ${fmt(r.pipe.rps, 0)} | ${fmt(r.ccproxy.cpuMsPerRequest, 3)} / ${fmt(r.pipe.cpuMsPerRequest, 3)} | ${fmt(r.ccproxy.peakRssMiB, 0)} / ${fmt(r.pipe.peakRssMiB, 0)} | ${r.ccproxy.errors} |`,
   );
-  const variantSections = report.variants.map((variant) => {
-    if (variant.unavailable) return `### ${variant.title}\n\nNot measured: ${variant.unavailable}.`;
-    const lines = variant.rows.flatMap((rowId) => {
-      const on = byId.get(`ccproxy|${rowId}`)?.median;
-      const off = byId.get(`${variant.id}|${rowId}`)?.median;
-      if (!on || !off) return [`| \`${rowId}\` | not measured | | | | | |`];
-      return [
-        `| \`${rowId}\` | ${fmt(on.rps, 0)} | ${fmt(off.rps, 0)} | ${fmt(off.rps / on.rps)} | ${fmt(on.cpuMsPerRequest, 3)} / ${fmt(off.cpuMsPerRequest, 3)} | ${fmt(on.p50)} / ${fmt(off.p50)} | ${fmt(on.peakRssMiB, 0)} / ${fmt(off.peakRssMiB, 0)} |`,
-      ];
-    });
-    return `### ${variant.title}
+  const variantSections = report.variants
+    .filter((variant) => variant.id !== REDIS_VARIANT)
+    .map((variant) => {
+      if (variant.unavailable)
+        return `### ${variant.title}\n\nNot measured: ${variant.unavailable}.`;
+      const base = counterpartName(variant);
+      const lines = variant.rows.flatMap((rowId) => {
+        const on = byId.get(counterpartId(variant, rowId))?.median;
+        const off = byId.get(`${variant.id}|${rowId}`)?.median;
+        if (!on || !off) return [`| \`${rowId}\` | not measured | | | | | |`];
+        return [
+          `| \`${rowId}\` | ${fmt(on.rps, 0)} | ${fmt(off.rps, 0)} | ${fmt(off.rps / on.rps)} | ${fmt(on.cpuMsPerRequest, 3)} / ${fmt(off.cpuMsPerRequest, 3)} | ${fmt(on.p50)} / ${fmt(off.p50)} | ${fmt(on.peakRssMiB, 0)} / ${fmt(off.peakRssMiB, 0)} |`,
+        ];
+      });
+      return `### ${variant.title}
 
-| row | req/s default | req/s ${variant.id} | ÷ default | CPU ms/req default / ${variant.id} | p50 ms default / ${variant.id} | peak RSS MiB default / ${variant.id} |
+| row | req/s ${base} | req/s ${variant.id} | ÷ ${base} | CPU ms/req ${base} / ${variant.id} | p50 ms ${base} / ${variant.id} | peak RSS MiB ${base} / ${variant.id} |
 | --- | --- | --- | --- | --- | --- | --- |
 ${lines.join('\n')}`;
-  });
+    });
   const raw = report.results.map((result) => {
     const m = result.median;
     const rps = result.rounds.map((round) => round.rps);
@@ -294,19 +336,12 @@ Peak RSS over each process's whole life (kernel maxRSS): ${maxRss || 'n/a'}.
 
 ${readingText(report, judged)}
 
-## Variants (same run, against the default ccproxy process)
+## Variants (same run, each against its counterpart process)
 
 ${variantSections.join('\n\n')}
 
-${
-  report.variants.some((variant) => variant.id === REDIS_VARIANT)
-    ? ''
-    : `### Redis state backend vs memory
+${redisSection(report, byId)}
 
-Not measured yet: the hook is in \`scripts/bench/rows.ts\` (\`VARIANTS\`). Once ccproxy has a \`[state] backend\` setting, a variant with
-a Redis backend against the default (memory) process adds this comparison.
-`
-}
 ## Every measurement
 
 | upstream request | server | p50 ms | p99 ms | TTFB p50 ms | req/s @${settings.connections} | req/s min–max over rounds | CPU ms/req | peak RSS MiB | errors |

@@ -131,8 +131,9 @@ export const ROWS: Row[] = [
 ];
 
 /**
- * ccproxy variants measured on some rows in the same run, against the default ccproxy process
- * (all default plugins on, in-memory state).
+ * ccproxy variants measured on some rows in the same run, each against a counterpart process:
+ * the default ccproxy (all default plugins on, in-memory state, one Codex account) unless
+ * `against` names another variant.
  */
 export interface Variant {
   id: string;
@@ -141,12 +142,31 @@ export interface Variant {
   serveArgs: string[];
   env: Record<string, string>;
   rows: string[];
+  /** The variant whose process is this one's counterpart; absent: the default ccproxy process. */
+  against?: string;
+  /** Serve a pool of two Codex accounts (`default` and `work`, same token) instead of one. */
+  pool?: boolean;
+  /**
+   * Needs Redis: the bench starts Debian's `redis-server` on loopback, sets `STATE__URL` (and
+   * `STATE__KEY_PREFIX`), and runs `ccproxy state import` with the variant's environment first.
+   */
+  redis?: boolean;
   /** Why the variant cannot run here (reported as not measured), if it cannot. */
   unavailable?: string;
 }
 
-/** The id of the Redis state backend variant (see the hook below). */
+/** The id of the Redis state backend variant. */
 export const REDIS_VARIANT = 'redis-state';
+
+/** The id of its counterpart: the same two-account pool on the memory backend. */
+export const MEMORY_POOL_VARIANT = 'memory-pool';
+
+/**
+ * The Codex rows: with a pool of two accounts, every request reads the pool's state (the resting
+ * accounts and the conversation's account) before the upstream call and writes the sticky mark
+ * after it, so these are the rows where the state backend is on the request path.
+ */
+const STATE_ROWS = ['responses-stream', 'codex-chat'];
 
 export const VARIANTS: Variant[] = [
   {
@@ -157,17 +177,33 @@ export const VARIANTS: Variant[] = [
     env: {},
     rows: ['chat', 'messages-to-chat-stream'],
   },
-  // HOOK (Redis state backend vs memory): once main has a `[state] backend` setting, add the
-  // variant below (with the setting's real env names); the default ccproxy process is the
-  // "memory" side, and the report's "Redis state backend vs memory" section then shows it.
-  // Choose rows that touch the state: the rows above send `store: false`, so add a Responses row
-  // with `store: true` (and one with `previous_response_id`) if the backend keeps responses.
-  // {
-  //   id: REDIS_VARIANT,
-  //   title: 'Redis state backend (`STATE__BACKEND=redis`)',
-  //   serveArgs: [],
-  //   env: { STATE__BACKEND: 'redis', STATE__REDIS_URL: process.env.BENCH_REDIS_URL ?? '' },
-  //   rows: ['responses-stream', 'codex-chat', 'chat'],
-  //   unavailable: process.env.BENCH_REDIS_URL ? undefined : 'BENCH_REDIS_URL is not set',
-  // },
+  {
+    id: MEMORY_POOL_VARIANT,
+    title:
+      'a pool of two Codex accounts on the memory state backend (the default) against one account',
+    serveArgs: [],
+    env: {},
+    rows: STATE_ROWS,
+    pool: true,
+  },
+  {
+    id: REDIS_VARIANT,
+    title:
+      'Redis state backend (`STATE__BACKEND=redis`, loopback `redis-server`) against memory, both a pool of two Codex accounts',
+    serveArgs: [],
+    env: { STATE__BACKEND: 'redis' },
+    rows: STATE_ROWS,
+    against: MEMORY_POOL_VARIANT,
+    pool: true,
+    redis: true,
+  },
 ];
+
+/** The variants as they can run here: one that needs Redis is not measured without `redis-server`. */
+export function availableVariants(variants: Variant[], redisInstalled: boolean): Variant[] {
+  return variants.map((variant) =>
+    variant.redis && !redisInstalled && !variant.unavailable
+      ? { ...variant, unavailable: 'redis-server is not installed' }
+      : variant,
+  );
+}

@@ -14,7 +14,13 @@ import {
   verdictText,
 } from '../../scripts/bench/analysis.js';
 import { type BenchReport, type JobResult, renderReport } from '../../scripts/bench/report.js';
-import { ROWS } from '../../scripts/bench/rows.js';
+import {
+  availableVariants,
+  MEMORY_POOL_VARIANT,
+  REDIS_VARIANT,
+  ROWS,
+  VARIANTS,
+} from '../../scripts/bench/rows.js';
 
 const m = (fields: Partial<Measurement>): Measurement => ({
   p50: 1,
@@ -203,7 +209,9 @@ describe('renderReport', () => {
     expect(text).toContain("peak RSS ÷ pipe's ≤ 1.50× | 1.80× (180 / 100 MiB) | NOT met |");
     expect(text).toContain('| claude | — | not measured: ccproxy answered 401: no key | NOT met |');
     expect(text).toContain('2 of 3 targets are met in this run. Not measured: claude.');
-    expect(text).toContain('### Redis state backend vs memory\n\nNot measured yet');
+    expect(text).toContain(
+      '### Redis state backend vs memory\n\nNot measured: no Redis variant is defined',
+    );
   });
 
   it('compares each variant with the default process, and names a variant that cannot run', () => {
@@ -224,7 +232,58 @@ describe('renderReport', () => {
     });
     expect(text).toContain('| `chat` | 6400 | 7040 | 1.10 |');
     expect(text).toContain('dashboard-off: chat +10% throughput, +0% CPU per request');
-    expect(text).toContain('### Redis state backend\n\nNot measured: BENCH_REDIS_URL is not set.');
-    expect(text).not.toContain('Not measured yet');
+    expect(text).toContain(
+      '### Redis state backend vs memory\n\nNot measured: BENCH_REDIS_URL is not set.',
+    );
+  });
+
+  it('shows the Redis variant against its memory counterpart: added p50 and throughput ratio', () => {
+    const pool = { serveArgs: [], env: {}, rows: ['chat', 'claude'], pool: true };
+    const text = renderReport({
+      ...report,
+      variants: [
+        { ...pool, id: 'memory-pool', title: 'pool on memory' },
+        {
+          ...pool,
+          id: 'redis-state',
+          title: 'Redis state backend',
+          against: 'memory-pool',
+          redis: true,
+        },
+      ],
+      results: [
+        ...report.results,
+        job('memory-pool|chat', { p50: 0.8, p99: 1.5, rps: 6000, cpuMsPerRequest: 0.2 }),
+        job('redis-state|chat', { p50: 1.1, p99: 2, rps: 4500, cpuMsPerRequest: 0.25 }),
+      ],
+      redisCommandsPerRequest: new Map([['redis-state|chat', 3]]),
+    });
+    // Compared with the pool on memory, not with the default single-account process.
+    expect(text).toContain(
+      '| `chat` | 0.80 / 1.10 | +0.30 | 1.50 / 2.00 | 6000 / 4500 | 0.75 | 0.200 / 0.250 | 3.0 |',
+    );
+    expect(text).toContain('| `claude` | not measured |');
+    expect(text).toContain('| `chat` | 6400 | 6000 | 0.94 |');
+    expect(text).toContain('Against memory-pool, redis-state: chat -25% throughput');
+    expect(text).not.toContain('### Redis state backend\n');
+  });
+});
+
+describe('availableVariants', () => {
+  it('marks the Redis variant not measured without redis-server, and compares it with the memory pool', () => {
+    const without = availableVariants(VARIANTS, false);
+    const redis = without.find((variant) => variant.id === REDIS_VARIANT)!;
+    expect(redis.unavailable).toBe('redis-server is not installed');
+    expect(redis.against).toBe(MEMORY_POOL_VARIANT);
+    const memory = without.find((variant) => variant.id === MEMORY_POOL_VARIANT)!;
+    expect(memory.unavailable).toBeUndefined();
+    // Both sides are the same two-account pool on the same rows, which exist.
+    expect(memory.pool && redis.pool).toBe(true);
+    expect(redis.rows).toEqual(memory.rows);
+    for (const rowId of redis.rows) expect(ROWS.map((row) => row.id)).toContain(rowId);
+    expect(
+      availableVariants(VARIANTS, true).find((variant) => variant.id === REDIS_VARIANT)!
+        .unavailable,
+    ).toBeUndefined();
   });
 });
