@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { isRecord, type JsonObject } from '../util/json.js';
 import { type Config, configSchema } from './schema.js';
+import { unwrapSchema } from './unwrap-schema.js';
 
 /** Where a setting came from. */
 export type ConfigSource = 'default' | `file:${string}` | `env:${string}` | `flag:${string}`;
@@ -148,22 +149,8 @@ function deepMerge(base: JsonObject, override: JsonObject): JsonObject {
 
 /** Unwraps optional/default/prefault/nullable/pipe wrappers to reach an object schema, if any. */
 function objectShape(schema: z.ZodType): Record<string, z.ZodType> | undefined {
-  let current: z.ZodType = schema;
-  for (let depth = 0; depth < 8; depth++) {
-    if (current instanceof z.ZodObject) return current.shape as Record<string, z.ZodType>;
-    if (
-      current instanceof z.ZodOptional ||
-      current instanceof z.ZodDefault ||
-      current instanceof z.ZodPrefault ||
-      current instanceof z.ZodNullable
-    ) {
-      current = current.unwrap() as z.ZodType;
-    } else if (current instanceof z.ZodPipe) {
-      // `z.preprocess(fn, schema)` validates with its output side.
-      current = current.out as z.ZodType;
-    } else return undefined;
-  }
-  return undefined;
+  const inner = unwrapSchema(schema, 'out');
+  return inner instanceof z.ZodObject ? (inner.shape as Record<string, z.ZodType>) : undefined;
 }
 
 function findUnknownKeys(schema: z.ZodType, value: unknown, path: string, out: string[]): void {

@@ -30,16 +30,18 @@ const tools = [
   },
 ];
 
+/** A model each built-in provider's demo route serves. */
+const DEMO_MODELS: Record<string, string> = {
+  codex: 'gpt-5.1-codex',
+  claude: 'claude-sonnet-4-6',
+  copilot: 'gpt-4.1',
+};
+
 describe('serve --demo', () => {
-  it.each(['codex', 'claude', 'copilot'])(
+  it.each(Object.keys(DEMO_MODELS))(
     'answers every client format on /%s, streaming and not',
     async (provider) => {
-      const model =
-        provider === 'claude'
-          ? 'claude-sonnet-4-6'
-          : provider === 'copilot'
-            ? 'gpt-4.1'
-            : 'gpt-5.1-codex';
+      const model = DEMO_MODELS[provider]!;
       const openai = openaiClient(`${serve.url}/${provider}/v1`);
       const chat = await openai.chat.completions.create({
         model,
@@ -96,15 +98,10 @@ describe('serve --demo', () => {
     expect(serve.stderr()).toContain('demo mode');
   });
 
-  it.each(['codex', 'claude', 'copilot'])(
+  it.each(Object.keys(DEMO_MODELS))(
     'on /%s, calls only declared tools, with valid arguments, and a tool loop ends after one round',
     async (provider) => {
-      const model =
-        provider === 'claude'
-          ? 'claude-sonnet-4-6'
-          : provider === 'copilot'
-            ? 'gpt-4.1'
-            : 'gpt-5.1-codex';
+      const model = DEMO_MODELS[provider]!;
       const weather = {
         type: 'function' as const,
         function: {

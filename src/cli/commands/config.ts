@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { loadConfig } from '../../config/load.js';
 import { ConfigError, type ConfigSource } from '../../config/resolve.js';
 import { configSchema } from '../../config/schema.js';
+import { unwrapSchema } from '../../config/unwrap-schema.js';
 import { isSecretKey } from '../../observability/redact.js';
 import { isRecord } from '../../util/json.js';
 import { type CliIo, UsageError } from '../io.js';
@@ -38,24 +39,6 @@ function sourceOf(
   return undefined;
 }
 
-/** The schema under optional/default/prefault/nullable/pipe wrappers (zod's public API). */
-function unwrapSchema(schema: z.ZodType): z.ZodType {
-  let current = schema;
-  for (let depth = 0; depth < 8; depth++) {
-    if (
-      current instanceof z.ZodOptional ||
-      current instanceof z.ZodDefault ||
-      current instanceof z.ZodPrefault ||
-      current instanceof z.ZodNullable
-    ) {
-      current = current.unwrap() as z.ZodType;
-    } else if (current instanceof z.ZodPipe) {
-      current = current.in as z.ZodType;
-    } else break;
-  }
-  return current;
-}
-
 /**
  * Every setting with its value (secrets redacted) and where it came from: each key the schema
  * knows, including those without a default and not set (value `undefined`, source `not set`),
@@ -79,7 +62,7 @@ export function listSettings(
   };
   const walk = (node: z.ZodType | undefined, value: unknown, key: string) => {
     const join = (child: string) => (key ? `${key}.${child}` : child);
-    const inner = node ? unwrapSchema(node) : undefined;
+    const inner = node ? unwrapSchema(node, 'in') : undefined;
     if (inner instanceof z.ZodObject) {
       const shape = inner.shape as Record<string, z.ZodType>;
       const given = isRecord(value) ? value : {};
