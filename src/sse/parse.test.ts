@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { splitAt } from '../../test/helpers/split.js';
 import { encodeSse } from './encode.js';
 import type { SseMessage } from './message.js';
-import { createSseParser, parseSse } from './parse.js';
+import { createSseParser, isUnterminated, parseSse } from './parse.js';
 
 function parseChunks(chunks: Array<Uint8Array | string>, keepComments = false): SseMessage[] {
   const parser = createSseParser({ keepComments });
@@ -144,5 +144,17 @@ describe('SSE codec properties', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('isUnterminated', () => {
+  it('marks only the message the end of input dispatched without its blank line', () => {
+    const parser = createSseParser();
+    const complete = parser.push('data: {"a":1}\n\ndata: {"b":');
+    const rest = parser.end();
+    expect(complete).toEqual([{ data: '{"a":1}' }]);
+    expect(rest).toEqual([{ data: '{"b":' }]);
+    expect(isUnterminated(complete[0]!)).toBe(false);
+    expect(isUnterminated(rest[0]!)).toBe(true);
   });
 });

@@ -3,6 +3,18 @@ import { createParser, type EventSourceParser } from 'eventsource-parser';
 import type { StreamStep } from '../streams/step.js';
 import type { SseMessage } from './message.js';
 
+/** The messages dispatched only at the end of input, without their blank line. */
+const unterminated = new WeakSet<SseMessage>();
+
+/**
+ * True for a message the parser dispatched only at the end of input, without its blank line: the
+ * upstream closed mid-event, so its data may be cut short. A fast path that scans instead of
+ * parsing takes the full path for it.
+ */
+export function isUnterminated(message: SseMessage): boolean {
+  return unterminated.has(message);
+}
+
 /** Options of the SSE parser. */
 export interface SseParserOptions {
   /** Largest partial line or event to buffer, in characters (default 16 MiB). */
@@ -72,7 +84,9 @@ export function createSseParser(
       // Two line ends finish a pending line (or a CR awaiting its LF) and dispatch a pending
       // event; when nothing is pending they are blank lines and dispatch nothing.
       parser.feed('\n\n');
-      return drain();
+      const messages = drain();
+      for (const message of messages) unterminated.add(message);
+      return messages;
     },
   };
 }
