@@ -7,6 +7,7 @@ import type { Readable } from 'node:stream';
 import { Agent, type Dispatcher, request, errors as undiciErrors } from 'undici';
 import { ProxyError } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
+import { createUtf8Decoder } from '../util/utf8.js';
 
 /** The body of an upstream response, read chunk by chunk. */
 export interface UpstreamBody {
@@ -216,18 +217,18 @@ export async function readBodyText(
   body: UpstreamBody,
   limitBytes = Number.POSITIVE_INFINITY,
 ): Promise<string> {
-  const decoder = new TextDecoder();
+  const decoder = createUtf8Decoder();
   let text = '';
   for (;;) {
     const next = await body.read();
     if (next.done) break;
-    text += decoder.decode(next.value, { stream: true });
+    text += decoder.write(next.value);
     if (text.length > limitBytes) {
       await body.cancel();
       return text;
     }
   }
-  return text + decoder.decode();
+  return text + decoder.end();
 }
 
 /** Reads a response body (bounded), parsed as JSON when it is JSON, else as text. */

@@ -16,8 +16,8 @@ import type { BufferedMode } from './plan.js';
 import { irErrorToProxy, streamFailureToIr, withRetryAfter } from './to-ir-error.js';
 import {
   bodyFailure,
+  createHeadBytes,
   failureOf,
-  HEAD_TEXT_LIMIT,
   isEventStreamText,
   readUpstreamAnswer,
 } from './upstream-body.js';
@@ -44,16 +44,18 @@ async function readAll(ctx: AnswerContext, onBytes: (bytes: Uint8Array) => void)
  */
 async function reassemble(ctx: AnswerContext): Promise<StreamAccumulation> {
   const reassembler = createStreamReassembler(ctx.conversion);
-  const textDecoder = new TextDecoder();
-  let head = '';
+  const head = createHeadBytes();
   const failure = await readAll(ctx, (bytes) => {
-    if (head.length < HEAD_TEXT_LIMIT) head += textDecoder.decode(bytes, { stream: true });
+    head.push(bytes);
     reassembler.push(bytes);
   });
   const result = reassembler.result();
-  if (failure === undefined && !result.complete && !isEventStreamText(head)) {
-    const upstream = ctx.conversion.formats[ctx.conversion.upstreamFormat];
-    throw bodyFailure(head, upstream, ctx.response, 'an event stream');
+  if (failure === undefined && !result.complete) {
+    const text = head.text();
+    if (!isEventStreamText(text)) {
+      const upstream = ctx.conversion.formats[ctx.conversion.upstreamFormat];
+      throw bodyFailure(text, upstream, ctx.response, 'an event stream');
+    }
   }
   if (failure === undefined) return result;
   return {

@@ -13,7 +13,12 @@ import type { AnswerContext } from './context.js';
 import { createStreamHalves, type StreamHalves } from './conversion.js';
 import type { LiveStreamMode } from './plan.js';
 import { irErrorToProxy, streamFailureToIr, withRetryAfter } from './to-ir-error.js';
-import { bodyFailure, HEAD_TEXT_LIMIT, isEventStreamText } from './upstream-body.js';
+import {
+  bodyFailure,
+  createHeadBytes,
+  type HeadBytes,
+  isEventStreamText,
+} from './upstream-body.js';
 
 /** Wraps stream halves so the capture sees the upstream bytes and what the client gets. */
 function captured<Mid>(
@@ -87,8 +92,10 @@ async function readStreamHead(
       }
       const verdict = verdictOf(events);
       if (verdict !== undefined && verdict !== 'answer') {
-        if (head.ended && !isEventStreamText(head.text)) {
-          fail(bodyFailure(head.text, upstream, response, 'an event stream'));
+        if (head.ended) {
+          const text = head.bytes.text();
+          if (!isEventStreamText(text))
+            fail(bodyFailure(text, upstream, response, 'an event stream'));
         }
         fail(irErrorToProxy(withRetryAfter(verdict, response.headers)));
       }
@@ -113,9 +120,8 @@ interface StreamHead {
   decoder: ReturnType<WireFormat['createStreamDecoder']>;
   /** The chunks read, to replay to the real decoding half. */
   chunks: Uint8Array[];
-  textDecoder: InstanceType<typeof TextDecoder>;
-  /** The head as text (up to `HEAD_TEXT_LIMIT`), to explain a body that is not a stream. */
-  text: string;
+  /** The head's first bytes, to explain a body that is not a stream. */
+  bytes: HeadBytes;
   ended: boolean;
 }
 
@@ -124,8 +130,7 @@ function createHead(upstream: WireFormat): StreamHead {
     parser: createSseParser(),
     decoder: upstream.createStreamDecoder(),
     chunks: [],
-    textDecoder: new TextDecoder(),
-    text: '',
+    bytes: createHeadBytes(),
     ended: false,
   };
 }
@@ -146,9 +151,7 @@ async function readHeadChunk(
     events.push(...head.decoder.end());
   } else {
     head.chunks.push(next.value);
-    if (head.text.length < HEAD_TEXT_LIMIT) {
-      head.text += head.textDecoder.decode(next.value, { stream: true });
-    }
+    head.bytes.push(next.value);
     for (const message of head.parser.push(next.value)) events.push(...head.decoder.push(message));
   }
   return events;

@@ -9,10 +9,33 @@ import { readBodyJson, type UpstreamResponse } from '../http/upstream-fetch.js';
 import type { IrResponse } from '../ir/response.js';
 import type { RequestCapture } from '../observability/request-capture.js';
 import { isRecord, tryParseJson } from '../util/json.js';
+import { createUtf8Decoder, decodeUtf8 } from '../util/utf8.js';
 import { irErrorToProxy, streamFailureToIr, withRetryAfter } from './to-ir-error.js';
 
 /** How much of a stream's start is kept to explain a body that is not an event stream. */
 export const HEAD_TEXT_LIMIT = 64 * 1024;
+
+/**
+ * The first `HEAD_TEXT_LIMIT` bytes of an upstream body, kept as they came and decoded only when
+ * a body that is not a stream must be explained (rarely): a healthy stream is decoded once.
+ */
+export interface HeadBytes {
+  push(bytes: Uint8Array): void;
+  text(): string;
+}
+
+export function createHeadBytes(): HeadBytes {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  return {
+    push(bytes) {
+      if (size >= HEAD_TEXT_LIMIT) return;
+      chunks.push(bytes);
+      size += bytes.byteLength;
+    },
+    text: () => decodeUtf8(chunks),
+  };
+}
 
 /** True when a text has a line only an event stream has (a field or a comment). */
 export function isEventStreamText(text: string): boolean {
@@ -88,14 +111,14 @@ async function readText(
   response: UpstreamResponse,
   capture: RequestCapture | undefined,
 ): Promise<string> {
-  const decoder = new TextDecoder();
+  const decoder = createUtf8Decoder();
   let text = '';
   try {
     for (;;) {
       const next = await response.body.read();
-      if (next.done) return text + decoder.decode();
+      if (next.done) return text + decoder.end();
       capture?.upstream(next.value);
-      text += decoder.decode(next.value, { stream: true });
+      text += decoder.write(next.value);
     }
   } catch (error) {
     response.body.cancel(error).catch(() => {});

@@ -1,6 +1,7 @@
 /** SSE parsing: bytes in, messages out, on top of eventsource-parser. */
 import { createParser, type EventSourceParser } from 'eventsource-parser';
 import type { StreamStep } from '../streams/step.js';
+import { createUtf8Decoder } from '../util/utf8.js';
 import type { SseMessage } from './message.js';
 
 /** The messages dispatched only at the end of input, without their blank line. */
@@ -33,7 +34,7 @@ export interface SseParserOptions {
 export function createSseParser(
   options: SseParserOptions = {},
 ): StreamStep<Uint8Array | string, SseMessage> {
-  const decoder = new TextDecoder('utf-8');
+  const decoder = createUtf8Decoder();
   let out: SseMessage[] = [];
   let pendingRetry: number | undefined;
   let overflow: Error | undefined;
@@ -74,12 +75,12 @@ export function createSseParser(
 
   return {
     push(input) {
-      const text = typeof input === 'string' ? input : decoder.decode(input, { stream: true });
+      const text = typeof input === 'string' ? input : decoder.write(input);
       if (text !== '') parser.feed(text);
       return drain();
     },
     end() {
-      const rest = decoder.decode();
+      const rest = decoder.end();
       if (rest !== '') parser.feed(rest);
       // Two line ends finish a pending line (or a CR awaiting its LF) and dispatch a pending
       // event; when nothing is pending they are blank lines and dispatch nothing.

@@ -1,0 +1,68 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createUtf8Decoder, decodeUtf8 } from './utf8.js';
+
+/** What `TextDecoder` (the reference) makes of the same chunks. */
+function reference(chunks: Uint8Array[]): string {
+  const decoder = new TextDecoder();
+  let text = '';
+  for (const chunk of chunks) text += decoder.decode(chunk, { stream: true });
+  return text + decoder.decode();
+}
+
+function splitBytes(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
+  const points = [...new Set(cuts.map((cut) => cut % (bytes.length + 1)))].sort((a, b) => a - b);
+  const chunks: Uint8Array[] = [];
+  let start = 0;
+  for (const point of points) {
+    chunks.push(bytes.subarray(start, point));
+    start = point;
+  }
+  chunks.push(bytes.subarray(start));
+  return chunks;
+}
+
+describe('createUtf8Decoder', () => {
+  it('decodes like TextDecoder for any text split anywhere (multi-byte characters, a BOM)', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: 'binary' }),
+        fc.boolean(),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        (text, bom, cuts) => {
+          const bytes = new TextEncoder().encode(bom ? `\uFEFF${text}` : text);
+          const chunks = splitBytes(bytes, cuts);
+          return decodeUtf8(chunks) === reference(chunks);
+        },
+      ),
+    );
+  });
+
+  it('decodes invalid bytes like TextDecoder (U+FFFD)', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 64 }),
+        fc.array(fc.nat(), { maxLength: 4 }),
+        (bytes, cuts) => {
+          const chunks = splitBytes(bytes, cuts);
+          return decodeUtf8(chunks) === reference(chunks);
+        },
+      ),
+    );
+  });
+
+  it('holds a character split across chunks until its last byte', () => {
+    const decoder = createUtf8Decoder();
+    const euro = new TextEncoder().encode('€');
+    expect(decoder.write(euro.subarray(0, 1))).toBe('');
+    expect(decoder.write(euro.subarray(1))).toBe('€');
+    expect(decoder.write(euro.subarray(0, 2))).toBe('');
+    expect(decoder.end()).toBe('\uFFFD');
+  });
+
+  it('keeps a BOM that is not at the start', () => {
+    const decoder = createUtf8Decoder();
+    expect(decoder.write(new TextEncoder().encode('\uFEFFa'))).toBe('a');
+    expect(decoder.write(new TextEncoder().encode('\uFEFFb'))).toBe('\uFEFFb');
+  });
+});
