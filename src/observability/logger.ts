@@ -36,7 +36,12 @@ export function createLogger(options: LoggerOptions): Logger {
         translateTime: 'SYS:HH:MM:ss.l',
         ignore: 'pid,hostname',
       })
-    : destination;
+    : destination === process.stderr
+      ? // JSON lines to the process's own stderr go through pino's asynchronous writer: lines
+        // written while a write is under way leave in one system call (no Writable stream per
+        // line); what is buffered is flushed at exit and by `logger.flush()` at shutdown.
+        pino.destination({ dest: 2, sync: false })
+      : destination;
   const stream = options.file
     ? pino.multistream([
         { stream: main, level: options.level },

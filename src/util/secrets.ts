@@ -73,9 +73,23 @@ const SECRET_PATTERNS: RegExp[] = [
   /([?&](?:access_token|refresh_token|code|key|token)=)[^&\s]+/gi,
 ];
 
+/**
+ * One test that every text some `SECRET_PATTERNS` entry matches also passes (their fixed parts,
+ * case-insensitive): most logged strings (ids, paths, model names) pass none, and skip the seven
+ * replacements. The scrubbing test checks this against every pattern.
+ */
+const MAYBE_SECRET =
+  /eyJ|bearer|basic|sk-|gh[pousr]_|github_pat_|[ra]t_|[?&](?:access_token|refresh_token|code|key|token)=/i;
+
 /** Replaces secrets found inside free text: registered values, then known secret shapes. */
 export function scrubSecrets(text: string): string {
-  let result = scrubKnownSecrets(text);
+  const result = scrubKnownSecrets(text);
+  return MAYBE_SECRET.test(result) ? scrubSecretShapes(result) : result;
+}
+
+/** Replaces the known secret shapes (every pattern, no pre-test; exported for its test). */
+export function scrubSecretShapes(text: string): string {
+  let result = text;
   for (const pattern of SECRET_PATTERNS) {
     result = result.replace(pattern, (_match, prefix: unknown) =>
       typeof prefix === 'string' && prefix.endsWith('=') ? `${prefix}${REDACTED}` : REDACTED,

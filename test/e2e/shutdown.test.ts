@@ -71,6 +71,14 @@ describe('shutdown', () => {
     expect(text).toContain('"finish_reason":"stop"');
     expect(text.trim().endsWith('data: [DONE]')).toBe(true);
     expect(await exited).toBe(0);
+    // The JSON log goes to stderr through an asynchronous writer: its last lines are flushed
+    // before the process exits, the request's access line among them.
+    const access = serve
+      .stderr()
+      .split('\n')
+      .filter((line) => line.includes('"msg":"access"'));
+    expect(access).toHaveLength(1);
+    expect(access[0]).toContain('"path":"/codex/v1/chat/completions"');
   });
 
   it('ends a stream still open after the drain timeout with the client format’s error event', async () => {
