@@ -80,3 +80,23 @@ describe('redaction', () => {
     );
   });
 });
+
+describe('redactValue on short strings', () => {
+  it('still scrubs the shortest secret shape, and leaves shorter strings as they are', () => {
+    expect(redactValue({ url: '&key=x', code: 'abc', n: 'x=1' })).toEqual({
+      url: '&key=[REDACTED]',
+      code: 'abc',
+      n: 'x=1',
+    });
+  });
+
+  it('redacts a secret-named field whatever its length, on every call (cached names)', () => {
+    for (let i = 0; i < 3; i++) {
+      expect(redactValue({ api_key: 'k', access_token: 'abc', tokens: 3 })).toEqual({
+        api_key: '[REDACTED]',
+        access_token: '[REDACTED]',
+        tokens: 3,
+      });
+    }
+  });
+});

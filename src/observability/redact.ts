@@ -29,10 +29,25 @@ export function isSecretHeader(name: string): boolean {
   return SECRET_HEADERS.has(lower) || /token|secret|key/.test(lower);
 }
 
+/** `isSecretKey` per field name seen: logged objects repeat the same few names. */
+const secretKeyCache = new Map<string, boolean>();
+
 /** True when a JSON field with this name holds a secret. */
 export function isSecretKey(name: string): boolean {
-  return SECRET_KEY.test(name);
+  let secret = secretKeyCache.get(name);
+  if (secret === undefined) {
+    secret = SECRET_KEY.test(name);
+    // Bounded: names come from logged objects, some of them upstream bodies.
+    if (secretKeyCache.size < 4096) secretKeyCache.set(name, secret);
+  }
+  return secret;
 }
+
+/**
+ * Strings shorter than this hold no secret `scrubSecrets` would replace: a registered secret has
+ * at least 8 characters and the shortest secret shape (`&key=` and one character) 6.
+ */
+const SHORTEST_SECRET = 6;
 
 /** A copy of headers with secret values replaced. */
 export function redactHeaders(
@@ -51,7 +66,9 @@ export function redactHeaders(
 /** A deep copy of a JSON-like value with secret fields and secret-looking strings replaced. */
 export function redactValue(value: unknown, depth = 0): unknown {
   if (depth > 32) return REDACTED;
-  if (typeof value === 'string') return scrubSecrets(value);
+  if (typeof value === 'string') {
+    return value.length < SHORTEST_SECRET ? value : scrubSecrets(value);
+  }
   if (Array.isArray(value)) return value.map((item) => redactValue(item, depth + 1));
   if (typeof value === 'object' && value !== null) {
     if (value instanceof Error) {
@@ -62,10 +79,12 @@ export function redactValue(value: unknown, depth = 0): unknown {
       };
     }
     const out: Record<string, unknown> = {};
-    for (const [key, child] of Object.entries(value)) {
+    const object = value as Record<string, unknown>;
+    for (const key of Object.keys(object)) {
+      const child = object[key];
       // Only string values are secret: `input_tokens: 12` is a count, `tokens: {...}` is recursed.
       out[key] =
-        isSecretKey(key) && typeof child === 'string' ? REDACTED : redactValue(child, depth + 1);
+        typeof child === 'string' && isSecretKey(key) ? REDACTED : redactValue(child, depth + 1);
     }
     return out;
   }

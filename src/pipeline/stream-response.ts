@@ -82,15 +82,14 @@ async function readStreamHead(
   stop?.addEventListener('abort', onStop, { once: true });
   try {
     for (;;) {
-      let events: IrEvent[];
+      let verdict: 'answer' | IrError | undefined;
       try {
-        events = await readHeadChunk(head, response.body, stop);
+        verdict = await readHeadChunk(head, response.body, stop);
       } catch (error) {
         // A cut connection, an idle upstream, an oversized event, a shutdown.
         response.body.cancel(error).catch(() => {});
         return fail(irErrorToProxy(streamFailureToIr(error)));
       }
-      const verdict = verdictOf(events);
       if (verdict !== undefined && verdict !== 'answer') {
         if (head.ended) {
           const text = head.bytes.text();
@@ -135,26 +134,30 @@ function createHead(upstream: WireFormat): StreamHead {
   };
 }
 
-/** Reads the next chunk (or the end) into the head; the probe's events for it. */
+/**
+ * Reads the next chunk (or the end) into the head; the probe's verdict so far. The probe decodes
+ * a chunk's messages only up to the first that decides: a short stream often comes in one read,
+ * and the real decoding half decodes all of it anyway.
+ */
 async function readHeadChunk(
   head: StreamHead,
   body: UpstreamBody,
   stop: AbortSignal | undefined,
-): Promise<IrEvent[]> {
+): Promise<'answer' | IrError | undefined> {
   if (stop?.aborted) throw stop.reason;
   const next = await body.read();
   if (stop?.aborted) throw stop.reason;
-  const events: IrEvent[] = [];
-  if (next.done) {
-    head.ended = true;
-    for (const message of head.parser.end()) events.push(...head.decoder.push(message));
-    events.push(...head.decoder.end());
-  } else {
+  if (next.done) head.ended = true;
+  else {
     head.chunks.push(next.value);
     head.bytes.push(next.value);
-    for (const message of head.parser.push(next.value)) events.push(...head.decoder.push(message));
   }
-  return events;
+  const messages = next.done ? head.parser.end() : head.parser.push(next.value);
+  for (const message of messages) {
+    const verdict = verdictOf(head.decoder.push(message));
+    if (verdict !== undefined) return verdict;
+  }
+  return next.done ? verdictOf(head.decoder.end()) : undefined;
 }
 
 /** The streamed answer; the request record is completed when the body ends or the client leaves. */
