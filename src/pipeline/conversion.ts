@@ -37,12 +37,29 @@ export interface ConversionPlan extends FormatRoute {
   onError?(code: string): void;
 }
 
-/** The two halves of a streamed answer, run by the stream fence (or synchronously by replay). */
+/**
+ * The two halves of a streamed answer, run by the stream fence (or synchronously by replay). The
+ * decoding half is two steps, so the live pipeline can parse the stream's head once: `parse`
+ * (bytes to SSE messages) reads the head before the client gets a status, and `decode` goes on
+ * from the messages it parsed.
+ */
 export interface StreamHalves<Mid> {
-  decode: StreamStep<Uint8Array, Mid>;
+  parse: StreamStep<Uint8Array, SseMessage>;
+  decode: StreamStep<SseMessage, Mid>;
   encode: StreamStep<Mid, string | Uint8Array>;
   toErrorItem(error: unknown): Mid;
 }
+
+/** The whole decoding half: bytes to items (replay, tests). */
+export function decodingHalf<Mid>(halves: StreamHalves<Mid>): StreamStep<Uint8Array, Mid> {
+  return composeSteps(halves.parse, halves.decode);
+}
+
+/** Passes SSE messages on as they are (the decoding of a same-format route). */
+const forwardMessages: StreamStep<SseMessage, SseMessage> = {
+  push: (message) => [message],
+  end: () => [],
+};
 
 /**
  * Upstream error messages reach the client inside its stream; like errors before the first byte
@@ -80,7 +97,8 @@ export function createPassthroughHalves(
     onError: (error) => plan.onError?.(error.code),
   });
   return {
-    decode: createSseParser({ keepComments: true }),
+    parse: createSseParser({ keepComments: true }),
+    decode: forwardMessages,
     encode: composeSteps(composeSteps(passthrough, scrubForwardedErrors), createSseSerializer()),
     toErrorItem: (error) => ({ type: 'error', error: streamFailureToIr(error) }),
   };
@@ -104,7 +122,8 @@ export function createTranslateHalves(plan: ConversionPlan): StreamHalves<IrEven
     createCustomToolUnwrapStep(plan.customTools),
   );
   return {
-    decode: composeSteps(createSseParser(), composeSteps(decoder, tapStep(observe))),
+    parse: createSseParser(),
+    decode: composeSteps(decoder, tapStep(observe)),
     encode: composeSteps(
       plan.formats[plan.clientFormat].createStreamEncoder(plan.encodeContext),
       createSseSerializer(),

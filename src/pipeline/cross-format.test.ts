@@ -18,6 +18,8 @@ import {
   createPassthroughHalves,
   createStreamReassembler,
   createTranslateHalves,
+  decodingHalf,
+  type StreamHalves,
 } from './conversion.js';
 import { routeBetween } from './plan.js';
 
@@ -112,7 +114,10 @@ describe('cross-format matrix', () => {
           clientFormat === upstreamFormat
             ? createPassthroughHalves(conversion)
             : createTranslateHalves(conversion);
-        const items = runStep(halves.decode as never, splitRandomly(bytes, 5)) as unknown[];
+        const items = runStep(
+          decodingHalf(halves as StreamHalves<unknown>),
+          splitRandomly(bytes, 5),
+        );
         const text = runStep(halves.encode as never, items).join('');
         const accumulator = formats[clientFormat].createStreamAccumulator();
         for (const message of parseSse(text)) accumulator.push(message);
@@ -136,7 +141,7 @@ describe('error messages inside translated streams', () => {
     const halves = createTranslateHalves(conversion);
     const text = runStep(
       halves.encode,
-      runStep(halves.decode, [new TextEncoder().encode(sse)]),
+      runStep(decodingHalf(halves), [new TextEncoder().encode(sse)]),
     ).join('');
     expect(text).toContain('bad key [REDACTED] used');
     expect(text).not.toContain(leaked);

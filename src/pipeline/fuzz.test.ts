@@ -10,13 +10,15 @@ import type { WireFormatId } from '../formats/format.js';
 import { formats } from '../formats/index.js';
 import { WIRE_FORMAT_IDS } from '../ir/meta.js';
 import { parseSse } from '../sse/parse.js';
-import { runStep, type StreamStep } from '../streams/step.js';
+import { runStep } from '../streams/step.js';
 import {
   type ConversionPlan,
   convertBufferedBody,
   createPassthroughHalves,
   createStreamReassembler,
   createTranslateHalves,
+  decodingHalf,
+  type StreamHalves,
 } from './conversion.js';
 import { routeBetween } from './plan.js';
 
@@ -144,16 +146,11 @@ const TERMINAL: Record<WireFormatId, string[]> = {
   'openai-responses': ['response.completed', 'response.incomplete', 'response.failed'],
 };
 
-function runHalves(
-  halves: {
-    decode: StreamStep<Uint8Array, unknown>;
-    encode: StreamStep<unknown, string | Uint8Array>;
-  },
-  chunks: Uint8Array[],
-): string {
+function runHalves(halves: StreamHalves<unknown>, chunks: Uint8Array[]): string {
+  const decode = decodingHalf(halves);
   const items: unknown[] = [];
-  for (const chunk of chunks) items.push(...halves.decode.push(chunk));
-  items.push(...halves.decode.end());
+  for (const chunk of chunks) items.push(...decode.push(chunk));
+  items.push(...decode.end());
   return runStep(halves.encode, items)
     .map((chunk) => (typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8')))
     .join('');

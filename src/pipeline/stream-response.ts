@@ -1,12 +1,10 @@
-/** Answers a streaming client over a stream: forwards or translates it event by event. */
-import type { ProxyError } from '../errors.js';
 import type { WireFormat } from '../formats/format.js';
 import type { UpstreamBody, UpstreamResponse } from '../http/upstream-fetch.js';
 import { type IrEvent, isBlockEvent } from '../ir/events.js';
 import type { IrError } from '../ir/response.js';
 import type { RequestCapture } from '../observability/request-capture.js';
 import { sseResponseHeaders } from '../sse/headers.js';
-import { createSseParser } from '../sse/parse.js';
+import type { SseMessage } from '../sse/message.js';
 import { type ChunkSource, createFencedStream } from '../streams/fenced-stream.js';
 import { composeSteps, type StreamStep } from '../streams/step.js';
 import type { AnswerContext } from './context.js';
@@ -20,7 +18,7 @@ import {
   isEventStreamText,
 } from './upstream-body.js';
 
-/** Wraps stream halves so the capture sees the upstream bytes and what the client gets. */
+/** Wraps stream halves so the capture sees the upstream bytes (as parsed) and what the client gets. */
 function captured<Mid>(
   halves: StreamHalves<Mid>,
   capture: RequestCapture | undefined,
@@ -42,7 +40,7 @@ function captured<Mid>(
   };
   return {
     ...halves,
-    decode: composeSteps(upstreamTap, halves.decode),
+    parse: composeSteps(upstreamTap, halves.parse),
     encode: composeSteps(halves.encode, clientTap),
   };
 }
@@ -56,24 +54,37 @@ function verdictOf(events: IrEvent[]): 'answer' | IrError | undefined {
   return undefined;
 }
 
+/** What the head of an upstream stream left: the messages parsed so far, and the rest. */
+interface ReadHead {
+  /** Every message the head parsed, for the decoding half to go on from. */
+  messages: SseMessage[];
+  /** The rest of the upstream stream (nothing more when the head read it to its end). */
+  source: ChunkSource;
+  /** True when the head read the stream to its end (and ended the parser). */
+  ended: boolean;
+}
+
 /**
- * Reads the upstream stream up to its first content (or its end) through a probe decoder of the
- * upstream's format, before the client gets a status. A stream that fails or ends before any
+ * Reads the upstream stream up to its first content (or its end) before the client gets a
+ * status, parsing it with the answer's own `parse` step (so it is parsed once) and judging it
+ * through a probe decoder of the upstream's format. A stream that fails or ends before any
  * content (an error event first, a cut connection, HTML, a JSON error body, nothing at all) is
  * the client's HTTP error with an honest status, as nothing has been sent yet; otherwise the
- * bytes read are replayed, then reading goes on. The probe reports no drift: the real decoding
- * half sees the same bytes and reports it.
+ * decoding half goes on from the messages parsed. The probe reports no drift: the real decoding
+ * half sees the same messages and reports it.
  */
 async function readStreamHead(
   response: UpstreamResponse,
   upstream: WireFormat,
-  capture: RequestCapture | undefined,
+  parse: StreamStep<Uint8Array, SseMessage>,
   stop: AbortSignal | undefined,
-): Promise<ChunkSource> {
-  const head = createHead(upstream);
-  const fail = (error: ProxyError): never => {
-    for (const chunk of head.chunks) capture?.upstream(chunk);
-    throw error;
+): Promise<ReadHead> {
+  const head: StreamHead = {
+    parse,
+    probe: upstream.createStreamDecoder(),
+    messages: [],
+    bytes: createHeadBytes(),
+    ended: false,
   };
   // A server shutdown while waiting ends the wait with its own error (503, "shutting down").
   const onStop = () => {
@@ -88,50 +99,52 @@ async function readStreamHead(
       } catch (error) {
         // A cut connection, an idle upstream, an oversized event, a shutdown.
         response.body.cancel(error).catch(() => {});
-        return fail(irErrorToProxy(streamFailureToIr(error)));
+        throw irErrorToProxy(streamFailureToIr(error));
       }
       if (verdict !== undefined && verdict !== 'answer') {
         if (head.ended) {
           const text = head.bytes.text();
-          if (!isEventStreamText(text))
-            fail(bodyFailure(text, upstream, response, 'an event stream'));
+          if (!isEventStreamText(text)) {
+            throw bodyFailure(text, upstream, response, 'an event stream');
+          }
         }
-        fail(irErrorToProxy(withRetryAfter(verdict, response.headers)));
+        throw irErrorToProxy(withRetryAfter(verdict, response.headers));
       }
       if (verdict === 'answer' || head.ended) break;
     }
   } finally {
     stop?.removeEventListener('abort', onStop);
   }
+  let started = false;
   return {
-    read: async () => {
-      const chunk = head.chunks.shift();
-      if (chunk !== undefined) return { done: false, value: chunk };
-      return head.ended ? { done: true } : response.body.read();
+    messages: head.messages,
+    ended: head.ended,
+    source: {
+      read: async () => {
+        // An empty first chunk lets the decoding half hand on the head's messages at once,
+        // without waiting for the upstream's next bytes.
+        if (!started) {
+          started = true;
+          return { done: false, value: EMPTY };
+        }
+        return head.ended ? { done: true } : response.body.read();
+      },
+      cancel: (reason) => response.body.cancel(reason),
     },
-    cancel: (reason) => response.body.cancel(reason),
   };
 }
 
-/** The head of an upstream stream read so far, and the probe decoding it. */
+const EMPTY = new Uint8Array(0);
+
+/** The head of an upstream stream read so far, and the probe judging it. */
 interface StreamHead {
-  parser: ReturnType<typeof createSseParser>;
-  decoder: ReturnType<WireFormat['createStreamDecoder']>;
-  /** The chunks read, to replay to the real decoding half. */
-  chunks: Uint8Array[];
+  parse: StreamStep<Uint8Array, SseMessage>;
+  probe: ReturnType<WireFormat['createStreamDecoder']>;
+  /** The messages parsed, for the decoding half. */
+  messages: SseMessage[];
   /** The head's first bytes, to explain a body that is not a stream. */
   bytes: HeadBytes;
   ended: boolean;
-}
-
-function createHead(upstream: WireFormat): StreamHead {
-  return {
-    parser: createSseParser(),
-    decoder: upstream.createStreamDecoder(),
-    chunks: [],
-    bytes: createHeadBytes(),
-    ended: false,
-  };
 }
 
 /**
@@ -148,26 +161,47 @@ async function readHeadChunk(
   const next = await body.read();
   if (stop?.aborted) throw stop.reason;
   if (next.done) head.ended = true;
-  else {
-    head.chunks.push(next.value);
-    head.bytes.push(next.value);
-  }
-  const messages = next.done ? head.parser.end() : head.parser.push(next.value);
+  else head.bytes.push(next.value);
+  const messages = next.done ? head.parse.end() : head.parse.push(next.value);
+  let verdict: 'answer' | IrError | undefined;
   for (const message of messages) {
-    const verdict = verdictOf(head.decoder.push(message));
-    if (verdict !== undefined) return verdict;
+    head.messages.push(message);
+    verdict ??= verdictOf(head.probe.push(message));
   }
-  return next.done ? verdictOf(head.decoder.end()) : undefined;
+  if (verdict === undefined && next.done) verdict = verdictOf(head.probe.end());
+  return verdict;
+}
+
+/**
+ * The parsing step of the rest of the stream: the head's messages first, then the parser goes
+ * on (its `end` already ran when the head read the stream to its end).
+ */
+function resumeParsing(
+  parse: StreamStep<Uint8Array, SseMessage>,
+  head: ReadHead,
+): StreamStep<Uint8Array, SseMessage> {
+  let pending: SseMessage[] | undefined = head.messages;
+  const withPending = (messages: SseMessage[]): SseMessage[] => {
+    if (pending === undefined) return messages;
+    const out = messages.length === 0 ? pending : pending.concat(messages);
+    pending = undefined;
+    return out;
+  };
+  return {
+    push: (bytes) => withPending(parse.push(bytes)),
+    end: () => withPending(head.ended ? [] : parse.end()),
+  };
 }
 
 /** The streamed answer; the request record is completed when the body ends or the client leaves. */
 export async function answerStream(ctx: AnswerContext, mode: LiveStreamMode): Promise<Response> {
   const { deps, record, warnings, capture, conversion } = ctx;
+  const halves = captured(createStreamHalves(conversion, mode) as StreamHalves<unknown>, capture);
   // Nothing is sent before the upstream stream shows content: a failure before it is an HTTP error.
-  const source = await readStreamHead(
+  const head = await readStreamHead(
     ctx.response,
     deps.formats[conversion.upstreamFormat],
-    capture,
+    halves.parse,
     deps.shutdown,
   ).catch((error: unknown) => {
     warnings.flush();
@@ -189,10 +223,11 @@ export async function answerStream(ctx: AnswerContext, mode: LiveStreamMode): Pr
     });
     finish();
   };
-  const halves = captured(createStreamHalves(conversion, mode) as StreamHalves<unknown>, capture);
   const body = createFencedStream<unknown>({
-    ...halves,
-    source,
+    decode: composeSteps(resumeParsing(halves.parse, head), halves.decode),
+    encode: halves.encode,
+    toErrorItem: halves.toErrorItem,
+    source: head.source,
     ...(deps.shutdown ? { stop: deps.shutdown } : {}),
     onFirstBytes: () => {
       record.ttfbMs = deps.now() - record.startedAt;

@@ -13,6 +13,7 @@ import {
   convertBufferedBody,
   createStreamHalves,
   createStreamReassembler,
+  decodingHalf,
   hasContent,
   type StreamHalves,
 } from '../../pipeline/conversion.js';
@@ -171,7 +172,7 @@ export async function runReplay(file: string, options: ReplayOptions, io: CliIo)
   let code = 0;
   if (options.stream) {
     const halves = createStreamHalves(plan, liveStreamMode(route)) as StreamHalves<unknown>;
-    const items = runStep(halves.decode, [bytes]);
+    const items = runStep(decodingHalf(halves), [bytes]);
     for (const chunk of runStep(halves.encode, items)) io.stdout.write(chunk);
   } else {
     code = replayBuffered(plan, bytes, io);
