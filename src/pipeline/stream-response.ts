@@ -5,7 +5,12 @@ import type { IrError } from '../ir/response.js';
 import type { RequestCapture } from '../observability/request-capture.js';
 import { sseResponseHeaders } from '../sse/headers.js';
 import type { SseMessage } from '../sse/message.js';
-import { type ChunkSource, createFencedStream } from '../streams/fenced-stream.js';
+import {
+  type ChunkSource,
+  createFencedSource,
+  type FencedSource,
+  fencedStream,
+} from '../streams/fenced-stream.js';
 import { composeSteps, type StreamStep } from '../streams/step.js';
 import type { AnswerContext } from './context.js';
 import { createStreamHalves, type StreamHalves } from './conversion.js';
@@ -193,6 +198,27 @@ function resumeParsing(
   };
 }
 
+/**
+ * A streamed answer as the server can write it itself: its status, headers and fenced source.
+ * The web `Response` carries the same answer as a web stream; a server writes one or the other.
+ */
+export interface LiveStream {
+  status: number;
+  headers: Record<string, string>;
+  source: FencedSource;
+}
+
+const liveStreams = new WeakMap<Response, LiveStream>();
+
+/**
+ * The live stream behind a streamed answer `answerStream` returned, for a server that writes it
+ * straight to its socket (then the response's web body must never be read); `undefined` for any
+ * other response (a buffered answer, an error, a copy such as the Responses store's tap).
+ */
+export function liveStreamOf(response: Response): LiveStream | undefined {
+  return liveStreams.get(response);
+}
+
 /** The streamed answer; the request record is completed when the body ends or the client leaves. */
 export async function answerStream(ctx: AnswerContext, mode: LiveStreamMode): Promise<Response> {
   const { deps, record, warnings, capture, conversion } = ctx;
@@ -223,7 +249,7 @@ export async function answerStream(ctx: AnswerContext, mode: LiveStreamMode): Pr
     });
     finish();
   };
-  const body = createFencedStream<unknown>({
+  const source = createFencedSource<unknown>({
     decode: composeSteps(resumeParsing(halves.parse, head), halves.decode),
     encode: halves.encode,
     toErrorItem: halves.toErrorItem,
@@ -235,5 +261,8 @@ export async function answerStream(ctx: AnswerContext, mode: LiveStreamMode): Pr
     onDone: () => complete(false),
     onCancel: () => complete(true),
   });
-  return new Response(body, { status: 200, headers: sseResponseHeaders() });
+  const live: LiveStream = { status: 200, headers: sseResponseHeaders(), source };
+  const answer = new Response(fencedStream(source), { status: 200, headers: live.headers });
+  liveStreams.set(answer, live);
+  return answer;
 }

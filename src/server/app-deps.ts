@@ -51,7 +51,15 @@ export interface SharedStateStatus {
 
 /** The values the request-record middleware sets for every later handler. */
 export interface AppEnv {
-  Variables: { lifecycle: RecordLifecycle; logger: Logger };
+  Variables: {
+    lifecycle: RecordLifecycle;
+    logger: Logger;
+    /**
+     * Headers every answer of the request carries (`x-request-id`, CORS), gathered by the
+     * middleware before the handler runs, for an answer the handler writes itself.
+     */
+    answerHeaders: Record<string, string>;
+  };
 }
 
 /** The application. */

@@ -6,6 +6,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { MiddlewareHandler } from 'hono';
 import { ProxyError } from '../errors.js';
+import type { AppEnv } from './app-deps.js';
+import { sentDirectly } from './send-stream.js';
 
 /** The Node request under `@hono/node-server`, when there is one. */
 export function incomingOf(c: { env: unknown }): IncomingMessage | undefined {
@@ -118,7 +120,7 @@ export function isAllowedOrigin(origin: string, allowedOrigins: readonly string[
  * with a "simple" cross-site POST. Answers the CORS preflight for allowed origins only, and adds
  * the CORS headers to their answers. Requests without `Origin` (CLIs, SDKs) pass untouched.
  */
-export function originGuard(options: OriginGuardOptions): MiddlewareHandler {
+export function originGuard(options: OriginGuardOptions): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const origin = c.req.header('origin');
     if (origin === undefined) return next();
@@ -138,7 +140,14 @@ export function originGuard(options: OriginGuardOptions): MiddlewareHandler {
         vary: 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers',
       });
     }
+    const answerHeaders = c.get('answerHeaders');
+    if (answerHeaders) {
+      answerHeaders['access-control-allow-origin'] = origin;
+      answerHeaders['access-control-expose-headers'] = EXPOSED_HEADERS;
+      answerHeaders.vary = 'Origin';
+    }
     await next();
+    if (sentDirectly(c)) return;
     c.res.headers.set('access-control-allow-origin', origin);
     c.res.headers.set('access-control-expose-headers', EXPOSED_HEADERS);
     c.res.headers.append('vary', 'Origin');

@@ -58,15 +58,37 @@ function concat(chunks: Array<string | Uint8Array>): Uint8Array | undefined {
   return joined;
 }
 
+/** One pull of a fenced answer: the text or bytes for the client, and whether it was the last. */
+export interface FencedChunk {
+  chunk: string | Uint8Array | undefined;
+  done: boolean;
+}
+
 /**
- * Creates the client-facing byte stream. It pulls from `source` only as fast as the client
- * reads (backpressure), and cancelling it cancels `source` (which aborts the upstream request).
+ * The client-facing answer, pulled chunk by chunk: `next()` reads from `source` only when asked
+ * (backpressure) and resolves with what the client gets next, `done` with the last of it;
+ * `cancel()` (the client went away) cancels `source`, which aborts the upstream request. Served
+ * either as a web stream (`fencedStream`) or written straight to a Node response by the server
+ * (src/server/send-stream.ts), which can then send the last chunk with the response's end.
  */
-export function createFencedStream<Mid>(
-  options: FencedStreamOptions<Mid>,
-): ReadableStream<Uint8Array> {
+export interface FencedSource {
+  next(): Promise<FencedChunk>;
+  cancel(reason?: unknown): Promise<void>;
+}
+
+/** Joins one pull's output into one chunk (text stays text: the socket encodes it once). */
+function join(chunks: Array<string | Uint8Array>): string | Uint8Array | undefined {
+  if (chunks.length === 0) return undefined;
+  if (chunks.length === 1) return chunks[0]!;
+  if (chunks.every((chunk) => typeof chunk === 'string')) return chunks.join('');
+  return concat(chunks);
+}
+
+/** Creates the fenced answer (see `FencedSource`). */
+export function createFencedSource<Mid>(options: FencedStreamOptions<Mid>): FencedSource {
   const reader = options.source;
   let finished = false;
+  let settled = false;
   let sentFirstBytes = false;
   const stop = options.stop;
   const onStop = () => {
@@ -87,57 +109,90 @@ export function createFencedStream<Mid>(
     for (const chunk of options.encode.end()) out.push(chunk);
   }
 
-  return new ReadableStream<Uint8Array>(
+  return {
+    async next() {
+      const out: Array<string | Uint8Array> = [];
+      while (out.length === 0 && !finished) {
+        let result: Awaited<ReturnType<typeof reader.read>>;
+        try {
+          result = await reader.read();
+          // A source that ends quietly when cancelled still ends with the stop's reason.
+          if (result.done && stop?.aborted) throw stop.reason;
+        } catch (error) {
+          if (settled) return { chunk: undefined, done: true };
+          finished = true;
+          reader.cancel(error).catch(() => {});
+          finishWithError(stop?.aborted ? stop.reason : error, out);
+          break;
+        }
+        if (settled) return { chunk: undefined, done: true };
+        try {
+          if (result.done) {
+            finished = true;
+            encodeAll(options.decode.end(), out);
+            for (const chunk of options.encode.end()) out.push(chunk);
+          } else {
+            encodeAll(options.decode.push(result.value), out);
+          }
+        } catch (error) {
+          finished = true;
+          reader.cancel(error).catch(() => {});
+          finishWithError(error, out);
+        }
+      }
+      const chunk = join(out);
+      if (chunk !== undefined && !sentFirstBytes) {
+        sentFirstBytes = true;
+        options.onFirstBytes?.();
+      }
+      if (finished && !settled) {
+        settled = true;
+        release();
+        // Done once its last chunk is handed over: the caller writes it before anything else.
+        queueMicrotask(() => options.onDone?.());
+      }
+      return { chunk, done: finished };
+    },
+    cancel(reason) {
+      if (settled) return Promise.resolve();
+      settled = true;
+      finished = true;
+      release();
+      options.onCancel?.(reason);
+      return reader.cancel(reason).catch(() => {});
+    },
+  };
+}
+
+/** The fenced answer as a web byte stream (pulled only as fast as the client reads). */
+export function fencedStream(source: FencedSource): ReadableStream<Uint8Array> {
+  let cancelled = false;
+  const stream = new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
-        const out: Array<string | Uint8Array> = [];
-        while (out.length === 0 && !finished) {
-          let result: Awaited<ReturnType<typeof reader.read>>;
-          try {
-            result = await reader.read();
-            // A source that ends quietly when cancelled still ends with the stop's reason.
-            if (result.done && stop?.aborted) throw stop.reason;
-          } catch (error) {
-            finished = true;
-            reader.cancel(error).catch(() => {});
-            finishWithError(stop?.aborted ? stop.reason : error, out);
-            break;
-          }
-          try {
-            if (result.done) {
-              finished = true;
-              encodeAll(options.decode.end(), out);
-              for (const chunk of options.encode.end()) out.push(chunk);
-            } else {
-              encodeAll(options.decode.push(result.value), out);
-            }
-          } catch (error) {
-            finished = true;
-            reader.cancel(error).catch(() => {});
-            finishWithError(error, out);
-          }
+        const { chunk, done } = await source.next();
+        if (chunk !== undefined) {
+          controller.enqueue(typeof chunk === 'string' ? textEncoder.encode(chunk) : chunk);
         }
-        const bytes = concat(out);
-        if (bytes) {
-          if (!sentFirstBytes) {
-            sentFirstBytes = true;
-            options.onFirstBytes?.();
-          }
-          controller.enqueue(bytes);
-        }
-        if (finished) {
-          release();
-          controller.close();
-          options.onDone?.();
-        }
+        // (After a cancel the stream is closed already: nothing to close.)
+        if (done && !cancelled) controller.close();
       },
-      cancel(reason) {
-        finished = true;
-        release();
-        options.onCancel?.(reason);
-        return reader.cancel(reason).catch(() => {});
+      cancel: (reason) => {
+        cancelled = true;
+        return source.cancel(reason);
       },
     },
     { highWaterMark: 0 },
   );
+  return stream;
+}
+
+/**
+ * Creates the client-facing byte stream. It pulls from `source` only as fast as the client
+ * reads (backpressure), and cancelling it cancels `source` (which aborts the upstream request).
+ */
+export function createFencedStream<Mid>(
+  options: FencedStreamOptions<Mid>,
+): ReadableStream<Uint8Array> {
+  return fencedStream(createFencedSource(options));
 }

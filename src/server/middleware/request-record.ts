@@ -8,6 +8,7 @@ import { createId } from '../../util/ids.js';
 import { logAccess } from '../access-log.js';
 import type { AppDeps, AppEnv } from '../app-deps.js';
 import { isDashboardPath } from '../dashboard/access.js';
+import { sentDirectly } from '../send-stream.js';
 
 /** The request-record middleware. */
 export function requestRecord(deps: AppDeps, now: () => number): MiddlewareHandler<AppEnv> {
@@ -22,6 +23,7 @@ export function requestRecord(deps: AppDeps, now: () => number): MiddlewareHandl
     const logger = deps.logger.child({ request_id: requestId });
     c.set('lifecycle', lifecycle);
     c.set('logger', logger);
+    c.set('answerHeaders', { 'x-request-id': requestId });
     if (logger.isLevelEnabled('debug')) {
       logger.debug(
         { method: c.req.method, path: c.req.path, headers: Object.fromEntries(c.req.raw.headers) },
@@ -29,7 +31,7 @@ export function requestRecord(deps: AppDeps, now: () => number): MiddlewareHandl
       );
     }
     await next();
-    c.res.headers.set('x-request-id', requestId);
+    if (!sentDirectly(c)) c.res.headers.set('x-request-id', requestId);
     const record = lifecycle.record;
     record.status = c.res.status;
     lifecycle.whenFinished().then(() => {

@@ -1,10 +1,12 @@
 /** The proxied API routes (`POST /<provider>[/<session>]/v1/...`), handed to the pipeline. */
 import type { PipelineDeps } from '../../pipeline/context.js';
 import { handleRequest } from '../../pipeline/handle-request.js';
+import { liveStreamOf } from '../../pipeline/stream-response.js';
 import type { Provider } from '../../providers/provider.js';
 import type { App } from '../app-deps.js';
 import { type BodySource, readJsonBody } from '../read-body.js';
 import { incomingOf } from '../request-guards.js';
+import { outgoingOf, sendLiveStream } from '../send-stream.js';
 import { providerApiRoutes, providerPrefixes } from './provider-paths.js';
 
 /**
@@ -33,7 +35,7 @@ export function registerProxyRoutes(
         lifecycle.record.route = `/${id}${suffix}`;
         const body = await readJsonBody(bodySource(c), options.maxBodyBytes);
         const sessionId = c.req.param('session_id' as never) as string | undefined;
-        return handleRequest(
+        const answer = await handleRequest(
           {
             clientFormat: format,
             provider,
@@ -47,6 +49,13 @@ export function registerProxyRoutes(
           },
           options.pipeline,
         );
+        // A live stream goes straight to Node's socket when the app runs on @hono/node-server.
+        const live = liveStreamOf(answer);
+        const outgoing = live ? outgoingOf(c) : undefined;
+        if (live && outgoing) {
+          return sendLiveStream(live, outgoing, c.get('answerHeaders'), c.get('logger'));
+        }
+        return answer;
       });
     }
   }
