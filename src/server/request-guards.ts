@@ -134,7 +134,7 @@ export function originGuard(options: OriginGuardOptions): MiddlewareHandler<AppE
       const requested = c.req.header('access-control-request-headers');
       return c.body(null, 204, {
         'access-control-allow-origin': origin,
-        'access-control-allow-methods': 'GET, POST, OPTIONS',
+        'access-control-allow-methods': 'GET, POST, DELETE, OPTIONS',
         ...(requested ? { 'access-control-allow-headers': requested } : {}),
         'access-control-max-age': '600',
         vary: 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers',

@@ -156,6 +156,8 @@ describe('cross-site requests (Origin)', () => {
     expect(allowed.status).toBe(204);
     expect(allowed.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
     expect(allowed.headers.get('access-control-allow-methods')).toContain('POST');
+    // DELETE /<provider>/v1/responses/{id} is one of the routes a page may call.
+    expect(allowed.headers.get('access-control-allow-methods')).toContain('DELETE');
     expect(allowed.headers.get('access-control-allow-headers')).toBe(
       'authorization, content-type, x-stainless-os',
     );
