@@ -8,6 +8,7 @@ import { Agent, type Dispatcher, request, errors as undiciErrors } from 'undici'
 import { ProxyError } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
 import { createUtf8Decoder } from '../util/utf8.js';
+import { RawHeaders } from './raw-headers.js';
 
 /** The body of an upstream response, read chunk by chunk. */
 export interface UpstreamBody {
@@ -76,16 +77,6 @@ export class UpstreamIdleError extends Error {
 }
 
 const RETRY_STATUSES = new Set([502, 503, 529]);
-
-function toWebHeaders(raw: Record<string, string | string[] | undefined>): Headers {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(raw)) {
-    if (value === undefined) continue;
-    if (Array.isArray(value)) for (const item of value) headers.append(name, item);
-    else headers.set(name, value);
-  }
-  return headers;
-}
 
 /** Ends a response body early; its late `error` event (undici's "Request aborted") is expected. */
 function discard(stream: Readable, reason?: unknown): void {
@@ -206,7 +197,7 @@ export async function fetchUpstream(
     return {
       status: response.statusCode,
       ok: response.statusCode >= 200 && response.statusCode < 300,
-      headers: toWebHeaders(response.headers),
+      headers: new RawHeaders(response.headers),
       body: wrapBody(response.body, options.idleTimeoutMs),
     };
   }

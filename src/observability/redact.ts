@@ -49,12 +49,17 @@ export function isSecretKey(name: string): boolean {
  */
 const SHORTEST_SECRET = 6;
 
+function isHeaders(value: object): value is Headers {
+  return value instanceof Headers || typeof (value as Headers).getSetCookie === 'function';
+}
+
 /** A copy of headers with secret values replaced. */
 export function redactHeaders(
   headers: Headers | Record<string, string | string[] | undefined>,
 ): Record<string, string> {
   const out: Record<string, string> = {};
-  const entries = headers instanceof Headers ? [...headers.entries()] : Object.entries(headers);
+  // Any `Headers` (the web class, or the upstream's RawHeaders): by its iteration, not its fields.
+  const entries = isHeaders(headers) ? [...headers.entries()] : Object.entries(headers);
   for (const [name, value] of entries) {
     if (value === undefined) continue;
     const text = Array.isArray(value) ? value.join(', ') : value;
