@@ -32,7 +32,7 @@ import { upstreamError } from './upstream-body.js';
 function buildUpstreamBody(
   ctx: RequestContext,
   route: FormatRoute,
-  request: IrRequest,
+  neutral: () => IrRequest,
   upstreamModel: string,
   upstreamStream: boolean,
 ): WireBody {
@@ -43,6 +43,7 @@ function buildUpstreamBody(
     if (upstreamStream || 'stream' in ctx.body) body.stream = upstreamStream;
     return body;
   }
+  const request = neutral();
   for (const warning of droppedClientFields(request, route.clientFormat, route.upstreamFormat)) {
     ctx.warnings.add(warning);
   }
@@ -122,12 +123,38 @@ export async function handleRequest(input: PipelineInput, deps: PipelineDeps): P
   }
 }
 
-/** What went upstream: the formats, the neutral request and the client's model. */
+/** What went upstream: the formats, the client's request and model. */
 interface SentRequest {
   route: FormatRoute;
-  request: IrRequest;
+  /** True when the client asked for a stream. */
+  clientStream: boolean;
+  /** The neutral request (see `neutralRequest`). */
+  neutral: () => IrRequest;
   clientModel: string;
   response: UpstreamResponse;
+}
+
+/**
+ * The neutral request, decoded when first needed. A converting route needs it at once (it is
+ * what the upstream's body is encoded from). A same-format route sends the client's body as it
+ * came and may never need it (a Responses envelope echoes it; Chat stream options are read from
+ * it): decoding a coding agent's 150 KB request only to forward it cost more than parsing it.
+ */
+function neutralRequest(
+  deps: PipelineDeps,
+  route: FormatRoute,
+  body: WireBody,
+  warnings: RequestContext['warnings'],
+): () => IrRequest {
+  let request: IrRequest | undefined;
+  return () => {
+    if (request === undefined) {
+      const decoded = decodeClientRequest(deps, route, body);
+      for (const warning of decoded.warnings) warnings.add(warning);
+      request = decoded.value;
+    }
+    return request;
+  };
 }
 
 /** The client's request, decoded, shaped for the upstream and sent. */
@@ -144,20 +171,20 @@ async function sendUpstream(ctx: RequestContext): Promise<SentRequest> {
     provider.selectFormat?.(ctx.clientFormat, upstreamModel) ?? provider.format,
   );
   record.upstreamFormat = route.upstreamFormat;
-  const decoded = decodeClientRequest(deps, route, body);
-  for (const warning of decoded.warnings) warnings.add(warning);
-  const request = decoded.value;
-  record.stream = request.stream;
+  const neutral = neutralRequest(deps, route, body, warnings);
+  // Read from the body on a same-format route, as its decoder reads it (`stream: true` only).
+  const clientStream = route.sameFormat ? body.stream === true : neutral().stream;
+  record.stream = clientStream;
 
-  const upstreamStream = request.stream || provider.streamingOnly;
+  const upstreamStream = clientStream || provider.streamingOnly;
   const context = {
     clientFormat: route.clientFormat,
     upstreamFormat: route.upstreamFormat,
     clientHeaders: ctx.headers,
-    clientStream: request.stream,
+    clientStream,
     ...(ctx.routeSessionId !== undefined ? { routeSessionId: ctx.routeSessionId } : {}),
   };
-  const wire = buildUpstreamBody(ctx, route, request, upstreamModel, upstreamStream);
+  const wire = buildUpstreamBody(ctx, route, neutral, upstreamModel, upstreamStream);
   const prepared = provider.prepareBody(wire, context);
   for (const warning of prepared.warnings) warnings.add(warning);
 
@@ -168,12 +195,12 @@ async function sendUpstream(ctx: RequestContext): Promise<SentRequest> {
     signal: ctx.signal,
     logger: ctx.logger,
   });
-  return { route, request, clientModel, response };
+  return { route, clientStream, neutral, clientModel, response };
 }
 
 /** The client's request sent upstream; the upstream's answer (or its error) on the plan for it. */
 async function proxyRequest(ctx: RequestContext): Promise<Response> {
-  const { route, request, clientModel, response } = await sendUpstream(ctx);
+  const { route, clientStream, neutral, clientModel, response } = await sendUpstream(ctx);
   ctx.record.upstreamStatus = response.status;
   if (response.account !== undefined) ctx.record.account = response.account;
   ctx.capture?.upstreamResponse(response.status, response.headers);
@@ -185,14 +212,14 @@ async function proxyRequest(ctx: RequestContext): Promise<Response> {
   }
 
   const mode = planResponse(route, {
-    clientStream: request.stream,
+    clientStream,
     upstreamStreams: (response.headers.get('content-type') ?? '').includes('text/event-stream'),
   });
   ctx.record.mode = recordedMode(mode);
   const answer: AnswerContext = {
     ...ctx,
     response,
-    conversion: conversionPlan(ctx, route, request, clientModel),
+    conversion: conversionPlan(ctx, route, neutral, clientModel),
   };
   switch (mode) {
     case 'passthrough':
@@ -212,7 +239,7 @@ async function proxyRequest(ctx: RequestContext): Promise<Response> {
 function conversionPlan(
   ctx: RequestContext,
   route: FormatRoute,
-  request: IrRequest,
+  neutral: () => IrRequest,
   clientModel: string,
 ): ConversionPlan {
   const { record, deps, warnings } = ctx;
@@ -224,9 +251,12 @@ function conversionPlan(
       createdAt: deps.unixSeconds(),
       createId: deps.createId,
       onWarning: warnings.add,
-      request,
+      // Decoded only when an encoder or a pass-through step asks (see `neutralRequest`).
+      get request() {
+        return neutral();
+      },
     },
-    customTools: wrappedCustomTools(route, request),
+    customTools: wrappedCustomTools(route, route.sameFormat ? undefined : neutral()),
     onWarning: warnings.add,
     onUnknownEvent: (type) => {
       record.unknownEvents += 1;

@@ -7,7 +7,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Anthropic from '@anthropic-ai/sdk';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { formats } from '../../src/formats/index.js';
 import { accessToken, createCodexHome } from '../helpers/codex-home.js';
 import { fakeAnthropicApi, MID_CONVERSATION_SYSTEM_BETA } from '../helpers/fake-anthropic.js';
 import { fakeCodexBackend } from '../helpers/fake-codex.js';
@@ -71,6 +72,29 @@ describe('Claude Code 2.1.197 on every route', () => {
     expect(sent.json).toEqual(body);
     expect(JSON.stringify(sent.json)).toBe(JSON.stringify(body));
     expect(String(sent.headers['anthropic-beta']).split(',')).toEqual(BETAS);
+  });
+
+  it('/claude forwards the body without decoding it, streamed and not', async () => {
+    servers.upstream = await startFakeUpstream(
+      fakeAnthropicApi({ transcript: 'text', auth: { mode: 'api-key', key: 'k' } }),
+    );
+    servers.proxy = await startProxy({
+      env: { CCPROXY_CLAUDE_BASE_URL: servers.upstream.url, ANTHROPIC_API_KEY: 'k' },
+    });
+    // The real decoder, watched (it still runs when called).
+    const decode = vi.spyOn(formats['anthropic-messages'], 'decodeRequest');
+    try {
+      const message = await sendAsClaudeCode(`${servers.proxy.url}/claude`, claudeCode());
+      expect(textOf(message)).not.toBe('');
+      expect(decode).not.toHaveBeenCalled();
+      // The same answer, not streamed: still nothing decoded on the same-format route.
+      const client = anthropicClient(`${servers.proxy.url}/claude`);
+      const body = claudeCode();
+      await client.messages.create({ ...body, stream: false } as never);
+      expect(decode).not.toHaveBeenCalled();
+    } finally {
+      decode.mockRestore();
+    }
   });
 
   it('/claude on a Claude plan (OAuth) keeps the billing block first and the identity after it', async () => {
