@@ -6,23 +6,37 @@ import { createBodyDecoder } from './decode-body.js';
 /** Largest JSON nesting accepted (deeper bodies are an attack, not a prompt). */
 export const MAX_JSON_DEPTH = 128;
 
-function nestingDepth(text: string): number {
+/**
+ * The deepest nesting of objects and arrays in a JSON text (brackets inside strings do not
+ * count). A string is skipped with `indexOf` to its closing quote (one not escaped by an odd run
+ * of backslashes) instead of character by character: prompts are mostly string, and the
+ * character loop was a fifth of a 150 KB request's CPU.
+ */
+export function nestingDepth(text: string): number {
   let depth = 0;
   let max = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
+  const length = text.length;
+  let i = 0;
+  while (i < length) {
     const char = text.charCodeAt(i);
-    if (inString) {
-      if (char === 92)
-        i++; // backslash: skip the escaped character
-      else if (char === 34) inString = false;
+    if (char === 34) {
+      let end = i;
+      for (;;) {
+        end = text.indexOf('"', end + 1);
+        // An unterminated string: nothing after it nests (JSON.parse rejects the text).
+        if (end === -1) return max;
+        let before = end - 1;
+        while (text.charCodeAt(before) === 92) before--;
+        if ((end - 1 - before) % 2 === 0) break;
+      }
+      i = end + 1;
       continue;
     }
-    if (char === 34) inString = true;
-    else if (char === 123 || char === 91) {
+    if (char === 123 || char === 91) {
       depth++;
       if (depth > max) max = depth;
     } else if (char === 125 || char === 93) depth--;
+    i++;
   }
   return max;
 }
