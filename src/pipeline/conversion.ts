@@ -61,12 +61,15 @@ const ERROR_OBJECT = /"error"\s*:\s*[{"]/;
 
 /**
  * Whether a forwarded message reports an error. `ERROR_OBJECT` can only match text holding
- * `"error"`, so the common message (no such text) is told apart by one `includes`.
+ * `rror"`, so the common message (no such text) is told apart by one `includes`, which is
+ * cheaper than the regex. (Not `includes('"error"')`: V8 searches from a pattern's first
+ * character, and a `"` is on every few bytes of JSON, which makes that search slower than the
+ * regex.)
  */
 export function isForwardedError(message: SseMessage): boolean {
   return (
     message.event === 'error' ||
-    (message.data.includes('"error"') && ERROR_OBJECT.test(message.data))
+    (message.data.includes('rror"') && ERROR_OBJECT.test(message.data))
   );
 }
 

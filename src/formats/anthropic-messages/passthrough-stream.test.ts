@@ -118,6 +118,14 @@ describe('Anthropic passthrough fast path (scanning, not parsing)', () => {
     expect(messages.filter(isPlainContentEvent).length).toBeGreaterThan(2);
   });
 
+  it('tells the type key from a longer key ending in type (media_type)', () => {
+    const message = {
+      event: 'content_block_start',
+      data: '{"type":"content_block_start","index":0,"content_block":{"type":"image","source":{"media_type":"error"}}}',
+    };
+    expect(isPlainContentEvent(message)).toBe(true);
+  });
+
   it('forwards a complete content event without parsing it, but parses (and drops) one cut by the end of input', () => {
     const malformed = {
       event: 'content_block_delta',

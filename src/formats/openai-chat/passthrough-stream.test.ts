@@ -183,6 +183,15 @@ describe('Chat passthrough fast path (scanning, not parsing)', () => {
     expect(fast.out[0]!.data).toBe(data.replace('"model":"q"', '"model":"alias"'));
   });
 
+  it('tells a key from a longer key ending in the same text (service_usage, x_finish_reason)', () => {
+    const data =
+      '{"model":"q","choices":[{"index":0,"delta":{},"x_finish_reason":"stop","finish_reason":null}],"service_usage":{"a":1}}';
+    expect(scanDeltaChunk(data)).toBeDefined();
+    expect(observe([{ data }], { model: 'alias', forceFull: true }).out.map(normalised)).toEqual(
+      observe([{ data }], { model: 'alias' }).out.map(normalised),
+    );
+  });
+
   it('recognises every content chunk of a recorded stream, and none of its other chunks', () => {
     const recorded = parseSse(loadFixtureBytes('openai-chat', 'text.sse'));
     const scanned = recorded.map((m) => scanDeltaChunk(m.data) !== undefined);
