@@ -68,8 +68,7 @@ const ERROR_OBJECT = /"error"\s*:\s*[{"]/;
  */
 export function isForwardedError(message: SseMessage): boolean {
   return (
-    message.event === 'error' ||
-    (message.data.includes('rror"') && ERROR_OBJECT.test(message.data))
+    message.event === 'error' || (message.data.includes('rror"') && ERROR_OBJECT.test(message.data))
   );
 }
 
