@@ -76,12 +76,23 @@ const scrubErrorMessages: StreamStep<IrEvent, IrEvent> = {
 /** A forwarded SSE message that reports an error (an `error` event, or an `error` object). */
 const ERROR_OBJECT = /"error"\s*:\s*[{"]/;
 
+/**
+ * Whether a forwarded message reports an error. `ERROR_OBJECT` can only match text holding
+ * `rror"`, so the common message (no such text) is told apart by one `includes`, which is
+ * cheaper than the regex. (Not `includes('"error"')`: V8 searches from a pattern's first
+ * character, and a `"` is on every few bytes of JSON, which makes that search slower than the
+ * regex.)
+ */
+export function isForwardedError(message: SseMessage): boolean {
+  return (
+    message.event === 'error' || (message.data.includes('rror"') && ERROR_OBJECT.test(message.data))
+  );
+}
+
 /** The same scrubbing for upstream error events a same-format route forwards as they came. */
 const scrubForwardedErrors: StreamStep<SseMessage, SseMessage> = {
   push: (message) =>
-    message.event === 'error' || ERROR_OBJECT.test(message.data)
-      ? [{ ...message, data: scrubSecrets(message.data) }]
-      : [message],
+    isForwardedError(message) ? [{ ...message, data: scrubSecrets(message.data) }] : [message],
   end: () => [],
 };
 

@@ -1,10 +1,14 @@
 /** The Anthropic passthrough step: forwards events, reads usage, ends failures with an error event. */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadFixtureBytes } from '../../../test/helpers/fixtures.js';
+import { normalised, unterminated } from '../../../test/helpers/sse-unterminated.js';
+import type { IrError } from '../../ir/response.js';
 import type { IrUsage } from '../../ir/usage.js';
+import type { SseMessage } from '../../sse/message.js';
 import { parseSse } from '../../sse/parse.js';
 import { runStep } from '../../streams/step.js';
-import { createAnthropicStreamPassthrough } from './passthrough-stream.js';
+import { createAnthropicStreamPassthrough, isPlainContentEvent } from './passthrough-stream.js';
 
 const context = { createdAt: 0, createId: (prefix: string) => `${prefix}1` };
 const messages = parseSse(loadFixtureBytes('anthropic-messages', 'text.sse'));
@@ -78,5 +82,180 @@ describe('Anthropic passthrough', () => {
         }),
       },
     ]);
+  });
+});
+
+/** Everything a passthrough run shows: the messages out and every hook call. */
+function observe(messages: SseMessage[], options: { model?: string; forceFull?: boolean } = {}) {
+  const usage: IrUsage[] = [];
+  const errors: IrError[] = [];
+  const warnings: string[] = [];
+  const step = createAnthropicStreamPassthrough(
+    { ...context, ...(options.model !== undefined ? { model: options.model } : {}) },
+    {
+      onUsage: (u) => usage.push(u),
+      onError: (e) => errors.push(e),
+      onWarning: (w) => warnings.push(w.message),
+    },
+  );
+  const out = runStep(step, options.forceFull ? messages.map(unterminated) : messages);
+  return { out, usage, errors, warnings };
+}
+
+const STOP = { event: 'message_stop', data: '{"type":"message_stop"}' };
+
+describe('Anthropic passthrough fast path (scanning, not parsing)', () => {
+  it('recognises the content events of a recorded stream, and none of the others', () => {
+    const plain = new Set([
+      'content_block_delta',
+      'content_block_start',
+      'content_block_stop',
+      'ping',
+    ]);
+    expect(messages.map(isPlainContentEvent)).toEqual(
+      messages.map((m) => plain.has(m.event ?? '')),
+    );
+    expect(messages.filter(isPlainContentEvent).length).toBeGreaterThan(2);
+  });
+
+  it('tells the type key from a longer key ending in type (media_type)', () => {
+    const message = {
+      event: 'content_block_start',
+      data: '{"type":"content_block_start","index":0,"content_block":{"type":"image","source":{"media_type":"error"}}}',
+    };
+    expect(isPlainContentEvent(message)).toBe(true);
+  });
+
+  it('forwards a complete content event without parsing it, but parses (and drops) one cut by the end of input', () => {
+    const malformed = {
+      event: 'content_block_delta',
+      data: '{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"x"},}',
+    };
+    const whole = observe([malformed, STOP]);
+    expect(whole.out[0]).toBe(malformed);
+    expect(whole.warnings).toEqual([]);
+    const cut = observe([malformed, STOP], { forceFull: true });
+    expect(cut.out.map((m) => m.data)).not.toContain(malformed.data);
+    expect(cut.warnings).toHaveLength(1);
+  });
+});
+
+describe('Anthropic passthrough fallbacks to the full path', () => {
+  /** Events the scan must not take; each ends the stream or reports something if parsed. */
+  const cases: Record<string, SseMessage> = {
+    message_start: messages[0]!,
+    message_delta: messages.find((m) => m.event === 'message_delta')!,
+    message_stop: STOP,
+    error: {
+      event: 'error',
+      data: '{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}',
+    },
+    'no event name': { data: '{"type":"message_stop"}' },
+    'unknown event name': {
+      event: 'content_block_finish',
+      data: '{"type":"content_block_finish"}',
+    },
+    'mismatched type': { event: 'content_block_delta', data: '{"type":"message_stop"}' },
+    'no type': { event: 'content_block_delta', data: '{"index":0}' },
+    'a second type key': {
+      event: 'content_block_delta',
+      data: '{"type":"content_block_delta","index":0,"type":"message_stop"}',
+    },
+    'a second type key after a space': {
+      event: 'content_block_delta',
+      data: '{"type":"content_block_delta","index":0,"type": "message_stop"}',
+    },
+    'a type behind an escaped key': {
+      event: 'content_block_delta',
+      data: '{"type":"content_block_delta","index":0,"\\u0074ype":"message_stop"}',
+    },
+    'an escaped type value': {
+      event: 'content_block_delta',
+      data: '{"type":"content_block_delta","index":0,"type":"message\\u005fstop"}',
+    },
+    'a type value escaped otherwise': {
+      event: 'content_block_delta',
+      data: '{"type":"content_block_delta","index":0,"type":"message_stop\\/"}',
+    },
+    'pretty-printed JSON': { event: 'ping', data: '{"type": "message_stop"}' },
+    'space after the closing brace': {
+      event: 'content_block_stop',
+      data: '{"type":"content_block_stop","index":0} ',
+    },
+    'no opening brace': { event: 'content_block_stop', data: '"type":"content_block_stop"}' },
+  };
+
+  for (const [name, message] of Object.entries(cases)) {
+    it(`${name}: the scan declines it and the output is the full path's`, () => {
+      expect(isPlainContentEvent(message)).toBe(false);
+      const start = messages[0]!;
+      // Parsed, each of these ends the stream, reports, or is dropped with a warning.
+      const stream = [start, message, messages[1]!];
+      const out = observe(stream, { model: 'alias' });
+      expect(out).toEqual(observe(stream, { model: 'alias', forceFull: true }));
+    });
+  }
+
+  it('fast and full paths give the same stream for any mix of events', () => {
+    const name = fc.constantFrom(
+      'content_block_delta',
+      'content_block_start',
+      'content_block_stop',
+      'ping',
+      'message_start',
+      'message_delta',
+      'message_stop',
+      'error',
+      'other',
+    );
+    const text = fc.string({ unit: 'grapheme-composite', maxLength: 6 });
+    const value = fc.oneof(
+      name,
+      text,
+      fc.nat(3),
+      fc.constant(null),
+      fc.record({ type: name, text }, { requiredKeys: [] }),
+      fc.constant({ input_tokens: 3, output_tokens: 5 }),
+      fc.constant({ model: 'claude', usage: { input_tokens: 1, output_tokens: 1 } }),
+    );
+    const key = fc.constantFrom('type', 'index', 'delta', 'usage', 'message', 'error', 'text');
+    const event = fc
+      .tuple(
+        fc.option(name, { nil: undefined }),
+        fc.option(name, { nil: undefined }),
+        fc.array(fc.tuple(key, value), { maxLength: 4 }),
+        fc.constantFrom('compact', 'spaced', 'escaped-key', 'escaped-value'),
+        fc.nat(4),
+      )
+      .map(([event, type, pairs, form, cut]): SseMessage => {
+        const all: [string, unknown][] = type === undefined ? pairs : [['type', type], ...pairs];
+        let data = `{${all.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}`;
+        if (form === 'spaced') data = data.replaceAll('":', '": ');
+        if (form === 'escaped-key') data = data.replace('"type"', '"\\u0074ype"');
+        if (form === 'escaped-value') data = data.replace('"message_', '"message\\u005f');
+        // A cut message is what the parser dispatches at the end of input: unterminated.
+        const message = { data, ...(event !== undefined ? { event } : {}) };
+        return cut === 0
+          ? unterminated({ ...message, data: data.slice(0, Math.floor(data.length / 2)) })
+          : message;
+      });
+    fc.assert(
+      fc.property(
+        fc.array(event, { maxLength: 6 }),
+        fc.constantFrom(undefined, 'claude', 'alias'),
+        (stream, model) => {
+          const options = model === undefined ? {} : { model };
+          const fast = observe(stream, options);
+          const full = observe(stream, { ...options, forceFull: true });
+          expect(fast.out.map(normalised)).toEqual(full.out.map(normalised));
+          expect([fast.usage, fast.errors, fast.warnings]).toEqual([
+            full.usage,
+            full.errors,
+            full.warnings,
+          ]);
+        },
+      ),
+      { numRuns: 400 },
+    );
   });
 });

@@ -3,17 +3,81 @@
  * usage is read from `message_start` and `message_delta`; a renamed model is shown as the
  * client asked for it; an event that is not JSON (a cut line) is dropped with a warning; a
  * connection failure, or an end before `message_stop` or `error`, becomes an `error` event.
+ *
+ * The content events (most of a stream) are recognised by scanning their text rather than
+ * parsing it (`isPlainContentEvent`) and forwarded as they came; every other event, and a
+ * message cut by the end of input, takes the full path.
  */
 
 import type { IrError } from '../../ir/response.js';
 import { TRUNCATED_STREAM_ERROR } from '../../ir/response.js';
 import type { SseMessage } from '../../sse/message.js';
+import { isUnterminated } from '../../sse/parse.js';
 import type { StreamStep } from '../../streams/step.js';
 import { isRecord, tryParseJson } from '../../util/json.js';
 import type { EncodeContext, IrErrorEvent, PassthroughOptions } from '../format.js';
 import { decodeStreamError } from './decode-error.js';
 import { encodeErrorObject } from './encode-error.js';
 import { decodeUsage } from './usage.js';
+
+/** The events the full path forwards untouched: neither usage, model, end nor error. */
+const PLAIN_EVENTS = new Set([
+  'content_block_delta',
+  'content_block_start',
+  'content_block_stop',
+  'ping',
+]);
+
+/** The types the full path acts on: an event whose type may be one of these is parsed. */
+const ACTED_ON = ['message_start', 'message_delta', 'message_stop', 'error'];
+
+/** An escaped printable ASCII character, which could spell a key or type a scan would miss. */
+const ESCAPED_ASCII = /\\u00[2-7]/;
+
+/** Whether `data` holds `word` exactly from `start` to `end`. */
+function holds(data: string, start: number, end: number, word: string): boolean {
+  return end - start === word.length && data.startsWith(word, start);
+}
+
+/**
+ * Recognises a content event from its text alone, without parsing it: an SSE event named
+ * content_block_delta, content_block_start, content_block_stop or ping whose data is a compact
+ * JSON object (starts with `{`, ends with `}`) holding `"type":"<that same name>"`, in which every
+ * `"type"` key is followed by `:"` and a value without a backslash that is none of the types the
+ * full path acts on, and no escaped ASCII character. Whatever the object's own `type` is then,
+ * the full path would forward it untouched. Anything else (message_start, message_delta,
+ * message_stop, error, no event name, a mismatched type, spaces around a colon, escapes...)
+ * returns false and takes the full path.
+ */
+export function isPlainContentEvent(message: SseMessage): boolean {
+  const name = message.event;
+  if (name === undefined || !PLAIN_EVENTS.has(name)) return false;
+  const data = message.data;
+  if (data.charCodeAt(0) !== 0x7b || data.charCodeAt(data.length - 1) !== 0x7d) return false;
+  // One search for a backslash: without any (the common case) no value holds an escape.
+  const escaped = data.includes('\\');
+  if (escaped && ESCAPED_ASCII.test(data)) return false;
+  let named = false;
+  // Found by `type"`, then its opening quote checked: V8 searches from a pattern's first
+  // character, and `"` is on every few bytes of JSON, which makes `"type"` a slower search.
+  for (let at = data.indexOf('type"'); at !== -1; at = data.indexOf('type"', at + 5)) {
+    if (data.charCodeAt(at - 1) !== 0x22) continue;
+    if (data.charCodeAt(at + 5) !== 0x3a || data.charCodeAt(at + 6) !== 0x22) return false;
+    const start = at + 7;
+    const end = data.indexOf('"', start);
+    if (end === -1) return false;
+    if (escaped) {
+      const backslash = data.indexOf('\\', start);
+      if (backslash !== -1 && backslash < end) return false;
+    }
+    if (holds(data, start, end, name)) {
+      named = true;
+      continue;
+    }
+    for (const type of ACTED_ON) if (holds(data, start, end, type)) return false;
+  }
+  return named;
+}
 
 /** Creates the passthrough step. */
 export function createAnthropicStreamPassthrough(
@@ -30,10 +94,13 @@ export function createAnthropicStreamPassthrough(
   }
 
   function forward(message: SseMessage): SseMessage[] {
-    if (message.comment !== undefined || message.data.trim() === '') return [message];
+    if (message.comment !== undefined) return [message];
+    // The fast path: a complete content event (not cut by the end of input) goes as it came.
+    if (!isUnterminated(message) && isPlainContentEvent(message)) return [message];
+    if (message.data.trim() === '') return [message];
     // Not an Anthropic sentinel, but some relays append it (LESSONS.md); it carries nothing.
     if (message.data.trim() === '[DONE]') return [];
-    // Every event is parsed: a cut line must not reach the client as broken JSON.
+    // Any other event is parsed: a cut line must not reach the client as broken JSON.
     const event = tryParseJson(message.data);
     if (!isRecord(event)) {
       options.onWarning?.({

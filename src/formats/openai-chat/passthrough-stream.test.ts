@@ -1,11 +1,15 @@
 /** The Chat Completions passthrough step: forwards chunks, reads usage, ends failures properly. */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadFixtureBytes } from '../../../test/helpers/fixtures.js';
+import { normalised, unterminated } from '../../../test/helpers/sse-unterminated.js';
 import type { IrRequest } from '../../ir/request.js';
+import type { IrError } from '../../ir/response.js';
 import type { IrUsage } from '../../ir/usage.js';
+import type { SseMessage } from '../../sse/message.js';
 import { parseSse } from '../../sse/parse.js';
 import { runStep } from '../../streams/step.js';
-import { createChatStreamPassthrough } from './passthrough-stream.js';
+import { createChatStreamPassthrough, scanDeltaChunk } from './passthrough-stream.js';
 
 const context = { createdAt: 0, createId: (prefix: string) => `${prefix}1` };
 
@@ -115,5 +119,233 @@ describe('Chat passthrough', () => {
       },
       { data: '[DONE]' },
     ]);
+  });
+});
+
+/** Everything a passthrough run shows: the messages out and every hook call. */
+function observe(
+  messages: SseMessage[],
+  options: { model?: string; includeUsage?: boolean; forceFull?: boolean } = {},
+) {
+  const usage: IrUsage[] = [];
+  const errors: IrError[] = [];
+  const warnings: string[] = [];
+  const step = createChatStreamPassthrough(
+    {
+      ...context,
+      ...(options.model !== undefined ? { model: options.model } : {}),
+      ...(options.includeUsage !== undefined ? { request: request(options.includeUsage) } : {}),
+    },
+    {
+      onUsage: (u) => usage.push(u),
+      onError: (e) => errors.push(e),
+      onWarning: (w) => warnings.push(w.message),
+    },
+  );
+  const out = runStep(step, options.forceFull ? messages.map(unterminated) : messages);
+  return { out, usage, errors, warnings };
+}
+
+/** An ordinary delta chunk as OpenAI writes it; `é` escaped, as JSON.stringify would not. */
+const DELTA =
+  '{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"gpt-4.1","system_fingerprint":"fp","choices":[{"index":0,"delta":{"content":"caf\\u00e9"},"logprobs":null,"finish_reason":null}],"usage":null}';
+
+describe('Chat passthrough fast path (scanning, not parsing)', () => {
+  it("forwards an ordinary chunk as the same message when the model is the client's (or not renamed)", () => {
+    const message = { data: DELTA };
+    for (const model of [undefined, 'gpt-4.1']) {
+      const fast = observe([message], model === undefined ? {} : { model });
+      expect(fast.out[0]).toBe(message);
+      // The full path would re-serialise the chunk when a model is set.
+      const full = observe([message], { ...(model ? { model } : {}), forceFull: true });
+      expect(full.out.map(normalised)).toEqual(fast.out.map(normalised));
+    }
+  });
+
+  it("splices the client's model into the upstream text, leaving every other byte as it came", () => {
+    const model = 'my "alias" \\ é';
+    const fast = observe([{ data: DELTA, id: '7' }], { model });
+    expect(fast.out[0]).toEqual({
+      id: '7',
+      data: DELTA.replace('"model":"gpt-4.1"', `"model":${JSON.stringify(model)}`),
+    });
+    expect(fast.out[0]!.data).toContain('caf\\u00e9');
+    const full = observe([{ data: DELTA, id: '7' }], { model, forceFull: true });
+    expect(full.out[0]!.data).toContain('café');
+    expect(full.out.map(normalised)).toEqual(fast.out.map(normalised));
+  });
+
+  it('recognises the model after the choices (llama.cpp order) when it is at the top level', () => {
+    const data =
+      '{"choices":[{"index":0,"delta":{"content":"x"},"finish_reason":null}],"created":1,"model":"q","object":"chat.completion.chunk"}';
+    expect(scanDeltaChunk(data)).toBeDefined();
+    const fast = observe([{ data }], { model: 'alias' });
+    expect(fast.out[0]!.data).toBe(data.replace('"model":"q"', '"model":"alias"'));
+  });
+
+  it('tells a key from a longer key ending in the same text (service_usage, x_finish_reason)', () => {
+    const data =
+      '{"model":"q","choices":[{"index":0,"delta":{},"x_finish_reason":"stop","finish_reason":null}],"service_usage":{"a":1}}';
+    expect(scanDeltaChunk(data)).toBeDefined();
+    expect(observe([{ data }], { model: 'alias', forceFull: true }).out.map(normalised)).toEqual(
+      observe([{ data }], { model: 'alias' }).out.map(normalised),
+    );
+  });
+
+  it('recognises every content chunk of a recorded stream, and none of its other chunks', () => {
+    const recorded = parseSse(loadFixtureBytes('openai-chat', 'text.sse'));
+    const scanned = recorded.map((m) => scanDeltaChunk(m.data) !== undefined);
+    const ordinary = recorded.map((m) => {
+      if (m.data === '[DONE]') return false;
+      const chunk = JSON.parse(m.data) as { choices: { finish_reason: unknown }[] };
+      return chunk.choices.length > 0 && chunk.choices.every((c) => c.finish_reason === null);
+    });
+    expect(scanned).toEqual(ordinary);
+    expect(scanned.filter(Boolean).length).toBeGreaterThan(1);
+  });
+
+  it('forwards a complete chunk without parsing it, but parses (and drops) one cut by the end of input', () => {
+    const malformed = { data: '{"model":"gpt-4.1","choices":[{"delta":{"content":"x"}}],}' };
+    const whole = observe([malformed]);
+    expect(whole.out[0]).toBe(malformed);
+    expect(whole.warnings).toEqual([]);
+    const cut = observe([malformed], { forceFull: true });
+    expect(cut.out.map((m) => m.data)).not.toContain(malformed.data);
+    expect(cut.warnings).toEqual(['Skipped a Chat stream chunk that is not a JSON object']);
+  });
+});
+
+describe('Chat passthrough fallbacks to the full path', () => {
+  /** Chunks the scan must not take, each with `é` escaped so a re-serialised output shows. */
+  const cases: Record<string, string> = {
+    'finish chunk':
+      '{"model":"gpt-4.1","choices":[{"index":0,"delta":{"content":"\\u00e9"},"finish_reason":"stop"}]}',
+    'finish_reason with a space before its colon':
+      '{"model":"gpt-4.1","choices":[{"index":0,"delta":{"content":"\\u00e9"},"finish_reason" : "stop"}]}',
+    'finish_reason with a space after its colon':
+      '{"model":"gpt-4.1","choices":[{"index":0,"delta":{"content":"\\u00e9"},"finish_reason": "stop"}]}',
+    'finish_reason behind an escaped key':
+      '{"model":"gpt-4.1","choices":[{"index":0,"delta":{"content":"\\u00e9"},"finish_\\u0072eason":"stop"}]}',
+    'usage chunk':
+      '{"model":"gpt-4.1","choices":[],"usage":{"prompt_tokens":3,"completion_tokens":5,"total_tokens":8},"x":"\\u00e9"}',
+    'usage with content':
+      '{"model":"gpt-4.1","choices":[{"index":0,"delta":{"content":"\\u00e9"},"finish_reason":null}],"usage":{"prompt_tokens":3,"completion_tokens":5,"total_tokens":8}}',
+    'error chunk':
+      '{"model":"gpt-4.1","error":{"message":"boom \\u00e9","type":"server_error"},"choices":[]}',
+    'vLLM error object': '{"object":"error","message":"boom \\u00e9","model":"gpt-4.1"}',
+    'pretty-printed JSON':
+      '{ "model": "gpt-4.1", "choices": [ { "index": 0, "delta": { "content": "\\u00e9" }, "finish_reason": null } ] }',
+    'escaped quote in the model value':
+      '{"model":"gpt\\"4.1","choices":[{"index":0,"delta":{"content":"\\u00e9"},"finish_reason":null}]}',
+    'escaped ASCII in the model value':
+      '{"model":"gpt\\u002d4.1","choices":[{"index":0,"delta":{"content":"\\u00e9"},"finish_reason":null}]}',
+    'two model keys':
+      '{"model":"gpt-4.1","choices":[{"index":0,"delta":{"content":"\\u00e9"},"finish_reason":null}],"model":"other"}',
+    'no model': '{"choices":[{"index":0,"delta":{"content":"\\u00e9"},"finish_reason":null}]}',
+    'model only inside a choice':
+      '{"choices":[{"index":0,"model":"gpt-4.1","delta":{"content":"\\u00e9"},"finish_reason":null}],"id":"c"}',
+    'space before the opening brace':
+      ' {"model":"gpt-4.1","choices":[{"index":0,"delta":{"content":"\\u00e9"},"finish_reason":null}]}',
+    'space after the closing brace':
+      '{"model":"gpt-4.1","choices":[{"index":0,"delta":{"content":"\\u00e9"},"finish_reason":null}]} ',
+    'no opening brace':
+      '"model":"gpt-4.1","choices":[{"index":0,"delta":{"content":"\\u00e9"},"finish_reason":null}]}',
+    'not an object': '["model","gpt-4.1"]',
+  };
+
+  for (const [name, data] of Object.entries(cases)) {
+    it(`${name}: the scan declines it and the output is the full path's`, () => {
+      expect(scanDeltaChunk(data)).toBeUndefined();
+      for (const includeUsage of [true, false]) {
+        const options = { model: 'alias', includeUsage };
+        const out = observe([{ data }], options);
+        expect(out).toEqual(observe([{ data }], { ...options, forceFull: true }));
+      }
+    });
+  }
+
+  it("an SSE event named error: the output is the full path's (error reported)", () => {
+    const message = { event: 'error', data: DELTA };
+    const out = observe([message], { model: 'alias' });
+    expect(out.errors).toHaveLength(1);
+    expect(out.out[0]!.data).toContain('café');
+    expect(out).toEqual(observe([message], { model: 'alias', forceFull: true }));
+  });
+
+  it('a message cut by the end of input: parsed, so the model is renamed by re-serialising', () => {
+    const out = observe([{ data: DELTA }], { model: 'alias', forceFull: true });
+    expect(out.out[0]!.data).toBe(JSON.stringify({ ...JSON.parse(DELTA), model: 'alias' }));
+  });
+
+  it('fast and full paths give the same stream for any mix of chunks', () => {
+    const text = fc.string({ unit: 'grapheme-composite', maxLength: 6 });
+    const model = fc.constantFrom('gpt-4.1', 'alias', 'a"b', 'x\\y', 'é', '');
+    const choice = fc.record(
+      {
+        index: fc.nat(2),
+        delta: fc.record({ content: text }, { requiredKeys: [] }),
+        finish_reason: fc.constantFrom(null, 'stop', 'length'),
+      },
+      { requiredKeys: ['index', 'delta'] },
+    );
+    const pair = fc.oneof(
+      fc.tuple(fc.constant('model'), model),
+      fc.tuple(fc.constant('choices'), fc.array(choice, { maxLength: 2 })),
+      fc.tuple(
+        fc.constant('usage'),
+        fc.constantFrom(null, { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 }),
+      ),
+      fc.tuple(fc.constant('error'), fc.constantFrom({ message: 'boom' }, 'boom', null)),
+      fc.tuple(fc.constant('object'), fc.constantFrom('chat.completion.chunk', 'error')),
+      fc.tuple(fc.constantFrom('id', 'x'), text),
+    );
+    const chunk = fc
+      .tuple(
+        model,
+        fc.array(choice, { maxLength: 2 }),
+        fc.array(pair, { maxLength: 4 }),
+        fc.constantFrom('compact', 'pretty', 'spaced', 'escaped-key'),
+      )
+      .map(([name, choices, extra, form]) => {
+        const pairs: [string, unknown][] = [['model', name], ['choices', choices], ...extra];
+        const body = pairs.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',');
+        const data = `{${body}}`;
+        if (form === 'pretty') return JSON.stringify(JSON.parse(data), null, 1);
+        if (form === 'spaced') return data.replaceAll('":', '" :');
+        if (form === 'escaped-key') return data.replace('"finish_reason"', '"finish_\\u0072eason"');
+        return data;
+      });
+    const message = fc
+      .tuple(chunk, fc.constantFrom(undefined, 'error', 'message'), fc.nat(3))
+      .map(([data, event, cut]): { message: SseMessage; cut: boolean } => ({
+        message: {
+          data: cut === 0 ? data.slice(0, Math.floor(data.length / 2)) : data,
+          ...(event !== undefined ? { event } : {}),
+        },
+        cut: cut === 0,
+      }));
+    fc.assert(
+      fc.property(
+        fc.array(message, { maxLength: 5 }),
+        fc.boolean(),
+        fc.constantFrom(undefined, 'gpt-4.1', 'alias'),
+        fc.boolean(),
+        (items, withDone, clientModel, includeUsage) => {
+          // A cut message is what the parser dispatches at the end of input: unterminated.
+          const stream = items.map(({ message: m, cut }) => (cut ? unterminated(m) : m));
+          if (withDone) stream.push({ data: '[DONE]' });
+          const options = { includeUsage, ...(clientModel ? { model: clientModel } : {}) };
+          const fast = observe(stream, options);
+          const full = observe(stream, { ...options, forceFull: true });
+          expect(fast.out.map(normalised)).toEqual(full.out.map(normalised));
+          expect([fast.usage, fast.errors, fast.warnings]).toEqual([
+            full.usage,
+            full.errors,
+            full.warnings,
+          ]);
+        },
+      ),
+      { numRuns: 400 },
+    );
   });
 });

@@ -4,12 +4,17 @@
  * did not ask for it; a chunk that is not JSON (a cut line) is dropped with a warning; a
  * connection failure, or an end before any `finish_reason`, `[DONE]` or error chunk, becomes the
  * error chunk plus `[DONE]`.
+ *
+ * An ordinary delta chunk (most of a stream) is recognised by scanning its text rather than
+ * parsing it (`scanDeltaChunk`) and forwarded as the upstream wrote it, the client's model name
+ * spliced in; every other chunk, and a message cut by the end of input, takes the full path.
  */
 
 import type { IrError } from '../../ir/response.js';
 import { TRUNCATED_STREAM_ERROR } from '../../ir/response.js';
 
 import type { SseMessage } from '../../sse/message.js';
+import { isUnterminated } from '../../sse/parse.js';
 import type { StreamStep } from '../../streams/step.js';
 import { isRecord, tryParseJson } from '../../util/json.js';
 import type { EncodeContext, IrErrorEvent, PassthroughOptions } from '../format.js';
@@ -20,6 +25,85 @@ import { decodeUsage } from './usage.js';
 
 const DONE: SseMessage = { data: '[DONE]' };
 const USAGE_OBJECT = /"usage":\s*\{/;
+/**
+ * An escaped printable ASCII character (`\u0065`): no ordinary encoder writes one, but it could
+ * spell a key or value (`"\u0065rror"`) that a scan looking for the literal text would miss.
+ */
+const ESCAPED_ASCII = /\\u00[2-7]/;
+
+// The scan looks for a key by its text after the opening quote (`finish_reason"`), then checks
+// the quote: V8 searches from a pattern's first character, and `"` is on every few bytes of JSON,
+// so `indexOf('"usage"')` is several times slower than `indexOf('usage"')` there.
+
+/**
+ * Whether every `"key"` in `data` (`tail` is the key and its closing quote) is followed by
+ * `:null`.
+ */
+function allNull(data: string, tail: string): boolean {
+  for (let at = data.indexOf(tail); at !== -1; at = data.indexOf(tail, at + tail.length)) {
+    if (data.charCodeAt(at - 1) === 0x22 && !data.startsWith(':null', at + tail.length)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** Where the quoted key whose text after the quote is `tail` first occurs from `from`, or -1. */
+function findKey(data: string, tail: string, from: number): number {
+  for (let at = data.indexOf(tail, from); at !== -1; at = data.indexOf(tail, at + tail.length)) {
+    if (data.charCodeAt(at - 1) === 0x22) return at - 1;
+  }
+  return -1;
+}
+
+/** Where `text` first occurs in `data` from `from`, or `otherwise` when it does not. */
+function indexOr(data: string, text: string, from: number, otherwise: number): number {
+  const at = data.indexOf(text, from);
+  return at === -1 ? otherwise : at;
+}
+
+/**
+ * Whether the key at `key`, whose value ends at `end`, is a key of the top-level object of
+ * `data` (a JSON object): true when no bracket opens before it, or none closes between its value
+ * and the last brace.
+ */
+function atTopLevel(data: string, key: number, end: number): boolean {
+  const last = data.length - 1;
+  if (Math.min(indexOr(data, '{', 1, last), indexOr(data, '[', 1, last)) > key) return true;
+  return Math.max(data.lastIndexOf('}', last - 1), data.lastIndexOf(']', last - 1)) < end;
+}
+
+/** Where the model value (between its quotes) of an ordinary delta chunk lies. */
+export interface ModelSpan {
+  start: number;
+  end: number;
+}
+
+/**
+ * Recognises an ordinary delta chunk from its text alone, without parsing it: a compact JSON
+ * object with no `rror"` anywhere (so no `"error"` key or value), every `"finish_reason"`
+ * followed by `:null` and every `"usage"` by `:null`, exactly one `"model"`, at the top level,
+ * followed by `:"` and a value without a backslash, and no escaped ASCII character. Such a chunk
+ * neither finishes nor fails the stream and carries no usage, so the full path would only rename
+ * its model. Returns the span of the model value, or `undefined` for anything else (spaces
+ * around a colon, escapes, a second model key, no model...), which takes the full path.
+ */
+export function scanDeltaChunk(data: string): ModelSpan | undefined {
+  if (data.charCodeAt(0) !== 0x7b || data.charCodeAt(data.length - 1) !== 0x7d) return undefined;
+  if (data.includes('rror"')) return undefined;
+  if (!allNull(data, 'finish_reason"') || !allNull(data, 'usage"')) return undefined;
+  const key = findKey(data, 'model"', 1);
+  if (key === -1 || findKey(data, 'model"', key + 7) !== -1) return undefined;
+  if (!data.startsWith(':"', key + 7)) return undefined;
+  const start = key + 9;
+  const end = data.indexOf('"', start);
+  if (end === -1) return undefined;
+  const backslash = data.indexOf('\\', start);
+  if (backslash !== -1 && backslash < end) return undefined;
+  if (!atTopLevel(data, key, end)) return undefined;
+  if (data.includes('\\u00') && ESCAPED_ASCII.test(data)) return undefined;
+  return { start, end };
+}
 
 /** Creates the passthrough step. */
 export function createChatStreamPassthrough(
@@ -43,8 +127,29 @@ export function createChatStreamPassthrough(
       done = true;
       return [message];
     }
+    // The fast path: an ordinary delta chunk, complete (not cut by the end of input), is
+    // forwarded as written, only its model value replaced when the client named another.
+    if (message.event !== 'error' && !isUnterminated(message)) {
+      const span = scanDeltaChunk(message.data);
+      if (span) {
+        const model = context.model;
+        if (
+          model === undefined ||
+          (span.end - span.start === model.length && message.data.startsWith(model, span.start))
+        ) {
+          return [message];
+        }
+        const data = message.data;
+        return [
+          {
+            ...message,
+            data: `${data.slice(0, span.start - 1)}${JSON.stringify(model)}${data.slice(span.end + 1)}`,
+          },
+        ];
+      }
+    }
     if (message.data.trim() === '') return [message];
-    // Every chunk is parsed: a cut line must not reach the client as broken JSON.
+    // Any other chunk is parsed: a cut line must not reach the client as broken JSON.
     const chunk = tryParseJson(message.data);
     if (!isRecord(chunk)) {
       options.onWarning?.({
