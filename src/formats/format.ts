@@ -33,6 +33,11 @@ export interface EncodeContext {
    * (`stream_options.include_usage` in `meta['openai-chat']`).
    */
   request?: IrRequest;
+  /**
+   * The client's body as it was sent upstream's way, on a same-format route: a pass-through step
+   * reads the little it needs from it (Chat `stream_options`) without decoding `request`.
+   */
+  clientBody?: WireBody;
 }
 
 /** Hooks a stream decoder or accumulator reports drift through. */

@@ -255,6 +255,7 @@ function conversionPlan(
       get request() {
         return neutral();
       },
+      ...(route.sameFormat ? { clientBody: ctx.body as WireBody } : {}),
     },
     customTools: wrappedCustomTools(route, route.sameFormat ? undefined : neutral()),
     onWarning: warnings.add,

@@ -4,7 +4,8 @@
  * that serves the same app without a Node server.
  */
 import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { formats } from '../../src/formats/index.js';
 import { startFakeUpstream } from '../helpers/fake-upstream.js';
 import { startProxy } from '../helpers/proxy.js';
 import { closeServersAfterEach } from '../helpers/servers.js';
@@ -102,6 +103,21 @@ describe('a streamed answer written straight to the socket', () => {
     expect(received.endsWith('data: [DONE]\n\n')).toBe(true);
     // The client's model name, as on every same-format route.
     expect(received).toContain('"model":"m"');
+  });
+
+  it('a same-format Chat stream is forwarded without decoding the request', async () => {
+    const { text, content } = chatStream(10, 5);
+    const proxy = await startChat(text);
+    const decode = vi.spyOn(formats['openai-chat'], 'decodeRequest');
+    try {
+      const response = await post(`${proxy.url}/up/v1/chat/completions`);
+      let received = '';
+      for await (const chunk of response) received += (chunk as Buffer).toString('utf8');
+      expect(contentOf(received)).toBe(content);
+      expect(decode).not.toHaveBeenCalled();
+    } finally {
+      decode.mockRestore();
+    }
   });
 
   it('waits for a slow client: a 6 MB stream read with pauses arrives whole', async () => {

@@ -110,7 +110,10 @@ export function createChatStreamPassthrough(
   context: EncodeContext,
   options: PassthroughOptions = {},
 ): StreamStep<SseMessage | IrErrorEvent, SseMessage> {
-  const streamOptions = readChatMeta(context.request?.meta).streamOptions;
+  // From the client's own body when the route has it (same format: no decoding needed).
+  const streamOptions = context.clientBody
+    ? context.clientBody.stream_options
+    : readChatMeta(context.request?.meta).streamOptions;
   const clientWantsUsage = isRecord(streamOptions) && streamOptions.include_usage === true;
   let done = false;
   let finished = false;
