@@ -4,9 +4,12 @@ import {
   parseSplit,
   run,
   testContext,
+  transcriptNames,
 } from '../../../test/helpers/openai-responses-kit.js';
+import { createLargeCodexStream } from '../../../test/helpers/openai-responses-large-stream.js';
 import type { SseMessage } from '../../sse/message.js';
 import { parseSse } from '../../sse/parse.js';
+import type { IrErrorEvent } from '../format.js';
 import { createResponsesStreamPassthrough } from './passthrough-stream.js';
 
 type Json = Record<string, unknown>;
@@ -208,5 +211,198 @@ describe('Responses passthrough: failures and usage', () => {
         totalTokens: 65,
       },
     ]);
+  });
+});
+
+/** The same messages with every JSON data pretty-printed: the fast paths never take them. */
+function prettified(messages: SseMessage[]): SseMessage[] {
+  return messages.map((message) => {
+    try {
+      const parsed: unknown = JSON.parse(message.data);
+      if (typeof parsed === 'object' && parsed !== null)
+        return { ...message, data: JSON.stringify(parsed, null, 1) };
+    } catch {
+      // Not JSON: forwarded as it is.
+    }
+    return { ...message };
+  });
+}
+
+/** Runs the passthrough and records everything it shows: messages (parsed) and callbacks. */
+function observe(messages: Array<SseMessage | IrErrorEvent>, model?: string) {
+  const calls: unknown[] = [];
+  const step = createResponsesStreamPassthrough(testContext(model ? { model } : {}), {
+    onWarning: (warning) => calls.push(['warning', warning]),
+    onUnknownEvent: (type) => calls.push(['unknown', type]),
+    onUsage: (usage) => calls.push(['usage', usage]),
+    onError: (error) => calls.push(['error', error]),
+  });
+  const out = run(step, messages);
+  return {
+    out,
+    shown: out.map((message) => [message.event, JSON.parse(message.data)]),
+    calls,
+  };
+}
+
+function cutBytes(bytes: Uint8Array, fraction: number): Uint8Array {
+  return bytes.subarray(0, Math.floor(bytes.length * fraction));
+}
+
+describe('Responses passthrough: fast paths give what the full path gives', () => {
+  const large = createLargeCodexStream();
+  const inputs: Record<string, Uint8Array | string> = { 'the 315 KB Codex stream': large.sse };
+  for (const name of transcriptNames()) inputs[name] = loadTranscript(name).bytes;
+
+  for (const [name, bytes] of Object.entries(inputs)) {
+    it(`matches the full path on ${name}, whole, split and cut short`, () => {
+      const data = typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes;
+      for (const model of [undefined, 'my-codex']) {
+        for (const messages of [
+          parseSplit(data, 1),
+          parseSplit(cutBytes(data, 0.5), 2),
+          parseSplit(cutBytes(data, 0.93), 3),
+          parseSse(cutBytes(data, 0.31)),
+        ]) {
+          const fast = observe(messages, model);
+          const full = observe(prettified(messages), model);
+          expect(fast.shown).toEqual(full.shown);
+          expect(fast.calls).toEqual(full.calls);
+        }
+      }
+    });
+  }
+
+  it('matches the full path when the connection breaks mid-stream', () => {
+    const messages = parseSse(large.sse);
+    const broken: IrErrorEvent = {
+      type: 'error',
+      error: { code: 'upstream_unavailable', message: 'Upstream connection failed mid-stream' },
+    };
+    for (const at of [2, 40, 300]) {
+      const fast = observe([...messages.slice(0, at), broken], 'my-codex');
+      const full = observe([...prettified(messages.slice(0, at)), broken], 'my-codex');
+      expect(fast.shown).toEqual(full.shown);
+      expect(fast.calls).toEqual(full.calls);
+    }
+  });
+
+  it('rebuilds the missing output of the Codex stream', () => {
+    const { shown } = observe(parseSse(large.sse), 'gpt-5.1-codex');
+    const [, completed] = shown.at(-1) as [string, Json];
+    expect(completed.response).toEqual({ ...large.expected, model: 'gpt-5.1-codex' });
+  });
+
+  const keepalive = { type: 'keepalive', sequence_number: 1 };
+  const delta =
+    '{"type":"response.output_text.delta","sequence_number":2,"item_id":"msg_1","output_index":0,"content_index":0,"delta":"a\\/b"}';
+
+  it('forwards a flat event as its own text, only its number rewritten', () => {
+    const out = run(createResponsesStreamPassthrough(testContext()), [
+      ...sse([created, keepalive]),
+      { event: 'response.output_text.delta', data: delta },
+    ]);
+    // The escape `\/` stays: the text was not serialised again.
+    expect(out[1]).toEqual({
+      event: 'response.output_text.delta',
+      data: delta.replace('"sequence_number":2', '"sequence_number":1'),
+    });
+  });
+
+  it('serialises an event again when its prefix is not in the recognised shape', () => {
+    for (const odd of [
+      delta.replace('"sequence_number":2', '"sequence_number": 2'),
+      delta.replace(
+        '{"type":"response.output_text.delta",',
+        '{ "type":"response.output_text.delta",',
+      ),
+      `{"sequence_number":2,${delta.slice(1).replace(',"sequence_number":2', '')}`,
+    ]) {
+      const out = run(createResponsesStreamPassthrough(testContext()), [
+        ...sse([created, keepalive]),
+        { event: 'response.output_text.delta', data: odd },
+      ]);
+      expect(out[1]?.data).toBe(JSON.stringify({ ...JSON.parse(odd), sequence_number: 1 }));
+    }
+  });
+
+  it('parses a compact event with a space after its prefix, and keeps its text', () => {
+    const spaced = delta.replace('"delta":', '"delta": ');
+    const out = run(createResponsesStreamPassthrough(testContext()), [
+      ...sse([created, keepalive]),
+      { event: 'response.output_text.delta', data: spaced },
+    ]);
+    expect(out[1]?.data).toBe(spaced.replace('"sequence_number":2', '"sequence_number":1'));
+  });
+
+  const envelope = (response: Json) =>
+    `{"type":"response.created","sequence_number":0,"response":${JSON.stringify(response)}}`;
+
+  it('renames the model in the text of a lifecycle event', () => {
+    const data = envelope({ ...created.response, instructions: 'see a\\/b' });
+    expect(data).toContain('a\\\\/b');
+    const [out] = run(createResponsesStreamPassthrough(testContext({ model: 'my-codex' })), [
+      { event: 'response.created', data },
+    ]);
+    expect(out?.data).toBe(data.replace('"gpt-5.1-codex-max"', '"my-codex"'));
+  });
+
+  it('serialises a lifecycle event again when its model is not written once and plainly', () => {
+    const context = testContext({ model: 'my-codex' });
+    const cases = [
+      // A tool parameter named model: two `"model"` in the text.
+      { ...created.response, tools: [{ parameters: { properties: { model: {} } } }], x: 'a/b' },
+      // A `\u` escape anywhere: an escaped key could hide.
+      { ...created.response, x: 'caf\u00e9 a/b' },
+    ];
+    for (const response of cases) {
+      const data = envelope(response).replace('caf\u00e9', 'caf\\u00e9');
+      const [out] = run(createResponsesStreamPassthrough(context), [
+        { event: 'response.created', data },
+      ]);
+      expect(out?.data).toBe(
+        JSON.stringify({ ...JSON.parse(data), response: { ...response, model: 'my-codex' } }),
+      );
+    }
+  });
+
+  it('serialises a renumbered nested event with a \\u escape again', () => {
+    const added = {
+      type: 'response.output_item.added',
+      sequence_number: 2,
+      output_index: 0,
+      item: { type: 'message', id: 'msg_1', content: [], note: 'caf\u00e9' },
+    };
+    const data = JSON.stringify(added).replace('caf\u00e9', 'caf\\u00e9');
+    const out = run(createResponsesStreamPassthrough(testContext()), [
+      ...sse([created, keepalive]),
+      { event: 'response.output_item.added', data },
+    ]);
+    expect(out[1]?.data).toBe(JSON.stringify({ ...added, sequence_number: 1 }));
+    // Without the escape, the text is kept and only the number changes.
+    const plain = JSON.stringify(added).replace('caf\u00e9', 'cafe a\\/b');
+    const kept = run(createResponsesStreamPassthrough(testContext()), [
+      ...sse([created, keepalive]),
+      { event: 'response.output_item.added', data: plain },
+    ]);
+    expect(kept[1]?.data).toBe(plain.replace('"sequence_number":2', '"sequence_number":1'));
+  });
+
+  it('still reports an unknown flat event and drops it', () => {
+    const unknown: string[] = [];
+    const out = run(
+      createResponsesStreamPassthrough(testContext(), {
+        onUnknownEvent: (type) => unknown.push(type),
+      }),
+      [
+        ...sse([created]),
+        {
+          event: 'response.future.delta',
+          data: '{"type":"response.future.delta","sequence_number":1}',
+        },
+      ],
+    );
+    expect(unknown).toEqual(['response.future.delta']);
+    expect(out.map((message) => message.event)).not.toContain('response.future.delta');
   });
 });

@@ -10,7 +10,7 @@ import type { StreamStep } from '../../streams/step.js';
 import { isRecord, type JsonObject } from '../../util/json.js';
 import type { EncodeContext, IrErrorEvent, PassthroughOptions } from '../format.js';
 import { encodeOpenAIErrorObject } from '../openai-error.js';
-import { createResponsesEventAccumulator } from './accumulate-stream.js';
+import { createResponsesEventAccumulator, isItemEventType } from './accumulate-stream.js';
 import { encodeResponseError, responseIdFor } from './encode-response.js';
 import { buildEnvelope } from './envelope.js';
 import { decodeStreamError, readStreamErrorObject } from './stream-error.js';
@@ -19,7 +19,10 @@ import {
   isBackendEvent,
   isKnownEvent,
   PUBLIC_EVENT_TYPES,
+  parseScanned,
   readStreamEvent,
+  type ScannedEvent,
+  scanStreamEvent,
   TERMINAL_EVENT_TYPES,
 } from './stream-event.js';
 import { decodeUsage } from './usage.js';
@@ -36,6 +39,14 @@ const LIFECYCLE = new Set(['response.created', 'response.in_progress', 'response
  * `error` event and `response.failed` holding the output so far (only `response.failed` after
  * an upstream `error` event), so the client sees the failure. Usage in the terminal event is
  * reported through `options.onUsage`.
+ *
+ * Fast paths (issue 13): a flat event `scanStreamEvent` checks in full (deltas, `keepalive`) is
+ * dropped or forwarded without being parsed, its number rewritten in its text, and kept unparsed
+ * for the rebuild (parsed only if the output must be rebuilt and no `output_item.done` replaced
+ * it). Other events with the recognised prefix are parsed but not serialised again: the number,
+ * and a lifecycle or terminal event's model, are rewritten in their text when `rewrite` finds
+ * that safe. Anything else (another shape, a rebuilt output) takes the full path: parsed, and
+ * serialised again when it changed.
  */
 export function createResponsesStreamPassthrough(
   context: EncodeContext,
@@ -53,17 +64,34 @@ export function createResponsesStreamPassthrough(
     if (context.model !== undefined) response.model = context.model;
   }
 
+  /**
+   * The event numbered next: the original message when its number is already right and nothing
+   * changed; else the original text with the number (and `rename`, the model) rewritten when
+   * `scanned` allows it (`rewrite`); else the event serialised again.
+   */
   function emit(
-    event: JsonObject & { type: string },
+    event: (JsonObject & { type: string }) | undefined,
     original?: SseMessage,
     changed = false,
+    scanned?: ScannedEvent,
+    rename?: { from: string; to: string },
   ): SseMessage {
     const number = sequence++;
-    if (original && !changed && event.sequence_number === number) {
-      return original.event === undefined ? { ...original, event: event.type } : original;
+    const type = event?.type ?? scanned?.type ?? '';
+    const current = event ? event.sequence_number : scanned?.sequence.value;
+    if (original && !changed && current === number) {
+      return original.event === undefined ? { ...original, event: type } : original;
     }
-    event.sequence_number = number;
-    return { event: event.type, data: JSON.stringify(event) };
+    if (original && scanned) {
+      const data = rewrite(scanned, number, rename);
+      if (data !== undefined) {
+        if (event) event.sequence_number = number;
+        return { event: type, data };
+      }
+    }
+    const full: JsonObject = event ?? (scanned ? parseScanned(scanned) : undefined) ?? { type };
+    full.sequence_number = number;
+    return { event: type, data: JSON.stringify(full) };
   }
 
   /** A `response.created` for a stream whose first public event is something else. */
@@ -119,11 +147,33 @@ export function createResponsesStreamPassthrough(
     return out;
   }
 
+  /**
+   * Fast path for a flat event `scanStreamEvent` checked in full (deltas and the like): dropped
+   * or forwarded as text, and kept unparsed for the rebuild; `undefined` for the full path.
+   */
+  function pushFlat(message: SseMessage, scanned: ScannedEvent): SseMessage[] | undefined {
+    const type = scanned.type;
+    if (isBackendEvent(type)) return [];
+    if (!started || !PUBLIC_EVENT_TYPES.has(type) || type === 'error') return undefined;
+    if (LIFECYCLE.has(type) || TERMINAL_EVENT_TYPES.has(type)) return undefined;
+    if (isItemEventType(type)) accumulator.pushScanned(scanned);
+    return [emit(undefined, message, false, scanned)];
+  }
+
   function push(item: SseMessage | IrErrorEvent): SseMessage[] {
     if ('type' in item && item.type === 'error') return fail(item.error);
     const message = item as SseMessage;
     if (terminated) return [];
-    const event = readStreamEvent(message, options);
+    let scanned = scanStreamEvent(message);
+    if (scanned?.flat) {
+      const forwarded = pushFlat(message, scanned);
+      if (forwarded) return forwarded;
+    }
+    let event = scanned ? parseScanned(scanned) : undefined;
+    if (!event) {
+      scanned = undefined;
+      event = readStreamEvent(message, options);
+    }
     if (!event) return [];
     const type = event.type;
     if (isBackendEvent(type)) return [];
@@ -139,8 +189,12 @@ export function createResponsesStreamPassthrough(
     started = true;
     accumulator.pushEvent(event);
     let changed = false;
+    let rename: { from: string; to: string } | undefined;
     if (response && (LIFECYCLE.has(type) || TERMINAL_EVENT_TYPES.has(type))) {
       if (context.model !== undefined && response.model !== context.model) {
+        if (typeof response.model === 'string')
+          rename = { from: response.model, to: context.model };
+        else scanned = undefined;
         showModel(response);
         changed = true;
       }
@@ -155,6 +209,7 @@ export function createResponsesStreamPassthrough(
         if (Array.isArray(rebuilt) && (rebuilt.length > 0 || !Array.isArray(output))) {
           response.output = rebuilt;
           changed = true;
+          scanned = undefined; // a new output: serialised again
         }
       }
     }
@@ -170,7 +225,7 @@ export function createResponsesStreamPassthrough(
       options?.onError?.(error);
       out.push(errorEvent(error));
     }
-    out.push(emit(event, message, changed));
+    out.push(emit(event, message, changed, scanned, rename));
     return out;
   }
 
@@ -188,4 +243,34 @@ export function createResponsesStreamPassthrough(
   }
 
   return { push, end };
+}
+
+/**
+ * The scanned event's text with `sequence_number` set to `number` and, with `rename`, the
+ * response's model; `undefined` when a textual edit is not safe. The number is the scanned
+ * prefix's; the model must be the only `"model"` in the text, written `"model":"<from>"` exactly
+ * (its only occurrence is then the response's key). A non-flat text with a `\u` escape is not
+ * edited: an escaped key could be a second `sequence_number` or `model` the scan does not see.
+ */
+function rewrite(
+  scanned: ScannedEvent,
+  number: number,
+  rename: { from: string; to: string } | undefined,
+): string | undefined {
+  const { data, sequence } = scanned;
+  if (!scanned.flat && data.includes('\\u')) return undefined;
+  const head = data.slice(0, sequence.start) + String(number);
+  if (!rename) return head + data.slice(sequence.end);
+  const key = '"model"';
+  const at = data.indexOf(key, sequence.end);
+  if (at < 0 || data.indexOf(key, at + 1) >= 0) return undefined;
+  const value = `:${JSON.stringify(rename.from)}`;
+  if (!data.startsWith(value, at + key.length)) return undefined;
+  const valueStart = at + key.length + 1;
+  return (
+    head +
+    data.slice(sequence.end, valueStart) +
+    JSON.stringify(rename.to) +
+    data.slice(at + key.length + value.length)
+  );
 }

@@ -155,6 +155,22 @@ function lastBoundary(chunk: Buffer): number {
   return end;
 }
 
+/** The offset just past the first blank line in `chunk` from `from` on, or -1 (as `lastBoundary`). */
+function firstBoundary(chunk: Buffer, from: number): number {
+  let end = -1;
+  for (const blank of BLANK_LINES) {
+    const at = chunk.indexOf(blank, from);
+    if (at < 0) continue;
+    let after = at + blank.length;
+    if (chunk[after - 1] === 0x0d) {
+      if (after === chunk.length) continue;
+      if (chunk[after] === 0x0a) after++;
+    }
+    if (end < 0 || after < end) end = after;
+  }
+  return end;
+}
+
 /**
  * Where the last `codex.rate_limits` in `chunk` ends, or -1 when there is none. `tail` holds the
  * stream's bytes just before `chunk` (up to the name's length less one), for a name cut in two.
@@ -218,8 +234,9 @@ export function tapCodexRateLimits(
   function scan(chunk: Buffer): void {
     const needleEnd = lastNeedleEnd(tail, chunk);
     tail = nextTail(tail, chunk);
-    const boundary = lastBoundary(chunk);
+    const last = lastBoundary(chunk);
     if (!segment && needleEnd < 0) {
+      const boundary = last;
       if (boundary < 0) pending.push(chunk);
       else {
         pending = boundary < chunk.length ? [chunk.subarray(boundary)] : [];
@@ -232,14 +249,16 @@ export function tapCodexRateLimits(
       for (const bytes of pending) segment.feed(bytes);
       pending = [];
     }
-    if (boundary >= 0 && needleEnd <= boundary) {
-      // Every event holding the name ended at that blank line: back to searching bytes.
+    // The first blank line after the last name ends every event holding it.
+    const boundary = last < 0 ? -1 : firstBoundary(chunk, Math.max(0, needleEnd));
+    if (boundary >= 0) {
       segment.feed(chunk.subarray(0, boundary));
       // A parser holds a last CR until it sees whether LF follows; the next byte is no LF.
       if (chunk[boundary - 1] === 0x0d) segment.feed(LF);
+      // Back to searching bytes, keeping what follows the chunk's last blank line.
       segment = undefined;
       atStart = false;
-      pending = boundary < chunk.length ? [chunk.subarray(boundary)] : [];
+      pending = last < chunk.length ? [chunk.subarray(Math.max(last, boundary))] : [];
     } else segment.feed(chunk);
   }
 
