@@ -406,3 +406,71 @@ describe('Responses passthrough: fast paths give what the full path gives', () =
     expect(out.map((message) => message.event)).not.toContain('response.future.delta');
   });
 });
+
+describe('Responses passthrough: the rebuilt output written into the terminal text', () => {
+  const item = {
+    type: 'message',
+    id: 'msg_1',
+    role: 'assistant',
+    status: 'completed',
+    content: [{ type: 'output_text', text: 'Hi', annotations: [] }],
+  };
+  const events = sse([
+    created,
+    { type: 'response.output_item.added', sequence_number: 1, output_index: 0, item },
+    { type: 'keepalive', sequence_number: 2 },
+    { type: 'response.output_item.done', sequence_number: 3, output_index: 0, item },
+  ]);
+  const terminal = (response: Json, extra = '') =>
+    `{"type":"response.completed","sequence_number":4${extra},"response":${JSON.stringify(response)}}`;
+  const base = { id: 'resp_1', status: 'completed', model: 'gpt-5.1-codex-max', note: 'a\\/b' };
+
+  function last(data: string): string | undefined {
+    const out = run(createResponsesStreamPassthrough(testContext()), [
+      ...events,
+      { event: 'response.completed', data },
+    ]);
+    return out.at(-1)?.data;
+  }
+
+  it('appends a missing output and replaces a null or empty one in the text', () => {
+    const missing = terminal(base).replace('a\\\\/b', 'a\\/b');
+    expect(last(missing)).toBe(
+      `${missing.slice(0, -2).replace(':4,', ':3,')},"output":${JSON.stringify([item])}}}`,
+    );
+    for (const empty of ['null', '[]']) {
+      const data = terminal({ ...base, output: empty === 'null' ? null : [] }).replace(
+        'a\\\\/b',
+        'a\\/b',
+      );
+      expect(last(data)).toBe(
+        data
+          .replace(':4,', ':3,')
+          .replace(`"output":${empty}`, `"output":${JSON.stringify([item])}`),
+      );
+    }
+  });
+
+  it('serialises the terminal event again when the output is not where the text can show it', () => {
+    const cases = [
+      // Two `"output"`: which one is the response's is not known from the text.
+      terminal({ ...base, output: null, tools: [{ output: 1 }] }),
+      // `response` is not the last key: the closing braces are another object's.
+      `${terminal({ ...base }).slice(0, -1)},"extra":{"k":1}}`,
+      // A `\u` escape: an escaped key could hide.
+      terminal({ ...base, other: 'caf\u00e9' }).replace('caf\u00e9', 'caf\\u00e9'),
+    ];
+    for (const written of cases) {
+      // `\/` in the text: kept by a textual edit, `/` when serialised again.
+      const data = written.replace('a\\\\/b', 'a\\/b');
+      expect(data).toContain('a\\/b');
+      const parsed = JSON.parse(data) as Json;
+      const expected = {
+        ...parsed,
+        sequence_number: 3,
+        response: { ...(parsed.response as Json), output: [item] },
+      };
+      expect(last(data)).toBe(JSON.stringify(expected));
+    }
+  });
+});

@@ -66,15 +66,15 @@ export function createResponsesStreamPassthrough(
 
   /**
    * The event numbered next: the original message when its number is already right and nothing
-   * changed; else the original text with the number (and `rename`, the model) rewritten when
-   * `scanned` allows it (`rewrite`); else the event serialised again.
+   * changed; else the original text with the number (and `edits`: the model, a rebuilt output)
+   * rewritten when `scanned` allows it (`rewrite`); else the event serialised again.
    */
   function emit(
     event: (JsonObject & { type: string }) | undefined,
     original?: SseMessage,
     changed = false,
     scanned?: ScannedEvent,
-    rename?: { from: string; to: string },
+    edits?: TextEdits,
   ): SseMessage {
     const number = sequence++;
     const type = event?.type ?? scanned?.type ?? '';
@@ -83,7 +83,7 @@ export function createResponsesStreamPassthrough(
       return original.event === undefined ? { ...original, event: type } : original;
     }
     if (original && scanned) {
-      const data = rewrite(scanned, number, rename);
+      const data = rewrite(scanned, number, event, edits);
       if (data !== undefined) {
         if (event) event.sequence_number = number;
         return { event: type, data };
@@ -189,11 +189,11 @@ export function createResponsesStreamPassthrough(
     started = true;
     accumulator.pushEvent(event);
     let changed = false;
-    let rename: { from: string; to: string } | undefined;
+    const edits: TextEdits = {};
     if (response && (LIFECYCLE.has(type) || TERMINAL_EVENT_TYPES.has(type))) {
       if (context.model !== undefined && response.model !== context.model) {
         if (typeof response.model === 'string')
-          rename = { from: response.model, to: context.model };
+          edits.rename = { from: response.model, to: context.model };
         else scanned = undefined;
         showModel(response);
         changed = true;
@@ -207,9 +207,9 @@ export function createResponsesStreamPassthrough(
       if (response && (!Array.isArray(output) || output.length === 0)) {
         const rebuilt = accumulator.result().body.output;
         if (Array.isArray(rebuilt) && (rebuilt.length > 0 || !Array.isArray(output))) {
+          edits.output = { rebuilt, was: 'output' in response ? output : undefined };
           response.output = rebuilt;
           changed = true;
-          scanned = undefined; // a new output: serialised again
         }
       }
     }
@@ -225,7 +225,7 @@ export function createResponsesStreamPassthrough(
       options?.onError?.(error);
       out.push(errorEvent(error));
     }
-    out.push(emit(event, message, changed, scanned, rename));
+    out.push(emit(event, message, changed, scanned, edits));
     return out;
   }
 
@@ -245,32 +245,70 @@ export function createResponsesStreamPassthrough(
   return { push, end };
 }
 
+/** What a full-path event changed besides its number, for `rewrite` to redo in its text. */
+interface TextEdits {
+  /** The response's model, shown as the client's. */
+  rename?: { from: string; to: string };
+  /** The rebuilt output, and the terminal `output` it replaces (`undefined`: none was there). */
+  output?: { rebuilt: unknown[]; was: unknown };
+}
+
 /**
- * The scanned event's text with `sequence_number` set to `number` and, with `rename`, the
- * response's model; `undefined` when a textual edit is not safe. The number is the scanned
- * prefix's; the model must be the only `"model"` in the text, written `"model":"<from>"` exactly
- * (its only occurrence is then the response's key). A non-flat text with a `\u` escape is not
- * edited: an escaped key could be a second `sequence_number` or `model` the scan does not see.
+ * The scanned event's text with `sequence_number` set to `number` and the `edits` made;
+ * `undefined` when a textual edit is not safe. The number is the scanned prefix's. The model
+ * must be the only `"model"` in the text, written `"model":"<from>"` exactly (its only
+ * occurrence is then the response's key); a replaced `null` or `[]` output likewise the only
+ * `"output"`; a missing output is appended to `response` when it is the event's last key and the
+ * text ends with its closing braces. A non-flat text with a `\u` escape is not edited: an
+ * escaped key could be a second `sequence_number`, `model` or `output` the scan does not see.
  */
 function rewrite(
   scanned: ScannedEvent,
   number: number,
-  rename: { from: string; to: string } | undefined,
+  event: JsonObject | undefined,
+  edits: TextEdits | undefined,
 ): string | undefined {
   const { data, sequence } = scanned;
+  const changes: Array<[start: number, end: number, text: string]> = [
+    [sequence.start, sequence.end, String(number)],
+  ];
   if (!scanned.flat && data.includes('\\u')) return undefined;
-  const head = data.slice(0, sequence.start) + String(number);
-  if (!rename) return head + data.slice(sequence.end);
-  const key = '"model"';
-  const at = data.indexOf(key, sequence.end);
+  if (edits?.rename) {
+    const span = onlyValue(data, '"model"', JSON.stringify(edits.rename.from));
+    if (!span) return undefined;
+    changes.push([...span, JSON.stringify(edits.rename.to)]);
+  }
+  if (edits?.output) {
+    const json = JSON.stringify(edits.output.rebuilt);
+    const was = edits.output.was;
+    if (was === undefined) {
+      const keys = event ? Object.keys(event) : [];
+      const close = data.length - 2;
+      if (keys[keys.length - 1] !== 'response' || !data.endsWith('}}')) return undefined;
+      if (data.charCodeAt(close - 1) === 123) return undefined; // an empty response object
+      changes.push([close, close, `,"output":${json}`]);
+    } else {
+      const span = onlyValue(data, '"output"', JSON.stringify(was));
+      if (!span) return undefined;
+      changes.push([...span, json]);
+    }
+  }
+  changes.sort((a, b) => a[0] - b[0]);
+  let out = '';
+  let at = 0;
+  for (const [start, end, text] of changes) {
+    if (start < at) return undefined;
+    out += data.slice(at, start) + text;
+    at = end;
+  }
+  return out + data.slice(at);
+}
+
+/** Where the value of the only `key` in `data` is, written `key:<value>` exactly; or `undefined`. */
+function onlyValue(data: string, key: string, value: string): [number, number] | undefined {
+  const at = data.indexOf(key);
   if (at < 0 || data.indexOf(key, at + 1) >= 0) return undefined;
-  const value = `:${JSON.stringify(rename.from)}`;
-  if (!data.startsWith(value, at + key.length)) return undefined;
-  const valueStart = at + key.length + 1;
-  return (
-    head +
-    data.slice(sequence.end, valueStart) +
-    JSON.stringify(rename.to) +
-    data.slice(at + key.length + value.length)
-  );
+  const start = at + key.length + 1;
+  if (data.charCodeAt(start - 1) !== 58 || !data.startsWith(value, start)) return undefined;
+  return [start, start + value.length];
 }
