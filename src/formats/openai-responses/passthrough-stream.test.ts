@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   loadTranscript,
   parseSplit,
@@ -472,5 +472,56 @@ describe('Responses passthrough: the rebuilt output written into the terminal te
       };
       expect(last(data)).toBe(JSON.stringify(expected));
     }
+  });
+});
+
+describe('Responses passthrough: a repeated envelope', () => {
+  const response = { ...created.response, instructions: 'see a\\/b' };
+  const lifecycle = (type: string, sequence: number, body: Json) =>
+    `{"type":"${type}","sequence_number":${sequence},"response":${JSON.stringify(body)}}`.replace(
+      'a\\\\/b',
+      'a\\/b',
+    );
+
+  it('is not parsed again, and shows the same model in its own text', () => {
+    const messages: SseMessage[] = [
+      { event: 'response.created', data: lifecycle('response.created', 0, response) },
+      { event: 'keepalive', data: '{"type":"keepalive","sequence_number":1}' },
+      { event: 'response.in_progress', data: lifecycle('response.in_progress', 2, response) },
+    ];
+    const parse = vi.spyOn(JSON, 'parse');
+    let out: SseMessage[];
+    try {
+      out = run(createResponsesStreamPassthrough(testContext({ model: 'my-codex' })), messages);
+      // One parse: response.created (the failure at the end serialises, never parses).
+      expect(parse.mock.calls.map(([text]) => String(text).slice(0, 30))).toEqual([
+        messages[0]?.data.slice(0, 30),
+      ]);
+    } finally {
+      parse.mockRestore();
+    }
+    expect(out[1]).toEqual({
+      event: 'response.in_progress',
+      data: (messages[2]?.data ?? '')
+        .replace('"sequence_number":2', '"sequence_number":1')
+        .replace('"gpt-5.1-codex-max"', '"my-codex"'),
+    });
+    expect(observe(messages, 'my-codex').shown).toEqual(
+      observe(prettified(messages), 'my-codex').shown,
+    );
+  });
+
+  it('is read in full when its text differs, and becomes the envelope of a failure', () => {
+    const messages: SseMessage[] = [
+      { event: 'response.created', data: lifecycle('response.created', 0, response) },
+      {
+        event: 'response.in_progress',
+        data: lifecycle('response.in_progress', 1, { ...response, id: 'resp_2' }),
+      },
+    ];
+    const fast = observe(messages, 'my-codex');
+    expect(fast.shown).toEqual(observe(prettified(messages), 'my-codex').shown);
+    const [, failed] = fast.shown.at(-1) as [string, Json];
+    expect(failed).toMatchObject({ type: 'response.failed', response: { id: 'resp_2' } });
   });
 });

@@ -7,7 +7,7 @@ import type { IrError } from '../../ir/response.js';
 import { TRUNCATED_STREAM_ERROR } from '../../ir/response.js';
 import type { SseMessage } from '../../sse/message.js';
 import type { StreamStep } from '../../streams/step.js';
-import { isRecord, type JsonObject } from '../../util/json.js';
+import { isRecord, type JsonObject, omitKeys } from '../../util/json.js';
 import type { EncodeContext, IrErrorEvent, PassthroughOptions } from '../format.js';
 import { encodeOpenAIErrorObject } from '../openai-error.js';
 import { createResponsesEventAccumulator, isItemEventType } from './accumulate-stream.js';
@@ -59,6 +59,8 @@ export function createResponsesStreamPassthrough(
   let terminated = false;
   let sawError = false;
   let lastEnvelope: JsonObject | undefined;
+  /** The last lifecycle event read through its scanned text, for `pushRepeated`. */
+  let repeated: RepeatedEnvelope | undefined;
 
   function showModel(response: JsonObject): void {
     if (context.model !== undefined) response.model = context.model;
@@ -160,6 +162,31 @@ export function createResponsesStreamPassthrough(
     return [emit(undefined, message, false, scanned)];
   }
 
+  /**
+   * A lifecycle event whose text after its number is the previous lifecycle event's (Codex and
+   * OpenAI repeat the whole envelope in `response.created` and `response.in_progress`): the same
+   * envelope, not parsed again; `undefined` for the full path.
+   */
+  function pushRepeated(
+    message: SseMessage,
+    scanned: ScannedEvent,
+    previous: RepeatedEnvelope,
+  ): SseMessage[] | undefined {
+    const { data, sequence } = scanned;
+    const text = previous.text;
+    if (scanned.flat || data.length - sequence.end !== text.length || !data.endsWith(text))
+      return undefined;
+    const event: JsonObject & { type: string } = {
+      type: scanned.type,
+      sequence_number: sequence.value,
+      ...previous.rest,
+    };
+    accumulator.pushEvent(event);
+    if (isRecord(event.response)) lastEnvelope = event.response;
+    const edits: TextEdits = previous.rename ? { rename: previous.rename } : {};
+    return [emit(event, message, edits.rename !== undefined, scanned, edits)];
+  }
+
   function push(item: SseMessage | IrErrorEvent): SseMessage[] {
     if ('type' in item && item.type === 'error') return fail(item.error);
     const message = item as SseMessage;
@@ -168,6 +195,10 @@ export function createResponsesStreamPassthrough(
     if (scanned?.flat) {
       const forwarded = pushFlat(message, scanned);
       if (forwarded) return forwarded;
+    }
+    if (scanned && repeated && started && LIFECYCLE.has(scanned.type)) {
+      const again = pushRepeated(message, scanned, repeated);
+      if (again) return again;
     }
     let event = scanned ? parseScanned(scanned) : undefined;
     if (!event) {
@@ -198,6 +229,14 @@ export function createResponsesStreamPassthrough(
         showModel(response);
         changed = true;
       }
+      repeated =
+        LIFECYCLE.has(type) && scanned && !scanned.flat
+          ? {
+              text: scanned.data.slice(scanned.sequence.end),
+              rest: omitKeys(event, ['type', 'sequence_number']),
+              ...(edits.rename ? { rename: edits.rename } : {}),
+            }
+          : undefined;
       if (LIFECYCLE.has(type)) lastEnvelope = response;
     }
     if (TERMINAL_EVENT_TYPES.has(type)) {
@@ -243,6 +282,13 @@ export function createResponsesStreamPassthrough(
   }
 
   return { push, end };
+}
+
+/** A lifecycle event as read: its text after the number, its other fields, its model change. */
+interface RepeatedEnvelope {
+  text: string;
+  rest: JsonObject;
+  rename?: { from: string; to: string };
 }
 
 /** What a full-path event changed besides its number, for `rewrite` to redo in its text. */
