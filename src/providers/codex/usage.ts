@@ -129,11 +129,17 @@ const NEEDLE = Buffer.from('codex.rate_limits');
 /** Blank lines that end an SSE event whatever the line ends (`\n\n`, `\r\r`, `\r\n\r\n`). */
 const LF = Buffer.from('\n');
 const BLANK_LINES = [Buffer.from('\n\n'), Buffer.from('\r\r'), Buffer.from('\r\n\r\n')];
+const LF_BLANK_LINES = [Buffer.from('\n\n')];
 
 function bufferOf(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes)
     ? bytes
     : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** The blank lines worth searching `chunk` for: those with a CR only when it has one. */
+function blankLinesIn(chunk: Buffer): readonly Buffer[] {
+  return chunk.indexOf(0x0d) < 0 ? LF_BLANK_LINES : BLANK_LINES;
 }
 
 /**
@@ -142,7 +148,7 @@ function bufferOf(bytes: Uint8Array): Buffer {
  */
 function lastBoundary(chunk: Buffer): number {
   let end = -1;
-  for (const blank of BLANK_LINES) {
+  for (const blank of blankLinesIn(chunk)) {
     const at = chunk.lastIndexOf(blank);
     if (at < 0) continue;
     let after = at + blank.length;
@@ -158,7 +164,7 @@ function lastBoundary(chunk: Buffer): number {
 /** The offset just past the first blank line in `chunk` from `from` on, or -1 (as `lastBoundary`). */
 function firstBoundary(chunk: Buffer, from: number): number {
   let end = -1;
-  for (const blank of BLANK_LINES) {
+  for (const blank of blankLinesIn(chunk)) {
     const at = chunk.indexOf(blank, from);
     if (at < 0) continue;
     let after = at + blank.length;
