@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   loadTranscript,
   parseSplit,
@@ -242,5 +242,140 @@ describe('Responses native accumulator on edge cases', () => {
     expect(Buffer.byteLength(stream.sse)).toBeGreaterThan(300_000);
     const messages = parseSse(stream.sse);
     expect(accumulate(messages).body).toEqual(stream.expected);
+  });
+});
+
+/** The same messages with every JSON data pretty-printed: the fast paths never take them. */
+function prettified(messages: SseMessage[]): SseMessage[] {
+  return messages.map((message) => {
+    try {
+      const parsed: unknown = JSON.parse(message.data);
+      if (typeof parsed === 'object' && parsed !== null)
+        return { ...message, data: JSON.stringify(parsed, null, 1) };
+    } catch {
+      // Not JSON: kept as it is.
+    }
+    return { ...message };
+  });
+}
+
+/** The result and every callback, for comparing the fast paths with the full path. */
+function observe(messages: SseMessage[]) {
+  const calls: unknown[] = [];
+  const result = accumulate(messages, {
+    onWarning: (warning: unknown) => calls.push(['warning', warning]),
+    onUnknownEvent: (type: string) => calls.push(['unknown', type]),
+  });
+  return { result, calls };
+}
+
+describe('Responses native accumulator: fast paths give what the full path gives', () => {
+  const large = createLargeCodexStream();
+  const inputs: Record<string, Uint8Array> = {
+    'the 315 KB Codex stream': new TextEncoder().encode(large.sse),
+  };
+  for (const name of transcriptNames()) inputs[name] = loadTranscript(name).bytes;
+
+  for (const [name, bytes] of Object.entries(inputs)) {
+    it(`matches the full path on ${name}, whole, split and cut short`, () => {
+      for (const messages of [
+        parseSplit(bytes, 1),
+        parseSplit(bytes.subarray(0, Math.floor(bytes.length * 0.5)), 2),
+        parseSplit(bytes.subarray(0, Math.floor(bytes.length * 0.93)), 3),
+        parseSse(bytes.subarray(0, Math.floor(bytes.length * 0.31))),
+      ]) {
+        expect(observe(messages)).toEqual(observe(prettified(messages)));
+      }
+    });
+  }
+
+  it('parses neither superseded deltas nor a repeated envelope', () => {
+    const messages = parseSse(large.sse);
+    const parse = vi.spyOn(JSON, 'parse');
+    try {
+      expect(accumulate(messages).body).toEqual(large.expected);
+      const fast = parse.mock.calls.length;
+      parse.mockClear();
+      accumulate(prettified(messages));
+      const full = parse.mock.calls.length;
+      // The full path parses every one of the 431 events; the fast path the nested ones only.
+      expect(full).toBeGreaterThanOrEqual(431);
+      expect(fast).toBeLessThan(40);
+    } finally {
+      parse.mockRestore();
+    }
+  });
+
+  const item = (index: number, text: string) => ({
+    type: 'message',
+    id: `msg_${index}`,
+    role: 'assistant',
+    status: 'completed',
+    content: [{ type: 'output_text', text, annotations: [] }],
+  });
+  const delta = (sequence: number, fields: Record<string, unknown>) => ({
+    type: 'response.output_text.delta',
+    sequence_number: sequence,
+    content_index: 0,
+    ...fields,
+  });
+
+  it('keeps the order of queued events around one addressed without an output index', () => {
+    const messages = sse([
+      created,
+      {
+        type: 'response.output_item.added',
+        sequence_number: 1,
+        output_index: 0,
+        item: { ...item(0, ''), content: [] },
+      },
+      delta(2, { output_index: 0, delta: 'Hel' }),
+      {
+        type: 'response.output_item.added',
+        sequence_number: 3,
+        output_index: 1,
+        item: { ...item(1, ''), content: [] },
+      },
+      delta(4, { output_index: 1, delta: 'Wor' }),
+      // By item id, then as the last item: these depend on every event before them.
+      delta(5, { item_id: 'msg_0', delta: 'lo' }),
+      delta(6, { delta: 'ld' }),
+      delta(7, { output_index: 0, delta: '!' }),
+      {
+        type: 'response.output_item.done',
+        sequence_number: 8,
+        output_index: 1,
+        item: item(1, 'World'),
+      },
+      delta(9, { output_index: 1, delta: ' after done' }),
+    ]);
+    const fast = observe(messages);
+    expect(fast).toEqual(observe(prettified(messages)));
+    const output = fast.result.body.output as Array<{ content: Array<{ text: string }> }>;
+    expect(output.map((entry) => entry.content[0]?.text)).toEqual(['Hello!', 'World after done']);
+  });
+
+  it('takes a later envelope that differs, and one written differently', () => {
+    const inProgress = {
+      ...created,
+      type: 'response.in_progress',
+      sequence_number: 1,
+      response: { ...created.response, id: 'resp_2' },
+    };
+    for (const messages of [
+      sse([created, inProgress]),
+      sse([created, { ...inProgress, response: created.response }]),
+      [
+        ...sse([created]),
+        {
+          event: 'response.in_progress',
+          data: JSON.stringify({ ...inProgress, response: created.response }, null, 1),
+        },
+      ],
+    ]) {
+      const fast = observe(messages);
+      expect(fast).toEqual(observe(prettified(messages)));
+      expect(fast.result.body.id).toBe(JSON.parse(messages[1]?.data ?? '{}').response.id);
+    }
   });
 });

@@ -16,13 +16,48 @@ import {
   createUnknownReporter,
   isBackendEvent,
   isKnownEvent,
+  parseScanned,
   readStreamEvent,
+  type ScannedEvent,
+  scanStreamEvent,
 } from './stream-event.js';
 import type { ResponsesStreamEvent } from './types.js';
 
 /** Hosted-tool progress events: the last segment of the type is the item's status. */
 const PROGRESS =
   /^response\.(?:file_search_call|web_search_call|code_interpreter_call|image_generation_call|mcp_call)\.(in_progress|searching|interpreting|generating|completed|failed)$/;
+
+/** The types `applyItemEvent` applies (besides hosted-tool progress, `PROGRESS`). */
+const ITEM_EVENT_TYPES: ReadonlySet<string> = new Set([
+  'response.output_item.added',
+  'response.output_item.done',
+  'response.content_part.added',
+  'response.content_part.done',
+  'response.output_text.delta',
+  'response.output_text.done',
+  'response.output_text.annotation.added',
+  'response.refusal.delta',
+  'response.refusal.done',
+  'response.reasoning_text.delta',
+  'response.reasoning_text.done',
+  'response.reasoning_summary_part.added',
+  'response.reasoning_summary_part.done',
+  'response.reasoning_summary_text.delta',
+  'response.reasoning_summary_text.done',
+  'response.function_call_arguments.delta',
+  'response.function_call_arguments.done',
+  'response.custom_tool_call_input.delta',
+  'response.custom_tool_call_input.done',
+  'response.mcp_call_arguments.delta',
+  'response.mcp_call_arguments.done',
+  'response.code_interpreter_call_code.delta',
+  'response.code_interpreter_call_code.done',
+]);
+
+/** Whether `applyItemEvent` applies an event of this type (it addresses one output item). */
+export function isItemEventType(type: string): boolean {
+  return ITEM_EVENT_TYPES.has(type) || PROGRESS.test(type);
+}
 
 /** Applies one stream event to a builder; lifecycle and error events are the caller's. */
 export function applyItemEvent(output: OutputBuilder, event: ResponsesStreamEvent): boolean {
@@ -101,9 +136,15 @@ export function applyItemEvent(output: OutputBuilder, event: ResponsesStreamEven
   }
 }
 
-/** The native accumulator over already parsed events (shared with the stream normalizer). */
+/** The native accumulator over events, parsed or only scanned (shared with the passthrough). */
 export interface ResponsesEventAccumulator {
   pushEvent(event: JsonObject & { type: string }): void;
+  /**
+   * A flat event only scanned (`scanStreamEvent`), of a type `applyItemEvent` applies: kept
+   * unparsed until the output is built, and never parsed when an `output_item.done` of its item
+   * replaces what it built.
+   */
+  pushScanned(scanned: ScannedEvent): void;
   result(): StreamAccumulation;
 }
 
@@ -115,21 +156,76 @@ export interface ResponsesEventAccumulator {
  * 2026-05, WIRE-FORMATS §3.3). A terminal `output` only fills items that were never streamed,
  * and only when it agrees with the stream. A stream that stops early still gives everything it
  * carried: unfinished items and the response are `incomplete`, with the truncation error.
+ *
+ * Fast path: flat item events (deltas) recognised by `scanStreamEvent` are kept unparsed
+ * (`pushScanned`), and a lifecycle event whose data after its `sequence_number` is the same
+ * text as the one before it (Codex and OpenAI repeat the whole envelope in `response.created`
+ * and `response.in_progress`) is not parsed again: it would give the same envelope. Everything
+ * else is parsed as before.
  */
 export function createResponsesStreamAccumulator(
   options?: DecodeStreamOptions,
 ): WireStreamAccumulator {
   const accumulator = createResponsesEventAccumulator(options);
+  /** The text after `sequence_number` of the last lifecycle event that set the envelope. */
+  let envelopeText: string | undefined;
   return {
     push(message: SseMessage): void {
+      const scanned = scanStreamEvent(message);
+      if (scanned) {
+        const type = scanned.type;
+        if (scanned.flat) {
+          if (isItemEventType(type)) {
+            accumulator.pushScanned(scanned);
+            return;
+          }
+          // Valid JSON of a known type that touches neither the output nor the envelope.
+          if (isBackendEvent(type)) return;
+          if (isKnownEvent(type) && !ENVELOPE_TYPES.has(type) && type !== 'error') return;
+        } else if (
+          LIFECYCLE_TYPES.has(type) &&
+          envelopeText !== undefined &&
+          scanned.data.length - scanned.sequence.end === envelopeText.length &&
+          scanned.data.endsWith(envelopeText)
+        ) {
+          return;
+        }
+      }
       const event = readStreamEvent(message, options);
-      if (event) accumulator.pushEvent(event);
+      if (!event) return;
+      accumulator.pushEvent(event);
+      if (LIFECYCLE_TYPES.has(event.type) && isRecord(event.response)) {
+        envelopeText =
+          scanned && !scanned.flat && event.type === scanned.type
+            ? scanned.data.slice(scanned.sequence.end)
+            : undefined;
+      }
     },
     result: accumulator.result,
   };
 }
 
-/** Creates the accumulator over parsed events. */
+const LIFECYCLE_TYPES: ReadonlySet<string> = new Set([
+  'response.created',
+  'response.in_progress',
+  'response.queued',
+]);
+/** Lifecycle and terminal events: they carry the envelope. */
+const ENVELOPE_TYPES: ReadonlySet<string> = new Set([
+  ...LIFECYCLE_TYPES,
+  'response.completed',
+  'response.incomplete',
+  'response.failed',
+]);
+
+/** An item event waiting to be applied, with the output index it addresses. */
+interface QueuedEvent {
+  index: number;
+  event?: ResponsesStreamEvent;
+  scanned?: ScannedEvent;
+}
+
+/** Creates the accumulator over parsed (or scanned) events. */
 export function createResponsesEventAccumulator(
   options?: DecodeStreamOptions,
 ): ResponsesEventAccumulator {
@@ -138,11 +234,57 @@ export function createResponsesEventAccumulator(
   let envelope: JsonObject | undefined;
   let terminal: JsonObject | undefined;
   let streamError: IrError | undefined;
+  /**
+   * Item events with a plain `output_index`, applied in order when the output is needed. An
+   * event only ever touches the item at its index, so events of different items commute, and
+   * an `output_item.done` with an item replaces its slot whatever came before: the events of
+   * that item queued before it are dropped unread.
+   */
+  let queue: QueuedEvent[] = [];
+
+  function flush(): void {
+    if (queue.length === 0) return;
+    const pending = queue;
+    queue = [];
+    for (const entry of pending) {
+      const event = entry.event ?? parseQueued(entry.scanned);
+      if (event) applyItemEvent(output, event);
+    }
+  }
+
+  function enqueue(entry: QueuedEvent, replaces: boolean): void {
+    if (replaces) queue = queue.filter((queued) => queued.index !== entry.index);
+    queue.push(entry);
+  }
+
+  function pushScanned(scanned: ScannedEvent): void {
+    if (scanned.outputIndex === undefined) {
+      const parsed = parseQueued(scanned);
+      if (parsed) pushItemEvent(parsed);
+      return;
+    }
+    enqueue({ index: scanned.outputIndex, scanned }, false);
+  }
+
+  function pushItemEvent(event: ResponsesStreamEvent): void {
+    const index = event.output_index;
+    if (index === undefined || !Number.isInteger(index) || index < 0) {
+      // Addressed by item id or as the last item: it depends on everything before it.
+      flush();
+      applyItemEvent(output, event);
+      return;
+    }
+    const replaces = event.type === 'response.output_item.done' && event.item !== undefined;
+    enqueue({ index, event }, replaces);
+  }
 
   function pushEvent(event: JsonObject & { type: string }): void {
     // Item events are read narrowed; lifecycle events keep their `response` as it came (it is
     // the envelope of the rebuilt body).
-    if (applyItemEvent(output, narrowResponsesEvent(event))) return;
+    if (isItemEventType(event.type)) {
+      pushItemEvent(narrowResponsesEvent(event));
+      return;
+    }
     switch (event.type) {
       case 'response.created':
       case 'response.in_progress':
@@ -164,6 +306,7 @@ export function createResponsesEventAccumulator(
   }
 
   function result(): StreamAccumulation {
+    flush();
     const complete = terminal !== undefined;
     const finalOutput = terminal?.output;
     const fill =
@@ -193,7 +336,14 @@ export function createResponsesEventAccumulator(
     return { body, complete, ...(error ? { error } : {}) };
   }
 
-  return { pushEvent, result };
+  return { pushEvent, pushScanned, result };
+}
+
+/** A queued scanned event, parsed and narrowed (its data was checked to be valid JSON). */
+function parseQueued(scanned: ScannedEvent | undefined): ResponsesStreamEvent | undefined {
+  if (!scanned) return undefined;
+  const parsed = parseScanned(scanned);
+  return parsed ? narrowResponsesEvent(parsed) : undefined;
 }
 
 function statusOf(type: string): string {

@@ -1,12 +1,15 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   loadTranscript,
   parseSplit,
   run,
   testContext,
+  transcriptNames,
 } from '../../../test/helpers/openai-responses-kit.js';
+import { createLargeCodexStream } from '../../../test/helpers/openai-responses-large-stream.js';
 import type { SseMessage } from '../../sse/message.js';
 import { parseSse } from '../../sse/parse.js';
+import type { IrErrorEvent } from '../format.js';
 import { createResponsesStreamPassthrough } from './passthrough-stream.js';
 
 type Json = Record<string, unknown>;
@@ -208,5 +211,317 @@ describe('Responses passthrough: failures and usage', () => {
         totalTokens: 65,
       },
     ]);
+  });
+});
+
+/** The same messages with every JSON data pretty-printed: the fast paths never take them. */
+function prettified(messages: SseMessage[]): SseMessage[] {
+  return messages.map((message) => {
+    try {
+      const parsed: unknown = JSON.parse(message.data);
+      if (typeof parsed === 'object' && parsed !== null)
+        return { ...message, data: JSON.stringify(parsed, null, 1) };
+    } catch {
+      // Not JSON: forwarded as it is.
+    }
+    return { ...message };
+  });
+}
+
+/** Runs the passthrough and records everything it shows: messages (parsed) and callbacks. */
+function observe(messages: Array<SseMessage | IrErrorEvent>, model?: string) {
+  const calls: unknown[] = [];
+  const step = createResponsesStreamPassthrough(testContext(model ? { model } : {}), {
+    onWarning: (warning) => calls.push(['warning', warning]),
+    onUnknownEvent: (type) => calls.push(['unknown', type]),
+    onUsage: (usage) => calls.push(['usage', usage]),
+    onError: (error) => calls.push(['error', error]),
+  });
+  const out = run(step, messages);
+  return {
+    out,
+    shown: out.map((message) => [message.event, JSON.parse(message.data)]),
+    calls,
+  };
+}
+
+function cutBytes(bytes: Uint8Array, fraction: number): Uint8Array {
+  return bytes.subarray(0, Math.floor(bytes.length * fraction));
+}
+
+describe('Responses passthrough: fast paths give what the full path gives', () => {
+  const large = createLargeCodexStream();
+  const inputs: Record<string, Uint8Array | string> = { 'the 315 KB Codex stream': large.sse };
+  for (const name of transcriptNames()) inputs[name] = loadTranscript(name).bytes;
+
+  for (const [name, bytes] of Object.entries(inputs)) {
+    it(`matches the full path on ${name}, whole, split and cut short`, () => {
+      const data = typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes;
+      for (const model of [undefined, 'my-codex']) {
+        for (const messages of [
+          parseSplit(data, 1),
+          parseSplit(cutBytes(data, 0.5), 2),
+          parseSplit(cutBytes(data, 0.93), 3),
+          parseSse(cutBytes(data, 0.31)),
+        ]) {
+          const fast = observe(messages, model);
+          const full = observe(prettified(messages), model);
+          expect(fast.shown).toEqual(full.shown);
+          expect(fast.calls).toEqual(full.calls);
+        }
+      }
+    });
+  }
+
+  it('matches the full path when the connection breaks mid-stream', () => {
+    const messages = parseSse(large.sse);
+    const broken: IrErrorEvent = {
+      type: 'error',
+      error: { code: 'upstream_unavailable', message: 'Upstream connection failed mid-stream' },
+    };
+    for (const at of [2, 40, 300]) {
+      const fast = observe([...messages.slice(0, at), broken], 'my-codex');
+      const full = observe([...prettified(messages.slice(0, at)), broken], 'my-codex');
+      expect(fast.shown).toEqual(full.shown);
+      expect(fast.calls).toEqual(full.calls);
+    }
+  });
+
+  it('rebuilds the missing output of the Codex stream', () => {
+    const { shown } = observe(parseSse(large.sse), 'gpt-5.1-codex');
+    const [, completed] = shown.at(-1) as [string, Json];
+    expect(completed.response).toEqual({ ...large.expected, model: 'gpt-5.1-codex' });
+  });
+
+  const keepalive = { type: 'keepalive', sequence_number: 1 };
+  const delta =
+    '{"type":"response.output_text.delta","sequence_number":2,"item_id":"msg_1","output_index":0,"content_index":0,"delta":"a\\/b"}';
+
+  it('forwards a flat event as its own text, only its number rewritten', () => {
+    const out = run(createResponsesStreamPassthrough(testContext()), [
+      ...sse([created, keepalive]),
+      { event: 'response.output_text.delta', data: delta },
+    ]);
+    // The escape `\/` stays: the text was not serialised again.
+    expect(out[1]).toEqual({
+      event: 'response.output_text.delta',
+      data: delta.replace('"sequence_number":2', '"sequence_number":1'),
+    });
+  });
+
+  it('serialises an event again when its prefix is not in the recognised shape', () => {
+    for (const odd of [
+      delta.replace('"sequence_number":2', '"sequence_number": 2'),
+      delta.replace(
+        '{"type":"response.output_text.delta",',
+        '{ "type":"response.output_text.delta",',
+      ),
+      `{"sequence_number":2,${delta.slice(1).replace(',"sequence_number":2', '')}`,
+    ]) {
+      const out = run(createResponsesStreamPassthrough(testContext()), [
+        ...sse([created, keepalive]),
+        { event: 'response.output_text.delta', data: odd },
+      ]);
+      expect(out[1]?.data).toBe(JSON.stringify({ ...JSON.parse(odd), sequence_number: 1 }));
+    }
+  });
+
+  it('parses a compact event with a space after its prefix, and keeps its text', () => {
+    const spaced = delta.replace('"delta":', '"delta": ');
+    const out = run(createResponsesStreamPassthrough(testContext()), [
+      ...sse([created, keepalive]),
+      { event: 'response.output_text.delta', data: spaced },
+    ]);
+    expect(out[1]?.data).toBe(spaced.replace('"sequence_number":2', '"sequence_number":1'));
+  });
+
+  const envelope = (response: Json) =>
+    `{"type":"response.created","sequence_number":0,"response":${JSON.stringify(response)}}`;
+
+  it('renames the model in the text of a lifecycle event', () => {
+    const data = envelope({ ...created.response, instructions: 'see a\\/b' });
+    expect(data).toContain('a\\\\/b');
+    const [out] = run(createResponsesStreamPassthrough(testContext({ model: 'my-codex' })), [
+      { event: 'response.created', data },
+    ]);
+    expect(out?.data).toBe(data.replace('"gpt-5.1-codex-max"', '"my-codex"'));
+  });
+
+  it('serialises a lifecycle event again when its model is not written once and plainly', () => {
+    const context = testContext({ model: 'my-codex' });
+    const cases = [
+      // A tool parameter named model: two `"model"` in the text.
+      { ...created.response, tools: [{ parameters: { properties: { model: {} } } }], x: 'a/b' },
+      // A `\u` escape anywhere: an escaped key could hide.
+      { ...created.response, x: 'caf\u00e9 a/b' },
+    ];
+    for (const response of cases) {
+      const data = envelope(response).replace('caf\u00e9', 'caf\\u00e9');
+      const [out] = run(createResponsesStreamPassthrough(context), [
+        { event: 'response.created', data },
+      ]);
+      expect(out?.data).toBe(
+        JSON.stringify({ ...JSON.parse(data), response: { ...response, model: 'my-codex' } }),
+      );
+    }
+  });
+
+  it('serialises a renumbered nested event with a \\u escape again', () => {
+    const added = {
+      type: 'response.output_item.added',
+      sequence_number: 2,
+      output_index: 0,
+      item: { type: 'message', id: 'msg_1', content: [], note: 'caf\u00e9' },
+    };
+    const data = JSON.stringify(added).replace('caf\u00e9', 'caf\\u00e9');
+    const out = run(createResponsesStreamPassthrough(testContext()), [
+      ...sse([created, keepalive]),
+      { event: 'response.output_item.added', data },
+    ]);
+    expect(out[1]?.data).toBe(JSON.stringify({ ...added, sequence_number: 1 }));
+    // Without the escape, the text is kept and only the number changes.
+    const plain = JSON.stringify(added).replace('caf\u00e9', 'cafe a\\/b');
+    const kept = run(createResponsesStreamPassthrough(testContext()), [
+      ...sse([created, keepalive]),
+      { event: 'response.output_item.added', data: plain },
+    ]);
+    expect(kept[1]?.data).toBe(plain.replace('"sequence_number":2', '"sequence_number":1'));
+  });
+
+  it('still reports an unknown flat event and drops it', () => {
+    const unknown: string[] = [];
+    const out = run(
+      createResponsesStreamPassthrough(testContext(), {
+        onUnknownEvent: (type) => unknown.push(type),
+      }),
+      [
+        ...sse([created]),
+        {
+          event: 'response.future.delta',
+          data: '{"type":"response.future.delta","sequence_number":1}',
+        },
+      ],
+    );
+    expect(unknown).toEqual(['response.future.delta']);
+    expect(out.map((message) => message.event)).not.toContain('response.future.delta');
+  });
+});
+
+describe('Responses passthrough: the rebuilt output written into the terminal text', () => {
+  const item = {
+    type: 'message',
+    id: 'msg_1',
+    role: 'assistant',
+    status: 'completed',
+    content: [{ type: 'output_text', text: 'Hi', annotations: [] }],
+  };
+  const events = sse([
+    created,
+    { type: 'response.output_item.added', sequence_number: 1, output_index: 0, item },
+    { type: 'keepalive', sequence_number: 2 },
+    { type: 'response.output_item.done', sequence_number: 3, output_index: 0, item },
+  ]);
+  const terminal = (response: Json, extra = '') =>
+    `{"type":"response.completed","sequence_number":4${extra},"response":${JSON.stringify(response)}}`;
+  const base = { id: 'resp_1', status: 'completed', model: 'gpt-5.1-codex-max', note: 'a\\/b' };
+
+  function last(data: string): string | undefined {
+    const out = run(createResponsesStreamPassthrough(testContext()), [
+      ...events,
+      { event: 'response.completed', data },
+    ]);
+    return out.at(-1)?.data;
+  }
+
+  it('appends a missing output and replaces a null or empty one in the text', () => {
+    const missing = terminal(base).replace('a\\\\/b', 'a\\/b');
+    expect(last(missing)).toBe(
+      `${missing.slice(0, -2).replace(':4,', ':3,')},"output":${JSON.stringify([item])}}}`,
+    );
+    for (const empty of ['null', '[]']) {
+      const data = terminal({ ...base, output: empty === 'null' ? null : [] }).replace(
+        'a\\\\/b',
+        'a\\/b',
+      );
+      expect(last(data)).toBe(
+        data
+          .replace(':4,', ':3,')
+          .replace(`"output":${empty}`, `"output":${JSON.stringify([item])}`),
+      );
+    }
+  });
+
+  it('serialises the terminal event again when the output is not where the text can show it', () => {
+    const cases = [
+      // Two `"output"`: which one is the response's is not known from the text.
+      terminal({ ...base, output: null, tools: [{ output: 1 }] }),
+      // `response` is not the last key: the closing braces are another object's.
+      `${terminal({ ...base }).slice(0, -1)},"extra":{"k":1}}`,
+      // A `\u` escape: an escaped key could hide.
+      terminal({ ...base, other: 'caf\u00e9' }).replace('caf\u00e9', 'caf\\u00e9'),
+    ];
+    for (const written of cases) {
+      // `\/` in the text: kept by a textual edit, `/` when serialised again.
+      const data = written.replace('a\\\\/b', 'a\\/b');
+      expect(data).toContain('a\\/b');
+      const parsed = JSON.parse(data) as Json;
+      const expected = {
+        ...parsed,
+        sequence_number: 3,
+        response: { ...(parsed.response as Json), output: [item] },
+      };
+      expect(last(data)).toBe(JSON.stringify(expected));
+    }
+  });
+});
+
+describe('Responses passthrough: a repeated envelope', () => {
+  const response = { ...created.response, instructions: 'see a\\/b' };
+  const lifecycle = (type: string, sequence: number, body: Json) =>
+    `{"type":"${type}","sequence_number":${sequence},"response":${JSON.stringify(body)}}`.replace(
+      'a\\\\/b',
+      'a\\/b',
+    );
+
+  it('is not parsed again, and shows the same model in its own text', () => {
+    const messages: SseMessage[] = [
+      { event: 'response.created', data: lifecycle('response.created', 0, response) },
+      { event: 'keepalive', data: '{"type":"keepalive","sequence_number":1}' },
+      { event: 'response.in_progress', data: lifecycle('response.in_progress', 2, response) },
+    ];
+    const parse = vi.spyOn(JSON, 'parse');
+    let out: SseMessage[];
+    try {
+      out = run(createResponsesStreamPassthrough(testContext({ model: 'my-codex' })), messages);
+      // One parse: response.created (the failure at the end serialises, never parses).
+      expect(parse.mock.calls.map(([text]) => String(text).slice(0, 30))).toEqual([
+        messages[0]?.data.slice(0, 30),
+      ]);
+    } finally {
+      parse.mockRestore();
+    }
+    expect(out[1]).toEqual({
+      event: 'response.in_progress',
+      data: (messages[2]?.data ?? '')
+        .replace('"sequence_number":2', '"sequence_number":1')
+        .replace('"gpt-5.1-codex-max"', '"my-codex"'),
+    });
+    expect(observe(messages, 'my-codex').shown).toEqual(
+      observe(prettified(messages), 'my-codex').shown,
+    );
+  });
+
+  it('is read in full when its text differs, and becomes the envelope of a failure', () => {
+    const messages: SseMessage[] = [
+      { event: 'response.created', data: lifecycle('response.created', 0, response) },
+      {
+        event: 'response.in_progress',
+        data: lifecycle('response.in_progress', 1, { ...response, id: 'resp_2' }),
+      },
+    ];
+    const fast = observe(messages, 'my-codex');
+    expect(fast.shown).toEqual(observe(prettified(messages), 'my-codex').shown);
+    const [, failed] = fast.shown.at(-1) as [string, Json];
+    expect(failed).toMatchObject({ type: 'response.failed', response: { id: 'resp_2' } });
   });
 });

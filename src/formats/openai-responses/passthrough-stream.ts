@@ -7,10 +7,10 @@ import type { IrError } from '../../ir/response.js';
 import { TRUNCATED_STREAM_ERROR } from '../../ir/response.js';
 import type { SseMessage } from '../../sse/message.js';
 import type { StreamStep } from '../../streams/step.js';
-import { isRecord, type JsonObject } from '../../util/json.js';
+import { isRecord, type JsonObject, omitKeys } from '../../util/json.js';
 import type { EncodeContext, IrErrorEvent, PassthroughOptions } from '../format.js';
 import { encodeOpenAIErrorObject } from '../openai-error.js';
-import { createResponsesEventAccumulator } from './accumulate-stream.js';
+import { createResponsesEventAccumulator, isItemEventType } from './accumulate-stream.js';
 import { encodeResponseError, responseIdFor } from './encode-response.js';
 import { buildEnvelope } from './envelope.js';
 import { decodeStreamError, readStreamErrorObject } from './stream-error.js';
@@ -19,7 +19,10 @@ import {
   isBackendEvent,
   isKnownEvent,
   PUBLIC_EVENT_TYPES,
+  parseScanned,
   readStreamEvent,
+  type ScannedEvent,
+  scanStreamEvent,
   TERMINAL_EVENT_TYPES,
 } from './stream-event.js';
 import { decodeUsage } from './usage.js';
@@ -36,6 +39,14 @@ const LIFECYCLE = new Set(['response.created', 'response.in_progress', 'response
  * `error` event and `response.failed` holding the output so far (only `response.failed` after
  * an upstream `error` event), so the client sees the failure. Usage in the terminal event is
  * reported through `options.onUsage`.
+ *
+ * Fast paths (issue 13): a flat event `scanStreamEvent` checks in full (deltas, `keepalive`) is
+ * dropped or forwarded without being parsed, its number rewritten in its text, and kept unparsed
+ * for the rebuild (parsed only if the output must be rebuilt and no `output_item.done` replaced
+ * it). Other events with the recognised prefix are parsed but not serialised again: the number,
+ * and a lifecycle or terminal event's model, are rewritten in their text when `rewrite` finds
+ * that safe. Anything else (another shape, a rebuilt output) takes the full path: parsed, and
+ * serialised again when it changed.
  */
 export function createResponsesStreamPassthrough(
   context: EncodeContext,
@@ -48,22 +59,41 @@ export function createResponsesStreamPassthrough(
   let terminated = false;
   let sawError = false;
   let lastEnvelope: JsonObject | undefined;
+  /** The last lifecycle event read through its scanned text, for `pushRepeated`. */
+  let repeated: RepeatedEnvelope | undefined;
 
   function showModel(response: JsonObject): void {
     if (context.model !== undefined) response.model = context.model;
   }
 
+  /**
+   * The event numbered next: the original message when its number is already right and nothing
+   * changed; else the original text with the number (and `edits`: the model, a rebuilt output)
+   * rewritten when `scanned` allows it (`rewrite`); else the event serialised again.
+   */
   function emit(
-    event: JsonObject & { type: string },
+    event: (JsonObject & { type: string }) | undefined,
     original?: SseMessage,
     changed = false,
+    scanned?: ScannedEvent,
+    edits?: TextEdits,
   ): SseMessage {
     const number = sequence++;
-    if (original && !changed && event.sequence_number === number) {
-      return original.event === undefined ? { ...original, event: event.type } : original;
+    const type = event?.type ?? scanned?.type ?? '';
+    const current = event ? event.sequence_number : scanned?.sequence.value;
+    if (original && !changed && current === number) {
+      return original.event === undefined ? { ...original, event: type } : original;
     }
-    event.sequence_number = number;
-    return { event: event.type, data: JSON.stringify(event) };
+    if (original && scanned) {
+      const data = rewrite(scanned, number, event, edits);
+      if (data !== undefined) {
+        if (event) event.sequence_number = number;
+        return { event: type, data };
+      }
+    }
+    const full: JsonObject = event ?? (scanned ? parseScanned(scanned) : undefined) ?? { type };
+    full.sequence_number = number;
+    return { event: type, data: JSON.stringify(full) };
   }
 
   /** A `response.created` for a stream whose first public event is something else. */
@@ -119,11 +149,62 @@ export function createResponsesStreamPassthrough(
     return out;
   }
 
+  /**
+   * Fast path for a flat event `scanStreamEvent` checked in full (deltas and the like): dropped
+   * or forwarded as text, and kept unparsed for the rebuild; `undefined` for the full path.
+   */
+  function pushFlat(message: SseMessage, scanned: ScannedEvent): SseMessage[] | undefined {
+    const type = scanned.type;
+    if (isBackendEvent(type)) return [];
+    if (!started || !PUBLIC_EVENT_TYPES.has(type) || type === 'error') return undefined;
+    if (LIFECYCLE.has(type) || TERMINAL_EVENT_TYPES.has(type)) return undefined;
+    if (isItemEventType(type)) accumulator.pushScanned(scanned);
+    return [emit(undefined, message, false, scanned)];
+  }
+
+  /**
+   * A lifecycle event whose text after its number is the previous lifecycle event's (Codex and
+   * OpenAI repeat the whole envelope in `response.created` and `response.in_progress`): the same
+   * envelope, not parsed again; `undefined` for the full path.
+   */
+  function pushRepeated(
+    message: SseMessage,
+    scanned: ScannedEvent,
+    previous: RepeatedEnvelope,
+  ): SseMessage[] | undefined {
+    const { data, sequence } = scanned;
+    const text = previous.text;
+    if (scanned.flat || data.length - sequence.end !== text.length || !data.endsWith(text))
+      return undefined;
+    const event: JsonObject & { type: string } = {
+      type: scanned.type,
+      sequence_number: sequence.value,
+      ...previous.rest,
+    };
+    accumulator.pushEvent(event);
+    if (isRecord(event.response)) lastEnvelope = event.response;
+    const edits: TextEdits = previous.rename ? { rename: previous.rename } : {};
+    return [emit(event, message, edits.rename !== undefined, scanned, edits)];
+  }
+
   function push(item: SseMessage | IrErrorEvent): SseMessage[] {
     if ('type' in item && item.type === 'error') return fail(item.error);
     const message = item as SseMessage;
     if (terminated) return [];
-    const event = readStreamEvent(message, options);
+    let scanned = scanStreamEvent(message);
+    if (scanned?.flat) {
+      const forwarded = pushFlat(message, scanned);
+      if (forwarded) return forwarded;
+    }
+    if (scanned && repeated && started && LIFECYCLE.has(scanned.type)) {
+      const again = pushRepeated(message, scanned, repeated);
+      if (again) return again;
+    }
+    let event = scanned ? parseScanned(scanned) : undefined;
+    if (!event) {
+      scanned = undefined;
+      event = readStreamEvent(message, options);
+    }
     if (!event) return [];
     const type = event.type;
     if (isBackendEvent(type)) return [];
@@ -139,11 +220,23 @@ export function createResponsesStreamPassthrough(
     started = true;
     accumulator.pushEvent(event);
     let changed = false;
+    const edits: TextEdits = {};
     if (response && (LIFECYCLE.has(type) || TERMINAL_EVENT_TYPES.has(type))) {
       if (context.model !== undefined && response.model !== context.model) {
+        if (typeof response.model === 'string')
+          edits.rename = { from: response.model, to: context.model };
+        else scanned = undefined;
         showModel(response);
         changed = true;
       }
+      repeated =
+        LIFECYCLE.has(type) && scanned && !scanned.flat
+          ? {
+              text: scanned.data.slice(scanned.sequence.end),
+              rest: omitKeys(event, ['type', 'sequence_number']),
+              ...(edits.rename ? { rename: edits.rename } : {}),
+            }
+          : undefined;
       if (LIFECYCLE.has(type)) lastEnvelope = response;
     }
     if (TERMINAL_EVENT_TYPES.has(type)) {
@@ -153,6 +246,7 @@ export function createResponsesStreamPassthrough(
       if (response && (!Array.isArray(output) || output.length === 0)) {
         const rebuilt = accumulator.result().body.output;
         if (Array.isArray(rebuilt) && (rebuilt.length > 0 || !Array.isArray(output))) {
+          edits.output = { rebuilt, was: 'output' in response ? output : undefined };
           response.output = rebuilt;
           changed = true;
         }
@@ -170,7 +264,7 @@ export function createResponsesStreamPassthrough(
       options?.onError?.(error);
       out.push(errorEvent(error));
     }
-    out.push(emit(event, message, changed));
+    out.push(emit(event, message, changed, scanned, edits));
     return out;
   }
 
@@ -188,4 +282,79 @@ export function createResponsesStreamPassthrough(
   }
 
   return { push, end };
+}
+
+/** A lifecycle event as read: its text after the number, its other fields, its model change. */
+interface RepeatedEnvelope {
+  text: string;
+  rest: JsonObject;
+  rename?: { from: string; to: string };
+}
+
+/** What a full-path event changed besides its number, for `rewrite` to redo in its text. */
+interface TextEdits {
+  /** The response's model, shown as the client's. */
+  rename?: { from: string; to: string };
+  /** The rebuilt output, and the terminal `output` it replaces (`undefined`: none was there). */
+  output?: { rebuilt: unknown[]; was: unknown };
+}
+
+/**
+ * The scanned event's text with `sequence_number` set to `number` and the `edits` made;
+ * `undefined` when a textual edit is not safe. The number is the scanned prefix's. The model
+ * must be the only `"model"` in the text, written `"model":"<from>"` exactly (its only
+ * occurrence is then the response's key); a replaced `null` or `[]` output likewise the only
+ * `"output"`; a missing output is appended to `response` when it is the event's last key and the
+ * text ends with its closing braces. A non-flat text with a `\u` escape is not edited: an
+ * escaped key could be a second `sequence_number`, `model` or `output` the scan does not see.
+ */
+function rewrite(
+  scanned: ScannedEvent,
+  number: number,
+  event: JsonObject | undefined,
+  edits: TextEdits | undefined,
+): string | undefined {
+  const { data, sequence } = scanned;
+  const changes: Array<[start: number, end: number, text: string]> = [
+    [sequence.start, sequence.end, String(number)],
+  ];
+  if (!scanned.flat && data.includes('\\u')) return undefined;
+  if (edits?.rename) {
+    const span = onlyValue(data, '"model"', JSON.stringify(edits.rename.from));
+    if (!span) return undefined;
+    changes.push([...span, JSON.stringify(edits.rename.to)]);
+  }
+  if (edits?.output) {
+    const json = JSON.stringify(edits.output.rebuilt);
+    const was = edits.output.was;
+    if (was === undefined) {
+      const keys = event ? Object.keys(event) : [];
+      const close = data.length - 2;
+      if (keys[keys.length - 1] !== 'response' || !data.endsWith('}}')) return undefined;
+      if (data.charCodeAt(close - 1) === 123) return undefined; // an empty response object
+      changes.push([close, close, `,"output":${json}`]);
+    } else {
+      const span = onlyValue(data, '"output"', JSON.stringify(was));
+      if (!span) return undefined;
+      changes.push([...span, json]);
+    }
+  }
+  changes.sort((a, b) => a[0] - b[0]);
+  let out = '';
+  let at = 0;
+  for (const [start, end, text] of changes) {
+    if (start < at) return undefined;
+    out += data.slice(at, start) + text;
+    at = end;
+  }
+  return out + data.slice(at);
+}
+
+/** Where the value of the only `key` in `data` is, written `key:<value>` exactly; or `undefined`. */
+function onlyValue(data: string, key: string, value: string): [number, number] | undefined {
+  const at = data.indexOf(key);
+  if (at < 0 || data.indexOf(key, at + 1) >= 0) return undefined;
+  const start = at + key.length + 1;
+  if (data.charCodeAt(start - 1) !== 58 || !data.startsWith(value, start)) return undefined;
+  return [start, start + value.length];
 }

@@ -3,6 +3,7 @@
  * @see https://github.com/openai/openai-node/blob/master/src/resources/responses/responses.ts
  */
 import type { SseMessage } from '../../sse/message.js';
+import { isUnterminated } from '../../sse/parse.js';
 import { isRecord, type JsonObject, tryParseJson } from '../../util/json.js';
 import type { DecodeStreamOptions } from '../format.js';
 
@@ -141,4 +142,118 @@ export function createUnknownReporter(
     seen.add(type);
     options?.onUnknownEvent?.(type);
   };
+}
+
+/**
+ * What `scanStreamEvent` read from an event's data without parsing it. The data starts with
+ * `{"type":"T","sequence_number":N` (so both are top-level keys, the first two).
+ */
+export interface ScannedEvent {
+  type: string;
+  data: string;
+  /** `sequence_number` and where its digits are in `data`. */
+  sequence: { value: number; start: number; end: number };
+  /**
+   * A flat object (string, number, literal and `[]` values only) checked to be valid JSON in
+   * full, with no second `type` or `sequence_number`: it may be forwarded or kept unparsed.
+   * Otherwise only the prefix was read and the data must still be parsed (`parseScanned`).
+   */
+  flat: boolean;
+  /** The top-level `output_index` of a flat event, when a plain integer (`undefined`: unknown). */
+  outputIndex?: number;
+}
+
+const STRING = String.raw`"[^"\\\u0000-\u001f]*(?:\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})[^"\\\u0000-\u001f]*)*"`;
+const NUMBER = String.raw`-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?`;
+const FLAT_VALUE = `(?:${STRING}|${NUMBER}|true|false|null|\\[\\])`;
+/** One more key of a flat event: no escape, neither `type`, `sequence_number` nor `output_index`. */
+const FLAT_KEY = String.raw`,"(?!type"|sequence_number"|output_index")[a-z0-9_]+":${FLAT_VALUE}`;
+/**
+ * A whole flat event: the prefix, then keys without escapes and scalar (or `[]`) values, no
+ * second `type` or `sequence_number`, at most one `output_index`, a plain integer. Captures the
+ * type, the number and the output index (no capture sits in a repeated group).
+ */
+const FLAT = new RegExp(
+  String.raw`^\{"type":"([a-z0-9_.]+)","sequence_number":(0|[1-9]\d{0,14})(?:${FLAT_KEY})*(?:,"output_index":(0|[1-9]\d{0,8})(?:${FLAT_KEY})*)?\}$`,
+);
+const TYPE_START = '{"type":"';
+const SEQUENCE_KEY = '","sequence_number":';
+
+/** Reads the plain integer at `start` (no sign, no leading zero), followed by `,` or `}`. */
+function plainInteger(data: string, start: number): [number, number] | undefined {
+  const maxDigits = 15;
+  let at = start;
+  let value = 0;
+  for (; at < data.length && at - start <= maxDigits; at++) {
+    const code = data.charCodeAt(at);
+    if (code < 48 || code > 57) break;
+    value = value * 10 + (code - 48);
+  }
+  const digits = at - start;
+  if (digits === 0 || digits > maxDigits || (digits > 1 && data.charCodeAt(start) === 48))
+    return undefined;
+  const next = data.charCodeAt(at);
+  return next === 44 || next === 125 ? [value, at] : undefined;
+}
+
+/** Whether `type` is made of `[a-z0-9_.]` only (no escape, nothing to decode). */
+function isPlainType(type: string): boolean {
+  if (type === '') return false;
+  for (let i = 0; i < type.length; i++) {
+    const code = type.charCodeAt(i);
+    if (!((code >= 97 && code <= 122) || (code >= 48 && code <= 57) || code === 95 || code === 46))
+      return false;
+  }
+  return true;
+}
+
+/**
+ * Reads an event's type and `sequence_number` from its text, for the fast paths that forward or
+ * keep an event without parsing it. Only this exact compact prefix is recognised:
+ * `{"type":"T","sequence_number":N` with a plain type and a plain integer, the type equal to the
+ * SSE event name when there is one, and no second `"sequence_number"` anywhere (a non-flat
+ * event's type is checked when it is parsed). A comment, a
+ * message cut by the end of input (`isUnterminated`), pretty-printed or spaced JSON, another key
+ * order, a missing number: `undefined`, and the caller takes its full path.
+ */
+export function scanStreamEvent(message: SseMessage): ScannedEvent | undefined {
+  const data = message.data;
+  if (!data.startsWith(TYPE_START) || message.comment !== undefined) return undefined;
+  const flat = FLAT.exec(data);
+  if (flat) {
+    const type = flat[1] as string;
+    const digits = flat[2] as string;
+    if (message.event !== undefined && message.event !== type) return undefined;
+    if (isUnterminated(message)) return undefined;
+    const start = TYPE_START.length + type.length + SEQUENCE_KEY.length;
+    const sequence = { value: Number(digits), start, end: start + digits.length };
+    const index = flat[3];
+    return index === undefined
+      ? { type, data, sequence, flat: true }
+      : { type, data, sequence, flat: true, outputIndex: Number(index) };
+  }
+  const typeEnd = data.indexOf('"', TYPE_START.length);
+  if (typeEnd < 0 || !data.startsWith(SEQUENCE_KEY, typeEnd)) return undefined;
+  const type = data.slice(TYPE_START.length, typeEnd);
+  if (!isPlainType(type) || (message.event !== undefined && message.event !== type))
+    return undefined;
+  const start = typeEnd + SEQUENCE_KEY.length;
+  const number = plainInteger(data, start);
+  if (!number || isUnterminated(message)) return undefined;
+  const [value, end] = number;
+  // A second number could be anywhere in a nested object (JSON.parse would keep the last).
+  if (data.indexOf('"sequence_number"', end) >= 0) return undefined;
+  return { type, data, sequence: { value, start, end }, flat: false };
+}
+
+/**
+ * Parses a scanned event; `undefined` when the data is no JSON object or its parsed `type` or
+ * `sequence_number` differ from the scanned ones (a duplicate key): the full path then reads it.
+ */
+export function parseScanned(scanned: ScannedEvent): (JsonObject & { type: string }) | undefined {
+  const parsed = tryParseJson(scanned.data);
+  if (!isRecord(parsed)) return undefined;
+  if (parsed.type !== scanned.type || parsed.sequence_number !== scanned.sequence.value)
+    return undefined;
+  return parsed as JsonObject & { type: string };
 }

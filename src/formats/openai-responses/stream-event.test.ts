@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import type { SseMessage } from '../../sse/message.js';
+import { parseSse } from '../../sse/parse.js';
+import { parseScanned, scanStreamEvent } from './stream-event.js';
+
+const DELTA =
+  '{"type":"response.output_text.delta","sequence_number":12,"item_id":"msg_1","output_index":3,"content_index":0,"delta":"a\\"b\\u00e9","logprobs":[],"obfuscation":"xY"}';
+
+function message(data: string, event: string | undefined = 'response.output_text.delta') {
+  return event === undefined ? { data } : { event, data };
+}
+
+describe('scanStreamEvent (the fast paths read events without parsing them)', () => {
+  it('reads a compact flat event: type, number and where it is, output index', () => {
+    const scanned = scanStreamEvent(message(DELTA));
+    expect(scanned).toMatchObject({
+      type: 'response.output_text.delta',
+      flat: true,
+      outputIndex: 3,
+      sequence: { value: 12 },
+    });
+    const sequence = scanned?.sequence ?? { start: 0, end: 0 };
+    expect(DELTA.slice(sequence.start, sequence.end)).toBe('12');
+    // Without an event line, the type in the data stands.
+    expect(scanStreamEvent(message(DELTA, undefined))?.type).toBe('response.output_text.delta');
+  });
+
+  it('reads only the prefix of a nested event, and parseScanned parses it', () => {
+    const data =
+      '{"type":"response.output_item.done","sequence_number":7,"output_index":0,"item":{"type":"message","content":[]}}';
+    const scanned = scanStreamEvent(message(data, 'response.output_item.done'));
+    expect(scanned).toMatchObject({ flat: false, sequence: { value: 7 } });
+    expect(scanned?.outputIndex).toBeUndefined();
+    expect(scanned && parseScanned(scanned)).toEqual(JSON.parse(data));
+  });
+
+  it('leaves the output index unknown when it is not one plain integer', () => {
+    for (const index of ['-1', '1.5', '"2"', '01']) {
+      const data = DELTA.replace('"output_index":3', `"output_index":${index}`);
+      const scanned = scanStreamEvent(message(data));
+      expect(scanned?.outputIndex, index).toBeUndefined();
+    }
+    const twice = DELTA.replace('"output_index":3', '"output_index":3,"output_index":4');
+    expect(scanStreamEvent(message(twice))).toMatchObject({ flat: false });
+    expect(scanStreamEvent(message(twice))?.outputIndex).toBeUndefined();
+  });
+
+  const unrecognised: Record<string, SseMessage> = {
+    'pretty-printed JSON': message(JSON.stringify(JSON.parse(DELTA), null, 2)),
+    'a space after a colon': message(DELTA.replace('"type":"', '"type": "')),
+    'another key order': message(
+      '{"sequence_number":12,"type":"response.output_text.delta","delta":"a"}',
+    ),
+    'no sequence number': message('{"type":"response.output_text.delta","delta":"a"}'),
+    'a number as a string': message(
+      DELTA.replace('"sequence_number":12', '"sequence_number":"12"'),
+    ),
+    'a number with a leading zero': message(DELTA.replace(':12,', ':012,')),
+    'a fractional number': message(DELTA.replace(':12,', ':12.0,')),
+    'an event name that differs from the type': message(DELTA, 'response.refusal.delta'),
+    'an escape in the type': message(
+      DELTA.replace('output_text.delta', 'output\\u005ftext.delta'),
+      undefined,
+    ),
+    'a comment': { data: DELTA, comment: 'x' },
+    'a second sequence_number in a nested object': message(
+      '{"type":"response.output_item.added","sequence_number":1,"item":{"sequence_number":2}}',
+      'response.output_item.added',
+    ),
+    'a second sequence_number in a flat object': message(
+      DELTA.replace('"delta":', '"sequence_number":13,"delta":'),
+    ),
+  };
+  for (const [name, input] of Object.entries(unrecognised)) {
+    it(`does not recognise ${name}`, () => {
+      expect(scanStreamEvent(input)).toBeUndefined();
+    });
+  }
+
+  it('does not recognise an event the end of input cut short', () => {
+    const [cut] = parseSse(`event: response.output_text.delta\ndata: ${DELTA}`);
+    expect(cut?.data).toBe(DELTA);
+    expect(scanStreamEvent(cut as SseMessage)).toBeUndefined();
+    const [whole] = parseSse(`event: response.output_text.delta\ndata: ${DELTA}\n\n`);
+    expect(scanStreamEvent(whole as SseMessage)?.flat).toBe(true);
+  });
+
+  it('takes no invalid JSON for a flat event, and parseScanned rejects it', () => {
+    for (const bad of [
+      DELTA.replace('"xY"', '"x\tY"'), // a raw control character
+      DELTA.replace('"xY"', '"x\\qY"'), // an unknown escape
+      DELTA.replace('"xY"}', '"xY"'), // not closed
+      DELTA.replace('"logprobs":[]', '"logprobs":[1'), // broken array
+    ]) {
+      const scanned = scanStreamEvent(message(bad));
+      expect(scanned?.flat, bad).not.toBe(true);
+      if (scanned) expect(parseScanned(scanned)).toBeUndefined();
+    }
+  });
+
+  it('sends a nested event with a second, different type to the full path', () => {
+    const data =
+      '{"type":"response.output_item.added","sequence_number":1,"item":{"type":"message"},"type":"response.output_item.done"}';
+    const scanned = scanStreamEvent(message(data, 'response.output_item.added'));
+    expect(scanned?.flat).toBe(false);
+    expect(scanned && parseScanned(scanned)).toBeUndefined();
+    // A flat one is not flat at all.
+    const flat = DELTA.replace('"delta":', '"type":"response.refusal.delta","delta":');
+    expect(scanStreamEvent(message(flat))?.flat).not.toBe(true);
+  });
+});
