@@ -73,20 +73,26 @@ const scrubErrorMessages: StreamStep<IrEvent, IrEvent> = {
   end: () => [],
 };
 
-/** A forwarded SSE message that reports an error (an `error` event, or an `error` object). */
-const ERROR_OBJECT = /"error"\s*:\s*[{"]/;
+/** What follows `"error"` in a message that reports an error: a colon, then an object or a string. */
+const AFTER_ERROR_KEY = /\s*:\s*[{"]/y;
 
 /**
- * Whether a forwarded message reports an error. `ERROR_OBJECT` can only match text holding
- * `rror"`, so the common message (no such text) is told apart by one `includes`, which is
- * cheaper than the regex. (Not `includes('"error"')`: V8 searches from a pattern's first
- * character, and a `"` is on every few bytes of JSON, which makes that search slower than the
- * regex.)
+ * Whether a forwarded message reports an error: an `error` event, or text matching
+ * `/"error"\s*:\s*[{"]/` (an `error` object or message). Found by searching `rror"` and testing
+ * what follows each `"error"` in place, not by running that regex over the text: V8 searches a
+ * pattern from its first character, and a `"` is on every few bytes of JSON (so
+ * `indexOf('"error"')` is slower still), while Responses lifecycle events are 64 KB long and
+ * carry `"error":null`.
  */
 export function isForwardedError(message: SseMessage): boolean {
-  return (
-    message.event === 'error' || (message.data.includes('rror"') && ERROR_OBJECT.test(message.data))
-  );
+  if (message.event === 'error') return true;
+  const data = message.data;
+  for (let at = data.indexOf('rror"'); at !== -1; at = data.indexOf('rror"', at + 5)) {
+    if (at < 2 || data.charCodeAt(at - 1) !== 0x65 || data.charCodeAt(at - 2) !== 0x22) continue;
+    AFTER_ERROR_KEY.lastIndex = at + 5;
+    if (AFTER_ERROR_KEY.test(data)) return true;
+  }
+  return false;
 }
 
 /** The same scrubbing for upstream error events a same-format route forwards as they came. */
