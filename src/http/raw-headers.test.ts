@@ -42,7 +42,9 @@ describe('RawHeaders', () => {
           expect([...ours.keys()]).toEqual([...web.keys()]);
           expect([...ours.values()]).toEqual([...web.values()]);
           const seen: string[] = [];
-          ours.forEach((value, key) => seen.push(`${key}=${value}`));
+          ours.forEach((value, key) => {
+            seen.push(`${key}=${value}`);
+          });
           expect(seen).toEqual([...web].map(([key, value]) => `${key}=${value}`));
         },
       ),

@@ -167,7 +167,7 @@ const STRING = String.raw`"[^"\\\u0000-\u001f]*(?:\\(?:["\\/bfnrt]|u[0-9a-fA-F]{
 const NUMBER = String.raw`-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?`;
 const FLAT_VALUE = `(?:${STRING}|${NUMBER}|true|false|null|\\[\\])`;
 /** One more key of a flat event: no escape, neither `type`, `sequence_number` nor `output_index`. */
-const FLAT_KEY = String.raw`,"(?!type"|sequence_number"|output_index")[a-z0-9_]+":${FLAT_VALUE}`;
+const FLAT_KEY = `,"(?!type"|sequence_number"|output_index")[a-z0-9_]+":${FLAT_VALUE}`;
 /**
  * A whole flat event: the prefix, then keys without escapes and scalar (or `[]`) values, no
  * second `type` or `sequence_number`, at most one `output_index`, a plain integer. Captures the
