@@ -15,6 +15,7 @@ import { decodeAnnotation } from './annotations.js';
 import { decodeFinishReason } from './finish-reason.js';
 import { chatMeta, metaField } from './meta.js';
 import { narrowChatChunk } from './narrow.js';
+import { learnEnvelope, scanContent } from './scan-chunk.js';
 import { decodeStreamError, isStreamError } from './stream-error.js';
 import { toolCallKey } from './tool-call-key.js';
 import type {
@@ -62,6 +63,8 @@ interface ChatDecodeState {
   finish: { reason: IrFinishReason; raw: string } | undefined;
   sawRefusal: boolean;
   warnedChoices: boolean;
+  /** The envelope of the last chunk parsed in full, for `scanContent` (see `learnEnvelope`). */
+  envelope: string | undefined;
 }
 
 function start(state: ChatDecodeState, out: IrEvent[], chunk: ChatCompletionChunk): void {
@@ -385,7 +388,9 @@ export function readOrdinaryChoice(value: unknown): ChatChunkChoice | undefined 
  * name is known) to the end. `message-end` waits for `[DONE]` or the end of input, so a usage
  * chunk after the `finish_reason` is folded in; without any `finish_reason` the stream ends with
  * `TRUNCATED_STREAM_ERROR`. A chunk with a top-level `error` ends it with an `error` event.
- * Once the stream has started, ordinary delta chunks skip the narrowing (`readOrdinaryChoice`).
+ * Once the stream has started, ordinary delta chunks skip the narrowing (`readOrdinaryChoice`),
+ * and compact content chunks with the envelope of an earlier chunk skip the parse too
+ * (`scanContent`); anything else takes the full path.
  */
 export function createChatStreamDecoder(
   options: DecodeStreamOptions = {},
@@ -404,6 +409,7 @@ export function createChatStreamDecoder(
     finish: undefined,
     sawRefusal: false,
     warnedChoices: false,
+    envelope: undefined,
   };
   return {
     push(message) {
@@ -411,9 +417,23 @@ export function createChatStreamDecoder(
       const data = message.data.trim();
       if (data === '') return [];
       if (data === '[DONE]') return finishStream(state, true);
+      const fast = state.started && message.event === undefined;
+      // Fastest path: a content chunk read from its text (see `scanContent`).
+      if (fast && state.envelope !== undefined) {
+        const content = scanContent(data, state.envelope);
+        if (content !== undefined) {
+          const out: IrEvent[] = [];
+          if (content !== '') appendText(state, out, 'text', content);
+          return out;
+        }
+      }
       const parsed = tryParseJson(data);
+      const envelope = state.envelope;
+      if (envelope === undefined || data.slice(0, envelope.length) !== envelope) {
+        state.envelope = learnEnvelope(data);
+      }
       // Fast path for the chunks that make up most of a stream (see `readOrdinaryChoice`).
-      if (state.started && message.event === undefined) {
+      if (fast) {
         const choice = readOrdinaryChoice(parsed);
         if (choice !== undefined) {
           const out: IrEvent[] = [];
