@@ -8,6 +8,7 @@ import type { IrEvent } from '../../ir/events.js';
 import type { IrFinishReason } from '../../ir/response.js';
 import { TRUNCATED_STREAM_ERROR } from '../../ir/response.js';
 import type { SseMessage } from '../../sse/message.js';
+import { isUnterminated } from '../../sse/parse.js';
 import type { StreamStep } from '../../streams/step.js';
 import { isRecord, type JsonObject, tryParseJson } from '../../util/json.js';
 import type { DecodeStreamOptions } from '../format.js';
@@ -418,8 +419,9 @@ export function createChatStreamDecoder(
       if (data === '') return [];
       if (data === '[DONE]') return finishStream(state, true);
       const fast = state.started && message.event === undefined;
-      // Fastest path: a content chunk read from its text (see `scanContent`).
-      if (fast && state.envelope !== undefined) {
+      // Fastest path: a content chunk read from its text (see `scanContent`); not for a message
+      // cut short at the end of input, though only a whole JSON text could match.
+      if (fast && state.envelope !== undefined && !isUnterminated(message)) {
         const content = scanContent(data, state.envelope);
         if (content !== undefined) {
           const out: IrEvent[] = [];

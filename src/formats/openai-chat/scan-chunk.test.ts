@@ -8,6 +8,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { IrEvent } from '../../ir/events.js';
 import type { ConversionWarning } from '../../ir/warnings.js';
+import type { SseMessage } from '../../sse/message.js';
+import { createSseParser, isUnterminated } from '../../sse/parse.js';
 import { runStep } from '../../streams/step.js';
 import { createChatStreamDecoder } from './decode-stream.js';
 import { learnEnvelope, scanContent } from './scan-chunk.js';
@@ -221,5 +223,26 @@ describe('Chat stream decoder over scanned chunks', () => {
       ),
       { numRuns: 3000 },
     );
+  });
+});
+
+describe('Chat stream decoder over a stream cut at its end', () => {
+  it('decodes a last chunk without its blank line as its full path does, whole or cut', () => {
+    const head = [ROLE_CHUNK, chunkText('a')].map((data) => `data: ${data}\n\n`).join('');
+    for (const last of [
+      chunkText('b'),
+      chunkText('b').slice(0, -1),
+      chunkText('b').slice(0, 250),
+    ]) {
+      const parser = createSseParser();
+      const messages = [...parser.push(`${head}data: ${last}`), ...parser.end()];
+      expect(isUnterminated(messages[2] as SseMessage)).toBe(true);
+      const fast = runStep(createChatStreamDecoder(), messages);
+      const full = runStep(
+        createChatStreamDecoder(),
+        messages.map((message) => ({ ...message, event: 'message' })),
+      );
+      expect(fast).toEqual(full);
+    }
   });
 });
