@@ -16,7 +16,7 @@ import { decodeAnnotation } from './annotations.js';
 import { decodeFinishReason } from './finish-reason.js';
 import { chatMeta, metaField } from './meta.js';
 import { narrowChatChunk } from './narrow.js';
-import { learnEnvelope, scanContent } from './scan-chunk.js';
+import { learnEnvelope, scanArguments, scanContent } from './scan-chunk.js';
 import { decodeStreamError, isStreamError } from './stream-error.js';
 import { toolCallKey } from './tool-call-key.js';
 import type {
@@ -390,8 +390,8 @@ export function readOrdinaryChoice(value: unknown): ChatChunkChoice | undefined 
  * chunk after the `finish_reason` is folded in; without any `finish_reason` the stream ends with
  * `TRUNCATED_STREAM_ERROR`. A chunk with a top-level `error` ends it with an `error` event.
  * Once the stream has started, ordinary delta chunks skip the narrowing (`readOrdinaryChoice`),
- * and compact content chunks with the envelope of an earlier chunk skip the parse too
- * (`scanContent`); anything else takes the full path.
+ * and compact content and tool-arguments chunks with the envelope of an earlier chunk skip the
+ * parse too (`scanContent`, `scanArguments`); anything else takes the full path.
  */
 export function createChatStreamDecoder(
   options: DecodeStreamOptions = {},
@@ -419,13 +419,24 @@ export function createChatStreamDecoder(
       if (data === '') return [];
       if (data === '[DONE]') return finishStream(state, true);
       const fast = state.started && message.event === undefined;
-      // Fastest path: a content chunk read from its text (see `scanContent`); not for a message
+      // Fastest path: a content or arguments chunk read from its text (see `scanContent`); not for a message
       // cut short at the end of input, though only a whole JSON text could match.
       if (fast && state.envelope !== undefined && !isUnterminated(message)) {
         const content = scanContent(data, state.envelope);
         if (content !== undefined) {
           const out: IrEvent[] = [];
           if (content !== '') appendText(state, out, 'text', content);
+          return out;
+        }
+        const args = scanArguments(data, state.envelope);
+        if (args !== undefined) {
+          // The tool call the parse would give; `onChoice` would pass it on just so.
+          const call: ChatChunkToolCall = {
+            index: args.index,
+            function: { arguments: args.piece },
+          };
+          const out: IrEvent[] = [];
+          onToolDelta(state, out, call, args.index);
           return out;
         }
       }

@@ -12,7 +12,7 @@ import type { SseMessage } from '../../sse/message.js';
 import { createSseParser, isUnterminated } from '../../sse/parse.js';
 import { runStep } from '../../streams/step.js';
 import { createChatStreamDecoder } from './decode-stream.js';
-import { learnEnvelope, scanContent } from './scan-chunk.js';
+import { learnEnvelope, scanArguments, scanContent } from './scan-chunk.js';
 
 const ENVELOPE =
   '{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1767300000,"model":"gpt-4.1-mini","service_tier":"default","system_fingerprint":"fp_1",';
@@ -21,6 +21,11 @@ const body = (literal: string) =>
   `"choices":[{"index":0,"delta":{"content":${literal}},"logprobs":null,"finish_reason":null}]`;
 /** An ordinary content chunk as OpenAI writes it. */
 const chunkText = (content: string) => `${ENVELOPE}${body(JSON.stringify(content))}${SUFFIX}`;
+/** An ordinary tool-arguments chunk as OpenAI writes it. */
+const toolText = (piece: string, index = 0) =>
+  `${ENVELOPE}"choices":[{"index":0,"delta":{"tool_calls":[{"index":${index},"function":{"arguments":${JSON.stringify(piece)}}}]},"logprobs":null,"finish_reason":null}]${SUFFIX}`;
+const toolStart = (index: number) =>
+  `${ENVELOPE}"choices":[{"index":0,"delta":{"tool_calls":[{"index":${index},"id":"call_${index}","type":"function","function":{"name":"f","arguments":""}}]},"logprobs":null,"finish_reason":null}]${SUFFIX}`;
 const ROLE_CHUNK = `${ENVELOPE}"choices":[{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]${SUFFIX}`;
 const FINISH_CHUNK = `${ENVELOPE}"choices":[{"index":0,"delta":{},"logprobs":null,"finish_reason":"stop"}]${SUFFIX}`;
 
@@ -167,6 +172,84 @@ describe('scanContent', () => {
   }
 });
 
+describe('scanArguments', () => {
+  it('reads what JSON.parse reads, for tricky and random pieces', () => {
+    const check = (piece: string, index: number) => {
+      const text = toolText(piece, index);
+      const parsed = JSON.parse(text) as {
+        choices: [{ delta: { tool_calls: [{ index: number; function: { arguments: string } }] } }];
+      };
+      const call = parsed.choices[0].delta.tool_calls[0];
+      expect(scanArguments(text, ENVELOPE)).toEqual({
+        index: call.index,
+        piece: call.function.arguments,
+      });
+      expect(scanContent(text, ENVELOPE)).toBeUndefined();
+    };
+    for (const piece of [...TRICKY, '{"a":', '"\\u00e9"}', '{"path":"C:\\\\x"}']) {
+      check(piece, 0);
+      check(piece, 12);
+    }
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)) }),
+        fc.nat(999_999_999),
+        check,
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  const FALLBACKS: [string, string][] = [
+    [
+      'a leading zero index',
+      toolText('x').replace('"index":0,"function"', '"index":01,"function"'),
+    ],
+    ['a negative index', toolText('x').replace('"index":0,"function"', '"index":-1,"function"')],
+    ['a fractional index', toolText('x').replace('"index":0,"function"', '"index":1.5,"function"')],
+    ['a ten-digit index', toolText('x', 1_234_567_890)],
+    ['a string index', toolText('x').replace('"index":0,"function"', '"index":"0","function"')],
+    ['no index', toolText('x').replace('"index":0,"function"', '"function"')],
+    ['an id', toolText('x').replace('"index":0,"function"', '"index":0,"id":"c","function"')],
+    ['a name', toolText('x').replace('"function":{', '"function":{"name":"f",')],
+    ['a name after the arguments', toolText('x').replace('"x"}', '"x","name":"f"}')],
+    ['a type after the function', toolText('x').replace('"x"}}', '"x"},"type":"function"}')],
+    ['a second tool call', toolText('x').replace('"x"}}]', '"x"}},{"index":1}]')],
+    ['non-string arguments', toolText('x').replace('"arguments":"x"', '"arguments":{}')],
+    ['an invalid escape', toolText('x').replace('"arguments":"x"', '"arguments":"\\q"')],
+    [
+      'content beside the tool call',
+      toolText('x').replace('"tool_calls"', '"content":"y","tool_calls"'),
+    ],
+    [
+      'a finish reason',
+      toolText('x').replace('"finish_reason":null', '"finish_reason":"tool_calls"'),
+    ],
+    ['another envelope', toolText('x').replace('chatcmpl-1', 'chatcmpl-2')],
+  ];
+
+  for (const [name, text] of FALLBACKS) {
+    it(`declines ${name}, and the decoder gives what its full path gives`, () => {
+      expect(scanArguments(text, ENVELOPE)).toBeUndefined();
+      const { fast, full } = bothPaths([toolStart(0), toolText('{"a":'), text, toolText('1}')]);
+      expect(fast).toEqual(full);
+    });
+  }
+
+  it('decodes scanned pieces as the full path does', () => {
+    const { fast, full } = bothPaths([
+      toolStart(0),
+      toolText('{"a":'),
+      toolText('"\\"q\\""}'),
+      toolStart(1),
+      toolText('{}', 1),
+      toolText('', 1),
+    ]);
+    expect(fast).toEqual(full);
+    expect(fast.events.filter((event) => event.type === 'tool-call-delta')).toHaveLength(3);
+  });
+});
+
 describe('Chat stream decoder over scanned chunks', () => {
   it('gives the same events as its full path for tricky contents', () => {
     const { fast, full } = bothPaths(TRICKY.map(chunkText));
@@ -211,13 +294,13 @@ describe('Chat stream decoder over scanned chunks', () => {
       fc.property(
         fc.array(fc.tuple(fc.string({ maxLength: 8 }), fc.option(edit)), { maxLength: 6 }),
         (chunks) => {
-          const texts = chunks.map(([content, change]) => {
-            const text = chunkText(content);
+          const texts = chunks.map(([content, change], position) => {
+            const text = position % 2 === 0 ? chunkText(content) : toolText(content, position % 3);
             if (change === null) return text;
             const at = (change.at + text.length + 1) % (text.length + 1);
             return text.slice(0, at) + change.insert + text.slice(at + change.remove);
           });
-          const { fast, full } = bothPaths(texts);
+          const { fast, full } = bothPaths([toolStart(1), ...texts]);
           expect(fast).toEqual(full);
         },
       ),
