@@ -419,8 +419,8 @@ export function createChatStreamDecoder(
       if (data === '') return [];
       if (data === '[DONE]') return finishStream(state, true);
       const fast = state.started && message.event === undefined;
-      // Fastest path: a content or arguments chunk read from its text (see `scanContent`); not for a message
-      // cut short at the end of input, though only a whole JSON text could match.
+      // Fastest path: a content or arguments chunk read from its text (see `scanContent`); not
+      // for a message cut short at the end of input, though only a whole JSON text could match.
       if (fast && state.envelope !== undefined && !isUnterminated(message)) {
         const content = scanContent(data, state.envelope);
         if (content !== undefined) {
@@ -441,6 +441,7 @@ export function createChatStreamDecoder(
         }
       }
       const parsed = tryParseJson(data);
+      // A new envelope is learnt from any chunk that does not start with the known one.
       const envelope = state.envelope;
       if (envelope === undefined || data.slice(0, envelope.length) !== envelope) {
         state.envelope = learnEnvelope(data);

@@ -9,7 +9,7 @@
  * `error`) does not match, and the decoder parses the chunk in full.
  */
 
-/** A JSON string without escapes, or a JSON integer, or null: envelope values the decoder ignores. */
+/** A JSON string without escapes, a JSON integer or null: envelope values the decoder ignores. */
 const PLAIN_VALUE = '(?:"[^"\\\\\\u0000-\\u001f]*"|-?(?:0|[1-9][0-9]*)|null)';
 
 /**
@@ -36,7 +36,7 @@ const ESCAPED_STRING = /(?:[^"\\\u0000-\u001f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*
 
 /**
  * The envelope of `data` (its text before `"choices":`) when it holds only members
- * `scanContent` may skip, else `undefined`.
+ * `scanContent` and `scanArguments` may skip, else `undefined`.
  */
 export function learnEnvelope(data: string): string | undefined {
   const end = data.indexOf('"choices":');
