@@ -72,6 +72,49 @@ function delta(record: BlockRecord, payload: JsonObject, out: SseMessage[]): voi
   out.push(sse('content_block_delta', { index: record.wireIndex, delta: payload }));
 }
 
+/** The `content_block_delta` kinds that carry one string, and the field that holds it. */
+const STRING_DELTAS = {
+  text_delta: 'text',
+  input_json_delta: 'partial_json',
+  thinking_delta: 'thinking',
+} as const;
+
+/** A `content_block_delta` kind of `STRING_DELTAS`. */
+export type StringDeltaType = keyof typeof STRING_DELTAS;
+
+/** What comes after the index in each kind's JSON, up to the string value. */
+const STRING_DELTA_MIDDLES: Record<StringDeltaType, string> = {
+  text_delta: ',"delta":{"type":"text_delta","text":',
+  input_json_delta: ',"delta":{"type":"input_json_delta","partial_json":',
+  thinking_delta: ',"delta":{"type":"thinking_delta","thinking":',
+};
+
+/**
+ * The data of a `content_block_delta` carrying one string (the events of nearly every chunk),
+ * built from a template with only the string and the index serialised: byte for byte what
+ * `sse('content_block_delta', { index, delta: { type, [field]: value } })` writes (one test
+ * compares the two over many strings), without the spread and the objects.
+ */
+export function stringDeltaData(index: number, type: StringDeltaType, value: string): string {
+  return `{"type":"content_block_delta","index":${index}${STRING_DELTA_MIDDLES[type]}${JSON.stringify(value)}}}`;
+}
+
+/** A `content_block_delta` of one string; see `stringDeltaData`. */
+function stringDelta(
+  record: BlockRecord,
+  type: StringDeltaType,
+  value: string,
+  out: SseMessage[],
+): void {
+  const index = record.wireIndex;
+  // The index is always set once a block is open; the object path keeps any other case exact.
+  if (index === undefined) {
+    delta(record, { type, [STRING_DELTAS[type]]: value }, out);
+    return;
+  }
+  out.push({ event: 'content_block_delta', data: stringDeltaData(index, type, value) });
+}
+
 function close(state: BlockWriterState, record: BlockRecord, out: SseMessage[]): void {
   if (record.wireIndex !== undefined) {
     out.push(sse('content_block_stop', { index: record.wireIndex }));
@@ -136,7 +179,7 @@ function endBlock(state: BlockWriterState, record: BlockRecord, out: SseMessage[
       message: 'Custom tool call sent as a tool_use with its raw input in "input"',
     });
     const input = JSON.stringify({ input: record.rawInput.join('') });
-    delta(record, { type: 'input_json_delta', partial_json: input }, out);
+    stringDelta(record, 'input_json_delta', input, out);
   }
   close(state, record, out);
 }
@@ -152,7 +195,7 @@ function onReasoningDelta(
     const extra = ownExtra(record.startMeta);
     open(state, record, { type: 'thinking', thinking: '', signature: '', ...extra }, out);
   }
-  delta(record, { type: 'thinking_delta', thinking: event.delta }, out);
+  stringDelta(record, 'thinking_delta', event.delta, out);
 }
 
 function onToolCallStart(
@@ -180,7 +223,7 @@ function onToolCallDelta(
 ) {
   if (record.rawInput !== undefined) record.rawInput.push(event.delta);
   else if (event.delta !== '') {
-    delta(record, { type: 'input_json_delta', partial_json: event.delta }, out);
+    stringDelta(record, 'input_json_delta', event.delta, out);
   }
 }
 
@@ -197,7 +240,7 @@ function apply(
       return;
     case 'text-delta':
     case 'refusal-delta':
-      if (event.delta !== '') delta(record, { type: 'text_delta', text: event.delta }, out);
+      if (event.delta !== '') stringDelta(record, 'text_delta', event.delta, out);
       return;
     case 'text-annotation':
       onTextAnnotation(state, record, event, out);

@@ -8,13 +8,15 @@ import type { IrEvent } from '../../ir/events.js';
 import type { IrFinishReason } from '../../ir/response.js';
 import { TRUNCATED_STREAM_ERROR } from '../../ir/response.js';
 import type { SseMessage } from '../../sse/message.js';
+import { isUnterminated } from '../../sse/parse.js';
 import type { StreamStep } from '../../streams/step.js';
-import { type JsonObject, tryParseJson } from '../../util/json.js';
+import { isRecord, type JsonObject, tryParseJson } from '../../util/json.js';
 import type { DecodeStreamOptions } from '../format.js';
 import { decodeAnnotation } from './annotations.js';
 import { decodeFinishReason } from './finish-reason.js';
 import { chatMeta, metaField } from './meta.js';
 import { narrowChatChunk } from './narrow.js';
+import { learnEnvelope, scanArguments, scanContent } from './scan-chunk.js';
 import { decodeStreamError, isStreamError } from './stream-error.js';
 import { toolCallKey } from './tool-call-key.js';
 import type {
@@ -62,6 +64,8 @@ interface ChatDecodeState {
   finish: { reason: IrFinishReason; raw: string } | undefined;
   sawRefusal: boolean;
   warnedChoices: boolean;
+  /** The envelope of the last chunk parsed in full, for `scanContent` (see `learnEnvelope`). */
+  envelope: string | undefined;
 }
 
 function start(state: ChatDecodeState, out: IrEvent[], chunk: ChatCompletionChunk): void {
@@ -301,6 +305,83 @@ function finishStream(state: ChatDecodeState, done: boolean): IrEvent[] {
   return out;
 }
 
+function isOptionalText(value: unknown): boolean {
+  return value === undefined || value === null || typeof value === 'string';
+}
+
+function isOptionalString(value: unknown): boolean {
+  return value === undefined || typeof value === 'string';
+}
+
+/** A `tool_calls[]` piece of the usual shape: a numeric index and a `function` with strings. */
+function isOrdinaryToolCall(value: unknown): boolean {
+  if (!isRecord(value)) return false;
+  const body = value.function;
+  return (
+    Number.isFinite(value.index) &&
+    isOptionalString(value.id) &&
+    isOptionalString(value.type) &&
+    value.custom === undefined &&
+    value.name === undefined &&
+    value.arguments === undefined &&
+    isRecord(body) &&
+    isOptionalString(body.name) &&
+    isOptionalString(body.arguments)
+  );
+}
+
+/**
+ * The one choice of an ordinary delta chunk, read straight from the parsed payload, or
+ * `undefined` for any other shape (which then goes through `narrowChatChunk` and `onChunk`).
+ * Ordinary: no `error`, an `object` starting with `chat.completion` (or none), `usage` null or
+ * absent, exactly one choice with index 0 (or none), no `message`, `usage` or non-null
+ * `logprobs` in it, `finish_reason` a string or null, and a `delta` whose text fields are strings
+ * or null, with no `annotations` or `function_call`, and `tool_calls` (if any) each with a
+ * numeric index and a `function` of strings. Every field the decoder reads then has the type
+ * the narrowers would give it, so `onChoice` on it gives what the full path gives once the
+ * stream has started: `onChunk` would skip the start, find no usage and call `onChoice` alone.
+ * Fields the decoder never reads (`id`, `model`, `obfuscation`, ...) are not looked at.
+ */
+export function readOrdinaryChoice(value: unknown): ChatChunkChoice | undefined {
+  if (!isRecord(value) || value.error !== undefined) return undefined;
+  const object = value.object;
+  if (
+    object !== undefined &&
+    !(typeof object === 'string' && object.startsWith('chat.completion'))
+  ) {
+    return undefined;
+  }
+  const usage = value.usage;
+  if (usage !== undefined && usage !== null) return undefined;
+  const choices = value.choices;
+  if (!Array.isArray(choices) || choices.length !== 1) return undefined;
+  const choice: unknown = choices[0];
+  if (!isRecord(choice)) return undefined;
+  if (choice.index !== 0 && choice.index !== undefined) return undefined;
+  if (choice.message !== undefined || choice.usage !== undefined) return undefined;
+  if (choice.logprobs !== undefined && choice.logprobs !== null) return undefined;
+  if (!isOptionalText(choice.finish_reason)) return undefined;
+  const delta = choice.delta;
+  if (!isRecord(delta)) return undefined;
+  if (
+    !isOptionalText(delta.content) ||
+    !isOptionalText(delta.reasoning_content) ||
+    !isOptionalText(delta.reasoning) ||
+    !isOptionalText(delta.refusal) ||
+    delta.annotations !== undefined ||
+    delta.function_call !== undefined
+  ) {
+    return undefined;
+  }
+  const calls = delta.tool_calls;
+  if (calls !== undefined) {
+    if (!Array.isArray(calls)) return undefined;
+    for (const call of calls) if (!isOrdinaryToolCall(call)) return undefined;
+  }
+  // Checked field by field above: each read field has the type `ChatChunkChoice` gives it.
+  return choice as ChatChunkChoice;
+}
+
 /**
  * Creates a decoder. Blocks get dense indices in order of first appearance: reasoning, text and
  * refusal pieces form one block each until another kind of piece arrives (so a text that resumes
@@ -308,6 +389,9 @@ function finishStream(state: ChatDecodeState, done: boolean): IrEvent[] {
  * name is known) to the end. `message-end` waits for `[DONE]` or the end of input, so a usage
  * chunk after the `finish_reason` is folded in; without any `finish_reason` the stream ends with
  * `TRUNCATED_STREAM_ERROR`. A chunk with a top-level `error` ends it with an `error` event.
+ * Once the stream has started, ordinary delta chunks skip the narrowing (`readOrdinaryChoice`),
+ * and compact content and tool-arguments chunks with the envelope of an earlier chunk skip the
+ * parse too (`scanContent`, `scanArguments`); anything else takes the full path.
  */
 export function createChatStreamDecoder(
   options: DecodeStreamOptions = {},
@@ -326,6 +410,7 @@ export function createChatStreamDecoder(
     finish: undefined,
     sawRefusal: false,
     warnedChoices: false,
+    envelope: undefined,
   };
   return {
     push(message) {
@@ -333,7 +418,44 @@ export function createChatStreamDecoder(
       const data = message.data.trim();
       if (data === '') return [];
       if (data === '[DONE]') return finishStream(state, true);
-      const chunk = narrowChatChunk(tryParseJson(data));
+      const fast = state.started && message.event === undefined;
+      // Fastest path: a content or arguments chunk read from its text (see `scanContent`); not
+      // for a message cut short at the end of input, though only a whole JSON text could match.
+      if (fast && state.envelope !== undefined && !isUnterminated(message)) {
+        const content = scanContent(data, state.envelope);
+        if (content !== undefined) {
+          const out: IrEvent[] = [];
+          if (content !== '') appendText(state, out, 'text', content);
+          return out;
+        }
+        const args = scanArguments(data, state.envelope);
+        if (args !== undefined) {
+          // The tool call the parse would give; `onChoice` would pass it on just so.
+          const call: ChatChunkToolCall = {
+            index: args.index,
+            function: { arguments: args.piece },
+          };
+          const out: IrEvent[] = [];
+          onToolDelta(state, out, call, args.index);
+          return out;
+        }
+      }
+      const parsed = tryParseJson(data);
+      // A new envelope is learnt from any chunk that does not start with the known one.
+      const envelope = state.envelope;
+      if (envelope === undefined || data.slice(0, envelope.length) !== envelope) {
+        state.envelope = learnEnvelope(data);
+      }
+      // Fast path for the chunks that make up most of a stream (see `readOrdinaryChoice`).
+      if (fast) {
+        const choice = readOrdinaryChoice(parsed);
+        if (choice !== undefined) {
+          const out: IrEvent[] = [];
+          onChoice(state, out, choice);
+          return out;
+        }
+      }
+      const chunk = narrowChatChunk(parsed);
       if (chunk === undefined) {
         options.onWarning?.({
           code: 'unexpected',
