@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { splitAt } from '../../test/helpers/split.js';
 import { createUtf8Decoder, decodeUtf8 } from './utf8.js';
 
 /** What `TextDecoder` (the reference) makes of the same chunks. */
@@ -10,16 +11,15 @@ function reference(chunks: Uint8Array[]): string {
   return text + decoder.decode();
 }
 
+/** `bytes` cut at positions taken from any numbers (an empty chunk included: the decoder takes one). */
 function splitBytes(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
-  const points = [...new Set(cuts.map((cut) => cut % (bytes.length + 1)))].sort((a, b) => a - b);
-  const chunks: Uint8Array[] = [];
-  let start = 0;
-  for (const point of points) {
-    chunks.push(bytes.subarray(start, point));
-    start = point;
-  }
-  chunks.push(bytes.subarray(start));
-  return chunks;
+  return [
+    new Uint8Array(0),
+    ...splitAt(
+      bytes,
+      cuts.map((cut) => cut % (bytes.length + 1)),
+    ),
+  ];
 }
 
 describe('createUtf8Decoder', () => {
