@@ -38,9 +38,13 @@ function buildUpstreamBody(
 ): WireBody {
   if (route.sameFormat && isRecord(ctx.body)) {
     // Same format: forward the client's own body (every field it sent, known or not); `stream`
-    // is written only when the client sent it or the upstream must stream.
-    const body: WireBody = { ...ctx.body, model: upstreamModel };
-    if (upstreamStream || 'stream' in ctx.body) body.stream = upstreamStream;
+    // is written only when the client sent it or the upstream must stream. Nothing to change:
+    // the very object, so its text goes upstream as it came (see util/json-text.ts).
+    const client = ctx.body;
+    const streamKept = 'stream' in client ? client.stream === upstreamStream : !upstreamStream;
+    if (client.model === upstreamModel && streamKept) return client;
+    const body: WireBody = { ...client, model: upstreamModel };
+    if (upstreamStream || 'stream' in client) body.stream = upstreamStream;
     return body;
   }
   const request = neutral();

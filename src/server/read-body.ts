@@ -1,6 +1,7 @@
 /** Reads a JSON request body (decoded from its content-encoding) with a size and a nesting limit. */
 import type { Readable } from 'node:stream';
 import { ProxyError } from '../errors.js';
+import { keepJsonText } from '../util/json-text.js';
 import { createBodyDecoder } from './decode-body.js';
 
 /** Largest JSON nesting accepted (deeper bodies are an attack, not a prompt). */
@@ -57,7 +58,8 @@ function isNodeReadable(value: unknown): value is Readable {
 /**
  * Reads and parses the body; 413 when it (or its decoded form) is larger than `limitBytes`, 415
  * for an encoding ccproxy cannot decode, 400 when it is not JSON. A leading byte order mark is
- * accepted.
+ * accepted. An object body comes back frozen at its top level and linked to its text
+ * (`keepJsonText`).
  */
 export async function readJsonBody(source: BodySource, limitBytes: number): Promise<unknown> {
   const tooLarge = () =>
@@ -99,12 +101,17 @@ export async function readJsonBody(source: BodySource, limitBytes: number): Prom
       `Request body nests deeper than ${MAX_JSON_DEPTH} levels`,
     );
   }
+  let parsed: unknown;
   try {
-    return JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch (error) {
     throw new ProxyError(
       'invalid_request',
       `Request body is not valid JSON: ${(error as Error).message}`,
     );
   }
+  // An object body keeps its text, to be forwarded as it came when nothing in it changes.
+  return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+    ? keepJsonText(parsed, text)
+    : parsed;
 }

@@ -74,6 +74,39 @@ describe('Claude Code 2.1.197 on every route', () => {
     expect(String(sent.headers['anthropic-beta']).split(',')).toEqual(BETAS);
   });
 
+  it('/claude sends a body it did not change upstream as the client wrote it, byte for byte', async () => {
+    servers.upstream = await startFakeUpstream(
+      fakeAnthropicApi({ transcript: 'text', auth: { mode: 'api-key', key: 'k' } }),
+    );
+    servers.proxy = await startProxy({
+      env: { CCPROXY_CLAUDE_BASE_URL: servers.upstream.url, ANTHROPIC_API_KEY: 'k' },
+      config: {
+        plugins: {
+          claude_api: { model_mappings: [{ match: 'alias-model', target: 'claude-sonnet-4-6' }] },
+        },
+      },
+    });
+    // Pretty-printed, with escapes JSON.stringify would not write: kept as they are.
+    const written = JSON.stringify({ ...claudeCode(), stream: false }, null, 2).replace(
+      'Claude Code',
+      'Claude \\u0043ode \\u00e9',
+    );
+    const send = (text: string) =>
+      fetch(`${servers.proxy!.url}/claude/v1/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': 'k' },
+        body: text,
+      });
+    expect((await send(written)).status).toBe(200);
+    expect(servers.upstream.requests[0]?.body).toBe(written);
+    // A mapped model is a change: that body is serialised again, with the upstream's model.
+    const mapped = written.replace(/"model": "[^"]+"/, '"model": "alias-model"');
+    expect((await send(mapped)).status).toBe(200);
+    const sent = servers.upstream.requests[1] as RecordedRequest;
+    expect(sent.body).not.toBe(mapped);
+    expect(sent.json).toEqual({ ...(JSON.parse(mapped) as Body), model: 'claude-sonnet-4-6' });
+  });
+
   it('/claude forwards the body without decoding it, streamed and not', async () => {
     servers.upstream = await startFakeUpstream(
       fakeAnthropicApi({ transcript: 'text', auth: { mode: 'api-key', key: 'k' } }),

@@ -7,6 +7,7 @@ import type { WireBody } from '../../formats/format.js';
 import { readBodyJson } from '../../http/upstream-fetch.js';
 import type { Logger } from '../../observability/logger.js';
 import type { ProxyMetrics } from '../../observability/metrics.js';
+import { jsonText } from '../../util/json-text.js';
 import { VERSION } from '../../version.js';
 import {
   createModelCatalog,
@@ -124,7 +125,7 @@ export function createClaudeProvider(deps: ClaudeProviderDeps): Provider {
     signal: AbortSignal,
     logger?: Logger,
   ) {
-    const payload = JSON.stringify(body);
+    const payload = jsonText(body);
     const bodyBetas = betasForBody(body);
     const response = await sendWithAuth({
       credentials: auth.credentials,

@@ -7,6 +7,7 @@ import type { Config } from '../../config/schema.js';
 import { readBodyJson, type UpstreamResponse } from '../../http/upstream-fetch.js';
 import type { Logger } from '../../observability/logger.js';
 import type { ProxyMetrics } from '../../observability/metrics.js';
+import { jsonText } from '../../util/json-text.js';
 import { VERSION } from '../../version.js';
 import {
   createModelCatalog,
@@ -143,7 +144,7 @@ export function createCodexProvider(deps: CodexProviderDeps): Provider {
       }),
     async send(call) {
       const sessionId = String(call.body.prompt_cache_key ?? '');
-      const payload = JSON.stringify(call.body);
+      const payload = jsonText(call.body);
       const response = await sendWithAuth({
         credentials: auth.credentials,
         url: `${baseUrl}/responses`,

@@ -6,6 +6,7 @@ import type { Config } from '../../config/schema.js';
 import { fetchUpstream, readBodyJson } from '../../http/upstream-fetch.js';
 import type { Logger } from '../../observability/logger.js';
 import type { ProxyMetrics } from '../../observability/metrics.js';
+import { jsonText } from '../../util/json-text.js';
 import {
   createModelCatalog,
   DEFAULT_MODEL_CACHE,
@@ -143,7 +144,7 @@ export function createCopilotProvider(deps: CopilotProviderDeps): Provider {
         void this.listModels().catch(() => {});
       }
       const format = call.context.upstreamFormat;
-      const payload = JSON.stringify(call.body);
+      const payload = jsonText(call.body);
       const extra: Record<string, string> = {
         'content-type': 'application/json',
         accept: call.stream ? 'text/event-stream' : 'application/json',

@@ -10,6 +10,7 @@ import { fetchUpstream, readBodyJson } from '../../http/upstream-fetch.js';
 import type { ConversionWarning } from '../../ir/warnings.js';
 import type { Logger } from '../../observability/logger.js';
 import { getArray, getString, isRecord } from '../../util/json.js';
+import { jsonText } from '../../util/json-text.js';
 import { registerSecret } from '../../util/secrets.js';
 import {
   createModelCatalog,
@@ -127,10 +128,15 @@ export function createCompatibleProvider(deps: CompatibleProviderDeps): Provider
     modelMappings: settings.model_mappings,
     prepareBody(body) {
       const warnings: ConversionWarning[] = [];
-      const value: WireBody = { ...body };
+      // Copied only when something changes: an unchanged body keeps its text (util/json-text.ts).
+      let value: WireBody = body;
+      const copy = () => {
+        if (value === body) value = { ...body };
+        return value;
+      };
       for (const param of settings.exclude_params) {
         if (param in value) {
-          delete value[param];
+          delete copy()[param];
           warnings.push({
             code: 'dropped',
             message: `providers.${name} excludes "${param}"`,
@@ -145,14 +151,15 @@ export function createCompatibleProvider(deps: CompatibleProviderDeps): Provider
         !settings.exclude_params.includes('stream_options')
       ) {
         const options = isRecord(value.stream_options) ? value.stream_options : {};
-        value.stream_options = { ...options, include_usage: true };
+        if (options.include_usage !== true)
+          copy().stream_options = { ...options, include_usage: true };
       }
       return { value, warnings };
     },
     send: async (call) =>
       fetchUpstream(
         `${base}${PATHS[format]}`,
-        { method: 'POST', headers: headers(call.stream), body: JSON.stringify(call.body) },
+        { method: 'POST', headers: headers(call.stream), body: jsonText(call.body) },
         { ...deps.http, signal: call.signal, ...(call.logger ? { logger: call.logger } : {}) },
       ),
     async listModels(): Promise<ModelCard[]> {
