@@ -391,3 +391,44 @@ describe('Responses stream decoder on edge cases', () => {
     expect(essentials(again)).toEqual(essentials(accumulateEvents(events)));
   });
 });
+
+describe('lifecycle events after the start', () => {
+  /** The same messages with every lifecycle event written so no scan recognises it (parsed). */
+  function spaced(messages: SseMessage[]): SseMessage[] {
+    return messages.map((message) =>
+      /^\{"type":"response\.(created|in_progress|queued)"/.test(message.data)
+        ? { ...message, data: JSON.stringify(JSON.parse(message.data), null, 1) }
+        : message,
+    );
+  }
+
+  it('decode to the same events whether or not they are parsed, on every transcript', () => {
+    for (const name of transcriptNames()) {
+      const messages = parseSse(loadTranscript(name).bytes);
+      expect(decode(messages), name).toEqual(decode(spaced(messages)));
+    }
+  });
+
+  it('are not parsed once the message has started (a broken one costs no warning), but are before', () => {
+    const broken = {
+      event: 'response.in_progress',
+      data: '{"type":"response.in_progress","sequence_number":1,"response":{"id":',
+    };
+    const warnings: unknown[] = [];
+    decode([...sse([created]), broken, ...sse([completed])], {
+      onWarning: (warning: unknown) => warnings.push(warning),
+    });
+    expect(warnings).toEqual([]);
+    decode([broken, ...sse([created, completed])], {
+      onWarning: (warning: unknown) => warnings.push(warning),
+    });
+    expect(warnings).not.toEqual([]);
+  });
+
+  it('still report a pending error event with the next event', () => {
+    const error = { type: 'error', code: 'server_error', message: 'boom' };
+    const inProgress = { type: 'response.in_progress', response: { id: 'resp_1' } };
+    const events = decode(sse([created, error, inProgress]));
+    expect(events.at(-1)).toMatchObject({ type: 'error', error: { message: 'boom' } });
+  });
+});

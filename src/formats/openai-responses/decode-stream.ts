@@ -7,6 +7,7 @@ import type { IrEvent } from '../../ir/events.js';
 import type { IrError } from '../../ir/response.js';
 import { TRUNCATED_STREAM_ERROR } from '../../ir/response.js';
 import type { SseMessage } from '../../sse/message.js';
+import { isUnterminated } from '../../sse/parse.js';
 import type { StreamStep } from '../../streams/step.js';
 import type { DecodeStreamOptions } from '../format.js';
 import { StreamItemDecoder } from './decode-stream-items.js';
@@ -22,6 +23,24 @@ import {
 } from './stream-event.js';
 import type { ResponsesResponse, ResponsesStreamEvent } from './types.js';
 import { decodeUsage } from './usage.js';
+
+/** Lifecycle events after the first: `start` ignores them once the message has started. */
+const LATER_LIFECYCLE = ['response.in_progress', 'response.queued', 'response.created'];
+
+/**
+ * True for a complete lifecycle event whose data starts with its own type (the first key, as
+ * every Responses server writes it) under the same SSE event name, if any.
+ */
+function isLaterLifecycleEvent(message: SseMessage): boolean {
+  const data = message.data;
+  if (!data.startsWith('{"type":"response.') || isUnterminated(message)) return false;
+  for (const type of LATER_LIFECYCLE) {
+    if (data.startsWith(type, 9) && data.charCodeAt(9 + type.length) === 0x22) {
+      return message.event === undefined || message.event === type;
+    }
+  }
+  return false;
+}
 
 /**
  * Creates the decoder (`WireFormat.createStreamDecoder`). `message-start` comes from
@@ -191,6 +210,10 @@ export function createResponsesStreamDecoder(
   return {
     push(message) {
       if (ended) return [];
+      // Once the message has started, a lifecycle event changes nothing (and no error is
+      // pending to report with it): not parsed, though it repeats the whole envelope (64 KB of
+      // instructions and tools from the Codex backend).
+      if (started && !pendingError && isLaterLifecycleEvent(message)) return [];
       const event = readStreamEvent(message, options);
       if (event) dispatch(narrowResponsesEvent(event));
       const events = out;
