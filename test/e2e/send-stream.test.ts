@@ -125,12 +125,15 @@ describe('a streamed answer written straight to the socket', () => {
     const proxy = await startChat(text);
     const response = await post(`${proxy.url}/up/v1/chat/completions`);
     const chunks: Buffer[] = [];
+    let received = 0;
     let paused = 0;
     await new Promise<void>((resolve, reject) => {
       response.on('data', (chunk: Buffer) => {
         chunks.push(chunk);
-        // Stop reading now and then, long enough for the socket buffers to fill up.
-        if (chunks.length % 40 === 0 && paused < 5) {
+        received += chunk.byteLength;
+        // Stop reading after each of the first five megabytes, long enough for the socket
+        // buffers to fill up (however the socket happens to split the stream).
+        if (received > (paused + 1) * 1024 * 1024 && paused < 5) {
           paused++;
           response.pause();
           setTimeout(() => response.resume(), 150);
@@ -140,9 +143,9 @@ describe('a streamed answer written straight to the socket', () => {
       response.on('error', reject);
     });
     expect(paused).toBe(5);
-    const received = Buffer.concat(chunks).toString('utf8');
-    expect(contentOf(received)).toBe(content);
-    expect(received.endsWith('data: [DONE]\n\n')).toBe(true);
+    const whole = Buffer.concat(chunks).toString('utf8');
+    expect(contentOf(whole)).toBe(content);
+    expect(whole.endsWith('data: [DONE]\n\n')).toBe(true);
   });
 
   it('a client that leaves mid-stream is logged as cancelled and the upstream request is closed', async () => {
