@@ -120,10 +120,12 @@ async function readStreamHead(
   } finally {
     stop?.removeEventListener('abort', onStop);
   }
+  // Only these outlive the head: its bytes and probe are released while the answer streams.
+  const ended = head.ended;
   let started = false;
   return {
     messages: head.messages,
-    ended: head.ended,
+    ended,
     source: {
       read: async () => {
         // An empty first chunk lets the decoding half hand on the head's messages at once,
@@ -132,7 +134,7 @@ async function readStreamHead(
           started = true;
           return { done: false, value: EMPTY };
         }
-        return head.ended ? { done: true } : response.body.read();
+        return ended ? { done: true } : response.body.read();
       },
       cancel: (reason) => response.body.cancel(reason),
     },
@@ -185,6 +187,8 @@ function resumeParsing(
   parse: StreamStep<Uint8Array, SseMessage>,
   head: ReadHead,
 ): StreamStep<Uint8Array, SseMessage> {
+  // The head's messages are let go once handed on (the rest of the stream may be long).
+  const ended = head.ended;
   let pending: SseMessage[] | undefined = head.messages;
   const withPending = (messages: SseMessage[]): SseMessage[] => {
     if (pending === undefined) return messages;
@@ -194,7 +198,7 @@ function resumeParsing(
   };
   return {
     push: (bytes) => withPending(parse.push(bytes)),
-    end: () => withPending(head.ended ? [] : parse.end()),
+    end: () => withPending(ended ? [] : parse.end()),
   };
 }
 
