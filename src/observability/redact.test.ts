@@ -5,7 +5,6 @@ import {
   scrubKnownSecrets,
   scrubSecrets,
 } from '../util/secrets.js';
-import { isoTimestamp } from './logger.js';
 import { redactHeaders, redactValue } from './redact.js';
 
 const jwt =
@@ -99,18 +98,5 @@ describe('redactValue on short strings', () => {
         tokens: 3,
       });
     }
-  });
-});
-
-describe('isoTimestamp', () => {
-  it('is pino isoTime’s field for the current millisecond', () => {
-    const before = Date.now();
-    const stamp = isoTimestamp();
-    const after = Date.now();
-    const match = /^,"time":"([^"]+)"$/.exec(stamp);
-    const ms = Date.parse(match?.[1] ?? '');
-    expect(ms).toBeGreaterThanOrEqual(before);
-    expect(ms).toBeLessThanOrEqual(after);
-    expect(new Date(ms).toISOString()).toBe(match?.[1]);
   });
 });

@@ -100,3 +100,20 @@ export function essentials(response: IrResponse): Record<string, unknown> {
 export function eventTypes(events: readonly IrEvent[]): string[] {
   return events.map((event) => event.type);
 }
+
+/**
+ * The same messages with every JSON data pretty-printed: the scanning fast paths never take
+ * them, so the full path's answer is what they are compared with. Other data stays as it is.
+ */
+export function prettified(messages: SseMessage[]): SseMessage[] {
+  return messages.map((message) => {
+    try {
+      const parsed: unknown = JSON.parse(message.data);
+      if (typeof parsed === 'object' && parsed !== null)
+        return { ...message, data: JSON.stringify(parsed, null, 1) };
+    } catch {
+      // Not JSON: kept as it is.
+    }
+    return { ...message };
+  });
+}

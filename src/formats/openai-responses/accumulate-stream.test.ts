@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import {
   loadTranscript,
   parseSplit,
+  prettified,
   transcriptNames,
 } from '../../../test/helpers/openai-responses-kit.js';
 import { createLargeCodexStream } from '../../../test/helpers/openai-responses-large-stream.js';
@@ -244,20 +245,6 @@ describe('Responses native accumulator on edge cases', () => {
     expect(accumulate(messages).body).toEqual(stream.expected);
   });
 });
-
-/** The same messages with every JSON data pretty-printed: the fast paths never take them. */
-function prettified(messages: SseMessage[]): SseMessage[] {
-  return messages.map((message) => {
-    try {
-      const parsed: unknown = JSON.parse(message.data);
-      if (typeof parsed === 'object' && parsed !== null)
-        return { ...message, data: JSON.stringify(parsed, null, 1) };
-    } catch {
-      // Not JSON: kept as it is.
-    }
-    return { ...message };
-  });
-}
 
 /** The result and every callback, for comparing the fast paths with the full path. */
 function observe(messages: SseMessage[]) {

@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import {
   loadTranscript,
   parseSplit,
+  prettified,
   run,
   testContext,
   transcriptNames,
@@ -213,20 +214,6 @@ describe('Responses passthrough: failures and usage', () => {
     ]);
   });
 });
-
-/** The same messages with every JSON data pretty-printed: the fast paths never take them. */
-function prettified(messages: SseMessage[]): SseMessage[] {
-  return messages.map((message) => {
-    try {
-      const parsed: unknown = JSON.parse(message.data);
-      if (typeof parsed === 'object' && parsed !== null)
-        return { ...message, data: JSON.stringify(parsed, null, 1) };
-    } catch {
-      // Not JSON: forwarded as it is.
-    }
-    return { ...message };
-  });
-}
 
 /** Runs the passthrough and records everything it shows: messages (parsed) and callbacks. */
 function observe(messages: Array<SseMessage | IrErrorEvent>, model?: string) {
