@@ -7,6 +7,7 @@ import type { IrError, IrResponse } from '../ir/response.js';
 import type { IrUsage } from '../ir/usage.js';
 import type { Converted, WarningSink } from '../ir/warnings.js';
 import type { SseMessage } from '../sse/message.js';
+import type { PlainEvent } from '../sse/parse.js';
 import type { StreamStep } from '../streams/step.js';
 
 export type { WireFormatId } from '../ir/meta.js';
@@ -49,6 +50,16 @@ export interface DecodeStreamOptions {
 
 /** The IR error event, the one IR item a passthrough stream accepts besides SSE messages. */
 export type IrErrorEvent = Extract<IrEvent, { type: 'error' }>;
+
+/**
+ * A same-format passthrough step. `plain`, when the format has one, recognises an ordinary event
+ * from its text (see `PlainEvent`): the route's parser then hands runs of them on as their wire
+ * text (`SseMessage.raw`), which the step forwards as they are while it is still forwarding. It
+ * must be a pure function of the event: the step's state applies when the run reaches it.
+ */
+export interface PassthroughStep extends StreamStep<SseMessage | IrErrorEvent, SseMessage> {
+  plain?: PlainEvent;
+}
 
 /** Hooks of a passthrough step. */
 export interface PassthroughOptions extends DecodeStreamOptions {
@@ -105,10 +116,7 @@ export interface WireFormat {
    * connection) becomes this format's terminal error frame. Usage seen on the way is reported
    * through `options.onUsage`.
    */
-  createStreamPassthrough(
-    context: EncodeContext,
-    options?: PassthroughOptions,
-  ): StreamStep<SseMessage | IrErrorEvent, SseMessage>;
+  createStreamPassthrough(context: EncodeContext, options?: PassthroughOptions): PassthroughStep;
   /** Upstream error status and body to a `ProxyError` that keeps the upstream's meaning. */
   decodeError(status: number, body: unknown, headers: Headers): ProxyError;
   /** A `ProxyError` (or stream error) as this format's HTTP error response. */

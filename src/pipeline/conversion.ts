@@ -16,7 +16,7 @@ import type { IrUsage } from '../ir/usage.js';
 import type { ConversionWarning } from '../ir/warnings.js';
 import { createSseSerializer } from '../sse/encode.js';
 import type { SseMessage } from '../sse/message.js';
-import { createSseParser } from '../sse/parse.js';
+import { createSseParser, type SseParseStep } from '../sse/parse.js';
 import { composeSteps, type StreamStep, tapStep } from '../streams/step.js';
 import { scrubSecrets } from '../util/secrets.js';
 import { createCustomToolUnwrapStep, unwrapCustomToolCalls } from './custom-tools.js';
@@ -44,7 +44,7 @@ export interface ConversionPlan extends FormatRoute {
  * from the messages it parsed.
  */
 export interface StreamHalves<Mid> {
-  parse: StreamStep<Uint8Array, SseMessage>;
+  parse: SseParseStep;
   decode: StreamStep<SseMessage, Mid>;
   encode: StreamStep<Mid, string | Uint8Array>;
   toErrorItem(error: unknown): Mid;
@@ -114,7 +114,11 @@ export function createPassthroughHalves(
     onError: (error) => plan.onError?.(error.code),
   });
   return {
-    parse: createSseParser({ keepComments: true }),
+    // Runs of ordinary events reach the passthrough as their wire text (`SseMessage.raw`).
+    parse: createSseParser({
+      keepComments: true,
+      ...(passthrough.plain ? { plain: passthrough.plain } : {}),
+    }),
     decode: forwardMessages,
     encode: composeSteps(composeSteps(passthrough, scrubForwardedErrors), createSseSerializer()),
     toErrorItem: (error) => ({ type: 'error', error: streamFailureToIr(error) }),

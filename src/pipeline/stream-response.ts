@@ -5,6 +5,7 @@ import type { IrError } from '../ir/response.js';
 import type { RequestCapture } from '../observability/request-capture.js';
 import { sseResponseHeaders } from '../sse/headers.js';
 import type { SseMessage } from '../sse/message.js';
+import type { SseParseStep } from '../sse/parse.js';
 import {
   type ChunkSource,
   createFencedSource,
@@ -29,13 +30,7 @@ function captured<Mid>(
   capture: RequestCapture | undefined,
 ): StreamHalves<Mid> {
   if (!capture) return halves;
-  const upstreamTap: StreamStep<Uint8Array, Uint8Array> = {
-    push: (bytes) => {
-      capture.upstream(bytes);
-      return [bytes];
-    },
-    end: () => [],
-  };
+  const parse = halves.parse;
   const clientTap: StreamStep<string | Uint8Array, string | Uint8Array> = {
     push: (chunk) => {
       capture.client(chunk);
@@ -45,7 +40,17 @@ function captured<Mid>(
   };
   return {
     ...halves,
-    parse: composeSteps(upstreamTap, halves.parse),
+    parse: {
+      push: (bytes) => {
+        capture.upstream(bytes);
+        return parse.push(bytes);
+      },
+      pushUntil: (bytes, stop) => {
+        capture.upstream(bytes);
+        return parse.pushUntil(bytes, stop);
+      },
+      end: () => parse.end(),
+    },
     encode: composeSteps(halves.encode, clientTap),
   };
 }
@@ -81,7 +86,7 @@ interface ReadHead {
 async function readStreamHead(
   response: UpstreamResponse,
   upstream: WireFormat,
-  parse: StreamStep<Uint8Array, SseMessage>,
+  parse: SseParseStep,
   stop: AbortSignal | undefined,
 ): Promise<ReadHead> {
   const head: StreamHead = {
@@ -145,7 +150,7 @@ const EMPTY = new Uint8Array(0);
 
 /** The head of an upstream stream read so far, and the probe judging it. */
 interface StreamHead {
-  parse: StreamStep<Uint8Array, SseMessage>;
+  parse: SseParseStep;
   probe: ReturnType<WireFormat['createStreamDecoder']>;
   /** The messages parsed, for the decoding half. */
   messages: SseMessage[];
@@ -155,9 +160,10 @@ interface StreamHead {
 }
 
 /**
- * Reads the next chunk (or the end) into the head; the probe's verdict so far. The probe decodes
- * a chunk's messages only up to the first that decides: a short stream often comes in one read,
- * and the real decoding half decodes all of it anyway.
+ * Reads the next chunk (or the end) into the head; the probe's verdict so far. The chunk is
+ * parsed only up to the first message that decides (`pushUntil`): a short stream often comes in
+ * one read, and the rest is parsed once the answer streams (where a same-format route forwards
+ * runs of ordinary events as they came).
  */
 async function readHeadChunk(
   head: StreamHead,
@@ -167,14 +173,21 @@ async function readHeadChunk(
   if (stop?.aborted) throw stop.reason;
   const next = await body.read();
   if (stop?.aborted) throw stop.reason;
-  if (next.done) head.ended = true;
-  else head.bytes.push(next.value);
-  const messages = next.done ? head.parse.end() : head.parse.push(next.value);
   let verdict: 'answer' | IrError | undefined;
-  for (const message of messages) {
-    head.messages.push(message);
-    verdict ??= verdictOf(head.probe.push(message));
+  const decides = (message: SseMessage) => {
+    verdict = verdictOf(head.probe.push(message));
+    return verdict !== undefined;
+  };
+  let messages: SseMessage[];
+  if (next.done) {
+    head.ended = true;
+    messages = head.parse.end();
+    for (const message of messages) if (verdict === undefined) decides(message);
+  } else {
+    head.bytes.push(next.value);
+    messages = head.parse.pushUntil(next.value, decides);
   }
+  for (const message of messages) head.messages.push(message);
   if (verdict === undefined && next.done) verdict = verdictOf(head.probe.end());
   return verdict;
 }
@@ -183,10 +196,7 @@ async function readHeadChunk(
  * The parsing step of the rest of the stream: the head's messages first, then the parser goes
  * on (its `end` already ran when the head read the stream to its end).
  */
-function resumeParsing(
-  parse: StreamStep<Uint8Array, SseMessage>,
-  head: ReadHead,
-): StreamStep<Uint8Array, SseMessage> {
+function resumeParsing(parse: SseParseStep, head: ReadHead): StreamStep<Uint8Array, SseMessage> {
   // The head's messages are let go once handed on (the rest of the stream may be long).
   const ended = head.ended;
   let pending: SseMessage[] | undefined = head.messages;

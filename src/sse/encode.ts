@@ -4,9 +4,10 @@ import type { SseMessage } from './message.js';
 
 /**
  * Serialises one message: `event:`, `id:`, `retry:` lines, one `data:` line per line of data,
- * then the blank line. A comment message becomes `: comment`.
+ * then the blank line. A comment message becomes `: comment`; a raw run is its own text.
  */
 export function encodeSseMessage(message: SseMessage): string {
+  if (message.raw !== undefined) return message.raw;
   if (message.comment !== undefined) return `: ${message.comment}\n\n`;
   let text = '';
   if (message.event !== undefined) text += `event: ${message.event}\n`;

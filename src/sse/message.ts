@@ -10,4 +10,10 @@ export interface SseMessage {
   id?: string;
   retry?: number;
   comment?: string;
+  /**
+   * A run of events a same-format route forwards as the upstream wrote them (see
+   * `SseParserOptions.plain`): their wire text, written as it is; `data` is then empty and the
+   * other fields are unset. Only the parser of a pass-through route makes these.
+   */
+  raw?: string;
 }

@@ -1,3 +1,4 @@
+import { createParser } from 'eventsource-parser';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { splitAt } from '../../test/helpers/split.js';
@@ -156,5 +157,215 @@ describe('isUnterminated', () => {
     expect(rest).toEqual([{ data: '{"b":' }]);
     expect(isUnterminated(complete[0]!)).toBe(false);
     expect(isUnterminated(rest[0]!)).toBe(true);
+  });
+});
+
+/**
+ * The parser as it was before the splitter: eventsource-parser fed every decoded chunk. The
+ * splitter must dispatch the same messages, in the same order, at the same `push` or `end`.
+ */
+function libraryParse(chunks: Array<Uint8Array | string>): {
+  messages: SseMessage[];
+  cut: SseMessage[];
+} {
+  const messages: SseMessage[] = [];
+  let retry: number | undefined;
+  const parser = createParser({
+    onEvent(event) {
+      const message: SseMessage = { data: event.data };
+      if (event.event !== undefined) message.event = event.event;
+      if (event.id !== undefined) message.id = event.id;
+      if (retry !== undefined) message.retry = retry;
+      retry = undefined;
+      messages.push(message);
+    },
+    onRetry: (value) => {
+      retry = value;
+    },
+    onComment: (comment) => messages.push({ data: '', comment }),
+  });
+  const decoder = new TextDecoder();
+  for (const chunk of chunks) {
+    const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+    parser.feed(text);
+  }
+  parser.feed(decoder.decode());
+  const complete = messages.length;
+  parser.feed('\n\n');
+  return { messages: messages.slice(0, complete), cut: messages.slice(complete) };
+}
+
+/** Lines an upstream may send, the common shapes most often. */
+const lineArbitrary = fc.oneof(
+  { weight: 6, arbitrary: fc.constantFrom('data: {"a":1}', 'data: {"t":"🌊 é"}', 'data:{"b":2}') },
+  { weight: 3, arbitrary: fc.constantFrom('event: delta', 'event:x', 'event: ', 'event:') },
+  { weight: 3, arbitrary: fc.constant('') },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      'data:',
+      'data: ',
+      'data: [DONE]',
+      'id: 7',
+      'id',
+      'retry: 50',
+      'retry: x',
+      ': ping',
+      ':',
+      'foo: bar',
+      'data',
+      'event',
+      'data:  two spaces',
+      'data: {"e":"rror\\""}',
+    ),
+  },
+);
+
+describe('SSE splitter against the library alone', () => {
+  it('dispatches what eventsource-parser dispatches, for any lines, line ends and splits', () => {
+    fc.assert(
+      fc.property(
+        fc.array(lineArbitrary, { maxLength: 30 }),
+        fc.array(fc.constantFrom('\n', '\n', '\n', '\n', '\r\n', '\r'), {
+          minLength: 30,
+          maxLength: 30,
+        }),
+        fc.boolean(),
+        fc.array(fc.nat({ max: 400 }), { maxLength: 12 }),
+        fc.boolean(),
+        (lines, ends, endsWithBlank, cuts, asText) => {
+          let text = lines.map((line, i) => `${line}${ends[i]}`).join('');
+          if (endsWithBlank) text += '\n';
+          const bytes = new TextEncoder().encode(text);
+          const chunks: Array<Uint8Array | string> = asText
+            ? splitAt(bytes, cuts).map((chunk) => new TextDecoder().decode(chunk))
+            : splitAt(bytes, cuts);
+          // A text split inside a surrogate pair is not valid text to begin with.
+          if (asText && chunks.some((chunk) => (chunk as string).includes('\uFFFD'))) return;
+          const expected = libraryParse(chunks);
+          const parser = createSseParser({ keepComments: true });
+          const complete: SseMessage[] = [];
+          for (const chunk of chunks) complete.push(...parser.push(chunk));
+          const cut = parser.end();
+          expect([...complete, ...cut]).toEqual([...expected.messages, ...expected.cut]);
+          // Events dispatch at the same call; a comment inside an unfinished event may wait for
+          // its blank line (the library dispatches comments line by line).
+          const events = (messages: SseMessage[]) =>
+            messages.filter((m) => m.comment === undefined);
+          const ended = cut.filter((message) => !isUnterminated(message));
+          expect(events([...complete, ...ended])).toEqual(events(expected.messages));
+          expect(events(cut.filter(isUnterminated))).toEqual(events(expected.cut));
+        },
+      ),
+      { numRuns: 1500 },
+    );
+  });
+
+  it('pushUntil stops after the first message its predicate takes and keeps the rest unparsed', () => {
+    fc.assert(
+      fc.property(
+        fc.array(lineArbitrary, { maxLength: 30 }),
+        fc.array(fc.nat({ max: 400 }), { maxLength: 8 }),
+        fc.nat({ max: 10 }),
+        (lines, cuts, stopAt) => {
+          const text = `${lines.join('\n')}\n\n`;
+          const chunks = splitAt(new TextEncoder().encode(text), cuts);
+          const expected = libraryParse(chunks);
+          const parser = createSseParser({ keepComments: true });
+          const out: SseMessage[] = [];
+          let seen = 0;
+          let stopped = false;
+          for (const chunk of chunks) {
+            if (stopped) {
+              out.push(...parser.push(chunk));
+              continue;
+            }
+            const read = parser.pushUntil(chunk, () => {
+              seen += 1;
+              return seen > stopAt;
+            });
+            out.push(...read);
+            stopped = seen > stopAt;
+          }
+          out.push(...parser.end());
+          expect(out).toEqual([...expected.messages, ...expected.cut]);
+        },
+      ),
+      { numRuns: 800 },
+    );
+  });
+
+  it('pushUntil leaves the events after the one that stopped it for the next push', () => {
+    const parser = createSseParser({ plain: (_event, data) => data });
+    const stopAtFirst = () => true;
+    expect(parser.pushUntil('data: 1\n\ndata: 2\n\ndata: 3\n\ndata: 4', stopAtFirst)).toEqual([
+      { data: '1' },
+    ]);
+    expect(parser.push('')).toEqual([{ data: '', raw: 'data: 2\n\ndata: 3\n\n' }]);
+    expect(parser.end()).toEqual([{ data: '4' }]);
+  });
+
+  it('with `plain`, forwards runs of accepted events as their wire text, the rest as messages', () => {
+    // Accepts JSON objects without a "b" key: `{"b":2}`, `[DONE]` and others take the full path.
+    const plain = (_event: string | undefined, data: string) =>
+      data.startsWith('{') && !data.includes('"b"') ? data : undefined;
+    fc.assert(
+      fc.property(
+        fc.array(lineArbitrary, { maxLength: 30 }),
+        fc.array(fc.nat({ max: 400 }), { maxLength: 8 }),
+        (lines, cuts) => {
+          const text = `${lines.join('\n')}\n\n`;
+          const chunks = splitAt(new TextEncoder().encode(text), cuts);
+          const parser = createSseParser({ keepComments: true, plain });
+          const out: SseMessage[] = [];
+          for (const chunk of chunks) out.push(...parser.push(chunk));
+          out.push(...parser.end());
+          // The runs hold the upstream's own text: parsed again, everything is as before.
+          const reparsed = parseSse(encodeSse(out), { keepComments: true });
+          const expected = libraryParse(chunks);
+          expect(reparsed).toEqual([...expected.messages, ...expected.cut]);
+          for (const message of out) {
+            if (message.raw === undefined) continue;
+            expect(message.data).toBe('');
+            expect(text).toContain(message.raw);
+            // Never an event with an error in it: those are scanned for secrets.
+            expect(message.raw).not.toContain('rror"');
+          }
+        },
+      ),
+      { numRuns: 800 },
+    );
+  });
+
+  it('with `plain`, puts the data it returns in place of the event data, keeping the event line', () => {
+    const parser = createSseParser({
+      plain: (event, data) => (event === 'delta' ? data.replace('"m"', '"client"') : undefined),
+    });
+    const text =
+      'event: delta\ndata: {"model":"m","i":1}\n\nevent: delta\ndata: {"model":"m","i":2}\n\n' +
+      'event: stop\ndata: {"model":"m"}\n\nevent: delta\ndata:{"model":"x"}\n\n';
+    const out = [...parser.push(text), ...parser.end()];
+    expect(out).toEqual([
+      {
+        data: '',
+        raw: 'event: delta\ndata: {"model":"client","i":1}\n\nevent: delta\ndata: {"model":"client","i":2}\n\n',
+      },
+      { event: 'stop', data: '{"model":"m"}' },
+      { data: '', raw: 'event: delta\ndata:{"model":"x"}\n\n' },
+    ]);
+  });
+
+  it('never makes a run of an event cut by the end of input, or of one carrying a retry', () => {
+    const parser = createSseParser({ plain: (_event, data) => data });
+    const out = [
+      ...parser.push('retry: 5\n\ndata: {"a":1}\n\ndata: {"a":2}\n\ndata: {"a":3}'),
+      ...parser.end(),
+    ];
+    expect(out).toEqual([
+      { data: '{"a":1}', retry: 5 },
+      { data: '', raw: 'data: {"a":2}\n\n' },
+      { data: '{"a":3}' },
+    ]);
+    expect(isUnterminated(out[2]!)).toBe(true);
   });
 });

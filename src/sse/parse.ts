@@ -1,4 +1,10 @@
-/** SSE parsing: bytes in, messages out, on top of eventsource-parser. */
+/**
+ * SSE parsing: bytes in, messages out. eventsource-parser reads every line; a splitter in front
+ * of it hands it one complete event at a time and reads the two shapes nearly every upstream
+ * event has (`data: …` alone, or `event: …` then `data: …`) itself, so that a same-format route
+ * can forward a run of such events as the text it came in (`SseParserOptions.plain`): the
+ * library's callback API only gives values, never the text they were read from.
+ */
 import { createParser, type EventSourceParser } from 'eventsource-parser';
 import type { StreamStep } from '../streams/step.js';
 import { createUtf8Decoder } from '../util/utf8.js';
@@ -16,13 +22,40 @@ export function isUnterminated(message: SseMessage): boolean {
   return unterminated.has(message);
 }
 
+/**
+ * Reads a complete event's data (as parsed) and says what a same-format route forwards for it:
+ * the same string when the event goes as it came, other data to forward in its place (only the
+ * data line changes), or `undefined` when the event needs the full path (a message).
+ */
+export type PlainEvent = (event: string | undefined, data: string) => string | undefined;
+
 /** Options of the SSE parser. */
 export interface SseParserOptions {
   /** Largest partial line or event to buffer, in characters (default 16 MiB). */
   maxBufferSize?: number;
   /** Keep comment lines as messages (default false: decoders never need them). */
   keepComments?: boolean;
+  /**
+   * Same-format forwarding: a run of consecutive complete events this accepts (and with no
+   * `rror"` in its data, so no error to scrub) is handed on as one message whose `raw` is their
+   * wire text (`SseMessage.raw`), not one message each. Only `push` makes runs; `pushUntil` and a
+   * message cut by the end of input never do.
+   */
+  plain?: PlainEvent;
 }
+
+/** The SSE parsing step (of bytes, or of bytes or text). */
+export interface SseParseStep<In = Uint8Array> extends StreamStep<In, SseMessage> {
+  /**
+   * Like `push`, but parses only up to the first message `stop` returns true for (`stop` sees
+   * each message in order until then); the rest of the input is kept, unparsed, for the next
+   * `push` or `end`. Makes no runs.
+   */
+  pushUntil(input: In, stop: (message: SseMessage) => boolean): SseMessage[];
+}
+
+const LF = 0x0a;
+const SPACE = 0x20;
 
 /**
  * Creates a step that parses SSE bytes (or already decoded text) into messages. Lines may end
@@ -30,16 +63,26 @@ export interface SseParserOptions {
  * a last event without its blank line is still delivered at `end()`, because upstreams that
  * close abruptly often omit it and the content is real (a half JSON payload is the decoder's to
  * reject). Exceeding the buffer limit throws, which the stream fence turns into an error event.
+ *
+ * While the input has only LF line ends, the text after the last blank line is held here and
+ * the library is fed whole events, so it holds nothing between them; the first CR (in any
+ * chunk) hands the rest of the stream to the library as it comes.
  */
-export function createSseParser(
-  options: SseParserOptions = {},
-): StreamStep<Uint8Array | string, SseMessage> {
+export function createSseParser(options: SseParserOptions = {}): SseParseStep<Uint8Array | string> {
   const decoder = createUtf8Decoder();
+  const maxBufferSize = options.maxBufferSize ?? 16 * 1024 * 1024;
+  const plain = options.plain;
   let out: SseMessage[] = [];
   let pendingRetry: number | undefined;
   let overflow: Error | undefined;
+  /** True once a CR was seen: every later character goes to the library as it comes. */
+  let libraryOnly = false;
+  /** Text after the last complete event (LF mode), not yet given to anyone. */
+  let held = '';
+  /** True when `held` may hold complete events (`pushUntil` stopped before them). */
+  let heldEvents = false;
   const parser: EventSourceParser = createParser({
-    maxBufferSize: options.maxBufferSize ?? 16 * 1024 * 1024,
+    maxBufferSize,
     onEvent(event) {
       const message: SseMessage = { data: event.data };
       if (event.event !== undefined) message.event = event.event;
@@ -62,32 +105,206 @@ export function createSseParser(
       if (error.type === 'max-buffer-size-exceeded') overflow = error;
     },
   });
+  // The library drops a BOM from its first chunk; the decoder already did, and the library's
+  // first chunk here may come from the middle of the stream.
+  parser.feed('');
+
+  function overflowError(): Error {
+    return new Error(`SSE message exceeds ${maxBufferSize} characters`);
+  }
 
   function drain(): SseMessage[] {
-    if (overflow)
-      throw new Error(
-        `SSE message exceeds ${options.maxBufferSize ?? 16 * 1024 * 1024} characters`,
-      );
+    if (overflow) throw overflowError();
     const messages = out;
     out = [];
     return messages;
   }
 
-  return {
-    push(input) {
-      const text = typeof input === 'string' ? input : decoder.write(input);
+  /** A message read here (the library's for the same lines, with a pending `retry`). */
+  function message(event: string | undefined, data: string): SseMessage {
+    const read: SseMessage = { data };
+    if (event !== undefined) read.event = event;
+    if (pendingRetry !== undefined) {
+      read.retry = pendingRetry;
+      pendingRetry = undefined;
+    }
+    return read;
+  }
+
+  /**
+   * Parses the complete events of `text` (LF line ends only) into `out`; holds what follows the
+   * last blank line. With `stop`, stops after the event holding the first message it accepts and
+   * holds the rest; with `runs`, joins plain events into raw runs.
+   */
+  function split(
+    text: string,
+    stop: ((message: SseMessage) => boolean) | undefined,
+    runs: boolean,
+  ): void {
+    const last = text.lastIndexOf('\n\n');
+    if (last === -1) {
+      held = text;
+      checkHeld();
+      return;
+    }
+    const limit = last + 2;
+    let pos = 0;
+    // The run being built: its finished text, and the span of the original text it goes on with.
+    let run = '';
+    let runStart = -1;
+    let runEnd = -1;
+    // The first `rror"` not before the current event's data (an event holding it is never
+    // plain); -1 when there is none.
+    let errorAt = runs && plain !== undefined ? text.indexOf('rror"') : -1;
+    const endRun = () => {
+      if (runStart !== -1) run += text.slice(runStart, runEnd);
+      if (run !== '') out.push({ data: '', raw: run });
+      run = '';
+      runStart = -1;
+    };
+    while (pos < limit) {
+      if (text.charCodeAt(pos) === LF) {
+        // A blank line with no event before it dispatches nothing.
+        pos += 1;
+        continue;
+      }
+      let event: string | undefined;
+      let dataLine = pos;
+      let lineEnd = text.indexOf('\n', pos);
+      if (text.startsWith('event:', pos) && text.startsWith('data:', lineEnd + 1)) {
+        const nameStart = text.charCodeAt(pos + 6) === SPACE ? pos + 7 : pos + 6;
+        event = nameStart < lineEnd ? text.slice(nameStart, lineEnd) : undefined;
+        dataLine = lineEnd + 1;
+        lineEnd = text.indexOf('\n', dataLine);
+      }
+      if (text.startsWith('data:', dataLine) && text.charCodeAt(lineEnd + 1) === LF) {
+        // The common shapes: one data line (after an event line), then the blank line.
+        const dataStart = text.charCodeAt(dataLine + 5) === SPACE ? dataLine + 6 : dataLine + 5;
+        const data = text.slice(dataStart, lineEnd);
+        const next = lineEnd + 2;
+        if (runs && pendingRetry === undefined && plain !== undefined) {
+          if (errorAt !== -1 && errorAt < dataStart) errorAt = text.indexOf('rror"', dataStart);
+          const clean = errorAt === -1 || errorAt >= lineEnd;
+          const forwarded = clean ? plain(event, data) : undefined;
+          if (forwarded === data) {
+            if (runStart === -1) runStart = pos;
+            runEnd = next;
+            pos = next;
+            continue;
+          }
+          if (forwarded !== undefined) {
+            if (runStart !== -1) run += text.slice(runStart, runEnd);
+            run += `${text.slice(pos, dataStart)}${forwarded}\n\n`;
+            runStart = -1;
+            pos = next;
+            continue;
+          }
+        }
+        endRun();
+        const read = message(event, data);
+        out.push(read);
+        pos = next;
+        if (stop?.(read)) break;
+        continue;
+      }
+      // Any other event (comments, ids, retry, several data lines, unknown fields): the library
+      // reads it whole, from a clean state.
+      endRun();
+      const end = text.indexOf('\n\n', pos);
+      const from = out.length;
+      parser.feed(text.slice(pos, end + 2));
+      pos = end + 2;
+      if (overflow) throw overflowError();
+      if (stop && out.slice(from).some((read) => stop(read))) break;
+    }
+    endRun();
+    held = pos < text.length ? text.slice(pos) : '';
+    heldEvents = pos < limit;
+    checkHeld();
+  }
+
+  /**
+   * Comment lines at the start of `held` go to the library now, which dispatches them at once
+   * (a keepalive must not wait for the next event); they leave its state clean.
+   */
+  function releaseComments(): void {
+    if (held.charCodeAt(0) !== 0x3a) return;
+    let at = 0;
+    while (held.charCodeAt(at) === 0x3a) {
+      const lineEnd = held.indexOf('\n', at);
+      if (lineEnd === -1) break;
+      at = lineEnd + 1;
+    }
+    if (at === 0) return;
+    parser.feed(held.slice(0, at));
+    held = held.slice(at);
+  }
+
+  function checkHeld(): void {
+    releaseComments();
+    if (held.length > maxBufferSize) {
+      held = '';
+      throw overflowError();
+    }
+  }
+
+  /** Hands everything from now on to the library. */
+  function toLibrary(text: string): void {
+    libraryOnly = true;
+    const all = held + text;
+    held = '';
+    if (all !== '') parser.feed(all);
+  }
+
+  function read(
+    input: Uint8Array | string,
+    stop: ((message: SseMessage) => boolean) | undefined,
+    runs: boolean,
+  ): SseMessage[] {
+    const text = typeof input === 'string' ? input : decoder.write(input);
+    if (libraryOnly) {
       if (text !== '') parser.feed(text);
       return drain();
-    },
+    }
+    if (text.includes('\r')) {
+      toLibrary(text);
+      return drain();
+    }
+    // Nothing completes an event: held on (the common case inside a long event).
+    if (
+      held !== '' &&
+      !heldEvents &&
+      text.indexOf('\n\n') === -1 &&
+      !(text.charCodeAt(0) === LF && held.charCodeAt(held.length - 1) === LF)
+    ) {
+      held += text;
+      checkHeld();
+      return [];
+    }
+    const all = held === '' ? text : held + text;
+    held = '';
+    heldEvents = false;
+    if (all !== '') split(all, stop, runs);
+    return drain();
+  }
+
+  return {
+    push: (input) => read(input, undefined, true),
+    pushUntil: (input, stop) => read(input, stop, false),
     end() {
       const rest = decoder.end();
-      if (rest !== '') parser.feed(rest);
+      // The complete events still held (or in `rest`) first: they are not cut.
+      const complete = read(rest, undefined, true);
+      if (held !== '') {
+        parser.feed(held);
+        held = '';
+      }
       // Two line ends finish a pending line (or a CR awaiting its LF) and dispatch a pending
       // event; when nothing is pending they are blank lines and dispatch nothing.
       parser.feed('\n\n');
       const messages = drain();
       for (const message of messages) unterminated.add(message);
-      return messages;
+      return complete.length === 0 ? messages : complete.concat(messages);
     },
   };
 }

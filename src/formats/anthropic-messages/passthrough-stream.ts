@@ -13,9 +13,8 @@ import type { IrError } from '../../ir/response.js';
 import { TRUNCATED_STREAM_ERROR } from '../../ir/response.js';
 import type { SseMessage } from '../../sse/message.js';
 import { isUnterminated } from '../../sse/parse.js';
-import type { StreamStep } from '../../streams/step.js';
 import { isRecord, tryParseJson } from '../../util/json.js';
-import type { EncodeContext, IrErrorEvent, PassthroughOptions } from '../format.js';
+import type { EncodeContext, PassthroughOptions, PassthroughStep } from '../format.js';
 import { decodeStreamError } from './decode-error.js';
 import { encodeErrorObject } from './encode-error.js';
 import { decodeUsage } from './usage.js';
@@ -50,9 +49,12 @@ function holds(data: string, start: number, end: number, word: string): boolean 
  * returns false and takes the full path.
  */
 export function isPlainContentEvent(message: SseMessage): boolean {
-  const name = message.event;
+  return isPlainContent(message.event, message.data);
+}
+
+/** `isPlainContentEvent` on an event's name and data. */
+function isPlainContent(name: string | undefined, data: string): boolean {
   if (name === undefined || !PLAIN_EVENTS.has(name)) return false;
-  const data = message.data;
   if (data.charCodeAt(0) !== 0x7b || data.charCodeAt(data.length - 1) !== 0x7d) return false;
   // One search for a backslash: without any (the common case) no value holds an escape.
   const escaped = data.includes('\\');
@@ -83,7 +85,7 @@ export function isPlainContentEvent(message: SseMessage): boolean {
 export function createAnthropicStreamPassthrough(
   context: EncodeContext,
   options: PassthroughOptions = {},
-): StreamStep<SseMessage | IrErrorEvent, SseMessage> {
+): PassthroughStep {
   let ended = false;
 
   function failure(error: IrError): SseMessage[] {
@@ -94,7 +96,8 @@ export function createAnthropicStreamPassthrough(
   }
 
   function forward(message: SseMessage): SseMessage[] {
-    if (message.comment !== undefined) return [message];
+    // A comment, or a run of content events `isPlainContent` accepted while parsing.
+    if (message.comment !== undefined || message.raw !== undefined) return [message];
     // The fast path: a complete content event (not cut by the end of input) goes as it came.
     if (!isUnterminated(message) && isPlainContentEvent(message)) return [message];
     if (message.data.trim() === '') return [message];
@@ -131,6 +134,7 @@ export function createAnthropicStreamPassthrough(
   }
 
   return {
+    plain: (event, data) => (isPlainContent(event, data) ? data : undefined),
     push(item) {
       if ('type' in item && item.type === 'error') {
         if (ended) return [];

@@ -15,9 +15,8 @@ import { TRUNCATED_STREAM_ERROR } from '../../ir/response.js';
 
 import type { SseMessage } from '../../sse/message.js';
 import { isUnterminated } from '../../sse/parse.js';
-import type { StreamStep } from '../../streams/step.js';
 import { isRecord, tryParseJson } from '../../util/json.js';
-import type { EncodeContext, IrErrorEvent, PassthroughOptions } from '../format.js';
+import type { EncodeContext, PassthroughOptions, PassthroughStep } from '../format.js';
 import { encodeOpenAIErrorObject } from '../openai-error.js';
 import { readChatMeta } from './meta.js';
 import { decodeStreamError, isStreamError } from './stream-error.js';
@@ -109,7 +108,7 @@ export function scanDeltaChunk(data: string): ModelSpan | undefined {
 export function createChatStreamPassthrough(
   context: EncodeContext,
   options: PassthroughOptions = {},
-): StreamStep<SseMessage | IrErrorEvent, SseMessage> {
+): PassthroughStep {
   // From the client's own body when the route has it (same format: no decoding needed).
   const streamOptions = context.clientBody
     ? context.clientBody.stream_options
@@ -119,37 +118,41 @@ export function createChatStreamPassthrough(
   let finished = false;
   let failed = false;
 
+  const quotedModel = context.model === undefined ? undefined : JSON.stringify(context.model);
+
+  /** An ordinary delta chunk's data as forwarded (the client's model in it), else `undefined`. */
+  function plain(event: string | undefined, data: string): string | undefined {
+    if (event === 'error') return undefined;
+    const span = scanDeltaChunk(data);
+    if (!span) return undefined;
+    const model = context.model;
+    if (
+      model === undefined ||
+      (span.end - span.start === model.length && data.startsWith(model, span.start))
+    ) {
+      return data;
+    }
+    return `${data.slice(0, span.start - 1)}${quotedModel}${data.slice(span.end + 1)}`;
+  }
+
   function failure(error: IrError): SseMessage[] {
     options.onError?.(error);
     return [{ data: JSON.stringify({ error: encodeOpenAIErrorObject(error) }) }, DONE];
   }
 
   function forward(message: SseMessage): SseMessage[] {
-    if (message.comment !== undefined) return [message];
+    // A comment, or a run of ordinary chunks `plain` accepted while parsing.
+    if (message.comment !== undefined || message.raw !== undefined) return [message];
     if (message.data === '[DONE]') {
       done = true;
       return [message];
     }
     // The fast path: an ordinary delta chunk, complete (not cut by the end of input), is
     // forwarded as written, only its model value replaced when the client named another.
-    if (message.event !== 'error' && !isUnterminated(message)) {
-      const span = scanDeltaChunk(message.data);
-      if (span) {
-        const model = context.model;
-        if (
-          model === undefined ||
-          (span.end - span.start === model.length && message.data.startsWith(model, span.start))
-        ) {
-          return [message];
-        }
-        const data = message.data;
-        return [
-          {
-            ...message,
-            data: `${data.slice(0, span.start - 1)}${JSON.stringify(model)}${data.slice(span.end + 1)}`,
-          },
-        ];
-      }
+    if (!isUnterminated(message)) {
+      const data = plain(message.event, message.data);
+      if (data === message.data) return [message];
+      if (data !== undefined) return [{ ...message, data }];
     }
     if (message.data.trim() === '') return [message];
     // Any other chunk is parsed: a cut line must not reach the client as broken JSON.
@@ -183,6 +186,7 @@ export function createChatStreamPassthrough(
   }
 
   return {
+    plain,
     push(item) {
       if ('type' in item && item.type === 'error') {
         if (done) return [];
