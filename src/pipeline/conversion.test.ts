@@ -1,7 +1,19 @@
-/** The forwarded-error test of a same-format stream: a cheap check first, the same answers. */
+/**
+ * Same-format streams: the forwarded-error test (a cheap check first, the same answers), and runs
+ * of ordinary events forwarded as the upstream's text (the same text as message by message).
+ */
+import { readdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isForwardedError } from './conversion.js';
+import { fixturePath, loadFixtureBytes } from '../../test/helpers/fixtures.js';
+import { splitRandomly } from '../../test/helpers/split.js';
+import type { WireFormatId } from '../formats/format.js';
+import { formats } from '../formats/index.js';
+import type { SseMessage } from '../sse/message.js';
+import { createSseParser, parseSse } from '../sse/parse.js';
+import { type ConversionPlan, createPassthroughHalves, isForwardedError } from './conversion.js';
+import { routeBetween } from './plan.js';
 
 /** The test as it was before the cheap check: the event name, or the regex over every message. */
 const before = (event: string | undefined, data: string) =>
@@ -31,5 +43,96 @@ describe('isForwardedError', () => {
       ),
       { numRuns: 1000 },
     );
+  });
+});
+
+/** A same-format plan for `format` (the client's model: `model`). */
+function passthroughPlan(format: WireFormatId, model: string | undefined): ConversionPlan {
+  return {
+    ...routeBetween(format, format),
+    formats,
+    encodeContext: {
+      createdAt: 1_767_300_000,
+      createId: (prefix) => `${prefix}runs`,
+      ...(model !== undefined ? { model } : {}),
+      clientBody: { model: model ?? 'm', stream: true, stream_options: { include_usage: true } },
+    },
+    customTools: new Set(),
+    onWarning: () => {},
+    onUnknownEvent: () => {},
+  };
+}
+
+/**
+ * The client's text: the head read with `pushUntil` up to message `headStop`, then the rest
+ * with `push` (as the live pipeline does); `plain: false` parses message by message.
+ */
+function passthroughText(
+  format: WireFormatId,
+  model: string | undefined,
+  chunks: Uint8Array[],
+  headStop: number,
+  plain: boolean,
+): string {
+  const halves = createPassthroughHalves(passthroughPlan(format, model));
+  const parse = plain ? halves.parse : createSseParser({ keepComments: true });
+  const messages: SseMessage[] = [];
+  let seen = 0;
+  let inHead = true;
+  for (const chunk of chunks) {
+    if (inHead) {
+      messages.push(...parse.pushUntil(chunk, () => ++seen > headStop));
+      inHead = seen <= headStop;
+    } else messages.push(...parse.push(chunk));
+  }
+  messages.push(...parse.end());
+  const encode = halves.encode;
+  const out: Array<string | Uint8Array> = [];
+  for (const message of messages) out.push(...encode.push(message));
+  out.push(...encode.end());
+  return out
+    .map((chunk) => (typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString()))
+    .join('');
+}
+
+describe('same-format streams forwarded in runs', () => {
+  const fixtures = (format: WireFormatId) =>
+    readdirSync(dirname(fixturePath(format, 'x')))
+      .filter((file) => file.endsWith('.sse'))
+      .map((file) => [format, file] as const);
+  const cases = [...fixtures('openai-chat'), ...fixtures('anthropic-messages')];
+
+  it('give the client the same text as forwarding message by message, for every transcript', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...cases),
+        fc.constantFrom(
+          undefined,
+          'client-model',
+          'claude-sonnet-4-5',
+          'gpt-4o-mini',
+          'é "quoted"',
+        ),
+        fc.nat({ max: 1_000_000 }),
+        fc.nat({ max: 6 }),
+        ([format, file], model, seed, headStop) => {
+          const bytes = loadFixtureBytes(format, file);
+          const chunks = splitRandomly(bytes, seed, 1 + (seed % 400));
+          expect(passthroughText(format, model, chunks, headStop, true)).toBe(
+            passthroughText(format, model, chunks, headStop, false),
+          );
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it('carry the stream in few pieces: runs, not one message per event', () => {
+    const halves = createPassthroughHalves(passthroughPlan('openai-chat', 'client-model'));
+    const bytes = loadFixtureBytes('openai-chat', 'text.sse');
+    const messages = [...halves.parse.push(bytes), ...halves.parse.end()];
+    const events = parseSse(bytes).length;
+    expect(messages.some((message) => message.raw !== undefined)).toBe(true);
+    expect(messages.length).toBeLessThan(events);
   });
 });

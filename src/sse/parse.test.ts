@@ -217,6 +217,7 @@ const lineArbitrary = fc.oneof(
       'event',
       'data:  two spaces',
       'data: {"e":"rror\\""}',
+      'data: {"error":{"m":1}}',
     ),
   },
 );
