@@ -38,13 +38,16 @@ export function requestRecord(deps: AppDeps, now: () => number): MiddlewareHandl
       record.durationMs ??= now() - record.startedAt;
       const path = c.req.path;
       if (path === '/health' || path === '/metrics' || isDashboardPath(path)) return;
-      logAccess(record, {
-        logger,
-        metrics: deps.metrics,
-        enabled: deps.accessLog ?? true,
-        file: deps.accessLogFile,
+      // Once the answer has gone out: the client does not wait for its log line and metrics.
+      setImmediate(() => {
+        logAccess(record, {
+          logger,
+          metrics: deps.metrics,
+          enabled: deps.accessLog ?? true,
+          file: deps.accessLogFile,
+        });
+        deps.dashboard?.feed.record(record);
       });
-      deps.dashboard?.feed.record(record);
     });
   };
 }
