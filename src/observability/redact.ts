@@ -68,7 +68,22 @@ export function redactHeaders(
   return out;
 }
 
-/** A deep copy of a JSON-like value with secret fields and secret-looking strings replaced. */
+/** Objects built already redacted (see `markRedacted`). */
+const redacted = new WeakSet<object>();
+
+/**
+ * Marks an object its builder redacted itself (every string in it scrubbed, no secret field):
+ * `redactValue` returns it as it is instead of copying it. For objects logged on every request.
+ */
+export function markRedacted<T extends object>(value: T): T {
+  redacted.add(value);
+  return value;
+}
+
+/**
+ * A deep copy of a JSON-like value with secret fields and secret-looking strings replaced (an
+ * object marked with `markRedacted` is kept as it is).
+ */
 export function redactValue(value: unknown, depth = 0): unknown {
   if (depth > 32) return REDACTED;
   if (typeof value === 'string') {
@@ -76,6 +91,7 @@ export function redactValue(value: unknown, depth = 0): unknown {
   }
   if (Array.isArray(value)) return value.map((item) => redactValue(item, depth + 1));
   if (typeof value === 'object' && value !== null) {
+    if (redacted.has(value)) return value;
     if (value instanceof Error) {
       return {
         name: value.name,

@@ -1,37 +1,54 @@
 /** The access log: one line per request when its body ends, plus the metrics derived from it. */
 import type { Logger } from '../observability/logger.js';
 import type { ProxyMetrics } from '../observability/metrics.js';
+import { markRedacted } from '../observability/redact.js';
 import type { RequestRecord } from '../observability/request-record.js';
+import { scrubSecrets } from '../util/secrets.js';
 
-/** The access-log line of a record (snake_case, stable field names). */
+/** A string as logged: scrubbed of anything that looks like a secret (client and upstream text). */
+function text(value: string): string {
+  return value.length < 6 ? value : scrubSecrets(value);
+}
+
+/**
+ * The access-log line of a record (snake_case, stable field names), with only the fields the
+ * record has. Its strings are scrubbed here (the request id, path and model come from the
+ * client), so the log's own redaction leaves the object as it is (`markRedacted`) and the
+ * access-log file gets the same scrubbed line.
+ */
 export function accessLogFields(record: RequestRecord): Record<string, unknown> {
-  return {
-    request_id: record.requestId,
+  const fields: Record<string, unknown> = {
+    request_id: text(record.requestId),
     method: record.method,
-    path: record.path,
-    route: record.route,
-    client_format: record.clientFormat,
-    provider: record.provider,
-    account: record.account,
-    upstream_format: record.upstreamFormat,
-    model: record.model,
-    upstream_model: record.upstreamModel,
-    stream: record.stream,
-    mode: record.mode,
-    status: record.status,
-    error_code: record.errorCode,
-    upstream_status: record.upstreamStatus,
-    finish_reason: record.finishReason,
-    ttfb_ms: record.ttfbMs === undefined ? undefined : Math.round(record.ttfbMs),
-    duration_ms: record.durationMs === undefined ? undefined : Math.round(record.durationMs),
-    input_tokens: record.usage.inputTokens,
-    output_tokens: record.usage.outputTokens,
-    cached_tokens: record.usage.cachedInputTokens,
-    reasoning_tokens: record.usage.reasoningTokens,
-    warnings: record.warnings,
-    unknown_events: record.unknownEvents,
-    cancelled: record.cancelled,
+    path: text(record.path),
   };
+  const strings: Array<[string, string | undefined]> = [
+    ['route', record.route],
+    ['client_format', record.clientFormat],
+    ['provider', record.provider],
+    ['account', record.account],
+    ['upstream_format', record.upstreamFormat],
+    ['model', record.model],
+    ['upstream_model', record.upstreamModel],
+  ];
+  for (const [key, value] of strings) if (value !== undefined) fields[key] = text(value);
+  if (record.stream !== undefined) fields.stream = record.stream;
+  if (record.mode !== undefined) fields.mode = record.mode;
+  if (record.status !== undefined) fields.status = record.status;
+  if (record.errorCode !== undefined) fields.error_code = text(record.errorCode);
+  if (record.upstreamStatus !== undefined) fields.upstream_status = record.upstreamStatus;
+  if (record.finishReason !== undefined) fields.finish_reason = text(record.finishReason);
+  if (record.ttfbMs !== undefined) fields.ttfb_ms = Math.round(record.ttfbMs);
+  if (record.durationMs !== undefined) fields.duration_ms = Math.round(record.durationMs);
+  const usage = record.usage;
+  if (usage.inputTokens !== undefined) fields.input_tokens = usage.inputTokens;
+  if (usage.outputTokens !== undefined) fields.output_tokens = usage.outputTokens;
+  if (usage.cachedInputTokens !== undefined) fields.cached_tokens = usage.cachedInputTokens;
+  if (usage.reasoningTokens !== undefined) fields.reasoning_tokens = usage.reasoningTokens;
+  fields.warnings = record.warnings;
+  fields.unknown_events = record.unknownEvents;
+  if (record.cancelled !== undefined) fields.cancelled = record.cancelled;
+  return markRedacted(fields);
 }
 
 /** Logs the record and feeds the metrics. */

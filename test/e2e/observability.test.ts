@@ -110,6 +110,35 @@ describe('logs and the access log', () => {
     });
   });
 
+  it('scrub what the client sent (request id, model) in the access line and the access file', async () => {
+    const key = 'sk-ant-api03-leakedKeyValue1234';
+    const response = await post(
+      '/codex/v1/chat/completions',
+      { model: `gpt-5.1-codex ${key}`, messages: [{ role: 'user', content: 'hi' }] },
+      { 'x-request-id': `req-leak-${key}` },
+    );
+    await response.text();
+    let logged: Record<string, unknown> | undefined;
+    let fileLine: Record<string, unknown> | undefined;
+    for (let i = 0; i < 100 && !(logged && fileLine); i++) {
+      const isLeakLine = (line: Record<string, unknown>) =>
+        String(line.request_id ?? '').startsWith('req-leak-');
+      logged = proxy
+        .logs()
+        .find((l) => l.msg === 'access' && isLeakLine(l.access as Record<string, unknown>));
+      fileLine = readFileSync(accessFile, 'utf8')
+        .split('\n')
+        .filter((line) => line.trim() !== '')
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .find(isLeakLine);
+      if (!(logged && fileLine)) await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    for (const line of [logged?.access, fileLine]) {
+      expect(line).toMatchObject({ request_id: 'req-leak-[REDACTED]' });
+      expect(JSON.stringify(line)).not.toContain('leakedKeyValue');
+    }
+  });
+
   it('carry conversion warnings: logged with their path, and counted in the access line', async () => {
     // Responses has no stop sequences: converting a Chat request for Codex drops them, and says so.
     const response = await post(

@@ -5,6 +5,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { createRequestRecord } from '../../observability/request-record.js';
 import { createId } from '../../util/ids.js';
+import { scrubSecrets } from '../../util/secrets.js';
 import { logAccess } from '../access-log.js';
 import type { AppDeps, AppEnv } from '../app-deps.js';
 import { isDashboardPath } from '../dashboard/access.js';
@@ -20,7 +21,8 @@ export function requestRecord(deps: AppDeps, now: () => number): MiddlewareHandl
       path: c.req.path,
       startedAt: now(),
     });
-    const logger = deps.logger.child({ request_id: requestId });
+    // Bindings skip the log's redaction: the client's id is scrubbed here.
+    const logger = deps.logger.child({ request_id: scrubSecrets(requestId) });
     c.set('lifecycle', lifecycle);
     c.set('logger', logger);
     c.set('answerHeaders', { 'x-request-id': requestId });
