@@ -1,4 +1,6 @@
 /** The upstream HTTP client against loopback servers: retries, timeouts, aborts. */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type FakeUpstream, startFakeUpstream } from '../../test/helpers/fake-upstream.js';
 import { ProxyError } from '../errors.js';
@@ -123,6 +125,72 @@ describe('fetchUpstream', () => {
     await response.body.read();
     controller.abort();
     await expect(response.body.read()).rejects.toThrow();
+    const deadline = Date.now() + 1000;
+    while (upstream.requests[0]?.closedEarlyAt === undefined && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(upstream.requests[0]?.closedEarlyAt).toBeDefined();
+  });
+});
+
+describe('the upstream body', () => {
+  it('is read only as fast as the reader asks (the connection pauses while it is behind)', async () => {
+    // A raw server that writes as fast as its socket takes it, counting what it got out.
+    let written = 0;
+    let finished = false;
+    const server = createServer((request, response) => {
+      request.resume();
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      const chunk = Buffer.alloc(64 * 1024, 0x61);
+      const pump = () => {
+        while (written < 256 * 1024 * 1024) {
+          written += chunk.length;
+          if (!response.write(chunk)) {
+            response.once('drain', pump);
+            return;
+          }
+        }
+        finished = true;
+        response.end();
+      };
+      pump();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const controller = new AbortController();
+    try {
+      const response = await fetchUpstream(
+        `http://127.0.0.1:${port}/x`,
+        { headers: {} },
+        options({ signal: controller.signal }),
+      );
+      expect(await response.body.read()).toMatchObject({ done: false });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Kernel buffers on loopback hold a few MB; unpaused, all 256 MB would have gone out.
+      expect(finished).toBe(false);
+      expect(written).toBeLessThan(64 * 1024 * 1024);
+      let read = 0;
+      for (let i = 0; i < 200; i++) {
+        const next = await response.body.read();
+        if (next.done) break;
+        read += next.value.length;
+      }
+      // Reading again resumes the connection.
+      expect(read).toBeGreaterThan(0);
+      await response.body.cancel();
+    } finally {
+      controller.abort();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('ends quietly when cancelled, and reads nothing after', async () => {
+    upstream = await startFakeUpstream(() => ({ chunks: ['data: 1\n\n'], hang: true }));
+    const response = await fetchUpstream(`${upstream.url}/x`, { headers: {} }, options());
+    expect(await response.body.read()).toMatchObject({ done: false });
+    await response.body.cancel(new Error('client left'));
+    expect(await response.body.read()).toEqual({ done: true });
     const deadline = Date.now() + 1000;
     while (upstream.requests[0]?.closedEarlyAt === undefined && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 5));
