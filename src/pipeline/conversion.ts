@@ -17,7 +17,7 @@ import type { ConversionWarning } from '../ir/warnings.js';
 import { createSseSerializer } from '../sse/encode.js';
 import type { SseMessage } from '../sse/message.js';
 import { createSseParser, type SseParseStep } from '../sse/parse.js';
-import { composeSteps, type StreamStep, tapStep } from '../streams/step.js';
+import { composeSteps, type StreamStep } from '../streams/step.js';
 import { scrubSecrets } from '../util/secrets.js';
 import { createCustomToolUnwrapStep, unwrapCustomToolCalls } from './custom-tools.js';
 import type { FormatRoute, LiveStreamMode } from './plan.js';
@@ -58,18 +58,6 @@ export function decodingHalf<Mid>(halves: StreamHalves<Mid>): StreamStep<Uint8Ar
 /** Passes SSE messages on as they are (the decoding of a same-format route). */
 const forwardMessages: StreamStep<SseMessage, SseMessage> = {
   push: (message) => [message],
-  end: () => [],
-};
-
-/**
- * Upstream error messages reach the client inside its stream; like errors before the first byte
- * (scrubbed at the server boundary), they must not carry anything that looks like a secret.
- */
-const scrubErrorMessages: StreamStep<IrEvent, IrEvent> = {
-  push: (event) =>
-    event.type === 'error'
-      ? [{ ...event, error: { ...event.error, message: scrubSecrets(event.error.message) } }]
-      : [event],
   end: () => [],
 };
 
@@ -132,19 +120,36 @@ export function createTranslateHalves(plan: ConversionPlan): StreamHalves<IrEven
     else if (event.type === 'message-end') plan.onFinish?.(event.finishReason);
     else if (event.type === 'error') plan.onError?.(event.error.code);
   };
-  const decoder = composeSteps(
-    composeSteps(
-      plan.formats[plan.upstreamFormat].createStreamDecoder({
-        onWarning: plan.onWarning,
-        onUnknownEvent: plan.onUnknownEvent,
-      }),
-      scrubErrorMessages,
-    ),
-    createCustomToolUnwrapStep(plan.customTools),
+  // One step after the decoder: error messages scrubbed (upstream error messages reach the client
+  // inside its stream; like errors before the first byte, scrubbed at the server boundary, they
+  // must not carry anything that looks like a secret), every event observed. One step, not two:
+  // each step is an array per event, and these run on every delta of a converted stream.
+  const scrubAndObserve: StreamStep<IrEvent, IrEvent> = {
+    push(event) {
+      const out =
+        event.type === 'error'
+          ? { ...event, error: { ...event.error, message: scrubSecrets(event.error.message) } }
+          : event;
+      observe(out);
+      return [out];
+    },
+    end: () => [],
+  };
+  const decoded = composeSteps(
+    plan.formats[plan.upstreamFormat].createStreamDecoder({
+      onWarning: plan.onWarning,
+      onUnknownEvent: plan.onUnknownEvent,
+    }),
+    scrubAndObserve,
   );
+  // Custom tools the upstream took as function tools, when the client declared any.
+  const decoder =
+    plan.customTools.size > 0
+      ? composeSteps(decoded, createCustomToolUnwrapStep(plan.customTools))
+      : decoded;
   return {
     parse: createSseParser(),
-    decode: composeSteps(decoder, tapStep(observe)),
+    decode: decoder,
     encode: composeSteps(
       plan.formats[plan.clientFormat].createStreamEncoder(plan.encodeContext),
       createSseSerializer(),

@@ -35,20 +35,6 @@ export function composeSteps<A, B, C>(
   };
 }
 
-/** A step that only observes each item (metrics, accumulation for logs) and passes it on. */
-export function tapStep<T>(observe: (item: T) => void, onEnd?: () => void): StreamStep<T, T> {
-  return {
-    push: (input) => {
-      observe(input);
-      return [input];
-    },
-    end: () => {
-      onEnd?.();
-      return [];
-    },
-  };
-}
-
 /** Runs a whole input list through a step (tests, replay, non-streaming use). */
 export function runStep<In, Out>(step: StreamStep<In, Out>, inputs: Iterable<In>): Out[] {
   const out: Out[] = [];
