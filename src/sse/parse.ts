@@ -241,7 +241,9 @@ export function createSseParser(options: SseParserOptions = {}): SseParseStep<Ui
   }
 
   function checkHeld(): void {
-    releaseComments();
+    // Only before a partial event: complete events held (after `pushUntil`) are read, their
+    // comments with them, on the next push.
+    if (!heldEvents) releaseComments();
     if (held.length > maxBufferSize) {
       held = '';
       throw overflowError();
