@@ -49,6 +49,11 @@ export function isSecretKey(name: string): boolean {
  */
 const SHORTEST_SECRET = 6;
 
+/** A logged string with secret-looking parts replaced (strings too short to hold one as they are). */
+export function redactText(value: string): string {
+  return value.length < SHORTEST_SECRET ? value : scrubSecrets(value);
+}
+
 function isHeaders(value: object): value is Headers {
   return value instanceof Headers || typeof (value as Headers).getSetCookie === 'function';
 }
@@ -86,9 +91,7 @@ export function markRedacted<T extends object>(value: T): T {
  */
 export function redactValue(value: unknown, depth = 0): unknown {
   if (depth > 32) return REDACTED;
-  if (typeof value === 'string') {
-    return value.length < SHORTEST_SECRET ? value : scrubSecrets(value);
-  }
+  if (typeof value === 'string') return redactText(value);
   if (Array.isArray(value)) return value.map((item) => redactValue(item, depth + 1));
   if (typeof value === 'object' && value !== null) {
     if (redacted.has(value)) return value;

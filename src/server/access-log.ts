@@ -1,14 +1,8 @@
 /** The access log: one line per request when its body ends, plus the metrics derived from it. */
 import type { Logger } from '../observability/logger.js';
 import type { ProxyMetrics } from '../observability/metrics.js';
-import { markRedacted } from '../observability/redact.js';
+import { markRedacted, redactText } from '../observability/redact.js';
 import type { RequestRecord } from '../observability/request-record.js';
-import { scrubSecrets } from '../util/secrets.js';
-
-/** A string as logged: scrubbed of anything that looks like a secret (client and upstream text). */
-function text(value: string): string {
-  return value.length < 6 ? value : scrubSecrets(value);
-}
 
 /**
  * The access-log line of a record (snake_case, stable field names), with only the fields the
@@ -18,9 +12,9 @@ function text(value: string): string {
  */
 export function accessLogFields(record: RequestRecord): Record<string, unknown> {
   const fields: Record<string, unknown> = {
-    request_id: text(record.requestId),
+    request_id: redactText(record.requestId),
     method: record.method,
-    path: text(record.path),
+    path: redactText(record.path),
   };
   const strings: Array<[string, string | undefined]> = [
     ['route', record.route],
@@ -31,13 +25,13 @@ export function accessLogFields(record: RequestRecord): Record<string, unknown> 
     ['model', record.model],
     ['upstream_model', record.upstreamModel],
   ];
-  for (const [key, value] of strings) if (value !== undefined) fields[key] = text(value);
+  for (const [key, value] of strings) if (value !== undefined) fields[key] = redactText(value);
   if (record.stream !== undefined) fields.stream = record.stream;
   if (record.mode !== undefined) fields.mode = record.mode;
   if (record.status !== undefined) fields.status = record.status;
-  if (record.errorCode !== undefined) fields.error_code = text(record.errorCode);
+  if (record.errorCode !== undefined) fields.error_code = redactText(record.errorCode);
   if (record.upstreamStatus !== undefined) fields.upstream_status = record.upstreamStatus;
-  if (record.finishReason !== undefined) fields.finish_reason = text(record.finishReason);
+  if (record.finishReason !== undefined) fields.finish_reason = redactText(record.finishReason);
   if (record.ttfbMs !== undefined) fields.ttfb_ms = Math.round(record.ttfbMs);
   if (record.durationMs !== undefined) fields.duration_ms = Math.round(record.durationMs);
   const usage = record.usage;
