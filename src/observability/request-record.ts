@@ -60,7 +60,38 @@ export function createRequestRecord(init: {
   path: string;
   startedAt: number;
 }): RecordLifecycle {
-  const record: RequestRecord = { ...init, usage: {}, warnings: 0, unknownEvents: 0 };
+  // Every field present from the start, in one order: the record keeps one hidden class, so
+  // the stores made as the request goes are plain field writes (a field added later moved it
+  // through a chain of classes, a write cost ~1.5 µs once that chain was megamorphic).
+  const record: RequestRecord = {
+    requestId: init.requestId,
+    method: init.method,
+    path: init.path,
+    route: undefined,
+    clientFormat: undefined,
+    provider: undefined,
+    account: undefined,
+    upstreamFormat: undefined,
+    model: undefined,
+    upstreamModel: undefined,
+    stream: undefined,
+    mode: undefined,
+    status: undefined,
+    errorCode: undefined,
+    errorMessage: undefined,
+    upstreamStatus: undefined,
+    finishReason: undefined,
+    usage: {},
+    warnings: 0,
+    warningTexts: undefined,
+    unknownEvents: 0,
+    unknownEventTypes: undefined,
+    capture: undefined,
+    startedAt: init.startedAt,
+    ttfbMs: undefined,
+    durationMs: undefined,
+    cancelled: undefined,
+  };
   let pending: Promise<void> | undefined;
   return {
     record,

@@ -16,16 +16,14 @@ export function accessLogFields(record: RequestRecord): Record<string, unknown> 
     method: record.method,
     path: redactText(record.path),
   };
-  const strings: Array<[string, string | undefined]> = [
-    ['route', record.route],
-    ['client_format', record.clientFormat],
-    ['provider', record.provider],
-    ['account', record.account],
-    ['upstream_format', record.upstreamFormat],
-    ['model', record.model],
-    ['upstream_model', record.upstreamModel],
-  ];
-  for (const [key, value] of strings) if (value !== undefined) fields[key] = redactText(value);
+  // One test per field, no list of pairs: this runs once per request.
+  if (record.route !== undefined) fields.route = redactText(record.route);
+  if (record.clientFormat !== undefined) fields.client_format = record.clientFormat;
+  if (record.provider !== undefined) fields.provider = redactText(record.provider);
+  if (record.account !== undefined) fields.account = redactText(record.account);
+  if (record.upstreamFormat !== undefined) fields.upstream_format = record.upstreamFormat;
+  if (record.model !== undefined) fields.model = redactText(record.model);
+  if (record.upstreamModel !== undefined) fields.upstream_model = redactText(record.upstreamModel);
   if (record.stream !== undefined) fields.stream = record.stream;
   if (record.mode !== undefined) fields.mode = record.mode;
   if (record.status !== undefined) fields.status = record.status;

@@ -9,7 +9,7 @@ import { scrubSecrets } from '../../util/secrets.js';
 import { logAccess } from '../access-log.js';
 import type { AppDeps, AppEnv } from '../app-deps.js';
 import { isDashboardPath } from '../dashboard/access.js';
-import { sentDirectly } from '../send-stream.js';
+import { outgoingOf, sentDirectly } from '../send-stream.js';
 
 /** The request-record middleware. */
 export function requestRecord(deps: AppDeps, now: () => number): MiddlewareHandler<AppEnv> {
@@ -32,8 +32,12 @@ export function requestRecord(deps: AppDeps, now: () => number): MiddlewareHandl
         'request',
       );
     }
+    // Under @hono/node-server the id goes on Node's response before any answer exists: every
+    // answer written there carries it, and no web `Headers` is built only to add it.
+    const outgoing = outgoingOf(c);
+    outgoing?.setHeader('x-request-id', requestId);
     await next();
-    if (!sentDirectly(c)) c.res.headers.set('x-request-id', requestId);
+    if (!outgoing && !sentDirectly(c)) c.res.headers.set('x-request-id', requestId);
     const record = lifecycle.record;
     record.status = c.res.status;
     lifecycle.whenFinished().then(() => {
