@@ -25,7 +25,7 @@ import { wrappedCustomTools } from './custom-tools.js';
 import { droppedClientFields } from './foreign-fields.js';
 import { type FormatRoute, planResponse, recordedMode, routeBetween } from './plan.js';
 import { startStatefulResponses } from './stored-responses.js';
-import { answerStream } from './stream-response.js';
+import { type Answer, answerStream } from './stream-response.js';
 import { upstreamError } from './upstream-body.js';
 
 /** The upstream body: the client's own on a same-format route, else encoded from the IR. */
@@ -99,7 +99,7 @@ function decodeClientRequest(
 }
 
 /** Handles one request; throws `ProxyError` for anything the client must see as an error. */
-export async function handleRequest(input: PipelineInput, deps: PipelineDeps): Promise<Response> {
+export async function handleRequest(input: PipelineInput, deps: PipelineDeps): Promise<Answer> {
   const { record } = input;
   record.clientFormat = input.clientFormat;
   record.provider = input.provider.id;
@@ -203,7 +203,7 @@ async function sendUpstream(ctx: RequestContext): Promise<SentRequest> {
 }
 
 /** The client's request sent upstream; the upstream's answer (or its error) on the plan for it. */
-async function proxyRequest(ctx: RequestContext): Promise<Response> {
+async function proxyRequest(ctx: RequestContext): Promise<Answer> {
   const { route, clientStream, neutral, clientModel, response } = await sendUpstream(ctx);
   ctx.record.upstreamStatus = response.status;
   if (response.account !== undefined) ctx.record.account = response.account;

@@ -10,13 +10,14 @@ import type { SseMessage } from '../sse/message.js';
 import { createSseParser } from '../sse/parse.js';
 import { isRecord, type JsonObject, tryParseJson } from '../util/json.js';
 import type { PipelineDeps, PipelineInput } from './context.js';
+import { type Answer, answerResponse } from './stream-response.js';
 
 /** What the step decided for one request. */
 export interface StatefulResponses {
   /** The request to proxy (its body expanded when it referred to stored responses). */
   input: PipelineInput;
   /** Keeps the answer the client gets (a no-op for what is not to be kept). */
-  remember(response: Response): Promise<Response>;
+  remember(answer: Answer): Promise<Answer>;
 }
 
 const TERMINAL_EVENTS = new Set(['response.completed', 'response.incomplete', 'response.failed']);
@@ -25,7 +26,7 @@ const MISSING_HINT =
 const DISABLED_HINT =
   'The Responses store is off ([responses_store] enabled = false), so ids cannot be resolved; send the items themselves.';
 
-const unchanged = async (response: Response) => response;
+const unchanged = async (answer: Answer) => answer;
 
 /** The event type of a message, from its `event:` line or, without one, its data. */
 function eventType(message: SseMessage): string | undefined {
@@ -94,8 +95,10 @@ export async function startStatefulResponses(
   };
   return {
     input: next,
-    async remember(response) {
-      if (response.status !== 200 || !response.body) return response;
+    async remember(answer) {
+      if (answer.status !== 200) return answer;
+      const response = answerResponse(answer);
+      if (!response.body) return response;
       const type = response.headers.get('content-type') ?? '';
       if (type.includes('text/event-stream')) {
         return new Response(tapFinalResponse(response.body, keep), {

@@ -1,7 +1,7 @@
 /** The proxied API routes (`POST /<provider>[/<session>]/v1/...`), handed to the pipeline. */
 import type { PipelineDeps } from '../../pipeline/context.js';
 import { handleRequest } from '../../pipeline/handle-request.js';
-import { liveStreamOf } from '../../pipeline/stream-response.js';
+import { LiveStream } from '../../pipeline/stream-response.js';
 import type { Provider } from '../../providers/provider.js';
 import type { App } from '../app-deps.js';
 import { type BodySource, readJsonBody } from '../read-body.js';
@@ -49,13 +49,11 @@ export function registerProxyRoutes(
           },
           options.pipeline,
         );
+        if (!(answer instanceof LiveStream)) return answer;
         // A live stream goes straight to Node's socket when the app runs on @hono/node-server.
-        const live = liveStreamOf(answer);
-        const outgoing = live ? outgoingOf(c) : undefined;
-        if (live && outgoing) {
-          return sendLiveStream(live, outgoing, c.get('answerHeaders'), c.get('logger'));
-        }
-        return answer;
+        const outgoing = outgoingOf(c);
+        if (!outgoing) return answer.toResponse();
+        return sendLiveStream(answer, outgoing, c.get('answerHeaders'), c.get('logger'));
       });
     }
   }
