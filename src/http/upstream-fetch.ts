@@ -12,6 +12,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { Agent, type Dispatcher, errors as undiciErrors } from 'undici';
 import { ProxyError } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
+import type { RequestSignal } from '../util/request-signal.js';
 import { createUtf8Decoder } from '../util/utf8.js';
 import { RawHeaders } from './raw-headers.js';
 
@@ -66,7 +67,7 @@ export interface UpstreamRequest {
 export interface UpstreamFetchOptions extends UpstreamHttpSettings {
   dispatcher: Dispatcher;
   /** Aborts when the client goes away. */
-  signal: AbortSignal;
+  signal: RequestSignal;
   /** Waits before a retry (injectable for tests); default: a timer. */
   sleep?: (ms: number) => Promise<void>;
   /** Debug lines for each attempt (headers pass through the logger's redaction). */
@@ -109,7 +110,7 @@ class UpstreamCall implements Dispatcher.DispatchHandler {
   private readonly onAbort = () => this.abort(this.signal.reason);
 
   constructor(
-    private readonly signal: AbortSignal,
+    private readonly signal: RequestSignal,
     private readonly idleMs: number,
   ) {
     this.head = new Promise((resolve, reject) => {

@@ -11,6 +11,7 @@ import type { RequestCapture } from '../observability/request-capture.js';
 import type { RequestRecord } from '../observability/request-record.js';
 import type { Provider } from '../providers/provider.js';
 import type { ResponsesStore } from '../responses-store/store.js';
+import type { RequestSignal } from '../util/request-signal.js';
 import type { ConversionPlan } from './conversion.js';
 
 /** Dependencies of the request pipeline. */
@@ -45,7 +46,7 @@ export interface PipelineInput {
   body: unknown;
   headers: Headers;
   /** Aborts when the client disconnects. */
-  signal: AbortSignal;
+  signal: RequestSignal;
   record: RequestRecord;
   /** Marks the end of a streamed body (from the request record's lifecycle). */
   deferFinish(): () => void;

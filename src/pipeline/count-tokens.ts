@@ -6,6 +6,7 @@
 import type { WireBody, WireFormat } from '../formats/format.js';
 import { readBodyJson } from '../http/upstream-fetch.js';
 import type { Provider } from '../providers/provider.js';
+import type { RequestSignal } from '../util/request-signal.js';
 import { requireObjectBody } from './client-body.js';
 import { upstreamError } from './upstream-body.js';
 
@@ -14,7 +15,7 @@ export interface CountTokensInput {
   provider: Provider;
   body: unknown;
   headers: Headers;
-  signal: AbortSignal;
+  signal: RequestSignal;
   /** The Messages format (the only one with a `count_tokens` route). */
   messages: WireFormat;
   /** The local estimate, for providers without a counter of their own. */

@@ -14,6 +14,7 @@ import { isProxyError, ProxyError } from '../errors.js';
 import { readBodyText, type UpstreamBody, type UpstreamResponse } from '../http/upstream-fetch.js';
 import type { Logger } from '../observability/logger.js';
 import { getString, isRecord } from '../util/json.js';
+import type { RequestSignal } from '../util/request-signal.js';
 import type { CredentialStatus, Provider, UpstreamCall } from './provider.js';
 
 /** How a new conversation picks its account. */
@@ -199,7 +200,7 @@ export function createAccountPool(options: AccountPoolOptions): Provider & {
   /** Runs `attempt` on accounts in order until one answers without a failover reason. */
   async function withFailover(
     sessionKey: string | undefined,
-    signal: AbortSignal,
+    signal: RequestSignal,
     attempt: (member: PoolMember) => Promise<UpstreamResponse>,
   ): Promise<UpstreamResponse> {
     const { ordered, resting } = await order(sessionKey, options.now());

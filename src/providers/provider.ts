@@ -4,6 +4,7 @@ import type { WireBody, WireFormatId } from '../formats/format.js';
 import type { UpstreamResponse } from '../http/upstream-fetch.js';
 import type { ConversionWarning, Converted } from '../ir/warnings.js';
 import type { Logger } from '../observability/logger.js';
+import type { RequestSignal } from '../util/request-signal.js';
 
 /** What a provider's body shaping may know about the request. */
 export interface PrepareContext {
@@ -26,7 +27,7 @@ export interface UpstreamCall {
   /** Whether the upstream is asked to stream. */
   stream: boolean;
   context: PrepareContext;
-  signal: AbortSignal;
+  signal: RequestSignal;
   /** The request's logger (debug lines about the upstream call). */
   logger?: Logger;
 }
@@ -81,7 +82,7 @@ export interface Provider {
    */
   countTokens?(
     body: WireBody,
-    context: { clientHeaders: Headers; signal: AbortSignal },
+    context: { clientHeaders: Headers; signal: RequestSignal },
   ): Promise<UpstreamResponse>;
   /** Model cards for `/v1/models`. */
   listModels(): Promise<ModelCard[]>;

@@ -322,6 +322,42 @@ describe('client disconnect', () => {
   });
 });
 
+describe('client disconnect, answer not streamed', () => {
+  it('aborts the upstream request when a client waiting for a whole answer goes away', async () => {
+    const head =
+      transcript('text').toString('utf8').split('\n\n').slice(0, 5).join('\n\n') + '\n\n';
+    upstream.handle(() => ({
+      chunks: [head],
+      headers: { 'content-type': 'text/event-stream' },
+      hang: true,
+    }));
+    const seen = upstream.requests.length;
+    const controller = new AbortController();
+    const waiting = fetch(`${proxy.url}/codex/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(chatBody),
+      signal: controller.signal,
+    }).catch((error: unknown) => error);
+    // The proxy is reading the upstream's stream to build the whole answer when the client leaves.
+    const started = Date.now() + 2000;
+    while (upstream.requests.length === seen && Date.now() < started) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const abortedAt = Date.now();
+    controller.abort();
+    expect(await waiting).toBeInstanceOf(Error);
+    const request = () => upstream.requests[seen];
+    const deadline = Date.now() + 2000;
+    while (request()?.closedEarlyAt === undefined && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(request()?.closedEarlyAt).toBeDefined();
+    expect(Date.now() - abortedAt).toBeLessThan(1000);
+  });
+});
+
 describe('idle upstream after the first byte', () => {
   it('ends the stream with the client format’s timeout error event', async () => {
     const head = `${transcript('text').toString('utf8').split('\n\n').slice(0, 6).join('\n\n')}\n\n`;

@@ -8,6 +8,7 @@ import { readBodyJson } from '../../http/upstream-fetch.js';
 import type { Logger } from '../../observability/logger.js';
 import type { ProxyMetrics } from '../../observability/metrics.js';
 import { jsonText } from '../../util/json-text.js';
+import type { RequestSignal } from '../../util/request-signal.js';
 import { VERSION } from '../../version.js';
 import {
   createModelCatalog,
@@ -122,7 +123,7 @@ export function createClaudeProvider(deps: ClaudeProviderDeps): Provider {
     body: WireBody,
     clientHeaders: Headers,
     stream: boolean,
-    signal: AbortSignal,
+    signal: RequestSignal,
     logger?: Logger,
   ) {
     const payload = jsonText(body);

@@ -6,7 +6,7 @@ import type { Provider } from '../../providers/provider.js';
 import type { App } from '../app-deps.js';
 import { readJsonBody } from '../read-body.js';
 import { providerPrefixes } from './provider-paths.js';
-import { bodySource } from './proxy.js';
+import { bodySource, clientSignal } from './proxy.js';
 
 /** Registers a provider's `count_tokens` routes. */
 export function registerCountTokensRoutes(
@@ -22,7 +22,7 @@ export function registerCountTokensRoutes(
         provider,
         body,
         headers: c.req.raw.headers,
-        signal: c.req.raw.signal,
+        signal: clientSignal(c),
         messages: options.messages,
         estimate: estimateInputTokens,
       });

@@ -1,9 +1,12 @@
 /** The proxied API routes (`POST /<provider>[/<session>]/v1/...`), handed to the pipeline. */
+
+import type { Context } from 'hono';
 import type { PipelineDeps } from '../../pipeline/context.js';
 import { handleRequest } from '../../pipeline/handle-request.js';
 import { LiveStream } from '../../pipeline/stream-response.js';
 import type { Provider } from '../../providers/provider.js';
-import type { App } from '../app-deps.js';
+import { RequestAbort, type RequestSignal } from '../../util/request-signal.js';
+import type { App, AppEnv } from '../app-deps.js';
 import { type BodySource, readJsonBody } from '../read-body.js';
 import { incomingOf } from '../request-guards.js';
 import { outgoingOf, sendLiveStream } from '../send-stream.js';
@@ -20,6 +23,28 @@ export function bodySource(c: { env: unknown; req: { raw: Request } }): BodySour
     contentLength: c.req.raw.headers.get('content-length'),
     chunks: incoming ?? (c.req.raw.body as AsyncIterable<Uint8Array> | null),
   };
+}
+
+/**
+ * The client's signal. Under `@hono/node-server`: a `RequestAbort`, aborted when Node's response
+ * closes before the answer finished (the client went away), as the server's own web signal is;
+ * reading that one would make an `AbortController` for every request. Elsewhere: the web
+ * request's signal.
+ */
+export function clientSignal(c: Context<AppEnv>): RequestSignal {
+  const outgoing = outgoingOf(c);
+  if (!outgoing) return c.req.raw.signal;
+  const signal = new RequestAbort();
+  outgoing.once('close', () => {
+    if (outgoing.writableFinished) return;
+    try {
+      signal.abort('Client connection prematurely closed.');
+    } catch (error) {
+      // A listener's failure must not take the server down with it.
+      c.get('logger').error({ err: error }, 'aborting the upstream request failed');
+    }
+  });
+  return signal;
 }
 
 /** Registers a provider's API routes. */
@@ -41,7 +66,7 @@ export function registerProxyRoutes(
             provider,
             body,
             headers: c.req.raw.headers,
-            signal: c.req.raw.signal,
+            signal: clientSignal(c),
             record: lifecycle.record,
             deferFinish: () => lifecycle.deferFinish(),
             logger: c.get('logger'),
