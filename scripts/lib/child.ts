@@ -1,7 +1,6 @@
 /** Starts a helper process of the scripts and waits for the port it prints. */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { appendFileSync } from 'node:fs';
 
 /** The repository root. */
 export const ROOT = join(import.meta.dirname, '..', '..');
@@ -24,7 +23,7 @@ export function startChild(
     });
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString(); if (env.GCLOG) appendFileSync('/tmp/gclog.txt', chunk);
+      out += chunk.toString();
       const match = /127\.0\.0\.1:(\d+)|listening (\d+)/.exec(out);
       if (match) resolve({ child, port: Number(match[1] ?? match[2]) });
     });
