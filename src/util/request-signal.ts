@@ -23,7 +23,7 @@ export class RequestAbort implements RequestSignal {
   reason: unknown = undefined;
   #listeners: Array<() => void> | undefined;
 
-  addEventListener(_type: 'abort', listener: () => void): void {
+  addEventListener(_type: 'abort', listener: () => void, _options?: { once?: boolean }): void {
     if (this.aborted) return;
     this.#listeners ??= [];
     this.#listeners.push(listener);

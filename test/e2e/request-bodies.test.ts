@@ -162,6 +162,57 @@ describe('oversized uploads without a declared length', () => {
   });
 });
 
+describe('bodies that arrive whole or in pieces', () => {
+  /** Sends the body in `pieces` writes, `gapMs` apart, and returns the answer. */
+  function sendInPieces(body: string, pieces: number, gapMs: number) {
+    const { hostname, port } = new URL(proxy.url);
+    return new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const request = httpRequest(
+        {
+          host: hostname,
+          port,
+          method: 'POST',
+          path: '/codex/v1/chat/completions',
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+          },
+        },
+        (response) => {
+          let text = '';
+          response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
+        },
+      );
+      request.on('error', reject);
+      const bytes = Buffer.from(body);
+      const size = Math.ceil(bytes.length / pieces);
+      let at = 0;
+      const next = () => {
+        const piece = bytes.subarray(at, at + size);
+        at += size;
+        if (at >= bytes.length) request.end(piece);
+        else {
+          request.write(piece);
+          setTimeout(next, gapMs);
+        }
+      };
+      next();
+    });
+  }
+
+  it.each([
+    ['in one write', 1, 0],
+    ['in three writes 30 ms apart', 3, 30],
+  ])('a body sent %s reaches the upstream whole', async (_name, pieces, gapMs) => {
+    const marker = `pieces-${pieces}-${Math.random().toString(36).slice(2)}-é✓`;
+    const answer = await sendInPieces(chatBody(marker), pieces, gapMs);
+    expect(answer.status).toBe(200);
+    expect(answer.body).toContain('"finish_reason":"stop"');
+    expect(lastUpstreamInput()).toContain(marker);
+  });
+});
+
 describe('byte order mark', () => {
   it('a body starting with a UTF-8 BOM is accepted', async () => {
     const response = await post('/codex/v1/chat/completions', `\uFEFF${chatBody('with a BOM')}`);
