@@ -246,6 +246,22 @@ function mapFailure(error: unknown, host: string, options: UpstreamFetchOptions)
   );
 }
 
+/** Upstream URLs already split into origin and path (a provider calls a handful of them). */
+const targets = new Map<string, { origin: string; path: string }>();
+
+/** The origin and path of `url` for undici's `dispatch`; parsed once per distinct URL. */
+function dispatchTarget(url: string): { origin: string; path: string } {
+  let target = targets.get(url);
+  if (target === undefined) {
+    const parsed = new URL(url);
+    target = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
+    // Bounded: URLs with per-request query strings must not grow it without end.
+    if (targets.size >= 256) targets.clear();
+    targets.set(url, target);
+  }
+  return target;
+}
+
 /** Exponential backoff with full jitter: 0..(250 ms × 2^attempt), capped at 4 s. */
 export function retryDelayMs(attempt: number, random: () => number = Math.random): number {
   return Math.floor(random() * Math.min(4000, 250 * 2 ** attempt));
@@ -276,11 +292,11 @@ export async function fetchUpstream(
     const call = new UpstreamCall(options.signal, options.idleTimeoutMs);
     let head: { status: number; headers: IncomingHttpHeaders };
     try {
-      const target = new URL(url);
+      const target = dispatchTarget(url);
       options.dispatcher.dispatch(
         {
           origin: target.origin,
-          path: `${target.pathname}${target.search}`,
+          path: target.path,
           method: init.method ?? 'POST',
           headers: init.headers,
           body: init.body ?? null,

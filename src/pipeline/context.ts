@@ -107,3 +107,56 @@ export function createWarningLog(input: Pick<PipelineInput, 'record' | 'logger'>
     },
   };
 }
+
+/**
+ * The request's context, every field set one by one: a spread of the input object took V8's
+ * slow path of object creation (~3 µs a request). The type lists every field of the input,
+ * optional ones included, so a field added to `PipelineInput` must be added here too.
+ */
+export function requestContext(
+  input: PipelineInput,
+  deps: PipelineDeps,
+  warnings: WarningLog,
+  capture: RequestCapture | undefined,
+): RequestContext {
+  const context: RequestContext & Record<keyof Required<PipelineInput>, unknown> = {
+    clientFormat: input.clientFormat,
+    provider: input.provider,
+    body: input.body,
+    headers: input.headers,
+    signal: input.signal,
+    record: input.record,
+    deferFinish: input.deferFinish,
+    logger: input.logger,
+    routeSessionId: input.routeSessionId,
+    deps,
+    warnings,
+    capture,
+  };
+  return context;
+}
+
+/** The answer's context: the request's and the upstream's answer (set one by one, as above). */
+export function answerContext(
+  ctx: RequestContext,
+  response: UpstreamResponse,
+  conversion: ConversionPlan,
+): AnswerContext {
+  const context: AnswerContext & Record<keyof Required<AnswerContext>, unknown> = {
+    clientFormat: ctx.clientFormat,
+    provider: ctx.provider,
+    body: ctx.body,
+    headers: ctx.headers,
+    signal: ctx.signal,
+    record: ctx.record,
+    deferFinish: ctx.deferFinish,
+    logger: ctx.logger,
+    routeSessionId: ctx.routeSessionId,
+    deps: ctx.deps,
+    warnings: ctx.warnings,
+    capture: ctx.capture,
+    response,
+    conversion,
+  };
+  return context;
+}

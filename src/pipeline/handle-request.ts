@@ -14,11 +14,12 @@ import { isRecord } from '../util/json.js';
 import { answerBuffered, answerFakeStream } from './buffered-response.js';
 import { requireObjectBody } from './client-body.js';
 import {
-  type AnswerContext,
+  answerContext,
   createWarningLog,
   type PipelineDeps,
   type PipelineInput,
   type RequestContext,
+  requestContext,
 } from './context.js';
 import type { ConversionPlan } from './conversion.js';
 import { wrappedCustomTools } from './custom-tools.js';
@@ -109,12 +110,7 @@ export async function handleRequest(input: PipelineInput, deps: PipelineDeps): P
     // Stateful Responses: stored references expanded before anything reads the body; the
     // answer kept after it is served (see stored-responses.ts).
     const stateful = await startStatefulResponses(input, deps);
-    const ctx: RequestContext = {
-      ...stateful.input,
-      deps,
-      warnings: createWarningLog(input),
-      capture,
-    };
+    const ctx = requestContext(stateful.input, deps, createWarningLog(input), capture);
     return await stateful.remember(await proxyRequest(ctx));
   } catch (error) {
     const status = error instanceof ProxyError ? error.status : 500;
@@ -186,7 +182,7 @@ async function sendUpstream(ctx: RequestContext): Promise<SentRequest> {
     upstreamFormat: route.upstreamFormat,
     clientHeaders: ctx.headers,
     clientStream,
-    ...(ctx.routeSessionId !== undefined ? { routeSessionId: ctx.routeSessionId } : {}),
+    routeSessionId: ctx.routeSessionId,
   };
   const wire = buildUpstreamBody(ctx, route, neutral, upstreamModel, upstreamStream);
   const prepared = provider.prepareBody(wire, context);
@@ -220,11 +216,7 @@ async function proxyRequest(ctx: RequestContext): Promise<Answer> {
     upstreamStreams: (response.headers.get('content-type') ?? '').includes('text/event-stream'),
   });
   ctx.record.mode = recordedMode(mode);
-  const answer: AnswerContext = {
-    ...ctx,
-    response,
-    conversion: conversionPlan(ctx, route, neutral, clientModel),
-  };
+  const answer = answerContext(ctx, response, conversionPlan(ctx, route, neutral, clientModel));
   switch (mode) {
     case 'passthrough':
     case 'translate':
