@@ -8,7 +8,11 @@ import type { IrUsage } from '../../ir/usage.js';
 import type { SseMessage } from '../../sse/message.js';
 import { parseSse } from '../../sse/parse.js';
 import { runStep } from '../../streams/step.js';
-import { createAnthropicStreamPassthrough, isPlainContentEvent } from './passthrough-stream.js';
+import {
+  createAnthropicStreamPassthrough,
+  isPlainContentEvent,
+  isPlainContentScanned,
+} from './passthrough-stream.js';
 
 const context = { createdAt: 0, createId: (prefix: string) => `${prefix}1` };
 const messages = parseSse(loadFixtureBytes('anthropic-messages', 'text.sse'));
@@ -257,5 +261,70 @@ describe('Anthropic passthrough fallbacks to the full path', () => {
       ),
       { numRuns: 400 },
     );
+  });
+});
+
+describe('the one-pass check of a string delta', () => {
+  /** Pieces that make a scan and a regular expression disagree when one of them is wrong. */
+  const piece = fc.constantFrom(
+    'a',
+    ' ',
+    'type',
+    '"type',
+    'error',
+    'message_start',
+    '\\"',
+    '\\\\',
+    '\\n',
+    '\\u0041',
+    '\\u00e9',
+    '\\\\u0041',
+    '\\u2028',
+    '"',
+    '\\',
+    ':',
+    '}',
+    'é',
+  );
+  const deltaType = fc.constantFrom(
+    'text_delta',
+    'input_json_delta',
+    'thinking_delta',
+    'signature_delta',
+    'citations_delta',
+    'message_stop',
+  );
+  const field = fc.constantFrom('text', 'partial_json', 'thinking', 'signature', 'type');
+  const event = fc
+    .record({
+      name: fc.constantFrom('content_block_delta', 'content_block_start', 'message_delta'),
+      index: fc.constantFrom('0', '12', '-1', '1.5'),
+      type: deltaType,
+      field,
+      value: fc.array(piece, { maxLength: 8 }).map((pieces) => pieces.join('')),
+    })
+    .map(({ name, index, type, field, value }) => ({
+      event: name,
+      data: `{"type":"content_block_delta","index":${index},"delta":{"type":"${type}","${field}":"${value}"}}`,
+    }));
+
+  it('accepts exactly what the general scan accepts', () => {
+    let fast = 0;
+    fc.assert(
+      fc.property(event, (message) => {
+        const scanned = isPlainContentScanned(message.event, message.data);
+        expect(isPlainContentEvent(message)).toBe(scanned);
+        if (scanned) fast++;
+      }),
+      { numRuns: 4000 },
+    );
+    // The generator reaches both answers (a test that only ever saw one could not fail).
+    expect(fast).toBeGreaterThan(400);
+  });
+
+  it('takes every delta of the text transcript in one pass', () => {
+    const deltas = messages.filter((m) => m.event === 'content_block_delta');
+    expect(deltas.length).toBeGreaterThan(5);
+    for (const message of deltas) expect(isPlainContentEvent(message)).toBe(true);
   });
 });

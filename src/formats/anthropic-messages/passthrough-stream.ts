@@ -52,8 +52,26 @@ export function isPlainContentEvent(message: SseMessage): boolean {
   return isPlainContent(message.event, message.data);
 }
 
+/**
+ * The usual `content_block_delta`, one string delta, checked in one pass: a regular expression
+ * is a quarter of the cost of the scan below (68 against 262 ns an event, measured on the
+ * bench's stream). It accepts only events the scan accepts (a differential test checks it): the
+ * one other `"type"` is the delta's, of a kind the full path never acts on; the string holds no
+ * escaped ASCII character, nor an escaped backslash before `u00` and a digit 2 to 7 (the scan
+ * reads those as one), and does not end in `"type` (its closing quote would then end a `"type"`
+ * the scan reads as a key).
+ */
+const STRING_DELTA_EVENT =
+  /^\{"type":"content_block_delta","index":\d{1,9},"delta":\{"type":"(?:text_delta|input_json_delta|thinking_delta|signature_delta)","(?:text|partial_json|thinking|signature)":"(?:[^"\\]|\\[^u\\]|\\\\(?!u00[2-7])|\\u(?!00[2-7]))*(?<!"type)"\}\}$/;
+
 /** `isPlainContentEvent` on an event's name and data. */
 function isPlainContent(name: string | undefined, data: string): boolean {
+  if (name === 'content_block_delta' && STRING_DELTA_EVENT.test(data)) return true;
+  return isPlainContentScanned(name, data);
+}
+
+/** The general scan of `isPlainContentEvent`. */
+export function isPlainContentScanned(name: string | undefined, data: string): boolean {
   if (name === undefined || !PLAIN_EVENTS.has(name)) return false;
   if (data.charCodeAt(0) !== 0x7b || data.charCodeAt(data.length - 1) !== 0x7d) return false;
   // One search for a backslash: without any (the common case) no value holds an escape.

@@ -9,7 +9,12 @@ import type { IrUsage } from '../../ir/usage.js';
 import type { SseMessage } from '../../sse/message.js';
 import { parseSse } from '../../sse/parse.js';
 import { runStep } from '../../streams/step.js';
-import { createChatStreamPassthrough, scanDeltaChunk } from './passthrough-stream.js';
+import {
+  createChatStreamPassthrough,
+  isUsualContentChunk,
+  scanDeltaChunk,
+  scanDeltaChunkText,
+} from './passthrough-stream.js';
 
 const context = { createdAt: 0, createId: (prefix: string) => `${prefix}1` };
 
@@ -347,5 +352,80 @@ describe('Chat passthrough fallbacks to the full path', () => {
       ),
       { numRuns: 400 },
     );
+  });
+});
+
+describe('the one-pass check of a usual content chunk', () => {
+  /** Pieces that make a scan and a regular expression disagree when one of them is wrong. */
+  const piece = fc.constantFrom(
+    'a',
+    ' ',
+    'error',
+    'rror',
+    'model',
+    'usage',
+    'finish_reason',
+    '"model',
+    '\\"',
+    '\\\\',
+    '\\n',
+    '\\u0041',
+    '\\u00e9',
+    '\\\\u0041',
+    '{',
+    '[',
+    '}',
+    ']',
+    ':null',
+    'é',
+  );
+  const text = fc.array(piece, { maxLength: 6 }).map((pieces) => pieces.join(''));
+  const plainText = text.map((value) => value.replace(/["\\]/g, ''));
+  const chunk = fc
+    .record({
+      id: plainText,
+      model: plainText,
+      tier: fc.option(plainText),
+      fingerprint: fc.option(
+        fc.oneof(
+          plainText.map((v) => `"${v}"`),
+          fc.constant('null'),
+        ),
+      ),
+      role: fc.boolean(),
+      content: text,
+      refusal: fc.boolean(),
+      usage: fc.boolean(),
+      obfuscation: fc.option(plainText),
+      finish: fc.constantFrom('null', '"stop"'),
+    })
+    .map(
+      (c) =>
+        `{"id":"${c.id}","object":"chat.completion.chunk","created":1,"model":"${c.model}"` +
+        `${c.tier === null ? '' : `,"service_tier":"${c.tier}"`}` +
+        `${c.fingerprint === null ? '' : `,"system_fingerprint":${c.fingerprint}`}` +
+        `,"choices":[{"index":0,"delta":{${c.role ? '"role":"assistant",' : ''}"content":"${c.content}"` +
+        `${c.refusal ? ',"refusal":null' : ''}},"logprobs":null,"finish_reason":${c.finish}}]` +
+        `${c.usage ? ',"usage":null' : ''}${c.obfuscation === null ? '' : `,"obfuscation":"${c.obfuscation}"`}}`,
+    );
+
+  it('gives exactly what the general scan gives', () => {
+    let usual = 0;
+    fc.assert(
+      fc.property(chunk, (data) => {
+        expect(scanDeltaChunk(data)).toEqual(scanDeltaChunkText(data));
+        if (isUsualContentChunk(data)) usual++;
+      }),
+      { numRuns: 4000 },
+    );
+    // The generator reaches the one-pass check often (a test that never did could not fail).
+    expect(usual).toBeGreaterThan(400);
+  });
+
+  it('takes every content chunk of the text transcript in one pass', () => {
+    const recorded = parseSse(loadFixtureBytes('openai-chat', 'text.sse'));
+    const content = recorded.filter((m) => m.data.includes('"content":"'));
+    expect(content.length).toBeGreaterThan(5);
+    for (const message of content) expect(isUsualContentChunk(message.data)).toBe(true);
   });
 });

@@ -88,6 +88,44 @@ export interface ModelSpan {
  * around a colon, escapes, a second model key, no model...), which takes the full path.
  */
 export function scanDeltaChunk(data: string): ModelSpan | undefined {
+  if (isUsualContentChunk(data)) {
+    const start = data.indexOf('"model":"') + 9;
+    return { start, end: data.indexOf('"', start) };
+  }
+  return scanDeltaChunkText(data);
+}
+
+/**
+ * A string value of `CONTENT_CHUNK` up to its closing quote, which must not end a text the scan
+ * reads as a key or an error: `rror` (a `rror"`), or exactly `model`, `usage` or `finish_reason`.
+ */
+const CHUNK_VALUE_END = `(?<!rror)(?<!"model)(?<!"usage)(?<!"finish_reason)"`;
+const CHUNK_STRING = String.raw`[^"\\]*${CHUNK_VALUE_END}`;
+/** Content: escapes allowed but for escaped ASCII and an escaped backslash before `u00[2-7]`. */
+const CHUNK_CONTENT = String.raw`(?:[^"\\]|\\[^u\\]|\\\\(?!u00[2-7])|\\u(?!00[2-7]))*${CHUNK_VALUE_END}`;
+/**
+ * The usual content chunk (OpenAI's order of keys, one choice, a content delta), checked in one
+ * pass: a regular expression costs a fraction of the scan below. It accepts only chunks the scan
+ * accepts, with the same model span (a differential test checks it): the only `model`, `usage`
+ * and `finish_reason` keys are its own (nulls but the model), no string value ends as one of
+ * those keys or in `rror` (see `CHUNK_VALUE_END`), the id holds no bracket (the model key is then
+ * the first one nested in nothing), and the content has no escaped ASCII character, nor an
+ * escaped backslash before `u00` and a digit 2 to 7 (the scan reads those as one).
+ */
+const CONTENT_CHUNK = new RegExp(
+  String.raw`^\{"id":"[^"\\{[]*${CHUNK_VALUE_END},"object":"chat\.completion\.chunk","created":\d{1,15},"model":"${CHUNK_STRING}` +
+    `(?:,"service_tier":(?:"${CHUNK_STRING}|null))?(?:,"system_fingerprint":(?:"${CHUNK_STRING}|null))?` +
+    String.raw`,"choices":\[\{"index":\d{1,9},"delta":\{(?:"role":"assistant",)?"content":"${CHUNK_CONTENT}` +
+    String.raw`(?:,"refusal":null)?\},"logprobs":null,"finish_reason":null\}\](?:,"usage":null)?(?:,"obfuscation":"${CHUNK_STRING})?\}$`,
+);
+
+/** Whether `data` has the shape `CONTENT_CHUNK` checks in one pass. */
+export function isUsualContentChunk(data: string): boolean {
+  return CONTENT_CHUNK.test(data);
+}
+
+/** The general scan of `scanDeltaChunk`. */
+export function scanDeltaChunkText(data: string): ModelSpan | undefined {
   if (data.charCodeAt(0) !== 0x7b || data.charCodeAt(data.length - 1) !== 0x7d) return undefined;
   if (data.includes('rror"')) return undefined;
   if (!allNull(data, 'finish_reason"') || !allNull(data, 'usage"')) return undefined;
