@@ -9,6 +9,7 @@ import { responseToEvents } from '../ir/response-to-events.js';
 import { encodeSse } from '../sse/encode.js';
 import { sseResponseHeaders } from '../sse/headers.js';
 import { runStep } from '../streams/step.js';
+import { jsonText } from '../util/json-text.js';
 import type { AnswerContext } from './context.js';
 import { convertBufferedBody, createStreamReassembler, hasContent } from './conversion.js';
 import { unwrapCustomToolCalls } from './custom-tools.js';
@@ -97,7 +98,7 @@ async function answerBufferedBody(ctx: AnswerContext, mode: BufferedMode): Promi
   settle(ctx, answer.ir, streamError);
   ctx.capture?.finish({ status: 200, body: answer.body });
   ctx.record.ttfbMs = ctx.deps.now() - ctx.record.startedAt;
-  return new Response(JSON.stringify(answer.body), {
+  return new Response(jsonText(answer.body), {
     status: 200,
     headers: { 'content-type': 'application/json' },
   });

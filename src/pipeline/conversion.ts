@@ -18,6 +18,7 @@ import { createSseSerializer } from '../sse/encode.js';
 import type { SseMessage } from '../sse/message.js';
 import { createSseParser, type SseParseStep } from '../sse/parse.js';
 import { composeSteps, type StreamStep } from '../streams/step.js';
+import { withTopLevelModel } from '../util/json-text.js';
 import { scrubSecrets } from '../util/secrets.js';
 import { createCustomToolUnwrapStep, unwrapCustomToolCalls } from './custom-tools.js';
 import type { FormatRoute, LiveStreamMode } from './plan.js';
@@ -215,7 +216,14 @@ export function convertBufferedBody(plan: ConversionPlan, upstreamBody: WireBody
   const decoded = plan.formats[plan.upstreamFormat].decodeResponse(upstreamBody);
   const ir = unwrapCustomToolCalls(decoded.value, plan.customTools);
   if (plan.sameFormat) {
-    return { body: { ...upstreamBody, model: plan.encodeContext.model ?? upstreamBody.model }, ir };
+    // The upstream's own body, and its own text (see `jsonText`) unless the model is renamed
+    // where that cannot be done in the text.
+    const model = plan.encodeContext.model;
+    const body =
+      model === undefined || upstreamBody.model === model
+        ? upstreamBody
+        : withTopLevelModel(upstreamBody, model);
+    return { body, ir };
   }
   for (const warning of decoded.warnings) plan.onWarning(warning);
   const encoded = plan.formats[plan.clientFormat].encodeResponse(ir, plan.encodeContext);

@@ -9,6 +9,7 @@ import { readBodyJson, type UpstreamResponse } from '../http/upstream-fetch.js';
 import type { IrResponse } from '../ir/response.js';
 import type { RequestCapture } from '../observability/request-capture.js';
 import { isRecord, tryParseJson } from '../util/json.js';
+import { keepJsonText } from '../util/json-text.js';
 import { createUtf8Decoder, decodeUtf8 } from '../util/utf8.js';
 import { irErrorToProxy, streamFailureToIr, withRetryAfter } from './to-ir-error.js';
 
@@ -140,7 +141,8 @@ export async function readUpstreamAnswer(
   if (!isRecord(parsed) || isErrorBody(parsed)) {
     throw bodyFailure(text, upstream, response, 'a JSON object');
   }
-  return parsed;
+  // Kept with its text: a same-format route answers with the upstream's own bytes.
+  return keepJsonText(parsed, text);
 }
 
 /**

@@ -20,3 +20,35 @@ export function keepJsonText<T extends object>(value: T, text: string): T {
 export function jsonText(value: object): string {
   return texts.get(value) ?? JSON.stringify(value);
 }
+
+/**
+ * Where the value of the only `key` (quoted, `"model"`) in the JSON text `data` is, written
+ * `key:<value>` exactly; `undefined` when the key occurs more than once, not at all, or not so.
+ */
+export function onlyValue(data: string, key: string, value: string): [number, number] | undefined {
+  const at = data.indexOf(key);
+  if (at < 0 || data.indexOf(key, at + 1) >= 0) return undefined;
+  const start = at + key.length + 1;
+  if (data.charCodeAt(start - 1) !== 58 || !data.startsWith(value, start)) return undefined;
+  return [start, start + value.length];
+}
+
+/** An escaped printable ASCII character (`\u0065`): it could spell a key a text search misses. */
+const ESCAPED_ASCII = /\\u00[2-7]/;
+
+/**
+ * A copy of the object `body` (parsed from a kept text) whose top-level `model` is `to`, linked
+ * to the text with that one value replaced when the edit is safe: the text has no escaped ASCII
+ * character (an escaped key could be the real `model`) and exactly one `"model"`, written
+ * `"model":"<its value>"`, which is then the top-level key. Otherwise the copy has no text and
+ * is serialised when sent.
+ */
+export function withTopLevelModel<T extends Record<string, unknown>>(body: T, to: string): T {
+  const copy = { ...body, model: to };
+  const text = texts.get(body);
+  const from = body.model;
+  if (text === undefined || typeof from !== 'string' || ESCAPED_ASCII.test(text)) return copy;
+  const span = onlyValue(text, '"model"', JSON.stringify(from));
+  if (!span) return copy;
+  return keepJsonText(copy, `${text.slice(0, span[0])}${JSON.stringify(to)}${text.slice(span[1])}`);
+}

@@ -8,6 +8,7 @@ import { TRUNCATED_STREAM_ERROR } from '../../ir/response.js';
 import type { SseMessage } from '../../sse/message.js';
 import type { StreamStep } from '../../streams/step.js';
 import { isRecord, type JsonObject, omitKeys } from '../../util/json.js';
+import { onlyValue } from '../../util/json-text.js';
 import type { EncodeContext, IrErrorEvent, PassthroughOptions } from '../format.js';
 import { encodeOpenAIErrorObject } from '../openai-error.js';
 import { createResponsesEventAccumulator, isItemEventType } from './accumulate-stream.js';
@@ -348,13 +349,4 @@ function rewrite(
     at = end;
   }
   return out + data.slice(at);
-}
-
-/** Where the value of the only `key` in `data` is, written `key:<value>` exactly; or `undefined`. */
-function onlyValue(data: string, key: string, value: string): [number, number] | undefined {
-  const at = data.indexOf(key);
-  if (at < 0 || data.indexOf(key, at + 1) >= 0) return undefined;
-  const start = at + key.length + 1;
-  if (data.charCodeAt(start - 1) !== 58 || !data.startsWith(value, start)) return undefined;
-  return [start, start + value.length];
 }

@@ -18,7 +18,7 @@ import {
 import type { Provider } from '../provider.js';
 import { checkModelRules, resolveModel } from '../resolve-model.js';
 import { sendWithAuth } from '../send-with-auth.js';
-import type { UpstreamHttp } from '../upstream-http.js';
+import { requestHttp, type UpstreamHttp } from '../upstream-http.js';
 import { type ClaudeCredentials, createClaudeAuth } from './auth.js';
 import { claudeCredentialPaths } from './credentials.js';
 import { CLAUDE_TOKEN_URL } from './login.js';
@@ -136,7 +136,7 @@ export function createClaudeProvider(deps: ClaudeProviderDeps): Provider {
         headers: headers(credentials, clientHeaders, stream, bodyBetas),
         body: payload,
       }),
-      http: { ...deps.http, signal, ...(logger ? { logger } : {}) },
+      http: requestHttp(deps.http, signal, logger),
     });
     const report = readAnthropicUsageHeaders(response.headers);
     if (report) deps.planUsage?.record('claude', account, report);

@@ -17,7 +17,7 @@ import {
 import type { Provider } from '../provider.js';
 import { checkModelRules } from '../resolve-model.js';
 import { sendWithAuth } from '../send-with-auth.js';
-import type { UpstreamHttp } from '../upstream-http.js';
+import { requestHttp, type UpstreamHttp } from '../upstream-http.js';
 import { CODEX_TOKEN_URL, type CodexCredentials, createCodexAuth } from './auth.js';
 import { CODEX_CLIENT_VERSION, DEFAULT_CODEX_MODELS, readCodexModels } from './models.js';
 import { DEFAULT_CODEX_INSTRUCTIONS, prepareCodexBody } from './request.js';
@@ -153,11 +153,7 @@ export function createCodexProvider(deps: CodexProviderDeps): Provider {
           headers: headers(credentials, sessionId),
           body: payload,
         }),
-        http: {
-          ...deps.http,
-          signal: call.signal,
-          ...(call.logger ? { logger: call.logger } : {}),
-        },
+        http: requestHttp(deps.http, call.signal, call.logger),
       });
       return observeUsage(response, account);
     },

@@ -15,7 +15,7 @@ import {
 import type { Provider } from '../provider.js';
 import { checkModelRules } from '../resolve-model.js';
 import { sendWithAuth } from '../send-with-auth.js';
-import type { UpstreamHttp } from '../upstream-http.js';
+import { requestHttp, type UpstreamHttp } from '../upstream-http.js';
 import { type CopilotToken, createCopilotAuth } from './auth.js';
 import { copilotStorePath, GITHUB_API_URL } from './credentials.js';
 import { DEFAULT_COPILOT_MODELS, readCopilotModels } from './models.js';
@@ -161,11 +161,7 @@ export function createCopilotProvider(deps: CopilotProviderDeps): Provider {
           headers: headers(current, extra),
           body: payload,
         }),
-        http: {
-          ...deps.http,
-          signal: call.signal,
-          ...(call.logger ? { logger: call.logger } : {}),
-        },
+        http: requestHttp(deps.http, call.signal, call.logger),
       });
     },
     async listModels() {

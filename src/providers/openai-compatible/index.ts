@@ -19,7 +19,7 @@ import {
 } from '../model-catalog.js';
 import type { Provider } from '../provider.js';
 import { checkModelRules } from '../resolve-model.js';
-import type { UpstreamHttp } from '../upstream-http.js';
+import { requestHttp, type UpstreamHttp } from '../upstream-http.js';
 
 const PATHS = {
   'openai-chat': '/chat/completions',
@@ -160,7 +160,7 @@ export function createCompatibleProvider(deps: CompatibleProviderDeps): Provider
       fetchUpstream(
         `${base}${PATHS[format]}`,
         { method: 'POST', headers: headers(call.stream), body: jsonText(call.body) },
-        { ...deps.http, signal: call.signal, ...(call.logger ? { logger: call.logger } : {}) },
+        requestHttp(deps.http, call.signal, call.logger),
       ),
     async listModels(): Promise<ModelCard[]> {
       if (settings.models)
