@@ -58,6 +58,32 @@ const LF = 0x0a;
 const SPACE = 0x20;
 
 /**
+ * Whether a `data:` field name starts at `at`. Compared code by code: `startsWith` with a
+ * position is a call V8 does not inline, and it ran twice for every event (4% of a stream).
+ */
+function isDataField(text: string, at: number): boolean {
+  return (
+    text.charCodeAt(at) === 0x64 &&
+    text.charCodeAt(at + 1) === 0x61 &&
+    text.charCodeAt(at + 2) === 0x74 &&
+    text.charCodeAt(at + 3) === 0x61 &&
+    text.charCodeAt(at + 4) === 0x3a
+  );
+}
+
+/** Whether an `event:` field name starts at `at` (as `isDataField`). */
+function isEventField(text: string, at: number): boolean {
+  return (
+    text.charCodeAt(at) === 0x65 &&
+    text.charCodeAt(at + 1) === 0x76 &&
+    text.charCodeAt(at + 2) === 0x65 &&
+    text.charCodeAt(at + 3) === 0x6e &&
+    text.charCodeAt(at + 4) === 0x74 &&
+    text.charCodeAt(at + 5) === 0x3a
+  );
+}
+
+/**
  * Creates a step that parses SSE bytes (or already decoded text) into messages. Lines may end
  * in LF, CRLF or CR, even split across chunks; UTF-8 may be split anywhere. Unlike a browser,
  * a last event without its blank line is still delivered at `end()`, because upstreams that
@@ -171,13 +197,13 @@ export function createSseParser(options: SseParserOptions = {}): SseParseStep<Ui
       let event: string | undefined;
       let dataLine = pos;
       let lineEnd = text.indexOf('\n', pos);
-      if (text.startsWith('event:', pos) && text.startsWith('data:', lineEnd + 1)) {
+      if (isEventField(text, pos) && isDataField(text, lineEnd + 1)) {
         const nameStart = text.charCodeAt(pos + 6) === SPACE ? pos + 7 : pos + 6;
         event = nameStart < lineEnd ? text.slice(nameStart, lineEnd) : undefined;
         dataLine = lineEnd + 1;
         lineEnd = text.indexOf('\n', dataLine);
       }
-      if (text.startsWith('data:', dataLine) && text.charCodeAt(lineEnd + 1) === LF) {
+      if (isDataField(text, dataLine) && text.charCodeAt(lineEnd + 1) === LF) {
         // The common shapes: one data line (after an event line), then the blank line.
         const dataStart = text.charCodeAt(dataLine + 5) === SPACE ? dataLine + 6 : dataLine + 5;
         const data = text.slice(dataStart, lineEnd);
