@@ -8,6 +8,8 @@
  * the proxy never does (every shaping step copies what it changes), and the parsed body is frozen
  * at its top level so that a change there fails loudly instead of being silently lost.
  */
+import { textAt } from './text-at.js';
+
 const texts = new WeakMap<object, string>();
 
 /** Links `value` to the text it was parsed from, and freezes its top level. */
@@ -29,7 +31,7 @@ export function onlyValue(data: string, key: string, value: string): [number, nu
   const at = data.indexOf(key);
   if (at < 0 || data.indexOf(key, at + 1) >= 0) return undefined;
   const start = at + key.length + 1;
-  if (data.charCodeAt(start - 1) !== 58 || !data.startsWith(value, start)) return undefined;
+  if (data.charCodeAt(start - 1) !== 58 || !textAt(data, start, value)) return undefined;
   return [start, start + value.length];
 }
 

@@ -14,6 +14,7 @@ import { TRUNCATED_STREAM_ERROR } from '../../ir/response.js';
 import type { SseMessage } from '../../sse/message.js';
 import { isUnterminated } from '../../sse/parse.js';
 import { isRecord, tryParseJson } from '../../util/json.js';
+import { textAt } from '../../util/text-at.js';
 import type { EncodeContext, PassthroughOptions, PassthroughStep } from '../format.js';
 import { decodeStreamError } from './decode-error.js';
 import { encodeErrorObject } from './encode-error.js';
@@ -35,7 +36,7 @@ const ESCAPED_ASCII = /\\u00[2-7]/;
 
 /** Whether `data` holds `word` exactly from `start` to `end`. */
 function holds(data: string, start: number, end: number, word: string): boolean {
-  return end - start === word.length && data.startsWith(word, start);
+  return end - start === word.length && textAt(data, start, word);
 }
 
 /**

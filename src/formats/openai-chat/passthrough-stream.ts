@@ -16,6 +16,7 @@ import { TRUNCATED_STREAM_ERROR } from '../../ir/response.js';
 import type { SseMessage } from '../../sse/message.js';
 import { isUnterminated } from '../../sse/parse.js';
 import { isRecord, tryParseJson } from '../../util/json.js';
+import { textAt } from '../../util/text-at.js';
 import type { EncodeContext, PassthroughOptions, PassthroughStep } from '../format.js';
 import { encodeOpenAIErrorObject } from '../openai-error.js';
 import { readChatMeta } from './meta.js';
@@ -40,7 +41,7 @@ const ESCAPED_ASCII = /\\u00[2-7]/;
  */
 function allNull(data: string, tail: string): boolean {
   for (let at = data.indexOf(tail); at !== -1; at = data.indexOf(tail, at + tail.length)) {
-    if (data.charCodeAt(at - 1) === 0x22 && !data.startsWith(':null', at + tail.length)) {
+    if (data.charCodeAt(at - 1) === 0x22 && !textAt(data, at + tail.length, ':null')) {
       return false;
     }
   }
@@ -131,7 +132,7 @@ export function scanDeltaChunkText(data: string): ModelSpan | undefined {
   if (!allNull(data, 'finish_reason"') || !allNull(data, 'usage"')) return undefined;
   const key = findKey(data, 'model"', 1);
   if (key === -1 || findKey(data, 'model"', key + 7) !== -1) return undefined;
-  if (!data.startsWith(':"', key + 7)) return undefined;
+  if (!textAt(data, key + 7, ':"')) return undefined;
   const start = key + 9;
   const end = data.indexOf('"', start);
   if (end === -1) return undefined;
@@ -166,7 +167,7 @@ export function createChatStreamPassthrough(
     const model = context.model;
     if (
       model === undefined ||
-      (span.end - span.start === model.length && data.startsWith(model, span.start))
+      (span.end - span.start === model.length && textAt(data, span.start, model))
     ) {
       return data;
     }

@@ -9,6 +9,8 @@
  * `error`) does not match, and the decoder parses the chunk in full.
  */
 
+import { textAt } from '../../util/text-at.js';
+
 /** A JSON string without escapes, a JSON integer or null: envelope values the decoder ignores. */
 const PLAIN_VALUE = '(?:"[^"\\\\\\u0000-\\u001f]*"|-?(?:0|[1-9][0-9]*)|null)';
 
@@ -69,11 +71,6 @@ function stringValue(data: string, from: number, end: number): string {
   return text.includes('\\') ? (JSON.parse(data.slice(from - 1, end + 1)) as string) : text;
 }
 
-/** True when `data` has `text` at `at` (`===` of a slice: `startsWith` is slower in V8). */
-function hasAt(data: string, at: number, text: string): boolean {
-  return data.slice(at, at + text.length) === text;
-}
-
 /**
  * The content string of `data` when it is `envelope` (from `learnEnvelope`) followed by an
  * ordinary content chunk's body, else `undefined`. What `JSON.parse(data)` would give is then an
@@ -81,7 +78,7 @@ function hasAt(data: string, at: number, text: string): boolean {
  * null `finish_reason` and `logprobs`, and a delta holding only this `content`.
  */
 export function scanContent(data: string, envelope: string): string | undefined {
-  if (!hasAt(data, 0, envelope) || !hasAt(data, envelope.length, HEAD)) return undefined;
+  if (!textAt(data, 0, envelope) || !textAt(data, envelope.length, HEAD)) return undefined;
   const from = envelope.length + HEAD.length;
   const end = stringEnd(data, from);
   if (end < 0) return undefined;
@@ -109,7 +106,7 @@ export interface ScannedArguments {
  * alone), else `undefined`; otherwise as `scanContent`.
  */
 export function scanArguments(data: string, envelope: string): ScannedArguments | undefined {
-  if (!hasAt(data, 0, envelope) || !hasAt(data, envelope.length, TOOL_HEAD)) return undefined;
+  if (!textAt(data, 0, envelope) || !textAt(data, envelope.length, TOOL_HEAD)) return undefined;
   // A JSON integer of up to 9 digits (no leading zero): exactly what the parse would give.
   const digits = envelope.length + TOOL_HEAD.length;
   let at = digits;
@@ -122,10 +119,10 @@ export function scanArguments(data: string, envelope: string): ScannedArguments 
   if (count === 0 || count > 9 || (count > 1 && data.charCodeAt(digits) === 0x30)) {
     return undefined;
   }
-  if (!hasAt(data, at, TOOL_MIDDLE)) return undefined;
+  if (!textAt(data, at, TOOL_MIDDLE)) return undefined;
   const from = at + TOOL_MIDDLE.length;
   const end = stringEnd(data, from);
-  if (end < 0 || !hasAt(data, end + 1, '}}]')) return undefined;
+  if (end < 0 || !textAt(data, end + 1, '}}]')) return undefined;
   TAIL.lastIndex = end + 4;
   if (!TAIL.test(data)) return undefined;
   return { index: Number(data.slice(digits, at)), piece: stringValue(data, from, end) };

@@ -7,6 +7,7 @@ import type { IrError } from '../../ir/response.js';
 import { TRUNCATED_STREAM_ERROR } from '../../ir/response.js';
 import type { SseMessage } from '../../sse/message.js';
 import { isRecord, type JsonObject, omitKeys } from '../../util/json.js';
+import { endsWithText } from '../../util/text-at.js';
 import type { DecodeStreamOptions, StreamAccumulation, WireStreamAccumulator } from '../format.js';
 import { encodeResponseError } from './encode-response.js';
 import { narrowResponsesEvent } from './narrow.js';
@@ -186,7 +187,7 @@ export function createResponsesStreamAccumulator(
           LIFECYCLE_TYPES.has(type) &&
           envelopeText !== undefined &&
           scanned.data.length - scanned.sequence.end === envelopeText.length &&
-          scanned.data.endsWith(envelopeText)
+          endsWithText(scanned.data, envelopeText)
         ) {
           return;
         }

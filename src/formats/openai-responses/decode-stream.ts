@@ -9,6 +9,7 @@ import { TRUNCATED_STREAM_ERROR } from '../../ir/response.js';
 import type { SseMessage } from '../../sse/message.js';
 import { isUnterminated } from '../../sse/parse.js';
 import type { StreamStep } from '../../streams/step.js';
+import { textAt } from '../../util/text-at.js';
 import type { DecodeStreamOptions } from '../format.js';
 import { StreamItemDecoder } from './decode-stream-items.js';
 import { decodeFinishReason, decodeStatus } from './finish-reason.js';
@@ -33,9 +34,9 @@ const LATER_LIFECYCLE = ['response.in_progress', 'response.queued', 'response.cr
  */
 function isLaterLifecycleEvent(message: SseMessage): boolean {
   const data = message.data;
-  if (!data.startsWith('{"type":"response.') || isUnterminated(message)) return false;
+  if (!textAt(data, 0, '{"type":"response.') || isUnterminated(message)) return false;
   for (const type of LATER_LIFECYCLE) {
-    if (data.startsWith(type, 9) && data.charCodeAt(9 + type.length) === 0x22) {
+    if (textAt(data, 9, type) && data.charCodeAt(9 + type.length) === 0x22) {
       return message.event === undefined || message.event === type;
     }
   }

@@ -9,6 +9,7 @@ import type { SseMessage } from '../../sse/message.js';
 import type { StreamStep } from '../../streams/step.js';
 import { isRecord, type JsonObject, omitKeys } from '../../util/json.js';
 import { onlyValue } from '../../util/json-text.js';
+import { endsWithText } from '../../util/text-at.js';
 import type { EncodeContext, IrErrorEvent, PassthroughOptions } from '../format.js';
 import { encodeOpenAIErrorObject } from '../openai-error.js';
 import { createResponsesEventAccumulator, isItemEventType } from './accumulate-stream.js';
@@ -175,7 +176,7 @@ export function createResponsesStreamPassthrough(
   ): SseMessage[] | undefined {
     const { data, sequence } = scanned;
     const text = previous.text;
-    if (scanned.flat || data.length - sequence.end !== text.length || !data.endsWith(text))
+    if (scanned.flat || data.length - sequence.end !== text.length || !endsWithText(data, text))
       return undefined;
     const event: JsonObject & { type: string } = {
       type: scanned.type,

@@ -5,6 +5,7 @@
 import type { SseMessage } from '../../sse/message.js';
 import { isUnterminated } from '../../sse/parse.js';
 import { isRecord, type JsonObject, tryParseJson } from '../../util/json.js';
+import { textAt } from '../../util/text-at.js';
 import type { DecodeStreamOptions } from '../format.js';
 
 /**
@@ -218,7 +219,7 @@ function isPlainType(type: string): boolean {
  */
 export function scanStreamEvent(message: SseMessage): ScannedEvent | undefined {
   const data = message.data;
-  if (!data.startsWith(TYPE_START) || message.comment !== undefined) return undefined;
+  if (!textAt(data, 0, TYPE_START) || message.comment !== undefined) return undefined;
   const flat = FLAT.exec(data);
   if (flat) {
     const type = flat[1] as string;
@@ -233,7 +234,7 @@ export function scanStreamEvent(message: SseMessage): ScannedEvent | undefined {
       : { type, data, sequence, flat: true, outputIndex: Number(index) };
   }
   const typeEnd = data.indexOf('"', TYPE_START.length);
-  if (typeEnd < 0 || !data.startsWith(SEQUENCE_KEY, typeEnd)) return undefined;
+  if (typeEnd < 0 || !textAt(data, typeEnd, SEQUENCE_KEY)) return undefined;
   const type = data.slice(TYPE_START.length, typeEnd);
   if (!isPlainType(type) || (message.event !== undefined && message.event !== type))
     return undefined;
