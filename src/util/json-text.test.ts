@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { jsonText, keepJsonText, onlyValue, withTopLevelModel } from './json-text.js';
 
@@ -50,5 +51,38 @@ describe('withTopLevelModel', () => {
   it('leaves a body without kept text to be serialised', () => {
     const body = withTopLevelModel({ model: 'a', x: 1 }, 'b');
     expect(jsonText(body)).toBe('{"model":"b","x":1}');
+  });
+});
+
+describe('onlyValue against a plain search for the quoted key', () => {
+  /** The reference: the quoted key found as a whole, twice for uniqueness. */
+  function reference(data: string, key: string, value: string): [number, number] | undefined {
+    const at = data.indexOf(key);
+    if (at < 0 || data.indexOf(key, at + 1) >= 0) return undefined;
+    const start = at + key.length + 1;
+    if (data.charCodeAt(start - 1) !== 58 || !data.startsWith(value, start)) return undefined;
+    return [start, start + value.length];
+  }
+
+  it('agrees on texts made of keys, quotes and near misses', () => {
+    const piece = fc.constantFrom(
+      '"model"',
+      'model"',
+      '"model',
+      ':',
+      '"m"',
+      ',',
+      '{',
+      '}',
+      'x',
+      '""',
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 10 }), (pieces) => {
+        const data = pieces.join('');
+        expect(onlyValue(data, '"model"', '"m"')).toEqual(reference(data, '"model"', '"m"'));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

@@ -26,10 +26,19 @@ export function jsonText(value: object): string {
 /**
  * Where the value of the only `key` (quoted, `"model"`) in the JSON text `data` is, written
  * `key:<value>` exactly; `undefined` when the key occurs more than once, not at all, or not so.
+ * The key is searched without its opening quote, which is then checked: V8 searches from a
+ * pattern's first character, and a `"` is on every few bytes of JSON (29 µs against 8 for a
+ * 49 KB Responses envelope).
  */
 export function onlyValue(data: string, key: string, value: string): [number, number] | undefined {
-  const at = data.indexOf(key);
-  if (at < 0 || data.indexOf(key, at + 1) >= 0) return undefined;
+  const tail = key.slice(1);
+  let at = -1;
+  for (let found = data.indexOf(tail, 1); found !== -1; found = data.indexOf(tail, found + 1)) {
+    if (data.charCodeAt(found - 1) !== 0x22) continue;
+    if (at !== -1) return undefined;
+    at = found - 1;
+  }
+  if (at === -1) return undefined;
   const start = at + key.length + 1;
   if (data.charCodeAt(start - 1) !== 58 || !textAt(data, start, value)) return undefined;
   return [start, start + value.length];
