@@ -293,7 +293,8 @@ describe('secrets', () => {
 });
 
 describe('client disconnect', () => {
-  it('aborts the upstream request when a streaming client goes away', async () => {
+  /** The upstream sends the first events of a stream, then stays open. */
+  function hangAfterHead(): void {
     const head =
       transcript('text').toString('utf8').split('\n\n').slice(0, 5).join('\n\n') + '\n\n';
     upstream.handle(() => ({
@@ -301,6 +302,21 @@ describe('client disconnect', () => {
       headers: { 'content-type': 'text/event-stream' },
       hang: true,
     }));
+  }
+
+  /** Expects the upstream request `index` to be closed within a second of `abortedAt`. */
+  async function expectClosedEarly(index: number, abortedAt: number): Promise<void> {
+    const deadline = Date.now() + 2000;
+    while (upstream.requests[index]?.closedEarlyAt === undefined && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(upstream.requests[index]?.closedEarlyAt).toBeDefined();
+    expect(Date.now() - abortedAt).toBeLessThan(1000);
+  }
+
+  it('aborts the upstream request when a streaming client goes away', async () => {
+    hangAfterHead();
+    const seen = upstream.requests.length;
     const controller = new AbortController();
     const streaming = await fetch(`${proxy.url}/codex/v1/chat/completions`, {
       method: 'POST',
@@ -313,24 +329,11 @@ describe('client disconnect', () => {
     expect(new TextDecoder().decode(first.value)).toContain('data: ');
     const abortedAt = Date.now();
     controller.abort();
-    const deadline = Date.now() + 2000;
-    while (upstream.requests[0]?.closedEarlyAt === undefined && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-    expect(upstream.requests[0]?.closedEarlyAt).toBeDefined();
-    expect(Date.now() - abortedAt).toBeLessThan(1000);
+    await expectClosedEarly(seen, abortedAt);
   });
-});
 
-describe('client disconnect, answer not streamed', () => {
   it('aborts the upstream request when a client waiting for a whole answer goes away', async () => {
-    const head =
-      transcript('text').toString('utf8').split('\n\n').slice(0, 5).join('\n\n') + '\n\n';
-    upstream.handle(() => ({
-      chunks: [head],
-      headers: { 'content-type': 'text/event-stream' },
-      hang: true,
-    }));
+    hangAfterHead();
     const seen = upstream.requests.length;
     const controller = new AbortController();
     const waiting = fetch(`${proxy.url}/codex/v1/chat/completions`, {
@@ -348,13 +351,7 @@ describe('client disconnect, answer not streamed', () => {
     const abortedAt = Date.now();
     controller.abort();
     expect(await waiting).toBeInstanceOf(Error);
-    const request = () => upstream.requests[seen];
-    const deadline = Date.now() + 2000;
-    while (request()?.closedEarlyAt === undefined && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-    expect(request()?.closedEarlyAt).toBeDefined();
-    expect(Date.now() - abortedAt).toBeLessThan(1000);
+    await expectClosedEarly(seen, abortedAt);
   });
 });
 
