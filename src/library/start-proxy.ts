@@ -93,6 +93,7 @@ export async function startProxy(options: StartProxyOptions = {}): Promise<Runni
   try {
     running = await startServer({
       fetch: composed.app.fetch,
+      direct: composed.direct,
       host,
       port: config.server.port,
       logger,

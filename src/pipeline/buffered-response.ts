@@ -10,6 +10,7 @@ import { encodeSse } from '../sse/encode.js';
 import { sseResponseHeaders } from '../sse/headers.js';
 import { runStep } from '../streams/step.js';
 import { jsonText } from '../util/json-text.js';
+import { TextAnswer } from './answer.js';
 import type { AnswerContext } from './context.js';
 import { convertBufferedBody, createStreamReassembler, hasContent } from './conversion.js';
 import { unwrapCustomToolCalls } from './custom-tools.js';
@@ -74,7 +75,7 @@ async function reassemble(ctx: AnswerContext): Promise<StreamAccumulation> {
  * 503 for an overload, 502 for a server failure or a cut stream). A length cut the upstream
  * reported is an answer.
  */
-export async function answerBuffered(ctx: AnswerContext, mode: BufferedMode): Promise<Response> {
+export async function answerBuffered(ctx: AnswerContext, mode: BufferedMode): Promise<TextAnswer> {
   try {
     return await answerBufferedBody(ctx, mode);
   } finally {
@@ -84,7 +85,7 @@ export async function answerBuffered(ctx: AnswerContext, mode: BufferedMode): Pr
 }
 
 /** The buffered answer, or the client's error for a failed one. */
-async function answerBufferedBody(ctx: AnswerContext, mode: BufferedMode): Promise<Response> {
+async function answerBufferedBody(ctx: AnswerContext, mode: BufferedMode): Promise<TextAnswer> {
   let upstreamBody: WireBody;
   let streamError: StreamAccumulation['error'];
   if (mode === 'reassemble') {
@@ -98,17 +99,14 @@ async function answerBufferedBody(ctx: AnswerContext, mode: BufferedMode): Promi
   settle(ctx, answer.ir, streamError);
   ctx.capture?.finish({ status: 200, body: answer.body });
   ctx.record.ttfbMs = ctx.deps.now() - ctx.record.startedAt;
-  return new Response(jsonText(answer.body), {
-    status: 200,
-    headers: { 'content-type': 'application/json' },
-  });
+  return new TextAnswer(200, { 'content-type': 'application/json' }, jsonText(answer.body));
 }
 
 /**
  * A streaming client over an upstream that answered with one JSON body: the body is judged as
  * for a non-streaming client, then written out as the client format's events.
  */
-export async function answerFakeStream(ctx: AnswerContext): Promise<Response> {
+export async function answerFakeStream(ctx: AnswerContext): Promise<TextAnswer> {
   try {
     const { conversion } = ctx;
     const upstreamBody = await readUpstreamBody(ctx);
@@ -123,7 +121,7 @@ export async function answerFakeStream(ctx: AnswerContext): Promise<Response> {
     ctx.capture?.client(sse);
     ctx.capture?.finish({ status: 200 });
     ctx.record.ttfbMs = ctx.deps.now() - ctx.record.startedAt;
-    return new Response(sse, { status: 200, headers: sseResponseHeaders() });
+    return new TextAnswer(200, sseResponseHeaders(), sse);
   } finally {
     ctx.warnings.flush();
   }

@@ -11,6 +11,7 @@ import type { Converted } from '../ir/warnings.js';
 import { resolveModel } from '../providers/resolve-model.js';
 import { assertNever } from '../util/assert-never.js';
 import { isRecord } from '../util/json.js';
+import type { Answer } from './answer.js';
 import { answerBuffered, answerFakeStream } from './buffered-response.js';
 import { requireObjectBody } from './client-body.js';
 import {
@@ -26,7 +27,7 @@ import { wrappedCustomTools } from './custom-tools.js';
 import { droppedClientFields } from './foreign-fields.js';
 import { type FormatRoute, planResponse, recordedMode, routeBetween } from './plan.js';
 import { startStatefulResponses } from './stored-responses.js';
-import { type Answer, answerStream } from './stream-response.js';
+import { answerStream } from './stream-response.js';
 import { upstreamError } from './upstream-body.js';
 
 /** The upstream body: the client's own on a same-format route, else encoded from the IR. */

@@ -9,8 +9,8 @@ import type { ResponsesStore } from '../responses-store/store.js';
 import type { SseMessage } from '../sse/message.js';
 import { createSseParser } from '../sse/parse.js';
 import { isRecord, type JsonObject, tryParseJson } from '../util/json.js';
+import { type Answer, answerResponse, TextAnswer } from './answer.js';
 import type { PipelineDeps, PipelineInput } from './context.js';
-import { type Answer, answerResponse } from './stream-response.js';
 
 /** What the step decided for one request. */
 export interface StatefulResponses {
@@ -97,6 +97,14 @@ export async function startStatefulResponses(
     input: next,
     async remember(answer) {
       if (answer.status !== 200) return answer;
+      if (answer instanceof TextAnswer) {
+        // A whole answer: kept from its text, and served as it is.
+        if (!(answer.headers['content-type'] ?? '').includes('text/event-stream')) {
+          const parsed = tryParseJson(answer.body);
+          if (isRecord(parsed)) await keep(parsed);
+          return answer;
+        }
+      }
       const response = answerResponse(answer);
       if (!response.body) return response;
       const type = response.headers.get('content-type') ?? '';

@@ -230,14 +230,6 @@ export class LiveStream {
   }
 }
 
-/** What the pipeline answers: a finished web response, or a live stream. */
-export type Answer = Response | LiveStream;
-
-/** The web response of an answer. */
-export function answerResponse(answer: Answer): Response {
-  return answer instanceof LiveStream ? answer.toResponse() : answer;
-}
-
 /** The streamed answer; the request record is completed when the body ends or the client leaves. */
 export async function answerStream(ctx: AnswerContext, mode: LiveStreamMode): Promise<LiveStream> {
   const { deps, record, warnings, capture, conversion } = ctx;

@@ -6,6 +6,7 @@ import { Hono } from 'hono';
 import { ProxyError } from '../errors.js';
 import type { App, AppDeps, AppEnv } from './app-deps.js';
 import { registerDashboard } from './dashboard/routes.js';
+import { createDirectRoutes, type DirectHandler } from './direct-routes.js';
 import { accessKey } from './middleware/access-key.js';
 import { errorBoundary } from './middleware/error-boundary.js';
 import { requestRecord } from './middleware/request-record.js';
@@ -20,8 +21,15 @@ import { isLoopbackHost } from './serve.js';
 
 export type { AppDeps } from './app-deps.js';
 
+/** The application, and its proxied API routes served on Node's request directly. */
+export interface CreatedApp {
+  app: App;
+  /** For `startServer`: takes the requests it serves itself (see direct-routes.ts). */
+  direct: DirectHandler;
+}
+
 /** Creates the application. */
-export function createApp(deps: AppDeps): App {
+export function createApp(deps: AppDeps): CreatedApp {
   const app = new Hono<AppEnv>();
   const now = deps.now ?? (() => performance.now());
   const pipeline = createPipelineDeps(deps, now);
@@ -62,5 +70,6 @@ export function createApp(deps: AppDeps): App {
     throw new ProxyError('not_found', `No route for ${c.req.method} ${c.req.path}`);
   });
   app.onError(errorBoundary(deps));
-  return app;
+  const direct = createDirectRoutes(deps, { pipeline, now, loopbackBind, maxBodyBytes });
+  return { app, direct };
 }

@@ -44,7 +44,7 @@ import { createMemoryResponsesStore } from '../responses-store/memory-store.js';
 import type { ResponsesStore } from '../responses-store/store.js';
 import { createRedisState, type RedisState, type SharedCredentials } from '../state/redis-state.js';
 import { registerSecret, registerSecretsIn } from '../util/secrets.js';
-import { createApp } from './app.js';
+import { type CreatedApp, createApp } from './app.js';
 import { dashboardUsageSource } from './dashboard/account-usage.js';
 import { createDashboardFeed, type DashboardFeed } from './dashboard/feed.js';
 import type { PlanUsageSource } from './dashboard/plan-usage.js';
@@ -104,7 +104,9 @@ export function checkProviderName(name: string): void {
 
 /** The composed application and what was decided on the way. */
 export interface ComposedApp {
-  app: ReturnType<typeof createApp>;
+  app: CreatedApp['app'];
+  /** The proxied API routes served on Node's request directly (`startServer`'s `direct`). */
+  direct: CreatedApp['direct'];
   plugins: string[];
   providers: Map<string, Provider>;
   metrics: ProxyMetrics | undefined;
@@ -496,7 +498,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     : undefined;
   // The bars move as soon as an answer reports usage (the feed does nothing while nobody watches).
   if (dashboard) planUsage.watch(() => dashboard.planUsageChanged());
-  const app = createApp({
+  const { app, direct } = createApp({
     shutdown: shutdown.signal,
     config,
     logger,
@@ -536,6 +538,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
   });
   return {
     app,
+    direct,
     plugins: [...enabled],
     providers,
     metrics,

@@ -6,7 +6,7 @@ function digest(value: string): Buffer {
 }
 
 /** The key a client presented, from `authorization: Bearer` or `x-api-key`. */
-export function presentedKey(headers: Headers): string | undefined {
+export function presentedKey(headers: Pick<Headers, 'get'>): string | undefined {
   const authorization = headers.get('authorization');
   if (authorization) {
     const match = /^Bearer\s+(.+)$/i.exec(authorization.trim());

@@ -62,16 +62,27 @@ export interface HostGuardOptions {
  * since no DNS answer can rebind them).
  */
 export function hostGuard(options: HostGuardOptions): MiddlewareHandler {
+  const check = hostCheck(options);
+  return async (c, next) => {
+    const incoming = incomingOf(c);
+    check(incoming?.headers.host ?? c.req.header('host'), incoming?.socket.localPort);
+    return next();
+  };
+}
+
+/**
+ * The check of `hostGuard` as a function of the `Host` header and the port the request came in
+ * on (`undefined`: not known): throws the 421 for a host that is not ours.
+ */
+export function hostCheck(
+  options: HostGuardOptions,
+): (header: string | undefined, boundPort: number | undefined) => void {
   const allowed = new Set(options.allowedHosts.map((host) => host.trim().toLowerCase()));
   const enforce = options.loopbackBind || allowed.size > 0;
-  return async (c, next) => {
-    if (!enforce) return next();
-    const incoming = incomingOf(c);
-    const header = incoming?.headers.host ?? c.req.header('host');
+  return (header, boundPort) => {
     // Browsers always send Host; a client that sends none is not a web page.
-    if (header === undefined || header === '') return next();
+    if (!enforce || header === undefined || header === '') return;
     const { name, port } = parseHostHeader(header);
-    const boundPort = incoming?.socket.localPort;
     const portMatches = port === undefined || boundPort === undefined || port === boundPort;
     const ok =
       allowed.has(header.trim().toLowerCase()) ||
@@ -85,7 +96,6 @@ export function hostGuard(options: HostGuardOptions): MiddlewareHandler {
         { status: 421 },
       );
     }
-    return next();
   };
 }
 
@@ -114,6 +124,23 @@ export function isAllowedOrigin(origin: string, allowedOrigins: readonly string[
   return allowedOrigins.some((allowed) => allowed.replace(/\/+$/, '').toLowerCase() === normalised);
 }
 
+/** Throws the 403 for a request from a web origin that is not allowed. */
+export function checkOrigin(origin: string, allowedOrigins: readonly string[]): void {
+  if (!isAllowedOrigin(origin, allowedOrigins)) {
+    throw new ProxyError(
+      'permission',
+      `Requests from the web origin "${origin.slice(0, 200)}" are not allowed: add it to security.allowed_origins (SECURITY__ALLOWED_ORIGINS, --allowed-origin) to let its pages call ccproxy`,
+    );
+  }
+}
+
+/** Adds the CORS headers of an allowed origin's answer to `headers`. */
+export function addCorsHeaders(headers: Record<string, string>, origin: string): void {
+  headers['access-control-allow-origin'] = origin;
+  headers['access-control-expose-headers'] = EXPOSED_HEADERS;
+  headers.vary = 'Origin';
+}
+
 /**
  * Refuses (403, in the client's format, before anything is read or sent upstream) a request that
  * carries an `Origin` not allowed: without it, any page the user visits could spend the account
@@ -124,12 +151,7 @@ export function originGuard(options: OriginGuardOptions): MiddlewareHandler<AppE
   return async (c, next) => {
     const origin = c.req.header('origin');
     if (origin === undefined) return next();
-    if (!isAllowedOrigin(origin, options.allowedOrigins)) {
-      throw new ProxyError(
-        'permission',
-        `Requests from the web origin "${origin.slice(0, 200)}" are not allowed: add it to security.allowed_origins (SECURITY__ALLOWED_ORIGINS, --allowed-origin) to let its pages call ccproxy`,
-      );
-    }
+    checkOrigin(origin, options.allowedOrigins);
     if (c.req.method === 'OPTIONS' && c.req.header('access-control-request-method')) {
       const requested = c.req.header('access-control-request-headers');
       return c.body(null, 204, {
@@ -141,11 +163,7 @@ export function originGuard(options: OriginGuardOptions): MiddlewareHandler<AppE
       });
     }
     const answerHeaders = c.get('answerHeaders');
-    if (answerHeaders) {
-      answerHeaders['access-control-allow-origin'] = origin;
-      answerHeaders['access-control-expose-headers'] = EXPOSED_HEADERS;
-      answerHeaders.vary = 'Origin';
-    }
+    if (answerHeaders) addCorsHeaders(answerHeaders, origin);
     await next();
     if (sentDirectly(c)) return;
     c.res.headers.set('access-control-allow-origin', origin);

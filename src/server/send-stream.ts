@@ -11,6 +11,7 @@ import type { ServerResponse } from 'node:http';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { Context } from 'hono';
 import type { Logger } from '../observability/logger.js';
+import type { TextAnswer } from '../pipeline/answer.js';
 import type { LiveStream } from '../pipeline/stream-response.js';
 import type { AppEnv } from './app-deps.js';
 
@@ -55,8 +56,7 @@ function drained(outgoing: ServerResponse): Promise<void> {
 
 /**
  * Starts writing `live` to `outgoing` with the headers every answer of the request carries, and
- * returns the response that tells `@hono/node-server` the answer is sent. A client that goes
- * away cancels the source (which aborts the upstream request and marks the record cancelled).
+ * returns the response that tells `@hono/node-server` the answer is sent.
  */
 export function sendLiveStream(
   live: LiveStream,
@@ -64,6 +64,77 @@ export function sendLiveStream(
   answerHeaders: Record<string, string>,
   logger: Logger,
 ): Response {
+  writeLiveStream(live, outgoing, answerHeaders, logger);
+  return RESPONSE_ALREADY_SENT;
+}
+
+/**
+ * Writes a whole answer to `outgoing` with its length (Node would send a head written before
+ * the body as chunked) and the headers every answer of the request carries: head and body leave
+ * in one write.
+ */
+export function writeWholeAnswer(
+  outgoing: ServerResponse,
+  status: number,
+  headers: Record<string, string>,
+  body: string,
+): void {
+  headers['content-length'] = String(Buffer.byteLength(body));
+  outgoing.writeHead(status, headers);
+  outgoing.end(body);
+}
+
+/** Writes a whole answer's text to `outgoing` with the headers every answer of the request carries. */
+export function writeTextAnswer(
+  answer: TextAnswer,
+  outgoing: ServerResponse,
+  answerHeaders: Record<string, string>,
+): void {
+  writeWholeAnswer(outgoing, answer.status, { ...answer.headers, ...answerHeaders }, answer.body);
+}
+
+/**
+ * Writes a web response to `outgoing` (the Responses store's tap of a stream), pulled as fast as
+ * the socket drains; a client that goes away cancels its body.
+ */
+export async function writeWebResponse(
+  response: Response,
+  outgoing: ServerResponse,
+  answerHeaders: Record<string, string>,
+): Promise<void> {
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  outgoing.writeHead(response.status, { ...headers, ...answerHeaders });
+  if (response.body === null) {
+    outgoing.end();
+    return;
+  }
+  const reader = response.body.getReader();
+  outgoing.on('close', () => {
+    if (!outgoing.writableFinished) reader.cancel().catch(() => {});
+  });
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (outgoing.destroyed) return;
+    if (done) break;
+    if (!outgoing.write(value)) await drained(outgoing);
+  }
+  outgoing.end();
+}
+
+/**
+ * Starts writing `live` to `outgoing` with the headers every answer of the request carries. A
+ * client that goes away cancels the source (which aborts the upstream request and marks the
+ * record cancelled).
+ */
+export function writeLiveStream(
+  live: LiveStream,
+  outgoing: ServerResponse,
+  answerHeaders: Record<string, string>,
+  logger: Logger,
+): void {
   outgoing.writeHead(live.status, { ...live.headers, ...answerHeaders });
   let gone = false;
   outgoing.on('close', () => {
@@ -90,5 +161,4 @@ export function sendLiveStream(
     live.source.cancel(error).catch(() => {});
     outgoing.destroy(error instanceof Error ? error : new Error(String(error)));
   });
-  return RESPONSE_ALREADY_SENT;
 }

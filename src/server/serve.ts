@@ -1,5 +1,5 @@
 /** The Node HTTP listener around the application, with graceful shutdown. */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import type { Config } from '../config/schema.js';
@@ -25,6 +25,8 @@ export interface RunningServer {
 /** Options of `startServer`. */
 export interface StartServerOptions {
   fetch: (request: Request) => Response | Promise<Response>;
+  /** Serves the requests it takes itself (returns true) before `fetch` sees them. */
+  direct?: (request: IncomingMessage, response: ServerResponse) => boolean;
   host: string;
   port: number;
   logger: Logger;
@@ -123,6 +125,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       options.logger.error({ err: error }, 'unhandled error while writing a response');
     },
   });
+  const { direct } = options;
   let active = 0;
   const drained = new Set<() => void>();
   const limits = { ...DEFAULT_CONNECTION_SETTINGS, ...options.connections };
@@ -140,7 +143,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         active--;
         if (active === 0) for (const resolve of drained) resolve();
       });
-      void listener(request, response);
+      if (direct?.(request, response) !== true) void listener(request, response);
     },
   );
   applyConnectionLimits(server, { ...limits, headersTimeoutMs }, options.logger);

@@ -70,6 +70,7 @@ export async function startProxy(options: StartProxyOptions = {}): Promise<TestP
   });
   const server = await startServer({
     fetch: composed.app.fetch,
+    direct: composed.direct,
     host: '127.0.0.1',
     port: options.port ?? 0,
     logger,

@@ -228,6 +228,7 @@ async function listen(
   try {
     return await startServer({
       fetch: composed.app.fetch,
+      direct: composed.direct,
       host,
       port,
       logger,

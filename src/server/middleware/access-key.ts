@@ -11,16 +11,27 @@ export function accessKey(options: {
   /** The dashboard plugin is on: its paths check the key themselves (they also take its cookie). */
   dashboard: boolean;
 }): MiddlewareHandler<AppEnv> {
-  const { authToken } = options;
+  const check = accessKeyCheck(options);
   return async (c, next) => {
-    if (authToken === undefined || c.req.path === '/health') return next();
-    if (options.dashboard && isDashboardPath(c.req.path)) return next();
-    if (!keysMatch(authToken, presentedKey(c.req.raw.headers))) {
+    check(c.req.path, c.req.raw.headers);
+    return next();
+  };
+}
+
+/** The middleware's check as a function of the path and headers: throws the 401. */
+export function accessKeyCheck(options: {
+  authToken: string | undefined;
+  dashboard: boolean;
+}): (path: string, headers: Pick<Headers, 'get'>) => void {
+  const { authToken } = options;
+  return (path, headers) => {
+    if (authToken === undefined || path === '/health') return;
+    if (options.dashboard && isDashboardPath(path)) return;
+    if (!keysMatch(authToken, presentedKey(headers))) {
       throw new ProxyError(
         'authentication',
         'Missing or invalid proxy access key: send it as "authorization: Bearer <key>" or "x-api-key"',
       );
     }
-    return next();
   };
 }

@@ -16,7 +16,7 @@ export function providerPrefixes(id: string): string[] {
 
 /** The API routes of a provider: the common ones and its own extra routes. */
 export function providerApiRoutes(
-  provider: Provider,
+  provider: Pick<Provider, 'extraRoutes'>,
 ): Array<{ suffix: string; format: WireFormatId }> {
   return [...API_ROUTES, ...(provider.extraRoutes ?? [])];
 }

@@ -1,6 +1,9 @@
 /** The proxied API routes (`POST /<provider>[/<session>]/v1/...`), handed to the pipeline. */
 
+import type { ServerResponse } from 'node:http';
 import type { Context } from 'hono';
+import type { Logger } from '../../observability/logger.js';
+import { answerResponse } from '../../pipeline/answer.js';
 import type { PipelineDeps } from '../../pipeline/context.js';
 import { handleRequest } from '../../pipeline/handle-request.js';
 import { LiveStream } from '../../pipeline/stream-response.js';
@@ -33,7 +36,11 @@ export function bodySource(c: { env: unknown; req: { raw: Request } }): BodySour
  */
 export function clientSignal(c: Context<AppEnv>): RequestSignal {
   const outgoing = outgoingOf(c);
-  if (!outgoing) return c.req.raw.signal;
+  return outgoing ? closeSignal(outgoing, c.get('logger')) : c.req.raw.signal;
+}
+
+/** A signal aborted when `outgoing` closes before the answer finished (the client went away). */
+export function closeSignal(outgoing: ServerResponse, logger: Logger): RequestSignal {
   const signal = new RequestAbort();
   outgoing.once('close', () => {
     if (outgoing.writableFinished) return;
@@ -41,7 +48,7 @@ export function clientSignal(c: Context<AppEnv>): RequestSignal {
       signal.abort('Client connection prematurely closed.');
     } catch (error) {
       // A listener's failure must not take the server down with it.
-      c.get('logger').error({ err: error }, 'aborting the upstream request failed');
+      logger.error({ err: error }, 'aborting the upstream request failed');
     }
   });
   return signal;
@@ -74,7 +81,7 @@ export function registerProxyRoutes(
           },
           options.pipeline,
         );
-        if (!(answer instanceof LiveStream)) return answer;
+        if (!(answer instanceof LiveStream)) return answerResponse(answer);
         // A live stream goes straight to Node's socket when the app runs on @hono/node-server.
         const outgoing = outgoingOf(c);
         if (!outgoing) return answer.toResponse();
