@@ -1,6 +1,7 @@
+import { PassThrough } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { nestingDepth } from './read-body.js';
+import { nestingDepth, readJsonBody } from './read-body.js';
 
 /** The reference: every character in turn, a backslash inside a string skipping the next one. */
 function nestingDepthByCharacter(text: string): number {
@@ -50,5 +51,46 @@ describe('nestingDepth', () => {
     expect(nestingDepth('{"a":"[[[{\\"}}}","b":[[1]]}')).toBe(3);
     expect(nestingDepth('{"a":"\\\\"}')).toBe(1);
     expect(nestingDepth('"unterminated [[[')).toBe(0);
+  });
+});
+
+describe('readJsonBody on a Node stream', () => {
+  const source = (stream: PassThrough) => ({ contentLength: undefined, chunks: stream });
+
+  it('reads chunks written before and after it starts, up to the end', async () => {
+    const stream = new PassThrough();
+    stream.write('{"model":');
+    const body = readJsonBody(source(stream), 1000);
+    setImmediate(() => stream.end('"m","messages":[]}'));
+    expect(await body).toEqual({ model: 'm', messages: [] });
+  });
+
+  it('is 413 past the limit, and the rest of the upload is drained', async () => {
+    const stream = new PassThrough();
+    const body = readJsonBody(source(stream), 10);
+    stream.write('{"model":"0123456789"');
+    await expect(body).rejects.toMatchObject({ code: 'request_too_large', status: 413 });
+    stream.write('x'.repeat(100_000));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(stream.readableFlowing).toBe(true);
+    expect(stream.readableLength).toBe(0);
+  });
+
+  it('rejects when the request fails or closes before its end', async () => {
+    const failing = new PassThrough();
+    const failed = readJsonBody(source(failing), 1000);
+    failing.write('{"model"');
+    failing.destroy(new Error('aborted'));
+    await expect(failed).rejects.toThrow('aborted');
+
+    const closing = new PassThrough();
+    const closed = readJsonBody(source(closing), 1000);
+    closing.write('{"model"');
+    closing.destroy();
+    await expect(closed).rejects.toThrow('closed before its body ended');
+
+    const gone = new PassThrough();
+    gone.destroy();
+    await expect(readJsonBody(source(gone), 1000)).rejects.toThrow('closed before its body ended');
   });
 });
