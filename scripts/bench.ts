@@ -370,7 +370,7 @@ async function runBench(): Promise<void> {
     servers.push(pipe);
     const pipeB = await startBaseline('bare pipe B (A/A control)', 'pipe', upstream.port);
     servers.push(pipeB);
-    const floor = await startBaseline('stack floor', 'hono-floor', upstream.port);
+    const floor = await startBaseline('stack floor', 'stack-floor', upstream.port);
     servers.push(floor);
     const env = ccproxyEnv(upstream.port);
     const proxy = await startCcproxy('ccproxy', env);

@@ -45,10 +45,10 @@ export async function startUpstream(): Promise<Server> {
   return { name: 'upstream', port, child };
 }
 
-/** Starts a compiled baseline (`pipe` or `hono-floor`) in front of the upstream. */
+/** Starts a compiled baseline (`pipe` or `stack-floor`) in front of the upstream. */
 export async function startBaseline(
   name: string,
-  script: 'pipe' | 'hono-floor',
+  script: 'pipe' | 'stack-floor',
   upstreamPort: number,
 ): Promise<Server> {
   const { child, port } = await startChild(
