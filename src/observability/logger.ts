@@ -4,6 +4,7 @@ import pino, { type Logger as PinoLogger } from 'pino';
 import pinoPretty from 'pino-pretty';
 import type { LogLevel } from '../config/schema.js';
 import { scrubSecrets } from '../util/secrets.js';
+import { BatchedDestination } from './batched-destination.js';
 import { redactValue } from './redact.js';
 
 /** The logger type used across the project (pino's, with child loggers per request). */
@@ -53,16 +54,19 @@ export function createLogger(options: LoggerOptions): Logger {
         ignore: 'pid,hostname',
       })
     : destination === process.stderr
-      ? // JSON lines to the process's own stderr go through pino's asynchronous writer: lines
-        // written while a write is under way leave in one system call (no Writable stream per
-        // line); what is buffered is flushed at exit and by `logger.flush()` at shutdown.
-        pino.destination({ dest: 2, sync: false })
+      ? // JSON lines to the process's own stderr: the lines of one turn of the event loop leave
+        // in one synchronous write (batched-destination.ts), as Node itself writes to a stderr
+        // that is a file or a pipe on Linux: no Writable stream per line, no thread-pool round
+        // trip per write. What is pending is written at exit and by `logger.flush()`.
+        new BatchedDestination(pino.destination({ dest: 2, sync: true }))
       : destination;
   const stream = options.file
     ? pino.multistream([
         { stream: main, level: options.level },
         {
-          stream: pino.destination({ dest: options.file, append: true, mkdir: true, sync: false }),
+          stream: new BatchedDestination(
+            pino.destination({ dest: options.file, append: true, mkdir: true, sync: true }),
+          ),
           level: options.level,
         },
       ])

@@ -287,6 +287,8 @@ function serveUntilSignal(
       { version: VERSION, plugins: composed.plugins, providers: [...composed.providers.keys()] },
       'ccproxy started',
     );
+    // The start-up lines (warnings included) reach stderr before the ready line reaches stdout.
+    logger.flush?.();
     io.stdout.write(`listening on ${running.url}\n`);
   });
 }
