@@ -120,8 +120,9 @@ export function createDirectRoutes(
       requestId: headers.get('x-request-id'),
       headers: () => headers,
     });
+    // Every answer below is written with these headers in its `writeHead` (none is set on the
+    // response beforehand: Node then takes its fast path, with no merge of two header sets).
     const answerHeaders: Record<string, string> = { 'x-request-id': begun.requestId };
-    response.setHeader('x-request-id', begun.requestId);
     let status: number;
     try {
       checkHost(request.headers.host, request.socket.localPort);

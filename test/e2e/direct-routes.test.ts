@@ -88,7 +88,9 @@ describe('direct routes and the Hono app', () => {
       const b = await post(url, viaHono, { host, ...headers }, body);
       expect(a.status).toBe(status);
       expect(comparable(a)).toEqual(comparable(b));
-      expect(a.headers['x-request-id']).toBe(headers['x-request-id'] ?? a.headers['x-request-id']);
+      for (const answer of [a, b]) {
+        expect(answer.headers['x-request-id']).toMatch(headers['x-request-id'] ?? /^req_/);
+      }
     }
     expect(servers.upstream.requests).toHaveLength(4);
 
