@@ -188,6 +188,29 @@ describe('[providers.NAME]', () => {
     ).toEqual(['m1']);
   });
 
+  it('reads the key once, and again at each request while it is missing', async () => {
+    const api = await startChatApi();
+    const env: Record<string, string> = {};
+    servers.proxy = await startProxy({ config: config(api.url), env });
+    const client = openaiClient(`${servers.proxy.url}/openrouter/v1`);
+    const ask = () =>
+      client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'x' }] });
+    await expect(ask()).rejects.toMatchObject({
+      status: 401,
+      message: expect.stringContaining('OPENROUTER_API_KEY'),
+    });
+    expect(api.requests).toHaveLength(0);
+    env.OPENROUTER_API_KEY = 'sk-or-test';
+    expect((await ask()).choices[0]!.finish_reason).toBe('tool_calls');
+    // Taken once found: the environment is not read again.
+    env.OPENROUTER_API_KEY = 'sk-or-changed';
+    expect((await ask()).choices[0]!.finish_reason).toBe('tool_calls');
+    expect(api.requests.map((r) => r.headers.authorization)).toEqual([
+      'Bearer sk-or-test',
+      'Bearer sk-or-test',
+    ]);
+  });
+
   it('rejects a provider name that clashes with a built-in route, naming the key', async () => {
     await expect(
       startProxy({ config: { providers: { codex: { base_url: 'http://127.0.0.1:1' } } } }),

@@ -78,8 +78,12 @@ export function createCompatibleProvider(deps: CompatibleProviderDeps): Provider
   const initial = keyOf(deps);
   if (initial.problem) deps.logger.warn({ provider: name }, initial.problem);
 
+  // Read once (a read of `process.env` costs about a microsecond a request); while it is
+  // missing it is read again at each request, so a key set later is taken.
+  let current = initial;
   function headers(stream: boolean): Record<string, string> {
-    const { key, problem } = keyOf(deps);
+    if (current.problem) current = keyOf(deps);
+    const { key, problem } = current;
     if (problem) throw new ProxyError('upstream_authentication', problem, { status: 401 });
     return {
       ...settings.headers,
