@@ -59,11 +59,10 @@ export class RawHeaders implements Headers {
   }
 
   *entries(): IterableIterator<[string, string]> {
-    const names = Object.keys(this.#raw)
-      .filter((name) => this.#raw[name] !== undefined)
-      .map((name) => name.toLowerCase())
-      .sort();
+    // Names are lower case already (undici's record, and every write here lower-cases).
+    const names = Object.keys(this.#raw).sort();
     for (const name of names) {
+      if (this.#raw[name] === undefined) continue;
       if (name === 'set-cookie') {
         for (const cookie of this.getSetCookie()) yield [name, cookie];
       } else yield [name, this.get(name)!];
