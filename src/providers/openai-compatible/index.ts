@@ -79,18 +79,29 @@ export function createCompatibleProvider(deps: CompatibleProviderDeps): Provider
   if (initial.problem) deps.logger.warn({ provider: name }, initial.problem);
 
   // Read once (a read of `process.env` costs about a microsecond a request); while it is
-  // missing it is read again at each request, so a key set later is taken.
+  // missing it is read again at each request, so a key set later is taken. The two header sets
+  // (streamed or not) are then made once and shared, frozen: nothing writes to them.
   let current = initial;
-  function headers(stream: boolean): Record<string, string> {
-    if (current.problem) current = keyOf(deps);
-    const { key, problem } = current;
-    if (problem) throw new ProxyError('upstream_authentication', problem, { status: 401 });
-    return {
+  let made:
+    | readonly [Readonly<Record<string, string>>, Readonly<Record<string, string>>]
+    | undefined;
+  function makeHeaders(key: string | undefined, stream: boolean): Readonly<Record<string, string>> {
+    return Object.freeze({
       ...settings.headers,
       ...authHeaders(format, key),
       'content-type': 'application/json',
       accept: stream ? 'text/event-stream' : 'application/json',
-    };
+    });
+  }
+  function headers(stream: boolean): Readonly<Record<string, string>> {
+    if (current.problem) {
+      current = keyOf(deps);
+      if (current.problem) {
+        throw new ProxyError('upstream_authentication', current.problem, { status: 401 });
+      }
+    }
+    made ??= [makeHeaders(current.key, false), makeHeaders(current.key, true)];
+    return made[stream ? 1 : 0];
   }
 
   // The API's own list; with no `models` configured there is no list to fall back on, so a
