@@ -36,7 +36,7 @@ export interface MessageMarkers {
 }
 
 function withMarkers<T extends IrMessage>(message: T, markers: MessageMarkers): T {
-  const meta: IrMeta | undefined = makeMeta({ ...markers });
+  const meta: IrMeta | undefined = makeMeta(markers as JsonObject);
   return meta === undefined ? message : { ...message, meta };
 }
 

@@ -13,13 +13,20 @@ export function readChatMeta(meta: IrMeta | undefined): JsonObject {
  * undefined, so parts without extras carry no `meta` at all.
  */
 export function chatMeta(extras: JsonObject): IrMeta | undefined {
+  // Plain loops and writes (see anthropic-messages/meta.ts): this runs for every part.
   let kept: JsonObject | undefined;
-  for (const [key, value] of Object.entries(extras)) {
+  const keys = Object.keys(extras);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const value = extras[key];
     if (value === undefined) continue;
     kept ??= {};
     kept[key] = value;
   }
-  return kept === undefined ? undefined : { [FORMAT_ID]: kept };
+  if (kept === undefined) return undefined;
+  const meta: IrMeta = {};
+  meta[FORMAT_ID] = kept;
+  return meta;
 }
 
 /** Spread helper: `{ meta }` when there is meta, `{}` otherwise. */
