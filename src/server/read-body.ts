@@ -66,11 +66,23 @@ function isIdentity(contentEncoding: string | null | undefined): boolean {
 }
 
 /**
+ * A request whose body broke off: the client went away (or its connection failed). A client
+ * error, logged as such, not an internal one; nobody is left to read the answer.
+ */
+function closedEarly(cause?: Error): ProxyError {
+  return new ProxyError(
+    'invalid_request',
+    'The request closed before its body ended (the client went away)',
+    cause ? { cause } : {},
+  );
+}
+
+/**
  * Reads the bytes of a Node request into `chunks`, by its `data` and `end` events: an async iterator costs a
  * promise and a tick per chunk and another for the end, about 40 µs of a short request's
  * latency at concurrency 1 (issue 13). Past `limitBytes` it rejects with `tooLarge()` and
  * drains the rest of the upload, so the client reads its 413 on a usable socket; a request that
- * fails or closes before its end rejects with its error.
+ * fails or closes before its end rejects with a client error (`closedEarly`).
  */
 function readNodeBytes(
   input: Readable,
@@ -80,7 +92,7 @@ function readNodeBytes(
 ): Promise<void> {
   return new Promise((resolve, reject) => {
     if (input.destroyed) {
-      reject(new Error('The request closed before its body ended'));
+      reject(closedEarly());
       return;
     }
     let size = 0;
@@ -106,11 +118,11 @@ function readNodeBytes(
     };
     const onError = (error: Error) => {
       stop();
-      reject(error);
+      reject(closedEarly(error));
     };
     const onClose = () => {
       stop();
-      reject(new Error('The request closed before its body ended'));
+      reject(closedEarly());
     };
     input.on('data', onData);
     input.on('end', onEnd);
