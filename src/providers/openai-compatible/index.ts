@@ -63,7 +63,10 @@ function authHeaders(
   return key ? { authorization: `Bearer ${key}` } : {};
 }
 
-/** Creates a configured provider. Keys are read from the environment at each request. */
+/**
+ * Creates a configured provider. An `api_key_env` key is read from the environment once found
+ * (and again at each request while it is missing).
+ */
 export function createCompatibleProvider(deps: CompatibleProviderDeps): Provider {
   const { name, settings } = deps;
   checkModelRules(settings.model_mappings, `providers.${name}`);
