@@ -90,7 +90,10 @@ export function writeTextAnswer(
   outgoing: ServerResponse,
   answerHeaders: Record<string, string>,
 ): void {
-  writeWholeAnswer(outgoing, answer.status, { ...answer.headers, ...answerHeaders }, answer.body);
+  const headers: Record<string, string> = {};
+  for (const name in answer.headers) headers[name] = answer.headers[name]!;
+  for (const name in answerHeaders) headers[name] = answerHeaders[name]!;
+  writeWholeAnswer(outgoing, answer.status, headers, answer.body);
 }
 
 /**
