@@ -96,18 +96,17 @@ export function createPassthroughHalves(
   plan: ConversionPlan,
 ): StreamHalves<SseMessage | IrErrorEvent> {
   const client = plan.formats[plan.clientFormat];
+  // Option objects with every field present (`undefined` where there is none): a conditional
+  // spread in the literal made a slow-mode object, read on every event.
   const passthrough = client.createStreamPassthrough(plan.encodeContext, {
     onWarning: plan.onWarning,
     onUnknownEvent: plan.onUnknownEvent,
-    ...(plan.onUsage ? { onUsage: plan.onUsage } : {}),
+    onUsage: plan.onUsage,
     onError: (error) => plan.onError?.(error.code),
   });
   return {
     // Runs of ordinary events reach the passthrough as their wire text (`SseMessage.raw`).
-    parse: createSseParser({
-      keepComments: true,
-      ...(passthrough.plain ? { plain: passthrough.plain } : {}),
-    }),
+    parse: createSseParser({ keepComments: true, plain: passthrough.plain }),
     decode: forwardMessages,
     encode: composeSteps(composeSteps(passthrough, scrubForwardedErrors), createSseSerializer()),
     toErrorItem: (error) => ({ type: 'error', error: streamFailureToIr(error) }),

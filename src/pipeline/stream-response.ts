@@ -265,7 +265,8 @@ export async function answerStream(ctx: AnswerContext, mode: LiveStreamMode): Pr
     encode: halves.encode,
     toErrorItem: halves.toErrorItem,
     source: head.source,
-    ...(deps.shutdown ? { stop: deps.shutdown } : {}),
+    // Present even when undefined: a conditional spread here made the options a slow-mode object.
+    stop: deps.shutdown,
     onFirstBytes: () => {
       record.ttfbMs = deps.now() - record.startedAt;
     },
