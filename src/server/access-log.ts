@@ -1,5 +1,5 @@
 /** The access log: one line per request when its body ends, plus the metrics derived from it. */
-import type { Logger } from '../observability/logger.js';
+import { isoTimestamp, type JsonLineWriter, type Logger } from '../observability/logger.js';
 import type { ProxyMetrics } from '../observability/metrics.js';
 import { markRedacted, redactText } from '../observability/redact.js';
 import type { RequestRecord } from '../observability/request-record.js';
@@ -43,11 +43,27 @@ export function accessLogFields(record: RequestRecord): Record<string, unknown> 
   return markRedacted(fields);
 }
 
+/**
+ * The access line of `fields` exactly as the request's logger writes it (pino, a child bound to
+ * the request id, `info({ access: fields }, 'access')`): `"level"`, `"time"`, the binding, the
+ * object, the message. The fields are already scrubbed and marked so, which the log's redaction
+ * keeps as they are; a test compares the two lines.
+ */
+export function accessLogLine(fields: Record<string, unknown>): string {
+  return `{"level":"info"${isoTimestamp()},"request_id":${JSON.stringify(fields.request_id)},"access":${JSON.stringify(fields)},"msg":"access"}\n`;
+}
+
 /** Logs the record and feeds the metrics. */
 export function logAccess(
   record: RequestRecord,
   options: {
+    /** The request's logger, bound to its id. */
     logger: Logger;
+    /**
+     * The root logger's JSON line writer (`jsonLineWriter`), when it has one: the line is then
+     * formatted here and written there, without pino's generic formatting.
+     */
+    lines: JsonLineWriter | undefined;
     metrics: ProxyMetrics | undefined;
     enabled: boolean;
     file: ((line: string) => void) | undefined;
@@ -55,7 +71,9 @@ export function logAccess(
 ): void {
   const fields = accessLogFields(record);
   if (options.enabled) {
-    options.logger.info({ access: fields }, 'access');
+    if (options.lines && options.logger.isLevelEnabled('info')) {
+      options.lines(accessLogLine(fields));
+    } else options.logger.info({ access: fields }, 'access');
     options.file?.(JSON.stringify({ time: new Date().toISOString(), ...fields }));
   }
   const metrics = options.metrics;

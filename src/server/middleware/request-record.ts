@@ -4,7 +4,7 @@
  * routes (direct-routes.ts) begin and end their requests with the same two functions.
  */
 import type { MiddlewareHandler } from 'hono';
-import type { Logger } from '../../observability/logger.js';
+import { jsonLineWriter, type Logger } from '../../observability/logger.js';
 import { createRequestRecord, type RecordLifecycle } from '../../observability/request-record.js';
 import { createId } from '../../util/ids.js';
 import { scrubSecrets } from '../../util/secrets.js';
@@ -74,6 +74,7 @@ export function endRequest(
     setImmediate(() => {
       logAccess(record, {
         logger: begun.logger,
+        lines: jsonLineWriter(deps.logger),
         metrics: deps.metrics,
         enabled: deps.accessLog ?? true,
         file: deps.accessLogFile,

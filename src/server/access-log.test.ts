@@ -1,0 +1,156 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createLogger, jsonLineWriter } from '../observability/logger.js';
+import { createRequestRecord, type RequestRecord } from '../observability/request-record.js';
+import { scrubSecrets } from '../util/secrets.js';
+import { accessLogFields, accessLogLine, logAccess } from './access-log.js';
+
+/** A JSON-lines logger whose lines are collected (as pino writes them, one write per line). */
+function collectingLogger(level: 'info' | 'warn' = 'info') {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  return { logger: createLogger({ level, format: 'json', destination }), lines };
+}
+
+/** The same line with its time field cleared (the two lines may fall in different milliseconds). */
+const timeless = (line: string | undefined) => line?.replace(/,"time":"[^"]*"/, ',"time":""');
+
+/** Client-controlled text: quotes, escapes, line separators, non-ASCII, and secret shapes. */
+const text = fc.oneof(
+  fc.string(),
+  fc.string({ unit: 'grapheme' }),
+  fc.constantFrom('sk-abcdefghijklmnopqrstuvwx', 'Bearer eyJabc.def.ghi', '"\\\u2028\u0000é'),
+);
+
+const records = fc.record(
+  {
+    requestId: text,
+    path: text,
+    route: text,
+    provider: text,
+    model: text,
+    upstreamModel: text,
+    errorCode: text,
+    finishReason: text,
+    status: fc.integer({ min: 100, max: 599 }),
+    stream: fc.boolean(),
+    durationMs: fc.double({ min: 0, max: 1e6, noNaN: true }),
+    inputTokens: fc.nat(),
+    cancelled: fc.boolean(),
+  },
+  { requiredKeys: ['requestId', 'path'] },
+);
+
+type RecordValues = typeof records extends fc.Arbitrary<infer T> ? T : never;
+
+function recordOf(values: RecordValues): RequestRecord {
+  const { requestId, path, inputTokens, ...rest } = values;
+  const record = createRequestRecord({ requestId, method: 'POST', path, startedAt: 0 }).record;
+  Object.assign(record, rest);
+  if (inputTokens !== undefined) record.usage = { inputTokens, outputTokens: 7 };
+  return record;
+}
+
+describe('accessLogLine', () => {
+  it('is the line pino writes for the request logger’s access call', () => {
+    const { logger, lines } = collectingLogger();
+    fc.assert(
+      fc.property(records, (values) => {
+        const record = recordOf(values);
+        const fields = accessLogFields(record);
+        lines.length = 0;
+        logger
+          .child({ request_id: scrubSecrets(record.requestId) })
+          .info({ access: fields }, 'access');
+        expect(lines).toHaveLength(1);
+        expect(timeless(accessLogLine(fields))).toBe(timeless(lines[0]));
+        const parsed = JSON.parse(accessLogLine(fields)) as Record<string, unknown>;
+        expect(parsed.access).toEqual(JSON.parse(JSON.stringify(fields)));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('holds no secret the client sent', () => {
+    const record = recordOf({
+      requestId: 'sk-abcdefghijklmnopqrstuvwx',
+      path: '/codex/v1/responses?access_token=eyJhbGciOi.abc.def',
+    });
+    const line = accessLogLine(accessLogFields(record));
+    expect(line).not.toContain('sk-abcdefghijklmnopqrstuvwx');
+    expect(line).not.toContain('eyJhbGciOi.abc.def');
+  });
+});
+
+describe('logAccess', () => {
+  const record = () =>
+    recordOf({ requestId: 'req_1', path: '/bench/v1/chat/completions', status: 200 });
+  const write = (
+    logger: ReturnType<typeof createLogger>,
+    lines: ReturnType<typeof jsonLineWriter>,
+  ) =>
+    logAccess(record(), {
+      logger: logger.child({ request_id: 'req_1' }),
+      lines,
+      metrics: undefined,
+      enabled: true,
+      file: undefined,
+    });
+
+  it('writes through the line writer the same line pino writes', () => {
+    const direct = collectingLogger();
+    const writer = jsonLineWriter(direct.logger);
+    expect(writer).toBeDefined();
+    write(direct.logger, writer);
+    const viaPino = collectingLogger();
+    write(viaPino.logger, undefined);
+    expect(direct.lines).toHaveLength(1);
+    expect(timeless(direct.lines[0])).toBe(timeless(viaPino.lines[0]));
+  });
+
+  it('writes nothing when the level leaves info out', () => {
+    const { logger, lines } = collectingLogger('warn');
+    write(logger, jsonLineWriter(logger));
+    expect(lines).toEqual([]);
+  });
+
+  it('writes to the log file too', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'ccproxy-access-')), 'log.jsonl');
+    const lines: string[] = [];
+    const destination = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const logger = createLogger({ level: 'info', format: 'json', destination, file });
+    write(logger, jsonLineWriter(logger));
+    // The file's lines leave once per turn of the event loop.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(lines).toHaveLength(1);
+    expect(readFileSync(file, 'utf8')).toBe(lines[0]);
+  });
+});
+
+describe('jsonLineWriter', () => {
+  it('is only for root loggers that write JSON lines', () => {
+    const json = collectingLogger().logger;
+    const pretty = createLogger({
+      level: 'info',
+      format: 'pretty',
+      destination: new Writable({ write: (_chunk, _encoding, done) => done() }),
+    });
+    expect(jsonLineWriter(json)).toBeTypeOf('function');
+    expect(jsonLineWriter(json.child({ request_id: 'x' }))).toBeUndefined();
+    expect(jsonLineWriter(pretty)).toBeUndefined();
+  });
+});
