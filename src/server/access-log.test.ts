@@ -5,6 +5,7 @@ import { Writable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createLogger, jsonLineWriter } from '../observability/logger.js';
+import { markRedacted } from '../observability/redact.js';
 import { createRequestRecord, type RequestRecord } from '../observability/request-record.js';
 import { scrubSecrets } from '../util/secrets.js';
 import { accessLogFields, accessLogLine, logAccess } from './access-log.js';
@@ -70,7 +71,7 @@ describe('accessLogLine', () => {
         lines.length = 0;
         logger
           .child({ request_id: scrubSecrets(record.requestId) })
-          .info({ access: fields }, 'access');
+          .info({ access: markRedacted(fields) }, 'access');
         expect(lines).toHaveLength(1);
         expect(timeless(accessLogLine(fields))).toBe(timeless(lines[0]));
         const parsed = JSON.parse(accessLogLine(fields)) as Record<string, unknown>;

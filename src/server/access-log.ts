@@ -7,8 +7,8 @@ import type { RequestRecord } from '../observability/request-record.js';
 /**
  * The access-log line of a record (snake_case, stable field names), with only the fields the
  * record has. Its strings are scrubbed here (the request id, path and model come from the
- * client), so the log's own redaction leaves the object as it is (`markRedacted`) and the
- * access-log file gets the same scrubbed line.
+ * client), so the access-log file gets the same scrubbed line, and the log's own redaction may
+ * leave the object as it is (`logAccess` marks it so, `markRedacted`, when pino formats it).
  */
 export function accessLogFields(record: RequestRecord): Record<string, unknown> {
   const fields: Record<string, unknown> = {
@@ -40,7 +40,7 @@ export function accessLogFields(record: RequestRecord): Record<string, unknown> 
   fields.warnings = record.warnings;
   fields.unknown_events = record.unknownEvents;
   if (record.cancelled !== undefined) fields.cancelled = record.cancelled;
-  return markRedacted(fields);
+  return fields;
 }
 
 /**
@@ -73,7 +73,7 @@ export function logAccess(
   if (options.enabled) {
     if (options.lines && options.logger.isLevelEnabled('info')) {
       options.lines(accessLogLine(fields));
-    } else options.logger.info({ access: fields }, 'access');
+    } else options.logger.info({ access: markRedacted(fields) }, 'access');
     options.file?.(JSON.stringify({ time: new Date().toISOString(), ...fields }));
   }
   const metrics = options.metrics;

@@ -110,6 +110,28 @@ describe('logs and the access log', () => {
     });
   });
 
+  it('write one access line for each of many requests answered in the same turn', async () => {
+    const ids = Array.from({ length: 12 }, (_, i) => `req-burst-${i}`);
+    // Answered together, so several end in one turn of the event loop and are logged together.
+    const responses = await Promise.all(
+      ids.map((id) =>
+        post(
+          '/codex/v1/chat/completions',
+          { model: 'gpt-5.1-codex', messages: [{ role: 'user', content: 'hi' }] },
+          { 'x-request-id': id },
+        ),
+      ),
+    );
+    await Promise.all(responses.map((response) => response.text()));
+    for (const id of ids) {
+      expect(await accessLine(proxy, id)).toMatchObject({ request_id: id, status: 200 });
+    }
+    const lines = proxy
+      .logs()
+      .filter((l) => l.msg === 'access' && ids.includes(String(l.request_id)));
+    expect(lines).toHaveLength(ids.length);
+  });
+
   it('scrub what the client sent (request id, model) in the access line and the access file', async () => {
     const key = 'sk-ant-api03-leakedKeyValue1234';
     const response = await post(

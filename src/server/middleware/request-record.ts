@@ -71,17 +71,33 @@ export function endRequest(
     const path = record.path;
     if (path === '/health' || path === '/metrics' || isDashboardPath(path)) return;
     // Once the answer has gone out: the client does not wait for its log line and metrics.
-    setImmediate(() => {
-      logAccess(record, {
-        logger: begun.logger,
-        lines: jsonLineWriter(deps.logger),
-        metrics: deps.metrics,
-        enabled: deps.accessLog ?? true,
-        file: deps.accessLogFile,
-      });
-      deps.dashboard?.feed.record(record);
-    });
+    ended.push(deps, begun);
+    if (ended.length === 2) setImmediate(logEnded);
   });
+}
+
+/**
+ * Requests whose answers went out in this turn of the event loop, as pairs (deps, request):
+ * their access lines, metrics and feed entries are written in the next, all in one callback.
+ */
+let ended: Array<AppDeps | BegunRequest> = [];
+
+function logEnded(): void {
+  const pairs = ended;
+  ended = [];
+  for (let i = 0; i < pairs.length; i += 2) {
+    const deps = pairs[i] as AppDeps;
+    const begun = pairs[i + 1] as BegunRequest;
+    const record = begun.lifecycle.record;
+    logAccess(record, {
+      logger: begun.logger,
+      lines: jsonLineWriter(deps.logger),
+      metrics: deps.metrics,
+      enabled: deps.accessLog ?? true,
+      file: deps.accessLogFile,
+    });
+    deps.dashboard?.feed.record(record);
+  }
 }
 
 /** The request-record middleware. */
