@@ -59,6 +59,8 @@ export type IrErrorEvent = Extract<IrEvent, { type: 'error' }>;
  */
 export interface PassthroughStep extends StreamStep<SseMessage | IrErrorEvent, SseMessage> {
   plain?: PlainEvent;
+  /** Runs of events `plain` forwards unchanged, matched at once (`SseParserOptions.plainRun`). */
+  plainRun?: RegExp;
 }
 
 /** Hooks of a passthrough step. */

@@ -106,7 +106,11 @@ export function createPassthroughHalves(
   });
   return {
     // Runs of ordinary events reach the passthrough as their wire text (`SseMessage.raw`).
-    parse: createSseParser({ keepComments: true, plain: passthrough.plain }),
+    parse: createSseParser({
+      keepComments: true,
+      plain: passthrough.plain,
+      plainRun: passthrough.plainRun,
+    }),
     decode: forwardMessages,
     encode: composeSteps(composeSteps(passthrough, scrubForwardedErrors), createSseSerializer()),
     toErrorItem: (error) => ({ type: 'error', error: streamFailureToIr(error) }),

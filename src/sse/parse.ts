@@ -42,6 +42,14 @@ export interface SseParserOptions {
    * message cut by the end of input never do.
    */
   plain?: PlainEvent;
+  /**
+   * With `plain`: a sticky pattern (flag `y`) matching, from an event's first character, one or
+   * more whole events that `plain` returns unchanged, in their usual wire form, with no `rror"`
+   * in their data. A run it matches joins the raw run in one test instead of event by event
+   * (about 200 ns an event less on a long stream). Anything it does not match takes the path
+   * above; a differential test of each format checks it accepts nothing `plain` would not.
+   */
+  plainRun?: RegExp;
 }
 
 /** The SSE parsing step (of bytes, or of bytes or text). */
@@ -98,6 +106,7 @@ export function createSseParser(options: SseParserOptions = {}): SseParseStep<Ui
   const decoder = createUtf8Decoder();
   const maxBufferSize = options.maxBufferSize ?? 16 * 1024 * 1024;
   const plain = options.plain;
+  const plainRun = plain === undefined ? undefined : options.plainRun;
   let out: SseMessage[] = [];
   let pendingRetry: number | undefined;
   let overflow: Error | undefined;
@@ -188,7 +197,17 @@ export function createSseParser(options: SseParserOptions = {}): SseParseStep<Ui
       run = '';
       runStart = -1;
     };
+    const matchRuns = runs && plainRun !== undefined;
     while (pos < limit) {
+      if (matchRuns && pendingRetry === undefined) {
+        plainRun.lastIndex = pos;
+        if (plainRun.test(text)) {
+          if (runStart === -1) runStart = pos;
+          runEnd = plainRun.lastIndex;
+          pos = runEnd;
+          continue;
+        }
+      }
       if (text.charCodeAt(pos) === LF) {
         // A blank line with no event before it dispatches nothing.
         pos += 1;

@@ -6,7 +6,7 @@ import { normalised, unterminated } from '../../../test/helpers/sse-unterminated
 import type { IrError } from '../../ir/response.js';
 import type { IrUsage } from '../../ir/usage.js';
 import type { SseMessage } from '../../sse/message.js';
-import { parseSse } from '../../sse/parse.js';
+import { createSseParser, parseSse } from '../../sse/parse.js';
 import { runStep } from '../../streams/step.js';
 import {
   createAnthropicStreamPassthrough,
@@ -320,6 +320,60 @@ describe('the one-pass check of a string delta', () => {
     );
     // The generator reaches both answers (a test that only ever saw one could not fail).
     expect(fast).toBeGreaterThan(400);
+  });
+
+  it('joins runs at once exactly as event by event (the parser’s plainRun)', () => {
+    const step = createAnthropicStreamPassthrough(context);
+    expect(step.plainRun).toBeDefined();
+    /** More pieces: line ends inside a data line, and a string ending in `rror`. */
+    const wild = fc.oneof(piece, fc.constantFrom('\n', '\n\n', 'rror', 'x\\'));
+    const wireEvent = fc
+      .record({
+        message: event,
+        extra: fc.array(wild, { maxLength: 3 }).map((pieces) => pieces.join('')),
+        shape: fc.constantFrom('usual', 'usual', 'usual', 'no space', 'blank line', 'data only'),
+      })
+      .map(({ message, extra, shape }) => {
+        const data = message.data.replace(/"\}\}$/, `${extra}"}}`);
+        if (shape === 'no space') return `event:${message.event}\ndata:${data}\n\n`;
+        if (shape === 'blank line') return `\nevent: ${message.event}\ndata: ${data}\n\n`;
+        if (shape === 'data only') return `data: ${data}\n\n`;
+        return `event: ${message.event}\ndata: ${data}\n\n`;
+      });
+    const other = fc.constantFrom(
+      'event: ping\ndata: {"type":"ping"}\n\n',
+      ': keepalive\n\n',
+      'event: content_block_stop\ndata: {"type":"content_block_stop","index":0}\n\n',
+      'event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"x"}}\n\n',
+      'retry: 10\n\n',
+    );
+    let joined = 0;
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof({ arbitrary: wireEvent, weight: 4 }, other), { maxLength: 12 }),
+        fc.array(fc.nat(), { maxLength: 4 }),
+        (events, cuts) => {
+          const text = events.join('');
+          const points = [...new Set(cuts.map((cut) => cut % (text.length + 1)))].sort(
+            (a, b) => a - b,
+          );
+          const chunks = [0, ...points, text.length]
+            .slice(1)
+            .map((end, i, ends) => text.slice(i === 0 ? 0 : ends[i - 1], end));
+          const read = (plainRun: RegExp | undefined) => {
+            const parser = createSseParser({ keepComments: true, plain: step.plain, plainRun });
+            const out = chunks.flatMap((chunk) => parser.push(chunk));
+            return out.concat(parser.end());
+          };
+          const byRun = read(step.plainRun);
+          expect(byRun).toEqual(read(undefined));
+          joined += byRun.filter((message) => message.raw !== undefined).length;
+        },
+      ),
+      { numRuns: 3000 },
+    );
+    // Runs were made (a test that never saw one could not fail).
+    expect(joined).toBeGreaterThan(500);
   });
 
   it('takes every delta of the text transcript in one pass', () => {

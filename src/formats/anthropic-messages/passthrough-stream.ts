@@ -65,6 +65,16 @@ export function isPlainContentEvent(message: SseMessage): boolean {
 const STRING_DELTA_EVENT =
   /^\{"type":"content_block_delta","index":\d{1,9},"delta":\{"type":"(?:text_delta|input_json_delta|thinking_delta|signature_delta)","(?:text|partial_json|thinking|signature)":"(?:[^"\\]|\\[^u\\]|\\\\(?!u00[2-7])|\\u(?!00[2-7]))*(?<!"type)"\}\}$/;
 
+/**
+ * A run of `STRING_DELTA_EVENT`s as they come on the wire (`event: content_block_delta`, one
+ * `data:` line, a blank line; one space after each colon), for the SSE parser to join at once
+ * (`SseParserOptions.plainRun`). Each event's data is what `STRING_DELTA_EVENT` accepts, but
+ * that no line end may fall inside it (the data line ends there) and its string may not end in
+ * `rror` (its closing quote would make an `rror"`, which keeps an event out of a run).
+ */
+const STRING_DELTA_RUN =
+  /(?:event: content_block_delta\ndata: \{"type":"content_block_delta","index":\d{1,9},"delta":\{"type":"(?:text_delta|input_json_delta|thinking_delta|signature_delta)","(?:text|partial_json|thinking|signature)":"(?:[^"\\\n\r]|\\[^u\\\n\r]|\\\\(?!u00[2-7])|\\u(?!00[2-7]))*(?<!"type)(?<!rror)"\}\}\n\n)+/y;
+
 /** `isPlainContentEvent` on an event's name and data. */
 function isPlainContent(name: string | undefined, data: string): boolean {
   if (name === 'content_block_delta' && STRING_DELTA_EVENT.test(data)) return true;
@@ -154,6 +164,7 @@ export function createAnthropicStreamPassthrough(
 
   return {
     plain: (event, data) => (isPlainContent(event, data) ? data : undefined),
+    plainRun: STRING_DELTA_RUN,
     push(item) {
       if ('type' in item && item.type === 'error') {
         if (ended) return [];
