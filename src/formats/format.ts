@@ -7,7 +7,7 @@ import type { IrError, IrResponse } from '../ir/response.js';
 import type { IrUsage } from '../ir/usage.js';
 import type { Converted, WarningSink } from '../ir/warnings.js';
 import type { SseMessage } from '../sse/message.js';
-import type { PlainEvent } from '../sse/parse.js';
+import type { PlainEvent, PlainRun } from '../sse/parse.js';
 import type { StreamStep } from '../streams/step.js';
 
 export type { WireFormatId } from '../ir/meta.js';
@@ -59,8 +59,8 @@ export type IrErrorEvent = Extract<IrEvent, { type: 'error' }>;
  */
 export interface PassthroughStep extends StreamStep<SseMessage | IrErrorEvent, SseMessage> {
   plain?: PlainEvent;
-  /** Runs of events `plain` forwards unchanged, matched at once (`SseParserOptions.plainRun`). */
-  plainRun?: RegExp;
+  /** Runs of events `plain` accepts, matched at once (`SseParserOptions.plainRun`). */
+  plainRun?: () => PlainRun | undefined;
 }
 
 /** Hooks of a passthrough step. */

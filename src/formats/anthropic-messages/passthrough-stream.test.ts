@@ -360,7 +360,7 @@ describe('the one-pass check of a string delta', () => {
           const chunks = [0, ...points, text.length]
             .slice(1)
             .map((end, i, ends) => text.slice(i === 0 ? 0 : ends[i - 1], end));
-          const read = (plainRun: RegExp | undefined) => {
+          const read = (plainRun: typeof step.plainRun) => {
             const parser = createSseParser({ keepComments: true, plain: step.plain, plainRun });
             const out = chunks.flatMap((chunk) => parser.push(chunk));
             return out.concat(parser.end());

@@ -12,7 +12,7 @@
 import type { IrError } from '../../ir/response.js';
 import { TRUNCATED_STREAM_ERROR } from '../../ir/response.js';
 import type { SseMessage } from '../../sse/message.js';
-import { isUnterminated } from '../../sse/parse.js';
+import { isUnterminated, type PlainRun } from '../../sse/parse.js';
 import { isRecord, tryParseJson } from '../../util/json.js';
 import { textAt } from '../../util/text-at.js';
 import type { EncodeContext, PassthroughOptions, PassthroughStep } from '../format.js';
@@ -72,8 +72,10 @@ const STRING_DELTA_EVENT =
  * that no line end may fall inside it (the data line ends there) and its string may not end in
  * `rror` (its closing quote would make an `rror"`, which keeps an event out of a run).
  */
-const STRING_DELTA_RUN =
-  /(?:event: content_block_delta\ndata: \{"type":"content_block_delta","index":\d{1,9},"delta":\{"type":"(?:text_delta|input_json_delta|thinking_delta|signature_delta)","(?:text|partial_json|thinking|signature)":"(?:[^"\\\n\r]|\\[^u\\\n\r]|\\\\(?!u00[2-7])|\\u(?!00[2-7]))*(?<!"type)(?<!rror)"\}\}\n\n)+/y;
+const STRING_DELTA_RUN: PlainRun = {
+  pattern:
+    /(?:event: content_block_delta\ndata: \{"type":"content_block_delta","index":\d{1,9},"delta":\{"type":"(?:text_delta|input_json_delta|thinking_delta|signature_delta)","(?:text|partial_json|thinking|signature)":"(?:[^"\\\n\r]|\\[^u\\\n\r]|\\\\(?!u00[2-7])|\\u(?!00[2-7]))*(?<!"type)(?<!rror)"\}\}\n\n)+/y,
+};
 
 /** `isPlainContentEvent` on an event's name and data. */
 function isPlainContent(name: string | undefined, data: string): boolean {
@@ -164,7 +166,7 @@ export function createAnthropicStreamPassthrough(
 
   return {
     plain: (event, data) => (isPlainContent(event, data) ? data : undefined),
-    plainRun: STRING_DELTA_RUN,
+    plainRun: () => STRING_DELTA_RUN,
     push(item) {
       if ('type' in item && item.type === 'error') {
         if (ended) return [];

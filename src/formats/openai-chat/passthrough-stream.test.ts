@@ -7,7 +7,7 @@ import type { IrRequest } from '../../ir/request.js';
 import type { IrError } from '../../ir/response.js';
 import type { IrUsage } from '../../ir/usage.js';
 import type { SseMessage } from '../../sse/message.js';
-import { parseSse } from '../../sse/parse.js';
+import { createSseParser, parseSse } from '../../sse/parse.js';
 import { runStep } from '../../streams/step.js';
 import {
   createChatStreamPassthrough,
@@ -420,6 +420,82 @@ describe('the one-pass check of a usual content chunk', () => {
     );
     // The generator reaches the one-pass check often (a test that never did could not fail).
     expect(usual).toBeGreaterThan(400);
+  });
+
+  it('joins runs at once exactly as chunk by chunk, whatever the client’s model (plainRun)', () => {
+    const upstreamModel = fc.constantFrom('gpt-4.1-mini-2025-04-14', 'm.x', 'a$&b', 'rror', 'x');
+    const wild = fc.constantFrom('\n', '\n\n', 'rror', '"model":"x"', '');
+    /** A usual content chunk, as most of a stream is. */
+    const usual = fc
+      .array(fc.constantFrom('a', ' ', 'é', '\\"', '\\n', '\\u00e9', 'rror', 'model'), {
+        maxLength: 4,
+      })
+      .map(
+        (pieces) =>
+          `{"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"${pieces.join('')}"},"logprobs":null,"finish_reason":null}]}`,
+      );
+    const wire = fc
+      .record({
+        data: fc.oneof({ arbitrary: usual, weight: 3 }, chunk),
+        model: upstreamModel,
+        extra: wild,
+        shape: fc.constantFrom('usual', 'usual', 'usual', 'no space', 'error event', 'blank line'),
+      })
+      .map(({ data, model, extra, shape }) => {
+        const line = data
+          .replace(/"model":"[^"]*"/, `"model":"${model}"`)
+          .replace(/"content":"/, `"content":"${extra}`);
+        if (shape === 'no space') return `data:${line}\n\n`;
+        if (shape === 'error event') return `event: error\ndata: ${line}\n\n`;
+        if (shape === 'blank line') return `\ndata: ${line}\n\n`;
+        return `data: ${line}\n\n`;
+      });
+    const other = fc.constantFrom(
+      'data: [DONE]\n\n',
+      ': keepalive\n\n',
+      'data: {"error":{"message":"overloaded","type":"server_error"}}\n\n',
+      'retry: 10\n\n',
+    );
+    const clientModel = fc.constantFrom(
+      undefined,
+      'gpt-4.1-mini-2025-04-14',
+      'alias',
+      '$&-$1',
+      'a"b',
+    );
+    let joined = 0;
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof({ arbitrary: wire, weight: 5 }, other), { maxLength: 12 }),
+        fc.array(fc.nat(), { maxLength: 4 }),
+        clientModel,
+        (events, cuts, model) => {
+          const text = events.join('');
+          const points = [...new Set(cuts.map((cut) => cut % (text.length + 1)))].sort(
+            (a, b) => a - b,
+          );
+          const chunks = [...points, text.length].map((end, i, ends) =>
+            text.slice(i === 0 ? 0 : ends[i - 1], end),
+          );
+          const read = (runs: boolean) => {
+            const step = createChatStreamPassthrough({ ...context, model });
+            const parser = createSseParser({
+              keepComments: true,
+              plain: step.plain,
+              plainRun: runs ? step.plainRun : undefined,
+            });
+            const out = chunks.flatMap((piece) => parser.push(piece)).concat(parser.end());
+            return { out, matched: runs && step.plainRun?.() !== undefined };
+          };
+          const byRun = read(true);
+          expect(byRun.out).toEqual(read(false).out);
+          if (byRun.matched && byRun.out.some((message) => message.raw !== undefined)) joined++;
+        },
+      ),
+      { numRuns: 3000 },
+    );
+    // Runs were matched (a test that never saw one could not fail).
+    expect(joined).toBeGreaterThan(100);
   });
 
   it('takes every content chunk of the text transcript in one pass', () => {
