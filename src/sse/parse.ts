@@ -53,8 +53,9 @@ export interface SseParserOptions {
    */
   plain?: PlainEvent;
   /**
-   * With `plain`: the run the format can match at once at this point of the stream (asked once
-   * per chunk of text; it may learn it from the events `plain` saw). A run it matches joins the
+   * With `plain`: the run the format can match at once at this point of the stream (asked
+   * before each event until it gives one: the format may learn it from an event `plain` has just
+   * read). A run it matches joins the
    * raw run in one test instead of event by event (about 200 ns an event less on a long
    * stream). Anything it does not match takes the path above; a differential test of each
    * format checks the runs are the ones `plain` makes.

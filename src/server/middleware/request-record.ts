@@ -89,14 +89,19 @@ function logEnded(): void {
     const deps = pairs[i] as AppDeps;
     const begun = pairs[i + 1] as BegunRequest;
     const record = begun.lifecycle.record;
-    logAccess(record, {
-      logger: begun.logger,
-      lines: jsonLineWriter(deps.logger),
-      metrics: deps.metrics,
-      enabled: deps.accessLog ?? true,
-      file: deps.accessLogFile,
-    });
-    deps.dashboard?.feed.record(record);
+    try {
+      logAccess(record, {
+        logger: begun.logger,
+        lines: jsonLineWriter(deps.logger),
+        metrics: deps.metrics,
+        enabled: deps.accessLog ?? true,
+        file: deps.accessLogFile,
+      });
+      deps.dashboard?.feed.record(record);
+    } catch (error) {
+      // One request's bookkeeping failing costs neither the others' nor the server.
+      begun.logger.error({ err: error }, 'writing the access log failed');
+    }
   }
 }
 
