@@ -45,9 +45,9 @@ export function accessLogFields(record: RequestRecord): Record<string, unknown> 
 
 /**
  * The access line of `fields` exactly as the request's logger writes it (pino, a child bound to
- * the request id, `info({ access: fields }, 'access')`): `"level"`, `"time"`, the binding, the
- * object, the message. The fields are already scrubbed and marked so, which the log's redaction
- * keeps as they are; a test compares the two lines.
+ * the request id, `info({ access: markRedacted(fields) }, 'access')`): `"level"`, `"time"`, the
+ * binding, the object, the message. The fields are already scrubbed (`accessLogFields`), as the
+ * log's redaction would leave them; a test compares the two lines.
  */
 export function accessLogLine(fields: Record<string, unknown>): string {
   return `{"level":"info"${isoTimestamp()},"request_id":${JSON.stringify(fields.request_id)},"access":${JSON.stringify(fields)},"msg":"access"}\n`;

@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadFixtureBytes } from '../../../test/helpers/fixtures.js';
+import { splitAt } from '../../../test/helpers/split.js';
 import { normalised, unterminated } from '../../../test/helpers/sse-unterminated.js';
 import type { IrRequest } from '../../ir/request.js';
 import type { IrError } from '../../ir/response.js';
@@ -470,12 +471,11 @@ describe('the one-pass check of a usual content chunk', () => {
         fc.array(fc.nat(), { maxLength: 4 }),
         clientModel,
         (events, cuts, model) => {
-          const text = events.join('');
-          const points = [...new Set(cuts.map((cut) => cut % (text.length + 1)))].sort(
-            (a, b) => a - b,
-          );
-          const chunks = [...points, text.length].map((end, i, ends) =>
-            text.slice(i === 0 ? 0 : ends[i - 1], end),
+          // As bytes cut anywhere, inside a character too, the way the network delivers them.
+          const bytes = new TextEncoder().encode(events.join(''));
+          const chunks = splitAt(
+            bytes,
+            cuts.map((cut) => cut % (bytes.length + 1)),
           );
           const read = (runs: boolean) => {
             const step = createChatStreamPassthrough({ ...context, model });
