@@ -374,6 +374,17 @@ export function createSseParser(options: SseParserOptions = {}): SseParseStep<Ui
 
 /** Parses a complete SSE text or byte buffer into messages. */
 export function parseSse(input: Uint8Array | string, options: SseParserOptions = {}): SseMessage[] {
+  return parseChunks([input], options);
+}
+
+/** Parses an SSE stream given in chunks (as it came) into messages, the end's included. */
+export function parseChunks(
+  chunks: ReadonlyArray<Uint8Array | string>,
+  options: SseParserOptions = {},
+): SseMessage[] {
   const parser = createSseParser(options);
-  return [...parser.push(input), ...parser.end()];
+  const messages: SseMessage[] = [];
+  for (const chunk of chunks) for (const message of parser.push(chunk)) messages.push(message);
+  for (const message of parser.end()) messages.push(message);
+  return messages;
 }

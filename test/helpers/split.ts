@@ -39,3 +39,12 @@ export function splitAt(bytes: Uint8Array, positions: readonly number[]): Uint8A
   chunks.push(bytes.subarray(start));
   return chunks;
 }
+
+/** `text` as UTF-8 bytes cut at `cuts` (any numbers, taken modulo its length plus one). */
+export function cutText(text: string, cuts: readonly number[]): Uint8Array[] {
+  const bytes = new TextEncoder().encode(text);
+  return splitAt(
+    bytes,
+    cuts.map((cut) => cut % (bytes.length + 1)),
+  );
+}

@@ -2,12 +2,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadFixtureBytes } from '../../../test/helpers/fixtures.js';
-import { splitAt } from '../../../test/helpers/split.js';
+import { cutText } from '../../../test/helpers/split.js';
 import { normalised, unterminated } from '../../../test/helpers/sse-unterminated.js';
 import type { IrError } from '../../ir/response.js';
 import type { IrUsage } from '../../ir/usage.js';
 import type { SseMessage } from '../../sse/message.js';
-import { createSseParser, parseSse } from '../../sse/parse.js';
+import { parseChunks, parseSse } from '../../sse/parse.js';
 import { runStep } from '../../streams/step.js';
 import {
   createAnthropicStreamPassthrough,
@@ -355,16 +355,9 @@ describe('the one-pass check of a string delta', () => {
         fc.array(fc.nat(), { maxLength: 4 }),
         (events, cuts) => {
           // As bytes cut anywhere, inside a character too, the way the network delivers them.
-          const bytes = new TextEncoder().encode(events.join(''));
-          const chunks = splitAt(
-            bytes,
-            cuts.map((cut) => cut % (bytes.length + 1)),
-          );
-          const read = (plainRun: typeof step.plainRun) => {
-            const parser = createSseParser({ keepComments: true, plain: step.plain, plainRun });
-            const out = chunks.flatMap((chunk) => parser.push(chunk));
-            return out.concat(parser.end());
-          };
+          const chunks = cutText(events.join(''), cuts);
+          const read = (plainRun: typeof step.plainRun) =>
+            parseChunks(chunks, { keepComments: true, plain: step.plain, plainRun });
           const byRun = read(step.plainRun);
           expect(byRun).toEqual(read(undefined));
           joined += byRun.filter((message) => message.raw !== undefined).length;

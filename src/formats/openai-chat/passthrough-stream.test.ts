@@ -2,13 +2,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadFixtureBytes } from '../../../test/helpers/fixtures.js';
-import { splitAt } from '../../../test/helpers/split.js';
+import { cutText } from '../../../test/helpers/split.js';
 import { normalised, unterminated } from '../../../test/helpers/sse-unterminated.js';
 import type { IrRequest } from '../../ir/request.js';
 import type { IrError } from '../../ir/response.js';
 import type { IrUsage } from '../../ir/usage.js';
 import type { SseMessage } from '../../sse/message.js';
-import { createSseParser, parseSse } from '../../sse/parse.js';
+import { parseChunks, parseSse } from '../../sse/parse.js';
 import { runStep } from '../../streams/step.js';
 import {
   createChatStreamPassthrough,
@@ -472,19 +472,14 @@ describe('the one-pass check of a usual content chunk', () => {
         clientModel,
         (events, cuts, model) => {
           // As bytes cut anywhere, inside a character too, the way the network delivers them.
-          const bytes = new TextEncoder().encode(events.join(''));
-          const chunks = splitAt(
-            bytes,
-            cuts.map((cut) => cut % (bytes.length + 1)),
-          );
+          const chunks = cutText(events.join(''), cuts);
           const read = (runs: boolean) => {
             const step = createChatStreamPassthrough({ ...context, model });
-            const parser = createSseParser({
+            const out = parseChunks(chunks, {
               keepComments: true,
               plain: step.plain,
               plainRun: runs ? step.plainRun : undefined,
             });
-            const out = chunks.flatMap((piece) => parser.push(piece)).concat(parser.end());
             return { out, matched: runs && step.plainRun?.() !== undefined };
           };
           const byRun = read(true);
