@@ -20,7 +20,11 @@ export type WireBody = Record<string, unknown>;
  * the clock or a random source comes from here, so encoders are deterministic under test.
  */
 export interface EncodeContext {
-  /** Model name to show the client (the one it asked for); overrides the response's model. */
+  /**
+   * Model name to show the client (the one it asked for), overriding the response's model; unset
+   * on a same-format route whose model went upstream unchanged (see `shownModel` in
+   * handle-request.ts): the upstream's own name is then forwarded.
+   */
   model?: string;
   /** Unix seconds to use for `created` fields when the response has no `createdAt`. */
   createdAt: number;

@@ -213,7 +213,7 @@ export function hasContent(response: IrResponse): boolean {
 /**
  * The client's body from the upstream's whole body (its own non-streaming body, or the one its
  * stream was reassembled into): the upstream's body itself when the formats are the same (with
- * the client's model name), else decoded to IR and encoded for the client.
+ * `encodeContext.model` when there is one), else decoded to IR and encoded for the client.
  */
 export function convertBufferedBody(plan: ConversionPlan, upstreamBody: WireBody): BufferedAnswer {
   const decoded = plan.formats[plan.upstreamFormat].decodeResponse(upstreamBody);

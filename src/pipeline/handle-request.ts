@@ -132,6 +132,8 @@ interface SentRequest {
   /** The neutral request (see `neutralRequest`). */
   neutral: () => IrRequest;
   clientModel: string;
+  /** The model sent upstream (the client's unless a `model_mappings` rule changed it). */
+  upstreamModel: string;
   response: UpstreamResponse;
 }
 
@@ -196,12 +198,13 @@ async function sendUpstream(ctx: RequestContext): Promise<SentRequest> {
     signal: ctx.signal,
     logger: ctx.logger,
   });
-  return { route, clientStream, neutral, clientModel, response };
+  return { route, clientStream, neutral, clientModel, upstreamModel, response };
 }
 
 /** The client's request sent upstream; the upstream's answer (or its error) on the plan for it. */
 async function proxyRequest(ctx: RequestContext): Promise<Answer> {
-  const { route, clientStream, neutral, clientModel, response } = await sendUpstream(ctx);
+  const sent = await sendUpstream(ctx);
+  const { route, clientStream, response } = sent;
   ctx.record.upstreamStatus = response.status;
   if (response.account !== undefined) ctx.record.account = response.account;
   ctx.capture?.upstreamResponse(response.status, response.headers);
@@ -217,7 +220,7 @@ async function proxyRequest(ctx: RequestContext): Promise<Answer> {
     upstreamStreams: (response.headers.get('content-type') ?? '').includes('text/event-stream'),
   });
   ctx.record.mode = recordedMode(mode);
-  const answer = answerContext(ctx, response, conversionPlan(ctx, route, neutral, clientModel));
+  const answer = answerContext(ctx, response, conversionPlan(ctx, sent));
   switch (mode) {
     case 'passthrough':
     case 'translate':
@@ -232,13 +235,21 @@ async function proxyRequest(ctx: RequestContext): Promise<Answer> {
   }
 }
 
+/**
+ * The model the client's answer names: the client's when a mapping sent another upstream or the
+ * formats differ; none on a same-format route whose model went up unchanged, so the upstream's
+ * own name (often a dated version of the client's, as the upstream's API answers it) is forwarded
+ * as it came.
+ */
+function shownModel(sent: SentRequest): string | undefined {
+  return sent.route.sameFormat && sent.upstreamModel === sent.clientModel
+    ? undefined
+    : sent.clientModel;
+}
+
 /** The conversion of the answer, reporting into the request's record and warning log. */
-function conversionPlan(
-  ctx: RequestContext,
-  route: FormatRoute,
-  neutral: () => IrRequest,
-  clientModel: string,
-): ConversionPlan {
+function conversionPlan(ctx: RequestContext, sent: SentRequest): ConversionPlan {
+  const { route, neutral } = sent;
   const { record, deps, warnings } = ctx;
   // Built once per request: plain fields and a class for the context (an object literal with a
   // getter and spreads took the slow path of object creation, ~5 µs a request).
@@ -248,7 +259,7 @@ function conversionPlan(
     sameFormat: route.sameFormat,
     formats: deps.formats,
     encodeContext: new RequestEncodeContext(
-      clientModel,
+      shownModel(sent),
       deps,
       warnings.add,
       neutral,
@@ -282,7 +293,7 @@ class RequestEncodeContext implements EncodeContext {
   readonly #neutral: () => IrRequest;
 
   constructor(
-    readonly model: string,
+    readonly model: string | undefined,
     deps: PipelineDeps,
     readonly onWarning: NonNullable<EncodeContext['onWarning']>,
     neutral: () => IrRequest,

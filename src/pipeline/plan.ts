@@ -10,7 +10,8 @@ export interface FormatRoute {
   upstreamFormat: WireFormatId;
   /**
    * Same format both sides: the client's body goes upstream as sent (with the upstream's model)
-   * and the upstream's answer comes back as it came (with the client's model); otherwise both
+   * and the upstream's answer comes back as it came (with the client's model when a mapping
+   * changed it, see `EncodeContext.model`); otherwise both
    * go through the IR.
    */
   sameFormat: boolean;

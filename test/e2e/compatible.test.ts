@@ -220,3 +220,64 @@ describe('[providers.NAME]', () => {
     ).rejects.toThrow(/"providers\.bad name"/);
   });
 });
+
+describe('the model an answer names', () => {
+  /** A Chat API that answers every model with the dated name the fixtures carry. */
+  async function startDatedApi() {
+    servers.upstream = await startFakeUpstream((request) => {
+      const body = request.json as { stream?: boolean };
+      return body.stream
+        ? {
+            headers: { 'content-type': 'text/event-stream' },
+            sse: { bytes: loadFixtureBytes('openai-chat', 'text.sse'), seed: 9, maxChunk: 97 },
+          }
+        : { body: loadFixtureJson('openai-chat', 'text.expected.json') };
+    });
+    servers.proxy = await startProxy({
+      config: {
+        providers: {
+          up: {
+            base_url: `${servers.upstream.url}/v1`,
+            api_key_env: 'UP_KEY',
+            model_mappings: [{ match: 'fast', target: 'gpt-4.1-mini' }],
+          },
+        },
+      },
+      env: { UP_KEY: 'sk-up-test-key' },
+    });
+    return `${servers.proxy.url}/up/v1`;
+  }
+  const dated = 'gpt-4.1-mini-2025-04-14';
+
+  async function modelsSeen(base: string, model: string): Promise<Set<string>> {
+    const client = openaiClient(base);
+    const messages = [{ role: 'user' as const, content: 'x' }];
+    const seen = new Set<string>();
+    seen.add((await client.chat.completions.create({ model, messages })).model);
+    const stream = await client.chat.completions.create({ model, messages, stream: true });
+    for await (const chunk of stream) seen.add(chunk.model);
+    return seen;
+  }
+
+  it('is the upstream’s own on a same-format route whose model went up unchanged', async () => {
+    const base = await startDatedApi();
+    expect([...(await modelsSeen(base, 'gpt-4.1-mini'))]).toEqual([dated]);
+    expect(
+      servers.upstream!.requests.every(
+        (sent) => (sent.json as { model: string }).model === 'gpt-4.1-mini',
+      ),
+    ).toBe(true);
+  });
+
+  it('is the client’s when a mapping sent another model, or the formats differ', async () => {
+    const base = await startDatedApi();
+    expect([...(await modelsSeen(base, 'fast'))]).toEqual(['fast']);
+    expect((servers.upstream!.requests[0]!.json as { model: string }).model).toBe('gpt-4.1-mini');
+    const message = await anthropicClient(base.replace(/\/v1$/, '')).messages.create({
+      model: 'gpt-4.1-mini',
+      max_tokens: 100,
+      messages: [{ role: 'user', content: 'x' }],
+    });
+    expect(message.model).toBe('gpt-4.1-mini');
+  });
+});

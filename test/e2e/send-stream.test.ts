@@ -101,8 +101,8 @@ describe('a streamed answer written straight to the socket', () => {
     for await (const chunk of response) received += (chunk as Buffer).toString('utf8');
     expect(contentOf(received)).toBe(content);
     expect(received.endsWith('data: [DONE]\n\n')).toBe(true);
-    // The client's model name, as on every same-format route.
-    expect(received).toContain('"model":"m"');
+    // The upstream's own model name: no mapping changed the client's on this same-format route.
+    expect(received).toContain('"model":"m-up"');
   });
 
   it('a same-format Chat stream is forwarded without decoding the request', async () => {

@@ -6,8 +6,9 @@
  * error chunk plus `[DONE]`.
  *
  * An ordinary delta chunk (most of a stream) is recognised by scanning its text rather than
- * parsing it (`scanDeltaChunk`) and forwarded as the upstream wrote it, the client's model name
- * spliced in; every other chunk, and a message cut by the end of input, takes the full path.
+ * parsing it (`scanDeltaChunk`) and forwarded as the upstream wrote it, `context.model` spliced
+ * in when there is one; every other chunk, and a message cut by the end of input, takes the full
+ * path.
  */
 
 import type { IrError } from '../../ir/response.js';
@@ -205,7 +206,7 @@ export function createChatStreamPassthrough(
     }
   }
 
-  /** An ordinary delta chunk's data as forwarded (the client's model in it), else `undefined`. */
+  /** An ordinary delta chunk's data as forwarded (`context.model` in it), else `undefined`. */
   function plain(event: string | undefined, data: string): string | undefined {
     if (event === 'error') return undefined;
     const span = scanDeltaChunk(data);
