@@ -89,6 +89,13 @@ export interface StreamAccumulation {
 export interface WireStreamAccumulator {
   push(message: SseMessage): void;
   result(): StreamAccumulation;
+  /**
+   * The events the accumulator takes as runs of their text (`SseMessage.raw`), for the parser
+   * in front of it (`SseParserOptions.plain` and `plainRun`): it keeps them unread until they
+   * are needed.
+   */
+  plain?: PlainEvent;
+  plainRun?: () => PlainRun | undefined;
 }
 
 /** An error as a client of this format expects to receive it. */

@@ -100,7 +100,11 @@ describe('same-format streams forwarded in runs', () => {
     readdirSync(dirname(fixturePath(format, 'x')))
       .filter((file) => file.endsWith('.sse'))
       .map((file) => [format, file] as const);
-  const cases = [...fixtures('openai-chat'), ...fixtures('anthropic-messages')];
+  const cases = [
+    ...fixtures('openai-chat'),
+    ...fixtures('anthropic-messages'),
+    ...fixtures('openai-responses'),
+  ];
 
   it('give the client the same text as forwarding message by message, for every transcript', () => {
     fc.assert(

@@ -183,7 +183,8 @@ export function createStreamReassembler(plan: ConversionPlan): {
     onWarning: plan.onWarning,
     onUnknownEvent: plan.onUnknownEvent,
   });
-  const parser = createSseParser();
+  // Runs the accumulator takes as text (Responses deltas) are not split into messages.
+  const parser = createSseParser({ plain: accumulator.plain, plainRun: accumulator.plainRun });
   return {
     push(bytes) {
       for (const message of parser.push(bytes)) accumulator.push(message);

@@ -25,7 +25,9 @@ export function isUnterminated(message: SseMessage): boolean {
 /**
  * Reads a complete event's data (as parsed) and says what a same-format route forwards for it:
  * the same string when the event goes as it came, other data to forward in its place (only the
- * data line changes), or `undefined` when the event needs the full path (a message).
+ * data line changes), or `undefined` when the event needs the full path (a message). An event
+ * with `rror"` in its data takes the full path whatever this answers (it is asked first: a long
+ * event it refuses at once is then never searched).
  */
 export type PlainEvent = (event: string | undefined, data: string) => string | undefined;
 
@@ -199,9 +201,6 @@ export function createSseParser(options: SseParserOptions = {}): SseParseStep<Ui
     let run = '';
     let runStart = -1;
     let runEnd = -1;
-    // The first `rror"` not before the current event's data (an event holding it is never
-    // plain); -1 when there is none.
-    let errorAt = runs && plain !== undefined ? text.indexOf('rror"') : -1;
     const endRun = () => {
       if (runStart !== -1) run += text.slice(runStart, runEnd);
       if (run !== '') out.push({ data: '', raw: run });
@@ -244,9 +243,10 @@ export function createSseParser(options: SseParserOptions = {}): SseParseStep<Ui
         const data = text.slice(dataStart, lineEnd);
         const next = lineEnd + 2;
         if (runs && pendingRetry === undefined && plain !== undefined) {
-          if (errorAt !== -1 && errorAt < dataStart) errorAt = text.indexOf('rror"', dataStart);
-          const clean = errorAt === -1 || errorAt >= lineEnd;
-          const forwarded = clean ? plain(event, data) : undefined;
+          // An event with `rror"` in its data is never plain (it may hold an error to scrub):
+          // searched only in what `plain` accepts (a long event it refuses is not searched).
+          let forwarded = plain(event, data);
+          if (forwarded !== undefined && data.includes('rror"')) forwarded = undefined;
           if (forwarded === data) {
             if (runStart === -1) runStart = pos;
             runEnd = next;

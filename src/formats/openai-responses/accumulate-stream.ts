@@ -6,6 +6,7 @@
 import type { IrError } from '../../ir/response.js';
 import { TRUNCATED_STREAM_ERROR } from '../../ir/response.js';
 import type { SseMessage } from '../../sse/message.js';
+import { type PlainRun, parseSse } from '../../sse/parse.js';
 import { isRecord, type JsonObject, omitKeys } from '../../util/json.js';
 import { endsWithText } from '../../util/text-at.js';
 import type { DecodeStreamOptions, StreamAccumulation, WireStreamAccumulator } from '../format.js';
@@ -15,9 +16,12 @@ import { OutputBuilder } from './output-builder.js';
 import { decodeStreamError, readStreamErrorObject } from './stream-error.js';
 import {
   createUnknownReporter,
+  DELTA_RUN,
   isBackendEvent,
   isKnownEvent,
+  isPlainDelta,
   parseScanned,
+  RUN_OUTPUT_INDEX,
   readStreamEvent,
   type ScannedEvent,
   scanStreamEvent,
@@ -146,8 +150,22 @@ export interface ResponsesEventAccumulator {
    * replaces what it built.
    */
   pushScanned(scanned: ScannedEvent): void;
+  /**
+   * A run of deltas as the SSE parser forwards it (`plainDelta`, `DELTA_RUNS`): kept as text,
+   * its events read only when the output is built, and only those no later `output_item.done`
+   * of their item replaced.
+   */
+  pushRun(text: string): void;
   result(): StreamAccumulation;
 }
+
+/** The parser's plain events of a Responses stream: the deltas runs carry (`isPlainDelta`). */
+export function plainDelta(event: string | undefined, data: string): string | undefined {
+  return isPlainDelta(event, data) ? data : undefined;
+}
+
+/** Runs of deltas in their usual wire form, matched at once (`SseParserOptions.plainRun`). */
+export const DELTA_RUNS: PlainRun = { pattern: DELTA_RUN };
 
 /**
  * Creates the native accumulator (`WireFormat.createStreamAccumulator`). The envelope comes from
@@ -171,7 +189,13 @@ export function createResponsesStreamAccumulator(
   /** The text after `sequence_number` of the last lifecycle event that set the envelope. */
   let envelopeText: string | undefined;
   return {
+    plain: plainDelta,
+    plainRun: () => DELTA_RUNS,
     push(message: SseMessage): void {
+      if (message.raw !== undefined) {
+        accumulator.pushRun(message.raw);
+        return;
+      }
       const scanned = scanStreamEvent(message);
       if (scanned) {
         const type = scanned.type;
@@ -219,11 +243,18 @@ const ENVELOPE_TYPES: ReadonlySet<string> = new Set([
   'response.failed',
 ]);
 
-/** An item event waiting to be applied, with the output index it addresses. */
+/**
+ * An item event waiting to be applied, with the output index it addresses (or a run of deltas,
+ * index -1), and its place in the queue's order.
+ */
 interface QueuedEvent {
   index: number;
-  event?: ResponsesStreamEvent;
-  scanned?: ScannedEvent;
+  event: ResponsesStreamEvent | undefined;
+  scanned: ScannedEvent | undefined;
+  run: string | undefined;
+  /** The output indexes a run's events address (each event has one). */
+  runIndexes: number[];
+  serial: number;
 }
 
 /** Creates the accumulator over parsed (or scanned) events. */
@@ -242,20 +273,58 @@ export function createResponsesEventAccumulator(
    * that item queued before it are dropped unread.
    */
   let queue: QueuedEvent[] = [];
+  let serial = 0;
+  /** The serial of the last `output_item.done` with an item, by output index (runs skip before it). */
+  const replacedAt = new Map<number, number>();
 
   function flush(): void {
     if (queue.length === 0) return;
     const pending = queue;
     queue = [];
     for (const entry of pending) {
+      if (entry.run !== undefined) {
+        applyRun(entry);
+        continue;
+      }
       const event = entry.event ?? parseQueued(entry.scanned);
       if (event) applyItemEvent(output, event);
     }
   }
 
-  function enqueue(entry: QueuedEvent, replaces: boolean): void {
-    if (replaces) queue = queue.filter((queued) => queued.index !== entry.index);
-    queue.push(entry);
+  /** Whether a later `output_item.done` replaced the item of every event of a queued run. */
+  function replacedRun(entry: QueuedEvent): boolean {
+    return entry.runIndexes.every((index) => (replacedAt.get(index) ?? -1) > entry.serial);
+  }
+
+  /** A run's deltas, but those of an item a later `output_item.done` replaced. */
+  function applyRun(entry: QueuedEvent): void {
+    if (replacedRun(entry)) return;
+    const at = entry.serial;
+    for (const message of parseSse(entry.run ?? '')) {
+      const scanned = scanStreamEvent(message);
+      if (scanned === undefined) continue;
+      const index = scanned.outputIndex;
+      if (index !== undefined && (replacedAt.get(index) ?? -1) > at) continue;
+      const event = parseQueued(scanned);
+      if (event) applyItemEvent(output, event);
+    }
+  }
+
+  function enqueue(
+    index: number,
+    event: ResponsesStreamEvent | undefined,
+    scanned: ScannedEvent | undefined,
+    replaces: boolean,
+  ): void {
+    if (replaces) {
+      replacedAt.set(index, serial);
+      // What the done replaces is let go now (a long stream keeps little): the item's events,
+      // and runs whose every item is done since.
+      queue = queue.filter((queued) =>
+        queued.run === undefined ? queued.index !== index : !replacedRun(queued),
+      );
+    }
+    queue.push({ index, event, scanned, run: undefined, runIndexes: [], serial: serial++ });
   }
 
   function pushScanned(scanned: ScannedEvent): void {
@@ -264,7 +333,36 @@ export function createResponsesEventAccumulator(
       if (parsed) pushItemEvent(parsed);
       return;
     }
-    enqueue({ index: scanned.outputIndex, scanned }, false);
+    enqueue(scanned.outputIndex, undefined, scanned, false);
+  }
+
+  function pushRun(text: string): void {
+    let events = 0;
+    for (let end = text.indexOf('\n\n'); end !== -1; end = text.indexOf('\n\n', end + 2)) events++;
+    const indexes: number[] = [];
+    let indexed = 0;
+    RUN_OUTPUT_INDEX.lastIndex = 0;
+    for (let found = RUN_OUTPUT_INDEX.exec(text); found; found = RUN_OUTPUT_INDEX.exec(text)) {
+      const index = Number(found[1]);
+      if (!indexes.includes(index)) indexes.push(index);
+      indexed++;
+    }
+    if (indexed !== events) {
+      // An event addressed by its item's id applies in its place, now, as one scanned alone.
+      for (const message of parseSse(text)) {
+        const scanned = scanStreamEvent(message);
+        if (scanned !== undefined) pushScanned(scanned);
+      }
+      return;
+    }
+    queue.push({
+      index: -1,
+      event: undefined,
+      scanned: undefined,
+      run: text,
+      runIndexes: indexes,
+      serial: serial++,
+    });
   }
 
   function pushItemEvent(event: ResponsesStreamEvent): void {
@@ -276,7 +374,7 @@ export function createResponsesEventAccumulator(
       return;
     }
     const replaces = event.type === 'response.output_item.done' && event.item !== undefined;
-    enqueue({ index, event }, replaces);
+    enqueue(index, event, undefined, replaces);
   }
 
   function pushEvent(event: JsonObject & { type: string }): void {
@@ -337,7 +435,7 @@ export function createResponsesEventAccumulator(
     return { body, complete, ...(error ? { error } : {}) };
   }
 
-  return { pushEvent, pushScanned, result };
+  return { pushEvent, pushScanned, pushRun, result };
 }
 
 /** A queued scanned event, parsed and narrowed (its data was checked to be valid JSON). */

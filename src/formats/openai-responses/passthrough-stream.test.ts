@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import {
   loadTranscript,
@@ -8,9 +9,12 @@ import {
   transcriptNames,
 } from '../../../test/helpers/openai-responses-kit.js';
 import { createLargeCodexStream } from '../../../test/helpers/openai-responses-large-stream.js';
+import { cutText } from '../../../test/helpers/split.js';
+import { encodeSse } from '../../sse/encode.js';
 import type { SseMessage } from '../../sse/message.js';
-import { parseSse } from '../../sse/parse.js';
+import { parseChunks, parseSse } from '../../sse/parse.js';
 import type { IrErrorEvent } from '../format.js';
+import { createResponsesStreamAccumulator } from './accumulate-stream.js';
 import { createResponsesStreamPassthrough } from './passthrough-stream.js';
 
 type Json = Record<string, unknown>;
@@ -510,5 +514,156 @@ describe('Responses passthrough: a repeated envelope', () => {
     expect(fast.shown).toEqual(observe(prettified(messages), 'my-codex').shown);
     const [, failed] = fast.shown.at(-1) as [string, Json];
     expect(failed).toMatchObject({ type: 'response.failed', response: { id: 'resp_2' } });
+  });
+});
+
+describe('Responses delta runs (the parser’s plain and plainRun)', () => {
+  const deltaTypes = [
+    'response.output_text.delta',
+    'response.reasoning_summary_text.delta',
+    'response.function_call_arguments.delta',
+    'response.custom_tool_call_input.delta',
+    'response.refusal.delta',
+  ];
+  /** A JSON string's inside: escapes, non-ASCII, and the error and key shapes the runs refuse. */
+  const text = fc
+    .array(fc.constantFrom('a', ' ', 'é', '\\"', '\\n', '\\u00e9', '\\u0041', 'rror', 'e', '🙂'), {
+      maxLength: 5,
+    })
+    .map((pieces) => pieces.join(''));
+  const delta = fc
+    .record({
+      type: fc.constantFrom(...deltaTypes, 'response.audio.delta', 'response.new_thing.delta'),
+      index: fc.constantFrom('0', '1', '2', '"1"', undefined),
+      value: text,
+      extra: fc.constantFrom(
+        '',
+        ',"obfuscation":"xy"',
+        ',"logprobs":[]',
+        ',"nested":{"a":1}',
+        ',"sequence_number":99',
+        ',"rror":1',
+        ',"n":-1.5e3',
+      ),
+      name: fc.constantFrom('same', 'same', 'same', 'none', 'other'),
+    })
+    .map(({ type, index, value, extra, name }) => (seq: number) => {
+      const at = index === undefined ? '' : `,"output_index":${index}`;
+      const data = `{"type":"${type}","sequence_number":${seq},"item_id":"i"${at},"delta":"${value}"${extra}}`;
+      if (name === 'none') return `data: ${data}\n\n`;
+      const event = name === 'same' ? type : 'response.output_text.done';
+      return `event: ${event}\ndata: ${data}\n\n`;
+    });
+  const item = (index: number, done: boolean) => (seq: number) => {
+    const type = done ? 'response.output_item.done' : 'response.output_item.added';
+    const content = done ? [{ type: 'output_text', text: 'whole', annotations: [] }] : [];
+    const body = {
+      id: `m${index}`,
+      type: 'message',
+      role: 'assistant',
+      status: 'completed',
+      content,
+    };
+    return `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: seq, output_index: index, item: body })}\n\n`;
+  };
+  const other = fc.constantFrom(
+    (seq: number) => `event: keepalive\ndata: {"type":"keepalive","sequence_number":${seq}}\n\n`,
+    () => ': ping\n\n',
+    item(0, false),
+    item(1, false),
+    item(0, true),
+    item(1, true),
+    (seq: number) =>
+      `event: error\ndata: {"type":"error","sequence_number":${seq},"message":"overloaded"}\n\n`,
+  );
+  const start = (seq: number) =>
+    `event: response.created\ndata: ${JSON.stringify({ ...created, sequence_number: seq })}\n\n`;
+  const end = fc.constantFrom(
+    (seq: number) =>
+      `event: response.completed\ndata: {"type":"response.completed","sequence_number":${seq},"response":{"id":"resp_1","status":"completed","usage":{"input_tokens":1,"output_tokens":2,"total_tokens":3}}}\n\n`,
+    (seq: number) =>
+      `event: response.completed\ndata: {"type":"response.completed","sequence_number":${seq},"response":{"id":"resp_1","status":"completed","output":[]}}\n\n`,
+    () => '',
+  );
+
+  it('forward the stream exactly as event by event, cut anywhere', () => {
+    let joined = 0;
+    fc.assert(
+      fc.property(
+        fc.boolean(),
+        fc.array(fc.oneof({ arbitrary: delta, weight: 5 }, other), { maxLength: 14 }),
+        end,
+        fc.array(fc.nat(), { maxLength: 4 }),
+        fc.nat({ max: 3 }),
+        (started, body, last, cuts, gap) => {
+          let seq = gap;
+          const events = [started ? start(seq++) : ''];
+          for (const make of body) events.push(make(seq++ + (seq % 5 === 0 ? gap : 0)));
+          events.push(last(seq));
+          const chunks = cutText(events.join(''), cuts);
+          const read = (plain: boolean) => {
+            const seen: unknown[] = [];
+            const step = createResponsesStreamPassthrough(testContext(), {
+              onUsage: (usage) => seen.push(['usage', usage]),
+              onError: (error) => seen.push(['error', error.code]),
+              onUnknownEvent: (type) => seen.push(['unknown', type]),
+            });
+            const messages = parseChunks(chunks, {
+              keepComments: true,
+              ...(plain ? { plain: step.plain, plainRun: step.plainRun } : {}),
+            });
+            if (plain && messages.some((message) => message.raw !== undefined)) joined++;
+            return { text: encodeSse(run(step, messages)), seen };
+          };
+          expect(read(true)).toEqual(read(false));
+        },
+      ),
+      { numRuns: 3000 },
+    );
+    // Runs were made (a test that never saw one could not fail).
+    expect(joined).toBeGreaterThan(300);
+  });
+
+  it('rebuild the same final body in the native accumulator (a non-streaming client)', () => {
+    let joined = 0;
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof({ arbitrary: delta, weight: 5 }, other), { maxLength: 14 }),
+        end,
+        fc.array(fc.nat(), { maxLength: 4 }),
+        (body, last, cuts) => {
+          let seq = 0;
+          const events = [start(seq++)];
+          for (const make of body) events.push(make(seq++));
+          events.push(last(seq));
+          const chunks = cutText(events.join(''), cuts);
+          const read = (plain: boolean) => {
+            const accumulator = createResponsesStreamAccumulator();
+            const messages = parseChunks(chunks, {
+              ...(plain ? { plain: accumulator.plain, plainRun: accumulator.plainRun } : {}),
+            });
+            if (plain && messages.some((message) => message.raw !== undefined)) joined++;
+            for (const message of messages) accumulator.push(message);
+            return accumulator.result();
+          };
+          expect(read(true)).toEqual(read(false));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+    expect(joined).toBeGreaterThan(300);
+  });
+
+  it('are matched at once exactly where the event-by-event check takes them', () => {
+    const step = createResponsesStreamPassthrough(testContext());
+    fc.assert(
+      fc.property(fc.array(delta, { minLength: 1, maxLength: 6 }), (makers) => {
+        const wire = makers.map((make, i) => make(i + 1)).join('');
+        const byRun = parseChunks([wire], { plain: step.plain, plainRun: step.plainRun });
+        const byEvent = parseChunks([wire], { plain: step.plain });
+        expect(byRun).toEqual(byEvent);
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

@@ -6,13 +6,23 @@
 import type { IrError } from '../../ir/response.js';
 import { TRUNCATED_STREAM_ERROR } from '../../ir/response.js';
 import type { SseMessage } from '../../sse/message.js';
-import type { StreamStep } from '../../streams/step.js';
+import { parseSse } from '../../sse/parse.js';
 import { isRecord, type JsonObject, omitKeys } from '../../util/json.js';
 import { onlyValue } from '../../util/json-text.js';
 import { endsWithText } from '../../util/text-at.js';
-import type { EncodeContext, IrErrorEvent, PassthroughOptions } from '../format.js';
+import type {
+  EncodeContext,
+  IrErrorEvent,
+  PassthroughOptions,
+  PassthroughStep,
+} from '../format.js';
 import { encodeOpenAIErrorObject } from '../openai-error.js';
-import { createResponsesEventAccumulator, isItemEventType } from './accumulate-stream.js';
+import {
+  createResponsesEventAccumulator,
+  DELTA_RUNS,
+  isItemEventType,
+  plainDelta,
+} from './accumulate-stream.js';
 import { encodeResponseError, responseIdFor } from './encode-response.js';
 import { buildEnvelope } from './envelope.js';
 import { decodeStreamError, readStreamErrorObject } from './stream-error.js';
@@ -31,6 +41,9 @@ import { decodeUsage } from './usage.js';
 
 const LIFECYCLE = new Set(['response.created', 'response.in_progress', 'response.queued']);
 
+/** A run event's number key (the only one a flat event writes so, see `DELTA_RUN`). */
+const SEQUENCE_KEY = '"sequence_number":';
+
 /**
  * Creates the same-format passthrough step (`WireFormat.createStreamPassthrough`). It drops what
  * is not a public Responses event (`codex.*`, `keepalive`, unknown types: openai-node's
@@ -42,7 +55,9 @@ const LIFECYCLE = new Set(['response.created', 'response.in_progress', 'response
  * an upstream `error` event), so the client sees the failure. Usage in the terminal event is
  * reported through `options.onUsage`.
  *
- * Fast paths (issue 13): a flat event `scanStreamEvent` checks in full (deltas, `keepalive`) is
+ * Fast paths (issue 13): the parser hands on runs of item deltas (`plainDelta`, `DELTA_RUNS`) as
+ * their text, in which only the numbers are rewritten (`pushRun`); the accumulator keeps the run
+ * unread until a rebuild needs it. A flat event `scanStreamEvent` checks in full (deltas, `keepalive`) is
  * dropped or forwarded without being parsed, its number rewritten in its text, and kept unparsed
  * for the rebuild (parsed only if the output must be rebuilt and no `output_item.done` replaced
  * it). Other events with the recognised prefix are parsed but not serialised again: the number,
@@ -53,7 +68,7 @@ const LIFECYCLE = new Set(['response.created', 'response.in_progress', 'response
 export function createResponsesStreamPassthrough(
   context: EncodeContext,
   options?: PassthroughOptions,
-): StreamStep<SseMessage | IrErrorEvent, SseMessage> {
+): PassthroughStep {
   const accumulator = createResponsesEventAccumulator(options);
   const reportUnknown = createUnknownReporter(options);
   let sequence = 0;
@@ -189,9 +204,44 @@ export function createResponsesStreamPassthrough(
     return [emit(event, message, edits.rename !== undefined, scanned, edits)];
   }
 
+  /**
+   * A run of deltas as the parser forwards it (`plainDelta`): its text with each number the next
+   * one, kept unread for the rebuild. Before the stream's start (the numbering starts there) its
+   * events go one by one.
+   */
+  function pushRun(raw: string): SseMessage[] {
+    if (terminated) return [];
+    if (!started) {
+      const out: SseMessage[] = [];
+      for (const message of parseSse(raw)) for (const sent of push(message)) out.push(sent);
+      return out;
+    }
+    accumulator.pushRun(raw);
+    // Each event's number made the next one: the text is kept but for the digits that change.
+    let out = '';
+    let copied = 0;
+    let from = 0;
+    for (let key = raw.indexOf(SEQUENCE_KEY); key !== -1; key = raw.indexOf(SEQUENCE_KEY, from)) {
+      const start = key + SEQUENCE_KEY.length;
+      let end = start;
+      let upstream = 0;
+      for (let code = raw.charCodeAt(end); code >= 48 && code <= 57; code = raw.charCodeAt(++end)) {
+        upstream = upstream * 10 + (code - 48);
+      }
+      const number = sequence++;
+      if (upstream !== number) {
+        out += raw.slice(copied, start) + number;
+        copied = end;
+      }
+      from = end;
+    }
+    return [{ data: '', raw: copied === 0 ? raw : out + raw.slice(copied) }];
+  }
+
   function push(item: SseMessage | IrErrorEvent): SseMessage[] {
     if ('type' in item && item.type === 'error') return fail(item.error);
     const message = item as SseMessage;
+    if (message.raw !== undefined) return pushRun(message.raw);
     if (terminated) return [];
     let scanned = scanStreamEvent(message);
     if (scanned?.flat) {
@@ -283,7 +333,7 @@ export function createResponsesStreamPassthrough(
     return fail({ ...TRUNCATED_STREAM_ERROR, status: 502 });
   }
 
-  return { push, end };
+  return { push, end, plain: plainDelta, plainRun: () => DELTA_RUNS };
 }
 
 /** A lifecycle event as read: its text after the number, its other fields, its model change. */

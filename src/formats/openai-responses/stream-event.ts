@@ -220,19 +220,8 @@ function isPlainType(type: string): boolean {
 export function scanStreamEvent(message: SseMessage): ScannedEvent | undefined {
   const data = message.data;
   if (!textAt(data, 0, TYPE_START) || message.comment !== undefined) return undefined;
-  const flat = FLAT.exec(data);
-  if (flat) {
-    const type = flat[1] as string;
-    const digits = flat[2] as string;
-    if (message.event !== undefined && message.event !== type) return undefined;
-    if (isUnterminated(message)) return undefined;
-    const start = TYPE_START.length + type.length + SEQUENCE_KEY.length;
-    const sequence = { value: Number(digits), start, end: start + digits.length };
-    const index = flat[3];
-    return index === undefined
-      ? { type, data, sequence, flat: true }
-      : { type, data, sequence, flat: true, outputIndex: Number(index) };
-  }
+  const flat = scanFlatEvent(message.event, data);
+  if (flat !== undefined) return isUnterminated(message) ? undefined : flat;
   const typeEnd = data.indexOf('"', TYPE_START.length);
   if (typeEnd < 0 || !textAt(data, typeEnd, SEQUENCE_KEY)) return undefined;
   const type = data.slice(TYPE_START.length, typeEnd);
@@ -246,6 +235,64 @@ export function scanStreamEvent(message: SseMessage): ScannedEvent | undefined {
   if (data.indexOf('"sequence_number"', end) >= 0) return undefined;
   return { type, data, sequence: { value, start, end }, flat: false };
 }
+
+/**
+ * The flat event (see `ScannedEvent.flat`) of a complete event named `event` (when named) with
+ * `data`; `undefined` when it is not one.
+ */
+export function scanFlatEvent(event: string | undefined, data: string): ScannedEvent | undefined {
+  const flat = FLAT.exec(data);
+  if (!flat) return undefined;
+  const type = flat[1] as string;
+  const digits = flat[2] as string;
+  if (event !== undefined && event !== type) return undefined;
+  const start = TYPE_START.length + type.length + SEQUENCE_KEY.length;
+  const sequence = { value: Number(digits), start, end: start + digits.length };
+  const index = flat[3];
+  return index === undefined
+    ? { type, data, sequence, flat: true }
+    : { type, data, sequence, flat: true, outputIndex: Number(index) };
+}
+
+/**
+ * The item deltas a same-format route forwards in runs (`PlainRun`): public, item-scoped, flat,
+ * and the bulk of a stream (text, reasoning, tool arguments).
+ */
+const DELTA_TYPES = String.raw`response\.(?:output_text|refusal|reasoning_text|reasoning_summary_text|function_call_arguments|custom_tool_call_input|mcp_call_arguments|code_interpreter_call_code)\.delta`;
+const DELTA = new RegExp(`^${DELTA_TYPES}$`);
+
+/**
+ * Whether a complete event is a delta a run may carry: a `DELTA_TYPES` event named as its type
+ * whose data is a flat event (`scanFlatEvent`: valid JSON, keys unescaped, no second `type` or
+ * `sequence_number`). Such an event is forwarded as it came but for its number (an unnamed one
+ * gets its `event:` line on the full path).
+ */
+export function isPlainDelta(event: string | undefined, data: string): boolean {
+  if (!textAt(data, 0, TYPE_START)) return false;
+  const typeEnd = data.indexOf('"', TYPE_START.length);
+  if (typeEnd === -1) return false;
+  const type = data.slice(TYPE_START.length, typeEnd);
+  if (event !== type || !DELTA.test(type)) return false;
+  return scanFlatEvent(event, data) !== undefined;
+}
+
+/**
+ * A run of `isPlainDelta` events in their usual wire form (`event: T`, one data line, a blank
+ * line), matched at once (`PlainRun`). A differential test checks it takes the events
+ * `isPlainDelta` takes and no others.
+ */
+/** `FLAT_KEY` for a run: no key or string value ends in `rror` (see `PlainRun`). */
+const RUN_KEY = `,"(?!type"|sequence_number"|output_index")[a-z0-9_]+(?<!rror)":(?:${STRING.replace(/"$/, '(?<!rror)"')}|${NUMBER}|true|false|null|\\[\\])`;
+export const DELTA_RUN = new RegExp(
+  String.raw`(?:event: (${DELTA_TYPES})\ndata: \{"type":"\1","sequence_number":(?:0|[1-9]\d{0,14})(?:${RUN_KEY})*(?:,"output_index":(?:0|[1-9]\d{0,8})(?:${RUN_KEY})*)?\}\n\n)+`,
+  'y',
+);
+
+/**
+ * The `output_index` keys of a run's events: at most one an event, and no other text of a flat
+ * event is written so (a quote inside a string is escaped).
+ */
+export const RUN_OUTPUT_INDEX = /"output_index":(0|[1-9]\d{0,8})[,}]/g;
 
 /**
  * Parses a scanned event; `undefined` when the data is no JSON object or its parsed `type` or
