@@ -545,12 +545,15 @@ describe('Responses delta runs (the parser’s plain and plainRun)', () => {
         ',"rror":1',
         ',"n":-1.5e3',
       ),
-      name: fc.constantFrom('same', 'same', 'same', 'none', 'other'),
+      name: fc.constantFrom('same', 'same', 'same', 'none', 'other', 'tight', 'tight data'),
     })
     .map(({ type, index, value, extra, name }) => (seq: number) => {
       const at = index === undefined ? '' : `,"output_index":${index}`;
       const data = `{"type":"${type}","sequence_number":${seq},"item_id":"i"${at},"delta":"${value}"${extra}}`;
       if (name === 'none') return `data: ${data}\n\n`;
+      // Without the spaces after the field names: the same event.
+      if (name === 'tight') return `event:${type}\ndata:${data}\n\n`;
+      if (name === 'tight data') return `event: ${type}\ndata:${data}\n\n`;
       const event = name === 'same' ? type : 'response.output_text.done';
       return `event: ${event}\ndata: ${data}\n\n`;
     });
@@ -613,7 +616,8 @@ describe('Responses delta runs (the parser’s plain and plainRun)', () => {
               ...(plain ? { plain: step.plain, plainRun: step.plainRun } : {}),
             });
             if (plain && messages.some((message) => message.raw !== undefined)) joined++;
-            return { text: encodeSse(run(step, messages)), seen };
+            // What a client reads (a run keeps the upstream's framing: `data:` without its space).
+            return { events: parseSse(encodeSse(run(step, messages))), seen };
           };
           expect(read(true)).toEqual(read(false));
         },

@@ -41,8 +41,9 @@ import { decodeUsage } from './usage.js';
 
 const LIFECYCLE = new Set(['response.created', 'response.in_progress', 'response.queued']);
 
-/** A run event's number key (the only one a flat event writes so, see `DELTA_RUN`). */
-const SEQUENCE_KEY = '"sequence_number":';
+/** What precedes a run event's type in its data, and what follows it up to the number. */
+const TYPE_PREFIX_LENGTH = '{"type":"'.length;
+const SEQUENCE_AFTER_TYPE = '","sequence_number":';
 
 /**
  * Creates the same-format passthrough step (`WireFormat.createStreamPassthrough`). It drops what
@@ -218,24 +219,34 @@ export function createResponsesStreamPassthrough(
     }
     accumulator.pushRun(raw);
     // Each event's number made the next one: the text is kept but for the digits that change.
-    let out = '';
+    // A run's events are `event:[ ]T`, `data:[ ]{"type":"T","sequence_number":N…` (`plainDelta`).
+    const parts: string[] = [];
     let copied = 0;
-    let from = 0;
-    for (let key = raw.indexOf(SEQUENCE_KEY); key !== -1; key = raw.indexOf(SEQUENCE_KEY, from)) {
-      const start = key + SEQUENCE_KEY.length;
-      let end = start;
+    for (let pos = 0, end = raw.indexOf('\n\n'); end !== -1; end = raw.indexOf('\n\n', pos)) {
+      const lineEnd = raw.indexOf('\n', pos);
+      const name = raw.charCodeAt(pos + 6) === 0x20 ? pos + 7 : pos + 6;
+      const data = raw.charCodeAt(lineEnd + 6) === 0x20 ? lineEnd + 7 : lineEnd + 6;
+      let start = data + TYPE_PREFIX_LENGTH + (lineEnd - name) + SEQUENCE_AFTER_TYPE.length;
+      if (raw.charCodeAt(start - 1) !== 0x3a)
+        start = raw.indexOf(SEQUENCE_AFTER_TYPE, pos) + SEQUENCE_AFTER_TYPE.length;
+      let digitsEnd = start;
       let upstream = 0;
-      for (let code = raw.charCodeAt(end); code >= 48 && code <= 57; code = raw.charCodeAt(++end)) {
+      for (
+        let code = raw.charCodeAt(start);
+        code >= 48 && code <= 57;
+        code = raw.charCodeAt(++digitsEnd)
+      ) {
         upstream = upstream * 10 + (code - 48);
       }
       const number = sequence++;
       if (upstream !== number) {
-        out += raw.slice(copied, start) + number;
-        copied = end;
+        parts.push(raw.slice(copied, start), String(number));
+        copied = digitsEnd;
       }
-      from = end;
+      pos = end + 2;
     }
-    return [{ data: '', raw: copied === 0 ? raw : out + raw.slice(copied) }];
+    if (copied !== 0) parts.push(raw.slice(copied));
+    return [{ data: '', raw: copied === 0 ? raw : parts.join('') }];
   }
 
   function push(item: SseMessage | IrErrorEvent): SseMessage[] {
