@@ -153,7 +153,8 @@ export interface ResponsesEventAccumulator {
   /**
    * A run of deltas as the SSE parser forwards it (`plainDelta`, `DELTA_RUNS`): kept as text,
    * its events read only when the output is built, and only those no later `output_item.done`
-   * of their item replaced.
+   * of their item replaced. A run holding an event addressed by its item's id (no
+   * `output_index`) is read at once instead, as its events would be one by one.
    */
   pushRun(text: string): void;
   result(): StreamAccumulation;
