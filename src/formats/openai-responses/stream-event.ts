@@ -276,13 +276,14 @@ export function isPlainDelta(event: string | undefined, data: string): boolean {
   return scanFlatEvent(event, data) !== undefined;
 }
 
+/** `FLAT_KEY` for a run: no key or string value ends in `rror` (see `PlainRun`). */
+const RUN_KEY = `,"(?!type"|sequence_number"|output_index")[a-z0-9_]+(?<!rror)":(?:${STRING.replace(/"$/, '(?<!rror)"')}|${NUMBER}|true|false|null|\\[\\])`;
+
 /**
  * A run of `isPlainDelta` events in their usual wire form (`event: T`, one data line, a blank
  * line), matched at once (`PlainRun`). A differential test checks it takes the events
  * `isPlainDelta` takes and no others.
  */
-/** `FLAT_KEY` for a run: no key or string value ends in `rror` (see `PlainRun`). */
-const RUN_KEY = `,"(?!type"|sequence_number"|output_index")[a-z0-9_]+(?<!rror)":(?:${STRING.replace(/"$/, '(?<!rror)"')}|${NUMBER}|true|false|null|\\[\\])`;
 export const DELTA_RUN = new RegExp(
   String.raw`(?:event: (${DELTA_TYPES})\ndata: \{"type":"\1","sequence_number":(?:0|[1-9]\d{0,14})(?:${RUN_KEY})*(?:,"output_index":(?:0|[1-9]\d{0,8})(?:${RUN_KEY})*)?\}\n\n)+`,
   'y',
