@@ -157,6 +157,9 @@ async function measure(job: Job): Promise<Measurement> {
         ? (after.cpuMicros - before.cpuMicros) / 1000 / requests
         : Number.NaN,
     peakRssMiB: after ? after.peakRssBytes / MiB : Number.NaN,
+    peakHeapMiB: after ? after.peakHeapBytes / MiB : Number.NaN,
+    peakExternalMiB: after ? after.peakExternalBytes / MiB : Number.NaN,
+    startRssMiB: before ? before.rssBytes / MiB : Number.NaN,
     errors,
   };
 }

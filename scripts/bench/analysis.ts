@@ -31,6 +31,11 @@ export interface Measurement {
   cpuMsPerRequest: number;
   /** Highest sampled RSS of the server process during the throughput run, MiB. */
   peakRssMiB: number;
+  /** At that peak: the V8 heap and the external memory (Buffers), MiB. */
+  peakHeapMiB: number;
+  peakExternalMiB: number;
+  /** RSS when the throughput run started (after the latency requests), MiB. */
+  startRssMiB: number;
   /** Non-2xx answers and socket errors. */
   errors: number;
 }
@@ -45,6 +50,9 @@ export function medianOfRounds(rounds: readonly Measurement[]): Measurement {
     rps: of('rps'),
     cpuMsPerRequest: of('cpuMsPerRequest'),
     peakRssMiB: of('peakRssMiB'),
+    peakHeapMiB: of('peakHeapMiB'),
+    peakExternalMiB: of('peakExternalMiB'),
+    startRssMiB: of('startRssMiB'),
     errors: rounds.reduce((sum, round) => sum + round.errors, 0),
   };
 }

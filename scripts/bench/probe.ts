@@ -23,6 +23,9 @@ export interface ProbeUsage {
   rssBytes: number;
   /** Highest sampled RSS in the current or just closed window. */
   peakRssBytes: number;
+  /** At that peak: the V8 heap (`heapTotal`) and the memory outside it that V8 tracks (`external`: Buffers). */
+  peakHeapBytes: number;
+  peakExternalBytes: number;
   /** The kernel's peak RSS of the process's whole life, in bytes. */
   maxRssBytes: number;
 }
@@ -31,16 +34,24 @@ const SAMPLE_MS = 50;
 
 if (process.send) {
   let peak = 0;
+  let peakHeap = 0;
+  let peakExternal = 0;
   let sampler: NodeJS.Timeout | undefined;
-  const sample = () => {
-    peak = Math.max(peak, process.memoryUsage.rss());
+  /** Records `rss` when it is a new peak, with what it is made of (read only then: cheap). */
+  const note = (rss: number) => {
+    if (rss <= peak) return;
+    const usage = process.memoryUsage();
+    peak = rss;
+    peakHeap = usage.heapTotal;
+    peakExternal = usage.external;
   };
+  const sample = () => note(process.memoryUsage.rss());
   process.on('message', (message: ProbeRequest) => {
     if (message?.type !== 'usage') return;
     const rss = process.memoryUsage.rss();
-    peak = Math.max(peak, rss);
+    if (message.window === 'open') peak = 0;
+    note(rss);
     if (message.window === 'open') {
-      peak = rss;
       clearInterval(sampler);
       sampler = setInterval(sample, SAMPLE_MS);
       sampler.unref();
@@ -55,6 +66,8 @@ if (process.send) {
       monotonicMicros: Number(process.hrtime.bigint() / 1000n),
       rssBytes: rss,
       peakRssBytes: peak,
+      peakHeapBytes: peakHeap,
+      peakExternalBytes: peakExternal,
       maxRssBytes: process.resourceUsage().maxRSS * 1024,
     };
     process.send?.(usage);

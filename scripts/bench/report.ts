@@ -120,7 +120,7 @@ ${lines.join('\n')}`;
 export function judgeRows(report: BenchReport): {
   rows: JudgedRow[];
   noise: { latency: number; throughput: number };
-  rss?: Judged & { ccproxy: number; pipe: number };
+  rss?: Judged & { ccproxy: number; pipe: number; ccproxyAt: JobResult; pipeAt: JobResult };
 } {
   const job = (id: string) => report.results.find((result) => result.id === id)?.median;
   const measured = report.rows.flatMap((row) => {
@@ -144,25 +144,46 @@ export function judgeRows(report: BenchReport): {
     ...m,
     verdict: judgeRow({ kind: m.row.kind, latencyTarget: m.row.latencyTarget, ...m }, noise),
   }));
-  const peak = (prefix: string) =>
-    Math.max(
-      ...report.results
-        .filter((result) => result.id.startsWith(prefix))
-        .map((result) => result.median.peakRssMiB)
-        .filter(Number.isFinite),
-    );
-  const ccproxyPeak = peak('ccproxy|');
-  const pipePeak = peak('bare pipe|');
-  const rssNoise = aaNoise([peak('bare pipe B (A/A control)|') / pipePeak]);
+  /** The measurement with the highest peak RSS among a server's rows. */
+  const peakOf = (prefix: string) =>
+    report.results
+      .filter((result) => result.id.startsWith(prefix) && Number.isFinite(result.median.peakRssMiB))
+      .reduce<JobResult | undefined>(
+        (top, result) =>
+          top === undefined || result.median.peakRssMiB > top.median.peakRssMiB ? result : top,
+        undefined,
+      );
+  const peak = (prefix: string) => peakOf(prefix)?.median.peakRssMiB ?? Number.NaN;
+  const ccproxyPeak = peakOf('ccproxy|');
+  const pipePeak = peakOf('bare pipe|');
+  const rssNoise = aaNoise([peak('bare pipe B (A/A control)|') / peak('bare pipe|')]);
   const rss =
-    Number.isFinite(ccproxyPeak) && Number.isFinite(pipePeak)
+    ccproxyPeak && pipePeak
       ? {
-          ...judge(ccproxyPeak / pipePeak, TARGETS.peakRss, 'max', rssNoise),
-          ccproxy: ccproxyPeak,
-          pipe: pipePeak,
+          ...judge(
+            ccproxyPeak.median.peakRssMiB / pipePeak.median.peakRssMiB,
+            TARGETS.peakRss,
+            'max',
+            rssNoise,
+          ),
+          ccproxy: ccproxyPeak.median.peakRssMiB,
+          pipe: pipePeak.median.peakRssMiB,
+          ccproxyAt: ccproxyPeak,
+          pipeAt: pipePeak,
         }
       : undefined;
   return { rows, noise, rss };
+}
+
+/** A peak RSS measurement's parts: the V8 heap, external memory, the rest, and RSS before the run. */
+function rssParts(result: JobResult): string {
+  const m = result.median;
+  const rest = m.peakRssMiB - m.peakHeapMiB - m.peakExternalMiB;
+  return (
+    `${fmt(m.peakRssMiB, 0)} MiB on \`${result.id.split('|')[1]}\`: V8 heap ${fmt(m.peakHeapMiB, 0)}, ` +
+    `external (Buffers) ${fmt(m.peakExternalMiB, 0)}, the rest (code, stacks, malloc) ${fmt(rest, 0)}; ` +
+    `${fmt(m.startRssMiB, 0)} MiB when the run started`
+  );
 }
 
 function targetText(judged: Judged): string {
@@ -220,7 +241,8 @@ export function readingText(report: BenchReport, judged: ReturnType<typeof judge
   }
   if (rss) {
     out.push(
-      `Peak RSS sampled during the throughput runs: ccproxy ${fmt(rss.ccproxy, 0)} MiB, the pipe ${fmt(rss.pipe, 0)} MiB (${fmt(rss.value)}×, target ≤ ${fmt(rss.target)}×).`,
+      `Peak RSS sampled during the throughput runs: ccproxy ${fmt(rss.ccproxy, 0)} MiB, the pipe ${fmt(rss.pipe, 0)} MiB (${fmt(rss.value)}×, target ≤ ${fmt(rss.target)}×). ` +
+        `What it was made of at each peak (medians over the rounds): ccproxy ${rssParts(rss.ccproxyAt)}; the pipe ${rssParts(rss.pipeAt)}.`,
     );
   }
   for (const variant of report.variants) {

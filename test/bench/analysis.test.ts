@@ -29,6 +29,9 @@ const m = (fields: Partial<Measurement>): Measurement => ({
   rps: 1000,
   cpuMsPerRequest: 0.1,
   peakRssMiB: 100,
+  peakHeapMiB: 40,
+  peakExternalMiB: 10,
+  startRssMiB: 60,
   errors: 0,
   ...fields,
 });
@@ -187,7 +190,14 @@ describe('renderReport', () => {
       job(`direct|${key}`, { p50: 0.2, rps: 20000 }),
       job(`bare pipe|${key}`, { p50: 0.6, rps: 8000, peakRssMiB: 100 }),
       job(`bare pipe B (A/A control)|${key}`, { p50: 0.6, rps: 8000, peakRssMiB: 100 }),
-      job('ccproxy|chat', { p50: 0.7, rps: 6400, peakRssMiB: 180 }),
+      job('ccproxy|chat', {
+        p50: 0.7,
+        rps: 6400,
+        peakRssMiB: 180,
+        peakHeapMiB: 90,
+        peakExternalMiB: 25,
+        startRssMiB: 120,
+      }),
     ],
     maxRssMiB: new Map([['ccproxy', 190]]),
     reassembly: {
@@ -207,6 +217,11 @@ describe('renderReport', () => {
     );
     expect(text).toContain("req/s at c=50 ÷ pipe's ≥ 0.60× | 0.80× (A/A 1.00×) | met |");
     expect(text).toContain("peak RSS ÷ pipe's ≤ 1.50× | 1.80× (180 / 100 MiB) | NOT met |");
+    // The peak's parts: heap and external as sampled with it, the rest what RSS holds besides.
+    expect(text).toContain(
+      'ccproxy 180 MiB on `chat`: V8 heap 90, external (Buffers) 25, the rest (code, stacks, malloc) 65; 120 MiB when the run started; ' +
+        'the pipe 100 MiB on `/v1/chat/completions non-stream`: V8 heap 40, external (Buffers) 10, the rest (code, stacks, malloc) 50; 60 MiB when the run started.',
+    );
     expect(text).toContain('| claude | — | not measured: ccproxy answered 401: no key | NOT met |');
     expect(text).toContain('2 of 3 targets are met in this run. Not measured: claude.');
     expect(text).toContain(
