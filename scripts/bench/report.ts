@@ -335,7 +335,7 @@ Messages answer, or a ${STREAM_CHUNKS}-chunk stream when asked; the ${Math.round
 pointed at the upstream). The baselines replay the very request ccproxy sent upstream for each row. Latency: ${settings.latencyRequests} sequential requests at
 concurrency 1 (full response). Throughput: autocannon, ${settings.connections} connections for ${settings.throughputSeconds} s. CPU: the server process's own
 \`process.cpuUsage()\` (user + system, all threads) over the throughput run ÷ requests, read over IPC by a probe the bench preloads (\`scripts/bench/probe.ts\`).
-Memory: the process's RSS sampled every 20 ms during the throughput run. Every figure is the median of ${settings.rounds} round${settings.rounds === 1 ? '' : 's'}; the job order rotates
+Memory: the process's RSS sampled every 50 ms during the throughput run (\`SAMPLE_MS\` in the probe), with the V8 heap and external memory read at the sample that set the peak. Every figure is the median of ${settings.rounds} round${settings.rounds === 1 ? '' : 's'}; the job order rotates
 between rounds. Absolute numbers depend on the machine; the ratios to the pipe are the result.
 
 ## Targets (issue 13) and verdicts
