@@ -51,6 +51,15 @@ describe('ccproxy command line', () => {
     expect(run.stderr).toContain(file);
   });
 
+  it('names server.heap_growth_percent when the environment gives it a bad value', async () => {
+    const run = await runCli(['serve', '--port', '0'], {
+      ...isolatedEnv(),
+      SERVER__HEAP_GROWTH_PERCENT: '-5',
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('"server.heap_growth_percent"');
+  });
+
   it('refuses a non-loopback address without an access key', async () => {
     const run = await runCli(['serve', '--host', '0.0.0.0', '--port', '0'], isolatedEnv());
     expect(run.code).toBe(2);

@@ -13,6 +13,7 @@ import { demoSettings } from '../../demo/demo-settings.js';
 import { startDemoUpstream } from '../../demo/replay-upstream.js';
 import { createLogger, type Logger } from '../../observability/logger.js';
 import { type ComposedApp, composeApp } from '../../server/compose.js';
+import { setHeapGrowth } from '../../server/heap-growth.js';
 import {
   connectionSettings,
   isLoopbackHost,
@@ -305,6 +306,7 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
     logger = serveLogger(config, io);
     logStartupNotes(logger, loaded, options, demo);
     checkExposure(config, logger);
+    setHeapGrowth(config.server.heap_growth_percent);
     composed = composeServe(options, io, loaded, logger, demo);
   } catch (error) {
     await demo?.close();
