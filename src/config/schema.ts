@@ -224,10 +224,10 @@ export const configSchema = z
         max_connections: z.number().int().positive().default(1024),
         /**
          * How far, in percent, the V8 heap may grow past what survived its last full collection
-         * before the next one (`ccproxy serve` only; see src/server/heap-growth.ts): 100 keeps
-         * the peak near twice the live heap; 0 leaves it to V8 (up to 300% under load).
+         * before the next one (`ccproxy serve` only; see src/server/heap-growth.ts): 75 keeps
+         * the peak near 1.75 times the live heap; 0 leaves it to V8 (up to 300% under load).
          */
-        heap_growth_percent: z.number().int().min(0).max(1000).default(100),
+        heap_growth_percent: z.number().int().min(0).max(1000).default(75),
       })
       .prefault({}),
     logging: z
