@@ -467,8 +467,12 @@ async function runBench(): Promise<void> {
       // Rotate the order each round so no server always runs first or last.
       const order = jobs.map((_, i) => jobs[(i + round * 3) % jobs.length]!);
       for (const [n, job] of order.entries()) {
-        process.stderr.write(`round ${round + 1}/${ROUNDS} [${n + 1}/${jobs.length}] ${job.id}\n`);
+        process.stderr.write(`round ${round + 1}/${ROUNDS} [${n + 1}/${jobs.length}] ${job.id}`);
         const result = await measure(job);
+        // Each round's own figures, for reading how they moved (the report has the medians).
+        process.stderr.write(
+          `: p50 ${result.p50.toFixed(3)} ms, ${Math.round(result.rps)} req/s, ${result.cpuMsPerRequest.toFixed(3)} CPU ms/req\n`,
+        );
         rounds.set(job.id, [...(rounds.get(job.id) ?? []), result]);
       }
     }
