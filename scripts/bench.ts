@@ -122,19 +122,54 @@ interface Job {
   body: string;
 }
 
-/** Latency at concurrency 1, then throughput at CONNECTIONS with the server's CPU and RSS. */
-async function measure(job: Job): Promise<Measurement> {
-  const { port } = job.server;
-  for (let i = 0; i < 20; i++) await timedRequest(port, job.path, job.body);
-  const totals: number[] = [];
-  const ttfbs: number[] = [];
-  let errors = 0;
-  for (let i = 0; i < LATENCY_REQUESTS; i++) {
-    const timing = await timedRequest(port, job.path, job.body);
-    if (timing.status !== 200) errors++;
-    totals.push(timing.total);
-    ttfbs.push(timing.ttfb);
+/** Latency at concurrency 1 (sequential requests, full response) of one job. */
+interface Latency {
+  p50: number;
+  p99: number;
+  ttfbP50: number;
+  errors: number;
+}
+
+/**
+ * The latency of the jobs that make the same upstream request (the direct request, the baselines
+ * and every ccproxy route that makes it), interleaved request by request, each pass starting at
+ * the next job: whatever else the machine does meanwhile (a process still collecting garbage
+ * after the last throughput run, a warming JIT) falls on all of them alike. Measured job after
+ * job, the route that came first after a heavy throughput run paid for it, in every round.
+ */
+async function measureLatency(group: readonly Job[]): Promise<Map<string, Latency>> {
+  for (const job of group) {
+    for (let i = 0; i < 20; i++) await timedRequest(job.server.port, job.path, job.body);
   }
+  const totals = group.map((): number[] => []);
+  const ttfbs = group.map((): number[] => []);
+  const errors = group.map(() => 0);
+  for (let i = 0; i < LATENCY_REQUESTS; i++) {
+    for (let j = 0; j < group.length; j++) {
+      const k = (i + j) % group.length;
+      const job = group[k]!;
+      const timing = await timedRequest(job.server.port, job.path, job.body);
+      if (timing.status !== 200) errors[k]! += 1;
+      totals[k]!.push(timing.total);
+      ttfbs[k]!.push(timing.ttfb);
+    }
+  }
+  return new Map(
+    group.map((job, k) => [
+      job.id,
+      {
+        p50: percentile(totals[k]!, 50),
+        p99: percentile(totals[k]!, 99),
+        ttfbP50: percentile(ttfbs[k]!, 50),
+        errors: errors[k]!,
+      },
+    ]),
+  );
+}
+
+/** Throughput at CONNECTIONS with the server's CPU and RSS, beside the job's latency. */
+async function measure(job: Job, latency: Latency): Promise<Measurement> {
+  const { port } = job.server;
   const before = job.probed ? await readUsage(job.server, 'open') : undefined;
   const result = await autocannon({
     url: `http://127.0.0.1:${port}${job.path}`,
@@ -146,11 +181,10 @@ async function measure(job: Job): Promise<Measurement> {
   });
   const after = job.probed ? await readUsage(job.server, 'close') : undefined;
   const requests = result.requests.total;
-  errors += result.errors + result.non2xx;
   return {
-    p50: percentile(totals, 50),
-    p99: percentile(totals, 99),
-    ttfbP50: percentile(ttfbs, 50),
+    p50: latency.p50,
+    p99: latency.p99,
+    ttfbP50: latency.ttfbP50,
     rps: result.requests.average,
     cpuMsPerRequest:
       before && after && requests > 0
@@ -160,7 +194,7 @@ async function measure(job: Job): Promise<Measurement> {
     peakHeapMiB: after ? after.peakHeapBytes / MiB : Number.NaN,
     peakExternalMiB: after ? after.peakExternalBytes / MiB : Number.NaN,
     startRssMiB: before ? before.rssBytes / MiB : Number.NaN,
-    errors,
+    errors: latency.errors + result.errors + result.non2xx,
   };
 }
 
@@ -462,13 +496,32 @@ async function runBench(): Promise<void> {
       }
     }
 
+    // The jobs by the upstream request they make, for their interleaved latency.
+    const groups = new Map<string, Job[]>();
+    for (const job of jobs) {
+      const group = labels.get(job.id)!.group;
+      groups.set(group, [...(groups.get(group) ?? []), job]);
+    }
     const rounds = new Map<string, Measurement[]>();
     for (let round = 0; round < ROUNDS; round++) {
       // Rotate the order each round so no server always runs first or last.
+      const keys = [...groups.keys()];
+      const latencies = new Map<string, Latency>();
+      for (let n = 0; n < keys.length; n++) {
+        const group = groups.get(keys[(n + round) % keys.length]!)!;
+        process.stderr.write(`round ${round + 1}/${ROUNDS} latency [${n + 1}/${keys.length}]`);
+        for (const [id, latency] of await measureLatency(group)) {
+          latencies.set(id, latency);
+          // A baseline by its server's name (its group is the request), a ccproxy job whole.
+          const [server, what] = id.split('|') as [string, string];
+          process.stderr.write(` ${what.startsWith('/') ? server : id} ${latency.p50.toFixed(3)}`);
+        }
+        process.stderr.write(' ms\n');
+      }
       const order = jobs.map((_, i) => jobs[(i + round * 3) % jobs.length]!);
       for (const [n, job] of order.entries()) {
         process.stderr.write(`round ${round + 1}/${ROUNDS} [${n + 1}/${jobs.length}] ${job.id}`);
-        const result = await measure(job);
+        const result = await measure(job, latencies.get(job.id)!);
         // Each round's own figures, for reading how they moved (the report has the medians).
         process.stderr.write(
           `: p50 ${result.p50.toFixed(3)} ms, ${Math.round(result.rps)} req/s, ${result.cpuMsPerRequest.toFixed(3)} CPU ms/req\n`,
