@@ -135,7 +135,8 @@ interface Latency {
  * and every ccproxy route that makes it), interleaved request by request, each pass starting at
  * the next job: whatever else the machine does meanwhile (a process still collecting garbage
  * after the last throughput run, a warming JIT) falls on all of them alike. Measured job after
- * job, the route that came first after a heavy throughput run paid for it, in every round.
+ * job, a job's latency depended on its place in the order: ccproxy's chat route, always first
+ * after the heaviest baseline job, measured 0.84, 0.70 and 0.62 ms in three rounds.
  */
 async function measureLatency(group: readonly Job[]): Promise<Map<string, Latency>> {
   for (const job of group) {

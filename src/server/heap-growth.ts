@@ -1,8 +1,9 @@
 /**
  * How far V8 lets the old generation grow past what survived its last full collection before it
  * collects again (`server.heap_growth_percent`). Left to itself, V8 picks up to 300% while the
- * program allocates fast, which a proxy under load always does: its peak memory was then about
- * four times its live heap (issue 13: 266 MiB at the Responses stream row, 24 MB of it live).
+ * program allocates fast, which a proxy under load always does: on the bench's Responses stream
+ * row (issue 13) the heap then peaked near 140 MB and RSS at 266 MiB, over 24 MB of live heap,
+ * nearly all of it code and module sources.
  * Measured on the Responses rows (peak RSS; CPU per request in interleaved A/B runs against
  * V8's choice): 100% about 180 MiB for 7% more CPU, 75% (the default) about 175 MiB for 9-11%
  * more, 50% about 165 MiB for 13-20% more; the Chat stream row's CPU did not change (it keeps
