@@ -5,9 +5,9 @@
  * row (issue 13) the heap then peaked near 140 MB and RSS at 266 MiB, over 24 MB of live heap,
  * nearly all of it code and module sources.
  * Measured on the Responses rows (peak RSS; CPU per request in interleaved A/B runs against
- * V8's choice): 100% about 180 MiB for 7% more CPU, 75% (the default) about 175 MiB for 9-11%
- * more, 50% about 165 MiB for 13-20% more; the Chat stream row's CPU did not change (it keeps
- * little alive). 0 leaves the choice to V8.
+ * V8's choice): 100% about 185 MiB for 7% more CPU, 75% (the default) about 180 MiB for 9-11%
+ * more, 50% about 165 MiB for 11-16% more than 75%; the Chat stream row's CPU did not change
+ * (it keeps little alive). 0 leaves the choice to V8.
  */
 import { setFlagsFromString } from 'node:v8';
 
