@@ -14,7 +14,14 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs `ccproxy args...` to completion. */
+/**
+ * How long a command may run before `runCli` kills it: less than the test timeout, so that a
+ * command that never ends (a `serve` that was expected to refuse its settings and started
+ * instead) fails its test with its output, and is not left running after the test process.
+ */
+const RUN_TIMEOUT_MS = 15_000;
+
+/** Runs `ccproxy args...` to completion (killed, and the run rejected, after 15 s). */
 export function runCli(
   args: string[],
   env: Record<string, string> = {},
@@ -27,10 +34,24 @@ export function runCli(
     });
     let stdout = '';
     let stderr = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(
+        new Error(
+          `ccproxy ${args.join(' ')} did not end within ${RUN_TIMEOUT_MS / 1000} s\nstdout: ${stdout}\nstderr: ${stderr}`,
+        ),
+      );
+    }, RUN_TIMEOUT_MS);
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
   });
 }
 
