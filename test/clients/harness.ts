@@ -3,7 +3,6 @@
  * providers pointed at scripted fakes, isolated home directories, and a runner for the CLIs
  * installed in test/clients/node_modules.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -12,6 +11,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { accessToken, createCodexHome } from '../helpers/codex-home.js';
 import { type FakeUpstream, startFakeUpstream } from '../helpers/fake-upstream.js';
 import { startProxy, type TestProxy } from '../helpers/proxy.js';
+import { runProcess } from '../helpers/spawn-cli.js';
 import {
   GITHUB_TOKEN,
   type Script,
@@ -196,30 +196,12 @@ export interface ClientRun {
 }
 
 /** Runs a client bin to completion with only the given environment (plus PATH), stdin closed. */
-export function runClient(
+export async function runClient(
   bin: string,
   args: string[],
   options: { env: Record<string, string>; cwd: string; timeoutMs?: number },
 ): Promise<ClientRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, {
-      cwd: options.cwd,
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    // A hung client must fail its test with what it printed, not stall the suite.
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  // A hung client is killed and fails its test with what it printed.
+  const run = await runProcess(bin, args, { ...options, timeoutMs: options.timeoutMs ?? 60_000 });
+  return { code: run.code, stdout: run.stdout, stderr: run.stderr };
 }

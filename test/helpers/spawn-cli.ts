@@ -14,34 +14,34 @@ export interface CliRun {
   stderr: string;
 }
 
-/**
- * How long a command may run before `runCli` kills it: less than the test timeout, so that a
- * command that never ends (a `serve` that was expected to refuse its settings and started
- * instead) fails its test with its output, and is not left running after the test process.
- */
-const RUN_TIMEOUT_MS = 15_000;
+/** A process run to its end, or killed at its time limit (`timedOut`). */
+export interface ProcessRun extends CliRun {
+  timedOut: boolean;
+}
 
-/** Runs `ccproxy args...` to completion (killed, and the run rejected, after 15 s). */
-export function runCli(
+/**
+ * Runs `command args...` with only the given environment (plus PATH), stdin closed, collecting
+ * its output; kills it with SIGKILL after `timeoutMs`, so that a hung process fails its test with
+ * what it printed instead of stalling the suite or outliving it.
+ */
+export function runProcess(
+  command: string,
   args: string[],
-  env: Record<string, string> = {},
-  cwd = root,
-): Promise<CliRun> {
+  options: { env: Record<string, string>; cwd: string; timeoutMs: number },
+): Promise<ProcessRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd,
-      env: { PATH: process.env.PATH ?? '', ...env },
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
+    let timedOut = false;
     const timer = setTimeout(() => {
+      timedOut = true;
       child.kill('SIGKILL');
-      reject(
-        new Error(
-          `ccproxy ${args.join(' ')} did not end within ${RUN_TIMEOUT_MS / 1000} s\nstdout: ${stdout}\nstderr: ${stderr}`,
-        ),
-      );
-    }, RUN_TIMEOUT_MS);
+    }, options.timeoutMs);
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', (error) => {
@@ -50,9 +50,35 @@ export function runCli(
     });
     child.on('close', (code) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr });
+      resolve({ code, stdout, stderr, timedOut });
     });
   });
+}
+
+/**
+ * How long a command may run before `runCli` kills it: less than the test timeout, so that a
+ * command that never ends (a `serve` that was expected to refuse its settings and started
+ * instead) fails its test with its output, and is not left running after the test process.
+ */
+const RUN_TIMEOUT_MS = 15_000;
+
+/** Runs `ccproxy args...` to completion (killed, and the run rejected, after 15 s). */
+export async function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+  cwd = root,
+): Promise<CliRun> {
+  const run = await runProcess(process.execPath, [BIN, ...args], {
+    env,
+    cwd,
+    timeoutMs: RUN_TIMEOUT_MS,
+  });
+  if (run.timedOut) {
+    throw new Error(
+      `ccproxy ${args.join(' ')} did not end within ${RUN_TIMEOUT_MS / 1000} s\nstdout: ${run.stdout}\nstderr: ${run.stderr}`,
+    );
+  }
+  return { code: run.code, stdout: run.stdout, stderr: run.stderr };
 }
 
 /** A `ccproxy serve` child that has printed its ready line. */
