@@ -190,6 +190,7 @@ describe('renderReport', () => {
       job(`direct|${key}`, { p50: 0.2, rps: 20000 }),
       job(`bare pipe|${key}`, { p50: 0.6, rps: 8000, peakRssMiB: 100 }),
       job(`bare pipe B (A/A control)|${key}`, { p50: 0.6, rps: 8000, peakRssMiB: 100 }),
+      job(`stack floor|${key}`, { p50: 0.64, rps: 9600 }),
       job('ccproxy|chat', {
         p50: 0.7,
         rps: 6400,
@@ -221,6 +222,12 @@ describe('renderReport', () => {
     expect(text).toContain(
       'ccproxy 180 MiB on `chat`: V8 heap 90, external (Buffers) 25, the rest (code, stacks, malloc) 65; 120 MiB when the run started; ' +
         'the pipe 100 MiB on `/v1/chat/completions non-stream`: V8 heap 40, external (Buffers) 10, the rest (code, stacks, malloc) 50; 60 MiB when the run started.',
+    );
+    // The stack floor beside ccproxy: (0.64 - 0.2) / (0.6 - 0.2) = 1.1, 9600 / 8000 = 1.2.
+    expect(text).toContain('| 1.10 | 1.20 | 6400 / 8000 |');
+    expect(text).toContain(
+      "The stack floor (`node:http` + undici's `dispatch`, as ccproxy calls it; no parsing) reaches 1.20× the pipe's throughput on the same upstream requests and ccproxy 0.80×; " +
+        "on the requests with a latency target it adds 1.10× the pipe's added p50 and ccproxy 1.25×; the distance between the floor and ccproxy is ccproxy's own per-request work",
     );
     expect(text).toContain('| claude | — | not measured: ccproxy answered 401: no key | NOT met |');
     expect(text).toContain('2 of 3 targets are met in this run. Not measured: claude.');
