@@ -7,8 +7,8 @@
  *
  * Until 2026-12 it used undici's `request()` and read the body with `for await`, which ccproxy
  * does not: that cost about 0.1 ms more added latency per request at concurrency 1 than
- * `dispatch` (measured interleaved on the chat, messages-to-chat and `/claude` requests), so
- * the floor overstated what the stack itself costs.
+ * `dispatch` (measured interleaved on the chat and `/claude` requests: 1.37-1.51x the pipe's
+ * added latency against 1.06-1.15x), so the floor overstated what the stack itself costs.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
