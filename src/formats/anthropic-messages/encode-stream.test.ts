@@ -103,7 +103,7 @@ describe('Anthropic stream encoder', () => {
       {
         type: 'content_block_delta',
         index: 0,
-        delta: { type: 'signature_delta', signature: expect.stringMatching(/^ccpx1\./) },
+        delta: { type: 'signature_delta', signature: expect.stringMatching(/^ccpx2\./) },
       },
       { type: 'content_block_stop', index: 0 },
       { type: 'content_block_start', index: 1, content_block: { type: 'text', text: '' } },

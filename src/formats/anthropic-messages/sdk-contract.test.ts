@@ -109,7 +109,7 @@ describe('the official Anthropic SDK accepts our streams', () => {
     ]);
     expect(message.content).toEqual([
       { type: 'thinking', thinking: 'Consider the moon.', signature: 'EqQBCkgIsig' },
-      { type: 'thinking', thinking: '', signature: expect.stringMatching(/^ccpx1\./) },
+      { type: 'thinking', thinking: '', signature: expect.stringMatching(/^ccpx2\./) },
       { type: 'text', text: 'Twice a day.' },
     ]);
     expect(message.usage.output_tokens_details).toEqual({ thinking_tokens: 20 });
