@@ -50,7 +50,15 @@ export interface DecodeStreamOptions {
   onWarning?: WarningSink;
   /** Called for every upstream event whose type the decoder does not know. */
   onUnknownEvent?: (type: string) => void;
+  /**
+   * Called with each event of the upstream's own that clients do not get (the Codex backend's
+   * `codex.*`, `keepalive`), parsed, for the provider that answered (`UpstreamResponse`).
+   */
+  onBackendEvent?: BackendEventSink;
 }
+
+/** Takes an upstream's own stream event (see `DecodeStreamOptions.onBackendEvent`). */
+export type BackendEventSink = (event: Record<string, unknown> & { type: string }) => void;
 
 /** The IR error event, the one IR item a passthrough stream accepts besides SSE messages. */
 export type IrErrorEvent = Extract<IrEvent, { type: 'error' }>;

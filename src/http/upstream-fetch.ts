@@ -31,6 +31,12 @@ export interface UpstreamResponse {
   body: UpstreamBody;
   /** The pool account that answered, when the provider has several. */
   account?: string;
+  /**
+   * Takes the stream's events of the upstream's own (not forwarded to clients), for the
+   * provider that answered: the Codex provider reads its plan usage from `codex.rate_limits`.
+   * (The formats' `BackendEventSink`.)
+   */
+  onBackendEvent?: (event: Record<string, unknown> & { type: string }) => void;
 }
 
 /** Timeouts and retry policy of upstream calls (from `[http]`). */

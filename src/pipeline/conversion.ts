@@ -3,6 +3,7 @@
  * pipeline (fed from the upstream socket) and `ccproxy replay` (fed from a captured file).
  */
 import type {
+  BackendEventSink,
   EncodeContext,
   IrErrorEvent,
   StreamAccumulation,
@@ -32,6 +33,8 @@ export interface ConversionPlan extends FormatRoute {
   customTools: ReadonlySet<string>;
   onWarning(warning: ConversionWarning): void;
   onUnknownEvent(type: string): void;
+  /** The upstream's own stream events, for the provider that answered (`UpstreamResponse`). */
+  onBackendEvent?: BackendEventSink;
   /** Every usage snapshot, finish and error seen (for the request record). */
   onUsage?(usage: IrUsage): void;
   onFinish?(reason: string): void;
@@ -101,6 +104,7 @@ export function createPassthroughHalves(
   const passthrough = client.createStreamPassthrough(plan.encodeContext, {
     onWarning: plan.onWarning,
     onUnknownEvent: plan.onUnknownEvent,
+    onBackendEvent: plan.onBackendEvent,
     onUsage: plan.onUsage,
     onError: (error) => plan.onError?.(error.code),
   });
@@ -143,6 +147,7 @@ export function createTranslateHalves(plan: ConversionPlan): StreamHalves<IrEven
     plan.formats[plan.upstreamFormat].createStreamDecoder({
       onWarning: plan.onWarning,
       onUnknownEvent: plan.onUnknownEvent,
+      onBackendEvent: plan.onBackendEvent,
     }),
     scrubAndObserve,
   );
@@ -182,6 +187,7 @@ export function createStreamReassembler(plan: ConversionPlan): {
   const accumulator = plan.formats[plan.upstreamFormat].createStreamAccumulator({
     onWarning: plan.onWarning,
     onUnknownEvent: plan.onUnknownEvent,
+    onBackendEvent: plan.onBackendEvent,
   });
   // Runs the accumulator takes as text (Responses deltas) are not split into messages.
   const parser = createSseParser({ plain: accumulator.plain, plainRun: accumulator.plainRun });

@@ -274,6 +274,7 @@ function conversionPlan(ctx: RequestContext, sent: SentRequest): ConversionPlan 
       if (types.length < 10 && !types.includes(type)) types.push(type);
       deps.reportUnknownEvent(route.upstreamFormat, type);
     },
+    onBackendEvent: sent.response.onBackendEvent,
     onUsage: (usage) => {
       record.usage = mergeUsage(record.usage, usage);
     },

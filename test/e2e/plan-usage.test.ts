@@ -32,10 +32,12 @@ function codexTranscript(primaryPercent: number): string {
   return `event: codex.rate_limits\ndata: ${JSON.stringify(event)}\n\n${loadFixtureBytes('openai-responses', 'text.sse').toString('utf8')}`;
 }
 
-async function start() {
+/** Starts the proxy; the Codex answers' events report `percents` in turn (the last one after). */
+async function start(percents = [42]) {
   servers.upstream = await startFakeUpstream();
+  let answered = 0;
   const codex = fakeCodexBackend({
-    transcript: codexTranscript(42),
+    transcript: () => codexTranscript(percents[Math.min(answered++, percents.length - 1)] ?? 0),
     headers: {
       'x-codex-primary-used-percent': '30',
       'x-codex-primary-window-minutes': '300',
@@ -77,7 +79,7 @@ async function start() {
 
 describe('plan usage', () => {
   it('records Codex headers and the codex.rate_limits event, and Anthropic unified headers', async () => {
-    const running = await start();
+    const running = await start([42, 43, 44]);
     const answer = await openaiClient(`${running.url}/codex/v1`, KEY).chat.completions.create({
       model: 'gpt-5.1-codex',
       messages: [{ role: 'user', content: 'hi' }],
@@ -150,6 +152,30 @@ describe('plan usage', () => {
       unknown
     >;
     expect(anonymous.plan_usage).toBeUndefined();
+
+    // The event is read on every kind of route: a Responses stream forwarded as it is (43 %),
+    // and a Chat stream converted from it (44 %).
+    const primaryUsed = () => running.composed.planUsage.snapshot()[1]?.windows[0]?.usedRatio;
+    const openai = openaiClient(`${running.url}/codex/v1`, KEY);
+    const events = await openai.responses.create({
+      model: 'gpt-5.1-codex',
+      input: 'hi',
+      stream: true,
+    });
+    const types: string[] = [];
+    for await (const event of events) types.push(event.type);
+    expect(types.at(-1)).toBe('response.completed');
+    expect(types.filter((type) => type.startsWith('codex.'))).toEqual([]);
+    expect(primaryUsed()).toBe(0.43);
+    const chunks = await openai.chat.completions.create({
+      model: 'gpt-5.1-codex',
+      messages: [{ role: 'user', content: 'hi' }],
+      stream: true,
+    });
+    let text = '';
+    for await (const chunk of chunks) text += chunk.choices[0]?.delta.content ?? '';
+    expect(text).toContain('Tide pools');
+    expect(primaryUsed()).toBe(0.44);
   });
 
   it('`ccproxy status` prints a bar, percent, window and time to reset per account', async () => {

@@ -23,6 +23,7 @@ import {
   parseScanned,
   RUN_OUTPUT_INDEX,
   readStreamEvent,
+  reportScannedBackendEvent,
   type ScannedEvent,
   scanStreamEvent,
 } from './stream-event.js';
@@ -206,7 +207,10 @@ export function createResponsesStreamAccumulator(
             return;
           }
           // Valid JSON of a known type that touches neither the output nor the envelope.
-          if (isBackendEvent(type)) return;
+          if (isBackendEvent(type)) {
+            reportScannedBackendEvent(options, scanned);
+            return;
+          }
           if (isKnownEvent(type) && !ENVELOPE_TYPES.has(type) && type !== 'error') return;
         } else if (
           LIFECYCLE_TYPES.has(type) &&
@@ -400,8 +404,8 @@ export function createResponsesEventAccumulator(
         streamError = decodeStreamError(readStreamErrorObject(event), 'Upstream stream failed');
         return;
       default:
-        if (isBackendEvent(event.type) || isKnownEvent(event.type)) return;
-        reportUnknown(event.type);
+        if (isBackendEvent(event.type)) options?.onBackendEvent?.(event);
+        else if (!isKnownEvent(event.type)) reportUnknown(event.type);
     }
   }
 

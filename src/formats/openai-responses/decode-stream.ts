@@ -133,7 +133,10 @@ export function createResponsesStreamDecoder(
       default:
         break;
     }
-    if (isBackendEvent(event.type)) return;
+    if (isBackendEvent(event.type)) {
+      options?.onBackendEvent?.(event);
+      return;
+    }
     if (!isKnownEvent(event.type)) {
       reportUnknown(event.type);
       return;

@@ -33,6 +33,7 @@ import {
   PUBLIC_EVENT_TYPES,
   parseScanned,
   readStreamEvent,
+  reportScannedBackendEvent,
   type ScannedEvent,
   scanStreamEvent,
   TERMINAL_EVENT_TYPES,
@@ -173,7 +174,10 @@ export function createResponsesStreamPassthrough(
    */
   function pushFlat(message: SseMessage, scanned: ScannedEvent): SseMessage[] | undefined {
     const type = scanned.type;
-    if (isBackendEvent(type)) return [];
+    if (isBackendEvent(type)) {
+      reportScannedBackendEvent(options, scanned);
+      return [];
+    }
     if (!started || !PUBLIC_EVENT_TYPES.has(type) || type === 'error') return undefined;
     if (LIFECYCLE.has(type) || TERMINAL_EVENT_TYPES.has(type)) return undefined;
     if (isItemEventType(type)) accumulator.pushScanned(scanned);
@@ -270,7 +274,10 @@ export function createResponsesStreamPassthrough(
     }
     if (!event) return [];
     const type = event.type;
-    if (isBackendEvent(type)) return [];
+    if (isBackendEvent(type)) {
+      options?.onBackendEvent?.(event);
+      return [];
+    }
     if (!PUBLIC_EVENT_TYPES.has(type)) {
       if (!isKnownEvent(type)) reportUnknown(type);
       return [];

@@ -96,6 +96,20 @@ export function isBackendEvent(type: string): boolean {
   return type === 'keepalive' || type.startsWith('codex.');
 }
 
+/**
+ * Hands a scanned backend event to `options.onBackendEvent`, parsed (only when there is a
+ * taker: the steps drop these events unread otherwise).
+ */
+export function reportScannedBackendEvent(
+  options: DecodeStreamOptions | undefined,
+  scanned: ScannedEvent,
+): void {
+  const report = options?.onBackendEvent;
+  if (report === undefined) return;
+  const event = parseScanned(scanned);
+  if (event !== undefined) report(event);
+}
+
 /** Whether a type is a known Responses event (public or newer documented). */
 export function isKnownEvent(type: string): boolean {
   return PUBLIC_EVENT_TYPES.has(type) || NEWER_EVENT_TYPES.has(type);

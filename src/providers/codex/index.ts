@@ -21,7 +21,7 @@ import { requestHttp, type UpstreamHttp } from '../upstream-http.js';
 import { CODEX_TOKEN_URL, type CodexCredentials, createCodexAuth } from './auth.js';
 import { CODEX_CLIENT_VERSION, DEFAULT_CODEX_MODELS, readCodexModels } from './models.js';
 import { DEFAULT_CODEX_INSTRUCTIONS, prepareCodexBody } from './request.js';
-import { codexLimitResetAt, readCodexUsageHeaders, tapCodexRateLimits } from './usage.js';
+import { codexLimitResetAt, readCodexRateLimitsEvent, readCodexUsageHeaders } from './usage.js';
 
 /** Default upstream base URL. */
 export const CODEX_BASE_URL = 'https://chatgpt.com/backend-api/codex';
@@ -93,7 +93,10 @@ export function createCodexProvider(deps: CodexProviderDeps): Provider {
     };
   }
 
-  /** Records the usage an answer reports, in its headers and in its stream's first events. */
+  /**
+   * Records the usage an answer reports: in its headers, and in the `codex.rate_limits` events
+   * of its stream, which the route's stream step hands back as it reads them (`onBackendEvent`).
+   */
   function observeUsage(response: UpstreamResponse, account: string): UpstreamResponse {
     const recorder = deps.planUsage;
     if (!recorder) return response;
@@ -102,11 +105,11 @@ export function createCodexProvider(deps: CodexProviderDeps): Provider {
     if (!response.ok) return response;
     return {
       ...response,
-      body: tapCodexRateLimits(
-        response.body,
-        (event) => recorder.record('codex', account, event),
-        deps.now,
-      ),
+      onBackendEvent: (event) => {
+        if (event.type !== 'codex.rate_limits') return;
+        const limits = readCodexRateLimitsEvent(event, deps.now());
+        if (limits) recorder.record('codex', account, limits);
+      },
     };
   }
   // The backend's model list, as the Codex CLI reads it (`GET {base}/models?client_version=`).
