@@ -35,8 +35,10 @@ describe('isForwardedError', () => {
       fc.property(
         fc.array(fc.oneof(piece, fc.string({ maxLength: 3 })), { maxLength: 8 }),
         fc.constantFrom(undefined, 'error', 'message'),
-        (pieces, event) => {
-          const data = pieces.join('');
+        // Long data is searched another way (a Responses envelope's length).
+        fc.constantFrom('', 'x'.repeat(5000)),
+        (pieces, event, padding) => {
+          const data = padding + pieces.join('') + padding;
           const message = { data, ...(event !== undefined ? { event } : {}) };
           expect(isForwardedError(message)).toBe(before(event, data));
         },
