@@ -276,19 +276,24 @@ describe('SSE splitter against the library alone', () => {
           const out: SseMessage[] = [];
           let seen = 0;
           let stopped = false;
+          let askedAfterStop = 0;
           for (const chunk of chunks) {
             if (stopped) {
               out.push(...parser.push(chunk));
               continue;
             }
             const read = parser.pushUntil(chunk, () => {
+              if (seen > stopAt) askedAfterStop += 1;
               seen += 1;
               return seen > stopAt;
             });
             out.push(...read);
             stopped = seen > stopAt;
+            // Nothing is read past the message that stopped it: it is the last one returned.
+            if (stopped) expect(read.length).toBeGreaterThan(0);
           }
           out.push(...parser.end());
+          expect(askedAfterStop).toBe(0);
           expect(out).toEqual([...expected.messages, ...expected.cut]);
         },
       ),
