@@ -1,0 +1,87 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { type ChunkSource, createFencedSource, fencedStream } from './fenced-stream.js';
+
+/** A source that yields `pulls` chunks (their content is not read). */
+function sourceOf(pulls: number): ChunkSource {
+  let left = pulls;
+  return {
+    read: async () => (left-- > 0 ? { done: false, value: new Uint8Array(1) } : { done: true }),
+    cancel: async () => {},
+  };
+}
+
+/** A fenced source whose every pull encodes to the next list of `pulls`. */
+function fenced(pulls: string[][]) {
+  let index = 0;
+  return createFencedSource<string>({
+    source: sourceOf(pulls.length),
+    decode: { push: () => pulls[index++] ?? [], end: () => [] },
+    encode: { push: (text) => [text], end: () => [] },
+    toErrorItem: (error) => `error: ${String(error)}`,
+  });
+}
+
+const long = (char: string, length = 9000) => char.repeat(length);
+
+describe('a fenced pull', () => {
+  it('joins the texts of one pull into one', async () => {
+    const source = fenced([['a', 'b', 'c'], ['x', long('L'), 'z'], []]);
+    expect(await source.next()).toEqual({ chunk: 'abc', done: false });
+    expect(await source.next()).toEqual({ chunk: `x${long('L')}z`, done: false });
+    expect(await source.next()).toEqual({ chunk: undefined, done: true });
+  });
+
+  it('gives the client the same bytes, whatever the texts (web stream)', async () => {
+    const text = fc.oneof(
+      fc.string({ maxLength: 20 }),
+      fc.integer({ min: 8000, max: 9000 }).map((length) => long('é', length)),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.array(text, { maxLength: 6 }), { maxLength: 4 }),
+        async (pulls) => {
+          const response = new Response(fencedStream(fenced(pulls)));
+          expect(await response.text()).toBe(pulls.flat().join(''));
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('ends with the error item when the source or the decoding fails, and cancels the source', async () => {
+    let cancelled: unknown;
+    let reads = 0;
+    const source = createFencedSource<string>({
+      source: {
+        read: async () => {
+          reads += 1;
+          if (reads === 2) throw new Error('socket hang up');
+          return { done: false, value: new Uint8Array(1) };
+        },
+        cancel: async (reason) => {
+          cancelled = reason;
+        },
+      },
+      decode: { push: () => ['a'], end: () => ['never'] },
+      encode: { push: (text) => [text], end: () => ['|end'] },
+      toErrorItem: (error) => `|error: ${(error as Error).message}`,
+    });
+    expect(await source.next()).toEqual({ chunk: 'a', done: false });
+    expect(await source.next()).toEqual({ chunk: '|error: socket hang up|end', done: true });
+    expect((cancelled as Error).message).toBe('socket hang up');
+
+    const failing = createFencedSource<string>({
+      source: sourceOf(1),
+      decode: {
+        push: () => {
+          throw new Error('decoder bug');
+        },
+        end: () => [],
+      },
+      encode: { push: (text) => [text], end: () => [] },
+      toErrorItem: (error) => `error: ${(error as Error).message}`,
+    });
+    expect(await failing.next()).toEqual({ chunk: 'error: decoder bug', done: true });
+  });
+});
