@@ -12,6 +12,7 @@ import { resolveModel } from '../providers/resolve-model.js';
 import { assertNever } from '../util/assert-never.js';
 import { isRecord } from '../util/json.js';
 import type { Answer } from './answer.js';
+import { guardBackendEvents } from './backend-events.js';
 import { answerBuffered, answerFakeStream } from './buffered-response.js';
 import { requireObjectBody } from './client-body.js';
 import {
@@ -274,7 +275,7 @@ function conversionPlan(ctx: RequestContext, sent: SentRequest): ConversionPlan 
       if (types.length < 10 && !types.includes(type)) types.push(type);
       deps.reportUnknownEvent(route.upstreamFormat, type);
     },
-    onBackendEvent: sent.response.onBackendEvent,
+    onBackendEvent: guardBackendEvents(sent.response.onBackendEvent, ctx.logger),
     onUsage: (usage) => {
       record.usage = mergeUsage(record.usage, usage);
     },
