@@ -38,6 +38,31 @@ describe('createUtf8Decoder', () => {
     );
   });
 
+  it('decodes mostly ASCII text with some other bytes like TextDecoder, split anywhere', () => {
+    // ASCII chunks take the fast path unless the chunk before ended inside a character, whole or
+    // cut short (a lead byte then ASCII: U+FFFD).
+    const encode = (text: string) => [...new TextEncoder().encode(text)];
+    const piece = fc.oneof(
+      {
+        weight: 6,
+        arbitrary: fc.string({ unit: fc.constantFrom('a', '{', '"', '\n', ' ') }).map(encode),
+      },
+      { weight: 1, arbitrary: fc.constantFrom('é', '€', '😀', '\uFEFF').map(encode) },
+      { weight: 1, arbitrary: fc.constantFrom([0x80], [0xe2], [0xe2, 0x82], [0xf0, 0x9f], [0xff]) },
+    );
+    fc.assert(
+      fc.property(
+        fc.array(piece, { maxLength: 12 }),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        (pieces, cuts) => {
+          const chunks = splitBytes(Uint8Array.from(pieces.flat()), cuts);
+          return decodeUtf8(chunks) === reference(chunks);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
   it('decodes invalid bytes like TextDecoder (U+FFFD)', () => {
     fc.assert(
       fc.property(

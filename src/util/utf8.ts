@@ -4,7 +4,12 @@
  * through ICU's converter and cost 4-16% of a stream's CPU (issue 13 profiles). The output is the
  * same as `TextDecoder`'s defaults: invalid sequences become U+FFFD, a character split across
  * chunks is held until its last byte, and a byte order mark at the start is dropped.
+ *
+ * A chunk of ASCII bytes (most of an SSE stream) is its own text: while the decoder holds no part
+ * of a character, it is copied as Latin-1 without UTF-8 validation (`isAscii` is a vector scan),
+ * 23 µs against 37 for the 315 KB Responses stream.
  */
+import { isAscii } from 'node:buffer';
 import { StringDecoder } from 'node:string_decoder';
 
 /** Decodes chunks of one UTF-8 text in order. */
@@ -21,6 +26,8 @@ const BOM = '\uFEFF';
 export function createUtf8Decoder(): Utf8Decoder {
   let decoder = new StringDecoder('utf8');
   let atStart = true;
+  /** The last chunk ended in an ASCII byte: the decoder holds no part of a character. */
+  let clean = true;
   const firstText = (text: string): string => {
     if (text === '') return text;
     atStart = false;
@@ -28,7 +35,16 @@ export function createUtf8Decoder(): Utf8Decoder {
   };
   return {
     write(bytes) {
-      const text = decoder.write(bytes as Buffer);
+      const length = bytes.byteLength;
+      let text: string;
+      if (clean && length > 0 && isAscii(bytes)) {
+        text = (
+          Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, length)
+        ).toString('latin1');
+      } else {
+        text = decoder.write(bytes as Buffer);
+        if (length > 0) clean = (bytes[length - 1] ?? 0) < 0x80;
+      }
       return atStart ? firstText(text) : text;
     },
     end() {
@@ -36,6 +52,7 @@ export function createUtf8Decoder(): Utf8Decoder {
       const out = atStart ? firstText(text) : text;
       decoder = new StringDecoder('utf8');
       atStart = true;
+      clean = true;
       return out;
     },
   };
