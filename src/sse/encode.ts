@@ -22,6 +22,17 @@ export function encodeSseMessage(message: SseMessage): string {
   return `${text}\n`;
 }
 
+/**
+ * A message of one event whose data is a single line (JSON text, which has no raw line breaks),
+ * built as its wire text (`SseMessage.raw`): what `encodeSseMessage({ event, data })` writes,
+ * without the serialiser looking through `data` for line breaks again. For the events of nearly
+ * every chunk of a converted stream (a text delta): the serialiser's scans and the message's
+ * fields cost a tenth of the converted Messages stream's CPU (issue 13).
+ */
+export function oneLineEvent(event: string, data: string): SseMessage {
+  return { data: '', raw: `event: ${event}\ndata: ${data}\n\n` };
+}
+
 /** A step that serialises messages to text (the byte encoding happens once, at the socket). */
 export function createSseSerializer(): StreamStep<SseMessage, string> {
   return {

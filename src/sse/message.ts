@@ -11,9 +11,10 @@ export interface SseMessage {
   retry?: number;
   comment?: string;
   /**
-   * A run of events a same-format route forwards as the upstream wrote them (see
-   * `SseParserOptions.plain`): their wire text, written as it is; `data` is then empty and the
-   * other fields are unset. Only the parser of a pass-through route makes these.
+   * Wire text written as it is; `data` is then empty and the other fields are unset. Either a run
+   * of events a same-format route forwards as the upstream wrote them (see
+   * `SseParserOptions.plain`; only the parser of a pass-through route makes these), or one event
+   * an encoder wrote whole (`oneLineEvent`), which only the serialiser reads.
    */
   raw?: string;
 }

@@ -4,6 +4,7 @@
  * buffered and written, in order of start, once the open one ends.
  */
 import type { IrMeta } from '../../ir/meta.js';
+import { oneLineEvent } from '../../sse/encode.js';
 import type { SseMessage } from '../../sse/message.js';
 import { assertNever } from '../../util/assert-never.js';
 import { isRecord, type JsonObject } from '../../util/json.js';
@@ -99,7 +100,7 @@ export function stringDeltaData(index: number, type: StringDeltaType, value: str
   return `{"type":"content_block_delta","index":${index}${STRING_DELTA_MIDDLES[type]}${JSON.stringify(value)}}}`;
 }
 
-/** A `content_block_delta` of one string; see `stringDeltaData`. */
+/** A `content_block_delta` of one string (`stringDeltaData`), as its wire text (`oneLineEvent`). */
 function stringDelta(
   record: BlockRecord,
   type: StringDeltaType,
@@ -112,7 +113,7 @@ function stringDelta(
     delta(record, { type, [STRING_DELTAS[type]]: value }, out);
     return;
   }
-  out.push({ event: 'content_block_delta', data: stringDeltaData(index, type, value) });
+  out.push(oneLineEvent('content_block_delta', stringDeltaData(index, type, value)));
 }
 
 function close(state: BlockWriterState, record: BlockRecord, out: SseMessage[]): void {

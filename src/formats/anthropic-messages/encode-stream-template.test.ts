@@ -1,10 +1,14 @@
 /**
  * The templated `content_block_delta` of the Anthropic stream encoder: byte for byte what
- * `JSON.stringify` of the event object writes, for any string, and what the encoder sends.
+ * `JSON.stringify` of the event object writes, for any string, and what the encoder sends: the
+ * same wire text as the serialiser writes for that event as a message of its fields.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { IrEvent } from '../../ir/events.js';
+import { encodeSse, encodeSseMessage, oneLineEvent } from '../../sse/encode.js';
+import type { SseMessage } from '../../sse/message.js';
+import { parseSse } from '../../sse/parse.js';
 import { runStep } from '../../streams/step.js';
 import { createAnthropicStreamEncoder } from './encode-stream.js';
 import { type StringDeltaType, stringDeltaData } from './encode-stream-blocks.js';
@@ -15,6 +19,11 @@ const FIELDS: Record<StringDeltaType, string> = {
   thinking_delta: 'thinking',
 };
 const TYPES = Object.keys(FIELDS) as StringDeltaType[];
+
+/** The messages as a client reads them: written to the wire and parsed again. */
+function onTheWire(messages: SseMessage[]): SseMessage[] {
+  return parseSse(encodeSse(messages));
+}
 
 /** What the object path writes: `sse('content_block_delta', { index, delta })`. */
 function objectData(index: number, type: StringDeltaType, value: string): string {
@@ -76,6 +85,29 @@ describe('stringDeltaData', () => {
     );
   });
 
+  it('goes on the wire as the serialiser writes the message of its fields (oneLineEvent)', () => {
+    fc.assert(
+      fc.property(
+        fc.nat({ max: 10_000 }),
+        fc.constantFrom(...TYPES),
+        fc.oneof(
+          fc.constantFrom(...TRICKY),
+          fc.string({ unit: codeUnit, maxLength: 40 }),
+          fc.string({ unit: fc.constantFrom('"', '\\', '\n', '\r', '\u2028', 'a') }),
+        ),
+        (index, type, value) => {
+          const data = stringDeltaData(index, type, value);
+          const fields = encodeSseMessage({ event: 'content_block_delta', data });
+          expect(encodeSseMessage(oneLineEvent('content_block_delta', data))).toBe(fields);
+          expect(fields).toBe(
+            `event: content_block_delta\ndata: ${objectData(index, type, value)}\n\n`,
+          );
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
   it('is what the encoder sends for text, thinking and tool-argument deltas', () => {
     const events: IrEvent[] = [
       { type: 'message-start', id: 'msg_1', model: 'm' },
@@ -91,9 +123,11 @@ describe('stringDeltaData', () => {
       { type: 'tool-call-end', index: 2 },
       { type: 'message-end', finishReason: 'tool-calls' },
     ];
-    const messages = runStep(
-      createAnthropicStreamEncoder({ createdAt: 1, createId: (prefix) => `${prefix}x` }),
-      events,
+    const messages = onTheWire(
+      runStep(
+        createAnthropicStreamEncoder({ createdAt: 1, createId: (prefix) => `${prefix}x` }),
+        events,
+      ),
     );
     const deltas = messages.filter((message) => message.event === 'content_block_delta');
     expect(deltas.map((message) => message.data)).toEqual([
@@ -110,15 +144,14 @@ describe('stringDeltaData', () => {
   });
 
   it('sends a custom call raw input whole, templated, at its end', () => {
-    const messages = runStep(
-      createAnthropicStreamEncoder({ createdAt: 1, createId: (prefix) => `${prefix}x` }),
-      [
+    const messages = onTheWire(
+      runStep(createAnthropicStreamEncoder({ createdAt: 1, createId: (prefix) => `${prefix}x` }), [
         { type: 'message-start', id: 'msg_1', model: 'm' },
         { type: 'tool-call-start', index: 0, callId: 'toolu_1', name: 'patch', kind: 'custom' },
         { type: 'tool-call-delta', index: 0, delta: '*** Begin "Patch"\n' },
         { type: 'tool-call-end', index: 0 },
         { type: 'message-end', finishReason: 'tool-calls' },
-      ],
+      ]),
     );
     const deltas = messages.filter((message) => message.event === 'content_block_delta');
     expect(deltas.map((message) => message.data)).toEqual([

@@ -34,11 +34,16 @@ function context(overrides: Partial<EncodeContext> = {}): EncodeContext {
 
 function encode(events: IrEvent[], overrides: Partial<EncodeContext> = {}) {
   const warnings: ConversionWarning[] = [];
-  const messages = runStep(
-    createAnthropicStreamEncoder(
-      context({ onWarning: (warning) => warnings.push(warning), ...overrides }),
+  // Read as a client reads them: some events are written whole (`SseMessage.raw`).
+  const messages = parseSse(
+    encodeSse(
+      runStep(
+        createAnthropicStreamEncoder(
+          context({ onWarning: (warning) => warnings.push(warning), ...overrides }),
+        ),
+        events,
+      ),
     ),
-    events,
   );
   return { messages, warnings, payloads: messages.map((message) => JSON.parse(message.data)) };
 }
@@ -220,7 +225,7 @@ describe('Anthropic stream encoder', () => {
       { type: 'error', error: { code: 'upstream_overloaded', message: 'Codex is overloaded' } },
       { type: 'text-delta', index: 0, delta: 'late' },
     ];
-    const out = input.flatMap((event) => encoder.push(event));
+    const out = parseSse(encodeSse(input.flatMap((event) => encoder.push(event))));
     expect(out.map((message) => message.event)).toEqual([
       'message_start',
       'content_block_start',
