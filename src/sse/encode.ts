@@ -33,6 +33,11 @@ export function oneLineEvent(event: string, data: string): SseMessage {
   return { data: '', raw: `event: ${event}\ndata: ${data}\n\n` };
 }
 
+/** `oneLineEvent` for a message of data alone (no `event:` line: a Chat chunk). */
+export function oneLineData(data: string): SseMessage {
+  return { data: '', raw: `data: ${data}\n\n` };
+}
+
 /** A step that serialises messages to text (the byte encoding happens once, at the socket). */
 export function createSseSerializer(): StreamStep<SseMessage, string> {
   return {

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { chatTestContext } from '../../../test/helpers/openai-chat-fixtures.js';
+import { onTheWire } from '../../../test/helpers/sse-wire.js';
 import type { IrEvent } from '../../ir/events.js';
 import { runStep } from '../../streams/step.js';
 import { decodeChatRequest } from './decode-request.js';
@@ -16,7 +17,7 @@ interface WireCall {
 
 /** The arguments text of wire tool call 0, joined from every chunk. */
 function streamedArguments(events: IrEvent[]): { name: string; type: string; args: string } {
-  const lines = runStep(createChatStreamEncoder(chatTestContext()), events)
+  const lines = onTheWire(runStep(createChatStreamEncoder(chatTestContext()), events))
     .map((message) => message.data)
     .filter((data) => data !== '[DONE]');
   let name = '';

@@ -1,6 +1,7 @@
 /** Chat stream encoding: exact chunks, usage, tool-call numbering, reasoning, citations, errors and early ends. */
 import { describe, expect, it } from 'vitest';
 import { chatTestContext } from '../../../test/helpers/openai-chat-fixtures.js';
+import { onTheWire } from '../../../test/helpers/sse-wire.js';
 import type { IrEvent } from '../../ir/events.js';
 import { packOpaque } from '../../ir/opaque.js';
 import { encodeSse } from '../../sse/encode.js';
@@ -10,7 +11,9 @@ import { createChatStreamEncoder } from './encode-stream.js';
 type Context = ReturnType<typeof chatTestContext>;
 
 function encode(events: IrEvent[], context: Context = chatTestContext()) {
-  return runStep(createChatStreamEncoder(context), events).map((message) => message.data);
+  return onTheWire(runStep(createChatStreamEncoder(context), events)).map(
+    (message) => message.data,
+  );
 }
 
 /** The parsed chunks (without `[DONE]`). */
@@ -39,15 +42,17 @@ const start: IrEvent = {
 describe('Chat stream encoder', () => {
   it('writes data-only chunks with one id, created and model, a finish chunk and [DONE]', () => {
     const context = chatTestContext();
-    const messages = runStep(createChatStreamEncoder(context), [
-      start,
-      { type: 'text-start', index: 0 },
-      { type: 'text-delta', index: 0, delta: 'Hel' },
-      { type: 'text-delta', index: 0, delta: 'lo' },
-      { type: 'text-end', index: 0 },
-      { type: 'usage', usage: { inputTokens: 5, outputTokens: 2 } },
-      { type: 'message-end', finishReason: 'stop' },
-    ]);
+    const messages = onTheWire(
+      runStep(createChatStreamEncoder(context), [
+        start,
+        { type: 'text-start', index: 0 },
+        { type: 'text-delta', index: 0, delta: 'Hel' },
+        { type: 'text-delta', index: 0, delta: 'lo' },
+        { type: 'text-end', index: 0 },
+        { type: 'usage', usage: { inputTokens: 5, outputTokens: 2 } },
+        { type: 'message-end', finishReason: 'stop' },
+      ]),
+    );
     expect(messages.every((message) => message.event === undefined)).toBe(true);
     expect(encodeSse(messages)).toBe(
       [
@@ -250,7 +255,7 @@ describe('Chat stream encoder', () => {
   it('writes an error chunk and [DONE] and nothing after', () => {
     const context = chatTestContext({ includeUsage: true });
     const encoder = createChatStreamEncoder(context);
-    const out = [
+    const out = onTheWire([
       ...encoder.push(start),
       ...encoder.push({ type: 'text-start', index: 0 }),
       ...encoder.push({ type: 'text-delta', index: 0, delta: 'part' }),
@@ -262,7 +267,7 @@ describe('Chat stream encoder', () => {
           upstreamType: 'rate_limit_error',
         },
       }),
-    ].map((message) => message.data);
+    ]).map((message) => message.data);
     expect(out.slice(-2)).toEqual([
       '{"error":{"message":"Slow down","type":"rate_limit_error","param":null,"code":"rate_limit_error"}}',
       '[DONE]',

@@ -9,6 +9,7 @@ import type { IrEvent } from '../../ir/events.js';
 import type { IrMeta } from '../../ir/meta.js';
 import type { IrError, IrFinishReason } from '../../ir/response.js';
 import { type IrUsage, mergeUsage } from '../../ir/usage.js';
+import { oneLineData } from '../../sse/encode.js';
 import type { SseMessage } from '../../sse/message.js';
 import type { StreamStep } from '../../streams/step.js';
 import { assertNever } from '../../util/assert-never.js';
@@ -73,10 +74,14 @@ interface ChatEncodeState {
   sentAnnotations: unknown[];
 }
 
+/**
+ * A chunk of one choice whose delta (and finish reason) are JSON texts, as its wire text
+ * (`oneLineData`: every part is JSON, so the data is one line).
+ */
 function chunk(state: ChatEncodeState, delta: string, finishReason = 'null'): SseMessage {
-  return {
-    data: `${state.prefix},"choices":[{"index":0,"delta":${delta},"logprobs":null,"finish_reason":${finishReason}}]${state.usageNull}}`,
-  };
+  return oneLineData(
+    `${state.prefix},"choices":[{"index":0,"delta":${delta},"logprobs":null,"finish_reason":${finishReason}}]${state.usageNull}}`,
+  );
 }
 
 function start(

@@ -9,6 +9,7 @@ import {
   transcriptNames,
   withoutMeta,
 } from '../../../test/helpers/openai-responses-kit.js';
+import { onTheWire } from '../../../test/helpers/sse-wire.js';
 import { accumulateEvents } from '../../ir/accumulate.js';
 import { checkEvents } from '../../ir/check-events.js';
 import type { IrTextPart as TextPart } from '../../ir/content.js';
@@ -60,7 +61,7 @@ describe('Responses stream decoder over the transcripts', () => {
     it(`${name}: survives re-encoding and decoding again`, () => {
       const { bytes } = loadTranscript(name);
       const events = decode(parseSse(bytes));
-      const encoded = run(createResponsesStreamEncoder(testContext()), events);
+      const encoded = onTheWire(run(createResponsesStreamEncoder(testContext()), events));
       const again = decode(encoded);
       expect(checkEvents(again)).toEqual([]);
       // Meta holds wire details (summary part boundaries, message status) the encoder normalises;
@@ -387,7 +388,9 @@ describe('Responses stream decoder on edge cases', () => {
     const { bytes } = loadTranscript('codex-output-missing');
     const events = decode(parseSse(bytes));
     const context = testContext({ model: 'codex-via-proxy' });
-    const again = accumulateEvents(decode(run(createResponsesStreamEncoder(context), events)));
+    const again = accumulateEvents(
+      decode(onTheWire(run(createResponsesStreamEncoder(context), events))),
+    );
     expect(again.model).toBe('codex-via-proxy');
     expect(essentials(again)).toEqual(essentials(accumulateEvents(events)));
   });

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { responseArbitrary } from '../../../test/helpers/ir-arbitraries.js';
 import { run, testContext, withoutMeta } from '../../../test/helpers/openai-responses-kit.js';
+import { onTheWire } from '../../../test/helpers/sse-wire.js';
 import { accumulateEvents } from '../../ir/accumulate.js';
 import { checkEvents } from '../../ir/check-events.js';
 import type { IrEvent } from '../../ir/events.js';
@@ -18,11 +19,13 @@ import { PUBLIC_EVENT_TYPES } from './stream-event.js';
 type Json = Record<string, unknown>;
 
 function encode(events: IrEvent[], context = testContext()): Json[] {
-  return run(createResponsesStreamEncoder(context), events).map((message: SseMessage) => {
-    const data = JSON.parse(message.data) as Json;
-    expect(message.event).toBe(data.type);
-    return data;
-  });
+  return onTheWire(run(createResponsesStreamEncoder(context), events)).map(
+    (message: SseMessage) => {
+      const data = JSON.parse(message.data) as Json;
+      expect(message.event).toBe(data.type);
+      return data;
+    },
+  );
 }
 
 function lastResponse(events: Json[]): Json {
@@ -358,7 +361,7 @@ describe('Responses stream encoder', () => {
   it('writes created first even when the IR has no message-start, and nothing after the end', () => {
     const encoder = createResponsesStreamEncoder(testContext());
     const first = encoder.push({ type: 'text-start', index: 0 });
-    expect(first.map((message) => message.event)).toEqual([
+    expect(onTheWire(first).map((message) => message.event)).toEqual([
       'response.created',
       'response.in_progress',
       'response.output_item.added',

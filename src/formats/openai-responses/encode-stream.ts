@@ -6,6 +6,7 @@
 import { type IrEvent, isBlockEvent } from '../../ir/events.js';
 import type { IrError, IrFinishReason, IrStatus } from '../../ir/response.js';
 import { type IrUsage, mergeUsage } from '../../ir/usage.js';
+import { oneLineEvent } from '../../sse/encode.js';
 import type { SseMessage } from '../../sse/message.js';
 import type { StreamStep } from '../../streams/step.js';
 import { assertNever } from '../../util/assert-never.js';
@@ -61,9 +62,10 @@ interface ResponsesEncodeState {
   items: StreamItemEncoder;
 }
 
+/** Writes one event, as its wire text (`oneLineEvent`: the data is JSON, one line). */
 function write(state: ResponsesEncodeState, type: string, fields: JsonObject): void {
   const event = { type, sequence_number: state.sequence++, ...fields };
-  state.out.push({ event: type, data: JSON.stringify(event) });
+  state.out.push(oneLineEvent(type, JSON.stringify(event)));
 }
 
 function begin(
