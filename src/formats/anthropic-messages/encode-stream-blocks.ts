@@ -33,6 +33,11 @@ interface BlockRecord {
 /** Writes blocks; see the file comment. */
 export interface BlockWriter {
   push(event: BlockEvent, out: SseMessage[]): void;
+  /**
+   * The one message `push` writes for a delta of a string to the open block (the event of
+   * nearly every chunk), or `undefined` when it writes anything else (then call `push`).
+   */
+  openDelta(event: BlockEvent): SseMessage | undefined;
   /** Writes every buffered block and closes all of them (before `message_delta`). */
   finish(out: SseMessage[]): void;
   /** Closes the open block and forgets buffered ones (before an `error` event). */
@@ -329,6 +334,38 @@ function push(state: BlockWriterState, event: BlockEvent, out: SseMessage[]): vo
   } else record.waiting.push(event);
 }
 
+/** The string delta types by the IR delta that writes them to an open block of its kind. */
+const OPEN_DELTA_TYPES: Partial<Record<BlockEvent['type'], StringDeltaType>> = {
+  'text-delta': 'text_delta',
+  'refusal-delta': 'text_delta',
+  'reasoning-delta': 'thinking_delta',
+  'tool-call-delta': 'input_json_delta',
+};
+
+/**
+ * `BlockWriter.openDelta`: what `push` then `apply` write for a non-empty delta to the current
+ * block (so not ended, nothing waiting before it) of its kind, opened on the wire, and not a
+ * custom tool call's raw input (sent whole at its end): one `stringDelta`. `drain` does nothing
+ * after it, as the block stays current.
+ */
+function openDelta(state: BlockWriterState, event: BlockEvent): SseMessage | undefined {
+  const type = OPEN_DELTA_TYPES[event.type];
+  const record = state.current;
+  if (
+    type === undefined ||
+    record === undefined ||
+    record.irIndex !== event.index ||
+    record.wireIndex === undefined ||
+    record.rawInput !== undefined ||
+    kindOf(event) !== record.kind
+  ) {
+    return undefined;
+  }
+  const delta = (event as { delta: string }).delta;
+  if (delta === '') return undefined;
+  return oneLineEvent('content_block_delta', stringDeltaData(record.wireIndex, type, delta));
+}
+
 function finish(state: BlockWriterState, out: SseMessage[]): void {
   drain(state, out);
   while (state.current !== undefined) {
@@ -355,6 +392,7 @@ export function createBlockWriter(context: EncodeContext): BlockWriter {
   };
   return {
     push: (event, out) => push(state, event, out),
+    openDelta: (event) => openDelta(state, event),
     finish: (out) => finish(state, out),
     abort: (out) => abort(state, out),
     hasToolCalls: () => state.toolCalls,

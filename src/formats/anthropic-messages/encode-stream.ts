@@ -117,6 +117,11 @@ export function createAnthropicStreamEncoder(
     if (phase === 'done') return [];
     const out: SseMessage[] = [];
     if (isBlockEvent(event)) {
+      // Most events: one delta to the open block, its message alone (no list grown for it).
+      if (phase === 'streaming') {
+        const message = blocks.openDelta(event);
+        if (message !== undefined) return [message];
+      }
       writeStart(out);
       blocks.push(event, out);
       return out;

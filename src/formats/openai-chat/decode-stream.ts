@@ -424,8 +424,15 @@ export function createChatStreamDecoder(
       if (fast && state.envelope !== undefined && !isUnterminated(message)) {
         const content = scanContent(data, state.envelope);
         if (content !== undefined) {
+          if (content === '') return [];
+          const current = state.current;
+          // More text to the open text block (most chunks): `appendText` would add only this.
+          if (current?.kind === 'text') {
+            state.contentLength += content.length;
+            return [{ type: 'text-delta', index: current.index, delta: content }];
+          }
           const out: IrEvent[] = [];
-          if (content !== '') appendText(state, out, 'text', content);
+          appendText(state, out, 'text', content);
           return out;
         }
         const args = scanArguments(data, state.envelope);
