@@ -139,29 +139,35 @@ export function createTranslateHalves(plan: ConversionPlan): StreamHalves<IrEven
     else if (event.type === 'message-end') plan.onFinish?.(event.finishReason);
     else if (event.type === 'error') plan.onError?.(event.error.code);
   };
-  // One step after the decoder: error messages scrubbed (upstream error messages reach the client
-  // inside its stream; like errors before the first byte, scrubbed at the server boundary, they
-  // must not carry anything that looks like a secret), every event observed. One step, not two:
-  // each step is an array per event, and these run on every delta of a converted stream.
-  const scrubAndObserve: StreamStep<IrEvent, IrEvent> = {
-    push(event) {
-      const out =
-        event.type === 'error'
-          ? { ...event, error: { ...event.error, message: scrubSecrets(event.error.message) } }
-          : event;
-      observe(out);
-      return [out];
-    },
-    end: () => [],
+  // After the decoder: error messages scrubbed (upstream error messages reach the client inside
+  // its stream; like errors before the first byte, scrubbed at the server boundary, they must not
+  // carry anything that looks like a secret), every event observed. Done on the decoder's own
+  // list, not as a step of its own: a step makes a list per event, and this runs on every delta
+  // of a converted stream. The list is copied only when an error event is replaced in it.
+  const scrubAndObserve = (events: IrEvent[]): IrEvent[] => {
+    let out = events;
+    for (let i = 0; i < out.length; i++) {
+      const event = out[i] as IrEvent;
+      if (event.type === 'error') {
+        if (out === events) out = events.slice();
+        out[i] = {
+          ...event,
+          error: { ...event.error, message: scrubSecrets(event.error.message) },
+        };
+      }
+      observe(out[i] as IrEvent);
+    }
+    return out;
   };
-  const decoded = composeSteps(
-    plan.formats[plan.upstreamFormat].createStreamDecoder({
-      onWarning: plan.onWarning,
-      onUnknownEvent: plan.onUnknownEvent,
-      onBackendEvent: plan.onBackendEvent,
-    }),
-    scrubAndObserve,
-  );
+  const upstreamDecoder = plan.formats[plan.upstreamFormat].createStreamDecoder({
+    onWarning: plan.onWarning,
+    onUnknownEvent: plan.onUnknownEvent,
+    onBackendEvent: plan.onBackendEvent,
+  });
+  const decoded: StreamStep<SseMessage, IrEvent> = {
+    push: (message) => scrubAndObserve(upstreamDecoder.push(message)),
+    end: () => scrubAndObserve(upstreamDecoder.end()),
+  };
   // Custom tools the upstream took as function tools, when the client declared any.
   const decoder =
     plan.customTools.size > 0

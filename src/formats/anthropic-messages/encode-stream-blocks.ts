@@ -28,6 +28,8 @@ interface BlockRecord {
   reasoningId: string | undefined;
   /** Raw input of a custom tool call, sent whole at its end. */
   rawInput: string[] | undefined;
+  /** The wire text of this block's string deltas up to the string (`stringDeltaHead`), once made. */
+  deltaHead: string | undefined;
 }
 
 /** Writes blocks; see the file comment. */
@@ -103,6 +105,19 @@ const STRING_DELTA_MIDDLES: Record<StringDeltaType, string> = {
  */
 export function stringDeltaData(index: number, type: StringDeltaType, value: string): string {
   return `{"type":"content_block_delta","index":${index}${STRING_DELTA_MIDDLES[type]}${JSON.stringify(value)}}}`;
+}
+
+/**
+ * The wire text of a `content_block_delta` of one string up to the string: the `event:` line,
+ * then its data (`stringDeltaData`) up to the value. The same for every delta of a block.
+ */
+export function stringDeltaHead(index: number, type: StringDeltaType): string {
+  return `event: content_block_delta\ndata: {"type":"content_block_delta","index":${index}${STRING_DELTA_MIDDLES[type]}`;
+}
+
+/** A `content_block_delta` of one string as its wire text, from its head (`stringDeltaHead`). */
+export function stringDeltaEvent(head: string, value: string): SseMessage {
+  return { data: '', raw: `${head}${JSON.stringify(value)}}}\n\n` };
 }
 
 /** A `content_block_delta` of one string (`stringDeltaData`), as its wire text (`oneLineEvent`). */
@@ -314,6 +329,7 @@ function push(state: BlockWriterState, event: BlockEvent, out: SseMessage[]): vo
       startMeta: undefined,
       reasoningId: undefined,
       rawInput: undefined,
+      deltaHead: undefined,
     };
     state.records.set(event.index, record);
     if (state.current === undefined && state.queue.length === 0) {
@@ -363,7 +379,8 @@ function openDelta(state: BlockWriterState, event: BlockEvent): SseMessage | und
   }
   const delta = (event as { delta: string }).delta;
   if (delta === '') return undefined;
-  return oneLineEvent('content_block_delta', stringDeltaData(record.wireIndex, type, delta));
+  record.deltaHead ??= stringDeltaHead(record.wireIndex, type);
+  return stringDeltaEvent(record.deltaHead, delta);
 }
 
 function finish(state: BlockWriterState, out: SseMessage[]): void {

@@ -11,7 +11,12 @@ import type { SseMessage } from '../../sse/message.js';
 import { parseSse } from '../../sse/parse.js';
 import { runStep } from '../../streams/step.js';
 import { createAnthropicStreamEncoder } from './encode-stream.js';
-import { type StringDeltaType, stringDeltaData } from './encode-stream-blocks.js';
+import {
+  type StringDeltaType,
+  stringDeltaData,
+  stringDeltaEvent,
+  stringDeltaHead,
+} from './encode-stream-blocks.js';
 
 const FIELDS: Record<StringDeltaType, string> = {
   text_delta: 'text',
@@ -99,6 +104,8 @@ describe('stringDeltaData', () => {
           const data = stringDeltaData(index, type, value);
           const fields = encodeSseMessage({ event: 'content_block_delta', data });
           expect(encodeSseMessage(oneLineEvent('content_block_delta', data))).toBe(fields);
+          const head = stringDeltaHead(index, type);
+          expect(encodeSseMessage(stringDeltaEvent(head, value))).toBe(fields);
           expect(fields).toBe(
             `event: content_block_delta\ndata: ${objectData(index, type, value)}\n\n`,
           );
