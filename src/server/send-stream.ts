@@ -81,8 +81,26 @@ export function writeWholeAnswer(
 ): void {
   headers['content-length'] = String(Buffer.byteLength(body));
   outgoing.writeHead(status, headers);
+  const socket = outgoing.socket;
+  if (body.length < SEPARATE_HEAD_FROM || socket === null) {
+    outgoing.end(body);
+    return;
+  }
+  // Node joins a head not yet sent to a text body as one string: a copy of the whole body on
+  // the heap, which often outlives a young-generation collection (a 54 KB Chat answer from the
+  // Codex backend: A/B 0.915 without it). Sent first into the corked socket, the head goes in
+  // the same write as the body.
+  socket.cork();
+  outgoing.flushHeaders();
   outgoing.end(body);
+  socket.uncork();
 }
+
+/**
+ * The body length (characters) from which `writeWholeAnswer` sends the head on its own: below
+ * it the copy is cheaper than a second piece of the write (A/B on a 0.5 KB answer: 1.026).
+ */
+const SEPARATE_HEAD_FROM = 4096;
 
 /** Writes a whole answer's text to `outgoing` with the headers every answer of the request carries. */
 export function writeTextAnswer(
