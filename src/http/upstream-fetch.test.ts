@@ -185,6 +185,32 @@ describe('the upstream body', () => {
     }
   });
 
+  it('says it is at its end only once the whole body came and every chunk was read', async () => {
+    upstream = await startFakeUpstream(() => ({ chunks: ['data: 1\n\n'], hang: true }));
+    const open = await fetchUpstream(`${upstream.url}/x`, { headers: {} }, options());
+    expect(await open.body.read()).toMatchObject({ done: false });
+    // Received so far, but the body has not ended: more may come.
+    expect(open.body.atEnd?.()).toBe(false);
+    await open.body.cancel();
+    await upstream.close();
+
+    upstream = await startFakeUpstream(() => ({ chunks: ['data: 1\n\n', 'data: 2\n\n'] }));
+    const whole = await fetchUpstream(`${upstream.url}/x`, { headers: {} }, options());
+    let text = '';
+    for (;;) {
+      const next = await whole.body.read();
+      if (next.done) break;
+      text += Buffer.from(next.value).toString();
+      // At its end exactly when the next read can only say so.
+      if (whole.body.atEnd?.()) {
+        expect(await whole.body.read()).toEqual({ done: true });
+        break;
+      }
+    }
+    expect(text).toBe('data: 1\n\ndata: 2\n\n');
+    expect(whole.body.atEnd?.()).toBe(true);
+  });
+
   it('ends quietly when cancelled, and reads nothing after', async () => {
     upstream = await startFakeUpstream(() => ({ chunks: ['data: 1\n\n'], hang: true }));
     const response = await fetchUpstream(`${upstream.url}/x`, { headers: {} }, options());

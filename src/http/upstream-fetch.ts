@@ -19,6 +19,11 @@ import { RawHeaders } from './raw-headers.js';
 /** The body of an upstream response, read chunk by chunk. */
 export interface UpstreamBody {
   read(): Promise<{ done: true; value?: undefined } | { done: false; value: Uint8Array }>;
+  /**
+   * True when the body has been received to its end and nothing is left to read: `read()` would
+   * only say so. Lets a reader finish its answer without waiting a turn for that (optional).
+   */
+  atEnd?(): boolean;
   /** Stops reading and closes the upstream connection's response (aborts the request). */
   cancel(reason?: unknown): Promise<void>;
 }
@@ -204,6 +209,7 @@ class UpstreamCall implements Dispatcher.DispatchHandler {
         this.waiting = { resolve, reject };
       });
     },
+    atEnd: () => this.ended && this.chunks.length === 0 && this.failure === undefined,
     cancel: async (reason) => {
       if (this.ended) return;
       this.chunks.length = 0;

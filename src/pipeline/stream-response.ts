@@ -142,6 +142,8 @@ async function readStreamHead(
         return ended ? { done: true } : response.body.read();
       },
       cancel: (reason) => response.body.cancel(reason),
+      // (Not before the first read, which hands on the head's messages.)
+      atEnd: () => started && (ended || response.body.atEnd?.() === true),
     },
   };
 }

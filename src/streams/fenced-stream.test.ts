@@ -32,6 +32,37 @@ describe('a fenced pull', () => {
     expect(await source.next()).toEqual({ chunk: undefined, done: true });
   });
 
+  it('ends the answer in the pull that read the last chunk when the source says it is at its end', async () => {
+    const run = async (knowsEnd: boolean) => {
+      let left = 2;
+      const source = createFencedSource<string>({
+        source: {
+          read: async () =>
+            left-- > 0 ? { done: false, value: new Uint8Array(1) } : { done: true },
+          cancel: async () => {},
+          ...(knowsEnd ? { atEnd: () => left <= 0 } : {}),
+        },
+        decode: { push: () => ['a'], end: () => ['b'] },
+        encode: { push: (text) => [text], end: () => ['|end'] },
+        toErrorItem: (error) => `error: ${String(error)}`,
+      });
+      const pulls = [];
+      for (let pull = await source.next(); ; pull = await source.next()) {
+        pulls.push(pull);
+        if (pull.done) return pulls;
+      }
+    };
+    expect(await run(true)).toEqual([
+      { chunk: 'a', done: false },
+      { chunk: 'ab|end', done: true },
+    ]);
+    expect(await run(false)).toEqual([
+      { chunk: 'a', done: false },
+      { chunk: 'a', done: false },
+      { chunk: 'b|end', done: true },
+    ]);
+  });
+
   it('gives the client the same bytes, whatever the texts (web stream)', async () => {
     const text = fc.oneof(
       fc.string({ maxLength: 20 }),

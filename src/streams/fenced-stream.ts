@@ -34,6 +34,11 @@ const textEncoder = new TextEncoder();
 export interface ChunkSource {
   read(): Promise<{ done: true; value?: undefined } | { done: false; value: Uint8Array }>;
   cancel(reason?: unknown): Promise<void>;
+  /**
+   * True when `read()` would only say the source is done (optional): the pull that read the last
+   * chunk then ends the answer too, so its last bytes and its end leave in one write.
+   */
+  atEnd?(): boolean;
 }
 
 function concat(chunks: Array<string | Uint8Array>): Uint8Array | undefined {
@@ -112,7 +117,8 @@ export function createFencedSource<Mid>(options: FencedStreamOptions<Mid>): Fenc
   return {
     async next() {
       const out: Array<string | Uint8Array> = [];
-      while (out.length === 0 && !finished) {
+      // Read on while there is nothing to hand over, or while the source has no more than its end.
+      while (!finished && (out.length === 0 || reader.atEnd?.() === true)) {
         let result: Awaited<ReturnType<typeof reader.read>>;
         try {
           result = await reader.read();
