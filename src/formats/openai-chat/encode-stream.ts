@@ -247,11 +247,16 @@ function onTextDelta(
 ): void {
   start(state, out);
   if (event.delta === '') return;
+  out.push(textChunk(state, event));
+}
+
+/** The chunk of a non-empty text delta once the stream has started, its lengths counted. */
+function textChunk(state: ChatEncodeState, event: EventOf<'text-delta'>): SseMessage {
   const block = state.textBlocks.get(event.index);
   if (block !== undefined) block.length += event.delta.length;
   state.contentLength += event.delta.length;
   state.lastWritten = 'text';
-  out.push(chunk(state, `{"content":${JSON.stringify(event.delta)}}`));
+  return chunk(state, `{"content":${JSON.stringify(event.delta)}}`);
 }
 
 function onRefusalDelta(
@@ -399,6 +404,11 @@ export function createChatStreamEncoder(context: EncodeContext): StreamStep<IrEv
   return {
     push(event) {
       if (state.finished) return [];
+      // Most events: text once the stream has started, its one chunk alone (no list grown for
+      // it: V8 gives an empty list room for 17 on its first push).
+      if (event.type === 'text-delta' && state.prefix !== '' && event.delta !== '') {
+        return [textChunk(state, event)];
+      }
       const out: SseMessage[] = [];
       onEvent(state, event, out);
       return out;

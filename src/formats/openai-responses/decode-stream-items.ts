@@ -27,6 +27,14 @@ interface ItemState extends ItemBlock {
 }
 
 /**
+ * The item an event names when no `output_item.added` opened it (made only then: `stateFor`
+ * runs for every delta).
+ */
+function placeholder(type: string, itemId: string | undefined): JsonObject {
+  return itemId !== undefined ? { type, id: itemId } : { type };
+}
+
+/**
  * Turns item events into IR block events. Reasoning and call blocks open with their item;
  * message parts open with their content part; items of other types become one opaque block
  * at their `.done`. Final texts longer than the deltas become catch-up deltas.
@@ -51,14 +59,13 @@ export class StreamItemDecoder {
   private stateFor(event: ResponsesStreamEvent, type: string): ItemState {
     const index = event.output_index;
     const itemId = event.item_id;
-    const placeholder = { type, ...(itemId !== undefined ? { id: itemId } : {}) };
     if (index !== undefined && index >= 0)
-      return this.items[index] ?? this.create(index, placeholder);
+      return this.items[index] ?? this.create(index, placeholder(type, itemId));
     for (let i = this.items.length - 1; i >= 0; i--) {
       const state = this.items[i];
       if (state && itemId !== undefined && state.item.id === itemId) return state;
     }
-    return this.items[this.items.length - 1] ?? this.create(0, placeholder);
+    return this.items[this.items.length - 1] ?? this.create(0, placeholder(type, itemId));
   }
 
   private create(index: number, item: JsonObject, done = false): ItemState {

@@ -54,7 +54,12 @@ export function createResponsesStreamDecoder(
   options?: DecodeStreamOptions,
 ): StreamStep<SseMessage, IrEvent> {
   let out: IrEvent[] = [];
-  const items = new StreamItemDecoder((event) => out.push(event), options);
+  // A message's first event starts a list of one (an empty list gets room for 17 on its first
+  // push, and most messages, deltas, give one event).
+  const items = new StreamItemDecoder((event) => {
+    if (out.length === 0) out = [event];
+    else out.push(event);
+  }, options);
   const reportUnknown = createUnknownReporter(options);
   let started = false;
   let ended = false;
