@@ -14,7 +14,7 @@ export interface SseMessage {
    * Wire text written as it is; `data` is then empty and the other fields are unset. Either a run
    * of events a same-format route forwards as the upstream wrote them (see
    * `SseParserOptions.plain`; only the parser of a pass-through route makes these), or one event
-   * an encoder wrote whole (`oneLineEvent`), which only the serialiser reads.
+   * an encoder wrote whole (`oneLineEvent`, `stringDeltaEvent`), which only the serialiser reads.
    */
   raw?: string;
 }

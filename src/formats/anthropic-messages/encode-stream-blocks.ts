@@ -4,7 +4,6 @@
  * buffered and written, in order of start, once the open one ends.
  */
 import type { IrMeta } from '../../ir/meta.js';
-import { oneLineEvent } from '../../sse/encode.js';
 import type { SseMessage } from '../../sse/message.js';
 import { assertNever } from '../../util/assert-never.js';
 import { isRecord, type JsonObject } from '../../util/json.js';
@@ -104,7 +103,12 @@ const STRING_DELTA_MIDDLES: Record<StringDeltaType, string> = {
  * compares the two over many strings), without the spread and the objects.
  */
 export function stringDeltaData(index: number, type: StringDeltaType, value: string): string {
-  return `{"type":"content_block_delta","index":${index}${STRING_DELTA_MIDDLES[type]}${JSON.stringify(value)}}}`;
+  return `${stringDeltaDataStart(index, type)}${JSON.stringify(value)}}}`;
+}
+
+/** The data of a string delta (`stringDeltaData`) up to its string. */
+function stringDeltaDataStart(index: number, type: StringDeltaType): string {
+  return `{"type":"content_block_delta","index":${index}${STRING_DELTA_MIDDLES[type]}`;
 }
 
 /**
@@ -112,7 +116,7 @@ export function stringDeltaData(index: number, type: StringDeltaType, value: str
  * then its data (`stringDeltaData`) up to the value. The same for every delta of a block.
  */
 export function stringDeltaHead(index: number, type: StringDeltaType): string {
-  return `event: content_block_delta\ndata: {"type":"content_block_delta","index":${index}${STRING_DELTA_MIDDLES[type]}`;
+  return `event: content_block_delta\ndata: ${stringDeltaDataStart(index, type)}`;
 }
 
 /** A `content_block_delta` of one string as its wire text, from its head (`stringDeltaHead`). */
@@ -120,7 +124,21 @@ export function stringDeltaEvent(head: string, value: string): SseMessage {
   return { data: '', raw: `${head}${JSON.stringify(value)}}}\n\n` };
 }
 
-/** A `content_block_delta` of one string (`stringDeltaData`), as its wire text (`oneLineEvent`). */
+/**
+ * A string delta of a block opened on the wire at `wireIndex`, as its wire text from the block's
+ * head, made once: a block's string deltas are all of the one type its kind writes.
+ */
+function openBlockDelta(
+  record: BlockRecord,
+  wireIndex: number,
+  type: StringDeltaType,
+  value: string,
+): SseMessage {
+  record.deltaHead ??= stringDeltaHead(wireIndex, type);
+  return stringDeltaEvent(record.deltaHead, value);
+}
+
+/** A `content_block_delta` of one string (see `openBlockDelta`). */
 function stringDelta(
   record: BlockRecord,
   type: StringDeltaType,
@@ -133,7 +151,7 @@ function stringDelta(
     delta(record, { type, [STRING_DELTAS[type]]: value }, out);
     return;
   }
-  out.push(oneLineEvent('content_block_delta', stringDeltaData(index, type, value)));
+  out.push(openBlockDelta(record, index, type, value));
 }
 
 function close(state: BlockWriterState, record: BlockRecord, out: SseMessage[]): void {
@@ -379,8 +397,7 @@ function openDelta(state: BlockWriterState, event: BlockEvent): SseMessage | und
   }
   const delta = (event as { delta: string }).delta;
   if (delta === '') return undefined;
-  record.deltaHead ??= stringDeltaHead(record.wireIndex, type);
-  return stringDeltaEvent(record.deltaHead, delta);
+  return openBlockDelta(record, record.wireIndex, type, delta);
 }
 
 function finish(state: BlockWriterState, out: SseMessage[]): void {
