@@ -3,7 +3,7 @@ import type { ProxyError } from '../errors.js';
 import type { IrEvent } from '../ir/events.js';
 import type { WireFormatId } from '../ir/meta.js';
 import type { IrRequest } from '../ir/request.js';
-import type { IrError, IrResponse } from '../ir/response.js';
+import type { IrError, IrFinishReason, IrResponse } from '../ir/response.js';
 import type { IrUsage } from '../ir/usage.js';
 import type { Converted, WarningSink } from '../ir/warnings.js';
 import type { SseMessage } from '../sse/message.js';
@@ -14,6 +14,15 @@ export type { WireFormatId } from '../ir/meta.js';
 
 /** A JSON body in some wire format. */
 export type WireBody = Record<string, unknown>;
+
+/**
+ * The usage and finish reason of an answer that reports no failure, exactly as `decodeResponse`
+ * gives them (a differential test of each format checks it).
+ */
+export interface AnswerOutcome {
+  usage: IrUsage;
+  finishReason: IrFinishReason;
+}
 
 /**
  * What an encoder needs that the IR does not hold. Everything that would otherwise come from
@@ -122,6 +131,12 @@ export interface WireFormat {
   encodeRequest(request: IrRequest): Converted<WireBody>;
   /** Upstream non-streaming body to IR (lenient). */
   decodeResponse(body: unknown): Converted<IrResponse>;
+  /**
+   * What a same-format route reads of a whole answer it forwards as it came (`AnswerOutcome`),
+   * without decoding the rest; `undefined` when the full decode must judge the body. Optional:
+   * without it the answer is decoded in full.
+   */
+  readAnswerOutcome?(body: WireBody): AnswerOutcome | undefined;
   /** IR to the non-streaming body a client of this format expects. */
   encodeResponse(response: IrResponse, context: EncodeContext): Converted<WireBody>;
   /** Upstream SSE messages to IR events (lenient: unknown events are skipped and reported). */

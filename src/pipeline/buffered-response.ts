@@ -12,7 +12,12 @@ import { runStep } from '../streams/step.js';
 import { jsonText } from '../util/json-text.js';
 import { TextAnswer } from './answer.js';
 import type { AnswerContext } from './context.js';
-import { convertBufferedBody, createStreamReassembler, hasContent } from './conversion.js';
+import {
+  convertBufferedBody,
+  createStreamReassembler,
+  forwardBufferedBody,
+  hasContent,
+} from './conversion.js';
 import { unwrapCustomToolCalls } from './custom-tools.js';
 import type { BufferedMode } from './plan.js';
 import { irErrorToProxy, streamFailureToIr, withRetryAfter } from './to-ir-error.js';
@@ -95,11 +100,21 @@ async function answerBufferedBody(ctx: AnswerContext, mode: BufferedMode): Promi
   } else {
     upstreamBody = await readUpstreamBody(ctx);
   }
-  const answer = convertBufferedBody(ctx.conversion, upstreamBody);
-  settle(ctx, answer.ir, streamError);
-  ctx.capture?.finish({ status: 200, body: answer.body });
+  // A same-format answer that went well is read for its outcome only; any other is decoded.
+  const forwarded = streamError ? undefined : forwardBufferedBody(ctx.conversion, upstreamBody);
+  let body: WireBody;
+  if (forwarded) {
+    ctx.record.usage = forwarded.outcome.usage;
+    ctx.record.finishReason = forwarded.outcome.finishReason;
+    body = forwarded.body;
+  } else {
+    const answer = convertBufferedBody(ctx.conversion, upstreamBody);
+    settle(ctx, answer.ir, streamError);
+    body = answer.body;
+  }
+  ctx.capture?.finish({ status: 200, body });
   ctx.record.ttfbMs = ctx.deps.now() - ctx.record.startedAt;
-  return new TextAnswer(200, { 'content-type': 'application/json' }, jsonText(answer.body));
+  return new TextAnswer(200, { 'content-type': 'application/json' }, jsonText(body));
 }
 
 /**

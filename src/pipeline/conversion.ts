@@ -3,6 +3,7 @@
  * pipeline (fed from the upstream socket) and `ccproxy replay` (fed from a captured file).
  */
 import type {
+  AnswerOutcome,
   BackendEventSink,
   EncodeContext,
   IrErrorEvent,
@@ -225,6 +226,31 @@ export interface BufferedAnswer {
   ir: IrResponse;
 }
 
+/**
+ * The client's body on a same-format route: the upstream's own body, and its own text (see
+ * `jsonText`) unless the model is renamed where that cannot be done in the text.
+ */
+function sameFormatBody(plan: ConversionPlan, upstreamBody: WireBody): WireBody {
+  const model = plan.encodeContext.model;
+  return model === undefined || upstreamBody.model === model
+    ? upstreamBody
+    : withTopLevelModel(upstreamBody, model);
+}
+
+/**
+ * A same-format route's answer read for its outcome only (`WireFormat.readAnswerOutcome`): the
+ * client's body and the usage and finish reason, with no decode of the rest. `undefined` when the
+ * full path must judge it (the format has no reader or declines, or custom tools are unwrapped).
+ */
+export function forwardBufferedBody(
+  plan: ConversionPlan,
+  upstreamBody: WireBody,
+): { body: WireBody; outcome: AnswerOutcome } | undefined {
+  if (!plan.sameFormat || plan.customTools.size > 0) return undefined;
+  const outcome = plan.formats[plan.upstreamFormat].readAnswerOutcome?.(upstreamBody);
+  return outcome === undefined ? undefined : { body: sameFormatBody(plan, upstreamBody), outcome };
+}
+
 /** True when a response holds anything a client would want. */
 export function hasContent(response: IrResponse): boolean {
   return response.content.some((part) =>
@@ -242,16 +268,7 @@ export function hasContent(response: IrResponse): boolean {
 export function convertBufferedBody(plan: ConversionPlan, upstreamBody: WireBody): BufferedAnswer {
   const decoded = plan.formats[plan.upstreamFormat].decodeResponse(upstreamBody);
   const ir = unwrapCustomToolCalls(decoded.value, plan.customTools);
-  if (plan.sameFormat) {
-    // The upstream's own body, and its own text (see `jsonText`) unless the model is renamed
-    // where that cannot be done in the text.
-    const model = plan.encodeContext.model;
-    const body =
-      model === undefined || upstreamBody.model === model
-        ? upstreamBody
-        : withTopLevelModel(upstreamBody, model);
-    return { body, ir };
-  }
+  if (plan.sameFormat) return { body: sameFormatBody(plan, upstreamBody), ir };
   for (const warning of decoded.warnings) plan.onWarning(warning);
   const encoded = plan.formats[plan.clientFormat].encodeResponse(ir, plan.encodeContext);
   for (const warning of encoded.warnings) plan.onWarning(warning);

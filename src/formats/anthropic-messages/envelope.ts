@@ -9,6 +9,7 @@ import type { IrMeta } from '../../ir/meta.js';
 import type { IrFinishReason } from '../../ir/response.js';
 import type { IrUsage } from '../../ir/usage.js';
 import { isRecord, type JsonObject } from '../../util/json.js';
+import type { AnswerOutcome } from '../format.js';
 import { decodeStopReason } from './finish-reason.js';
 import { extrasOf, makeMeta } from './meta.js';
 import { narrowMessage } from './narrow.js';
@@ -84,5 +85,17 @@ export function decodeEnvelope(message: JsonObject): DecodedEnvelope {
       usage: usage.extras,
       extra: extrasOf(message, MESSAGE_KEYS),
     }),
+  };
+}
+
+/**
+ * The usage and finish reason `decodeEnvelope` gives a Message, without its ids and meta (a
+ * same-format route forwards the Message as it came). A Message never reports a failure.
+ */
+export function readEnvelopeOutcome(message: JsonObject): AnswerOutcome {
+  const read = narrowMessage(message) ?? {};
+  return {
+    usage: decodeUsage(read.usage ?? {}).usage,
+    finishReason: decodeStopReason(message.stop_reason),
   };
 }

@@ -14,6 +14,7 @@ import { encodeAnthropicError } from './encode-error.js';
 import { encodeAnthropicRequest } from './encode-request.js';
 import { encodeAnthropicResponse } from './encode-response.js';
 import { createAnthropicStreamEncoder } from './encode-stream.js';
+import { readEnvelopeOutcome } from './envelope.js';
 import { createAnthropicStreamPassthrough } from './passthrough-stream.js';
 import { FORMAT_ID } from './types.js';
 
@@ -25,6 +26,7 @@ export const anthropicMessages: WireFormat = {
   decodeRequest: decodeAnthropicRequest,
   encodeRequest: encodeAnthropicRequest,
   decodeResponse: decodeAnthropicResponse,
+  readAnswerOutcome: readEnvelopeOutcome,
   encodeResponse: encodeAnthropicResponse,
   createStreamDecoder: createAnthropicStreamDecoder,
   createStreamEncoder: createAnthropicStreamEncoder,

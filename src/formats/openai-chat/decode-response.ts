@@ -8,6 +8,7 @@ import { statusForFinishReason } from '../../ir/finish.js';
 import type { IrResponse } from '../../ir/response.js';
 import type { ConversionWarning, Converted } from '../../ir/warnings.js';
 import { getRecord, getString, isRecord, type JsonObject } from '../../util/json.js';
+import type { AnswerOutcome, WireBody } from '../format.js';
 import { decodeAnnotation } from './annotations.js';
 import { decodeFinishReason } from './finish-reason.js';
 import { chatMeta, extraFields, metaField } from './meta.js';
@@ -194,4 +195,22 @@ export function decodeChatResponse(body: unknown): Converted<IrResponse> {
     },
     warnings,
   };
+}
+
+/**
+ * The usage and finish reason `decodeChatResponse` gives `body`, read without decoding the
+ * message (a same-format route forwards the body as it came). `undefined` when the message could
+ * hold a refusal behind a `stop` (a `refusal` string, or content parts), which turns the finish
+ * into `refusal`: the full decode then reads it. A Chat answer never reports a failure.
+ */
+export function readChatAnswerOutcome(body: WireBody): AnswerOutcome | undefined {
+  const response = narrowChatCompletion(body) ?? {};
+  const choices = response.choices ?? [];
+  const choice = narrowChatChoice(isRecord(choices[0]) ? choices[0] : {}) ?? {};
+  const finishReason = decodeFinishReason(choice.finish_reason);
+  if (finishReason === 'stop') {
+    const message = choice.message ?? {};
+    if (typeof message.refusal === 'string' || Array.isArray(message.content)) return undefined;
+  }
+  return { usage: decodeUsage(response.usage), finishReason };
 }

@@ -3,7 +3,7 @@ import type { WireFormat } from '../format.js';
 import { createChatStreamAccumulator } from './accumulate-stream.js';
 import { decodeChatError } from './decode-error.js';
 import { decodeChatRequest } from './decode-request.js';
-import { decodeChatResponse } from './decode-response.js';
+import { decodeChatResponse, readChatAnswerOutcome } from './decode-response.js';
 import { createChatStreamDecoder } from './decode-stream.js';
 import { encodeChatError } from './encode-error.js';
 import { encodeChatRequest } from './encode-request.js';
@@ -20,6 +20,7 @@ export const openaiChat: WireFormat = {
   decodeRequest: decodeChatRequest,
   encodeRequest: encodeChatRequest,
   decodeResponse: decodeChatResponse,
+  readAnswerOutcome: readChatAnswerOutcome,
   encodeResponse: encodeChatResponse,
   createStreamDecoder: createChatStreamDecoder,
   createStreamEncoder: createChatStreamEncoder,
