@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { invalidField } from '../../errors.js';
+import { compileAccept, withAccept } from '../../util/zod-accept.js';
 import type { ChatRequest } from './types.js';
 
 /** `is required` for an absent field, else `must be <what>`. */
@@ -21,19 +22,28 @@ const number = z.number(typeError('a number'));
 const boolean = z.boolean(typeError('a boolean'));
 const object = z.looseObject({}, { error: 'must be an object' });
 
-/** A part whose `type` is a string; known types are also checked against their own schema. */
+/**
+ * A part whose `type` is a string; known types are also checked against their own schema (an own
+ * key of `known` only: a part typed `toString` is an unknown part, not a crash).
+ */
 function partSchema(known: Record<string, z.ZodType>) {
-  return z
-    .looseObject({ type: string }, { error: 'must be an object' })
-    .superRefine((part, ctx) => {
-      const schema = known[part.type];
-      if (schema === undefined) return;
-      const result = schema.safeParse(part);
-      if (result.success) return;
-      for (const issue of result.error.issues) {
-        ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
-      }
-    });
+  const base = z.looseObject({ type: string }, { error: 'must be an object' });
+  const schemaOf = (type: string) => (Object.hasOwn(known, type) ? known[type] : undefined);
+  const refined = base.superRefine((part, ctx) => {
+    const result = schemaOf(part.type)?.safeParse(part);
+    if (result === undefined || result.success) return;
+    for (const issue of result.error.issues) {
+      ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+    }
+  });
+  return withAccept(refined, () => {
+    const accepts = compileAccept(base);
+    const tests = new Map(
+      Object.entries(known).map(([type, schema]) => [type, compileAccept(schema)]),
+    );
+    return (value) =>
+      accepts(value) && (tests.get((value as { type: string }).type)?.(value) ?? true);
+  });
 }
 
 const textPart = z.looseObject({ text: string });
@@ -102,12 +112,11 @@ const KNOWN_ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool',
  * A message: a known role is checked against its own shape; a role added later is read by the
  * decoder as a user message (with a warning), so only its content must be readable.
  */
-const messageSchema = z
-  .looseObject({ role: string }, { error: 'must be an object' })
-  .superRefine((message, ctx) => {
-    const schema = KNOWN_ROLES.has(message.role)
-      ? knownMessageSchema
-      : z.looseObject({ content: contentSchema(userPartSchema).nullish() });
+const messageBase = z.looseObject({ role: string }, { error: 'must be an object' });
+const otherRoleSchema = z.looseObject({ content: contentSchema(userPartSchema).nullish() });
+const messageSchema = withAccept(
+  messageBase.superRefine((message, ctx) => {
+    const schema = KNOWN_ROLES.has(message.role) ? knownMessageSchema : otherRoleSchema;
     const result = schema.safeParse(message);
     if (result.success) return;
     for (const issue of result.error.issues) {
@@ -117,7 +126,16 @@ const messageSchema = z
         path: deepestIssue(issue).path,
       });
     }
-  });
+  }),
+  () => {
+    const base = compileAccept(messageBase);
+    const known = compileAccept(knownMessageSchema);
+    const other = compileAccept(otherRoleSchema);
+    return (value) =>
+      base(value) &&
+      (KNOWN_ROLES.has((value as { role: string }).role) ? known(value) : other(value));
+  },
+);
 
 const toolSchema = partSchema({
   function: z.looseObject({
@@ -201,6 +219,9 @@ export const chatRequestSchema = z.looseObject(
   { error: 'must be a JSON object' },
 );
 
+/** `chatRequestSchema`'s compiled test (see `compileAccept`): a body that passes skips zod. */
+const acceptChatRequest = compileAccept(chatRequestSchema);
+
 type Issue = z.core.$ZodIssue;
 
 /** The most specific problem under an issue: union branches are searched for the deepest path. */
@@ -235,6 +256,7 @@ function formatPath(path: readonly PropertyKey[]): string {
  * kept); throws `invalid_request` naming the first bad field, e.g. `messages[1].content`.
  */
 export function validateChatRequest(body: unknown): ChatRequest {
+  if (acceptChatRequest(body)) return body as ChatRequest;
   const result = chatRequestSchema.safeParse(body);
   // The per-type checks are refinements, which zod's inferred type cannot express.
   if (result.success) return body as ChatRequest;

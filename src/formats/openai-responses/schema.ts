@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { invalidField } from '../../errors.js';
+import { type Accept, compileAccept } from '../../util/zod-accept.js';
 
 const optionalString = z.string().nullish();
 const optionalNumber = z.number().nullish();
@@ -90,6 +91,24 @@ export const customToolSchema = z.looseObject({
   description: optionalString,
 });
 
+/** Compiled tests by schema (the schemas above, made once). */
+const accepts = new WeakMap<z.ZodType, Accept>();
+
+/** The compiled test of `schema`. */
+function acceptFor(schema: z.ZodType): Accept {
+  let accept = accepts.get(schema);
+  if (accept === undefined) {
+    try {
+      accept = compileAccept(schema);
+    } catch {
+      // Not compilable: zod decides alone (every schema above compiles; a test checks it).
+      accept = () => false;
+    }
+    accepts.set(schema, accept);
+  }
+  return accept;
+}
+
 function article(expected: string): string {
   return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
 }
@@ -128,6 +147,8 @@ export function parseOrThrow<T extends z.ZodType>(
   value: unknown,
   path: string,
 ): z.infer<T> {
+  // A value that passes comes back as it is (see `compileAccept`), checked without zod's copy.
+  if (acceptFor(schema)(value)) return value as z.infer<T>;
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
