@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/resolve.js';
 import { startFakeUpstream } from '../helpers/fake-upstream.js';
 import { loadFixtureBytes, loadFixtureJson } from '../helpers/fixtures.js';
-import { startProxy } from '../helpers/proxy.js';
+import { accessLine, startProxy } from '../helpers/proxy.js';
 import { anthropicClient, openaiClient } from '../helpers/sdk-clients.js';
 import { closeServersAfterEach } from '../helpers/servers.js';
 
@@ -43,6 +43,42 @@ const config = (url: string) => ({
 });
 
 describe('[providers.NAME]', () => {
+  it('logs the usage and finish reason of a Chat answer it forwards as it came, refusals included', async () => {
+    servers.upstream = await startFakeUpstream((request) => {
+      const { model } = request.json as { model: string };
+      return { body: loadFixtureJson('openai-chat', `${model}.expected.json`) };
+    });
+    servers.proxy = await startProxy({
+      config: config(servers.upstream.url),
+      env: { OPENROUTER_API_KEY: 'sk-or-test' },
+    });
+    const cases = [
+      // Read for its outcome only (no refusal can hide behind its finish).
+      [
+        'text-then-tools',
+        { finish_reason: 'tool-calls', input_tokens: 210, output_tokens: 34, cached_tokens: 128 },
+      ],
+      // A `stop` with a refusal in the message: decoded in full, which reads the refusal.
+      ['refusal', { finish_reason: 'refusal', input_tokens: 57, output_tokens: 12 }],
+    ] as const;
+    for (const [model, logged] of cases) {
+      const requestId = `req-outcome-${model}`;
+      const response = await fetch(`${servers.proxy.url}/openrouter/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-request-id': requestId },
+        body: JSON.stringify({ model, messages: [{ role: 'user', content: 'x' }] }),
+      });
+      // The upstream's own text, byte for byte.
+      expect(await response.text()).toBe(
+        JSON.stringify(loadFixtureJson('openai-chat', `${model}.expected.json`)),
+      );
+      expect(await accessLine(servers.proxy, requestId)).toMatchObject({
+        status: 200,
+        ...logged,
+      });
+    }
+  });
+
   it('serves every client format from a Chat Completions API, stream and not', async () => {
     const api = await startChatApi();
     servers.proxy = await startProxy({
