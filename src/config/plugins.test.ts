@@ -34,6 +34,18 @@ describe('selectPlugins', () => {
     ]);
   });
 
+  it('warns about a plugin named like an Object property, as about any unknown name', () => {
+    const selection = selectPlugins(resolveConfig({}).config, {
+      enable: ['constructor'],
+      disable: ['toString'],
+    });
+    expect(selection.enabled).toEqual(selectPlugins(resolveConfig({}).config, {}).enabled);
+    expect(selection.warnings).toEqual([
+      expect.stringContaining('Unknown plugin "constructor"'),
+      expect.stringContaining('Unknown plugin "toString"'),
+    ]);
+  });
+
   it('treats enabled_plugins in a config file as an allow-list, as ccproxy-api did', () => {
     const { config } = resolveConfig({
       file: { path: 'c.toml', data: { enabled_plugins: ['oauth_codex', 'codex'] } },

@@ -51,7 +51,7 @@ export interface PluginSelection {
 
 function canonical(name: string, warnings: string[], where: string): PluginName | undefined {
   const normalized = name.trim().toLowerCase().replace(/-/g, '_');
-  const alias = ALIASES[normalized];
+  const alias = Object.hasOwn(ALIASES, normalized) ? ALIASES[normalized] : undefined;
   if (alias) return alias;
   if ((KNOWN_PLUGINS as readonly string[]).includes(normalized)) return normalized as PluginName;
   warnings.push(

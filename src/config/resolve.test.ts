@@ -115,6 +115,11 @@ describe('environment parsing', () => {
     expect(layer.values).toEqual({ server: { host: '0.0.0.0' }, enabled_plugins: ['codex'] });
   });
 
+  it('reads no alias in a variable named like an Object property', () => {
+    const env = { toString: '1', constructor: 'x', hasOwnProperty: 'y', CODEX_HOME: '/h' };
+    expect(envLayer(env).values).toEqual({ plugins: { codex: { codex_home: '/h' } } });
+  });
+
   it('keeps numeric-looking strings where a string is expected', () => {
     const { config } = resolveConfig({ env: { SECURITY__AUTH_TOKEN: '1234567890123456' } });
     expect(config.security.auth_token).toBe('1234567890123456');

@@ -122,7 +122,8 @@ export function envLayer(env: Record<string, string | undefined>): ConfigLayer {
   const sources: Record<string, ConfigSource> = {};
   for (const [name, raw] of Object.entries(env)) {
     if (raw === undefined) continue;
-    const alias = ENV_ALIASES[name];
+    // Own keys only: a variable named `toString` is not an alias.
+    const alias = Object.hasOwn(ENV_ALIASES, name) ? ENV_ALIASES[name] : undefined;
     if (alias !== undefined) {
       if (raw === '') continue;
       setPath(values, alias.split('.'), raw);

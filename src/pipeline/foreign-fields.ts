@@ -35,7 +35,8 @@ export function droppedClientFields(
   for (const [key, value] of Object.entries(extras)) {
     // A mapped field sent as null is kept for the same format only; it says nothing.
     if (value === null || value === undefined) continue;
-    const parts = mapped[key];
+    // Own keys only: a client field named `constructor` is no mapped field.
+    const parts = Object.hasOwn(mapped, key) ? mapped[key] : undefined;
     const left = parts && isRecord(value) ? unmappedKeys(value, parts) : undefined;
     if (left !== undefined && left.length === 0) continue;
     warnings.push({

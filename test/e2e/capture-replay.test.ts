@@ -189,6 +189,10 @@ describe('replay', () => {
     expect(cli.stderr()).toContain('the client would get HTTP 503');
     const bad = createTestCli();
     expect(await bad.run(['replay', file, '--as', 'xml'])).toBe(2);
+    // A name of an Object property is no format name either: the same usage error.
+    const property = createTestCli();
+    expect(await property.run(['replay', file, '--as', 'toString'])).toBe(2);
+    expect(property.stderr()).toContain('Invalid value for --as: "toString"');
   });
 
   it('shows a stream that failed after content as the error the client gets, exit 1', async () => {

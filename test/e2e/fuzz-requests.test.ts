@@ -120,7 +120,54 @@ function paths(value: unknown, prefix: string[] = []): string[][] {
   );
 }
 
+/** Names every object has through its prototype: a lookup table read with one must miss. */
+const PROPERTY_NAMES = ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf'];
+
+/**
+ * A valid body with, at one of its objects, a key named like an Object property (any value), or
+ * with one of its strings replaced by such a name.
+ */
+function withPropertyName(
+  base: Record<string, unknown>,
+  path: string[],
+  name: string,
+  value: unknown,
+): unknown {
+  const copy = structuredClone(base) as Record<string, unknown>;
+  let node: unknown = copy;
+  for (const key of path) node = (node as Record<string, unknown>)[key];
+  if (typeof node === 'object' && node !== null && !Array.isArray(node)) {
+    // An own key even for `__proto__` (an assignment would set the prototype instead).
+    Object.defineProperty(node, name, {
+      value,
+      enumerable: true,
+      configurable: true,
+      writable: true,
+    });
+    return copy;
+  }
+  return mutateBody(base, path, name, false);
+}
+
 describe('fuzzed requests', () => {
+  it('names an Object has, as keys and as values, anywhere in a valid body', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc
+          .constantFrom(...ROUTES)
+          .chain((path) =>
+            fc.tuple(fc.constant(path), fc.constantFrom([] as string[], ...paths(VALID[path]))),
+          ),
+        fc.constantFrom(...PROPERTY_NAMES),
+        fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constantFrom({}, { a: 1 }, 'x', [])),
+        async ([path, fieldPath], name, value) => {
+          await check(path, JSON.stringify(withPropertyName(VALID[path]!, fieldPath, name, value)));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   it('random JSON values on every route', async () => {
     await fc.assert(
       fc.asyncProperty(

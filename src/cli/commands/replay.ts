@@ -41,7 +41,7 @@ export interface ReplayOptions {
 
 function formatOf(name: string, flag: string): WireFormatId {
   const format =
-    FORMAT_NAMES[name] ??
+    (Object.hasOwn(FORMAT_NAMES, name) ? FORMAT_NAMES[name] : undefined) ??
     (Object.values(FORMAT_NAMES).includes(name as WireFormatId)
       ? (name as WireFormatId)
       : undefined);

@@ -391,6 +391,14 @@ describe('Anthropic request encoding from another format', () => {
       max_tokens: 9000,
     });
     expect(thinking({ reasoning: { enabled: false } }).thinking).toEqual({ type: 'disabled' });
+    // An effort named like an Object property is an unknown effort: a medium budget, warned.
+    for (const effort of ['toString', 'constructor']) {
+      const { value, warnings } = encodeAnthropicRequest(
+        foreign({ model: 'claude-haiku-4-5', reasoning: { effort } }),
+      );
+      expect(value.thinking).toEqual({ type: 'enabled', budget_tokens: 8192 });
+      expect(warnings).toContainEqual(expect.objectContaining({ path: 'reasoning.effort' }));
+    }
   });
 
   it('asks models that think adaptively for adaptive thinking steered by output_config.effort', () => {

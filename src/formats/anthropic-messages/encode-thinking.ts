@@ -123,7 +123,8 @@ function resolveThinking(request: IrRequest, warn: (warning: ConversionWarning) 
   }
   let budget: number | undefined;
   if (reasoning.effort !== undefined) {
-    if (reasoning.effort in EFFORT_BUDGET) budget = EFFORT_BUDGET[reasoning.effort];
+    // Own keys only: an effort named `toString` is an unknown effort, not a function.
+    if (Object.hasOwn(EFFORT_BUDGET, reasoning.effort)) budget = EFFORT_BUDGET[reasoning.effort];
     else {
       budget = EFFORT_BUDGET.medium;
       warn({
