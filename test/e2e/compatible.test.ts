@@ -36,7 +36,8 @@ const config = (url: string) => ({
     openrouter: {
       base_url: `${url}/api/v1`,
       api_key_env: 'OPENROUTER_API_KEY',
-      exclude_params: ['parallel_tool_calls'],
+      // `constructor` is in no body: it must not be taken for a field every body has.
+      exclude_params: ['parallel_tool_calls', 'constructor'],
       headers: { 'HTTP-Referer': 'https://example.com/ccproxy' },
     },
   },
@@ -94,6 +95,11 @@ describe('[providers.NAME]', () => {
     const sent = api.requests[0]!;
     expect(sent.json).not.toHaveProperty('parallel_tool_calls');
     expect(sent.headers['http-referer']).toBe('https://example.com/ccproxy');
+    const excluded = servers.proxy
+      .logs()
+      .filter((line) => JSON.stringify(line).includes('excludes'));
+    expect(JSON.stringify(excluded)).toContain('parallel_tool_calls');
+    expect(JSON.stringify(excluded)).not.toContain('constructor');
 
     const streamed = await openaiClient(`${servers.proxy.url}/openrouter/v1`)
       .chat.completions.stream({

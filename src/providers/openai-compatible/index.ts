@@ -153,7 +153,7 @@ export function createCompatibleProvider(deps: CompatibleProviderDeps): Provider
         return value;
       };
       for (const param of settings.exclude_params) {
-        if (param in value) {
+        if (Object.hasOwn(value, param)) {
           delete copy()[param];
           warnings.push({
             code: 'dropped',
