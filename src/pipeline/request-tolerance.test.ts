@@ -243,6 +243,25 @@ describe('fields only the client format has', () => {
       droppedClientFields(chat.value, 'openai-chat', 'openai-responses').map((w) => w.path),
     ).toEqual(['seed']);
   });
+
+  it('include fields named like Object properties, `__proto__` too, from every client format', () => {
+    const bodies = {
+      'openai-chat': '{"model":"m","messages":[{"role":"user","content":"a"}]',
+      'anthropic-messages':
+        '{"model":"m","max_tokens":5,"messages":[{"role":"user","content":"a"}]',
+      'openai-responses': '{"model":"m","input":"a"',
+    } as const;
+    for (const [format, start] of Object.entries(bodies) as Array<[keyof typeof bodies, string]>) {
+      // As JSON.parse gives them: `__proto__` an own field, like `constructor`.
+      const body = JSON.parse(`${start},"__proto__":{"x":1},"constructor":{"y":2}}`);
+      const { value } = formats[format].decodeRequest(body);
+      const upstream = format === 'openai-chat' ? 'anthropic-messages' : 'openai-chat';
+      expect(droppedClientFields(value, format, upstream).map((w) => w.path)).toEqual([
+        '__proto__',
+        'constructor',
+      ]);
+    }
+  });
 });
 
 describe('an instruction between tool calls and their results', () => {

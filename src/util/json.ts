@@ -41,11 +41,27 @@ export function getArray(object: JsonObject, key: string): unknown[] | undefined
   return Array.isArray(value) ? value : undefined;
 }
 
+/**
+ * Sets `key` on `target` as its own field. A JSON text may have a `__proto__` key (`JSON.parse`
+ * makes it an own field); an assignment would set the object's prototype instead, and the field
+ * would vanish from what is kept or reported.
+ */
+export function setField(target: JsonObject, key: string, value: unknown): void {
+  if (key === '__proto__') {
+    Object.defineProperty(target, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  } else target[key] = value;
+}
+
 /** A shallow copy of `object` without `keys`: the fields a converter did not read. */
 export function omitKeys(object: JsonObject, keys: readonly string[]): JsonObject {
   const rest: JsonObject = {};
   for (const key of Object.keys(object)) {
-    if (!keys.includes(key)) rest[key] = object[key];
+    if (!keys.includes(key)) setField(rest, key, object[key]);
   }
   return rest;
 }

@@ -6,7 +6,7 @@
  * markers that make a same-format round trip exact (`contentString`, `stopReason`, ...).
  */
 import type { IrMeta } from '../../ir/meta.js';
-import { isRecord, type JsonObject } from '../../util/json.js';
+import { isRecord, type JsonObject, setField } from '../../util/json.js';
 import { FORMAT_ID } from './types.js';
 
 /** This format's extras from a meta bag, or `undefined`. */
@@ -32,7 +32,7 @@ export function makeMeta(fields: JsonObject): IrMeta | undefined {
     if (value === undefined) continue;
     if (key === 'extra' && isRecord(value) && isEmptyObject(value)) continue;
     kept ??= {};
-    kept[key] = value;
+    setField(kept, key, value);
   }
   if (kept === undefined) return undefined;
   const meta: IrMeta = {};
@@ -51,7 +51,7 @@ export function extrasOf(object: JsonObject, known: readonly string[]): JsonObje
   for (const key of Object.keys(object)) {
     if (known.includes(key)) continue;
     extras ??= {};
-    extras[key] = object[key];
+    setField(extras, key, object[key]);
   }
   return extras;
 }

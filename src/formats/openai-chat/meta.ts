@@ -1,6 +1,6 @@
 /** Reading and writing this format's own entry of an `IrMeta` bag (`meta['openai-chat']`). */
 import type { IrMeta } from '../../ir/meta.js';
-import type { JsonObject } from '../../util/json.js';
+import { type JsonObject, setField } from '../../util/json.js';
 import { FORMAT_ID } from './types.js';
 
 /** This format's extras in `meta`, or an empty object. */
@@ -21,7 +21,7 @@ export function chatMeta(extras: JsonObject): IrMeta | undefined {
     const value = extras[key];
     if (value === undefined) continue;
     kept ??= {};
-    kept[key] = value;
+    setField(kept, key, value);
   }
   if (kept === undefined) return undefined;
   const meta: IrMeta = {};
@@ -40,7 +40,7 @@ export function extraFields(object: JsonObject, known: readonly string[]): JsonO
   for (const key of Object.keys(object)) {
     if (known.includes(key)) continue;
     extra ??= {};
-    extra[key] = object[key];
+    setField(extra, key, object[key]);
   }
   return extra;
 }
