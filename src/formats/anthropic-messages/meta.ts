@@ -32,7 +32,7 @@ export function makeMeta(fields: JsonObject): IrMeta | undefined {
     if (value === undefined) continue;
     if (key === 'extra' && isRecord(value) && isEmptyObject(value)) continue;
     kept ??= {};
-    setField(kept, key, value);
+    kept[key] = value;
   }
   if (kept === undefined) return undefined;
   const meta: IrMeta = {};

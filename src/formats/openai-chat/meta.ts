@@ -21,7 +21,7 @@ export function chatMeta(extras: JsonObject): IrMeta | undefined {
     const value = extras[key];
     if (value === undefined) continue;
     kept ??= {};
-    setField(kept, key, value);
+    kept[key] = value;
   }
   if (kept === undefined) return undefined;
   const meta: IrMeta = {};
