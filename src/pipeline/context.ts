@@ -34,7 +34,7 @@ export interface PipelineDeps {
   /** Counts streams being written (the in-flight gauge), when metrics are on. */
   metrics?: ProxyMetrics;
   /** Aborted when the server gives up draining: open streams end with their error event. */
-  shutdown?: AbortSignal;
+  shutdown?: RequestSignal;
   /** Where Responses answers are kept for `previous_response_id` and `item_reference` (absent: off). */
   responsesStore?: ResponsesStore;
 }

@@ -13,6 +13,7 @@ import {
   fencedStream,
 } from '../streams/fenced-stream.js';
 import { composeSteps, type StreamStep } from '../streams/step.js';
+import type { RequestSignal } from '../util/request-signal.js';
 import type { AnswerContext } from './context.js';
 import { createStreamHalves, type StreamHalves } from './conversion.js';
 import type { LiveStreamMode } from './plan.js';
@@ -87,7 +88,7 @@ async function readStreamHead(
   response: UpstreamResponse,
   upstream: WireFormat,
   parse: SseParseStep,
-  stop: AbortSignal | undefined,
+  stop: RequestSignal | undefined,
 ): Promise<ReadHead> {
   const head: StreamHead = {
     parse,
@@ -170,7 +171,7 @@ interface StreamHead {
 async function readHeadChunk(
   head: StreamHead,
   body: UpstreamBody,
-  stop: AbortSignal | undefined,
+  stop: RequestSignal | undefined,
 ): Promise<'answer' | IrError | undefined> {
   if (stop?.aborted) throw stop.reason;
   const next = await body.read();

@@ -9,6 +9,7 @@ import type { RecordLifecycle } from '../observability/request-record.js';
 import type { PipelineDeps } from '../pipeline/context.js';
 import type { Provider } from '../providers/provider.js';
 import type { ResponsesStore } from '../responses-store/store.js';
+import type { RequestSignal } from '../util/request-signal.js';
 import type { DashboardDeps } from './dashboard/routes.js';
 
 /** Everything the application needs, injected (tests build it with fakes and loopback URLs). */
@@ -32,7 +33,7 @@ export interface AppDeps {
   accessLogFile?: (line: string) => void;
   accessLog?: boolean;
   /** Aborted at shutdown once draining times out: open streams end with their error event. */
-  shutdown?: AbortSignal;
+  shutdown?: RequestSignal;
   /** Starts capturing a request (raw upstream stream and the answer), when capture is on. */
   startCapture?: PipelineDeps['startCapture'];
   /** The dashboard plugin (its own access check, routes and feed), when it is on. */

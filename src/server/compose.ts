@@ -43,6 +43,7 @@ import type { UpstreamHttp } from '../providers/upstream-http.js';
 import { createMemoryResponsesStore } from '../responses-store/memory-store.js';
 import type { ResponsesStore } from '../responses-store/store.js';
 import { createRedisState, type RedisState, type SharedCredentials } from '../state/redis-state.js';
+import { SharedAbort } from '../util/request-signal.js';
 import { registerSecret, registerSecretsIn } from '../util/secrets.js';
 import { type CreatedApp, createApp } from './app.js';
 import { dashboardUsageSource } from './dashboard/account-usage.js';
@@ -491,7 +492,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
   const accessLogStream = openAccessLog(config, enabled, logger);
   const capture = captureStoreOf(config, logger);
   const responsesStore = responsesStoreOf(options, clock, redis);
-  const shutdown = new AbortController();
+  const shutdown = new SharedAbort();
   const dashboardUsage = options.planUsage ?? dashboardUsageSource(planUsage);
   const dashboard = enabled.has('dashboard')
     ? createDashboardFeed({ wallClock: now, planUsage: dashboardUsage })
@@ -499,7 +500,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
   // The bars move as soon as an answer reports usage (the feed does nothing while nobody watches).
   if (dashboard) planUsage.watch(() => dashboard.planUsageChanged());
   const { app, direct } = createApp({
-    shutdown: shutdown.signal,
+    shutdown,
     config,
     logger,
     ...(metrics ? { metrics } : {}),

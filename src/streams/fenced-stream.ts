@@ -3,6 +3,7 @@
  * turning any failure of the source or the decoding half into one last item for the encoding
  * half, so the client always gets its dialect's terminal event and a clean close.
  */
+import type { RequestSignal } from '../util/request-signal.js';
 import type { StreamStep } from './step.js';
 
 /** Options of `createFencedStream`. */
@@ -19,7 +20,7 @@ export interface FencedStreamOptions<Mid> {
    * Ends the stream early (server shutdown): reading stops, the source is cancelled, and the
    * signal's reason becomes the last item, so the client still gets its format's error event.
    */
-  stop?: AbortSignal;
+  stop?: RequestSignal;
   /** Called with the first bytes handed to the client (time to first byte). */
   onFirstBytes?(): void;
   /** Called once when the client goes away before the end. */

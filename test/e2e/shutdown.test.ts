@@ -113,4 +113,42 @@ describe('shutdown', () => {
     expect(Date.now() - started).toBeLessThan(5000);
     expect(upstream.requests[0]!.closedEarlyAt).toBeDefined();
   });
+
+  it('holds many streams open at once without a listener-leak warning, and ends them all at shutdown', async () => {
+    upstream = await startFakeUpstream(() => ({
+      headers: { 'content-type': 'text/event-stream' },
+      chunks: [`${events.slice(0, 6).join('\n\n')}\n\n`],
+      hang: true,
+    }));
+    const serve = await startServe(['--port', '0'], env(upstream.url));
+    // Node warns from an AbortSignal's eleventh listener: every open stream listens to shutdown.
+    const streams = 24;
+    const readers = await Promise.all(
+      Array.from({ length: streams }, async () => {
+        const response = await fetch(`${serve.url}/codex/v1/responses`, {
+          method: 'POST',
+          body: JSON.stringify({ model: 'gpt-5.1-codex', stream: true, input: 'hi' }),
+        });
+        expect(response.status).toBe(200);
+        const reader = response.body!.getReader();
+        await reader.read();
+        return reader;
+      }),
+    );
+    const exited = serve.stop('SIGTERM');
+    const texts = await Promise.all(
+      readers.map(async (reader) => {
+        let text = '';
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) return text;
+          text += new TextDecoder().decode(value);
+        }
+      }),
+    );
+    for (const text of texts) expect(text).toContain('ccproxy is shutting down');
+    expect(await exited).toBe(0);
+    expect(serve.stderr()).not.toContain('MaxListenersExceededWarning');
+    expect(serve.stderr()).not.toContain('memory leak');
+  });
 });
