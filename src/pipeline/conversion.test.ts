@@ -29,6 +29,12 @@ describe('isForwardedError', () => {
     expect(isForwardedError({ data: '' })).toBe(false);
   });
 
+  it('searches the upstream text an edited event came from (sourceData) instead of its data', () => {
+    const report = '{"error":{"message":"x"}}';
+    expect(isForwardedError({ data: '{"n":1}', sourceData: report })).toBe(true);
+    expect(isForwardedError({ data: report, sourceData: '{"n":1}' })).toBe(false);
+  });
+
   it('answers as the regex alone did, for any text', () => {
     const piece = fc.constantFrom('"error"', 'error', ':', ' ', '\n', '{', '"', 'x', '\\', 'null');
     fc.assert(
@@ -140,5 +146,80 @@ describe('same-format streams forwarded in runs', () => {
     const events = parseSse(bytes).length;
     expect(messages.some((message) => message.raw !== undefined)).toBe(true);
     expect(messages.length).toBeLessThan(events);
+  });
+});
+
+describe('upstream errors in a forwarded Responses stream', () => {
+  const secret = 'sk-ant-api03-forwarded-secret-000000';
+  const frame = (type: string, body: object) => `event: ${type}\ndata: ${JSON.stringify(body)}\n\n`;
+  const envelope = {
+    id: 'resp_1',
+    object: 'response',
+    model: 'm',
+    status: 'in_progress',
+    output: [],
+  };
+  const item = {
+    id: 'ctc_1',
+    type: 'custom_tool_call',
+    status: 'completed',
+    call_id: 'call_1',
+    name: 'shell',
+    input: 'ls',
+    error: { message: `denied for key ${secret}` },
+  };
+  /** The client's text: a keepalive dropped first (every later event is renumbered). */
+  const forwarded = (finalOutput: unknown[] | undefined) => {
+    const completed = {
+      ...envelope,
+      status: 'completed',
+      ...(finalOutput ? { output: finalOutput } : {}),
+    };
+    const stream = [
+      frame('response.created', {
+        type: 'response.created',
+        sequence_number: 0,
+        response: envelope,
+      }),
+      frame('keepalive', { type: 'keepalive', sequence_number: 1 }),
+      frame('response.output_item.added', {
+        type: 'response.output_item.added',
+        sequence_number: 2,
+        output_index: 0,
+        item: { ...item, status: 'in_progress', error: undefined },
+      }),
+      frame('response.output_item.done', {
+        type: 'response.output_item.done',
+        sequence_number: 3,
+        output_index: 0,
+        item,
+      }),
+      frame('response.error_note', {
+        type: 'response.output_text.delta',
+        sequence_number: 4,
+        output_index: 0,
+        item_id: 'ctc_1',
+        delta: 'x',
+        error: `flat ${secret}`,
+      }).replace('response.error_note', 'response.output_text.delta'),
+      frame('response.completed', {
+        type: 'response.completed',
+        sequence_number: 5,
+        response: completed,
+      }),
+    ].join('');
+    const text = passthroughText('openai-responses', undefined, [Buffer.from(stream)], 0, true);
+    return text;
+  };
+
+  it('are scrubbed in renumbered events, and in an output rebuilt from them', () => {
+    for (const finalOutput of [undefined, [], [item]]) {
+      const text = forwarded(finalOutput);
+      expect(text).not.toContain(secret);
+      expect(text).toContain('"sequence_number":4');
+      expect(text).toContain('[REDACTED]');
+      const completed = parseSse(text).find((message) => message.event === 'response.completed');
+      expect(completed?.data).toContain('denied for key [REDACTED]');
+    }
   });
 });

@@ -74,7 +74,8 @@ const LONG_DATA = 4096;
 
 /**
  * Whether a forwarded message reports an error: an `error` event, or text matching
- * `/"error"\s*:\s*[{"]/` (an `error` object or message). Found by searching and testing what
+ * `/"error"\s*:\s*[{"]/` (an `error` object or message) in its data (in the upstream's data it
+ * was edited from, `sourceData`, when the step set it). Found by searching and testing what
  * follows each `"error"` in place, not by running that regex over the text. V8 searches a pattern
  * from its first character, so the search starts with a rare one: in a short event (a Chat or
  * Messages chunk: dense JSON, a `"` every few bytes) `rror"`, 3-10 times faster there than
@@ -83,7 +84,7 @@ const LONG_DATA = 4096;
  */
 export function isForwardedError(message: SseMessage): boolean {
   if (message.event === 'error') return true;
-  const data = message.data;
+  const data = message.sourceData ?? message.data;
   if (data.length > LONG_DATA) {
     for (let at = data.indexOf('"error"'); at !== -1; at = data.indexOf('"error"', at + 7)) {
       AFTER_ERROR_KEY.lastIndex = at + 7;

@@ -17,4 +17,11 @@ export interface SseMessage {
    * an encoder wrote whole (`oneLineEvent`, `stringDeltaEvent`), which only the serialiser reads.
    */
   raw?: string;
+  /**
+   * Set by a pass-through step on an event it forwards edited only where no error report can be
+   * made or unmade (its `sequence_number`, its model's name): the upstream's `data` it was edited
+   * from. The search for upstream error reports reads this instead of `data`, a rope of pieces
+   * that a search would first copy whole (issue 13).
+   */
+  sourceData?: string;
 }

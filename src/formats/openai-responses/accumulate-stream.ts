@@ -21,7 +21,7 @@ import {
   isKnownEvent,
   isPlainDelta,
   parseScanned,
-  RUN_OUTPUT_INDEX,
+  readRunOutputIndexes,
   readStreamEvent,
   reportScannedBackendEvent,
   type ScannedEvent,
@@ -345,14 +345,7 @@ export function createResponsesEventAccumulator(
     let events = 0;
     for (let end = text.indexOf('\n\n'); end !== -1; end = text.indexOf('\n\n', end + 2)) events++;
     const indexes: number[] = [];
-    let indexed = 0;
-    RUN_OUTPUT_INDEX.lastIndex = 0;
-    for (let found = RUN_OUTPUT_INDEX.exec(text); found; found = RUN_OUTPUT_INDEX.exec(text)) {
-      const index = Number(found[1]);
-      if (!indexes.includes(index)) indexes.push(index);
-      indexed++;
-    }
-    if (indexed !== events) {
+    if (readRunOutputIndexes(text, indexes) !== events) {
       // An event addressed by its item's id applies in its place, now, as one scanned alone.
       for (const message of parseSse(text)) {
         const scanned = scanStreamEvent(message);

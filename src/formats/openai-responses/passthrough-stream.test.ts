@@ -293,10 +293,12 @@ describe('Responses passthrough: fast paths give what the full path gives', () =
       ...sse([created, keepalive]),
       { event: 'response.output_text.delta', data: delta },
     ]);
-    // The escape `\/` stays: the text was not serialised again.
+    // The escape `\/` stays: the text was not serialised again. The upstream's text goes along
+    // for the error search (only the number changed).
     expect(out[1]).toEqual({
       event: 'response.output_text.delta',
       data: delta.replace('"sequence_number":2', '"sequence_number":1'),
+      sourceData: delta,
     });
   });
 
@@ -496,6 +498,7 @@ describe('Responses passthrough: a repeated envelope', () => {
       data: (messages[2]?.data ?? '')
         .replace('"sequence_number":2', '"sequence_number":1')
         .replace('"gpt-5.1-codex-max"', '"my-codex"'),
+      sourceData: messages[2]?.data,
     });
     expect(observe(messages, 'my-codex').shown).toEqual(
       observe(prettified(messages), 'my-codex').shown,

@@ -107,7 +107,10 @@ export function createResponsesStreamPassthrough(
       const data = rewrite(scanned, number, event, edits);
       if (data !== undefined) {
         if (event) event.sequence_number = number;
-        return { event: type, data };
+        // A rebuilt output adds what the upstream's text did not hold: the text is searched.
+        return edits?.output
+          ? { event: type, data }
+          : { event: type, data, sourceData: original.data };
       }
     }
     const full: JsonObject = event ?? (scanned ? parseScanned(scanned) : undefined) ?? { type };
@@ -224,7 +227,9 @@ export function createResponsesStreamPassthrough(
     accumulator.pushRun(raw);
     // Each event's number made the next one: the text is kept but for the digits that change.
     // A run's events are `event:[ ]T`, `data:[ ]{"type":"T","sequence_number":N…` (`plainDelta`).
-    const parts: string[] = [];
+    // The pieces are joined by `+`, as a rope: the answer's one join copies them, once (an array
+    // joined here copied the whole run once more).
+    let renumbered = '';
     let copied = 0;
     for (let pos = 0, end = raw.indexOf('\n\n'); end !== -1; end = raw.indexOf('\n\n', pos)) {
       const lineEnd = raw.indexOf('\n', pos);
@@ -244,13 +249,12 @@ export function createResponsesStreamPassthrough(
       }
       const number = sequence++;
       if (upstream !== number) {
-        parts.push(raw.slice(copied, start), String(number));
+        renumbered += raw.slice(copied, start) + number;
         copied = digitsEnd;
       }
       pos = end + 2;
     }
-    if (copied !== 0) parts.push(raw.slice(copied));
-    return [{ data: '', raw: copied === 0 ? raw : parts.join('') }];
+    return [{ data: '', raw: copied === 0 ? raw : renumbered + raw.slice(copied) }];
   }
 
   function push(item: SseMessage | IrErrorEvent): SseMessage[] {

@@ -1,7 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { SseMessage } from '../../sse/message.js';
 import { parseSse } from '../../sse/parse.js';
-import { parseScanned, scanStreamEvent } from './stream-event.js';
+import { parseScanned, readRunOutputIndexes, scanStreamEvent } from './stream-event.js';
 
 const DELTA =
   '{"type":"response.output_text.delta","sequence_number":12,"item_id":"msg_1","output_index":3,"content_index":0,"delta":"a\\"b\\u00e9","logprobs":[],"obfuscation":"xY"}';
@@ -107,5 +108,59 @@ describe('scanStreamEvent (the fast paths read events without parsing them)', ()
     // A flat one is not flat at all.
     const flat = DELTA.replace('"delta":', '"type":"response.refusal.delta","delta":');
     expect(scanStreamEvent(message(flat))?.flat).not.toBe(true);
+  });
+});
+
+describe('readRunOutputIndexes', () => {
+  /** The definition it reads by hand. */
+  const reference = (text: string) => {
+    const indexes: number[] = [];
+    let count = 0;
+    for (const found of text.matchAll(/"output_index":(0|[1-9]\d{0,8})[,}]/g)) {
+      const index = Number(found[1]);
+      if (!indexes.includes(index)) indexes.push(index);
+      count++;
+    }
+    return { count, indexes };
+  };
+  const read = (text: string) => {
+    const indexes: number[] = [];
+    return { count: readRunOutputIndexes(text, indexes), indexes };
+  };
+
+  it('reads the keys of a run, and only well-formed ones', () => {
+    const run = (index: string, after = ',') =>
+      `event: response.output_text.delta\ndata: {"type":"response.output_text.delta","sequence_number":1,"output_index":${index}${after}"delta":"x"}\n\n`;
+    expect(read(run('0') + run('2') + run('0'))).toEqual({ count: 3, indexes: [0, 2] });
+    expect(read(run('123456789', '}'))).toEqual({ count: 1, indexes: [123456789] });
+    for (const bad of ['01', '1234567890', '-1', '1.5', '"1"', '', '1 ']) {
+      expect(read(run(bad))).toEqual({ count: 0, indexes: [] });
+    }
+  });
+
+  it('agrees with its definition on any text', () => {
+    const piece = fc.constantFrom(
+      '"output_index":',
+      '"output_index":0',
+      '"output_index":01',
+      '"output_index":9',
+      '"output_index"',
+      '0',
+      '7',
+      '12345',
+      '1234567890',
+      ',',
+      '}',
+      '"',
+      'x',
+      '\n\n',
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 30 }), (pieces) => {
+        const text = pieces.join('');
+        expect(read(text)).toEqual(reference(text));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

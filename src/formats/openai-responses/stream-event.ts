@@ -303,11 +303,38 @@ export const DELTA_RUN = new RegExp(
   'y',
 );
 
+const OUTPUT_INDEX_KEY = '"output_index":';
+
 /**
- * The `output_index` keys of a run's events: at most one an event, and no other text of a flat
- * event is written so (a quote inside a string is escaped).
+ * Reads the `output_index` keys of a run's events (at most one an event, and no other text of a
+ * flat event is written so: a quote inside a string is escaped): each distinct index is added to
+ * `indexes`, and the number of keys read is returned. A key counts only with a plain integer of
+ * up to 9 digits followed by `,` or `}` (`/"output_index":(0|[1-9]\d{0,8})[,}]/`). Searched
+ * and read in place: a regular expression made a match object per event.
  */
-export const RUN_OUTPUT_INDEX = /"output_index":(0|[1-9]\d{0,8})[,}]/g;
+export function readRunOutputIndexes(text: string, indexes: number[]): number {
+  let count = 0;
+  for (
+    let at = text.indexOf(OUTPUT_INDEX_KEY);
+    at !== -1;
+    at = text.indexOf(OUTPUT_INDEX_KEY, at + OUTPUT_INDEX_KEY.length)
+  ) {
+    const start = at + OUTPUT_INDEX_KEY.length;
+    let end = start;
+    let value = 0;
+    for (let code = text.charCodeAt(end); code >= 48 && code <= 57 && end - start < 10; ) {
+      value = value * 10 + (code - 48);
+      code = text.charCodeAt(++end);
+    }
+    const digits = end - start;
+    if (digits === 0 || digits > 9 || (digits > 1 && text.charCodeAt(start) === 48)) continue;
+    const next = text.charCodeAt(end);
+    if (next !== 44 && next !== 125) continue;
+    count++;
+    if (!indexes.includes(value)) indexes.push(value);
+  }
+  return count;
+}
 
 /**
  * Parses a scanned event; `undefined` when the data is no JSON object or its parsed `type` or
