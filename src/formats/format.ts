@@ -64,6 +64,13 @@ export interface DecodeStreamOptions {
    * `codex.*`, `keepalive`), parsed, for the provider that answered (`UpstreamResponse`).
    */
   onBackendEvent?: BackendEventSink;
+  /**
+   * The decoder only judges a stream's head (the pipeline's probe, whose events are read for an
+   * error, content or an end, and dropped): it may give `message-start` without the fields it
+   * would read from an event that only starts the message, and skip reading that event (a Codex
+   * `response.created` echoes 50 KB of instructions, which the answer's own decoder reads again).
+   */
+  headOnly?: boolean;
 }
 
 /** Takes an upstream's own stream event (see `DecodeStreamOptions.onBackendEvent`). */

@@ -92,7 +92,7 @@ async function readStreamHead(
 ): Promise<ReadHead> {
   const head: StreamHead = {
     parse,
-    probe: upstream.createStreamDecoder(),
+    probe: upstream.createStreamDecoder({ headOnly: true }),
     messages: [],
     bytes: createHeadBytes(),
     ended: false,

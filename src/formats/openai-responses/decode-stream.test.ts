@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   essentials,
   loadTranscript,
@@ -425,5 +425,47 @@ describe('lifecycle events after the start', () => {
     const inProgress = { type: 'response.in_progress', response: { id: 'resp_1' } };
     const events = decode(sse([created, error, inProgress]));
     expect(events.at(-1)).toMatchObject({ type: 'error', error: { message: 'boom' } });
+  });
+});
+
+describe('a head-only decoder (the pipeline\u2019s probe of a stream\u2019s head)', () => {
+  /** What the probe may leave out: the fields of message-start. */
+  const judged = (events: IrEvent[]) =>
+    events.map((event) => (event.type === 'message-start' ? { type: event.type } : event));
+  /** Each message's events, message by message (as the probe reads them). */
+  const stepwise = (messages: SseMessage[], options: { headOnly?: boolean }) => {
+    const decoder = createResponsesStreamDecoder(options);
+    return [...messages.map((message) => decoder.push(message)), decoder.end()];
+  };
+
+  it('gives the events the full decoder gives, message by message, on every transcript cut anywhere', () => {
+    for (const name of transcriptNames()) {
+      const messages = parseSse(loadTranscript(name).bytes);
+      for (let cut = 0; cut <= messages.length; cut++) {
+        const head = messages.slice(0, cut);
+        expect(stepwise(head, { headOnly: true }).map(judged), `${name} @${cut}`).toEqual(
+          stepwise(head, {}).map(judged),
+        );
+      }
+    }
+  });
+
+  it('does not read the lifecycle event that starts the message, but reads a pending error', () => {
+    const parse = vi.spyOn(JSON, 'parse');
+    try {
+      const events = stepwise(sse([created]), { headOnly: true });
+      expect(events[0]).toEqual([{ type: 'message-start' }]);
+      expect(parse).not.toHaveBeenCalled();
+    } finally {
+      parse.mockRestore();
+    }
+    const error = { type: 'error', code: 'server_error', message: 'boom' };
+    const events = stepwise(sse([error, created]), { headOnly: true });
+    expect(events[1]).toContainEqual(
+      expect.objectContaining({
+        type: 'error',
+        error: expect.objectContaining({ message: 'boom' }),
+      }),
+    );
   });
 });

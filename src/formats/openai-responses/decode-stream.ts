@@ -25,17 +25,17 @@ import {
 import type { ResponsesResponse, ResponsesStreamEvent } from './types.js';
 import { decodeUsage } from './usage.js';
 
-/** Lifecycle events after the first: `start` ignores them once the message has started. */
-const LATER_LIFECYCLE = ['response.in_progress', 'response.queued', 'response.created'];
+/** Lifecycle events: `start` ignores them once the message has started. */
+const LIFECYCLE_TYPES = ['response.in_progress', 'response.queued', 'response.created'];
 
 /**
  * True for a complete lifecycle event whose data starts with its own type (the first key, as
  * every Responses server writes it) under the same SSE event name, if any.
  */
-function isLaterLifecycleEvent(message: SseMessage): boolean {
+function isLifecycleEvent(message: SseMessage): boolean {
   const data = message.data;
   if (!textAt(data, 0, '{"type":"response.') || isUnterminated(message)) return false;
-  for (const type of LATER_LIFECYCLE) {
+  for (const type of LIFECYCLE_TYPES) {
     if (textAt(data, 9, type) && data.charCodeAt(9 + type.length) === 0x22) {
       return message.event === undefined || message.event === type;
     }
@@ -221,8 +221,14 @@ export function createResponsesStreamDecoder(
       if (ended) return [];
       // Once the message has started, a lifecycle event changes nothing (and no error is
       // pending to report with it): not parsed, though it repeats the whole envelope (64 KB of
-      // instructions and tools from the Codex backend).
-      if (started && !pendingError && isLaterLifecycleEvent(message)) return [];
+      // instructions and tools from the Codex backend). A head-only decoder does not read the
+      // first one either: it only starts the message.
+      if (!pendingError && (started || options?.headOnly) && isLifecycleEvent(message)) {
+        start(undefined);
+        const events = out;
+        out = [];
+        return events;
+      }
       const event = readStreamEvent(message, options);
       if (event) dispatch(narrowResponsesEvent(event));
       const events = out;
