@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { RequestAbort, SharedAbort } from './request-signal.js';
 
-describe('RequestAbort', () => {
+describe.each([
+  ['RequestAbort', () => new RequestAbort()],
+  ['SharedAbort', () => new SharedAbort()],
+])('%s', (_name, create) => {
   it('runs each listener once, in order, and keeps the reason', () => {
-    const signal = new RequestAbort();
+    const signal = create();
     const calls: string[] = [];
     signal.addEventListener('abort', () => calls.push(`a:${String(signal.reason)}`));
     signal.addEventListener('abort', () => calls.push('b'), { once: true });
@@ -16,7 +19,7 @@ describe('RequestAbort', () => {
   });
 
   it('does not run a removed listener, nor one added after the abort', () => {
-    const signal = new RequestAbort();
+    const signal = create();
     const calls: string[] = [];
     const removed = () => calls.push('removed');
     signal.addEventListener('abort', removed);
@@ -29,7 +32,7 @@ describe('RequestAbort', () => {
   });
 
   it('runs every listener when one throws, then throws the first error', () => {
-    const signal = new RequestAbort();
+    const signal = create();
     const calls: string[] = [];
     signal.addEventListener('abort', () => {
       throw new Error('first');
@@ -43,21 +46,8 @@ describe('RequestAbort', () => {
   });
 });
 
-describe('SharedAbort', () => {
-  it('runs each listener once, in order, and keeps the reason', () => {
-    const signal = new SharedAbort();
-    const calls: string[] = [];
-    signal.addEventListener('abort', () => calls.push(`a:${String(signal.reason)}`));
-    signal.addEventListener('abort', () => calls.push('b'), { once: true });
-    signal.abort('gone');
-    signal.abort('again');
-    expect(signal.aborted).toBe(true);
-    expect(signal.reason).toBe('gone');
-    expect(calls).toEqual(['a:gone', 'b']);
-    expect(signal.listenerCount).toBe(0);
-  });
-
-  it('lets go of removed listeners, and runs neither those nor one added later', () => {
+describe('SharedAbort (the server’s shutdown, listened to by every open stream)', () => {
+  it('lets go of every listener removed or run, whatever their number', () => {
     const signal = new SharedAbort();
     const calls: string[] = [];
     const listeners = Array.from({ length: 10_000 }, (_, i) => () => calls.push(`gone ${i}`));
@@ -66,7 +56,6 @@ describe('SharedAbort', () => {
     for (const listener of listeners) signal.removeEventListener('abort', listener);
     expect(signal.listenerCount).toBe(1);
     signal.abort(new Error('x'));
-    signal.addEventListener('abort', () => calls.push('late'));
     expect(calls).toEqual(['kept']);
     expect(signal.listenerCount).toBe(0);
   });
@@ -91,18 +80,13 @@ describe('SharedAbort', () => {
     expect(calls).toEqual(['first', 'first']);
   });
 
-  it('runs every listener when one throws, then throws the first error', () => {
+  it('lets go of its listeners when one throws', () => {
     const signal = new SharedAbort();
-    const calls: string[] = [];
     signal.addEventListener('abort', () => {
       throw new Error('first');
     });
-    signal.addEventListener('abort', () => {
-      throw new Error('second');
-    });
-    signal.addEventListener('abort', () => calls.push('last'));
+    signal.addEventListener('abort', () => {});
     expect(() => signal.abort('why')).toThrow('first');
-    expect(calls).toEqual(['last']);
     expect(signal.listenerCount).toBe(0);
   });
 });

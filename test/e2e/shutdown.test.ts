@@ -17,6 +17,24 @@ afterEach(async () => {
 const transcript = loadFixtureBytes('openai-responses', 'text.sse').toString('utf8');
 const events = transcript.split('\n\n').filter((e) => e.trim() !== '');
 
+/** The rest of a streamed answer, as text. */
+async function readRest(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<string> {
+  const decoder = new TextDecoder();
+  let text = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return text + decoder.decode();
+    text += decoder.decode(value, { stream: true });
+  }
+}
+
+/** A Codex upstream that sends a stream's first events, then hangs. */
+const hangingStream = () => ({
+  headers: { 'content-type': 'text/event-stream' },
+  chunks: [`${events.slice(0, 6).join('\n\n')}\n\n`],
+  hang: true,
+});
+
 function env(url: string): Record<string, string> {
   const home = mkdtempSync(join(tmpdir(), 'ccproxy-shutdown-'));
   return {
@@ -82,11 +100,7 @@ describe('shutdown', () => {
   });
 
   it('ends a stream still open after the drain timeout with the client format’s error event', async () => {
-    upstream = await startFakeUpstream(() => ({
-      headers: { 'content-type': 'text/event-stream' },
-      chunks: [`${events.slice(0, 6).join('\n\n')}\n\n`],
-      hang: true,
-    }));
+    upstream = await startFakeUpstream(hangingStream);
     const serve = await startServe(['--port', '0'], env(upstream.url));
     const response = await fetch(`${serve.url}/codex/v1/messages`, {
       method: 'POST',
@@ -101,12 +115,7 @@ describe('shutdown', () => {
     await reader.read();
     const started = Date.now();
     const exited = serve.stop('SIGTERM');
-    let text = '';
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      text += new TextDecoder().decode(value);
-    }
+    const text = await readRest(reader);
     expect(text).toContain('event: error');
     expect(text).toContain('ccproxy is shutting down');
     expect(await exited).toBe(0);
@@ -115,11 +124,7 @@ describe('shutdown', () => {
   });
 
   it('holds many streams open at once without a listener-leak warning, and ends them all at shutdown', async () => {
-    upstream = await startFakeUpstream(() => ({
-      headers: { 'content-type': 'text/event-stream' },
-      chunks: [`${events.slice(0, 6).join('\n\n')}\n\n`],
-      hang: true,
-    }));
+    upstream = await startFakeUpstream(hangingStream);
     const serve = await startServe(['--port', '0'], env(upstream.url));
     // Node warns from an AbortSignal's eleventh listener: every open stream listens to shutdown.
     const streams = 24;
@@ -136,16 +141,7 @@ describe('shutdown', () => {
       }),
     );
     const exited = serve.stop('SIGTERM');
-    const texts = await Promise.all(
-      readers.map(async (reader) => {
-        let text = '';
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done) return text;
-          text += new TextDecoder().decode(value);
-        }
-      }),
-    );
+    const texts = await Promise.all(readers.map(readRest));
     for (const text of texts) expect(text).toContain('ccproxy is shutting down');
     expect(await exited).toBe(0);
     expect(serve.stderr()).not.toContain('MaxListenersExceededWarning');
