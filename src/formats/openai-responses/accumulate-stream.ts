@@ -158,7 +158,18 @@ export interface ResponsesEventAccumulator {
    * `output_index`) is read at once instead, as its events would be one by one.
    */
   pushRun(text: string): void;
+  /**
+   * An `output_item.done` whose item is kept as its text, checked to be a JSON object
+   * (`scanItemDone`): it replaces its slot as the parsed event would, and is read only if an
+   * event changes it or the output is built as objects.
+   */
+  pushItemDone(index: number, text: string): void;
   result(): StreamAccumulation;
+  /**
+   * The JSON text of the output `result()` gives and its number of items, items kept as text
+   * (`pushItemDone`) copied as they came.
+   */
+  outputText(): { text: string; count: number };
 }
 
 /** The parser's plain events of a Responses stream: the deltas runs carry (`isPlainDelta`). */
@@ -259,6 +270,8 @@ interface QueuedEvent {
   run: string | undefined;
   /** The output indexes a run's events address (each event has one). */
   runIndexes: number[];
+  /** The item text of an `output_item.done` kept as text (`pushItemDone`). */
+  itemText: string | undefined;
   serial: number;
 }
 
@@ -291,6 +304,10 @@ export function createResponsesEventAccumulator(
         applyRun(entry);
         continue;
       }
+      if (entry.itemText !== undefined) {
+        output.doneText(entry.index, entry.itemText);
+        continue;
+      }
       const event = entry.event ?? parseQueued(entry.scanned);
       if (event) applyItemEvent(output, event);
     }
@@ -320,6 +337,7 @@ export function createResponsesEventAccumulator(
     event: ResponsesStreamEvent | undefined,
     scanned: ScannedEvent | undefined,
     replaces: boolean,
+    itemText?: string,
   ): void {
     if (replaces) {
       replacedAt.set(index, serial);
@@ -329,7 +347,15 @@ export function createResponsesEventAccumulator(
         queued.run === undefined ? queued.index !== index : !replacedRun(queued),
       );
     }
-    queue.push({ index, event, scanned, run: undefined, runIndexes: [], serial: serial++ });
+    queue.push({
+      index,
+      event,
+      scanned,
+      run: undefined,
+      runIndexes: [],
+      itemText,
+      serial: serial++,
+    });
   }
 
   function pushScanned(scanned: ScannedEvent): void {
@@ -359,6 +385,7 @@ export function createResponsesEventAccumulator(
       scanned: undefined,
       run: text,
       runIndexes: indexes,
+      itemText: undefined,
       serial: serial++,
     });
   }
@@ -402,9 +429,9 @@ export function createResponsesEventAccumulator(
     }
   }
 
-  function result(): StreamAccumulation {
+  /** How the output is built: the terminal `output` that fills gaps, and whether items are open. */
+  function outputShape(): { fill: unknown[] | undefined; unfinished: boolean } {
     flush();
-    const complete = terminal !== undefined;
     const finalOutput = terminal?.output;
     const fill =
       Array.isArray(finalOutput) && finalOutput.length > 0 && output.isConsistent(finalOutput)
@@ -412,7 +439,13 @@ export function createResponsesEventAccumulator(
         : undefined;
     // Items that never got `output_item.done` are incomplete unless the response completed.
     const unfinished =
-      !complete || (terminal?.status !== undefined && terminal.status !== 'completed');
+      terminal === undefined || (terminal.status !== undefined && terminal.status !== 'completed');
+    return { fill, unfinished };
+  }
+
+  function result(): StreamAccumulation {
+    const { fill, unfinished } = outputShape();
+    const complete = terminal !== undefined;
     const body: JsonObject = {
       ...envelope,
       ...(terminal ? omitKeys(terminal, ['output']) : {}),
@@ -433,7 +466,19 @@ export function createResponsesEventAccumulator(
     return { body, complete, ...(error ? { error } : {}) };
   }
 
-  return { pushEvent, pushScanned, pushRun, result };
+  function outputText(): { text: string; count: number } {
+    const { fill, unfinished } = outputShape();
+    return output.buildText(unfinished, fill);
+  }
+
+  return {
+    pushEvent,
+    pushScanned,
+    pushRun,
+    pushItemDone: (index, text) => enqueue(index, undefined, undefined, true, text),
+    result,
+    outputText,
+  };
 }
 
 /** A queued scanned event, parsed and narrowed (its data was checked to be valid JSON). */

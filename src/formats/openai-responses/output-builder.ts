@@ -3,8 +3,25 @@ import { isRecord, type JsonObject } from '../../util/json.js';
 import type { ResponsesStreamEvent } from './types.js';
 
 interface Slot {
-  item: JsonObject;
+  /** The item; `undefined` while only the text of an `output_item.done` item is kept. */
+  item: JsonObject | undefined;
+  /** That text (`doneText`), until the item is read. */
+  text: string | undefined;
   done: boolean;
+}
+
+/** A slot whose item has been read. */
+interface ReadSlot extends Slot {
+  item: JsonObject;
+}
+
+/** The slot with its item, read from its text the first time (the text is then let go). */
+function read(slot: Slot): ReadSlot {
+  if (slot.item === undefined) {
+    slot.item = JSON.parse(slot.text ?? '{}') as JsonObject;
+    slot.text = undefined;
+  }
+  return slot as ReadSlot;
 }
 
 function textOf(value: unknown): string {
@@ -25,24 +42,24 @@ export class OutputBuilder {
   }
 
   /** The slot an item event addresses: by `output_index`, else by `item_id`, else the last. */
-  private slotFor(event: ResponsesStreamEvent, fallbackType: string): Slot {
+  private slotFor(event: ResponsesStreamEvent, fallbackType: string): ReadSlot {
     const index = event.output_index;
     if (index !== undefined && index >= 0) {
       const slot = this.slots[index];
-      if (slot) return slot;
+      if (slot) return read(slot);
       return this.create(index, fallbackType, event);
     }
     const itemId = event.item_id;
     for (let i = this.slots.length - 1; i >= 0; i--) {
       const slot = this.slots[i];
-      if (slot && itemId !== undefined && slot.item.id === itemId) return slot;
+      if (slot && itemId !== undefined && read(slot).item.id === itemId) return read(slot);
     }
     const last = this.slots[this.slots.length - 1];
-    return last ?? this.create(0, fallbackType, event);
+    return last ? read(last) : this.create(0, fallbackType, event);
   }
 
   /** A placeholder for an item whose `output_item.added` never came. */
-  private create(index: number, type: string, event: JsonObject): Slot {
+  private create(index: number, type: string, event: JsonObject): ReadSlot {
     const itemId = event.item_id;
     const item: JsonObject = { ...(itemId !== undefined ? { id: itemId } : {}), type };
     if (type === 'message')
@@ -50,7 +67,7 @@ export class OutputBuilder {
     if (type === 'reasoning') item.summary = [];
     if (type === 'function_call') Object.assign(item, { call_id: '', name: '', arguments: '' });
     if (type === 'custom_tool_call') Object.assign(item, { call_id: '', name: '', input: '' });
-    const slot = { item, done: false };
+    const slot = { item, text: undefined, done: false };
     this.slots[index] = slot;
     return slot;
   }
@@ -85,7 +102,7 @@ export class OutputBuilder {
     const item = event.item;
     if (item === undefined) return;
     const index = event.output_index ?? this.slots.length;
-    this.slots[index] = { item, done: false };
+    this.slots[index] = { item, text: undefined, done: false };
   }
 
   /** `response.output_item.done`: the final item replaces what was built. */
@@ -93,7 +110,15 @@ export class OutputBuilder {
     const item = event.item;
     if (item === undefined) return;
     const index = event.output_index ?? this.slots.length;
-    this.slots[index] = { item, done: true };
+    this.slots[index] = { item, text: undefined, done: true };
+  }
+
+  /**
+   * An `output_item.done` item kept as its text (checked to be a JSON object): read only if an
+   * event changes it or the output is built as objects (`build`); `buildText` copies it.
+   */
+  doneText(index: number, text: string): void {
+    this.slots[index] = { item: undefined, text, done: true };
   }
 
   /** `content_part.added` (or `.done` when `replace`): sets a message or reasoning_text part. */
@@ -167,7 +192,7 @@ export class OutputBuilder {
   status(event: ResponsesStreamEvent, status: string): void {
     const index = event.output_index;
     const slot = index !== undefined ? this.slots[index] : undefined;
-    if (slot && !slot.done) slot.item.status = status;
+    if (slot && !slot.done) read(slot).item.status = status;
   }
 
   /**
@@ -176,7 +201,30 @@ export class OutputBuilder {
    * `fill` (a consistent terminal `output`) fills items that were never streamed.
    */
   build(unfinished: boolean, fill?: readonly unknown[]): JsonObject[] {
-    const out: JsonObject[] = [];
+    return this.entries(unfinished, fill).map((entry) =>
+      typeof entry === 'string' ? (JSON.parse(entry) as JsonObject) : entry,
+    );
+  }
+
+  /**
+   * The JSON text of the output `build` gives, and its length: an item kept as its text
+   * (`doneText`) is that text, the others are serialised. Joined by `+`, as a rope: the answer's
+   * write copies it once.
+   */
+  buildText(unfinished: boolean, fill?: readonly unknown[]): { text: string; count: number } {
+    const entries = this.entries(unfinished, fill);
+    let text = '[';
+    for (let index = 0; index < entries.length; index++) {
+      const entry = entries[index] as JsonObject | string;
+      if (index > 0) text += ',';
+      text += typeof entry === 'string' ? entry : JSON.stringify(entry);
+    }
+    return { text: `${text}]`, count: entries.length };
+  }
+
+  /** The output's items, those kept as text as their text. */
+  private entries(unfinished: boolean, fill?: readonly unknown[]): Array<JsonObject | string> {
+    const out: Array<JsonObject | string> = [];
     const length = Math.max(this.slots.length, fill?.length ?? 0);
     for (let index = 0; index < length; index++) {
       const slot = this.slots[index];
@@ -185,7 +233,8 @@ export class OutputBuilder {
         if (isRecord(final)) out.push(final);
         continue;
       }
-      out.push(slot.done ? slot.item : this.finishOpen(slot.item, unfinished));
+      if (slot.item === undefined) out.push(slot.text ?? '{}');
+      else out.push(slot.done ? slot.item : this.finishOpen(slot.item, unfinished));
     }
     return out;
   }
@@ -214,7 +263,7 @@ export class OutputBuilder {
     if (output.length < this.slots.length) return false;
     return this.slots.every((slot, index) => {
       const item = output[index];
-      return !slot || (isRecord(item) && item.type === slot.item.type);
+      return !slot || (isRecord(item) && item.type === read(slot).item.type);
     });
   }
 }

@@ -444,6 +444,46 @@ describe('Responses passthrough: the rebuilt output written into the terminal te
     }
   });
 
+  it('copies an output_item.done item as the upstream wrote it, unless an event changed it since', () => {
+    // `\/`, `\u00e9` and the key order are the upstream's: kept only when the text is copied.
+    const itemText =
+      '{"id":"msg_1","type":"message","status":"completed","role":"assistant","content":[{"type":"output_text","annotations":[],"text":"a\\/b caf\\u00e9"}]}';
+    const done = `{"type":"response.output_item.done","sequence_number":2,"output_index":0,"item":${itemText}}`;
+    const completed =
+      '{"type":"response.completed","sequence_number":4,"response":{"id":"resp_1"}}';
+    const stream = (between: SseMessage[]) =>
+      run(createResponsesStreamPassthrough(testContext()), [
+        ...sse([created, { type: 'keepalive', sequence_number: 1 }]),
+        { event: 'response.output_item.done', data: done },
+        ...between,
+        { event: 'response.completed', data: completed },
+      ]);
+    const out = stream([]);
+    // The done event itself goes as it came, but for its number (its keys are known: the escape
+    // hides no second number).
+    expect(out[1]?.data).toBe(done.replace('"sequence_number":2', '"sequence_number":1'));
+    expect(out.at(-1)?.data).toBe(
+      `{"type":"response.completed","sequence_number":2,"response":{"id":"resp_1","output":[${itemText}]}}`,
+    );
+    // A delta after the done (out of order) changes the item: the rebuilt item is serialised.
+    const late = sse([
+      {
+        type: 'response.output_text.delta',
+        sequence_number: 3,
+        item_id: 'msg_1',
+        output_index: 0,
+        content_index: 0,
+        delta: '!',
+      },
+    ]);
+    const changed = JSON.parse(itemText) as Json;
+    ((changed.content as Json[])[0] as Json).text = 'a/b café!';
+    const data = stream(late).at(-1)?.data ?? '';
+    expect(data).toBe(
+      `{"type":"response.completed","sequence_number":3,"response":{"id":"resp_1","output":[${JSON.stringify(changed)}]}}`,
+    );
+  });
+
   it('serialises the terminal event again when the output is not where the text can show it', () => {
     const cases = [
       // Two `"output"`: which one is the response's is not known from the text.

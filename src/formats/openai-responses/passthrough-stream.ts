@@ -35,6 +35,7 @@ import {
   readStreamEvent,
   reportScannedBackendEvent,
   type ScannedEvent,
+  scanItemDone,
   scanStreamEvent,
   TERMINAL_EVENT_TYPES,
 } from './stream-event.js';
@@ -62,7 +63,9 @@ const SEQUENCE_AFTER_TYPE = '","sequence_number":';
  * unread until a rebuild needs it. A flat event `scanStreamEvent` checks in full (deltas, `keepalive`) is
  * dropped or forwarded without being parsed, its number rewritten in its text, and kept unparsed
  * for the rebuild (parsed only if the output must be rebuilt and no `output_item.done` replaced
- * it). Other events with the recognised prefix are parsed but not serialised again: the number,
+ * it). An `output_item.done` in its usual form (`scanItemDone`) is forwarded so too, its item
+ * checked and kept as its text, which a rebuilt output copies instead of serialising the item
+ * again. Other events with the recognised prefix are parsed but not serialised again: the number,
  * and a lifecycle or terminal event's model, are rewritten in their text when `rewrite` finds
  * that safe. Anything else (another shape, a rebuilt output) takes the full path: parsed, and
  * serialised again when it changed.
@@ -115,6 +118,8 @@ export function createResponsesStreamPassthrough(
     }
     const full: JsonObject = event ?? (scanned ? parseScanned(scanned) : undefined) ?? { type };
     full.sequence_number = number;
+    if (edits?.output && isRecord(full.response))
+      full.response.output = JSON.parse(edits.output.text);
     return { event: type, data: JSON.stringify(full) };
   }
 
@@ -271,6 +276,14 @@ export function createResponsesStreamPassthrough(
       const again = pushRepeated(message, scanned, repeated);
       if (again) return again;
     }
+    if (scanned && started && !scanned.flat) {
+      // An `output_item.done` in its usual form: its item is kept as text, never parsed again.
+      const done = scanItemDone(scanned);
+      if (done) {
+        accumulator.pushItemDone(done.index, done.text);
+        return [emit(undefined, message, false, scanned, { keysKnown: true })];
+      }
+    }
     let event = scanned ? parseScanned(scanned) : undefined;
     if (!event) {
       scanned = undefined;
@@ -318,10 +331,9 @@ export function createResponsesStreamPassthrough(
       if (response && isRecord(response.usage)) options?.onUsage?.(decodeUsage(response.usage));
       const output = response?.output;
       if (response && (!Array.isArray(output) || output.length === 0)) {
-        const rebuilt = accumulator.result().body.output;
-        if (Array.isArray(rebuilt) && (rebuilt.length > 0 || !Array.isArray(output))) {
-          edits.output = { rebuilt, was: 'output' in response ? output : undefined };
-          response.output = rebuilt;
+        const rebuilt = accumulator.outputText();
+        if (rebuilt.count > 0 || !Array.isArray(output)) {
+          edits.output = { text: rebuilt.text, was: 'output' in response ? output : undefined };
           changed = true;
         }
       }
@@ -369,8 +381,13 @@ interface RepeatedEnvelope {
 interface TextEdits {
   /** The response's model, shown as the client's. */
   rename?: { from: string; to: string };
-  /** The rebuilt output, and the terminal `output` it replaces (`undefined`: none was there). */
-  output?: { rebuilt: unknown[]; was: unknown };
+  /** The rebuilt output's JSON text, and the terminal `output` it replaces (`undefined`: none was there). */
+  output?: { text: string; was: unknown };
+  /**
+   * The event's top-level keys are known (`scanItemDone`): a `\u` escape in its text hides no
+   * second `sequence_number`, so the number is rewritten whatever the text holds.
+   */
+  keysKnown?: boolean;
 }
 
 /**
@@ -379,8 +396,9 @@ interface TextEdits {
  * must be the only `"model"` in the text, written `"model":"<from>"` exactly (its only
  * occurrence is then the response's key); a replaced `null` or `[]` output likewise the only
  * `"output"`; a missing output is appended to `response` when it is the event's last key and the
- * text ends with its closing braces. A non-flat text with a `\u` escape is not edited: an
- * escaped key could be a second `sequence_number`, `model` or `output` the scan does not see.
+ * text ends with its closing braces. A non-flat text with a `\u` escape is not edited, unless its
+ * keys are known (`TextEdits.keysKnown`): an escaped key could be a second `sequence_number`,
+ * `model` or `output` the scan does not see.
  */
 function rewrite(
   scanned: ScannedEvent,
@@ -392,14 +410,14 @@ function rewrite(
   const changes: Array<[start: number, end: number, text: string]> = [
     [sequence.start, sequence.end, String(number)],
   ];
-  if (!scanned.flat && data.includes('\\u')) return undefined;
+  if (!scanned.flat && !edits?.keysKnown && data.includes('\\u')) return undefined;
   if (edits?.rename) {
     const span = onlyValue(data, '"model"', JSON.stringify(edits.rename.from));
     if (!span) return undefined;
     changes.push([...span, JSON.stringify(edits.rename.to)]);
   }
   if (edits?.output) {
-    const json = JSON.stringify(edits.output.rebuilt);
+    const json = edits.output.text;
     const was = edits.output.was;
     if (was === undefined) {
       const keys = event ? Object.keys(event) : [];

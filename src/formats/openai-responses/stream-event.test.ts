@@ -2,7 +2,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { SseMessage } from '../../sse/message.js';
 import { parseSse } from '../../sse/parse.js';
-import { parseScanned, readRunOutputIndexes, scanStreamEvent } from './stream-event.js';
+import {
+  parseScanned,
+  readRunOutputIndexes,
+  scanItemDone,
+  scanStreamEvent,
+} from './stream-event.js';
 
 const DELTA =
   '{"type":"response.output_text.delta","sequence_number":12,"item_id":"msg_1","output_index":3,"content_index":0,"delta":"a\\"b\\u00e9","logprobs":[],"obfuscation":"xY"}';
@@ -161,6 +166,64 @@ describe('readRunOutputIndexes', () => {
         expect(read(text)).toEqual(reference(text));
       }),
       { numRuns: 2000 },
+    );
+  });
+});
+
+describe("scanItemDone (an output_item.done read as its item's text)", () => {
+  const done = (item: unknown, index: unknown = 2) =>
+    `{"type":"response.output_item.done","sequence_number":9,"output_index":${JSON.stringify(index)},"item":${JSON.stringify(item)}}`;
+  const read = (data: string) => {
+    const scanned = scanStreamEvent({ event: 'response.output_item.done', data });
+    return scanned && scanItemDone(scanned);
+  };
+
+  it("gives the output index and the item's own text", () => {
+    const text = '{"type":"message","content":[{"type":"output_text","text":"a\\/b \\u00e9"}]}';
+    const data = `{"type":"response.output_item.done","sequence_number":9,"output_index":0,"item":${text}}`;
+    expect(read(data)).toEqual({ index: 0, text });
+  });
+
+  it('leaves any other form to the full parse', () => {
+    const item = { type: 'message', content: [] };
+    const cases = [
+      // A key after the item, or a second item: the text up to the last brace is not the item.
+      `${done(item).slice(0, -1)},"extra":1}`,
+      `${done(item).slice(0, -1)},"item":{"type":"other"}}`,
+      done(item).replace(',"item":', ', "item":'),
+      done(item).replace('"output_index":2', '"output_index":"2"'),
+      done(item).replace('"output_index":2,', ''),
+      done('text'),
+      done([item]),
+      done(null),
+      `${done(item)} `,
+      done(item).replace('"type":"message"', '"type":"message",'),
+      done(item).replace('response.output_item.done', 'response.output_item.added'),
+    ];
+    for (const data of cases) expect(read(data), data).toBeUndefined();
+  });
+
+  it('agrees with JSON.parse on any text of the usual prefix (property)', () => {
+    const json = fc.jsonValue({ maxDepth: 3 });
+    const glue = fc.constantFrom('', ' ', ',', '}', '{', ']', '"', ',"item":', ',"k":1');
+    fc.assert(
+      fc.property(json, fc.nat(20), glue, glue, (item, index, before, after) => {
+        const data = `{"type":"response.output_item.done","sequence_number":9,"output_index":${index},"item":${before}${JSON.stringify(item)}${after}}`;
+        const found = read(data);
+        if (found === undefined) return;
+        const event = JSON.parse(data) as Record<string, unknown>;
+        expect(Object.keys(event)).toEqual(['type', 'sequence_number', 'output_index', 'item']);
+        expect(found.index).toBe(event.output_index);
+        expect(JSON.parse(found.text)).toEqual(event.item);
+      }),
+    );
+    // The usual form of an object item is always read so.
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 2 })), (item) => {
+        expect(JSON.parse(read(done(item))?.text ?? 'null')).toEqual(
+          JSON.parse(JSON.stringify(item)),
+        );
+      }),
     );
   });
 });

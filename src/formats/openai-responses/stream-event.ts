@@ -347,3 +347,29 @@ export function parseScanned(scanned: ScannedEvent): (JsonObject & { type: strin
     return undefined;
   return parsed as JsonObject & { type: string };
 }
+
+const ITEM_DONE = 'response.output_item.done';
+const OUTPUT_INDEX_AFTER_SEQUENCE = ',"output_index":';
+const ITEM_AFTER_INDEX = ',"item":';
+
+/**
+ * The item of a scanned `response.output_item.done` written `{"type":"response.output_item.done",
+ * "sequence_number":N,"output_index":I,"item":<item>}` exactly (the usual wire form), as its
+ * output index and its text, checked to be a JSON object (parsed, then let go). The event's
+ * top-level keys are then known: the three of the prefix and `item`, so no other key hides in
+ * its text (a `\u` escape in the item is no key of the event). The text is copied into a string
+ * of its own: a slice would hold the whole chunk it came in for as long as the text is kept.
+ * `undefined` for any other form or an item that is no JSON object (the caller parses the event).
+ */
+export function scanItemDone(scanned: ScannedEvent): { index: number; text: string } | undefined {
+  const { data, sequence } = scanned;
+  if (scanned.type !== ITEM_DONE || !textAt(data, sequence.end, OUTPUT_INDEX_AFTER_SEQUENCE))
+    return undefined;
+  const index = plainInteger(data, sequence.end + OUTPUT_INDEX_AFTER_SEQUENCE.length);
+  if (!index || !textAt(data, index[1], ITEM_AFTER_INDEX)) return undefined;
+  const last = data.length - 1;
+  if (data.charCodeAt(last) !== 0x7d) return undefined;
+  // Sliced from a joined string, which V8 flattens first: a copy of the item's text alone.
+  const text = ` ${data.slice(index[1] + ITEM_AFTER_INDEX.length, last)}`.slice(1);
+  return isRecord(tryParseJson(text)) ? { index: index[0], text } : undefined;
+}
