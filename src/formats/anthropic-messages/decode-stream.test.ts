@@ -1,5 +1,5 @@
 /** Tests of the Anthropic stream decoder: grammar, equality with the non-streaming decode, drift. */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   ANTHROPIC_SCENARIOS,
   parseSplit,
@@ -350,5 +350,68 @@ describe('Anthropic stream decoder events', () => {
       { type: 'text', text: 'Already here. ' },
       { type: 'text', text: 'Then more.' },
     ]);
+  });
+});
+
+describe('a head-only decoder (the pipeline\u2019s probe of a stream\u2019s head)', () => {
+  /**
+   * What the probe may leave out: what message_start holds, which only the envelope reads
+   * (message-start's fields, the usage it starts, the message's meta at its end). The probe
+   * judges blocks, errors and the end (`verdictOf`), all kept.
+   */
+  const judged = (events: IrEvent[]) =>
+    events
+      .filter((event) => event.type !== 'usage')
+      .map((event) => {
+        if (event.type === 'message-start') return { type: event.type };
+        if (event.type === 'message-end') return { type: event.type, finish: event.finishReason };
+        return event;
+      });
+  /** Each message's events, message by message (as the probe reads them). */
+  const stepwise = (messages: SseMessage[], options: { headOnly?: boolean }) => {
+    const decoder = createAnthropicStreamDecoder(options);
+    return [...messages.map((message) => decoder.push(message)), decoder.end()];
+  };
+  const start = (content: unknown[]) =>
+    event('message_start', {
+      message: { id: 'msg_1', type: 'message', role: 'assistant', model: 'claude', content },
+    });
+
+  it('gives the events the full decoder gives, message by message, on every transcript cut anywhere', () => {
+    for (const scenario of ANTHROPIC_SCENARIOS) {
+      const messages = parseSplit(scenarioBytes(scenario.name), 1);
+      for (let cut = 0; cut <= messages.length; cut++) {
+        const head = messages.slice(0, cut);
+        expect(stepwise(head, { headOnly: true }).map(judged), `${scenario.name} @${cut}`).toEqual(
+          stepwise(head, {}).map(judged),
+        );
+      }
+    }
+  });
+
+  it('does not read a message_start without content, but reads one that has content', () => {
+    const parse = vi.spyOn(JSON, 'parse');
+    try {
+      expect(stepwise([start([])], { headOnly: true })[0]).toEqual([{ type: 'message-start' }]);
+      expect(parse).not.toHaveBeenCalled();
+    } finally {
+      parse.mockRestore();
+    }
+    // A relay's message_start that carries a block: its content is what decides.
+    const withText = start([{ type: 'text', text: 'Hi' }]);
+    expect(stepwise([withText], { headOnly: true }).map(judged)).toEqual(
+      stepwise([withText], {}).map(judged),
+    );
+    expect(stepwise([withText], { headOnly: true })[0]).toContainEqual(
+      expect.objectContaining({ type: 'text-start' }),
+    );
+    // An escaped key could be a second `content` (the last one counts): read in full.
+    const escaped = {
+      event: 'message_start',
+      data: withText.data.replace('"content":[{', '"content":[],"\\u0063ontent":[{'),
+    };
+    expect(stepwise([escaped], { headOnly: true })[0]).toContainEqual(
+      expect.objectContaining({ type: 'text-start' }),
+    );
   });
 });

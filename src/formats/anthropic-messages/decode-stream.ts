@@ -7,8 +7,11 @@
 import type { IrEvent } from '../../ir/events.js';
 import { TRUNCATED_STREAM_ERROR } from '../../ir/response.js';
 import type { SseMessage } from '../../sse/message.js';
+import { isUnterminated } from '../../sse/parse.js';
 import type { StreamStep } from '../../streams/step.js';
 import { getRecord, isRecord, type JsonObject } from '../../util/json.js';
+import { onlyValue } from '../../util/json-text.js';
+import { textAt } from '../../util/text-at.js';
 import type { DecodeStreamOptions } from '../format.js';
 import { decodeStreamError } from './decode-error.js';
 import { createBlockDecoder } from './decode-stream-blocks.js';
@@ -19,12 +22,37 @@ import { readStreamEvent } from './read-event.js';
 import type { AnthropicStreamEvent } from './types.js';
 import { decodeUsage } from './usage.js';
 
+const MESSAGE_START_PREFIX = '{"type":"message_start"';
+
+/**
+ * Whether a message is a complete `message_start` whose message holds no content, read from its
+ * text: named so (or not named), its data starting `{"type":"message_start"`, with one
+ * `"content"` key only, written `"content":[]`, and no `\u` escape (which could spell another
+ * key). Such an event only starts the message for a head-only decoder.
+ */
+function isEmptyMessageStart(message: SseMessage): boolean {
+  const data = message.data;
+  return (
+    (message.event === undefined || message.event === 'message_start') &&
+    textAt(data, 0, MESSAGE_START_PREFIX) &&
+    (data.charCodeAt(MESSAGE_START_PREFIX.length) === 0x2c ||
+      data.charCodeAt(MESSAGE_START_PREFIX.length) === 0x7d) &&
+    !data.includes('\\u') &&
+    onlyValue(data, '"content"', '[]') !== undefined &&
+    !isUnterminated(message)
+  );
+}
+
 /**
  * Creates a decoder. It emits dense IR block indices in order of appearance; server-tool,
  * result and unknown blocks become one `opaque` event at their `content_block_stop` (with the
  * `input` assembled from `input_json_delta` pieces); `message_delta` usage is cumulative and
  * each one is emitted as a whole snapshot. Unknown event and delta types are reported through
  * `options.onUnknownEvent` (`content_block_delta:<delta type>` for deltas) and skipped.
+ *
+ * A head-only decoder (`options.headOnly`, the pipeline's probe of a stream's head) does not
+ * read a `message_start` with no content (`isEmptyMessageStart`): it only starts the message,
+ * whose fields the probe does not need. The first content event decides there.
  */
 export function createAnthropicStreamDecoder(
   options: DecodeStreamOptions = {},
@@ -101,6 +129,10 @@ export function createAnthropicStreamDecoder(
   return {
     push(message) {
       if (finished) return [];
+      if (options.headOnly && !started && isEmptyMessageStart(message)) {
+        started = true;
+        return [{ type: 'message-start' }];
+      }
       const read = readStreamEvent(message, options);
       if (read === undefined) return [];
       const out: IrEvent[] = [];
