@@ -1,5 +1,5 @@
 /** Chat stream decoding: transcript invariants (grammar, agreement with decodeResponse, re-encoding) and event-level cases. */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   CHAT_SCENARIOS,
   chatTestContext,
@@ -534,5 +534,62 @@ describe('Chat stream decoder, event by event', () => {
     const response = accumulateEvents(decode([chunk({ refusal: 'No.' }), chunk({}, 'stop')]));
     expect(response.finishReason).toBe('refusal');
     expect(response.content).toEqual([{ type: 'refusal', text: 'No.' }]);
+  });
+});
+
+describe('a head-only decoder (the pipeline\u2019s probe of a stream\u2019s head)', () => {
+  /** What the probe may leave out: the fields of message-start. */
+  const judged = (events: IrEvent[]) =>
+    events.map((event) => (event.type === 'message-start' ? { type: event.type } : event));
+  /** Each message's events, message by message (as the probe reads them). */
+  const stepwise = (messages: SseMessage[], options: { headOnly?: boolean }) => {
+    const decoder = createChatStreamDecoder(options);
+    return [...messages.map((message) => decoder.push(message)), decoder.end()];
+  };
+  const compact = (value: unknown): SseMessage => ({ data: JSON.stringify(value) });
+  const role = {
+    ...envelope,
+    choices: [
+      { index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null },
+    ],
+    usage: null,
+  };
+
+  it('gives the events the full decoder gives, message by message, on every transcript cut anywhere', () => {
+    for (const scenario of CHAT_SCENARIOS) {
+      const messages = parseSse(loadChatStream(scenario.name));
+      for (let cut = 0; cut <= messages.length; cut++) {
+        const head = messages.slice(0, cut);
+        expect(stepwise(head, { headOnly: true }).map(judged), `${scenario.name} @${cut}`).toEqual(
+          stepwise(head, {}).map(judged),
+        );
+      }
+    }
+  });
+
+  it('does not read the usual first chunk, but reads any other first chunk', () => {
+    const parse = vi.spyOn(JSON, 'parse');
+    try {
+      const events = stepwise([compact(role), compact({ ...role, choices: [] })], {
+        headOnly: true,
+      });
+      expect(events[0]).toEqual([{ type: 'message-start' }]);
+      expect(parse).toHaveBeenCalledTimes(1);
+    } finally {
+      parse.mockRestore();
+    }
+    const choice = role.choices[0] as Record<string, unknown>;
+    const others = [
+      { ...role, choices: [{ ...choice, delta: { role: 'assistant', content: 'Hi' } }] },
+      { ...role, choices: [{ ...choice, finish_reason: 'stop' }] },
+      { ...role, usage: { prompt_tokens: 1, completion_tokens: 0, total_tokens: 1 } },
+      { ...role, error: { message: 'boom' } },
+    ];
+    for (const first of others) {
+      const head = [compact(first)];
+      expect(stepwise(head, { headOnly: true }).map(judged)).toEqual(
+        stepwise(head, {}).map(judged),
+      );
+    }
   });
 });

@@ -16,7 +16,7 @@ import { decodeAnnotation } from './annotations.js';
 import { decodeFinishReason } from './finish-reason.js';
 import { chatMeta, metaField } from './meta.js';
 import { narrowChatChunk } from './narrow.js';
-import { learnEnvelope, scanArguments, scanContent } from './scan-chunk.js';
+import { isRoleChunk, learnEnvelope, scanArguments, scanContent } from './scan-chunk.js';
 import { decodeStreamError, isStreamError } from './stream-error.js';
 import { toolCallKey } from './tool-call-key.js';
 import type {
@@ -391,7 +391,8 @@ export function readOrdinaryChoice(value: unknown): ChatChunkChoice | undefined 
  * `TRUNCATED_STREAM_ERROR`. A chunk with a top-level `error` ends it with an `error` event.
  * Once the stream has started, ordinary delta chunks skip the narrowing (`readOrdinaryChoice`),
  * and compact content and tool-arguments chunks with the envelope of an earlier chunk skip the
- * parse too (`scanContent`, `scanArguments`); anything else takes the full path.
+ * parse too (`scanContent`, `scanArguments`); anything else takes the full path. A head-only
+ * decoder (`options.headOnly`) does not parse the usual first chunk either (`isRoleChunk`).
  */
 export function createChatStreamDecoder(
   options: DecodeStreamOptions = {},
@@ -419,6 +420,16 @@ export function createChatStreamDecoder(
       if (data === '') return [];
       if (data === '[DONE]') return finishStream(state, true);
       const fast = state.started && message.event === undefined;
+      // A head-only decoder (the pipeline's probe) does not parse the usual first chunk: it only
+      // starts the message, whose fields the probe does not need; its envelope is learnt.
+      if (options.headOnly && !state.started && message.event === undefined) {
+        const envelope = learnEnvelope(data);
+        if (envelope !== undefined && isRoleChunk(data, envelope) && !isUnterminated(message)) {
+          state.started = true;
+          state.envelope = envelope;
+          return [{ type: 'message-start' }];
+        }
+      }
       // Fastest path: a content or arguments chunk read from its text (see `scanContent`); not
       // for a message cut short at the end of input, though only a whole JSON text could match.
       if (fast && state.envelope !== undefined && !isUnterminated(message)) {

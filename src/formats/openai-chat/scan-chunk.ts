@@ -86,6 +86,27 @@ export function scanContent(data: string, envelope: string): string | undefined 
   return TAIL.test(data) ? stringValue(data, from, end) : undefined;
 }
 
+/** The body of the usual first chunk (role, empty content), up to the delta's closing brace. */
+const ROLE_HEAD = '"choices":[{"index":0,"delta":{"role":"assistant","content":""';
+
+/** What OpenAI writes after the empty content of the first chunk's delta. */
+const NULL_REFUSAL = ',"refusal":null';
+
+/**
+ * Whether `data` is `envelope` (from `learnEnvelope`) followed by the usual first chunk's body:
+ * `"choices":[{"index":0,"delta":{"role":"assistant","content":""}…` (or with `"refusal":null`
+ * after the content, as OpenAI writes it) and the same tail as
+ * `scanContent` allows. Its parse would give a chunk that only starts the message (with the
+ * envelope's id, model and the like): one assistant choice with no text, no finish, no usage.
+ */
+export function isRoleChunk(data: string, envelope: string): boolean {
+  if (!textAt(data, 0, envelope) || !textAt(data, envelope.length, ROLE_HEAD)) return false;
+  let at = envelope.length + ROLE_HEAD.length;
+  if (textAt(data, at, NULL_REFUSAL)) at += NULL_REFUSAL.length;
+  TAIL.lastIndex = at;
+  return TAIL.test(data);
+}
+
 /** How an ordinary tool-arguments chunk's body starts, up to the tool call's index. */
 const TOOL_HEAD = '"choices":[{"index":0,"delta":{"tool_calls":[{"index":';
 
