@@ -149,6 +149,7 @@ function readUpstreamBody(ctx: AnswerContext): Promise<WireBody> {
     ctx.response,
     conversion.formats[conversion.upstreamFormat],
     ctx.capture,
+    conversion.sameFormat,
   );
 }
 

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { planResponse, recordedMode, routeBetween } from './plan.js';
+import { mayForwardClientText, planResponse, recordedMode, routeBetween } from './plan.js';
+
+describe('mayForwardClientText', () => {
+  it("is true when the provider may answer in the client's format", () => {
+    expect(mayForwardClientText({ format: 'openai-chat' }, 'openai-chat')).toBe(true);
+    expect(mayForwardClientText({ format: 'openai-chat' }, 'anthropic-messages')).toBe(false);
+    // A provider that picks its upstream API by model may pick the client's.
+    const picks = { format: 'openai-chat' as const, selectFormat: () => 'openai-chat' as const };
+    expect(mayForwardClientText(picks, 'anthropic-messages')).toBe(true);
+  });
+});
 
 describe('response plan', () => {
   const same = routeBetween('openai-chat', 'openai-chat');

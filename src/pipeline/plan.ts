@@ -25,6 +25,18 @@ export function routeBetween(
   return { clientFormat, upstreamFormat, sameFormat: clientFormat === upstreamFormat };
 }
 
+/**
+ * Whether a client body of `clientFormat` may go upstream as the client wrote it: the provider
+ * can answer in that format (its own, or one it picks by model, `Provider.selectFormat`). When
+ * not, every request of the route is converted, and its body's text is never sent.
+ */
+export function mayForwardClientText(
+  provider: { format: WireFormatId; selectFormat?: unknown },
+  clientFormat: WireFormatId,
+): boolean {
+  return provider.selectFormat !== undefined || provider.format === clientFormat;
+}
+
 /** How a response is produced. */
 export type ResponseMode =
   /** Same format, both streaming: events forwarded, fixed only where the format needs it. */

@@ -135,14 +135,16 @@ export async function readUpstreamAnswer(
   response: UpstreamResponse,
   upstream: WireFormat,
   capture: RequestCapture | undefined,
+  keepText = true,
 ): Promise<WireBody> {
   const text = await readText(response, capture);
   const parsed = tryParseJson(text);
   if (!isRecord(parsed) || isErrorBody(parsed)) {
     throw bodyFailure(text, upstream, response, 'a JSON object');
   }
-  // Kept with its text: a same-format route answers with the upstream's own bytes.
-  return keepJsonText(parsed, text);
+  // Kept with its text: a same-format route answers with the upstream's own bytes (a
+  // converting route never sends it: `keepText` false).
+  return keepText ? keepJsonText(parsed, text) : parsed;
 }
 
 /**

@@ -16,6 +16,7 @@ import { RawHeaders } from '../http/raw-headers.js';
 import { TextAnswer } from '../pipeline/answer.js';
 import type { PipelineDeps } from '../pipeline/context.js';
 import { handleRequest } from '../pipeline/handle-request.js';
+import { mayForwardClientText } from '../pipeline/plan.js';
 import { LiveStream } from '../pipeline/stream-response.js';
 import type { Provider } from '../providers/provider.js';
 import type { AppDeps } from './app-deps.js';
@@ -142,6 +143,7 @@ export function createDirectRoutes(
           chunks: request,
         },
         options.maxBodyBytes,
+        mayForwardClientText(route.provider, route.format),
       );
       const answer = await handleRequest(
         {

@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { jsonText } from '../util/json-text.js';
 import { nestingDepth, readJsonBody } from './read-body.js';
 
 /** The reference: every character in turn, a backslash inside a string skipping the next one. */
@@ -63,6 +64,22 @@ describe('readJsonBody on a Node stream', () => {
     const body = readJsonBody(source(stream), 1000);
     setImmediate(() => stream.end('"m","messages":[]}'));
     expect(await body).toEqual({ model: 'm', messages: [] });
+  });
+
+  it('keeps the text of an object body (frozen), unless told the route converts it', async () => {
+    const text = '{"model" : "m","messages":[]}';
+    const read = (keepText?: boolean) => {
+      const stream = new PassThrough();
+      stream.end(text);
+      return readJsonBody(source(stream), 1000, keepText);
+    };
+    const kept = (await read()) as object;
+    expect(jsonText(kept)).toBe(text);
+    expect(Object.isFrozen(kept)).toBe(true);
+    const converted = (await read(false)) as object;
+    expect(converted).toEqual(kept);
+    expect(jsonText(converted)).toBe('{"model":"m","messages":[]}');
+    expect(Object.isFrozen(converted)).toBe(false);
   });
 
   it('is 413 past the limit, and the rest of the upload is drained', async () => {

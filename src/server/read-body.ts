@@ -135,9 +135,14 @@ function readNodeBytes(
  * Reads and parses the body; 413 when it (or its decoded form) is larger than `limitBytes`, 415
  * for an encoding ccproxy cannot decode, 400 when it is not JSON. A leading byte order mark is
  * accepted. An object body comes back frozen at its top level and linked to its text
- * (`keepJsonText`).
+ * (`keepJsonText`), unless `keepText` is false (a route that converts the body: its text is
+ * never sent, and the link costs a weak map entry).
  */
-export async function readJsonBody(source: BodySource, limitBytes: number): Promise<unknown> {
+export async function readJsonBody(
+  source: BodySource,
+  limitBytes: number,
+  keepText = true,
+): Promise<unknown> {
   const tooLarge = () =>
     new ProxyError('request_too_large', `Request body is larger than ${limitBytes} bytes`);
   const declared = Number(source.contentLength ?? '');
@@ -190,7 +195,7 @@ export async function readJsonBody(source: BodySource, limitBytes: number): Prom
     );
   }
   // An object body keeps its text, to be forwarded as it came when nothing in it changes.
-  return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+  return keepText && typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
     ? keepJsonText(parsed, text)
     : parsed;
 }

@@ -107,6 +107,29 @@ describe('Claude Code 2.1.197 on every route', () => {
     expect(sent.json).toEqual({ ...(JSON.parse(mapped) as Body), model: 'claude-sonnet-4-6' });
   });
 
+  it('/claude answers with a non-streamed body it did not change as the upstream wrote it', async () => {
+    // Spaced, with escapes JSON.stringify would not write: kept only when the text is sent.
+    const answer = JSON.stringify(
+      loadFixtureJson('anthropic-messages', 'text.expected.json'),
+      null,
+      1,
+    ).replace(/"text": "([^"]*)"/, '"text": "\\u0048i \\/ $1"');
+    servers.upstream = await startFakeUpstream(() => ({
+      headers: { 'content-type': 'application/json' },
+      body: answer,
+    }));
+    servers.proxy = await startProxy({
+      env: { CCPROXY_CLAUDE_BASE_URL: servers.upstream.url, ANTHROPIC_API_KEY: 'k' },
+    });
+    const response = await fetch(`${servers.proxy.url}/claude/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': 'k' },
+      body: JSON.stringify({ ...claudeCode(), stream: false }),
+    });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe(answer);
+  });
+
   it('/claude forwards the body without decoding it, streamed and not', async () => {
     servers.upstream = await startFakeUpstream(
       fakeAnthropicApi({ transcript: 'text', auth: { mode: 'api-key', key: 'k' } }),

@@ -6,6 +6,7 @@ import type { Logger } from '../../observability/logger.js';
 import { answerResponse } from '../../pipeline/answer.js';
 import type { PipelineDeps } from '../../pipeline/context.js';
 import { handleRequest } from '../../pipeline/handle-request.js';
+import { mayForwardClientText } from '../../pipeline/plan.js';
 import { LiveStream } from '../../pipeline/stream-response.js';
 import type { Provider } from '../../providers/provider.js';
 import { RequestAbort, type RequestSignal } from '../../util/request-signal.js';
@@ -65,7 +66,11 @@ export function registerProxyRoutes(
       app.post(`${prefix}${suffix}`, async (c) => {
         const lifecycle = c.get('lifecycle');
         lifecycle.record.route = `/${id}${suffix}`;
-        const body = await readJsonBody(bodySource(c), options.maxBodyBytes);
+        const body = await readJsonBody(
+          bodySource(c),
+          options.maxBodyBytes,
+          mayForwardClientText(provider, format),
+        );
         const sessionId = c.req.param('session_id' as never) as string | undefined;
         const answer = await handleRequest(
           {
