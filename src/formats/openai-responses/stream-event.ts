@@ -303,23 +303,31 @@ export const DELTA_RUN = new RegExp(
   'y',
 );
 
-const OUTPUT_INDEX_KEY = '"output_index":';
+/** The end of the `"output_index":` key, searched for (see `readRunOutputIndexes`), and its start. */
+const INDEX_KEY_END = 'x":';
+const INDEX_KEY_START = '"output_inde';
 
 /**
  * Reads the `output_index` keys of a run's events (at most one an event, and no other text of a
  * flat event is written so: a quote inside a string is escaped): each distinct index is added to
  * `indexes`, and the number of keys read is returned. A key counts only with a plain integer of
- * up to 9 digits followed by `,` or `}` (`/"output_index":(0|[1-9]\d{0,8})[,}]/`). Searched
- * and read in place: a regular expression made a match object per event.
+ * up to 9 digits followed by `,` or `}` (`/"output_index":(0|[1-9]\d{0,8})[,}]/`). Read in
+ * place (a regular expression made a match object per event), found by its last three
+ * characters, then checked whole: V8 searches a pattern of 7 characters or more by
+ * Boyer-Moore-Horspool, whose skips depend on the text's character under the pattern's last
+ * (`:`, which ends every key here: short skips), and a shorter one by finding its first
+ * character (`x`, rare) with `memchr` (30% less time on the bench's runs).
  */
 export function readRunOutputIndexes(text: string, indexes: number[]): number {
   let count = 0;
   for (
-    let at = text.indexOf(OUTPUT_INDEX_KEY);
-    at !== -1;
-    at = text.indexOf(OUTPUT_INDEX_KEY, at + OUTPUT_INDEX_KEY.length)
+    let found = text.indexOf(INDEX_KEY_END);
+    found !== -1;
+    found = text.indexOf(INDEX_KEY_END, found + INDEX_KEY_END.length)
   ) {
-    const start = at + OUTPUT_INDEX_KEY.length;
+    const at = found - INDEX_KEY_START.length;
+    if (at < 0 || !textAt(text, at, INDEX_KEY_START)) continue;
+    const start = found + INDEX_KEY_END.length;
     let end = start;
     let value = 0;
     for (let code = text.charCodeAt(end); code >= 48 && code <= 57 && end - start < 10; ) {
