@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { arrayOf, asNumber, asString, objectOf, orNull } from './narrow.js';
+import {
+  arrayOf,
+  asNumber,
+  asStreamIndex,
+  asString,
+  MAX_STREAM_INDEX,
+  objectOf,
+  orNull,
+} from './narrow.js';
 
 interface Piece {
   name?: string;
@@ -43,5 +51,14 @@ describe('typed narrowing', () => {
     expect(holder([])).toBeUndefined();
     expect(holder('text')).toBeUndefined();
     expect(piece({ size: Number.NaN })).toEqual({});
+  });
+});
+
+describe('asStreamIndex', () => {
+  it('reads a whole number from 0 to MAX_STREAM_INDEX, and nothing else', () => {
+    for (const index of [0, 1, MAX_STREAM_INDEX]) expect(asStreamIndex(index)).toBe(index);
+    for (const value of [-1, 1.5, MAX_STREAM_INDEX + 1, 999_999_999, Number.NaN, '1', null]) {
+      expect(asStreamIndex(value)).toBeUndefined();
+    }
   });
 });

@@ -29,6 +29,23 @@ export const asObject: Narrow<JsonObject> = (value) => (isRecord(value) ? value 
 /** An array, or `undefined`. */
 export const asArray: Narrow<unknown[]> = (value) => (Array.isArray(value) ? value : undefined);
 
+/**
+ * The largest index read from a stream event (a Responses output, content, summary or
+ * annotation index, an Anthropic block index). The rebuilders keep items and parts in lists by
+ * index and walk them in order: one Responses event with `output_index` 99999999 held the event
+ * loop for 5 s (999999999: about a minute), one Anthropic block with index 99999999 for 3 s.
+ */
+export const MAX_STREAM_INDEX = 4095;
+
+/**
+ * An index of a stream event: an integer from 0 to `MAX_STREAM_INDEX`, else absent (the event
+ * then addresses its item as one without an index does: by id, or the last one).
+ */
+export const asStreamIndex: Narrow<number> = (value) =>
+  typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_STREAM_INDEX
+    ? value
+    : undefined;
+
 /** Any value, as it came. */
 export const asUnknown: Narrow<unknown> = (value) => value;
 

@@ -63,6 +63,30 @@ describe('native accumulation edge cases', () => {
     data: JSON.stringify({ type, ...payload }),
   });
 
+  it('keeps blocks by their wire index in order, however large the index', () => {
+    // A list walked from 0 held the event loop for seconds on an index like this one.
+    const far = 999_999_999;
+    const accumulator = createAnthropicStreamAccumulator();
+    for (const message of [
+      event('message_start', {
+        message: { id: 'm', type: 'message', role: 'assistant', model: 'c', content: [] },
+      }),
+      event('content_block_start', { index: far, content_block: { type: 'text', text: '' } }),
+      event('content_block_start', { index: 3, content_block: { type: 'text', text: '' } }),
+      event('content_block_delta', { index: far, delta: { type: 'text_delta', text: 'last' } }),
+      event('content_block_delta', { index: 3, delta: { type: 'text_delta', text: 'first' } }),
+      event('content_block_stop', { index: far }),
+      event('content_block_stop', { index: 3 }),
+      event('message_stop'),
+    ]) {
+      accumulator.push(message);
+    }
+    expect(accumulator.result().body.content).toEqual([
+      { type: 'text', text: 'first' },
+      { type: 'text', text: 'last' },
+    ]);
+  });
+
   it('synthesises the envelope when message_start is missing', () => {
     const accumulator = createAnthropicStreamAccumulator();
     accumulator.push(

@@ -43,7 +43,14 @@ export function createAnthropicStreamAccumulator(
   options: DecodeStreamOptions = {},
 ): WireStreamAccumulator {
   let envelope: JsonObject | undefined;
-  const content: Array<JsonObject | undefined> = [];
+  /**
+   * The blocks by their wire index, a map: the index is the upstream's, and a list walked in
+   * order cost one step per index below it (a block at index 99999999 held the event loop for
+   * 3 s). Built in index order, as a list would be, holes skipped.
+   */
+  const content = new Map<number, JsonObject>();
+  /** The index after the highest block index so far (where a block without one goes). */
+  let nextIndex = 0;
   /** `input_json_delta` pieces per block index, joined at the block's stop. */
   const buffers = new Map<number, string[]>();
   let complete = false;
@@ -77,7 +84,15 @@ export function createAnthropicStreamAccumulator(
     envelope = { ...emptyEnvelope(), ...raw };
     delete envelope.content;
     envelope.usage = { ...(message.usage ?? { input_tokens: 0, output_tokens: 0 }) };
-    for (const block of message.content ?? []) if (isRecord(block)) content.push({ ...block });
+    for (const block of message.content ?? [])
+      if (isRecord(block)) setBlock(nextIndex, { ...block });
+  }
+
+  function setBlock(index: number, block: JsonObject): void {
+    // Only what a list would hold as an element: an index that is a whole number from 0 on.
+    if (!Number.isInteger(index) || index < 0) return;
+    content.set(index, block);
+    if (index >= nextIndex) nextIndex = index + 1;
   }
 
   function onBlockStart(event: AnthropicStreamEvent): void {
@@ -89,12 +104,12 @@ export function createAnthropicStreamAccumulator(
     }
     const copy = { ...block };
     if (copy.type === 'thinking' && typeof copy.signature !== 'string') copy.signature = '';
-    content[event.index ?? content.length] = copy;
+    setBlock(event.index ?? nextIndex, copy);
   }
 
   function onBlockDelta(event: AnthropicStreamEvent): void {
     const index = event.index;
-    const block = index === undefined ? undefined : content[index];
+    const block = index === undefined ? undefined : content.get(index);
     const raw = event.delta;
     if (index === undefined || block === undefined || raw === undefined) {
       warn('Skipped an Anthropic "content_block_delta" for no known block');
@@ -156,7 +171,7 @@ export function createAnthropicStreamAccumulator(
         return;
       case 'content_block_stop': {
         const index = event.index;
-        const block = index === undefined ? undefined : content[index];
+        const block = index === undefined ? undefined : content.get(index);
         if (index !== undefined && block !== undefined) finishInput(index, block);
         return;
       }
@@ -179,15 +194,15 @@ export function createAnthropicStreamAccumulator(
 
   function result(): StreamAccumulation {
     const blocks: JsonObject[] = [];
-    content.forEach((block, index) => {
-      if (block === undefined) return;
+    for (const index of [...content.keys()].sort((a, b) => a - b)) {
+      const block = content.get(index) as JsonObject;
       const copy = { ...block };
       const pieces = buffers.get(index);
       // A block cut off mid-input keeps what parses; partial JSON gives `{}`.
       if (pieces !== undefined) copy.input = parseJsonObjectLenient(pieces.join('')).value;
       if (Array.isArray(copy.citations)) copy.citations = [...copy.citations];
       blocks.push(copy);
-    });
+    }
     const base = envelope ?? emptyEnvelope();
     const usage = isRecord(base.usage) ? { ...base.usage } : { input_tokens: 0, output_tokens: 0 };
     const body: JsonObject = { ...base, content: blocks, usage };

@@ -3,6 +3,7 @@ import {
   loadTranscript,
   parseSplit,
   prettified,
+  testContext,
   transcriptNames,
 } from '../../../test/helpers/openai-responses-kit.js';
 import { createLargeCodexStream } from '../../../test/helpers/openai-responses-large-stream.js';
@@ -10,6 +11,8 @@ import { TRUNCATED_STREAM_ERROR } from '../../ir/response.js';
 import type { SseMessage } from '../../sse/message.js';
 import { parseSse } from '../../sse/parse.js';
 import { createResponsesStreamAccumulator } from './accumulate-stream.js';
+import { createResponsesStreamDecoder } from './decode-stream.js';
+import { createResponsesStreamPassthrough } from './passthrough-stream.js';
 
 function accumulate(messages: SseMessage[], options = {}) {
   const accumulator = createResponsesStreamAccumulator(options);
@@ -26,6 +29,63 @@ const created = {
   sequence_number: 0,
   response: { id: 'resp_1', object: 'response', status: 'in_progress', model: 'm', output: [] },
 };
+
+describe('Responses stream indexes beyond MAX_STREAM_INDEX', () => {
+  // Lists walked from 0 held the event loop for a minute on an index like this one; such an
+  // index reads as absent, and the events address their item by id.
+  const far = 999_999_999;
+  const item = {
+    id: 'msg_1',
+    type: 'message',
+    role: 'assistant',
+    status: 'in_progress',
+    content: [],
+  };
+  const events = [
+    created,
+    { type: 'response.output_item.added', sequence_number: 1, output_index: far, item },
+    {
+      type: 'response.content_part.added',
+      sequence_number: 2,
+      item_id: 'msg_1',
+      output_index: far,
+      content_index: far,
+      part: { type: 'output_text', text: '', annotations: [] },
+    },
+    {
+      type: 'response.output_text.delta',
+      sequence_number: 3,
+      item_id: 'msg_1',
+      output_index: far,
+      content_index: 0,
+      delta: 'Hi',
+    },
+    {
+      type: 'response.completed',
+      sequence_number: 4,
+      response: { id: 'resp_1', object: 'response', status: 'completed', model: 'm' },
+    },
+  ];
+
+  it('are read as absent: the item is rebuilt where an event without an index puts it', () => {
+    const { body } = accumulate(sse(events));
+    expect(body.output).toEqual([
+      { ...item, content: [{ type: 'output_text', text: 'Hi', annotations: [] }] },
+    ]);
+  });
+
+  it('are read as absent by the pass-through and the decoder too', () => {
+    const passthrough = createResponsesStreamPassthrough(testContext());
+    const out = sse(events).flatMap((message) => passthrough.push(message));
+    const completed = JSON.parse(out.at(-1)?.data ?? '{}') as {
+      response: { output: Array<{ content: Array<{ text: string }> }> };
+    };
+    expect(completed.response.output[0]?.content[0]?.text).toBe('Hi');
+    const decoder = createResponsesStreamDecoder();
+    const decoded = [...sse(events).flatMap((message) => decoder.push(message)), ...decoder.end()];
+    expect(decoded).toContainEqual(expect.objectContaining({ type: 'text-delta', delta: 'Hi' }));
+  });
+});
 
 describe('Responses native accumulator over the transcripts', () => {
   const names = transcriptNames();

@@ -4,7 +4,15 @@
  * fields stay.
  */
 import type { JsonObject } from '../../util/json.js';
-import { asArray, asNumber, asObject, asString, asUnknown, objectOf } from '../../util/narrow.js';
+import {
+  asArray,
+  asNumber,
+  asObject,
+  asStreamIndex,
+  asString,
+  asUnknown,
+  objectOf,
+} from '../../util/narrow.js';
 import type {
   ResponsesCallItemRead,
   ResponsesReasoningItemRead,
@@ -29,10 +37,10 @@ export const narrowResponsesResponse = objectOf<ResponsesResponse>({
 
 const streamEvent = objectOf<ResponsesStreamEvent>({
   type: asString,
-  output_index: asNumber,
-  content_index: asNumber,
-  summary_index: asNumber,
-  annotation_index: asNumber,
+  output_index: asStreamIndex,
+  content_index: asStreamIndex,
+  summary_index: asStreamIndex,
+  annotation_index: asStreamIndex,
   item_id: asString,
   name: asString,
   delta: asString,

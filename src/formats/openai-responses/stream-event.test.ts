@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { SseMessage } from '../../sse/message.js';
 import { parseSse } from '../../sse/parse.js';
+import { MAX_STREAM_INDEX } from '../../util/narrow.js';
 import {
   parseScanned,
   readRunOutputIndexes,
@@ -41,7 +42,7 @@ describe('scanStreamEvent (the fast paths read events without parsing them)', ()
   });
 
   it('leaves the output index unknown when it is not one plain integer', () => {
-    for (const index of ['-1', '1.5', '"2"', '01']) {
+    for (const index of ['-1', '1.5', '"2"', '01', String(MAX_STREAM_INDEX + 1)]) {
       const data = DELTA.replace('"output_index":3', `"output_index":${index}`);
       const scanned = scanStreamEvent(message(data));
       expect(scanned?.outputIndex, index).toBeUndefined();
@@ -123,6 +124,7 @@ describe('readRunOutputIndexes', () => {
     let count = 0;
     for (const found of text.matchAll(/"output_index":(0|[1-9]\d{0,8})[,}]/g)) {
       const index = Number(found[1]);
+      if (index > MAX_STREAM_INDEX) continue;
       if (!indexes.includes(index)) indexes.push(index);
       count++;
     }
@@ -137,7 +139,10 @@ describe('readRunOutputIndexes', () => {
     const run = (index: string, after = ',') =>
       `event: response.output_text.delta\ndata: {"type":"response.output_text.delta","sequence_number":1,"output_index":${index}${after}"delta":"x"}\n\n`;
     expect(read(run('0') + run('2') + run('0'))).toEqual({ count: 3, indexes: [0, 2] });
-    expect(read(run('123456789', '}'))).toEqual({ count: 1, indexes: [123456789] });
+    expect(read(run('4095', '}'))).toEqual({ count: 1, indexes: [4095] });
+    // Beyond MAX_STREAM_INDEX: read as absent, like a malformed key.
+    expect(read(run('4096', '}'))).toEqual({ count: 0, indexes: [] });
+    expect(read(run('123456789', '}'))).toEqual({ count: 0, indexes: [] });
     for (const bad of ['01', '1234567890', '-1', '1.5', '"1"', '', '1 ']) {
       expect(read(run(bad))).toEqual({ count: 0, indexes: [] });
     }
@@ -156,6 +161,8 @@ describe('readRunOutputIndexes', () => {
       '0',
       '7',
       '12345',
+      '4095',
+      '4096',
       '1234567890',
       ',',
       '}',
@@ -196,6 +203,7 @@ describe("scanItemDone (an output_item.done read as its item's text)", () => {
       done(item).replace(',"item":', ', "item":'),
       done(item).replace('"output_index":2', '"output_index":"2"'),
       done(item).replace('"output_index":2,', ''),
+      done(item, MAX_STREAM_INDEX + 1),
       done('text'),
       done([item]),
       done(null),

@@ -5,6 +5,7 @@
 import type { SseMessage } from '../../sse/message.js';
 import { isUnterminated } from '../../sse/parse.js';
 import { isRecord, type JsonObject, tryParseJson } from '../../util/json.js';
+import { MAX_STREAM_INDEX } from '../../util/narrow.js';
 import { textAt } from '../../util/text-at.js';
 import type { DecodeStreamOptions } from '../format.js';
 
@@ -174,7 +175,10 @@ export interface ScannedEvent {
    * Otherwise only the prefix was read and the data must still be parsed (`parseScanned`).
    */
   flat: boolean;
-  /** The top-level `output_index` of a flat event, when a plain integer (`undefined`: unknown). */
+  /**
+   * The top-level `output_index` of a flat event, when a plain integer up to
+   * `MAX_STREAM_INDEX` (`undefined`: unknown, or too large to be read as one).
+   */
   outputIndex?: number;
 }
 
@@ -262,10 +266,10 @@ export function scanFlatEvent(event: string | undefined, data: string): ScannedE
   if (event !== undefined && event !== type) return undefined;
   const start = TYPE_START.length + type.length + SEQUENCE_KEY.length;
   const sequence = { value: Number(digits), start, end: start + digits.length };
-  const index = flat[3];
-  return index === undefined
+  const index = flat[3] === undefined ? undefined : Number(flat[3]);
+  return index === undefined || index > MAX_STREAM_INDEX
     ? { type, data, sequence, flat: true }
-    : { type, data, sequence, flat: true, outputIndex: Number(index) };
+    : { type, data, sequence, flat: true, outputIndex: index };
 }
 
 /**
@@ -311,7 +315,8 @@ const INDEX_KEY_START = '"output_inde';
  * Reads the `output_index` keys of a run's events (at most one an event, and no other text of a
  * flat event is written so: a quote inside a string is escaped): each distinct index is added to
  * `indexes`, and the number of keys read is returned. A key counts only with a plain integer of
- * up to 9 digits followed by `,` or `}` (`/"output_index":(0|[1-9]\d{0,8})[,}]/`). Read in
+ * up to 9 digits followed by `,` or `}` (`/"output_index":(0|[1-9]\d{0,8})[,}]/`), and at most
+ * `MAX_STREAM_INDEX` (a larger one is read as absent, so its run is read event by event). Read in
  * place (a regular expression made a match object per event), found by its last three
  * characters, then checked whole: V8 searches a pattern of 7 characters or more by
  * Boyer-Moore-Horspool, whose skips depend on the text's character under the pattern's last
@@ -337,7 +342,7 @@ export function readRunOutputIndexes(text: string, indexes: number[]): number {
     const digits = end - start;
     if (digits === 0 || digits > 9 || (digits > 1 && text.charCodeAt(start) === 48)) continue;
     const next = text.charCodeAt(end);
-    if (next !== 44 && next !== 125) continue;
+    if ((next !== 44 && next !== 125) || value > MAX_STREAM_INDEX) continue;
     count++;
     if (!indexes.includes(value)) indexes.push(value);
   }
@@ -374,7 +379,8 @@ export function scanItemDone(scanned: ScannedEvent): { index: number; text: stri
   if (scanned.type !== ITEM_DONE || !textAt(data, sequence.end, OUTPUT_INDEX_AFTER_SEQUENCE))
     return undefined;
   const index = plainInteger(data, sequence.end + OUTPUT_INDEX_AFTER_SEQUENCE.length);
-  if (!index || !textAt(data, index[1], ITEM_AFTER_INDEX)) return undefined;
+  if (!index || index[0] > MAX_STREAM_INDEX || !textAt(data, index[1], ITEM_AFTER_INDEX))
+    return undefined;
   const last = data.length - 1;
   if (data.charCodeAt(last) !== 0x7d) return undefined;
   // Sliced from a joined string, which V8 flattens first: a copy of the item's text alone.
