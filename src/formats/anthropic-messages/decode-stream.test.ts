@@ -7,6 +7,10 @@ import {
   scenarioExpected,
   withParsedArguments,
 } from '../../../test/helpers/anthropic-messages-scenarios.js';
+import {
+  expectHeadOnlyAgrees,
+  stepwise as stepwiseEvents,
+} from '../../../test/helpers/head-only.js';
 import { accumulateEvents } from '../../ir/accumulate.js';
 import { checkEvents } from '../../ir/check-events.js';
 import type { IrEvent } from '../../ir/events.js';
@@ -367,26 +371,17 @@ describe('a head-only decoder (the pipeline\u2019s probe of a stream\u2019s head
         if (event.type === 'message-end') return { type: event.type, finish: event.finishReason };
         return event;
       });
-  /** Each message's events, message by message (as the probe reads them). */
-  const stepwise = (messages: SseMessage[], options: { headOnly?: boolean }) => {
-    const decoder = createAnthropicStreamDecoder(options);
-    return [...messages.map((message) => decoder.push(message)), decoder.end()];
-  };
+  const stepwise = (messages: SseMessage[], options: { headOnly?: boolean }) =>
+    stepwiseEvents(createAnthropicStreamDecoder, messages, options);
   const start = (content: unknown[]) =>
     event('message_start', {
       message: { id: 'msg_1', type: 'message', role: 'assistant', model: 'claude', content },
     });
 
   it('gives the events the full decoder gives, message by message, on every transcript cut anywhere', () => {
-    for (const scenario of ANTHROPIC_SCENARIOS) {
-      const messages = parseSplit(scenarioBytes(scenario.name), 1);
-      for (let cut = 0; cut <= messages.length; cut++) {
-        const head = messages.slice(0, cut);
-        expect(stepwise(head, { headOnly: true }).map(judged), `${scenario.name} @${cut}`).toEqual(
-          stepwise(head, {}).map(judged),
-        );
-      }
-    }
+    const streams: Record<string, SseMessage[]> = {};
+    for (const { name } of ANTHROPIC_SCENARIOS) streams[name] = parseSplit(scenarioBytes(name), 1);
+    expectHeadOnlyAgrees(createAnthropicStreamDecoder, streams, judged);
   });
 
   it('does not read a message_start without content, but reads one that has content', () => {

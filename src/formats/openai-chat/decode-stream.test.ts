@@ -1,6 +1,11 @@
 /** Chat stream decoding: transcript invariants (grammar, agreement with decodeResponse, re-encoding) and event-level cases. */
 import { describe, expect, it, vi } from 'vitest';
 import {
+  expectHeadOnlyAgrees,
+  stepwise as stepwiseEvents,
+  withoutStartFields,
+} from '../../../test/helpers/head-only.js';
+import {
   CHAT_SCENARIOS,
   chatTestContext,
   loadChatExpected,
@@ -538,14 +543,9 @@ describe('Chat stream decoder, event by event', () => {
 });
 
 describe('a head-only decoder (the pipeline\u2019s probe of a stream\u2019s head)', () => {
-  /** What the probe may leave out: the fields of message-start. */
-  const judged = (events: IrEvent[]) =>
-    events.map((event) => (event.type === 'message-start' ? { type: event.type } : event));
-  /** Each message's events, message by message (as the probe reads them). */
-  const stepwise = (messages: SseMessage[], options: { headOnly?: boolean }) => {
-    const decoder = createChatStreamDecoder(options);
-    return [...messages.map((message) => decoder.push(message)), decoder.end()];
-  };
+  const judged = withoutStartFields;
+  const stepwise = (messages: SseMessage[], options: { headOnly?: boolean }) =>
+    stepwiseEvents(createChatStreamDecoder, messages, options);
   const compact = (value: unknown): SseMessage => ({ data: JSON.stringify(value) });
   const role = {
     ...envelope,
@@ -556,15 +556,9 @@ describe('a head-only decoder (the pipeline\u2019s probe of a stream\u2019s head
   };
 
   it('gives the events the full decoder gives, message by message, on every transcript cut anywhere', () => {
-    for (const scenario of CHAT_SCENARIOS) {
-      const messages = parseSse(loadChatStream(scenario.name));
-      for (let cut = 0; cut <= messages.length; cut++) {
-        const head = messages.slice(0, cut);
-        expect(stepwise(head, { headOnly: true }).map(judged), `${scenario.name} @${cut}`).toEqual(
-          stepwise(head, {}).map(judged),
-        );
-      }
-    }
+    const streams: Record<string, SseMessage[]> = {};
+    for (const { name } of CHAT_SCENARIOS) streams[name] = parseSse(loadChatStream(name));
+    expectHeadOnlyAgrees(createChatStreamDecoder, streams);
   });
 
   it('does not read the usual first chunk, but reads any other first chunk', () => {

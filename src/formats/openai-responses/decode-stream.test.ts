@@ -1,5 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
 import {
+  expectHeadOnlyAgrees,
+  stepwise as stepwiseEvents,
+} from '../../../test/helpers/head-only.js';
+import {
   essentials,
   loadTranscript,
   parseSplit,
@@ -429,25 +433,13 @@ describe('lifecycle events after the start', () => {
 });
 
 describe('a head-only decoder (the pipeline\u2019s probe of a stream\u2019s head)', () => {
-  /** What the probe may leave out: the fields of message-start. */
-  const judged = (events: IrEvent[]) =>
-    events.map((event) => (event.type === 'message-start' ? { type: event.type } : event));
-  /** Each message's events, message by message (as the probe reads them). */
-  const stepwise = (messages: SseMessage[], options: { headOnly?: boolean }) => {
-    const decoder = createResponsesStreamDecoder(options);
-    return [...messages.map((message) => decoder.push(message)), decoder.end()];
-  };
+  const stepwise = (messages: SseMessage[], options: { headOnly?: boolean }) =>
+    stepwiseEvents(createResponsesStreamDecoder, messages, options);
 
   it('gives the events the full decoder gives, message by message, on every transcript cut anywhere', () => {
-    for (const name of transcriptNames()) {
-      const messages = parseSse(loadTranscript(name).bytes);
-      for (let cut = 0; cut <= messages.length; cut++) {
-        const head = messages.slice(0, cut);
-        expect(stepwise(head, { headOnly: true }).map(judged), `${name} @${cut}`).toEqual(
-          stepwise(head, {}).map(judged),
-        );
-      }
-    }
+    const streams: Record<string, SseMessage[]> = {};
+    for (const name of transcriptNames()) streams[name] = parseSse(loadTranscript(name).bytes);
+    expectHeadOnlyAgrees(createResponsesStreamDecoder, streams);
   });
 
   it('does not read the lifecycle event that starts the message, but reads a pending error', () => {
