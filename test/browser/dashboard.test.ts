@@ -115,9 +115,9 @@ describe('dashboard in chromium', () => {
     expect(await page.locator('tr[data-id="req-browser-ok"]').count()).toBe(1);
     await page.click('#pause');
     await chat(url, 'gpt-5.1-codex', 'req-while-paused');
-    await page.waitForFunction(
-      "document.querySelector('#pause')?.textContent === 'Resume (1 new)'",
-    );
+    // A selector, not a string predicate: Playwright polls a string with eval, which the
+    // dashboard's Content-Security-Policy refuses (the check failed whenever it had to poll).
+    await page.locator('#pause', { hasText: /^Resume \(1 new\)$/ }).waitFor();
     expect(await page.locator('tr[data-id="req-while-paused"]').count()).toBe(0);
     await page.click('#pause');
     await page.waitForSelector('tr[data-id="req-while-paused"]');
