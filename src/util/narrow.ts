@@ -30,10 +30,10 @@ export const asObject: Narrow<JsonObject> = (value) => (isRecord(value) ? value 
 export const asArray: Narrow<unknown[]> = (value) => (Array.isArray(value) ? value : undefined);
 
 /**
- * The largest index read from a stream event (a Responses output, content, summary or
- * annotation index, an Anthropic block index). The rebuilders keep items and parts in lists by
- * index and walk them in order: one Responses event with `output_index` 99999999 held the event
- * loop for 5 s (999999999: about a minute), one Anthropic block with index 99999999 for 3 s.
+ * The largest index read from a Responses stream event (an output, content, summary or
+ * annotation index). Its rebuilders keep items and parts in lists by index and walk them in
+ * order: one event with `output_index` 99999999 held the event loop for 5 s (999999999: about a
+ * minute). (The Anthropic accumulator keeps its blocks in a map instead.)
  */
 export const MAX_STREAM_INDEX = 4095;
 
