@@ -13,6 +13,7 @@ import type { Context } from 'hono';
 import type { Logger } from '../observability/logger.js';
 import type { TextAnswer } from '../pipeline/answer.js';
 import type { LiveStream } from '../pipeline/stream-response.js';
+import { isPieces } from '../streams/fenced-stream.js';
 import type { AppEnv } from './app-deps.js';
 
 /** Node's response when the app runs under `@hono/node-server` over HTTP/1, else `undefined`. */
@@ -169,10 +170,18 @@ export function writeLiveStream(
       if (gone || outgoing.destroyed) return;
       if (done) {
         if (chunk === undefined) outgoing.end();
-        else outgoing.end(chunk);
+        else if (isPieces(chunk)) {
+          for (const piece of chunk) outgoing.write(piece);
+          outgoing.end();
+        } else outgoing.end(chunk);
         return;
       }
-      if (chunk !== undefined && !outgoing.write(chunk)) await drained(outgoing);
+      if (chunk === undefined) continue;
+      // Pieces go out in one system call too: the response corks its socket until the next tick.
+      let flowing = true;
+      if (isPieces(chunk)) for (const piece of chunk) flowing = outgoing.write(piece);
+      else flowing = outgoing.write(chunk);
+      if (!flowing) await drained(outgoing);
     }
   };
   pump().catch((error: unknown) => {

@@ -38,10 +38,13 @@ export function oneLineData(data: string): SseMessage {
   return { data: '', raw: `data: ${data}\n\n` };
 }
 
-/** A step that serialises messages to text (the byte encoding happens once, at the socket). */
-export function createSseSerializer(): StreamStep<SseMessage, string> {
+/**
+ * A step that serialises messages to text (the byte encoding happens once, at the socket), or to
+ * the upstream's own bytes for a run that has them (`SseMessage.rawBytes`).
+ */
+export function createSseSerializer(): StreamStep<SseMessage, string | Uint8Array> {
   return {
-    push: (message) => [encodeSseMessage(message)],
+    push: (message) => [message.rawBytes ?? encodeSseMessage(message)],
     end: () => [],
   };
 }

@@ -334,6 +334,11 @@ describe('SSE splitter against the library alone', () => {
             if (message.raw === undefined) continue;
             expect(message.data).toBe('');
             expect(text).toContain(message.raw);
+            // The upstream's bytes, when kept, are exactly the run's text.
+            if (message.rawBytes) {
+              expect(new TextDecoder().decode(message.rawBytes)).toBe(message.raw);
+              expect(chunks.some((chunk) => chunk.buffer === message.rawBytes?.buffer)).toBe(true);
+            }
             // Never an event with an error in it: those are scanned for secrets.
             expect(message.raw).not.toContain('rror"');
           }
@@ -341,6 +346,36 @@ describe('SSE splitter against the library alone', () => {
       ),
       { numRuns: 800 },
     );
+  });
+
+  it('with `plain`, keeps the bytes of a run read unchanged from an ASCII chunk, then from what pushUntil held', () => {
+    const parser = createSseParser({ plain: (_event, data) => data });
+    const bytes = Buffer.from('data: 1\n\ndata: 2\n\ndata: 3\n\ndata: 4');
+    expect(parser.pushUntil(bytes, () => true)).toEqual([{ data: '1' }]);
+    // The head's empty chunk hands on the held events at once, as a view of the upstream's bytes.
+    const [run, ...rest] = parser.push(new Uint8Array(0));
+    expect(rest).toEqual([]);
+    expect(run).toMatchObject({ data: '', raw: 'data: 2\n\ndata: 3\n\n' });
+    expect(run?.rawBytes?.buffer).toBe(bytes.buffer);
+    expect(Buffer.from(run?.rawBytes ?? []).toString()).toBe('data: 2\n\ndata: 3\n\n');
+    // The held event finished by the next chunk is joined to it: its text, not bytes.
+    const [joined, after, ...none] = parser.push(Buffer.from('\n\ndata: 5\n\ndata: 6\n\n'));
+    expect(none).toEqual([]);
+    expect(joined).toEqual({ data: '', raw: 'data: 4\n\n' });
+    expect(after).toMatchObject({ data: '', raw: 'data: 5\n\ndata: 6\n\n' });
+    expect(Buffer.from(after?.rawBytes ?? []).toString()).toBe('data: 5\n\ndata: 6\n\n');
+    // Stopped again inside what it held: the new text waits with the rest, read at the next push.
+    expect(parser.pushUntil(Buffer.from('data: 9\n\ndata: 10\n\ndata: 11'), () => true)).toEqual([
+      { data: '9' },
+    ]);
+    expect(parser.pushUntil(Buffer.from('\n\ndata: 12\n\n'), () => true)).toEqual([{ data: '10' }]);
+    expect(parser.push(Buffer.from('data: 13'))).toEqual([
+      { data: '', raw: 'data: 11\n\ndata: 12\n\n' },
+    ]);
+    expect(parser.push(Buffer.from('\n\n'))).toEqual([{ data: '', raw: 'data: 13\n\n' }]);
+    // Not from a chunk with other than ASCII (one character is then not one byte), nor text.
+    expect(parser.push(Buffer.from('data: é\n\n'))).toEqual([{ data: '', raw: 'data: é\n\n' }]);
+    expect(parser.push('data: 8\n\n')).toEqual([{ data: '', raw: 'data: 8\n\n' }]);
   });
 
   it('with `plain`, puts the data it returns in place of the event data, keeping the event line', () => {

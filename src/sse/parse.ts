@@ -129,6 +129,12 @@ export function createSseParser(options: SseParserOptions = {}): SseParseStep<Ui
   let held = '';
   /** True when `held` may hold complete events (`pushUntil` stopped before them). */
   let heldEvents = false;
+  /**
+   * The bytes of `held`, when it was cut from an ASCII chunk and holds complete events
+   * (`heldEvents`): their runs keep them (`SseMessage.rawBytes`). A stream's head is read with
+   * `pushUntil`, so the rest of its first chunk is held so.
+   */
+  let heldBytes: Uint8Array | undefined;
   const parser: EventSourceParser = createParser({
     maxBufferSize,
     onEvent(event) {
@@ -188,10 +194,12 @@ export function createSseParser(options: SseParserOptions = {}): SseParseStep<Ui
     text: string,
     stop: ((message: SseMessage) => boolean) | undefined,
     runs: boolean,
+    bytes?: Uint8Array,
   ): boolean {
     const last = text.lastIndexOf('\n\n');
     if (last === -1) {
       held = text;
+      heldBytes = undefined;
       checkHeld();
       return false;
     }
@@ -202,8 +210,11 @@ export function createSseParser(options: SseParserOptions = {}): SseParseStep<Ui
     let runStart = -1;
     let runEnd = -1;
     const endRun = () => {
+      // A run that is one span of `text`, unchanged, is also that span of `bytes` when given.
+      const own = run === '' && runStart !== -1 ? bytes?.subarray(runStart, runEnd) : undefined;
       if (runStart !== -1) run += text.slice(runStart, runEnd);
-      if (run !== '') out.push({ data: '', raw: run });
+      if (own !== undefined) out.push({ data: '', raw: run, rawBytes: own });
+      else if (run !== '') out.push({ data: '', raw: run });
       run = '';
       runStart = -1;
     };
@@ -287,6 +298,7 @@ export function createSseParser(options: SseParserOptions = {}): SseParseStep<Ui
     }
     endRun();
     held = pos < text.length ? text.slice(pos) : '';
+    heldBytes = pos < text.length ? bytes?.subarray(pos) : undefined;
     heldEvents = pos < limit;
     checkHeld();
     return stopped;
@@ -333,6 +345,8 @@ export function createSseParser(options: SseParserOptions = {}): SseParseStep<Ui
     runs: boolean,
   ): SseMessage[] {
     const text = typeof input === 'string' ? input : decoder.write(input);
+    // The input's bytes, when each character of `text` is one of them (`wroteAscii`).
+    const bytes = typeof input !== 'string' && decoder.wroteAscii() ? input : undefined;
     if (libraryOnly) {
       if (text !== '') parser.feed(text);
       return drain();
@@ -340,6 +354,22 @@ export function createSseParser(options: SseParserOptions = {}): SseParseStep<Ui
     if (text.includes('\r')) {
       toLibrary(text);
       return drain();
+    }
+    if (heldEvents && heldBytes !== undefined) {
+      // Complete events `pushUntil` held, with their bytes: read on their own first (so their
+      // runs keep their bytes), then `text` after what is left of them, as below.
+      const previous = held;
+      const previousBytes = heldBytes;
+      held = '';
+      heldBytes = undefined;
+      heldEvents = false;
+      if (split(previous, stop, runs, previousBytes)) {
+        // The rest waits, as after a stop below.
+        held += text;
+        heldBytes = undefined;
+        heldEvents = true;
+        return drain();
+      }
     }
     // Nothing completes an event: held on (the common case inside a long event).
     if (
@@ -350,7 +380,8 @@ export function createSseParser(options: SseParserOptions = {}): SseParseStep<Ui
     ) {
       held += text;
       checkHeld();
-      return [];
+      // (Events held before `text` may have been read just above.)
+      return drain();
     }
     if (held !== '' && !heldEvents) {
       // The held partial event is finished in `text`: only that event is joined and read, then
@@ -369,14 +400,15 @@ export function createSseParser(options: SseParserOptions = {}): SseParseStep<Ui
           // The rest waits, as after a stop in one text.
           held += text.slice(seam);
           heldEvents = true;
-        } else split(text.slice(seam), stop, runs);
+        } else split(text.slice(seam), stop, runs, bytes?.subarray(seam));
       }
       return drain();
     }
     const all = held === '' ? text : held + text;
+    const allBytes = held === '' ? bytes : undefined;
     held = '';
     heldEvents = false;
-    if (all !== '') split(all, stop, runs);
+    if (all !== '') split(all, stop, runs, allBytes);
     return drain();
   }
 

@@ -32,6 +32,27 @@ describe('a fenced pull', () => {
     expect(await source.next()).toEqual({ chunk: undefined, done: true });
   });
 
+  it('hands bytes on as they are, between the joined texts around them, and streams them in order', async () => {
+    const bytes = [new TextEncoder().encode('<run 1>'), new TextEncoder().encode('<run 2>')];
+    const pulls: Array<Array<string | Uint8Array>> = [['a', 'b', bytes[0]!, 'c', bytes[1]!], []];
+    const make = () => {
+      let index = 0;
+      return createFencedSource<string | Uint8Array>({
+        source: sourceOf(pulls.length),
+        decode: { push: () => pulls[index++] ?? [], end: () => [] },
+        encode: { push: (piece) => [piece], end: () => [] },
+        toErrorItem: (error) => `error: ${String(error)}`,
+      });
+    };
+    const source = make();
+    const first = await source.next();
+    expect(first).toEqual({ chunk: ['ab', bytes[0], 'c', bytes[1]], done: false });
+    // The very bytes the decoding half gave, not copies.
+    expect((first.chunk as unknown[])[1]).toBe(bytes[0]);
+    const text = await new Response(fencedStream(make())).text();
+    expect(text).toBe('ab<run 1>c<run 2>');
+  });
+
   it('ends the answer in the pull that read the last chunk when the source says it is at its end', async () => {
     const run = async (knowsEnd: boolean) => {
       let left = 2;

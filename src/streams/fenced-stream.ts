@@ -42,31 +42,20 @@ export interface ChunkSource {
   atEnd?(): boolean;
 }
 
-function concat(chunks: Array<string | Uint8Array>): Uint8Array | undefined {
-  if (chunks.length === 0) return undefined;
-  if (chunks.length === 1) {
-    const only = chunks[0]!;
-    return typeof only === 'string' ? textEncoder.encode(only) : only;
-  }
-  if (chunks.every((chunk) => typeof chunk === 'string')) {
-    return textEncoder.encode(chunks.join(''));
-  }
-  const parts = chunks.map((chunk) =>
-    typeof chunk === 'string' ? textEncoder.encode(chunk) : chunk,
-  );
-  const size = parts.reduce((sum, part) => sum + part.byteLength, 0);
-  const joined = new Uint8Array(size);
-  let offset = 0;
-  for (const part of parts) {
-    joined.set(part, offset);
-    offset += part.byteLength;
-  }
-  return joined;
+/**
+ * What one pull hands the client: text, bytes, or pieces of both to write in that order (text
+ * between runs of events forwarded as the upstream's own bytes, `SseMessage.rawBytes`).
+ */
+export type FencedText = string | Uint8Array | ReadonlyArray<string | Uint8Array>;
+
+/** Whether a pull's output is pieces to write in order. */
+export function isPieces(text: FencedText): text is ReadonlyArray<string | Uint8Array> {
+  return Array.isArray(text);
 }
 
-/** One pull of a fenced answer: the text or bytes for the client, and whether it was the last. */
+/** One pull of a fenced answer: what the client gets, and whether it was the last. */
 export interface FencedChunk {
-  chunk: string | Uint8Array | undefined;
+  chunk: FencedText | undefined;
   done: boolean;
 }
 
@@ -82,12 +71,26 @@ export interface FencedSource {
   cancel(reason?: unknown): Promise<void>;
 }
 
-/** Joins one pull's output into one chunk (text stays text: the socket encodes it once). */
-function join(chunks: Array<string | Uint8Array>): string | Uint8Array | undefined {
+/**
+ * Joins one pull's output: consecutive text into one string (the socket encodes it once), bytes
+ * left as they are, never copied into a buffer of their own.
+ */
+function join(chunks: Array<string | Uint8Array>): FencedText | undefined {
   if (chunks.length === 0) return undefined;
   if (chunks.length === 1) return chunks[0]!;
-  if (chunks.every((chunk) => typeof chunk === 'string')) return chunks.join('');
-  return concat(chunks);
+  const pieces: Array<string | Uint8Array> = [];
+  let texts: string[] = [];
+  for (const chunk of chunks) {
+    if (typeof chunk === 'string') {
+      texts.push(chunk);
+      continue;
+    }
+    if (texts.length > 0) pieces.push(texts.join(''));
+    texts = [];
+    pieces.push(chunk);
+  }
+  if (texts.length > 0) pieces.push(texts.join(''));
+  return pieces.length === 1 ? pieces[0]! : pieces;
 }
 
 /** Creates the fenced answer (see `FencedSource`). */
@@ -179,7 +182,9 @@ export function fencedStream(source: FencedSource): ReadableStream<Uint8Array> {
       async pull(controller) {
         const { chunk, done } = await source.next();
         if (chunk !== undefined) {
-          controller.enqueue(typeof chunk === 'string' ? textEncoder.encode(chunk) : chunk);
+          for (const piece of isPieces(chunk) ? chunk : [chunk]) {
+            controller.enqueue(typeof piece === 'string' ? textEncoder.encode(piece) : piece);
+          }
         }
         // (After a cancel the stream is closed already: nothing to close.)
         if (done && !cancelled) controller.close();

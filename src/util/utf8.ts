@@ -18,6 +18,11 @@ export interface Utf8Decoder {
   write(bytes: Uint8Array): string;
   /** What is held back (as U+FFFD when incomplete); the decoder starts over after it. */
   end(): string;
+  /**
+   * Whether the last `write` returned its bytes' own text: all ASCII, one character a byte, so
+   * a span of the text is the same span of the bytes (a same-format route forwards the bytes).
+   */
+  wroteAscii(): boolean;
 }
 
 const BOM = '\uFEFF';
@@ -28,6 +33,7 @@ export function createUtf8Decoder(): Utf8Decoder {
   let atStart = true;
   /** The last chunk ended in an ASCII byte: the decoder holds no part of a character. */
   let clean = true;
+  let ascii = false;
   const firstText = (text: string): string => {
     if (text === '') return text;
     atStart = false;
@@ -37,7 +43,8 @@ export function createUtf8Decoder(): Utf8Decoder {
     write(bytes) {
       const length = bytes.byteLength;
       let text: string;
-      if (clean && length > 0 && isAscii(bytes)) {
+      ascii = clean && length > 0 && isAscii(bytes);
+      if (ascii) {
         text = (
           Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, length)
         ).toString('latin1');
@@ -53,8 +60,10 @@ export function createUtf8Decoder(): Utf8Decoder {
       decoder = new StringDecoder('utf8');
       atStart = true;
       clean = true;
+      ascii = false;
       return out;
     },
+    wroteAscii: () => ascii,
   };
 }
 

@@ -105,6 +105,34 @@ describe('a streamed answer written straight to the socket', () => {
     expect(received).toContain('"model":"m-up"');
   });
 
+  it('forwards a same-format stream byte for byte, cut anywhere, its runs as the upstream’s own bytes', async () => {
+    // ASCII chunks (their runs go out as the upstream's bytes) and chunks with other characters
+    // (read as text), cut at random places into reads of up to 700 bytes.
+    let { text } = chatStream(120, 9);
+    text = text.replace(/x{9}/g, (word, at: number) => (at % 7 === 0 ? 'é✓ xxxx' : word));
+    expect(text).toContain('é✓');
+    for (const seed of [1, 2, 3]) {
+      servers.upstream = await startFakeUpstream(() => ({
+        headers: { 'content-type': 'text/event-stream' },
+        sse: { bytes: text, seed, maxChunk: 700 },
+      }));
+      servers.proxy = await startProxy({
+        config: {
+          providers: { up: { base_url: `${servers.upstream.url}/v1`, api_key_env: 'UP_KEY' } },
+        },
+        env: { UP_KEY: 'sk-up-test-key' },
+      });
+      const response = await post(`${servers.proxy.url}/up/v1/chat/completions`);
+      const received: Buffer[] = [];
+      for await (const chunk of response) received.push(chunk as Buffer);
+      expect(Buffer.concat(received).toString('utf8')).toBe(text);
+      await servers.proxy.close();
+      await servers.upstream.close();
+      servers.proxy = undefined;
+      servers.upstream = undefined;
+    }
+  });
+
   it('a same-format Chat stream is forwarded without decoding the request', async () => {
     const { text, content } = chatStream(10, 5);
     const proxy = await startChat(text);

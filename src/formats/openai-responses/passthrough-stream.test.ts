@@ -10,7 +10,7 @@ import {
 } from '../../../test/helpers/openai-responses-kit.js';
 import { createLargeCodexStream } from '../../../test/helpers/openai-responses-large-stream.js';
 import { cutText } from '../../../test/helpers/split.js';
-import { encodeSse } from '../../sse/encode.js';
+import { createSseSerializer } from '../../sse/encode.js';
 import type { SseMessage } from '../../sse/message.js';
 import { parseChunks, parseSse } from '../../sse/parse.js';
 import type { IrErrorEvent } from '../format.js';
@@ -646,7 +646,9 @@ describe('Responses delta runs (the parser’s plain and plainRun)', () => {
           const events = [started ? start(seq++) : ''];
           for (const make of body) events.push(make(seq++ + (seq % 5 === 0 ? gap : 0)));
           events.push(last(seq));
-          const chunks = cutText(events.join(''), cuts);
+          // As bytes: a run read from an ASCII chunk keeps them (`rawBytes`), written as they are
+          // when its numbers are right, and never when they were rewritten.
+          const chunks = cutText(events.join(''), cuts).map((chunk) => Buffer.from(chunk));
           const read = (plain: boolean) => {
             const seen: unknown[] = [];
             const step = createResponsesStreamPassthrough(testContext(), {
@@ -660,7 +662,9 @@ describe('Responses delta runs (the parser’s plain and plainRun)', () => {
             });
             if (plain && messages.some((message) => message.raw !== undefined)) joined++;
             // What a client reads (a run keeps the upstream's framing: `data:` without its space).
-            return { events: parseSse(encodeSse(run(step, messages))), seen };
+            const written = run(createSseSerializer(), run(step, messages));
+            const text = written.map((piece) => Buffer.from(piece).toString()).join('');
+            return { events: parseSse(text), seen };
           };
           expect(read(true)).toEqual(read(false));
         },

@@ -220,9 +220,11 @@ export function createResponsesStreamPassthrough(
   /**
    * A run of deltas as the parser forwards it (`plainDelta`): its text with each number the next
    * one, kept unread for the rebuild. Before the stream's start (the numbering starts there) its
-   * events go one by one.
+   * events go one by one. A run whose numbers are all right goes as it came, the upstream's
+   * bytes with it (`SseMessage.rawBytes`).
    */
-  function pushRun(raw: string): SseMessage[] {
+  function pushRun(run: SseMessage & { raw: string }): SseMessage[] {
+    const raw = run.raw;
     if (terminated) return [];
     if (!started) {
       const out: SseMessage[] = [];
@@ -259,13 +261,13 @@ export function createResponsesStreamPassthrough(
       }
       pos = end + 2;
     }
-    return [{ data: '', raw: copied === 0 ? raw : renumbered + raw.slice(copied) }];
+    return [copied === 0 ? run : { data: '', raw: renumbered + raw.slice(copied) }];
   }
 
   function push(item: SseMessage | IrErrorEvent): SseMessage[] {
     if ('type' in item && item.type === 'error') return fail(item.error);
     const message = item as SseMessage;
-    if (message.raw !== undefined) return pushRun(message.raw);
+    if (message.raw !== undefined) return pushRun(message as SseMessage & { raw: string });
     if (terminated) return [];
     let scanned = scanStreamEvent(message);
     if (scanned?.flat) {
