@@ -7,6 +7,7 @@
  */
 import { createParser, type EventSourceParser } from 'eventsource-parser';
 import type { StreamStep } from '../streams/step.js';
+import { lastIndexOfText } from '../util/text-at.js';
 import { createUtf8Decoder } from '../util/utf8.js';
 import type { SseMessage } from './message.js';
 
@@ -196,7 +197,7 @@ export function createSseParser(options: SseParserOptions = {}): SseParseStep<Ui
     runs: boolean,
     bytes?: Uint8Array,
   ): boolean {
-    const last = text.lastIndexOf('\n\n');
+    const last = lastIndexOfText(text, '\n\n');
     if (last === -1) {
       held = text;
       heldBytes = undefined;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { endsWithText, textAt } from './text-at.js';
+import { endsWithText, lastIndexOfText, textAt } from './text-at.js';
 
 describe('textAt and endsWithText', () => {
   it('agree with startsWith and endsWith on any text, position and part', () => {
@@ -24,5 +24,32 @@ describe('textAt and endsWithText', () => {
     expect(textAt('{"type":"x"}', 9, '"x"')).toBe(false);
     expect(endsWithText('abc}}', '}}')).toBe(true);
     expect(endsWithText('}', '}}')).toBe(false);
+  });
+});
+
+describe('lastIndexOfText', () => {
+  it('agrees with lastIndexOf on any text and part, short or long, at any distance from the end', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom('a', '\n', 'b', 'é') }),
+        fc.nat({ max: 5000 }),
+        fc.string({ unit: fc.constantFrom('a', '\n', 'b', 'é'), maxLength: 3 }),
+        fc.string({ unit: fc.constantFrom('a', '\n'), maxLength: 3 }),
+        (head, fill, tail, search) => {
+          const data = `${head}${'x'.repeat(fill)}${tail}`;
+          expect(lastIndexOfText(data, search)).toBe(data.lastIndexOf(search));
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('finds the last blank line before a long partial event, or none', () => {
+    const events = 'data: 1\n\ndata: 2\n\n';
+    const partial = `data: {"instructions":"${'y'.repeat(70_000)}`;
+    expect(lastIndexOfText(events + partial, '\n\n')).toBe(events.length - 2);
+    expect(lastIndexOfText(partial, '\n\n')).toBe(-1);
+    expect(lastIndexOfText('', '\n\n')).toBe(-1);
+    expect(lastIndexOfText('abc', '')).toBe(3);
   });
 });
