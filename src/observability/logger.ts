@@ -1,5 +1,4 @@
 /** The logger: pino, JSON lines (or readable lines on a terminal), with redaction built in. */
-
 import { createRequire } from 'node:module';
 import type { Writable } from 'node:stream';
 import pino, { type Logger as PinoLogger } from 'pino';

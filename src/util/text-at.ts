@@ -31,8 +31,8 @@ export function lastIndexOfText(data: string, search: string): number {
   let window = LAST_WINDOW;
   while (from > 0) {
     const start = Math.max(0, from - window);
-    // Nothing occurs from `from` on (the last window's search found nothing): what is found
-    // here ends before it, and so does every later occurrence.
+    // Nothing starts from `from` on (the last window's search found nothing): what is found
+    // here starts before it, and so does every later occurrence.
     let at = data.indexOf(search, start);
     if (at !== -1) {
       for (
