@@ -78,6 +78,8 @@ export interface FencedSource {
 function join(chunks: Array<string | Uint8Array>): FencedText | undefined {
   if (chunks.length === 0) return undefined;
   if (chunks.length === 1) return chunks[0]!;
+  // Text alone (every converted stream, most pulls): one string, no pieces built.
+  if (chunks.every((chunk) => typeof chunk === 'string')) return chunks.join('');
   const pieces: Array<string | Uint8Array> = [];
   let texts: string[] = [];
   for (const chunk of chunks) {
