@@ -154,7 +154,7 @@ export interface WireFormat {
   createStreamAccumulator(options?: DecodeStreamOptions): WireStreamAccumulator;
   /**
    * Same-format forwarding of a stream (client and upstream speak this format): passes events
-   * through, with only the fixes this format needs (drop backend-only events, renumber, complete
+   * through, with only the fixes this format needs (drop backend-only events, keep the numbering, complete
    * the terminal event, show `context.model`). An `error` item (a failure of the upstream
    * connection) becomes this format's terminal error frame. Usage seen on the way is reported
    * through `options.onUsage`.

@@ -47,7 +47,7 @@ describe('Responses stream normalizer', () => {
     expect(out).toEqual(messages);
   });
 
-  it('drops Codex-only events, renumbers and fills the missing output', () => {
+  it("drops Codex-only events, keeps the upstream's numbers and fills the missing output", () => {
     const { bytes, expected } = loadTranscript('codex-output-missing');
     const input = parseSplit(bytes, 3);
     const { events } = normalize(input);
@@ -55,14 +55,52 @@ describe('Responses stream normalizer', () => {
     expect(types[0]).toBe('response.created');
     expect(types).not.toContain('codex.rate_limits');
     expect(types).not.toContain('keepalive');
-    expect(events.map((event) => event.sequence_number)).toEqual(events.map((_, index) => index));
-    const publicCount = input.filter(
-      (message) => !/^(codex\.|keepalive)/.test(message.event ?? ''),
-    ).length;
-    expect(events).toHaveLength(publicCount);
+    // A dropped keepalive leaves a gap in the numbers, as for a client that skips it.
+    const kept = input
+      .filter((message) => !/^(codex\.|keepalive)/.test(message.event ?? ''))
+      .map((message) => (JSON.parse(message.data) as Json).sequence_number);
+    expect(kept).toContain(0);
+    expect(input.some((message) => message.event === 'keepalive')).toBe(true);
+    expect(events.map((event) => event.sequence_number)).toEqual(kept);
     const completed = events.at(-1) as Json;
     expect(completed.type).toBe('response.completed');
     expect((completed.response as Json).output).toEqual(expected.output);
+  });
+
+  it('numbers an event the last number plus one when its own is missing or not above it', () => {
+    const deltaEvent = (sequence?: number) => ({
+      type: 'response.output_text.delta',
+      ...(sequence === undefined ? {} : { sequence_number: sequence }),
+      item_id: 'msg_1',
+      output_index: 0,
+      content_index: 0,
+      delta: 'a',
+    });
+    const wire = sse([
+      { ...created, sequence_number: 3 },
+      deltaEvent(7),
+      deltaEvent(7),
+      deltaEvent(),
+      deltaEvent(2),
+      deltaEvent(20),
+    ])
+      .map((message) => `event: ${message.event}\ndata: ${message.data}\n\n`)
+      .join('');
+    // Event by event and as the parser's runs of deltas.
+    const probe = createResponsesStreamPassthrough(testContext());
+    const runs = parseChunks([Buffer.from(wire)], {
+      plain: probe.plain,
+      plainRun: probe.plainRun,
+    });
+    expect(runs.filter((message) => message.raw !== undefined).length).toBe(2);
+    for (const messages of [parseSse(wire), runs]) {
+      const step = createResponsesStreamPassthrough(testContext());
+      const text = run(createSseSerializer(), run(step, messages))
+        .map((piece) => Buffer.from(piece).toString())
+        .join('');
+      const numbers = parseSse(text).map((message) => JSON.parse(message.data).sequence_number);
+      expect(numbers).toEqual([3, 7, 8, 9, 10, 20, 21, 22]);
+    }
   });
 
   it('keeps every other field of a forwarded event untouched', () => {
@@ -139,9 +177,9 @@ describe('Responses stream normalizer', () => {
     );
     expect(events.map((event) => [event.type, event.sequence_number])).toEqual([
       ['response.created', 0],
-      ['response.in_progress', 1],
-      ['error', 2],
-      ['response.failed', 3],
+      ['response.in_progress', 4],
+      ['error', 5],
+      ['response.failed', 6],
     ]);
     expect(normalize([]).events.map((event) => event.type)).toEqual([
       'response.created',
@@ -284,20 +322,24 @@ describe('Responses passthrough: fast paths give what the full path gives', () =
     expect(completed.response).toEqual({ ...large.expected, model: 'gpt-5.1-codex' });
   });
 
-  const keepalive = { type: 'keepalive', sequence_number: 1 };
+  /**
+   * A `response.created` numbered 2: the events numbered 2 after it are not above the last number
+   * sent, so they are renumbered (3), and their text is rewritten.
+   */
+  const ahead = { ...created, sequence_number: 2 };
   const delta =
     '{"type":"response.output_text.delta","sequence_number":2,"item_id":"msg_1","output_index":0,"content_index":0,"delta":"a\\/b"}';
 
   it('forwards a flat event as its own text, only its number rewritten', () => {
     const out = run(createResponsesStreamPassthrough(testContext()), [
-      ...sse([created, keepalive]),
+      ...sse([ahead]),
       { event: 'response.output_text.delta', data: delta },
     ]);
     // The escape `\/` stays: the text was not serialised again. The upstream's text goes along
     // for the error search (only the number changed).
     expect(out[1]).toEqual({
       event: 'response.output_text.delta',
-      data: delta.replace('"sequence_number":2', '"sequence_number":1'),
+      data: delta.replace('"sequence_number":2', '"sequence_number":3'),
       sourceData: delta,
     });
   });
@@ -312,20 +354,20 @@ describe('Responses passthrough: fast paths give what the full path gives', () =
       `{"sequence_number":2,${delta.slice(1).replace(',"sequence_number":2', '')}`,
     ]) {
       const out = run(createResponsesStreamPassthrough(testContext()), [
-        ...sse([created, keepalive]),
+        ...sse([ahead]),
         { event: 'response.output_text.delta', data: odd },
       ]);
-      expect(out[1]?.data).toBe(JSON.stringify({ ...JSON.parse(odd), sequence_number: 1 }));
+      expect(out[1]?.data).toBe(JSON.stringify({ ...JSON.parse(odd), sequence_number: 3 }));
     }
   });
 
   it('parses a compact event with a space after its prefix, and keeps its text', () => {
     const spaced = delta.replace('"delta":', '"delta": ');
     const out = run(createResponsesStreamPassthrough(testContext()), [
-      ...sse([created, keepalive]),
+      ...sse([ahead]),
       { event: 'response.output_text.delta', data: spaced },
     ]);
-    expect(out[1]?.data).toBe(spaced.replace('"sequence_number":2', '"sequence_number":1'));
+    expect(out[1]?.data).toBe(spaced.replace('"sequence_number":2', '"sequence_number":3'));
   });
 
   const envelope = (response: Json) =>
@@ -368,17 +410,17 @@ describe('Responses passthrough: fast paths give what the full path gives', () =
     };
     const data = JSON.stringify(added).replace('caf\u00e9', 'caf\\u00e9');
     const out = run(createResponsesStreamPassthrough(testContext()), [
-      ...sse([created, keepalive]),
+      ...sse([ahead]),
       { event: 'response.output_item.added', data },
     ]);
-    expect(out[1]?.data).toBe(JSON.stringify({ ...added, sequence_number: 1 }));
+    expect(out[1]?.data).toBe(JSON.stringify({ ...added, sequence_number: 3 }));
     // Without the escape, the text is kept and only the number changes.
     const plain = JSON.stringify(added).replace('caf\u00e9', 'cafe a\\/b');
     const kept = run(createResponsesStreamPassthrough(testContext()), [
-      ...sse([created, keepalive]),
+      ...sse([ahead]),
       { event: 'response.output_item.added', data: plain },
     ]);
-    expect(kept[1]?.data).toBe(plain.replace('"sequence_number":2', '"sequence_number":1'));
+    expect(kept[1]?.data).toBe(plain.replace('"sequence_number":2', '"sequence_number":3'));
   });
 
   it('still reports an unknown flat event and drops it', () => {
@@ -428,18 +470,14 @@ describe('Responses passthrough: the rebuilt output written into the terminal te
 
   it('appends a missing output and replaces a null or empty one in the text', () => {
     const missing = terminal(base).replace('a\\\\/b', 'a\\/b');
-    expect(last(missing)).toBe(
-      `${missing.slice(0, -2).replace(':4,', ':3,')},"output":${JSON.stringify([item])}}}`,
-    );
+    expect(last(missing)).toBe(`${missing.slice(0, -2)},"output":${JSON.stringify([item])}}}`);
     for (const empty of ['null', '[]']) {
       const data = terminal({ ...base, output: empty === 'null' ? null : [] }).replace(
         'a\\\\/b',
         'a\\/b',
       );
       expect(last(data)).toBe(
-        data
-          .replace(':4,', ':3,')
-          .replace(`"output":${empty}`, `"output":${JSON.stringify([item])}`),
+        data.replace(`"output":${empty}`, `"output":${JSON.stringify([item])}`),
       );
     }
   });
@@ -453,7 +491,8 @@ describe('Responses passthrough: the rebuilt output written into the terminal te
       '{"type":"response.completed","sequence_number":4,"response":{"id":"resp_1"}}';
     const stream = (between: SseMessage[]) =>
       run(createResponsesStreamPassthrough(testContext()), [
-        ...sse([created, { type: 'keepalive', sequence_number: 1 }]),
+        // Numbered 2 before the done event's 2: that one is renumbered (3) in its text.
+        ...sse([{ ...created, sequence_number: 2 }]),
         { event: 'response.output_item.done', data: done },
         ...between,
         { event: 'response.completed', data: completed },
@@ -461,9 +500,9 @@ describe('Responses passthrough: the rebuilt output written into the terminal te
     const out = stream([]);
     // The done event itself goes as it came, but for its number (its keys are known: the escape
     // hides no second number).
-    expect(out[1]?.data).toBe(done.replace('"sequence_number":2', '"sequence_number":1'));
+    expect(out[1]?.data).toBe(done.replace('"sequence_number":2', '"sequence_number":3'));
     expect(out.at(-1)?.data).toBe(
-      `{"type":"response.completed","sequence_number":2,"response":{"id":"resp_1","output":[${itemText}]}}`,
+      `{"type":"response.completed","sequence_number":4,"response":{"id":"resp_1","output":[${itemText}]}}`,
     );
     // A delta after the done (out of order) changes the item: the rebuilt item is serialised.
     const late = sse([
@@ -480,7 +519,7 @@ describe('Responses passthrough: the rebuilt output written into the terminal te
     ((changed.content as Json[])[0] as Json).text = 'a/b café!';
     const data = stream(late).at(-1)?.data ?? '';
     expect(data).toBe(
-      `{"type":"response.completed","sequence_number":3,"response":{"id":"resp_1","output":[${JSON.stringify(changed)}]}}`,
+      `{"type":"response.completed","sequence_number":5,"response":{"id":"resp_1","output":[${JSON.stringify(changed)}]}}`,
     );
   });
 
@@ -500,7 +539,7 @@ describe('Responses passthrough: the rebuilt output written into the terminal te
       const parsed = JSON.parse(data) as Json;
       const expected = {
         ...parsed,
-        sequence_number: 3,
+        sequence_number: 4,
         response: { ...(parsed.response as Json), output: [item] },
       };
       expect(last(data)).toBe(JSON.stringify(expected));
@@ -535,9 +574,7 @@ describe('Responses passthrough: a repeated envelope', () => {
     }
     expect(out[1]).toEqual({
       event: 'response.in_progress',
-      data: (messages[2]?.data ?? '')
-        .replace('"sequence_number":2', '"sequence_number":1')
-        .replace('"gpt-5.1-codex-max"', '"my-codex"'),
+      data: (messages[2]?.data ?? '').replace('"gpt-5.1-codex-max"', '"my-codex"'),
       sourceData: messages[2]?.data,
     });
     expect(observe(messages, 'my-codex').shown).toEqual(

@@ -50,7 +50,7 @@ const SEQUENCE_AFTER_TYPE = '","sequence_number":';
 /**
  * Creates the same-format passthrough step (`WireFormat.createStreamPassthrough`). It drops what
  * is not a public Responses event (`codex.*`, `keepalive`, unknown types: openai-node's
- * `responses.stream()` throws on them), renumbers `sequence_number` from 0, shows
+ * `responses.stream()` throws on them), keeps `sequence_number` increasing (`nextNumber`), shows
  * `context.model`, and puts the rebuilt output into a terminal event whose `output` is missing,
  * `null` or `[]` (Codex drift). Every other event is forwarded untouched. A stream that stopped
  * before its terminal event, or an `error` item (the upstream connection failed), ends with an
@@ -76,7 +76,8 @@ export function createResponsesStreamPassthrough(
 ): PassthroughStep {
   const accumulator = createResponsesEventAccumulator(options);
   const reportUnknown = createUnknownReporter(options);
-  let sequence = 0;
+  /** The last `sequence_number` sent; -1 before the first event. */
+  let last = -1;
   let started = false;
   let terminated = false;
   let sawError = false;
@@ -100,9 +101,9 @@ export function createResponsesStreamPassthrough(
     scanned?: ScannedEvent,
     edits?: TextEdits,
   ): SseMessage {
-    const number = sequence++;
     const type = event?.type ?? scanned?.type ?? '';
     const current = event ? event.sequence_number : scanned?.sequence.value;
+    const number = nextNumber(current);
     if (original && !changed && current === number) {
       return original.event === undefined ? { ...original, event: type } : original;
     }
@@ -121,6 +122,20 @@ export function createResponsesStreamPassthrough(
     if (edits?.output && isRecord(full.response))
       full.response.output = JSON.parse(edits.output.text);
     return { event: type, data: JSON.stringify(full) };
+  }
+
+  /**
+   * The number the next event is sent with: the upstream's own when it is an integer above the
+   * last one sent, so that a dropped event (`keepalive`) leaves a gap, as it does for a client
+   * that skips it, and the upstream's text goes unchanged; else the last one plus one (an event
+   * the proxy adds, or an upstream without numbers or out of order).
+   */
+  function nextNumber(upstream: unknown): number {
+    last =
+      Number.isSafeInteger(upstream) && (upstream as number) > last
+        ? (upstream as number)
+        : last + 1;
+    return last;
   }
 
   /** A `response.created` for a stream whose first public event is something else. */
@@ -232,7 +247,7 @@ export function createResponsesStreamPassthrough(
       return out;
     }
     accumulator.pushRun(raw);
-    // Each event's number made the next one: the text is kept but for the digits that change.
+    // Each event numbered by `nextNumber`: the text is kept but for the digits that change.
     // A run's events are `event:[ ]T`, `data:[ ]{"type":"T","sequence_number":N…` (`plainDelta`).
     // The pieces are joined by `+`, as a rope: the answer's one join copies them, once (an array
     // joined here copied the whole run once more).
@@ -254,7 +269,7 @@ export function createResponsesStreamPassthrough(
       ) {
         upstream = upstream * 10 + (code - 48);
       }
-      const number = sequence++;
+      const number = nextNumber(digitsEnd > start ? upstream : undefined);
       if (upstream !== number) {
         renumbered += raw.slice(copied, start) + number;
         copied = digitsEnd;
