@@ -126,7 +126,6 @@ export function createPassthroughHalves(
       keepComments: true,
       plain: passthrough.plain,
       plainRun: passthrough.plainRun,
-      keepBytes: true,
     }),
     decode: forwardMessages,
     encode: composeSteps(composeSteps(passthrough, scrubForwardedErrors), createSseSerializer()),

@@ -1,7 +1,6 @@
 /** SSE encoding: messages to the exact text written on the wire. */
 import type { StreamStep } from '../streams/step.js';
 import type { SseMessage } from './message.js';
-import { wireBytes } from './parse.js';
 
 /**
  * Serialises one message: `event:`, `id:`, `retry:` lines, one `data:` line per line of data,
@@ -41,19 +40,11 @@ export function oneLineData(data: string): SseMessage {
 
 /**
  * A step that serialises messages to text (the byte encoding happens once, at the socket), or to
- * the upstream's own bytes for a run or an event that has them (`SseMessage.rawBytes`,
- * `wireBytes`: the parser's very message, forwarded unchanged).
+ * the upstream's own bytes for a run that has them (`SseMessage.rawBytes`).
  */
 export function createSseSerializer(): StreamStep<SseMessage, string | Uint8Array> {
   return {
-    push(message) {
-      const raw = message.rawBytes;
-      if (raw !== undefined) return raw instanceof Uint8Array ? [raw] : raw.slice();
-      if (message.raw !== undefined) return [message.raw];
-      const own = wireBytes(message);
-      if (own === undefined) return [encodeSseMessage(message)];
-      return own instanceof Uint8Array ? [own] : own.slice();
-    },
+    push: (message) => [message.rawBytes ?? encodeSseMessage(message)],
     end: () => [],
   };
 }

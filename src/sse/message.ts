@@ -18,12 +18,11 @@ export interface SseMessage {
    */
   raw?: string;
   /**
-   * The upstream's own bytes of `raw`, when the parser read the run from ASCII chunks and the
-   * run is their text unchanged (one view, or views of consecutive chunks): the serialiser then
-   * forwards them, and the text is never encoded again (issue 13: forward the upstream's bytes).
-   * A step that changes `raw` drops it. (A single event's bytes: `wireBytes` in parse.ts.)
+   * The upstream's own bytes of `raw`, when the parser read the run from an ASCII chunk and the
+   * run is that chunk's text unchanged: the serialiser then forwards them, and the text is never
+   * encoded again (issue 13: forward the upstream's bytes). A step that changes `raw` drops it.
    */
-  rawBytes?: Uint8Array | readonly Uint8Array[];
+  rawBytes?: Uint8Array;
   /**
    * Set by a pass-through step on an event it forwards edited only where no error report can be
    * made or unmade (its `sequence_number`, its model's name): the upstream's `data` it was edited

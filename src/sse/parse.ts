@@ -14,57 +14,6 @@ import type { SseMessage } from './message.js';
 /** The messages dispatched only at the end of input, without their blank line. */
 const unterminated = new WeakSet<SseMessage>();
 
-/** The upstream's own bytes of the single events read from ASCII chunks (`wireBytes`). */
-const ownBytes = new WeakMap<SseMessage, Uint8Array | readonly Uint8Array[]>();
-
-/**
- * The bytes `message` was read from, as the upstream wrote them, when the parser read it as one
- * event in its usual shape from ASCII chunks: one view, or views of consecutive chunks for an
- * event that spans them (never copied). Kept by identity, not as a field, so that a step that
- * makes a changed copy (`{ ...message, data }`: a scrubbed error) never carries them on: only the
- * very message the parser made, forwarded unchanged, is written as these bytes (issue 13).
- */
-export function wireBytes(message: SseMessage): Uint8Array | readonly Uint8Array[] | undefined {
-  return ownBytes.get(message);
-}
-
-/** The bytes `start` to `end` of the text whose bytes are `pieces`, in order: views, never copies. */
-function sliceBytes(
-  pieces: readonly Uint8Array[],
-  start: number,
-  end: number,
-): Uint8Array | readonly Uint8Array[] {
-  if (pieces.length === 1) return (pieces[0] as Uint8Array).subarray(start, end);
-  const out: Uint8Array[] = [];
-  let offset = 0;
-  for (const piece of pieces) {
-    const next = offset + piece.length;
-    if (next > start && offset < end)
-      out.push(piece.subarray(Math.max(0, start - offset), Math.min(piece.length, end - offset)));
-    offset = next;
-    if (offset >= end) break;
-  }
-  return out.length === 1 ? (out[0] as Uint8Array) : out;
-}
-
-/** The bytes from `start` on of the text whose bytes are `pieces`, as a list of pieces. */
-function piecesOf(pieces: readonly Uint8Array[], start: number): Uint8Array[] {
-  let length = 0;
-  for (const piece of pieces) length += piece.length;
-  const rest = sliceBytes(pieces, start, length);
-  return rest instanceof Uint8Array ? [rest] : (rest as Uint8Array[]);
-}
-
-/** `pieces` with `bytes` after them, or `undefined` when either is unknown. */
-function withBytes(
-  pieces: Uint8Array[] | undefined,
-  bytes: Uint8Array | undefined,
-): Uint8Array[] | undefined {
-  if (pieces === undefined || bytes === undefined) return undefined;
-  if (bytes.length > 0) pieces.push(bytes);
-  return pieces;
-}
-
 /**
  * True for a message the parser dispatched only at the end of input, without its blank line: the
  * upstream closed mid-event, so its data may be cut short. A fast path that scans instead of
@@ -115,12 +64,6 @@ export interface SseParserOptions {
    * format checks the runs are the ones `plain` makes.
    */
   plainRun?: () => PlainRun | undefined;
-  /**
-   * Same-format forwarding: keep the upstream's bytes of what is read from ASCII chunks (a run's
-   * `SseMessage.rawBytes`, a single event's `wireBytes`) for the serialiser to write as they
-   * came. Off by default: a route that converts or accumulates never writes them.
-   */
-  keepBytes?: boolean;
 }
 
 /** The SSE parsing step (of bytes, or of bytes or text). */
@@ -134,7 +77,6 @@ export interface SseParseStep<In = Uint8Array> extends StreamStep<In, SseMessage
 }
 
 const LF = 0x0a;
-const NO_BYTES = new Uint8Array(0);
 const SPACE = 0x20;
 
 /**
@@ -179,7 +121,6 @@ export function createSseParser(options: SseParserOptions = {}): SseParseStep<Ui
   const maxBufferSize = options.maxBufferSize ?? 16 * 1024 * 1024;
   const plain = options.plain;
   const plainRun = plain === undefined ? undefined : options.plainRun;
-  const keepBytes = options.keepBytes === true;
   let out: SseMessage[] = [];
   let pendingRetry: number | undefined;
   let overflow: Error | undefined;
@@ -190,12 +131,11 @@ export function createSseParser(options: SseParserOptions = {}): SseParseStep<Ui
   /** True when `held` may hold complete events (`pushUntil` stopped before them). */
   let heldEvents = false;
   /**
-   * The bytes of `held`, in order, when each piece of it came from an ASCII chunk: the runs and
-   * events read from it keep them (`SseMessage.rawBytes`, `wireBytes`). Complete events held by
-   * `pushUntil` (a stream's head is read so: the rest of its first chunk), or the start of an
-   * event that later chunks finish (a 50 KB Responses envelope across 64 KB reads).
+   * The bytes of `held`, when it was cut from an ASCII chunk and holds complete events
+   * (`heldEvents`): their runs keep them (`SseMessage.rawBytes`). A stream's head is read with
+   * `pushUntil`, so the rest of its first chunk is held so.
    */
-  let heldBytes: Uint8Array[] | undefined;
+  let heldBytes: Uint8Array | undefined;
   const parser: EventSourceParser = createParser({
     maxBufferSize,
     onEvent(event) {
@@ -255,12 +195,12 @@ export function createSseParser(options: SseParserOptions = {}): SseParseStep<Ui
     text: string,
     stop: ((message: SseMessage) => boolean) | undefined,
     runs: boolean,
-    bytes?: readonly Uint8Array[],
+    bytes?: Uint8Array,
   ): boolean {
     const last = lastIndexOfText(text, '\n\n');
     if (last === -1) {
       held = text;
-      heldBytes = bytes?.slice();
+      heldBytes = undefined;
       checkHeld();
       return false;
     }
@@ -272,10 +212,7 @@ export function createSseParser(options: SseParserOptions = {}): SseParseStep<Ui
     let runEnd = -1;
     const endRun = () => {
       // A run that is one span of `text`, unchanged, is also that span of `bytes` when given.
-      const own =
-        run === '' && runStart !== -1 && bytes !== undefined
-          ? sliceBytes(bytes, runStart, runEnd)
-          : undefined;
+      const own = run === '' && runStart !== -1 ? bytes?.subarray(runStart, runEnd) : undefined;
       if (runStart !== -1) run += text.slice(runStart, runEnd);
       if (own !== undefined) out.push({ data: '', raw: run, rawBytes: own });
       else if (run !== '') out.push({ data: '', raw: run });
@@ -338,13 +275,7 @@ export function createSseParser(options: SseParserOptions = {}): SseParseStep<Ui
           }
         }
         endRun();
-        // The event's own bytes, unless a `retry` read before it goes with it (not in them).
-        const own =
-          bytes !== undefined && pendingRetry === undefined
-            ? sliceBytes(bytes, pos, next)
-            : undefined;
         const read = message(event, data);
-        if (own !== undefined) ownBytes.set(read, own);
         out.push(read);
         pos = next;
         if (stop?.(read)) {
@@ -368,7 +299,7 @@ export function createSseParser(options: SseParserOptions = {}): SseParseStep<Ui
     }
     endRun();
     held = pos < text.length ? text.slice(pos) : '';
-    heldBytes = pos < text.length && bytes !== undefined ? piecesOf(bytes, pos) : undefined;
+    heldBytes = pos < text.length ? bytes?.subarray(pos) : undefined;
     heldEvents = pos < limit;
     checkHeld();
     return stopped;
@@ -389,7 +320,6 @@ export function createSseParser(options: SseParserOptions = {}): SseParseStep<Ui
     if (at === 0) return;
     parser.feed(held.slice(0, at));
     held = held.slice(at);
-    if (heldBytes !== undefined) heldBytes = piecesOf(heldBytes, at);
   }
 
   function checkHeld(): void {
@@ -407,7 +337,6 @@ export function createSseParser(options: SseParserOptions = {}): SseParseStep<Ui
     libraryOnly = true;
     const all = held + text;
     held = '';
-    heldBytes = undefined;
     if (all !== '') parser.feed(all);
   }
 
@@ -417,15 +346,8 @@ export function createSseParser(options: SseParserOptions = {}): SseParseStep<Ui
     runs: boolean,
   ): SseMessage[] {
     const text = typeof input === 'string' ? input : decoder.write(input);
-    // The input's bytes, when each character of `text` is one of them (`wroteAscii`; none at all
-    // for no text: an empty chunk, or the decoder's empty end).
-    const bytes = !keepBytes
-      ? undefined
-      : text === ''
-        ? NO_BYTES
-        : typeof input !== 'string' && decoder.wroteAscii()
-          ? input
-          : undefined;
+    // The input's bytes, when each character of `text` is one of them (`wroteAscii`).
+    const bytes = typeof input !== 'string' && decoder.wroteAscii() ? input : undefined;
     if (libraryOnly) {
       if (text !== '') parser.feed(text);
       return drain();
@@ -445,7 +367,7 @@ export function createSseParser(options: SseParserOptions = {}): SseParseStep<Ui
       if (split(previous, stop, runs, previousBytes)) {
         // The rest waits, as after a stop below.
         held += text;
-        heldBytes = withBytes(heldBytes, bytes);
+        heldBytes = undefined;
         heldEvents = true;
         return drain();
       }
@@ -458,7 +380,6 @@ export function createSseParser(options: SseParserOptions = {}): SseParseStep<Ui
       !(text.charCodeAt(0) === LF && held.charCodeAt(held.length - 1) === LF)
     ) {
       held += text;
-      heldBytes = withBytes(heldBytes, bytes);
       checkHeld();
       // (Events held before `text` may have been read just above.)
       return drain();
@@ -473,24 +394,20 @@ export function createSseParser(options: SseParserOptions = {}): SseParseStep<Ui
           ? 1
           : text.indexOf('\n\n') + 2;
       const first = held + text.slice(0, seam);
-      const firstBytes = withBytes(heldBytes, bytes?.subarray(0, seam));
       held = '';
-      heldBytes = undefined;
-      const stopped = split(first, stop, runs, firstBytes);
+      const stopped = split(first, stop, runs);
       if (seam < text.length) {
         if (stopped) {
           // The rest waits, as after a stop in one text.
           held += text.slice(seam);
-          heldBytes = withBytes(heldBytes, bytes?.subarray(seam));
           heldEvents = true;
-        } else split(text.slice(seam), stop, runs, bytes && [bytes.subarray(seam)]);
+        } else split(text.slice(seam), stop, runs, bytes?.subarray(seam));
       }
       return drain();
     }
     const all = held === '' ? text : held + text;
-    const allBytes = held === '' && bytes !== undefined ? [bytes] : undefined;
+    const allBytes = held === '' ? bytes : undefined;
     held = '';
-    heldBytes = undefined;
     heldEvents = false;
     if (all !== '') split(all, stop, runs, allBytes);
     return drain();

@@ -695,7 +695,7 @@ describe('Responses delta runs (the parser’s plain and plainRun)', () => {
             });
             const messages = parseChunks(chunks, {
               keepComments: true,
-              ...(plain ? { plain: step.plain, plainRun: step.plainRun, keepBytes: true } : {}),
+              ...(plain ? { plain: step.plain, plainRun: step.plainRun } : {}),
             });
             if (plain && messages.some((message) => message.raw !== undefined)) joined++;
             // What a client reads (a run keeps the upstream's framing: `data:` without its space).
