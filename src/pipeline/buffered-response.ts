@@ -25,6 +25,7 @@ import {
   bodyFailure,
   createHeadBytes,
   failureOf,
+  type HeadBytes,
   isEventStreamText,
   readUpstreamAnswer,
 } from './upstream-body.js';
@@ -51,13 +52,15 @@ async function readAll(ctx: AnswerContext, onBytes: (bytes: Uint8Array) => void)
  */
 async function reassemble(ctx: AnswerContext): Promise<StreamAccumulation> {
   const reassembler = createStreamReassembler(ctx.conversion);
-  const head = createHeadBytes();
+  // The body's start, to explain a body that is not an event stream; let go at its first event
+  // (50 requests in flight held 3 MB of it to the end of their streams).
+  let head: HeadBytes | undefined = createHeadBytes();
   const failure = await readAll(ctx, (bytes) => {
-    head.push(bytes);
-    reassembler.push(bytes);
+    head?.push(bytes);
+    if (reassembler.push(bytes)) head = undefined;
   });
   const result = reassembler.result();
-  if (failure === undefined && !result.complete) {
+  if (failure === undefined && !result.complete && head !== undefined) {
     const text = head.text();
     if (!isEventStreamText(text)) {
       const upstream = ctx.conversion.formats[ctx.conversion.upstreamFormat];

@@ -199,7 +199,8 @@ export function createStreamHalves(
 
 /** A native accumulator of the upstream format, fed with raw bytes. */
 export function createStreamReassembler(plan: ConversionPlan): {
-  push(bytes: Uint8Array): void;
+  /** Reads `bytes`; true when they completed at least one event. */
+  push(bytes: Uint8Array): boolean;
   result(): StreamAccumulation;
 } {
   const accumulator = plan.formats[plan.upstreamFormat].createStreamAccumulator({
@@ -211,7 +212,9 @@ export function createStreamReassembler(plan: ConversionPlan): {
   const parser = createSseParser({ plain: accumulator.plain, plainRun: accumulator.plainRun });
   return {
     push(bytes) {
-      for (const message of parser.push(bytes)) accumulator.push(message);
+      const messages = parser.push(bytes);
+      for (const message of messages) accumulator.push(message);
+      return messages.length > 0;
     },
     result() {
       for (const message of parser.end()) accumulator.push(message);

@@ -353,6 +353,29 @@ describe('Responses native accumulator: fast paths give what the full path gives
     }
   });
 
+  it('lets the envelope text go at the first item event: a repeat after it is read in full', () => {
+    const lines = large.sse.split('\n\n');
+    const created = lines.findIndex((line) => line.startsWith('event: response.created'));
+    const inProgress = lines.findIndex((line) => line.startsWith('event: response.in_progress'));
+    const firstItem = lines.findIndex((line) => line.startsWith('event: response.output_item'));
+    expect(inProgress).toBe(created + 1);
+    // The repeated envelope moved after the first item event.
+    const moved = [...lines];
+    const [repeat] = moved.splice(inProgress, 1);
+    moved.splice(firstItem, 0, repeat as string);
+    const messages = parseSse(moved.join('\n\n'));
+    const parse = vi.spyOn(JSON, 'parse');
+    try {
+      expect(accumulate(messages).body).toEqual(large.expected);
+      const envelopes = parse.mock.calls.filter(([text]) =>
+        /^\{"type":"response\.(created|in_progress)"/.test(String(text)),
+      );
+      expect(envelopes).toHaveLength(2);
+    } finally {
+      parse.mockRestore();
+    }
+  });
+
   const item = (index: number, text: string) => ({
     type: 'message',
     id: `msg_${index}`,

@@ -199,7 +199,11 @@ export function createResponsesStreamAccumulator(
   options?: DecodeStreamOptions,
 ): WireStreamAccumulator {
   const accumulator = createResponsesEventAccumulator(options);
-  /** The text after `sequence_number` of the last lifecycle event that set the envelope. */
+  /**
+   * The text after `sequence_number` of the last lifecycle event that set the envelope; let go
+   * at the first item event (the envelope repeats before the output), so that the 50 KB text,
+   * and the chunk it is a part of, are not held to the stream's end.
+   */
   let envelopeText: string | undefined;
   return {
     plain: plainDelta,
@@ -207,11 +211,13 @@ export function createResponsesStreamAccumulator(
     push(message: SseMessage): void {
       if (message.raw !== undefined) {
         accumulator.pushRun(message.raw);
+        envelopeText = undefined;
         return;
       }
       const scanned = scanStreamEvent(message);
       if (scanned) {
         const type = scanned.type;
+        if (isItemEventType(type)) envelopeText = undefined;
         if (scanned.flat) {
           if (isItemEventType(type)) {
             accumulator.pushScanned(scanned);

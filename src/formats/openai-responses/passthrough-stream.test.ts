@@ -582,6 +582,33 @@ describe('Responses passthrough: a repeated envelope', () => {
     );
   });
 
+  it('is let go at the first item event: a repeat after it is read in full, to the same answer', () => {
+    const added = JSON.stringify({
+      type: 'response.output_item.added',
+      sequence_number: 1,
+      output_index: 0,
+      item: { type: 'message', id: 'msg_1', role: 'assistant', status: 'in_progress', content: [] },
+    });
+    const messages: SseMessage[] = [
+      { event: 'response.created', data: lifecycle('response.created', 0, response) },
+      { event: 'response.output_item.added', data: added },
+      { event: 'response.in_progress', data: lifecycle('response.in_progress', 2, response) },
+    ];
+    const parse = vi.spyOn(JSON, 'parse');
+    try {
+      run(createResponsesStreamPassthrough(testContext()), messages);
+      // response.created, the added item, then response.in_progress again.
+      expect(parse.mock.calls.map(([text]) => String(text).slice(0, 30))).toEqual(
+        messages.map((message) => message.data.slice(0, 30)),
+      );
+    } finally {
+      parse.mockRestore();
+    }
+    expect(observe(messages, 'my-codex').shown).toEqual(
+      observe(prettified(messages), 'my-codex').shown,
+    );
+  });
+
   it('is read in full when its text differs, and becomes the envelope of a failure', () => {
     const messages: SseMessage[] = [
       { event: 'response.created', data: lifecycle('response.created', 0, response) },

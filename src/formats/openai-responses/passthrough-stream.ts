@@ -82,7 +82,11 @@ export function createResponsesStreamPassthrough(
   let terminated = false;
   let sawError = false;
   let lastEnvelope: JsonObject | undefined;
-  /** The last lifecycle event read through its scanned text, for `pushRepeated`. */
+  /**
+   * The last lifecycle event read through its scanned text, for `pushRepeated`; let go at the
+   * first item event (the envelope is repeated before the output, not after), so that a stream
+   * does not hold its 50 KB text, and the chunk that text is a part of, to its end.
+   */
   let repeated: RepeatedEnvelope | undefined;
 
   function showModel(response: JsonObject): void {
@@ -247,6 +251,7 @@ export function createResponsesStreamPassthrough(
       return out;
     }
     accumulator.pushRun(raw);
+    repeated = undefined;
     // Each event numbered by `nextNumber`: the text is kept but for the digits that change.
     // A run's events are `event:[ ]T`, `data:[ ]{"type":"T","sequence_number":N…` (`plainDelta`).
     // The pieces are joined by `+`, as a rope: the answer's one join copies them, once (an array
@@ -285,6 +290,7 @@ export function createResponsesStreamPassthrough(
     if (message.raw !== undefined) return pushRun(message as SseMessage & { raw: string });
     if (terminated) return [];
     let scanned = scanStreamEvent(message);
+    if (scanned !== undefined && isItemEventType(scanned.type)) repeated = undefined;
     if (scanned?.flat) {
       const forwarded = pushFlat(message, scanned);
       if (forwarded) return forwarded;
@@ -308,6 +314,7 @@ export function createResponsesStreamPassthrough(
     }
     if (!event) return [];
     const type = event.type;
+    if (isItemEventType(type)) repeated = undefined;
     if (isBackendEvent(type)) {
       options?.onBackendEvent?.(event);
       return [];
