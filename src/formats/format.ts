@@ -154,10 +154,10 @@ export interface WireFormat {
   createStreamAccumulator(options?: DecodeStreamOptions): WireStreamAccumulator;
   /**
    * Same-format forwarding of a stream (client and upstream speak this format): passes events
-   * through, with only the fixes this format needs (drop backend-only events, keep the numbering, complete
-   * the terminal event, show `context.model`). An `error` item (a failure of the upstream
-   * connection) becomes this format's terminal error frame. Usage seen on the way is reported
-   * through `options.onUsage`.
+   * through, with only the fixes this format needs (drop backend-only events, keep the numbers
+   * increasing, complete the terminal event, show `context.model`). An `error` item (a failure of
+   * the upstream connection) becomes this format's terminal error frame. Usage seen on the way is
+   * reported through `options.onUsage`.
    */
   createStreamPassthrough(context: EncodeContext, options?: PassthroughOptions): PassthroughStep;
   /** Upstream error status and body to a `ProxyError` that keeps the upstream's meaning. */
