@@ -299,8 +299,10 @@ export function createSseParser(options: SseParserOptions = {}): SseParseStep<Ui
     }
     endRun();
     held = pos < text.length ? text.slice(pos) : '';
-    heldBytes = pos < text.length ? bytes?.subarray(pos) : undefined;
     heldEvents = pos < limit;
+    // Only with complete events: a partial one's bytes are never forwarded, and a view would keep
+    // the whole chunk alive while a long event is held.
+    heldBytes = heldEvents ? bytes?.subarray(pos) : undefined;
     checkHeld();
     return stopped;
   }
@@ -337,6 +339,7 @@ export function createSseParser(options: SseParserOptions = {}): SseParseStep<Ui
     libraryOnly = true;
     const all = held + text;
     held = '';
+    heldBytes = undefined;
     if (all !== '') parser.feed(all);
   }
 
