@@ -224,10 +224,16 @@ export const configSchema = z
         max_connections: z.number().int().positive().default(1024),
         /**
          * How far, in percent, the V8 heap may grow past what survived its last full collection
-         * before the next one (`ccproxy serve` only; see src/server/heap-growth.ts): 75 keeps
+         * before the next one (`ccproxy serve` only; see src/server/v8-heap.ts): 75 keeps
          * the peak near 1.75 times the live heap; 0 leaves it to V8 (up to 300% under load).
          */
         heap_growth_percent: z.number().int().min(0).max(1000).default(75),
+        /**
+         * V8's allocation-site pretenuring (`ccproxy serve` only; see src/server/v8-heap.ts): off,
+         * since it mistakes a proxy's per-request objects for long-lived ones; true restores V8's
+         * default.
+         */
+        allocation_site_pretenuring: z.boolean().default(false),
       })
       .prefault({}),
     logging: z

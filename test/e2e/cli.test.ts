@@ -51,13 +51,16 @@ describe('ccproxy command line', () => {
     expect(run.stderr).toContain(file);
   });
 
-  it('names server.heap_growth_percent when the environment gives it a bad value', async () => {
+  it.each([
+    ['heap_growth_percent', '-5'],
+    ['allocation_site_pretenuring', 'sometimes'],
+  ])('names server.%s when the environment gives it a bad value', async (key, value) => {
     const run = await runCli(['serve', '--port', '0'], {
       ...isolatedEnv(),
-      SERVER__HEAP_GROWTH_PERCENT: '-5',
+      [`SERVER__${key.toUpperCase()}`]: value,
     });
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('"server.heap_growth_percent"');
+    expect(run.stderr).toContain(`"server.${key}"`);
   });
 
   it('refuses a non-loopback address without an access key', async () => {

@@ -13,13 +13,13 @@ import { demoSettings } from '../../demo/demo-settings.js';
 import { startDemoUpstream } from '../../demo/replay-upstream.js';
 import { createLogger, type Logger } from '../../observability/logger.js';
 import { type ComposedApp, composeApp } from '../../server/compose.js';
-import { setHeapGrowth } from '../../server/heap-growth.js';
 import {
   connectionSettings,
   isLoopbackHost,
   type RunningServer,
   startServer,
 } from '../../server/serve.js';
+import { setHeapGrowth, setPretenuring } from '../../server/v8-heap.js';
 import { VERSION } from '../../version.js';
 import { type CliIo, UsageError } from '../io.js';
 
@@ -307,6 +307,7 @@ export async function runServe(options: ServeOptions, io: CliIo): Promise<number
     logStartupNotes(logger, loaded, options, demo);
     checkExposure(config, logger);
     setHeapGrowth(config.server.heap_growth_percent);
+    setPretenuring(config.server.allocation_site_pretenuring);
     composed = composeServe(options, io, loaded, logger, demo);
   } catch (error) {
     await demo?.close();
