@@ -5,17 +5,10 @@ import { setHeapGrowth } from './v8-heap.js';
 
 const MODULE = fileURLToPath(new URL('./v8-heap.ts', import.meta.url));
 
-/** Runs `script` (an ES module) in a child Node with `nodeArgs`; resolves to its stdout. */
-function runChild(script: string, nodeArgs: string[] = []): Promise<string> {
+/** Runs `script` (an ES module) in a child Node; resolves to its stdout. */
+function runChild(script: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [
-      ...nodeArgs,
-      '--import',
-      'tsx',
-      '--input-type=module',
-      '-e',
-      script,
-    ]);
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script]);
     let out = '';
     let err = '';
     child.stdout.on('data', (chunk: Buffer) => {
