@@ -1,6 +1,6 @@
 /** SSE encoding: messages to the exact text written on the wire. */
 import type { StreamStep } from '../streams/step.js';
-import type { SseMessage } from './message.js';
+import { type SseMessage, wireBytesOf } from './message.js';
 
 /**
  * Serialises one message: `event:`, `id:`, `retry:` lines, one `data:` line per line of data,
@@ -40,11 +40,16 @@ export function oneLineData(data: string): SseMessage {
 
 /**
  * A step that serialises messages to text (the byte encoding happens once, at the socket), or to
- * the upstream's own bytes for a run that has them (`SseMessage.rawBytes`).
+ * the upstream's own bytes for a run or an event that has them (`SseMessage.rawBytes`,
+ * `wireBytesOf`).
  */
 export function createSseSerializer(): StreamStep<SseMessage, string | Uint8Array> {
   return {
-    push: (message) => [message.rawBytes ?? encodeSseMessage(message)],
+    push: (message) => [
+      message.rawBytes ??
+        (message.raw === undefined ? wireBytesOf(message) : undefined) ??
+        encodeSseMessage(message),
+    ],
     end: () => [],
   };
 }

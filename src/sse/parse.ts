@@ -9,7 +9,7 @@ import { createParser, type EventSourceParser } from 'eventsource-parser';
 import type { StreamStep } from '../streams/step.js';
 import { lastIndexOfText } from '../util/text-at.js';
 import { createUtf8Decoder } from '../util/utf8.js';
-import type { SseMessage } from './message.js';
+import { type SseMessage, WireMessage } from './message.js';
 
 /** The messages dispatched only at the end of input, without their blank line. */
 const unterminated = new WeakSet<SseMessage>();
@@ -80,6 +80,13 @@ const LF = 0x0a;
 const SPACE = 0x20;
 
 /**
+ * The most bytes of one partial event a pass-through parser keeps beside its text, so that the
+ * event goes out as the upstream's bytes once it completes (`heldPieces`). A longer event is
+ * forwarded as its text: its bytes would double what the parser holds.
+ */
+const MAX_HELD_BYTES = 1024 * 1024;
+
+/**
  * Whether a `data:` field name starts at `at`. Compared code by code: `startsWith` with a
  * position is a call V8 does not inline, and it ran twice for every event (4% of a stream).
  */
@@ -136,6 +143,14 @@ export function createSseParser(options: SseParserOptions = {}): SseParseStep<Ui
    * `pushUntil`, so the rest of its first chunk is held so.
    */
   let heldBytes: Uint8Array | undefined;
+  /**
+   * The bytes of `held` when it is a partial event (not `heldEvents`) and every piece of it came
+   * from an ASCII chunk: a pass-through route's parser (`plain`) keeps them, so that the event,
+   * once complete, is read with its bytes (`keepWireBytes`, runs' `rawBytes`) rather than
+   * encoded again; up to `MAX_HELD_BYTES`.
+   */
+  let heldPieces: Uint8Array[] | undefined;
+  let heldPiecesLength = 0;
   const parser: EventSourceParser = createParser({
     maxBufferSize,
     onEvent(event) {
@@ -201,6 +216,7 @@ export function createSseParser(options: SseParserOptions = {}): SseParseStep<Ui
     if (last === -1) {
       held = text;
       heldBytes = undefined;
+      holdPieces(bytes);
       checkHeld();
       return false;
     }
@@ -275,7 +291,12 @@ export function createSseParser(options: SseParserOptions = {}): SseParseStep<Ui
           }
         }
         endRun();
-        const read = message(event, data);
+        // The event's own bytes go with it on a pass-through route (not with a `retry` the
+        // message takes from an earlier line: then they are not all of its text).
+        const read =
+          plain !== undefined && pendingRetry === undefined && bytes !== undefined
+            ? new WireMessage(event, data, bytes.subarray(pos, next))
+            : message(event, data);
         out.push(read);
         pos = next;
         if (stop?.(read)) {
@@ -303,8 +324,27 @@ export function createSseParser(options: SseParserOptions = {}): SseParseStep<Ui
     // Only with complete events: a partial one's bytes are never forwarded, and a view would keep
     // the whole chunk alive while a long event is held.
     heldBytes = heldEvents ? bytes?.subarray(pos) : undefined;
+    holdPieces(heldEvents || held === '' ? undefined : bytes?.subarray(pos));
     checkHeld();
     return stopped;
+  }
+
+  /** Starts `heldPieces` with the bytes of a partial event just held (none: not kept). */
+  function holdPieces(bytes: Uint8Array | undefined): void {
+    if (plain === undefined || bytes === undefined || bytes.byteLength > MAX_HELD_BYTES) {
+      heldPieces = undefined;
+      return;
+    }
+    heldPieces = [bytes];
+    heldPiecesLength = bytes.byteLength;
+  }
+
+  /** Adds a chunk's bytes to the held partial event's (none: the event's bytes are not kept). */
+  function addHeldPiece(bytes: Uint8Array | undefined): void {
+    if (heldPieces === undefined) return;
+    heldPiecesLength += bytes?.byteLength ?? 0;
+    if (bytes === undefined || heldPiecesLength > MAX_HELD_BYTES) heldPieces = undefined;
+    else heldPieces.push(bytes);
   }
 
   /**
@@ -322,6 +362,8 @@ export function createSseParser(options: SseParserOptions = {}): SseParseStep<Ui
     if (at === 0) return;
     parser.feed(held.slice(0, at));
     held = held.slice(at);
+    // (Rare: the event after them is forwarded as text.)
+    heldPieces = undefined;
   }
 
   function checkHeld(): void {
@@ -330,6 +372,7 @@ export function createSseParser(options: SseParserOptions = {}): SseParseStep<Ui
     if (!heldEvents) releaseComments();
     if (held.length > maxBufferSize) {
       held = '';
+      heldPieces = undefined;
       throw overflowError();
     }
   }
@@ -340,6 +383,7 @@ export function createSseParser(options: SseParserOptions = {}): SseParseStep<Ui
     const all = held + text;
     held = '';
     heldBytes = undefined;
+    heldPieces = undefined;
     if (all !== '') parser.feed(all);
   }
 
@@ -371,6 +415,7 @@ export function createSseParser(options: SseParserOptions = {}): SseParseStep<Ui
         // The rest waits, as after a stop below.
         held += text;
         heldBytes = undefined;
+        heldPieces = undefined;
         heldEvents = true;
         return drain();
       }
@@ -383,6 +428,8 @@ export function createSseParser(options: SseParserOptions = {}): SseParseStep<Ui
       !(text.charCodeAt(0) === LF && held.charCodeAt(held.length - 1) === LF)
     ) {
       held += text;
+      // (An empty chunk, such as the one that hands on the head's messages, adds nothing.)
+      if (text !== '') addHeldPiece(bytes);
       checkHeld();
       // (Events held before `text` may have been read just above.)
       return drain();
@@ -397,8 +444,14 @@ export function createSseParser(options: SseParserOptions = {}): SseParseStep<Ui
           ? 1
           : text.indexOf('\n\n') + 2;
       const first = held + text.slice(0, seam);
+      // Its bytes, when every piece was ASCII: copied into one buffer (a memory copy, where its
+      // text would be copied twice more on the way out: joined, then encoded at the socket).
+      addHeldPiece(bytes?.subarray(0, seam));
+      const firstBytes =
+        heldPieces === undefined ? undefined : Buffer.concat(heldPieces, heldPiecesLength);
       held = '';
-      const stopped = split(first, stop, runs);
+      heldPieces = undefined;
+      const stopped = split(first, stop, runs, firstBytes);
       if (seam < text.length) {
         if (stopped) {
           // The rest waits, as after a stop in one text.
@@ -411,6 +464,7 @@ export function createSseParser(options: SseParserOptions = {}): SseParseStep<Ui
     const all = held === '' ? text : held + text;
     const allBytes = held === '' ? bytes : undefined;
     held = '';
+    heldPieces = undefined;
     heldEvents = false;
     if (all !== '') split(all, stop, runs, allBytes);
     return drain();
@@ -426,6 +480,7 @@ export function createSseParser(options: SseParserOptions = {}): SseParseStep<Ui
       if (held !== '') {
         parser.feed(held);
         held = '';
+        heldPieces = undefined;
       }
       // Two line ends finish a pending line (or a CR awaiting its LF) and dispatch a pending
       // event; when nothing is pending they are blank lines and dispatch nothing.
