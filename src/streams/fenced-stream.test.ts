@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type ChunkSource, createFencedSource, fencedStream } from './fenced-stream.js';
@@ -24,7 +26,45 @@ function fenced(pulls: string[][]) {
 
 const long = (char: string, length = 9000) => char.repeat(length);
 
+/** A fenced source whose halves alone hold an object (`state` sees whether it is still alive). */
+function holding(pulls: number) {
+  const held = { items: new Array(1000).fill('item') };
+  const source = createFencedSource<string>({
+    source: sourceOf(pulls),
+    decode: { push: () => ['a'], end: () => [] },
+    encode: { push: (text) => [text, String(held.items.length)], end: () => ['|end'] },
+    toErrorItem: (error) => `error: ${String(error)}`,
+  });
+  return { source, state: new WeakRef(held) };
+}
+
+/** V8's full collection, reached without starting the test process with `--expose-gc`. */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
+
 describe('a fenced pull', () => {
+  it.each([
+    ['ended', false],
+    ['cancelled', true],
+  ])(
+    'lets go of its halves once %s, though the answer is still referenced',
+    async (_name, cancel) => {
+      // What the halves keep for the end of a stream (a Responses stream's items) must not live on
+      // while the client reads the answer.
+      const { source, state } = holding(cancel ? 5 : 1);
+      expect(await source.next()).toEqual({ chunk: 'a1000', done: false });
+      if (cancel) await source.cancel(new Error('gone'));
+      else expect(await source.next()).toEqual({ chunk: '|end', done: true });
+      await new Promise((resolve) => setImmediate(resolve));
+      collectGarbage();
+      expect(state.deref()).toBeUndefined();
+      // (Still answers, with nothing more.)
+      expect(await source.next()).toEqual({ chunk: undefined, done: true });
+    },
+  );
+
   it('joins the texts of one pull into one', async () => {
     const source = fenced([['a', 'b', 'c'], ['x', long('L'), 'z'], []]);
     expect(await source.next()).toEqual({ chunk: 'abc', done: false });

@@ -95,29 +95,45 @@ function join(chunks: Array<string | Uint8Array>): FencedText | undefined {
   return pieces.length === 1 ? pieces[0]! : pieces;
 }
 
+/** What a settled answer's halves become: nothing is pushed to them any more. */
+const ENDED: StreamStep<unknown, never> = { push: () => [], end: () => [] };
+
 /** Creates the fenced answer (see `FencedSource`). */
 export function createFencedSource<Mid>(options: FencedStreamOptions<Mid>): FencedSource {
-  const reader = options.source;
+  // Read out of `options`, which the closures below do not keep: once the answer is settled, its
+  // halves (and all a stream keeps for its end: a Responses stream's items and envelope) are let
+  // go, though the answer lives on until the client has read it (issue 13: what it held would
+  // otherwise be moved to the old generation meanwhile).
+  // (`toErrorItem` too: a closure made beside a half shares its scope, and so holds it.)
+  const { source: reader, stop, onFirstBytes, onCancel, onDone } = options;
+  let decode: StreamStep<Uint8Array, Mid> = options.decode;
+  let encode: StreamStep<Mid, string | Uint8Array> = options.encode;
+  let toErrorItem: ((error: unknown) => Mid) | undefined = options.toErrorItem;
   let finished = false;
   let settled = false;
   let sentFirstBytes = false;
-  const stop = options.stop;
   const onStop = () => {
     reader.cancel(stop?.reason).catch(() => {});
   };
   if (stop?.aborted) onStop();
   else stop?.addEventListener('abort', onStop, { once: true });
-  const release = () => stop?.removeEventListener('abort', onStop);
+  const release = () => {
+    stop?.removeEventListener('abort', onStop);
+    decode = ENDED;
+    encode = ENDED;
+    toErrorItem = undefined;
+  };
 
   function encodeAll(items: Mid[], out: Array<string | Uint8Array>): void {
-    for (const item of items) for (const chunk of options.encode.push(item)) out.push(chunk);
+    for (const item of items) for (const chunk of encode.push(item)) out.push(chunk);
   }
 
   function finishWithError(error: unknown, out: Array<string | Uint8Array>): void {
     // The decoding half is not ended: its end would report the early end of the input, and a
     // half-received event is discarded (as SSE requires); the failure itself is the last item.
-    encodeAll([options.toErrorItem(error)], out);
-    for (const chunk of options.encode.end()) out.push(chunk);
+    // (Never after `release`: a settled answer reads nothing more.)
+    if (toErrorItem !== undefined) encodeAll([toErrorItem(error)], out);
+    for (const chunk of encode.end()) out.push(chunk);
   }
 
   return {
@@ -141,10 +157,10 @@ export function createFencedSource<Mid>(options: FencedStreamOptions<Mid>): Fenc
         try {
           if (result.done) {
             finished = true;
-            encodeAll(options.decode.end(), out);
-            for (const chunk of options.encode.end()) out.push(chunk);
+            encodeAll(decode.end(), out);
+            for (const chunk of encode.end()) out.push(chunk);
           } else {
-            encodeAll(options.decode.push(result.value), out);
+            encodeAll(decode.push(result.value), out);
           }
         } catch (error) {
           finished = true;
@@ -155,13 +171,13 @@ export function createFencedSource<Mid>(options: FencedStreamOptions<Mid>): Fenc
       const chunk = join(out);
       if (chunk !== undefined && !sentFirstBytes) {
         sentFirstBytes = true;
-        options.onFirstBytes?.();
+        onFirstBytes?.();
       }
       if (finished && !settled) {
         settled = true;
         release();
         // Done once its last chunk is handed over: the caller writes it before anything else.
-        queueMicrotask(() => options.onDone?.());
+        queueMicrotask(() => onDone?.());
       }
       return { chunk, done: finished };
     },
@@ -170,7 +186,7 @@ export function createFencedSource<Mid>(options: FencedStreamOptions<Mid>): Fenc
       settled = true;
       finished = true;
       release();
-      options.onCancel?.(reason);
+      onCancel?.(reason);
       return reader.cancel(reason).catch(() => {});
     },
   };

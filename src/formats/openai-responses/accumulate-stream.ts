@@ -146,6 +146,11 @@ export function applyItemEvent(output: OutputBuilder, event: ResponsesStreamEven
 export interface ResponsesEventAccumulator {
   pushEvent(event: JsonObject & { type: string }): void;
   /**
+   * A lifecycle event's envelope (its `response`), read by `read` only if `result()` needs it:
+   * what `pushEvent` does with a lifecycle event, without holding its parsed object.
+   */
+  pushEnvelope(read: () => JsonObject | undefined): void;
+  /**
    * A flat event only scanned (`scanStreamEvent`), of a type `applyItemEvent` applies: kept
    * unparsed until the output is built, and never parsed when an `output_item.done` of its item
    * replaces what it built.
@@ -288,6 +293,8 @@ export function createResponsesEventAccumulator(
   const output = new OutputBuilder();
   const reportUnknown = createUnknownReporter(options);
   let envelope: JsonObject | undefined;
+  /** Reads the envelope when `pushEnvelope` gave it unread (then `envelope` is unset). */
+  let readEnvelope: (() => JsonObject | undefined) | undefined;
   let terminal: JsonObject | undefined;
   let streamError: IrError | undefined;
   /**
@@ -419,7 +426,10 @@ export function createResponsesEventAccumulator(
       case 'response.created':
       case 'response.in_progress':
       case 'response.queued':
-        if (isRecord(event.response)) envelope = event.response;
+        if (isRecord(event.response)) {
+          envelope = event.response;
+          readEnvelope = undefined;
+        }
         return;
       case 'response.completed':
       case 'response.incomplete':
@@ -453,7 +463,7 @@ export function createResponsesEventAccumulator(
     const { fill, unfinished } = outputShape();
     const complete = terminal !== undefined;
     const body: JsonObject = {
-      ...envelope,
+      ...(envelope ?? readEnvelope?.()),
       ...(terminal ? omitKeys(terminal, ['output']) : {}),
       output: output.build(unfinished, fill),
     };
@@ -479,6 +489,10 @@ export function createResponsesEventAccumulator(
 
   return {
     pushEvent,
+    pushEnvelope(read) {
+      envelope = undefined;
+      readEnvelope = read;
+    },
     pushScanned,
     pushRun,
     pushItemDone: (index, text) => enqueue(index, undefined, undefined, true, text),

@@ -565,8 +565,10 @@ describe('Responses passthrough: a repeated envelope', () => {
     let out: SseMessage[];
     try {
       out = run(createResponsesStreamPassthrough(testContext({ model: 'my-codex' })), messages);
-      // One parse: response.created (the failure at the end serialises, never parses).
+      // One parse: response.created; the repeat is not parsed. The stream then fails (no
+      // terminal event): only then is the envelope kept as its text parsed again, once.
       expect(parse.mock.calls.map(([text]) => String(text).slice(0, 30))).toEqual([
+        messages[0]?.data.slice(0, 30),
         messages[0]?.data.slice(0, 30),
       ]);
     } finally {
@@ -580,6 +582,26 @@ describe('Responses passthrough: a repeated envelope', () => {
     expect(observe(messages, 'my-codex').shown).toEqual(
       observe(prettified(messages), 'my-codex').shown,
     );
+  });
+
+  it('with a `\\u` escape in its text, is parsed for the model shown, as on the full path', () => {
+    // The repeat's text cannot be edited (an escaped key could be a second `model`): it is
+    // parsed where it is sent, and still shows the client's model.
+    const escaped = { ...response, instructions: 'a < b' };
+    const text = (type: string, sequence: number) =>
+      lifecycle(type, sequence, escaped).replace('a < b', 'a \\u003c b');
+    const messages: SseMessage[] = [
+      { event: 'response.created', data: text('response.created', 0) },
+      { event: 'response.in_progress', data: text('response.in_progress', 1) },
+    ];
+    expect(messages[1]?.data).toContain('\\u003c');
+    const fast = observe(messages, 'my-codex');
+    expect(fast.shown).toEqual(observe(prettified(messages), 'my-codex').shown);
+    const [, inProgress] = fast.shown[1] as [string, Json];
+    expect(inProgress).toMatchObject({
+      type: 'response.in_progress',
+      response: { model: 'my-codex' },
+    });
   });
 
   it('is let go at the first item event: a repeat after it is read in full, to the same answer', () => {
@@ -597,9 +619,10 @@ describe('Responses passthrough: a repeated envelope', () => {
     const parse = vi.spyOn(JSON, 'parse');
     try {
       run(createResponsesStreamPassthrough(testContext()), messages);
-      // response.created, the added item, then response.in_progress again.
+      // response.created, the added item, then response.in_progress again; its envelope once
+      // more for the failure at the end (no terminal event).
       expect(parse.mock.calls.map(([text]) => String(text).slice(0, 30))).toEqual(
-        messages.map((message) => message.data.slice(0, 30)),
+        [...messages, messages[2]].map((message) => message?.data.slice(0, 30)),
       );
     } finally {
       parse.mockRestore();

@@ -7,7 +7,7 @@ import type { IrError } from '../../ir/response.js';
 import { TRUNCATED_STREAM_ERROR } from '../../ir/response.js';
 import type { SseMessage } from '../../sse/message.js';
 import { parseSse } from '../../sse/parse.js';
-import { isRecord, type JsonObject, omitKeys } from '../../util/json.js';
+import { isRecord, type JsonObject, tryParseJson } from '../../util/json.js';
 import { onlyValue } from '../../util/json-text.js';
 import { endsWithText } from '../../util/text-at.js';
 import type {
@@ -74,20 +74,36 @@ export function createResponsesStreamPassthrough(
   context: EncodeContext,
   options?: PassthroughOptions,
 ): PassthroughStep {
-  const accumulator = createResponsesEventAccumulator(options);
+  let accumulator = createResponsesEventAccumulator(options);
   const reportUnknown = createUnknownReporter(options);
   /** The last `sequence_number` sent; -1 before the first event. */
   let last = -1;
   let started = false;
   let terminated = false;
   let sawError = false;
-  let lastEnvelope: JsonObject | undefined;
+  /**
+   * Reads the last envelope (a lifecycle event's `response`), for a failure's terminal event.
+   * One read through its scanned text is kept as that text (`keepEnvelope`), not as its parsed
+   * object: a stream holds it to its end, where a parsed 50 KB envelope of instructions and tools
+   * was most of what a Responses stream moved to the old generation (issue 13).
+   */
+  let lastEnvelope: (() => JsonObject | undefined) | undefined;
   /**
    * The last lifecycle event read through its scanned text, for `pushRepeated`; let go at the
-   * first item event (the envelope is repeated before the output, not after), so that a stream
-   * does not hold its 50 KB text, and the chunk that text is a part of, to its end.
+   * first item event (the envelope is repeated before the output, not after).
    */
   let repeated: RepeatedEnvelope | undefined;
+
+  /**
+   * Lets go of what the stream kept for its end (the items, the envelope) once its terminal event
+   * is out: the step lives on until the client has read the whole answer, and what it holds then
+   * would only be moved to the old generation. Nothing reads them after the end.
+   */
+  function release(): void {
+    accumulator = createResponsesEventAccumulator();
+    lastEnvelope = undefined;
+    repeated = undefined;
+  }
 
   function showModel(response: JsonObject): void {
     if (context.model !== undefined) response.model = context.model;
@@ -123,6 +139,8 @@ export function createResponsesStreamPassthrough(
     }
     const full: JsonObject = event ?? (scanned ? parseScanned(scanned) : undefined) ?? { type };
     full.sequence_number = number;
+    // (An event parsed only now, `pushRepeated`'s, shows the client's model here.)
+    if (edits?.rename && isRecord(full.response)) full.response.model = edits.rename.to;
     if (edits?.output && isRecord(full.response))
       full.response.output = JSON.parse(edits.output.text);
     return { event: type, data: JSON.stringify(full) };
@@ -158,7 +176,7 @@ export function createResponsesStreamPassthrough(
           usage: null,
         };
     showModel(response);
-    lastEnvelope = response;
+    lastEnvelope = () => response;
     started = true;
     return emit({ type: 'response.created', response });
   }
@@ -184,7 +202,7 @@ export function createResponsesStreamPassthrough(
     const out: SseMessage[] = [];
     if (!started) out.push(synthesizeStart(undefined));
     out.push(errorEvent(error));
-    const body = { ...lastEnvelope, ...accumulator.result().body };
+    const body = { ...lastEnvelope?.(), ...accumulator.result().body };
     showModel(body);
     out.push(
       emit({
@@ -192,6 +210,7 @@ export function createResponsesStreamPassthrough(
         response: { ...body, status: 'failed', error: encodeResponseError(error) },
       }),
     );
+    release();
     return out;
   }
 
@@ -225,15 +244,10 @@ export function createResponsesStreamPassthrough(
     const text = previous.text;
     if (scanned.flat || data.length - sequence.end !== text.length || !endsWithText(data, text))
       return undefined;
-    const event: JsonObject & { type: string } = {
-      type: scanned.type,
-      sequence_number: sequence.value,
-      ...previous.rest,
-    };
-    accumulator.pushEvent(event);
-    if (isRecord(event.response)) lastEnvelope = event.response;
+    accumulator.pushEnvelope(previous.read);
+    lastEnvelope = previous.read;
     const edits: TextEdits = previous.rename ? { rename: previous.rename } : {};
-    return [emit(event, message, edits.rename !== undefined, scanned, edits)];
+    return [emit(undefined, message, edits.rename !== undefined, scanned, edits)];
   }
 
   /**
@@ -340,15 +354,15 @@ export function createResponsesStreamPassthrough(
         showModel(response);
         changed = true;
       }
-      repeated =
-        LIFECYCLE.has(type) && scanned && !scanned.flat
-          ? {
-              text: scanned.data.slice(scanned.sequence.end),
-              rest: omitKeys(event, ['type', 'sequence_number']),
-              ...(edits.rename ? { rename: edits.rename } : {}),
-            }
-          : undefined;
-      if (LIFECYCLE.has(type)) lastEnvelope = response;
+      repeated = undefined;
+      if (LIFECYCLE.has(type)) {
+        if (scanned && !scanned.flat) {
+          const kept = keepEnvelope(scanned);
+          accumulator.pushEnvelope(kept.read);
+          lastEnvelope = kept.read;
+          repeated = { ...kept, ...(edits.rename ? { rename: edits.rename } : {}) };
+        } else lastEnvelope = () => response;
+      }
     }
     if (TERMINAL_EVENT_TYPES.has(type)) {
       terminated = true;
@@ -375,6 +389,7 @@ export function createResponsesStreamPassthrough(
       out.push(errorEvent(error));
     }
     out.push(emit(event, message, changed, scanned, edits));
+    if (terminated) release();
     return out;
   }
 
@@ -382,8 +397,9 @@ export function createResponsesStreamPassthrough(
     if (terminated) return [];
     if (sawError) {
       terminated = true;
-      const body = { ...lastEnvelope, ...accumulator.result().body };
+      const body = { ...lastEnvelope?.(), ...accumulator.result().body };
       showModel(body);
+      release();
       return [emit({ type: 'response.failed', response: { ...body, status: 'failed' } })];
     }
     // The upstream closed before its terminal event: a broken-off answer, never an incomplete
@@ -394,11 +410,35 @@ export function createResponsesStreamPassthrough(
   return { push, end, plain: plainDelta, plainRun: () => DELTA_RUNS };
 }
 
-/** A lifecycle event as read: its text after the number, its other fields, its model change. */
-interface RepeatedEnvelope {
-  text: string;
-  rest: JsonObject;
+/** A lifecycle event as read: its text after the number, its envelope, its model change. */
+interface RepeatedEnvelope extends KeptEnvelope {
   rename?: { from: string; to: string };
+}
+
+/** A lifecycle event's text after its number, and a reader of its `response` (`keepEnvelope`). */
+interface KeptEnvelope {
+  text: string;
+  read: () => JsonObject | undefined;
+}
+
+/**
+ * Keeps a lifecycle event (already parsed once and found valid) as its own copy of its text,
+ * not as a slice that would hold the whole chunk it came in; its `response` is parsed again only
+ * when asked, once (a stream that fails).
+ */
+function keepEnvelope(scanned: ScannedEvent): KeptEnvelope {
+  const data = ` ${scanned.data}`.slice(1);
+  let response: JsonObject | undefined | null = null;
+  return {
+    text: data.slice(scanned.sequence.end),
+    read: () => {
+      if (response === null) {
+        const event = tryParseJson(data);
+        response = isRecord(event) && isRecord(event.response) ? event.response : undefined;
+      }
+      return response;
+    },
+  };
 }
 
 /** What a full-path event changed besides its number, for `rewrite` to redo in its text. */
