@@ -126,6 +126,7 @@ export function createPassthroughHalves(
       keepComments: true,
       plain: passthrough.plain,
       plainRun: passthrough.plainRun,
+      wireBytes: true,
     }),
     decode: forwardMessages,
     encode: composeSteps(composeSteps(passthrough, scrubForwardedErrors), createSseSerializer()),

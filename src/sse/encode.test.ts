@@ -49,7 +49,7 @@ describe('the serialiser on a pass-through route', () => {
   it("forwards an event read whole as the upstream's own bytes, and an edited copy as its text", () => {
     // The upstream wrote it without the spaces the serialiser writes: its bytes go as they came.
     const wire = Buffer.from('event:ping\ndata:{"n":1}\n\n');
-    const parser = createSseParser({ plain: () => undefined });
+    const parser = createSseParser({ plain: () => undefined, wireBytes: true });
     const [message] = parser.push(wire);
     expect(message).toEqual({ event: 'ping', data: '{"n":1}' });
     const serialiser = createSseSerializer();
@@ -61,9 +61,11 @@ describe('the serialiser on a pass-through route', () => {
     const edited = { ...message!, data: '{"n":2}' };
     expect(wireBytesOf(edited)).toBeUndefined();
     expect(serialiser.push(edited)).toEqual(['event: ping\ndata: {"n":2}\n\n']);
-    // Nor are they kept without `plain` (a converting route's parser), or with a `retry` line.
+    // Nor are they kept without `wireBytes` (a converting route's parser, a reassembler), or
+    // with a `retry` line.
     expect(wireBytesOf(parseSse(wire)[0]!)).toBeUndefined();
-    const retried = createSseParser({ plain: () => undefined }).push(
+    expect(wireBytesOf(createSseParser({ plain: () => undefined }).push(wire)[0]!)).toBeUndefined();
+    const retried = createSseParser({ plain: () => undefined, wireBytes: true }).push(
       Buffer.from('retry: 5\n\nevent:ping\ndata:{"n":1}\n\n'),
     );
     expect(retried).toEqual([{ event: 'ping', data: '{"n":1}', retry: 5 }]);
@@ -73,7 +75,7 @@ describe('the serialiser on a pass-through route', () => {
   it('forwards an event split across chunks as its bytes joined, when every chunk was ASCII', () => {
     const text = `event: big\ndata: {"text":"${'x'.repeat(300)}"}\n\n`;
     const read = (chunks: Uint8Array[]) => {
-      const parser = createSseParser({ plain: () => undefined });
+      const parser = createSseParser({ plain: () => undefined, wireBytes: true });
       return chunks.flatMap((chunk) => parser.push(chunk));
     };
     const ascii = Buffer.from(text);

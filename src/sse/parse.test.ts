@@ -322,7 +322,7 @@ describe('SSE splitter against the library alone', () => {
         (lines, cuts) => {
           const text = `${lines.join('\n')}\n\n`;
           const chunks = splitAt(new TextEncoder().encode(text), cuts);
-          const parser = createSseParser({ keepComments: true, plain });
+          const parser = createSseParser({ keepComments: true, plain, wireBytes: true });
           const out: SseMessage[] = [];
           for (const chunk of chunks) out.push(...parser.push(chunk));
           out.push(...parser.end());
@@ -358,7 +358,7 @@ describe('SSE splitter against the library alone', () => {
   });
 
   it('with `plain`, keeps the bytes of a run read unchanged from an ASCII chunk, then from what pushUntil held', () => {
-    const parser = createSseParser({ plain: (_event, data) => data });
+    const parser = createSseParser({ plain: (_event, data) => data, wireBytes: true });
     const bytes = Buffer.from('data: 1\n\ndata: 2\n\ndata: 3\n\ndata: 4');
     expect(parser.pushUntil(bytes, () => true)).toEqual([{ data: '1' }]);
     // The head's empty chunk hands on the held events at once, as a view of the upstream's bytes.

@@ -64,6 +64,14 @@ export interface SseParserOptions {
    * format checks the runs are the ones `plain` makes.
    */
   plainRun?: () => PlainRun | undefined;
+  /**
+   * Same-format forwarding: an event read from ASCII bytes in one of the usual shapes is a
+   * `WireMessage` holding its bytes, which the serialiser sends when the event goes unchanged,
+   * and the bytes of an event split across chunks are kept beside its text (up to 1 MiB) and
+   * joined once it completes. Only for a parser whose messages are forwarded: a reader (the
+   * reassembler of a non-streamed answer) would only pay for them.
+   */
+  wireBytes?: boolean;
 }
 
 /** The SSE parsing step (of bytes, or of bytes or text). */
@@ -128,6 +136,7 @@ export function createSseParser(options: SseParserOptions = {}): SseParseStep<Ui
   const maxBufferSize = options.maxBufferSize ?? 16 * 1024 * 1024;
   const plain = options.plain;
   const plainRun = plain === undefined ? undefined : options.plainRun;
+  const wireBytes = options.wireBytes === true;
   let out: SseMessage[] = [];
   let pendingRetry: number | undefined;
   let overflow: Error | undefined;
@@ -145,9 +154,10 @@ export function createSseParser(options: SseParserOptions = {}): SseParseStep<Ui
   let heldBytes: Uint8Array | undefined;
   /**
    * The bytes of `held` when it is a partial event (not `heldEvents`) and every piece of it came
-   * from an ASCII chunk: a pass-through route's parser (`plain`) keeps them, so that the event,
-   * once complete, is read with its bytes (`keepWireBytes`, runs' `rawBytes`) rather than
-   * encoded again; up to `MAX_HELD_BYTES`.
+   * from an ASCII chunk: a pass-through route's parser (`wireBytes`) keeps them, so that the event,
+   * once complete, is read with its bytes (`WireMessage`, runs' `rawBytes`) rather than encoded
+   * again; up to `MAX_HELD_BYTES`. (Views of the chunks: the held text, a slice of each chunk's
+   * text, keeps as much alive.)
    */
   let heldPieces: Uint8Array[] | undefined;
   let heldPiecesLength = 0;
@@ -294,7 +304,7 @@ export function createSseParser(options: SseParserOptions = {}): SseParseStep<Ui
         // The event's own bytes go with it on a pass-through route (not with a `retry` the
         // message takes from an earlier line: then they are not all of its text).
         const read =
-          plain !== undefined && pendingRetry === undefined && bytes !== undefined
+          wireBytes && pendingRetry === undefined && bytes !== undefined
             ? new WireMessage(event, data, bytes.subarray(pos, next))
             : message(event, data);
         out.push(read);
@@ -321,8 +331,7 @@ export function createSseParser(options: SseParserOptions = {}): SseParseStep<Ui
     endRun();
     held = pos < text.length ? text.slice(pos) : '';
     heldEvents = pos < limit;
-    // Only with complete events: a partial one's bytes are never forwarded, and a view would keep
-    // the whole chunk alive while a long event is held.
+    // Complete events held keep their bytes here, a partial event in `heldPieces`.
     heldBytes = heldEvents ? bytes?.subarray(pos) : undefined;
     holdPieces(heldEvents || held === '' ? undefined : bytes?.subarray(pos));
     checkHeld();
@@ -331,7 +340,7 @@ export function createSseParser(options: SseParserOptions = {}): SseParseStep<Ui
 
   /** Starts `heldPieces` with the bytes of a partial event just held (none: not kept). */
   function holdPieces(bytes: Uint8Array | undefined): void {
-    if (plain === undefined || bytes === undefined || bytes.byteLength > MAX_HELD_BYTES) {
+    if (!wireBytes || bytes === undefined || bytes.byteLength > MAX_HELD_BYTES) {
       heldPieces = undefined;
       return;
     }
