@@ -11,6 +11,7 @@ import { splitRandomly } from '../../test/helpers/split.js';
 import type { WireFormatId } from '../formats/format.js';
 import { formats } from '../formats/index.js';
 import type { SseMessage } from '../sse/message.js';
+import { WireMessage } from '../sse/message.js';
 import { createSseParser, parseSse } from '../sse/parse.js';
 import { type ConversionPlan, createPassthroughHalves, isForwardedError } from './conversion.js';
 import { routeBetween } from './plan.js';
@@ -35,6 +36,28 @@ describe('isForwardedError', () => {
     expect(isForwardedError({ data: report, sourceData: '{"n":1}' })).toBe(false);
   });
 
+  it('searches a long event read with its bytes in those, as the expression does', () => {
+    const long = 'x'.repeat(5000);
+    const cases: Array<[string, boolean]> = [
+      ['{"error":{"message":"x"}}', true],
+      ['{"error" : "x"}', true],
+      ['{"error"\t\r\n:\u000b\f{}', true],
+      ['{"error":null,"status":"ok"}', false],
+      ['{"error" x :{}', false],
+      ['{"error":null,"later":{"error" :"again"}}', true],
+      ['{"text":"error"}', false],
+    ];
+    for (const [json, reports] of cases) {
+      const data = `{"pad":"${long}","v":${json}}`;
+      const read = new WireMessage('e', data, Buffer.from(`event: e\ndata: ${data}\n\n`));
+      expect([json, isForwardedError(read)]).toEqual([json, reports]);
+      expect(before(undefined, data)).toBe(reports);
+      // A plain Uint8Array view of bytes too.
+      const view = new Uint8Array(Buffer.from(`data: ${data}\n\n`));
+      expect(isForwardedError(new WireMessage(undefined, data, view))).toBe(reports);
+    }
+  });
+
   it('answers as the regex alone did, for any text', () => {
     const piece = fc.constantFrom('"error"', 'error', ':', ' ', '\n', '{', '"', 'x', '\\', 'null');
     fc.assert(
@@ -47,6 +70,11 @@ describe('isForwardedError', () => {
           const data = padding + pieces.join('') + padding;
           const message = { data, ...(event !== undefined ? { event } : {}) };
           expect(isForwardedError(message)).toBe(before(event, data));
+          // The same event read with its bytes (long ones are then searched in those).
+          if (!/^[\x00-\x7f]*$/.test(data)) return;
+          const wire = `${event !== undefined ? `event: ${event}\n` : ''}data: ${data}\n\n`;
+          const read = new WireMessage(event, data, Buffer.from(wire));
+          expect(isForwardedError(read)).toBe(before(event, data));
         },
       ),
       { numRuns: 1000 },
