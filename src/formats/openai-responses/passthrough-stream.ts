@@ -74,7 +74,7 @@ export function createResponsesStreamPassthrough(
   context: EncodeContext,
   options?: PassthroughOptions,
 ): PassthroughStep {
-  let accumulator = createResponsesEventAccumulator(options);
+  const accumulator = createResponsesEventAccumulator(options);
   const reportUnknown = createUnknownReporter(options);
   /** The last `sequence_number` sent; -1 before the first event. */
   let last = -1;
@@ -93,17 +93,6 @@ export function createResponsesStreamPassthrough(
    * first item event (the envelope is repeated before the output, not after).
    */
   let repeated: RepeatedEnvelope | undefined;
-
-  /**
-   * Lets go of what the stream kept for its end (the items, the envelope) once its terminal event
-   * is out: the step lives on until the client has read the whole answer, and what it holds then
-   * would only be moved to the old generation. Nothing reads them after the end.
-   */
-  function release(): void {
-    accumulator = createResponsesEventAccumulator();
-    lastEnvelope = undefined;
-    repeated = undefined;
-  }
 
   function showModel(response: JsonObject): void {
     if (context.model !== undefined) response.model = context.model;
@@ -210,7 +199,6 @@ export function createResponsesStreamPassthrough(
         response: { ...body, status: 'failed', error: encodeResponseError(error) },
       }),
     );
-    release();
     return out;
   }
 
@@ -389,7 +377,6 @@ export function createResponsesStreamPassthrough(
       out.push(errorEvent(error));
     }
     out.push(emit(event, message, changed, scanned, edits));
-    if (terminated) release();
     return out;
   }
 
@@ -399,7 +386,6 @@ export function createResponsesStreamPassthrough(
       terminated = true;
       const body = { ...lastEnvelope?.(), ...accumulator.result().body };
       showModel(body);
-      release();
       return [emit({ type: 'response.failed', response: { ...body, status: 'failed' } })];
     }
     // The upstream closed before its terminal event: a broken-off answer, never an incomplete
