@@ -315,6 +315,8 @@ describe('SSE splitter against the library alone', () => {
     // Accepts JSON objects without a "b" key: `{"b":2}`, `[DONE]` and others take the full path.
     const plain = (_event: string | undefined, data: string) =>
       data.startsWith('{') && !data.includes('"b"') ? data : undefined;
+    // Events read with their bytes (counted: the check below must not be vacuous).
+    let withBytes = 0;
     fc.assert(
       fc.property(
         fc.array(lineArbitrary, { maxLength: 30 }),
@@ -336,6 +338,7 @@ describe('SSE splitter against the library alone', () => {
               // An event read with its bytes: they are its wire text (parsed, the same event),
               // and only from ASCII chunks.
               if (own) {
+                withBytes += 1;
                 expect(parseSse(own)).toEqual([message]);
                 expect(own.every((byte) => byte < 0x80)).toBe(true);
               }
@@ -355,6 +358,7 @@ describe('SSE splitter against the library alone', () => {
       ),
       { numRuns: 800 },
     );
+    expect(withBytes).toBeGreaterThan(0);
   });
 
   it('with `plain`, keeps the bytes of a run read unchanged from an ASCII chunk, then from what pushUntil held', () => {
