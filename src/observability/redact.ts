@@ -1,5 +1,5 @@
 /** Redaction of secrets before anything is logged, captured or shown. */
-import { scrubSecrets } from '../util/secrets.js';
+import { scrubSecrets, secretsRegistered } from '../util/secrets.js';
 
 const REDACTED = '[REDACTED]';
 
@@ -52,6 +52,30 @@ const SHORTEST_SECRET = 6;
 /** A logged string with secret-looking parts replaced (strings too short to hold one as they are). */
 export function redactText(value: string): string {
   return value.length < SHORTEST_SECRET ? value : scrubSecrets(value);
+}
+
+/** `redactRepeatedText`'s memo, and the count of registered secrets it was made under. */
+const repeated = new Map<string, string>();
+let repeatedUnder = -1;
+
+/**
+ * `redactText` of a string that recurs from request to request (a route, a provider, a model):
+ * the same answer, remembered. The memo is emptied when a secret is registered (a text it holds
+ * could now hide one) and when it holds 1,024 texts (some come from clients).
+ */
+export function redactRepeatedText(value: string): string {
+  const under = secretsRegistered();
+  if (under !== repeatedUnder) {
+    repeated.clear();
+    repeatedUnder = under;
+  }
+  let redacted = repeated.get(value);
+  if (redacted === undefined) {
+    redacted = redactText(value);
+    if (repeated.size >= 1024) repeated.clear();
+    repeated.set(value, redacted);
+  }
+  return redacted;
 }
 
 function isHeaders(value: object): value is Headers {

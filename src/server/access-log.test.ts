@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { createLogger, jsonLineWriter } from '../observability/logger.js';
 import { markRedacted } from '../observability/redact.js';
 import { createRequestRecord, type RequestRecord } from '../observability/request-record.js';
-import { scrubSecrets } from '../util/secrets.js';
+import { registerSecret, scrubSecrets } from '../util/secrets.js';
 import { accessLogFields, accessLogLine, logAccess } from './access-log.js';
 
 /** A JSON-lines logger whose lines are collected (as pino writes them, one write per line). */
@@ -29,23 +29,38 @@ const timeless = (line: string | undefined) => line?.replace(/,"time":"[^"]*"/, 
 const text = fc.oneof(
   fc.string(),
   fc.string({ unit: 'grapheme' }),
+  fc.string({ unit: 'binary' }),
   fc.constantFrom('sk-abcdefghijklmnopqrstuvwx', 'Bearer eyJabc.def.ghi', '"\\\u2028\u0000é'),
 );
+
+/** A number as the record may hold it: NaN and infinities too (JSON writes them as null). */
+const anyNumber = fc.oneof(fc.double(), fc.nat());
 
 const records = fc.record(
   {
     requestId: text,
     path: text,
     route: text,
+    clientFormat: fc.constantFrom('openai-chat', 'openai-responses', 'anthropic-messages'),
     provider: text,
+    account: text,
+    upstreamFormat: fc.constantFrom('openai-chat', 'openai-responses', 'anthropic-messages'),
     model: text,
     upstreamModel: text,
-    errorCode: text,
-    finishReason: text,
-    status: fc.integer({ min: 100, max: 599 }),
     stream: fc.boolean(),
+    mode: fc.constantFrom('passthrough', 'normalize', 'translate', 'reassemble'),
+    status: fc.integer({ min: 100, max: 599 }),
+    errorCode: text,
+    upstreamStatus: fc.integer({ min: 100, max: 599 }),
+    finishReason: text,
+    ttfbMs: anyNumber,
     durationMs: fc.double({ min: 0, max: 1e6, noNaN: true }),
     inputTokens: fc.nat(),
+    outputTokens: fc.nat(),
+    cachedInputTokens: fc.nat(),
+    reasoningTokens: fc.nat(),
+    warnings: fc.nat(),
+    unknownEvents: fc.nat(),
     cancelled: fc.boolean(),
   },
   { requiredKeys: ['requestId', 'path'] },
@@ -54,10 +69,21 @@ const records = fc.record(
 type RecordValues = typeof records extends fc.Arbitrary<infer T> ? T : never;
 
 function recordOf(values: RecordValues): RequestRecord {
-  const { requestId, path, inputTokens, ...rest } = values;
+  const {
+    requestId,
+    path,
+    inputTokens,
+    outputTokens,
+    cachedInputTokens,
+    reasoningTokens,
+    ...rest
+  } = values;
   const record = createRequestRecord({ requestId, method: 'POST', path, startedAt: 0 }).record;
   Object.assign(record, rest);
-  if (inputTokens !== undefined) record.usage = { inputTokens, outputTokens: 7 };
+  const usage = { inputTokens, outputTokens, cachedInputTokens, reasoningTokens };
+  for (const [key, value] of Object.entries(usage)) {
+    if (value !== undefined) record.usage = { ...record.usage, [key]: value };
+  }
   return record;
 }
 
@@ -73,8 +99,8 @@ describe('accessLogLine', () => {
           .child({ request_id: scrubSecrets(record.requestId) })
           .info({ access: markRedacted(fields) }, 'access');
         expect(lines).toHaveLength(1);
-        expect(timeless(accessLogLine(fields))).toBe(timeless(lines[0]));
-        const parsed = JSON.parse(accessLogLine(fields)) as Record<string, unknown>;
+        expect(timeless(accessLogLine(record))).toBe(timeless(lines[0]));
+        const parsed = JSON.parse(accessLogLine(record)) as Record<string, unknown>;
         expect(parsed.access).toEqual(JSON.parse(JSON.stringify(fields)));
       }),
       { numRuns: 300 },
@@ -86,9 +112,20 @@ describe('accessLogLine', () => {
       requestId: 'sk-abcdefghijklmnopqrstuvwx',
       path: '/codex/v1/responses?access_token=eyJhbGciOi.abc.def',
     });
-    const line = accessLogLine(accessLogFields(record));
+    const line = accessLogLine(record);
     expect(line).not.toContain('sk-abcdefghijklmnopqrstuvwx');
     expect(line).not.toContain('eyJhbGciOi.abc.def');
+  });
+
+  it('hides a value registered as a secret after a line showed it', () => {
+    // Remembered scrubbed texts (`redactRepeatedText`) must not outlive a new secret.
+    const model = `model-${Math.random().toString(36).slice(2)}-name`;
+    const record = recordOf({ requestId: 'req_1', path: '/codex/v1/responses', model });
+    expect(accessLogLine(record)).toContain(model);
+    registerSecret(model);
+    const line = accessLogLine(record);
+    expect(line).not.toContain(model);
+    expect(JSON.parse(line).access.model).toBe('[REDACTED]');
   });
 });
 

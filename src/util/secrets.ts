@@ -15,6 +15,13 @@ const MIN_SECRET_LENGTH = 8;
 
 const known = new Set<string>();
 let knownPattern: RegExp | undefined;
+/** Counts the secrets registered so far: a memo of scrubbed texts is stale once it moves. */
+let registered = 0;
+
+/** How many secrets have been registered so far (see `registered`). */
+export function secretsRegistered(): number {
+  return registered;
+}
 
 /**
  * Registers a secret the proxy holds (a token, a refresh token, a key), so that its exact value
@@ -27,6 +34,7 @@ export function registerSecret<T>(value: T): T {
   if (trimmed.length < MIN_SECRET_LENGTH || known.has(trimmed)) return value;
   known.add(trimmed);
   knownPattern = undefined;
+  registered++;
   return value;
 }
 
