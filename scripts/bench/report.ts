@@ -43,6 +43,8 @@ export interface BenchReport {
     rounds: number;
     latencyRequests: number;
     throughputSeconds: number;
+    /** The turns a job's throughput seconds are given in, interleaved with its group's jobs. */
+    throughputSlices: number;
     connections: number;
   };
   rows: Row[];
@@ -348,7 +350,7 @@ Messages answer, or a ${STREAM_CHUNKS}-chunk stream when asked; the ${Math.round
 (\`scripts/bench/pipe.ts\`, the floor), a second identical pipe (the A/A control: its ratios to the first show the run's noise), the stack floor
 (\`scripts/bench/stack-floor.ts\`: \`node:http\` + undici's \`dispatch\`, as ccproxy calls it; no parsing) and \`ccproxy serve\` (default settings, access log on, the heap growth of \`[server] heap_growth_percent\` and V8 pretenuring off (\`allocation_site_pretenuring\`), an OpenAI-compatible provider \`bench\`
 pointed at the upstream). The baselines replay the very request ccproxy sent upstream for each row. Latency: ${settings.latencyRequests} sequential requests at
-concurrency 1 (full response) to each server, interleaved request by request between the servers measured on the same upstream request. Throughput: autocannon, ${settings.connections} connections for ${settings.throughputSeconds} s. CPU: the server process's own
+concurrency 1 (full response) to each server, interleaved request by request between the servers measured on the same upstream request. Throughput: autocannon, ${settings.connections} connections for ${settings.throughputSeconds} s per server${settings.throughputSlices > 1 ? `, in ${settings.throughputSlices} turns of ${Number((settings.throughputSeconds / settings.throughputSlices).toFixed(2))} s interleaved between the servers measured on the same upstream request (the machine's speed drifts between minutes)` : ''}. CPU: the server process's own
 \`process.cpuUsage()\` (user + system, all threads) over the throughput run ÷ requests, read over IPC by a probe the bench preloads (\`scripts/bench/probe.ts\`).
 Memory: the process's RSS sampled every 50 ms during the throughput run (\`SAMPLE_MS\` in the probe), with the V8 heap and external memory read at the sample that set the peak. Every figure is the median of ${settings.rounds} round${settings.rounds === 1 ? '' : 's'}; the job order rotates
 between rounds. Absolute numbers depend on the machine; the ratios to the pipe are the result.

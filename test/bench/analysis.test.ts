@@ -181,7 +181,13 @@ describe('renderReport', () => {
   const report: BenchReport = {
     date: '2026-12-04',
     machine: { cpus: 2, model: 'test CPU', memGiB: 8, node: 'v20', loadStart: 0.2, loadEnd: 0.3 },
-    settings: { rounds: 1, latencyRequests: 10, throughputSeconds: 1, connections: 50 },
+    settings: {
+      rounds: 1,
+      latencyRequests: 10,
+      throughputSeconds: 1,
+      throughputSlices: 1,
+      connections: 50,
+    },
     rows: [chat],
     rowKeys: new Map([['chat', key]]),
     skipped: new Map([['claude', 'ccproxy answered 401: no key']]),
