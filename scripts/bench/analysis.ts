@@ -245,3 +245,11 @@ function shortUrl(url: string, root: string): string {
   const path = url.startsWith('file://') ? url.slice('file://'.length) : url;
   return root && path.startsWith(`${root}/`) ? path.slice(root.length + 1) : path;
 }
+
+/**
+ * The jobs of pass `pass`: one per server (each server's jobs as indexes into the group), the
+ * server's jobs taken in turn from pass to pass.
+ */
+export function passJobs(servers: ReadonlyArray<readonly number[]>, pass: number): number[] {
+  return servers.map((jobs) => jobs[pass % jobs.length]!);
+}

@@ -9,6 +9,7 @@ import {
   type Measurement,
   median,
   medianOfRounds,
+  passJobs,
   percentile,
   summariseCpuProfile,
   verdictText,
@@ -111,6 +112,22 @@ describe('ratios to the pipe', () => {
     expect(verdictText(judge(0.58, 0.6, 'min', 0.05))).toBe('NOT met (within A/A noise)');
     expect(verdictText(judge(0.7, 0.6, 'min', 0.05))).toBe('met');
     expect(verdictText(judge(Number.NaN, 0.6, 'min', 0.05))).toBe('NOT met');
+  });
+});
+
+describe('passJobs', () => {
+  it('sends every server one request a pass, its jobs taken in turn', () => {
+    // A group as the bench builds it: direct, two pipes, the stack floor (one job each), and
+    // ccproxy serving two of the group's jobs.
+    const servers = [[0], [1], [2], [3], [4, 5]];
+    const passes = [0, 1, 2, 3].map((pass) => passJobs(servers, pass));
+    expect(passes).toEqual([
+      [0, 1, 2, 3, 4],
+      [0, 1, 2, 3, 5],
+      [0, 1, 2, 3, 4],
+      [0, 1, 2, 3, 5],
+    ]);
+    for (const picked of passes) expect(new Set(picked).size).toBe(servers.length);
   });
 });
 
