@@ -229,7 +229,7 @@ async function loadSlice(job: Job, seconds: number, tally: Tally): Promise<void>
  * latency), with each server's CPU and RSS: THROUGHPUT_SECONDS of load per job, given in SLICES
  * turns, every job of the group once per turn, each turn starting at the next job. The machine's
  * own speed drifts: in one run the pipe's requests a second on one request moved from 7,015 to
- * 11,205 between rounds, and its CPU per request from 0.151 to 0.089 ms. Loaded one after the
+ * 11,205 between rounds, and its CPU per request from 0.138 to 0.089 ms. Loaded one after the
  * other for 6 s each, two jobs of a group could fall in a slow and a fast minute; in turns,
  * the drift falls on all of them alike.
  */
