@@ -58,12 +58,17 @@ export function redactText(value: string): string {
 const repeated = new Map<string, string>();
 let repeatedUnder = -1;
 
+/** The longest text `redactRepeatedText` remembers (a client's model name could be megabytes). */
+const LONGEST_REPEATED = 256;
+
 /**
  * `redactText` of a string that recurs from request to request (a route, a provider, a model):
  * the same answer, remembered. The memo is emptied when a secret is registered (a text it holds
- * could now hide one) and when it holds 1,024 texts (some come from clients).
+ * could now hide one) and when it holds 1,024 texts (some come from clients); texts longer than
+ * `LONGEST_REPEATED` are scrubbed each time, never kept.
  */
 export function redactRepeatedText(value: string): string {
+  if (value.length > LONGEST_REPEATED) return redactText(value);
   const under = secretsRegistered();
   if (under !== repeatedUnder) {
     repeated.clear();

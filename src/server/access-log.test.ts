@@ -115,6 +115,10 @@ describe('accessLogLine', () => {
     const line = accessLogLine(record);
     expect(line).not.toContain('sk-abcdefghijklmnopqrstuvwx');
     expect(line).not.toContain('eyJhbGciOi.abc.def');
+    // A value too long to be remembered is scrubbed too.
+    record.model = `${'m'.repeat(300)} sk-abcdefghijklmnopqrstuvwx`;
+    const long = JSON.parse(accessLogLine(record)).access.model as string;
+    expect(long).toBe(`${'m'.repeat(300)} [REDACTED]`);
   });
 
   it('hides a value registered as a secret after a line showed it', () => {
