@@ -71,6 +71,14 @@ export interface DecodeStreamOptions {
    * `response.created` echoes 50 KB of instructions, which the answer's own decoder reads again).
    */
   headOnly?: boolean;
+  /**
+   * The rebuilt body is only decoded to the IR, for a client of another format: envelope fields
+   * the IR does not model (meta carries them, for an encoder of the upstream's own format only)
+   * may be left out. A Codex `response.created` echoes 50 KB of instructions and tools; the
+   * Responses accumulator then parses a lifecycle envelope only when the terminal event lacks a
+   * field the IR reads.
+   */
+  irOnly?: boolean;
 }
 
 /** Takes an upstream's own stream event (see `DecodeStreamOptions.onBackendEvent`). */

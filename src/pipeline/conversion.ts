@@ -237,7 +237,10 @@ export function createStreamHalves(
   return mode === 'passthrough' ? createPassthroughHalves(plan) : createTranslateHalves(plan);
 }
 
-/** A native accumulator of the upstream format, fed with raw bytes. */
+/**
+ * A native accumulator of the upstream format, fed with raw bytes. For a client of another
+ * format its body is only decoded to the IR (`DecodeStreamOptions.irOnly`).
+ */
 export function createStreamReassembler(plan: ConversionPlan): {
   /** Reads `bytes`; true when they completed at least one event. */
   push(bytes: Uint8Array): boolean;
@@ -247,6 +250,7 @@ export function createStreamReassembler(plan: ConversionPlan): {
     onWarning: plan.onWarning,
     onUnknownEvent: plan.onUnknownEvent,
     onBackendEvent: plan.onBackendEvent,
+    irOnly: !plan.sameFormat,
   });
   // Runs the accumulator takes as text (Responses deltas) are not split into messages.
   const parser = createSseParser({ plain: accumulator.plain, plainRun: accumulator.plainRun });

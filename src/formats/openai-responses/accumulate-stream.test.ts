@@ -11,6 +11,7 @@ import { TRUNCATED_STREAM_ERROR } from '../../ir/response.js';
 import type { SseMessage } from '../../sse/message.js';
 import { parseSse } from '../../sse/parse.js';
 import { createResponsesStreamAccumulator } from './accumulate-stream.js';
+import { decodeResponsesResponse } from './decode-response.js';
 import { createResponsesStreamDecoder } from './decode-stream.js';
 import { createResponsesStreamPassthrough } from './passthrough-stream.js';
 
@@ -447,5 +448,99 @@ describe('Responses native accumulator: fast paths give what the full path gives
       expect(fast).toEqual(observe(prettified(messages)));
       expect(fast.result.body.id).toBe(JSON.parse(messages[1]?.data ?? '{}').response.id);
     }
+  });
+});
+
+describe('Responses native accumulator for a client of another format (irOnly)', () => {
+  /** What a client of another format gets from a body: its IR, but the meta only Responses reads. */
+  function irOf(result: ReturnType<typeof accumulate>) {
+    const { meta: _meta, ...ir } = decodeResponsesResponse(result.body).value;
+    return { ir, complete: result.complete, error: result.error };
+  }
+  const large = createLargeCodexStream();
+  const inputs: Record<string, Uint8Array> = {
+    'the 315 KB Codex stream': new TextEncoder().encode(large.sse),
+  };
+  for (const name of transcriptNames()) inputs[name] = loadTranscript(name).bytes;
+
+  for (const [name, bytes] of Object.entries(inputs)) {
+    it(`decodes to the IR of the whole body on ${name}, whole, split and cut short`, () => {
+      for (const messages of [
+        parseSplit(bytes, 5),
+        parseSplit(bytes.subarray(0, Math.floor(bytes.length * 0.6)), 6),
+        parseSse(bytes.subarray(0, Math.floor(bytes.length * 0.05))),
+      ]) {
+        expect(irOf(accumulate(messages, { irOnly: true }))).toEqual(irOf(accumulate(messages)));
+      }
+    });
+  }
+
+  it('parses no lifecycle envelope when the terminal event has every field the IR reads', () => {
+    const messages = parseSse(large.sse);
+    const parse = vi.spyOn(JSON, 'parse');
+    try {
+      const result = accumulate(messages, { irOnly: true });
+      const envelopes = parse.mock.calls.filter(([text]) =>
+        /^\{"type":"response\.(created|in_progress)"/.test(String(text)),
+      );
+      expect(envelopes).toHaveLength(0);
+      expect(irOf(result)).toEqual(irOf(accumulate(messages)));
+    } finally {
+      parse.mockRestore();
+    }
+  });
+
+  const completed = (response: Record<string, unknown>) => ({
+    type: 'response.completed',
+    sequence_number: 9,
+    response: {
+      id: 'resp_1',
+      object: 'response',
+      created_at: 7,
+      status: 'completed',
+      model: 'm',
+      error: null,
+      incomplete_details: null,
+      usage: { input_tokens: 1, output_tokens: 2, total_tokens: 3 },
+      output: [],
+      ...response,
+    },
+  });
+  const withInstructions = {
+    ...created,
+    response: { ...created.response, created_at: 5, instructions: 'be brief' },
+  };
+
+  it('reads the envelope when the terminal event lacks a field the IR reads', () => {
+    const { model: _model, ...rest } = completed({}).response;
+    const result = accumulate(sse([withInstructions, { ...completed({}), response: rest }]), {
+      irOnly: true,
+    });
+    expect(result.body).toMatchObject({ model: 'm', instructions: 'be brief', created_at: 7 });
+    // A full terminal event needs nothing from it.
+    const covered = accumulate(sse([withInstructions, completed({ model: 'n' })]), {
+      irOnly: true,
+    });
+    expect(covered.body).toMatchObject({ model: 'n', created_at: 7 });
+    expect(covered.body).not.toHaveProperty('instructions');
+  });
+
+  it('falls back to the last good envelope when a later lifecycle event is no JSON', () => {
+    const broken: SseMessage = {
+      event: 'response.in_progress',
+      data: '{"type":"response.in_progress","sequence_number":1,"response":{"id":"resp_2",',
+    };
+    const warnings: unknown[] = [];
+    const options = { irOnly: true, onWarning: (warning: unknown) => warnings.push(warning) };
+    // No terminal event: the stream broke off, and the envelope is read.
+    const cut = accumulate([...sse([withInstructions]), broken], options);
+    expect(cut.body).toMatchObject({
+      id: 'resp_1',
+      instructions: 'be brief',
+      status: 'incomplete',
+    });
+    expect(cut.complete).toBe(false);
+    expect(warnings).toHaveLength(1);
+    expect(cut).toEqual(accumulate([...sse([withInstructions]), broken]));
   });
 });

@@ -10,6 +10,7 @@ import { type PlainRun, parseSse } from '../../sse/parse.js';
 import { isRecord, type JsonObject, omitKeys } from '../../util/json.js';
 import { endsWithText } from '../../util/text-at.js';
 import type { DecodeStreamOptions, StreamAccumulation, WireStreamAccumulator } from '../format.js';
+import { IR_ENVELOPE_KEYS } from './decode-response.js';
 import { encodeResponseError } from './encode-response.js';
 import { narrowResponsesEvent } from './narrow.js';
 import { OutputBuilder } from './output-builder.js';
@@ -197,13 +198,20 @@ export const DELTA_RUNS: PlainRun = { pattern: DELTA_RUN };
  * Fast path: flat item events (deltas) recognised by `scanStreamEvent` are kept unparsed
  * (`pushScanned`), and a lifecycle event whose data after its `sequence_number` is the same
  * text as the one before it (Codex and OpenAI repeat the whole envelope in `response.created`
- * and `response.in_progress`) is not parsed again: it would give the same envelope. Everything
- * else is parsed as before.
+ * and `response.in_progress`) is not parsed again: it would give the same envelope. With
+ * `options.irOnly`, a scanned lifecycle event is kept as its text, parsed only if `result()`
+ * needs its envelope (`pushEnvelope`). Everything else is parsed as before.
  */
 export function createResponsesStreamAccumulator(
   options?: DecodeStreamOptions,
 ): WireStreamAccumulator {
   const accumulator = createResponsesEventAccumulator(options);
+  const irOnly = options?.irOnly === true;
+  /**
+   * With `irOnly`: reads the envelope the lifecycle events so far give (the last one whose
+   * `response` is an object, as `pushEvent` keeps it).
+   */
+  let lifecycleEnvelope: (() => JsonObject | undefined) | undefined;
   /**
    * The text after `sequence_number` of the last lifecycle event that set the envelope; let go
    * at the first item event (the envelope repeats before the output), so that the 50 KB text,
@@ -242,6 +250,12 @@ export function createResponsesStreamAccumulator(
         ) {
           return;
         }
+        if (irOnly && !scanned.flat && LIFECYCLE_TYPES.has(type)) {
+          lifecycleEnvelope = lazyEnvelope(message, options, lifecycleEnvelope);
+          accumulator.pushEnvelope(lifecycleEnvelope);
+          envelopeText = scanned.data.slice(scanned.sequence.end);
+          return;
+        }
       }
       const event = readStreamEvent(message, options);
       if (!event) return;
@@ -251,9 +265,32 @@ export function createResponsesStreamAccumulator(
           scanned && !scanned.flat && event.type === scanned.type
             ? scanned.data.slice(scanned.sequence.end)
             : undefined;
+        const response = event.response;
+        if (irOnly) lifecycleEnvelope = () => response;
       }
     },
     result: accumulator.result,
+  };
+}
+
+/**
+ * Reads a lifecycle event's envelope when first asked: its `response`, or when that is no object
+ * (or the event no JSON), the one `before` gives, as `pushEvent` keeps the last good envelope.
+ * The event's data is kept as it came, a part of its chunk's text: a non-streamed answer's
+ * accumulator lives only as long as the upstream's stream.
+ */
+function lazyEnvelope(
+  message: SseMessage,
+  options: DecodeStreamOptions | undefined,
+  before: (() => JsonObject | undefined) | undefined,
+): () => JsonObject | undefined {
+  let envelope: JsonObject | undefined | null = null;
+  return () => {
+    if (envelope === null) {
+      const event = readStreamEvent(message, options);
+      envelope = isRecord(event?.response) ? event.response : before?.();
+    }
+    return envelope;
   };
 }
 
@@ -459,11 +496,25 @@ export function createResponsesEventAccumulator(
     return { fill, unfinished };
   }
 
+  /**
+   * The lifecycle envelope, unless it is still unread and the reader needs none of it: with
+   * `irOnly`, a terminal event that has every field the IR reads.
+   */
+  function lifecycleEnvelope(): JsonObject | undefined {
+    if (envelope !== undefined || readEnvelope === undefined) return envelope;
+    const last = terminal;
+    const covered =
+      options?.irOnly === true &&
+      last !== undefined &&
+      IR_ENVELOPE_KEYS.every((key) => key in last);
+    return covered ? undefined : readEnvelope();
+  }
+
   function result(): StreamAccumulation {
     const { fill, unfinished } = outputShape();
     const complete = terminal !== undefined;
     const body: JsonObject = {
-      ...(envelope ?? readEnvelope?.()),
+      ...lifecycleEnvelope(),
       ...(terminal ? omitKeys(terminal, ['output']) : {}),
       output: output.build(unfinished, fill),
     };

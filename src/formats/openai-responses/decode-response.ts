@@ -16,6 +16,17 @@ import { decodeUsage, readUsageExtras } from './usage.js';
 /** Envelope fields the IR models; the others ride in meta `envelope`. */
 export const MAPPED_RESPONSE_KEYS = ['id', 'model', 'created_at', 'output', 'usage'];
 
+/** The envelope fields the IR is decoded from, `output` apart. */
+export const IR_ENVELOPE_KEYS: readonly string[] = [
+  'id',
+  'model',
+  'created_at',
+  'usage',
+  'status',
+  'incomplete_details',
+  'error',
+];
+
 /**
  * Decodes a Responses body, leniently: unknown items and fields are kept (in meta, or as opaque
  * parts) and `output` may be missing or `null` (Codex drift). Throws `upstream_protocol` only
