@@ -9,7 +9,7 @@ import { responseToEvents } from '../ir/response-to-events.js';
 import { encodeSse } from '../sse/encode.js';
 import { sseResponseHeaders } from '../sse/headers.js';
 import { runStep } from '../streams/step.js';
-import { jsonText } from '../util/json-text.js';
+import { answerJsonText } from '../util/json-text.js';
 import { TextAnswer } from './answer.js';
 import type { AnswerContext } from './context.js';
 import {
@@ -117,7 +117,7 @@ async function answerBufferedBody(ctx: AnswerContext, mode: BufferedMode): Promi
   }
   ctx.capture?.finish({ status: 200, body });
   ctx.record.ttfbMs = ctx.deps.now() - ctx.record.startedAt;
-  return new TextAnswer(200, { 'content-type': 'application/json' }, jsonText(body));
+  return new TextAnswer(200, { 'content-type': 'application/json' }, answerJsonText(body));
 }
 
 /**

@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { jsonText, keepJsonText, onlyValue, withTopLevelModel } from './json-text.js';
+import {
+  jsonText,
+  keepJsonText,
+  onlyValue,
+  stringifyJson,
+  withTopLevelModel,
+} from './json-text.js';
 
 /** A body parsed from `text` and linked to it, as the pipeline keeps upstream answers. */
 function kept(text: string): Record<string, unknown> {
@@ -84,5 +90,96 @@ describe('onlyValue against a plain search for the quoted key', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+});
+
+describe('stringifyJson', () => {
+  const base64 = (length: number, seed: number) => {
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=~._-';
+    let text = '';
+    for (let i = 0; i < length; i++) text += alphabet[(i * 31 + seed * 7) % alphabet.length];
+    return text;
+  };
+  /** Long strings of every kind: plain, and with one character JSON escapes at some place. */
+  const longText = fc
+    .tuple(
+      fc.integer({ min: 4090, max: 9000 }),
+      fc.integer({ min: 0, max: 99 }),
+      fc.option(
+        fc.tuple(
+          fc.constantFrom(
+            '"',
+            '\\',
+            '\n',
+            '\u0000',
+            '\u001f',
+            '\ud800',
+            '\udfff',
+            '\ud83d\ude00',
+            'é',
+            '\u2028',
+            '\u007f',
+          ),
+          fc.double({ min: 0, max: 1, noNaN: true }),
+        ),
+      ),
+    )
+    .map(([length, seed, odd]) => {
+      const text = base64(length, seed);
+      if (odd === null) return text;
+      const at = Math.floor(odd[1] * text.length);
+      return text.slice(0, at) + odd[0] + text.slice(at);
+    });
+
+  it('writes what JSON.stringify writes, long strings or not', () => {
+    const value = fc.letrec((tie) => ({
+      node: fc.oneof(
+        { depthSize: 'small' },
+        fc.jsonValue(),
+        longText,
+        fc.constant('\u0000ccproxy:plain-text\u0000'),
+        fc.array(tie('node'), { maxLength: 4 }),
+        fc.dictionary(
+          fc.oneof(fc.string(), fc.constant('\u0000ccproxy:plain-text\u0000')),
+          tie('node'),
+          {
+            maxKeys: 4,
+          },
+        ),
+      ),
+    })).node;
+    fc.assert(
+      fc.property(fc.array(value, { maxLength: 5 }), (values) => {
+        expect(stringifyJson(values)).toBe(JSON.stringify(values));
+        const object = { values, shared: values[0] };
+        expect(stringifyJson(object)).toBe(JSON.stringify(object));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('writes a 50 KB opaque value as JSON.stringify does, and one beside its placeholder', () => {
+    const opaque = `ccpx2.${base64(50_000, 1)}`;
+    const answer = { choices: [{ message: { content: 'Hi', reasoning_opaque: opaque } }] };
+    expect(stringifyJson(answer)).toBe(JSON.stringify(answer));
+    const clash = { a: opaque, b: '\u0000ccproxy:plain-text\u0000', c: opaque };
+    expect(stringifyJson(clash)).toBe(JSON.stringify(clash));
+    const before = { b: '\u0000ccproxy:plain-text\u0000', a: opaque };
+    expect(stringifyJson(before)).toBe(JSON.stringify(before));
+  });
+
+  it('serialises as usual below its depth, and throws on a cycle as JSON.stringify does', () => {
+    let deep: unknown = `x${base64(5000, 2)}`;
+    for (let i = 0; i < 40; i++) deep = [deep];
+    expect(stringifyJson({ deep })).toBe(JSON.stringify({ deep }));
+    const cycle: Record<string, unknown> = { opaque: base64(5000, 3) };
+    cycle.self = cycle;
+    expect(() => stringifyJson(cycle)).toThrow(TypeError);
+  });
+
+  it('calls toJSON as JSON.stringify does', () => {
+    const long = base64(6000, 4);
+    const value = { when: new Date(0), custom: { toJSON: () => long }, long };
+    expect(stringifyJson(value)).toBe(JSON.stringify(value));
   });
 });
