@@ -177,6 +177,13 @@ describe('stringifyJson', () => {
     expect(() => stringifyJson(cycle)).toThrow(TypeError);
   });
 
+  it('puts at most 16 strings in whole, and serialises the others as usual', () => {
+    const many = Array.from({ length: 40 }, (_, i) => ({ opaque: base64(4096 + i, i) }));
+    expect(stringifyJson({ many })).toBe(JSON.stringify({ many }));
+    const strings = many.map((entry) => entry.opaque);
+    expect(stringifyJson(strings)).toBe(JSON.stringify(strings));
+  });
+
   it('calls toJSON as JSON.stringify does', () => {
     const long = base64(6000, 4);
     const value = { when: new Date(0), custom: { toJSON: () => long }, long };

@@ -49,6 +49,11 @@ const PLACEHOLDER = '\u0000ccproxy:plain-text\u0000';
 const PLACEHOLDER_JSON = JSON.stringify(PLACEHOLDER);
 /** How deep `plainTexts` looks (a deeper value is serialised as usual; a cycle throws there). */
 const MAX_DEPTH = 32;
+/**
+ * The most strings `stringifyJson` puts in whole (the replacer looks each long string up among
+ * them); more are serialised as usual.
+ */
+const MAX_PLAIN_TEXTS = 16;
 
 /**
  * `JSON.stringify(value)`, the same text, written faster when `value` holds long strings that
@@ -85,6 +90,7 @@ export function stringifyJson(value: object): string {
 
 /** Collects the long strings in `value` that JSON writes as they are (`PLAIN_TEXT`). */
 function plainTexts(value: unknown, depth: number, into: string[]): void {
+  if (into.length >= MAX_PLAIN_TEXTS) return;
   if (typeof value === 'string') {
     if (value.length >= LONG_TEXT && PLAIN_TEXT.test(value)) into.push(value);
     return;
