@@ -177,7 +177,7 @@ describe('stringifyJson', () => {
     expect(() => stringifyJson(cycle)).toThrow(TypeError);
   });
 
-  it('puts at most 16 strings in whole, and serialises the others as usual', () => {
+  it('writes a body with more long strings than it puts in whole as JSON.stringify does', () => {
     const many = Array.from({ length: 40 }, (_, i) => ({ opaque: base64(4096 + i, i) }));
     expect(stringifyJson({ many })).toBe(JSON.stringify({ many }));
     const strings = many.map((entry) => entry.opaque);
