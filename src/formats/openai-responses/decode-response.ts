@@ -16,12 +16,12 @@ import { decodeUsage, readUsageExtras } from './usage.js';
 /** Envelope fields the IR models; the others ride in meta `envelope`. */
 export const MAPPED_RESPONSE_KEYS = ['id', 'model', 'created_at', 'output', 'usage'];
 
-/** The envelope fields the IR is decoded from, `output` apart. */
+/**
+ * The envelope fields the IR is decoded from, `output` apart: the mapped ones, and three it reads
+ * while keeping them in meta too.
+ */
 export const IR_ENVELOPE_KEYS: readonly string[] = [
-  'id',
-  'model',
-  'created_at',
-  'usage',
+  ...MAPPED_RESPONSE_KEYS.filter((key) => key !== 'output'),
   'status',
   'incomplete_details',
   'error',

@@ -10,7 +10,7 @@ import {
 import { ProxyError } from '../../errors.js';
 import { unpackOpaque } from '../../ir/opaque.js';
 import type { IrResponse } from '../../ir/response.js';
-import { decodeResponsesResponse } from './decode-response.js';
+import { decodeResponsesResponse, IR_ENVELOPE_KEYS } from './decode-response.js';
 import { encodeResponsesResponse } from './encode-response.js';
 
 type Json = Record<string, unknown>;
@@ -51,6 +51,32 @@ const foreign: IrResponse = {
     reasoningTokens: 10,
   },
 };
+
+describe('IR_ENVELOPE_KEYS', () => {
+  /** The IR of a body but its own meta, where every other envelope field rides. */
+  const irOf = (body: Json) => {
+    const { meta: _meta, ...ir } = decodeResponsesResponse(body).value;
+    return ir;
+  };
+
+  it('names every envelope field the IR reads: without any other, the IR is the same', () => {
+    for (const name of transcriptNames()) {
+      const { expected } = loadTranscript(name);
+      const body: Json = {
+        ...expected,
+        instructions: 'Be brief.',
+        tools: [{ type: 'function', name: 'f', parameters: {} }],
+        service_tier: 'default',
+        metadata: { a: '1' },
+      };
+      const read = new Set([...IR_ENVELOPE_KEYS, 'output']);
+      const others = Object.keys(body).filter((key) => !read.has(key));
+      expect(others.length).toBeGreaterThan(3);
+      const kept = Object.fromEntries(Object.entries(body).filter(([key]) => read.has(key)));
+      expect(irOf(kept)).toEqual(irOf(body));
+    }
+  });
+});
 
 describe('Responses body decoding and encoding', () => {
   for (const name of transcriptNames()) {
