@@ -3,6 +3,7 @@ import { isoTimestamp, type JsonLineWriter, type Logger } from '../observability
 import type { ProxyMetrics } from '../observability/metrics.js';
 import { markRedacted, redactRepeatedText, redactText } from '../observability/redact.js';
 import type { RequestRecord } from '../observability/request-record.js';
+import { jsonString } from '../util/json-text.js';
 
 /**
  * The access-log line of a record (snake_case, stable field names), with only the fields the
@@ -85,18 +86,6 @@ export function accessLogLine(record: RequestRecord): string {
   line += `,"warnings":${jsonNumber(record.warnings)},"unknown_events":${jsonNumber(record.unknownEvents)}`;
   if (record.cancelled !== undefined) line += `,"cancelled":${jsonBoolean(record.cancelled)}`;
   return `${line}},"msg":"access"}\n`;
-}
-
-/** A character `JSON.stringify` escapes: a quote, a backslash, a control character, a surrogate. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: JSON escapes every control character.
-const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
-
-/**
- * `JSON.stringify(text)`: quoted as it is when nothing in it needs escaping. (`JSON.stringify`
- * of one short value costs about 100 ns, most of it the call; the line has a score of values.)
- */
-function jsonString(text: string): string {
-  return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
 }
 
 /** `JSON.stringify(value)` of a number (`String` of a finite one is the same text). */

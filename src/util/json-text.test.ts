@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  jsonString,
   jsonText,
   keepJsonText,
   onlyValue,
@@ -89,6 +90,21 @@ describe('onlyValue against a plain search for the quoted key', () => {
         expect(onlyValue(data, '"model"', '"m"')).toEqual(reference(data, '"model"', '"m"'));
       }),
       { numRuns: 3000 },
+    );
+  });
+});
+
+describe('jsonString', () => {
+  it('writes what JSON.stringify writes for any text', () => {
+    const text = fc.oneof(
+      fc.string({ unit: 'binary' }),
+      fc.string({ unit: fc.constantFrom('a', '"', '\\', '\n', '\u0000', '\ud800', '\udc00', 'é') }),
+    );
+    fc.assert(
+      fc.property(text, (value) => {
+        expect(jsonString(value)).toBe(JSON.stringify(value));
+      }),
+      { numRuns: 500 },
     );
   });
 });
