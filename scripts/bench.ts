@@ -3,7 +3,8 @@
  * the bare `node:http` pipe as the floor and a second identical pipe as the A/A control, in one
  * run, medians of 3 rounds; writes BENCHMARKS.md. `--quick` is a one-round smoke run that prints
  * instead of writing; `--profile ROW` CPU-profiles ccproxy on one row and prints the top
- * self-time functions.
+ * self-time functions; `--phases` runs only the phases pass (where the added latency goes) and
+ * prints its table.
  */
 import { spawnSync } from 'node:child_process';
 import {
@@ -34,7 +35,8 @@ import {
   percentile,
   summariseCpuProfile,
 } from './bench/analysis.js';
-import { type BenchReport, type JobResult, renderReport } from './bench/report.js';
+import { type PhaseRow, summarizePhases } from './bench/phases.js';
+import { type BenchReport, type JobResult, phasesSection, renderReport } from './bench/report.js';
 import {
   availableVariants,
   COMPAT_PROVIDER,
@@ -44,6 +46,8 @@ import {
   type Variant,
 } from './bench/rows.js';
 import {
+  phaseProbeArgs,
+  readPhases,
   readUsage,
   type Server,
   startBaseline,
@@ -58,6 +62,7 @@ const { values: flags } = parseArgs({
     quick: { type: 'boolean', default: false },
     profile: { type: 'string' },
     'profile-dir': { type: 'string' },
+    phases: { type: 'boolean', default: false },
     rounds: { type: 'string' },
     out: { type: 'string' },
   },
@@ -69,6 +74,8 @@ const THROUGHPUT_SECONDS = quick ? 2 : 6;
 /** The turns a job's THROUGHPUT_SECONDS are given in (`measureThroughput`). */
 const SLICES = quick ? 1 : 3;
 const PROFILE_SECONDS = quick ? 3 : 10;
+/** Requests to each server of the phases pass before it is timed, per row. */
+const PHASES_WARMUP = quick ? 50 : 300;
 const CONNECTIONS = 50;
 const MiB = 2 ** 20;
 
@@ -464,6 +471,96 @@ function baselineKey(upstreamPath: string, upstreamBody: string): string {
   return `${upstreamPath} ${/"stream"\s*:\s*true/.test(upstreamBody) ? 'stream' : 'non-stream'}`;
 }
 
+/**
+ * The phases pass (scripts/bench/phases.ts): a ccproxy and a stack floor of their own, with the
+ * phase probe preloaded, on each row with a latency target, at concurrency 1, interleaved request
+ * by request with the bare pipe and the direct request as in the latency pass (each pass starting
+ * at the next server). The floor and the pipe replay the upstream request ccproxy made.
+ */
+async function measurePhases(
+  upstream: Server,
+  pipe: Server,
+  env: Record<string, string>,
+  requests: number,
+): Promise<PhaseRow[]> {
+  const servers: Server[] = [];
+  try {
+    const proxy = await startCcproxy('ccproxy (phases)', env, { nodeArgs: phaseProbeArgs() });
+    servers.push(proxy);
+    const floor = await startBaseline(
+      'stack floor (phases)',
+      'stack-floor',
+      upstream.port,
+      phaseProbeArgs(),
+    );
+    servers.push(floor);
+    const phases: PhaseRow[] = [];
+    for (const row of ROWS.filter((candidate) => candidate.latencyTarget)) {
+      const probe = await probeRow(row, proxy, upstream);
+      if ('skipped' in probe) {
+        process.stderr.write(`phases: skipping ${row.id}: ${probe.skipped}\n`);
+        continue;
+      }
+      const targets = [
+        { server: proxy, path: row.path, body: row.body },
+        { server: floor, path: row.upstreamPath, body: probe.upstreamBody },
+        { server: pipe, path: row.upstreamPath, body: probe.upstreamBody },
+        { server: upstream, path: row.upstreamPath, body: probe.upstreamBody },
+      ];
+      // Warmed past the JIT's first tiers (fresh processes: 20 requests left the first row's
+      // figures half as high again as the next rows'); the warm-up's requests are not counted.
+      for (const { server, path, body } of targets) {
+        for (let i = 0; i < PHASES_WARMUP; i++) await timedRequest(server.port, path, body);
+      }
+      await readPhases(proxy);
+      await readPhases(floor);
+      const totals = targets.map((): number[] => []);
+      for (let i = 0; i < requests; i++) {
+        for (let j = 0; j < targets.length; j++) {
+          const k = (i + j) % targets.length;
+          const { server, path, body } = targets[k]!;
+          totals[k]!.push((await timedRequest(server.port, path, body)).total);
+        }
+      }
+      const [proxyP50, floorP50, pipeP50, directP50] = totals.map((times) =>
+        percentile(times, 50),
+      ) as [number, number, number, number];
+      phases.push({
+        rowId: row.id,
+        addedP50: {
+          ccproxy: proxyP50 - directP50,
+          floor: floorP50 - directP50,
+          pipe: pipeP50 - directP50,
+        },
+        ccproxy: summarizePhases(await readPhases(proxy)),
+        floor: summarizePhases(await readPhases(floor)),
+      });
+      process.stderr.write(
+        `phases ${row.id}: added p50 ccproxy ${(proxyP50 - directP50).toFixed(3)} ms, floor ${(floorP50 - directP50).toFixed(3)} ms\n`,
+      );
+    }
+    return phases;
+  } finally {
+    await Promise.all(servers.map((server) => stop(server, 5000)));
+  }
+}
+
+/** `--phases`: the phases pass alone (an upstream and a pipe of its own), its table printed. */
+async function runPhases(): Promise<void> {
+  const servers: Server[] = [];
+  try {
+    const upstream = await startUpstream();
+    servers.push(upstream);
+    const pipe = await startBaseline('bare pipe', 'pipe', upstream.port);
+    servers.push(pipe);
+    const phases = await measurePhases(upstream, pipe, ccproxyEnv(upstream.port), LATENCY_REQUESTS);
+    process.stdout.write(`${phasesSection(phases, LATENCY_REQUESTS)}\n`);
+  } finally {
+    await Promise.all(servers.map((server) => stop(server, 5000)));
+    agent.destroy();
+  }
+}
+
 async function runBench(): Promise<void> {
   const loadStart = loadavg()[0]!;
   if (loadStart > cpus().length) {
@@ -617,6 +714,10 @@ async function runBench(): Promise<void> {
       if (server === upstream) continue;
       maxRss.set(server.name, (await readUsage(server)).maxRssBytes / MiB);
     }
+    // Last, in processes of their own: the phase probe costs the servers it times.
+    process.stderr.write('phases pass\n');
+    const phases = await measurePhases(upstream, pipe, env, LATENCY_REQUESTS);
+
     const results: JobResult[] = jobs.map((job) => ({
       id: job.id,
       ...labels.get(job.id)!,
@@ -648,6 +749,7 @@ async function runBench(): Promise<void> {
       maxRssMiB: maxRss,
       redisCommandsPerRequest: redisPerRequest,
       reassembly,
+      phases,
     };
     const text = renderReport(report);
     const out = flags.out ?? (quick ? undefined : join(ROOT, 'BENCHMARKS.md'));
@@ -735,4 +837,5 @@ async function runProfile(rowId: string): Promise<void> {
 }
 
 if (flags.profile) await runProfile(flags.profile);
+else if (flags.phases) await runPhases();
 else await runBench();

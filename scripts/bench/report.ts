@@ -3,6 +3,7 @@
  * beside the A/A control, CPU and memory, the variants, and a reading paragraph computed from the
  * numbers (nothing in it is written by hand, so it cannot go stale).
  */
+
 import {
   aaNoise,
   addedLatencyRatio,
@@ -14,6 +15,7 @@ import {
   TARGETS,
   verdictText,
 } from './analysis.js';
+import type { PhaseRow, PhaseSummary } from './phases.js';
 import { REDIS_VARIANT, type Row, type Variant } from './rows.js';
 import { STREAM_CHUNKS } from './transcripts.js';
 
@@ -58,6 +60,8 @@ export interface BenchReport {
   maxRssMiB: Map<string, number>;
   /** `VARIANT|ROW` of a Redis variant → Redis commands per request on that row (counted by Redis). */
   redisCommandsPerRequest?: Map<string, number>;
+  /** The phases pass: where the added latency goes, on the rows with a latency target. */
+  phases?: PhaseRow[];
   reassembly: {
     events: number;
     bytes: number;
@@ -282,6 +286,42 @@ export function readingText(report: BenchReport, judged: ReturnType<typeof judge
 }
 
 /** Renders BENCHMARKS.md. */
+/** Milliseconds as microseconds, for the phases table. */
+function micros(ms: number): string {
+  return Number.isFinite(ms) ? (ms * 1000).toFixed(0) : 'n/a';
+}
+
+/** `ccproxy / floor` of one phase, in µs. */
+function phasePair(
+  ccproxy: PhaseSummary,
+  floor: PhaseSummary,
+  phase: keyof Omit<PhaseSummary, 'requests'>,
+): string {
+  return `${micros(ccproxy[phase])} / ${micros(floor[phase])}`;
+}
+
+/** The phases pass as a report section (also printed alone by `npm run bench -- --phases`). */
+export function phasesSection(phases: readonly PhaseRow[], requests: number): string {
+  const lines = phases.map(
+    (row) =>
+      `| \`${row.rowId}\` | ${micros(row.addedP50.ccproxy)} / ${micros(row.addedP50.floor)} / ${micros(row.addedP50.pipe)} | ${phasePair(row.ccproxy, row.floor, 'beforeUpstream')} | ${phasePair(row.ccproxy, row.floor, 'upstream')} | ${phasePair(row.ccproxy, row.floor, 'afterUpstream')} | ${phasePair(row.ccproxy, row.floor, 'inServer')} | ${row.ccproxy.requests} / ${row.floor.requests} |`,
+  );
+  return `## Where the added latency goes (concurrency 1)
+
+A pass of its own after the measurements above (\`npm run bench -- --phases\` runs it alone): a ccproxy and a stack floor in processes of
+their own, each with the phase probe preloaded (\`scripts/bench/phase-probe.ts\`), which times every request from Node's and undici's
+diagnostics channels, with no code in the server. On each row with a latency target, ${requests} requests to each server at concurrency 1,
+interleaved request by request with the bare pipe and the direct request as in the latency pass. Medians in µs, ccproxy / stack floor:
+**before the upstream** is from the server's request event (the request's head parsed) to the upstream request's head written (reading
+and checking the body, building and sending the upstream request); **the upstream** from there to the end of its answer; **after the
+upstream** from there to the client's answer written whole (reading, converting and writing the answer); **in the server** the whole.
+The probe's own cost is in both servers' figures; the added p50 here is from this pass, not the table above.
+
+| row | added p50 µs ccproxy / floor / pipe | before the upstream | the upstream | after the upstream | in the server | requests timed |
+| --- | --- | --- | --- | --- | --- | --- |
+${lines.join('\n')}`;
+}
+
 export function renderReport(report: BenchReport): string {
   const judged = judgeRows(report);
   const { machine, settings } = report;
@@ -381,7 +421,7 @@ ${variantSections.join('\n\n')}
 
 ${redisSection(report, byId)}
 
-## Every measurement
+${report.phases ? `${phasesSection(report.phases, settings.latencyRequests)}\n\n` : ''}## Every measurement
 
 | upstream request | server | p50 ms | p99 ms | TTFB p50 ms | req/s @${settings.connections} | req/s min–max over rounds | CPU ms/req | peak RSS MiB | errors |
 | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
@@ -404,6 +444,7 @@ npm run bench -- --quick               # one short round, prints the report, lea
 npm run bench -- --rounds 5 --out /tmp/bench.md
 npm run bench -- --profile ROW         # ccproxy under node --cpu-prof on one row; prints the top self-time functions
 npm run bench -- --profile ROW --profile-dir /tmp/prof   # keep the .cpuprofile (open it in Chrome DevTools)
+npm run bench -- --phases              # where the added latency goes at concurrency 1 (the phases pass alone, about a minute)
 \`\`\`
 
 Rows for \`--profile\`: ${report.rows.map((row) => `\`${row.id}\``).join(', ')}. Measure before and after each optimisation with the profile

@@ -9,6 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { transformSync } from 'esbuild';
 import { ROOT, startChild } from '../lib/child.js';
+import type { PhaseAnswer, PhaseRecord, PhaseRequest } from './phases.js';
 import type { ProbeRequest, ProbeUsage } from './probe.js';
 
 /** Where the compiled baselines go: under node_modules, so their imports of packages resolve. */
@@ -39,6 +40,14 @@ export function probeArgs(): string[] {
   return ['--import', probePath];
 }
 
+let phaseProbePath: string | undefined;
+
+/** The node arguments that preload the phase probe (the phases pass's servers only). */
+export function phaseProbeArgs(): string[] {
+  phaseProbePath ??= compile('phase-probe');
+  return ['--import', phaseProbePath];
+}
+
 /** Starts the fake upstream. */
 export async function startUpstream(): Promise<Server> {
   const { child, port } = await startChild(['--import', 'tsx', 'scripts/bench/upstream.ts']);
@@ -50,9 +59,10 @@ export async function startBaseline(
   name: string,
   script: 'pipe' | 'stack-floor',
   upstreamPort: number,
+  nodeArgs: string[] = [],
 ): Promise<Server> {
   const { child, port } = await startChild(
-    [...probeArgs(), compile(script), String(upstreamPort)],
+    [...nodeArgs, ...probeArgs(), compile(script), String(upstreamPort)],
     {},
     { ipc: true },
   );
@@ -81,22 +91,37 @@ export async function startCcproxy(
   return { name, port, child };
 }
 
-/** Asks a server's probe for its usage; `window` opens or closes a peak-RSS window. */
-export function readUsage(server: Server, window?: ProbeRequest['window']): Promise<ProbeUsage> {
+/** Sends `request` to a server's probes over IPC and resolves with the answer of its `type`. */
+function askProbe<Answer extends { type: string }>(
+  server: Server,
+  request: ProbeRequest | PhaseRequest,
+  what: string,
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       server.child.off('message', onMessage);
-      reject(new Error(`${server.name} did not answer the probe`));
+      reject(new Error(`${server.name} did not answer the ${what}`));
     }, 10_000);
-    const onMessage = (message: ProbeUsage) => {
-      if (message?.type !== 'usage') return;
+    const onMessage = (message: Answer) => {
+      if (message?.type !== request.type) return;
       clearTimeout(timer);
       server.child.off('message', onMessage);
       resolve(message);
     };
     server.child.on('message', onMessage);
-    server.child.send({ type: 'usage', window } satisfies ProbeRequest);
+    server.child.send(request);
   });
+}
+
+/** Asks a server's probe for its usage; `window` opens or closes a peak-RSS window. */
+export function readUsage(server: Server, window?: ProbeRequest['window']): Promise<ProbeUsage> {
+  return askProbe<ProbeUsage>(server, { type: 'usage', window }, 'probe');
+}
+
+/** Asks a server's phase probe for the requests it timed since the last ask. */
+export async function readPhases(server: Server): Promise<PhaseRecord[]> {
+  const request: PhaseRequest = { type: 'phases' };
+  return (await askProbe<PhaseAnswer>(server, request, 'phase probe')).records;
 }
 
 /** Sends SIGTERM and resolves when the process has exited (or after `timeoutMs`). */
