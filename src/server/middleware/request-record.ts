@@ -4,7 +4,7 @@
  * routes (direct-routes.ts) begin and end their requests with the same two functions.
  */
 import type { MiddlewareHandler } from 'hono';
-import { jsonLineWriter, type Logger } from '../../observability/logger.js';
+import { deferredChild, jsonLineWriter, type Logger } from '../../observability/logger.js';
 import { createRequestRecord, type RecordLifecycle } from '../../observability/request-record.js';
 import { createId } from '../../util/ids.js';
 import { scrubSecrets } from '../../util/secrets.js';
@@ -39,8 +39,9 @@ export function beginRequest(
     path: request.path,
     startedAt: now(),
   });
-  // Bindings skip the log's redaction: the client's id is scrubbed here.
-  const logger = deps.logger.child({ request_id: scrubSecrets(requestId) });
+  // Bindings skip the log's redaction: the client's id is scrubbed here. Made when the request
+  // first logs (most never do).
+  const logger = deferredChild(deps.logger, () => ({ request_id: scrubSecrets(requestId) }));
   if (logger.isLevelEnabled('debug')) {
     logger.debug(
       {
