@@ -472,14 +472,16 @@ function baselineKey(upstreamPath: string, upstreamBody: string): string {
 }
 
 /**
- * The phases pass (scripts/bench/phases.ts): a ccproxy and a stack floor of their own, with the
- * phase probe preloaded, on each row with a latency target, at concurrency 1, interleaved request
- * by request with the bare pipe and the direct request as in the latency pass (each pass starting
- * at the next server). The floor and the pipe replay the upstream request ccproxy made.
+ * The phases pass (scripts/bench/phases.ts): a ccproxy, a stack floor and a bare pipe of their
+ * own, started together and warmed alike (a process that served the whole run answers faster at
+ * concurrency 1 than a fresh one), each with the phase probe preloaded (the pipe calls its
+ * upstream with `node:http`: the probe times nothing there, but its server-side subscriptions
+ * cost it what they cost the others), on each row with a latency target, at concurrency 1,
+ * interleaved request by request with the direct request as in the latency pass (each pass
+ * starting at the next server). The floor and the pipe replay the upstream request ccproxy made.
  */
 async function measurePhases(
   upstream: Server,
-  pipe: Server,
   env: Record<string, string>,
   requests: number,
 ): Promise<PhaseRow[]> {
@@ -494,6 +496,8 @@ async function measurePhases(
       phaseProbeArgs(),
     );
     servers.push(floor);
+    const pipe = await startBaseline('bare pipe (phases)', 'pipe', upstream.port, phaseProbeArgs());
+    servers.push(pipe);
     const phases: PhaseRow[] = [];
     for (const row of ROWS.filter((candidate) => candidate.latencyTarget)) {
       const probe = await probeRow(row, proxy, upstream);
@@ -545,15 +549,13 @@ async function measurePhases(
   }
 }
 
-/** `--phases`: the phases pass alone (an upstream and a pipe of its own), its table printed. */
+/** `--phases`: the phases pass alone (with an upstream of its own), its table printed. */
 async function runPhases(): Promise<void> {
   const servers: Server[] = [];
   try {
     const upstream = await startUpstream();
     servers.push(upstream);
-    const pipe = await startBaseline('bare pipe', 'pipe', upstream.port);
-    servers.push(pipe);
-    const phases = await measurePhases(upstream, pipe, ccproxyEnv(upstream.port), LATENCY_REQUESTS);
+    const phases = await measurePhases(upstream, ccproxyEnv(upstream.port), LATENCY_REQUESTS);
     process.stdout.write(`${phasesSection(phases, LATENCY_REQUESTS)}\n`);
   } finally {
     await Promise.all(servers.map((server) => stop(server, 5000)));
@@ -716,7 +718,7 @@ async function runBench(): Promise<void> {
     }
     // Last, in processes of their own: the phase probe costs the servers it times.
     process.stderr.write('phases pass\n');
-    const phases = await measurePhases(upstream, pipe, env, LATENCY_REQUESTS);
+    const phases = await measurePhases(upstream, env, LATENCY_REQUESTS);
 
     const results: JobResult[] = jobs.map((job) => ({
       id: job.id,

@@ -308,14 +308,15 @@ export function phasesSection(phases: readonly PhaseRow[], requests: number): st
   );
   return `## Where the added latency goes (concurrency 1)
 
-A pass of its own after the measurements above (\`npm run bench -- --phases\` runs it alone): a ccproxy and a stack floor in processes of
-their own, each with the phase probe preloaded (\`scripts/bench/phase-probe.ts\`), which times every request from Node's and undici's
-diagnostics channels, with no code in the server. On each row with a latency target, ${requests} requests to each server at concurrency 1,
-interleaved request by request with the bare pipe and the direct request as in the latency pass. Medians in µs, ccproxy / stack floor:
+A pass of its own after the measurements above (\`npm run bench -- --phases\` runs it alone): a ccproxy, a stack floor and a bare pipe in
+processes of their own, started together and warmed alike, each with the phase probe preloaded (\`scripts/bench/phase-probe.ts\`), which
+times every request from Node's and undici's diagnostics channels, with no code in the server (the pipe calls its upstream with
+\`node:http\`: nothing is timed there). On each row with a latency target, ${requests} requests to each server at concurrency 1,
+interleaved request by request with the direct request as in the latency pass. Medians in µs, ccproxy / stack floor:
 **before the upstream** is from the server's request event (the request's head parsed) to the upstream request's head written (reading
 and checking the body, building and sending the upstream request); **the upstream** from there to the end of its answer; **after the
 upstream** from there to the client's answer written whole (reading, converting and writing the answer); **in the server** the whole.
-The probe's own cost is in both servers' figures; the added p50 here is from this pass, not the table above.
+The probe's own cost is in every server's figures; the added p50 here is from this pass, not the table above.
 
 | row | added p50 µs ccproxy / floor / pipe | before the upstream | the upstream | after the upstream | in the server | requests timed |
 | --- | --- | --- | --- | --- | --- | --- |
