@@ -511,8 +511,8 @@ async function measurePhases(
         { server: pipe, path: row.upstreamPath, body: probe.upstreamBody },
         { server: upstream, path: row.upstreamPath, body: probe.upstreamBody },
       ];
-      // Warmed past the JIT's first tiers (fresh processes: 20 requests left the first row's
-      // figures half as high again as the next rows'); the warm-up's requests are not counted.
+      // Warmed longer than the latency pass's jobs (20 requests): these processes are fresh, and
+      // the JIT is still at work on them. The warm-up's requests are not counted.
       for (const { server, path, body } of targets) {
         for (let i = 0; i < PHASES_WARMUP; i++) await timedRequest(server.port, path, body);
       }

@@ -129,7 +129,7 @@ export function createLogger(options: LoggerOptions): Logger {
   return logger;
 }
 
-/** The methods of a deferred child (`deferredChild`) that make it: logging at a level, and pino's child API. */
+/** The level methods of a deferred child (`deferredChild`): each makes the child when its level is on. */
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
 const CHILD = Symbol('ccproxy.child');
 const BINDINGS = Symbol('ccproxy.bindings');
@@ -174,8 +174,8 @@ function deferredPrototype(parent: Logger): object {
  * `parent.child(bindings())`, made when something first logs through it at a level that is on
  * (or asks for its bindings or a child of it). A request's logger: most requests log nothing, and
  * pino's child (its bindings serialised, an object over the parent's many properties) cost
- * 6.5-11.7 µs of a short request's time before its upstream call at concurrency 1 (the bench's
- * phases pass, A/B over four runs). Everything else (its level, `isLevelEnabled`, `flush`) is
+ * 5-7 µs of a short request's time before its upstream call at concurrency 1 (the bench's phase
+ * probe, three builds interleaved, three runs). Everything else (its level, `isLevelEnabled`, `flush`) is
  * the parent's, as it is a pino child's; its level is not to be set on it (a child would keep it
  * to itself, this one would log without its bindings).
  */
