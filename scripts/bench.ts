@@ -155,9 +155,9 @@ interface Latency {
  * of the Chat request's group, was hit twice a pass, the pipe once, and the same chat route in
  * the dashboard-off process (hit once) measured 0.12-0.32 ms slower than in the default one.
  */
-async function measureLatency(group: readonly Job[]): Promise<Map<string, Latency>> {
+async function measureLatency(group: readonly Job[], warmup = 20): Promise<Map<string, Latency>> {
   for (const job of group) {
-    for (let i = 0; i < 20; i++) await timedRequest(job.server.port, job.path, job.body);
+    for (let i = 0; i < warmup; i++) await timedRequest(job.server.port, job.path, job.body);
   }
   const totals = group.map((): number[] => []);
   const ttfbs = group.map((): number[] => []);
@@ -477,14 +477,10 @@ function baselineKey(upstreamPath: string, upstreamBody: string): string {
  * concurrency 1 than a fresh one), each with the phase probe preloaded (the pipe calls its
  * upstream with `node:http`: the probe times nothing there, but its server-side subscriptions
  * cost it what they cost the others), on each row with a latency target, at concurrency 1,
- * interleaved request by request with the direct request as in the latency pass (each pass
- * starting at the next server). The floor and the pipe replay the upstream request ccproxy made.
+ * interleaved request by request with the direct request by the latency pass's own
+ * `measureLatency`. The floor and the pipe replay the upstream request ccproxy made.
  */
-async function measurePhases(
-  upstream: Server,
-  env: Record<string, string>,
-  requests: number,
-): Promise<PhaseRow[]> {
+async function measurePhases(upstream: Server, env: Record<string, string>): Promise<PhaseRow[]> {
   const servers: Server[] = [];
   try {
     const proxy = await startCcproxy('ccproxy (phases)', env, { nodeArgs: phaseProbeArgs() });
@@ -505,42 +501,35 @@ async function measurePhases(
         process.stderr.write(`phases: skipping ${row.id}: ${probe.skipped}\n`);
         continue;
       }
-      const targets = [
-        { server: proxy, path: row.path, body: row.body },
-        { server: floor, path: row.upstreamPath, body: probe.upstreamBody },
-        { server: pipe, path: row.upstreamPath, body: probe.upstreamBody },
-        { server: upstream, path: row.upstreamPath, body: probe.upstreamBody },
+      // One job a server, each by its name (`measureLatency` interleaves them).
+      const jobs: Job[] = [
+        { id: proxy.name, server: proxy, probed: true, path: row.path, body: row.body },
+        ...[floor, pipe, upstream].map((server) => ({
+          id: server.name,
+          server,
+          probed: server !== upstream,
+          path: row.upstreamPath,
+          body: probe.upstreamBody,
+        })),
       ];
       // Warmed longer than the latency pass's jobs (20 requests): these processes are fresh, and
       // the JIT is still at work on them. The warm-up's requests are not counted.
-      for (const { server, path, body } of targets) {
+      for (const { server, path, body } of jobs) {
         for (let i = 0; i < PHASES_WARMUP; i++) await timedRequest(server.port, path, body);
       }
       await readPhases(proxy);
       await readPhases(floor);
-      const totals = targets.map((): number[] => []);
-      for (let i = 0; i < requests; i++) {
-        for (let j = 0; j < targets.length; j++) {
-          const k = (i + j) % targets.length;
-          const { server, path, body } = targets[k]!;
-          totals[k]!.push((await timedRequest(server.port, path, body)).total);
-        }
-      }
-      const [proxyP50, floorP50, pipeP50, directP50] = totals.map((times) =>
-        percentile(times, 50),
-      ) as [number, number, number, number];
+      const latency = await measureLatency(jobs, 0);
+      const added = (server: Server) =>
+        latency.get(server.name)!.p50 - latency.get(upstream.name)!.p50;
       phases.push({
         rowId: row.id,
-        addedP50: {
-          ccproxy: proxyP50 - directP50,
-          floor: floorP50 - directP50,
-          pipe: pipeP50 - directP50,
-        },
+        addedP50: { ccproxy: added(proxy), floor: added(floor), pipe: added(pipe) },
         ccproxy: summarizePhases(await readPhases(proxy)),
         floor: summarizePhases(await readPhases(floor)),
       });
       process.stderr.write(
-        `phases ${row.id}: added p50 ccproxy ${(proxyP50 - directP50).toFixed(3)} ms, floor ${(floorP50 - directP50).toFixed(3)} ms\n`,
+        `phases ${row.id}: added p50 ccproxy ${added(proxy).toFixed(3)} ms, floor ${added(floor).toFixed(3)} ms\n`,
       );
     }
     return phases;
@@ -555,7 +544,7 @@ async function runPhases(): Promise<void> {
   try {
     const upstream = await startUpstream();
     servers.push(upstream);
-    const phases = await measurePhases(upstream, ccproxyEnv(upstream.port), LATENCY_REQUESTS);
+    const phases = await measurePhases(upstream, ccproxyEnv(upstream.port));
     process.stdout.write(`${phasesSection(phases, LATENCY_REQUESTS)}\n`);
   } finally {
     await Promise.all(servers.map((server) => stop(server, 5000)));
@@ -718,7 +707,7 @@ async function runBench(): Promise<void> {
     }
     // Last, in processes of their own: the phase probe costs the servers it times.
     process.stderr.write('phases pass\n');
-    const phases = await measurePhases(upstream, env, LATENCY_REQUESTS);
+    const phases = await measurePhases(upstream, env);
 
     const results: JobResult[] = jobs.map((job) => ({
       id: job.id,
