@@ -285,7 +285,6 @@ export function readingText(report: BenchReport, judged: ReturnType<typeof judge
   return out.join('\n\n');
 }
 
-/** Renders BENCHMARKS.md. */
 /** Milliseconds as microseconds, for the phases table. */
 function micros(ms: number): string {
   return Number.isFinite(ms) ? (ms * 1000).toFixed(0) : 'n/a';
@@ -323,6 +322,7 @@ The probe's own cost is in every server's figures; the added p50 here is from th
 ${lines.join('\n')}`;
 }
 
+/** Renders BENCHMARKS.md. */
 export function renderReport(report: BenchReport): string {
   const judged = judgeRows(report);
   const { machine, settings } = report;
